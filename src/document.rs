@@ -1,0 +1,560 @@
+//! An open document: one annotator's work on one text, with undo, saving and
+//! the checks that keep annotations from landing in the wrong place.
+//!
+//! Terms:
+//! - **command**: what a user asks for (add a span, relabel, undo...). It is
+//!   turned into a group of [`Edit`]s, applied through the [`History`], and the
+//!   document becomes **dirty** until it is saved. This is the only way the
+//!   annotations change; the GUI and tests go through it alike.
+//! - **read-only**: a document whose annotation file could not be trusted
+//!   (malformed, newer format, written for another version of the text, spans
+//!   outside the text). It is shown but never written, so nothing is lost.
+//! - **finding**: something wrong with an annotation file relative to its text.
+//!   A *blocking* finding makes the document read-only.
+//! - **conflict**: the annotation file changed on disk since Sorot last read or
+//!   wrote it (a `git pull`, another program). Saving then stops and asks.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Annotations, Edit, EditError, History, Span, SpanId, Status};
+use crate::project::{DocEntry, Project};
+use crate::schema::Schema;
+use crate::storage::{self, AnnotationFile, FORMAT_VERSION, OffsetUnit, StorageError};
+use crate::text::{SourceText, TextError};
+
+/// Whether a document may be edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Editable,
+    ReadOnly { reason: String },
+}
+
+/// One problem of an annotation file relative to its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub span: Option<SpanId>,
+    pub message: String,
+    /// Whether the document must open read-only because of it.
+    pub blocking: bool,
+}
+
+/// A change a user asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    AddSpan { range: Range<usize>, label: String },
+    RemoveSpan(SpanId),
+    Relabel { id: SpanId, label: String },
+    SetNote { id: SpanId, note: String },
+    SetStatus(Status),
+    Undo,
+    Redo,
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The annotations changed; `select` is the span to select (a new span).
+    Changed { select: Option<SpanId> },
+    /// Nothing to do (undo with an empty history, the same label again...).
+    Unchanged,
+}
+
+/// Why a command was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("this document is read-only: {0}")]
+    ReadOnly(String),
+    #[error("select some text first")]
+    EmptySelection,
+    #[error("the selection [{start}, {end}) is outside the text")]
+    OutsideText { start: usize, end: usize },
+    #[error("label {0:?} is not in the project's schema")]
+    UnknownLabel(String),
+    #[error("that text already has a {0} span")]
+    DuplicateSpan(String),
+    #[error(transparent)]
+    Edit(#[from] EditError),
+}
+
+/// Why a document's text cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Text { path: PathBuf, source: TextError },
+}
+
+/// Why saving did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(
+        "{}: changed on disk since Sorot read it; choose Reload (take the file on disk) or Keep mine (overwrite it)",
+        path.display()
+    )]
+    Conflict { path: PathBuf },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// One annotator's open document.
+#[derive(Debug)]
+pub struct OpenDocument {
+    pub id: String,
+    pub text: SourceText,
+    annotations: Annotations,
+    history: History,
+    access: Access,
+    findings: Vec<Finding>,
+    annotator: String,
+    source: String,
+    fingerprint: String,
+    path: PathBuf,
+    /// Fingerprint of the annotation file as last read or written; `None`
+    /// when there was no file.
+    disk_fingerprint: Option<String>,
+    dirty: bool,
+}
+
+impl OpenDocument {
+    /// Reads a document's text and `annotator`'s annotations of it. Only an
+    /// unreadable text is an error; an untrustworthy annotation file opens the
+    /// document read-only with the reason.
+    pub fn open(project: &Project, doc: &DocEntry, annotator: &str) -> Result<Self, OpenError> {
+        let bytes = fs::read(&doc.path).map_err(|source| OpenError::Read { path: doc.path.clone(), source })?;
+        let fingerprint = storage::fingerprint(&bytes);
+        let text = SourceText::from_bytes(bytes).map_err(|source| OpenError::Text { path: doc.path.clone(), source })?;
+        let mut document = OpenDocument {
+            id: doc.id.clone(),
+            text,
+            annotations: Annotations::default(),
+            history: History::default(),
+            access: Access::Editable,
+            findings: Vec::new(),
+            annotator: annotator.to_owned(),
+            source: project.source_path(doc),
+            fingerprint,
+            path: project.annotation_path(annotator, &doc.id),
+            disk_fingerprint: None,
+            dirty: false,
+        };
+        document.load_annotations(project.schema());
+        Ok(document)
+    }
+
+    /// (Re)reads the annotation file, dropping unsaved changes and history.
+    pub fn reload(&mut self, schema: &Schema) {
+        self.load_annotations(schema);
+    }
+
+    fn load_annotations(&mut self, schema: &Schema) {
+        self.annotations = Annotations::default();
+        self.history = History::default();
+        self.access = Access::Editable;
+        self.findings.clear();
+        self.disk_fingerprint = None;
+        self.dirty = false;
+        if !self.path.exists() {
+            return;
+        }
+        match AnnotationFile::read(&self.path) {
+            Err(err) => {
+                // Remember what is on disk so that nothing overwrites it unasked.
+                self.disk_fingerprint = fs::read(&self.path).ok().map(|b| storage::fingerprint(&b));
+                self.access = Access::ReadOnly { reason: err.to_string() };
+            }
+            Ok((file, bytes)) => {
+                self.disk_fingerprint = Some(storage::fingerprint(&bytes));
+                self.findings = check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
+                match Annotations::new(file.status, file.spans) {
+                    Ok(annotations) => self.annotations = annotations,
+                    Err(err) => self.findings.push(Finding { span: None, message: err.to_string(), blocking: true }),
+                }
+                if let Some(finding) = self.findings.iter().find(|f| f.blocking) {
+                    self.access = Access::ReadOnly {
+                        reason: format!("{}: {}", self.path.display(), finding.message),
+                    };
+                }
+            }
+        }
+    }
+
+    pub fn annotations(&self) -> &Annotations {
+        &self.annotations
+    }
+
+    pub fn spans(&self) -> &[Span] {
+        self.annotations.spans()
+    }
+
+    pub fn status(&self) -> Status {
+        self.annotations.status
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    pub fn is_editable(&self) -> bool {
+        self.access == Access::Editable
+    }
+
+    /// Problems found when the annotation file was read.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Spans that must not be painted because their offsets do not fit the text.
+    pub fn is_flagged(&self, id: SpanId) -> bool {
+        self.findings.iter().any(|f| f.blocking && (f.span == Some(id) || f.span.is_none()))
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+
+    /// The annotation file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Carries out a command. On error nothing changed.
+    pub fn execute(&mut self, schema: &Schema, command: Command) -> Result<Outcome, CommandError> {
+        if let Access::ReadOnly { reason } = &self.access {
+            return Err(CommandError::ReadOnly(reason.clone()));
+        }
+        let mut select = None;
+        let group = match command {
+            Command::Undo => {
+                let changed = self.history.undo(&mut self.annotations)?;
+                return self.finish(changed, None);
+            }
+            Command::Redo => {
+                let changed = self.history.redo(&mut self.annotations)?;
+                return self.finish(changed, None);
+            }
+            Command::AddSpan { range, label } => {
+                if !schema.contains(&label) {
+                    return Err(CommandError::UnknownLabel(label));
+                }
+                if !self.text.contains_range(&range) {
+                    return Err(CommandError::OutsideText { start: range.start, end: range.end });
+                }
+                if range.is_empty() {
+                    return Err(CommandError::EmptySelection);
+                }
+                if self.spans().iter().any(|s| s.range() == range && s.label == label) {
+                    return Err(CommandError::DuplicateSpan(label));
+                }
+                let id = self.annotations.next_id();
+                select = Some(id);
+                vec![Edit::Add(Span {
+                    id,
+                    start: range.start,
+                    end: range.end,
+                    text: self.text.slice(range).to_owned(),
+                    label,
+                    note: String::new(),
+                })]
+            }
+            Command::RemoveSpan(id) => {
+                let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
+                vec![Edit::Remove(span.clone())]
+            }
+            Command::Relabel { id, label } => {
+                if !schema.contains(&label) {
+                    return Err(CommandError::UnknownLabel(label));
+                }
+                let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
+                if span.label == label {
+                    return Ok(Outcome::Unchanged);
+                }
+                if self.spans().iter().any(|s| s.range() == span.range() && s.label == label) {
+                    return Err(CommandError::DuplicateSpan(label));
+                }
+                select = Some(id);
+                vec![Edit::Relabel { id, from: span.label.clone(), to: label }]
+            }
+            Command::SetNote { id, note } => {
+                let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
+                if span.note == note {
+                    return Ok(Outcome::Unchanged);
+                }
+                vec![Edit::SetNote { id, from: span.note.clone(), to: note }]
+            }
+            Command::SetStatus(status) => {
+                if self.status() == status {
+                    return Ok(Outcome::Unchanged);
+                }
+                vec![Edit::SetStatus { from: self.status(), to: status }]
+            }
+        };
+        let mut group = group;
+        let is_span_edit = !matches!(group[0], Edit::SetStatus { .. });
+        if is_span_edit && self.status() == Status::NotStarted {
+            group.push(Edit::SetStatus { from: Status::NotStarted, to: Status::InProgress });
+        }
+        self.history.apply(&mut self.annotations, group)?;
+        self.finish(true, select)
+    }
+
+    fn finish(&mut self, changed: bool, select: Option<SpanId>) -> Result<Outcome, CommandError> {
+        if changed {
+            self.dirty = true;
+            Ok(Outcome::Changed { select })
+        } else {
+            Ok(Outcome::Unchanged)
+        }
+    }
+
+    /// The annotation file for the current state.
+    pub fn to_file(&self) -> AnnotationFile {
+        AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: self.source.clone(),
+            fingerprint: self.fingerprint.clone(),
+            offset_unit: OffsetUnit::CodePoint,
+            annotator: self.annotator.clone(),
+            status: self.status(),
+            spans: self.spans().to_vec(),
+        }
+    }
+
+    /// Writes unsaved changes atomically. Refuses when the file changed on
+    /// disk since it was read or written; see [`Self::save_overwriting`].
+    /// Read-only documents are never written.
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        if !self.dirty || !self.is_editable() {
+            return Ok(());
+        }
+        let on_disk = match fs::read(&self.path) {
+            Ok(bytes) => Some(storage::fingerprint(&bytes)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => return Err(StorageError::Read { path: self.path.clone(), source }.into()),
+        };
+        if on_disk != self.disk_fingerprint {
+            return Err(SaveError::Conflict { path: self.path.clone() });
+        }
+        self.write()
+    }
+
+    /// Whether the annotation file on disk differs from what Sorot last read
+    /// or wrote.
+    pub fn changed_on_disk(&self) -> bool {
+        let on_disk = fs::read(&self.path).ok().map(|b| storage::fingerprint(&b));
+        on_disk != self.disk_fingerprint
+    }
+
+    /// Writes the current state even though the file changed on disk ("keep mine").
+    pub fn save_overwriting(&mut self) -> Result<(), SaveError> {
+        if !self.is_editable() {
+            return Ok(());
+        }
+        self.write()
+    }
+
+    fn write(&mut self) -> Result<(), SaveError> {
+        let content = self.to_file().to_ron();
+        storage::write_atomic(&self.path, content.as_bytes())?;
+        self.disk_fingerprint = Some(storage::fingerprint(content.as_bytes()));
+        self.dirty = false;
+        Ok(())
+    }
+}
+
+/// Checks an annotation file against its text: fingerprint, offsets, span
+/// texts, labels and header fields.
+pub fn check_file(
+    file: &AnnotationFile,
+    text: &SourceText,
+    fingerprint: &str,
+    source: &str,
+    schema: &Schema,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut add = |span: Option<SpanId>, blocking: bool, message: String| {
+        findings.push(Finding { span, message, blocking });
+    };
+    if file.fingerprint != fingerprint {
+        add(
+            None,
+            true,
+            format!(
+                "the text {source} changed since these annotations were made (fingerprint {} expected, the text has {fingerprint}); its {} spans are listed but not shown. Restore that version of the text to edit them",
+                file.fingerprint,
+                file.spans.len()
+            ),
+        );
+    }
+    if file.source != source {
+        add(None, false, format!("names source {:?}, but belongs to {source:?}", file.source));
+    }
+    let len = text.len_chars();
+    let mut ids = BTreeMap::new();
+    for span in &file.spans {
+        if let Some(first) = ids.insert(span.id, span.start) {
+            add(Some(span.id), true, format!("span id {} is used twice (first at offset {first})", span.id));
+        }
+        if span.start >= span.end || span.end > len {
+            add(
+                Some(span.id),
+                true,
+                format!("span {} [{}, {}) lies outside the text, which has {len} characters", span.id, span.start, span.end),
+            );
+            continue;
+        }
+        let actual = text.slice(span.range());
+        if actual != span.text {
+            add(
+                Some(span.id),
+                true,
+                format!("span {} [{}, {}) says {:?} but the text there is {:?}", span.id, span.start, span.end, span.text, actual),
+            );
+        }
+        if !schema.contains(&span.label) {
+            add(Some(span.id), false, format!("span {} has label {:?}, which the schema does not list", span.id, span.label));
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_with(text: &[u8]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), text).unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        (dir, project)
+    }
+
+    fn open(project: &Project) -> OpenDocument {
+        OpenDocument::open(project, &project.docs()[0], "ayu").unwrap()
+    }
+
+    #[test]
+    fn commands_edit_save_and_undo_through_one_path() {
+        let (_dir, project) = project_with("“Kim” 😊 bertemu\r\nPutin".as_bytes());
+        let schema = project.schema();
+        let mut doc = open(&project);
+        let outcome = doc.execute(schema, Command::AddSpan { range: 17..22, label: "actor".into() }).unwrap();
+        assert_eq!(outcome, Outcome::Changed { select: Some(1) });
+        assert_eq!(doc.spans()[0].text, "Putin");
+        assert_eq!(doc.status(), Status::InProgress);
+        doc.save().unwrap();
+        let saved = fs::read_to_string(doc.path()).unwrap();
+        assert!(saved.contains("(id: 1, start: 17, end: 22, label: \"actor\", text: \"Putin\")"), "{saved}");
+
+        doc.execute(schema, Command::Undo).unwrap();
+        doc.save().unwrap();
+        let reopened = open(&project);
+        assert!(reopened.spans().is_empty());
+        assert_eq!(reopened.status(), Status::NotStarted);
+
+        assert_eq!(
+            doc.execute(schema, Command::AddSpan { range: 0..3, label: "person".into() }),
+            Err(CommandError::UnknownLabel("person".into()))
+        );
+        assert_eq!(
+            doc.execute(schema, Command::AddSpan { range: 20..40, label: "actor".into() }),
+            Err(CommandError::OutsideText { start: 20, end: 40 })
+        );
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_not_overwritten_silently() {
+        let (_dir, project) = project_with(b"Kim met Putin");
+        let schema = project.schema();
+        let mut doc = open(&project);
+        doc.execute(schema, Command::AddSpan { range: 0..3, label: "actor".into() }).unwrap();
+        doc.save().unwrap();
+        // Someone else's version arrives (a git pull).
+        let mut theirs = open(&project);
+        theirs.execute(schema, Command::AddSpan { range: 8..13, label: "actor".into() }).unwrap();
+        theirs.save().unwrap();
+        let theirs_bytes = fs::read(doc.path()).unwrap();
+
+        doc.execute(schema, Command::SetStatus(Status::Done)).unwrap();
+        assert!(matches!(doc.save(), Err(SaveError::Conflict { .. })));
+        assert_eq!(fs::read(doc.path()).unwrap(), theirs_bytes);
+
+        doc.reload(schema);
+        assert_eq!(doc.spans().len(), 2);
+        doc.execute(schema, Command::SetStatus(Status::Done)).unwrap();
+        doc.save().unwrap();
+        assert_eq!(open(&project).status(), Status::Done);
+    }
+
+    #[test]
+    fn a_changed_text_opens_read_only_with_spans_flagged() {
+        let (dir, project) = project_with(b"Kim met Putin");
+        let schema = project.schema();
+        let mut doc = open(&project);
+        doc.execute(schema, Command::AddSpan { range: 8..13, label: "actor".into() }).unwrap();
+        doc.save().unwrap();
+        let before = fs::read(doc.path()).unwrap();
+        fs::write(dir.path().join("a.txt"), b"Kim Jong Un met Putin").unwrap();
+
+        let mut doc = open(&project);
+        assert!(!doc.is_editable());
+        assert!(doc.is_flagged(1));
+        let Access::ReadOnly { reason } = doc.access() else { unreachable!() };
+        assert!(reason.contains("changed since these annotations were made"), "{reason}");
+        assert!(matches!(doc.execute(schema, Command::RemoveSpan(1)), Err(CommandError::ReadOnly(_))));
+        doc.save_overwriting().unwrap();
+        assert_eq!(fs::read(doc.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn bad_annotation_files_open_read_only_and_stay_untouched() {
+        let (_dir, project) = project_with("“Kim” 😊\r\nPutin".as_bytes());
+        let schema = project.schema();
+        let mut doc = open(&project);
+        doc.execute(schema, Command::AddSpan { range: 9..14, label: "actor".into() }).unwrap();
+        doc.save().unwrap();
+        let good = fs::read_to_string(doc.path()).unwrap();
+        let cases = [
+            (good.replace("end: 14", "end: 40"), "lies outside the text"),
+            (good.replace("status: InProgress", "status: Sideways"), ":8:"),
+            (good.replace("format_version: 1", "format_version: 2"), "newer than this Sorot reads"),
+            (good.replace("text: \"Putin\"", "text: \"Putim\""), "but the text there is"),
+        ];
+        for (content, expected) in cases {
+            fs::write(doc.path(), &content).unwrap();
+            let mut bad = open(&project);
+            let Access::ReadOnly { reason } = bad.access() else { panic!("editable with {content}") };
+            assert!(reason.contains(expected), "{reason}");
+            assert!(reason.contains("a.txt.ron"), "{reason}");
+            assert!(bad.execute(schema, Command::SetStatus(Status::Done)).is_err());
+            bad.save().unwrap();
+            bad.save_overwriting().unwrap();
+            assert_eq!(fs::read_to_string(doc.path()).unwrap(), content);
+        }
+    }
+
+    #[test]
+    fn unreadable_texts_are_errors_that_name_the_file() {
+        let (_dir, project) = project_with(b"ab\xffc");
+        let err = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap_err().to_string();
+        assert!(err.contains("a.txt") && err.contains("not UTF-8") && err.contains("line 1, column 3"), "{err}");
+        let (_dir, project) = project_with(b"");
+        let err = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap_err().to_string();
+        assert!(err.contains("a.txt") && err.contains("empty"), "{err}");
+    }
+}

@@ -1,0 +1,243 @@
+//! Annotation files on disk: their format, reading with clear errors, and
+//! atomic writing.
+//!
+//! Terms:
+//! - **annotation file**: one RON file per (document, annotator), at
+//!   `<annotations folder>/<annotator>/<text path relative to the text folder>.ron`.
+//!   It describes itself: format version, source path, a fingerprint of the
+//!   source bytes, the offset unit, the annotator, the status and the spans.
+//! - **fingerprint**: `sha256:` and the SHA-256 of the source file's bytes. If the
+//!   text changes after annotation, the fingerprint shows it.
+//! - **atomic write**: the new content goes to a temporary file in the same
+//!   folder, is flushed to disk, then renamed over the old file, so that a crash
+//!   leaves either the old file or the new one, never a mix.
+//!
+//! The same content always gives byte-identical output: fields in a fixed
+//! order, spans sorted, one span per line so a changed span is a one-line diff.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Span, Status};
+
+/// The newest annotation file format this build reads and the one it writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+const HEADER: &str =
+    "// Sorot annotations. Offsets are Unicode code points into the source text, half-open [start, end).\n";
+
+/// The unit of every offset in the file. Only code points exist; the field is
+/// there so that a reader never has to guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OffsetUnit {
+    CodePoint,
+}
+
+/// The content of an annotation file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationFile {
+    pub format_version: u32,
+    /// The text's path relative to the project folder, with `/` separators.
+    pub source: String,
+    pub fingerprint: String,
+    pub offset_unit: OffsetUnit,
+    pub annotator: String,
+    pub status: Status,
+    pub spans: Vec<Span>,
+}
+
+/// Just the version, read before the rest so that a newer file is reported
+/// as newer rather than as malformed.
+#[derive(Deserialize)]
+struct VersionProbe {
+    format_version: u32,
+}
+
+/// What can go wrong reading or writing an annotation file. Every variant
+/// names the file; the messages say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: cannot write: {source}; the previous file is unchanged", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error(
+        "{}:{line}:{column}: {message}; fix the file by hand or restore it from version control (Sorot leaves it untouched)",
+        path.display()
+    )]
+    Parse { path: PathBuf, line: usize, column: usize, message: String },
+    #[error(
+        "{}: format version {found} is newer than this Sorot reads (up to {FORMAT_VERSION}); update Sorot to open it (the file is left untouched)",
+        path.display()
+    )]
+    UnknownVersion { path: PathBuf, found: u32 },
+}
+
+/// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+impl AnnotationFile {
+    /// The file's text: a comment line, then pretty RON with one span per line.
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .depth_limit(2)
+            .indentor("    ")
+            .new_line("\n")
+            .separator(" ");
+        let body = ron::ser::to_string_pretty(self, config).unwrap_or_else(|err| {
+            unreachable!("annotation files hold only strings, numbers and enums: {err}")
+        });
+        format!("{HEADER}{body}\n")
+    }
+
+    /// Reads an annotation file's text. `path` is used only in errors.
+    pub fn parse(path: &Path, content: &str) -> Result<Self, StorageError> {
+        let parse_error = |err: ron::error::SpannedError| StorageError::Parse {
+            path: path.to_owned(),
+            line: err.span.start.line,
+            column: err.span.start.col,
+            message: err.code.to_string(),
+        };
+        let probe: VersionProbe = ron::from_str(content).map_err(parse_error)?;
+        if probe.format_version > FORMAT_VERSION || probe.format_version == 0 {
+            return Err(StorageError::UnknownVersion { path: path.to_owned(), found: probe.format_version });
+        }
+        ron::from_str(content).map_err(parse_error)
+    }
+
+    /// Reads and parses the file at `path`.
+    pub fn read(path: &Path) -> Result<(Self, Vec<u8>), StorageError> {
+        let bytes = fs::read(path).map_err(|source| StorageError::Read { path: path.to_owned(), source })?;
+        let content = std::str::from_utf8(&bytes).map_err(|err| {
+            let prefix = String::from_utf8_lossy(&bytes[..err.valid_up_to()]);
+            StorageError::Parse {
+                path: path.to_owned(),
+                line: prefix.matches('\n').count() + 1,
+                column: prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+                message: "the file is not UTF-8".into(),
+            }
+        })?;
+        let file = Self::parse(path, content)?;
+        Ok((file, bytes))
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// flushed to disk, renamed over `path`, and the folder flushed too. Creates
+/// missing parent folders. On error the old file, if any, is unchanged.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the content produced by `write`, for large outputs
+/// that are streamed. If `write` fails, the temporary file is removed and the
+/// old file is unchanged.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StorageError> {
+    let write_error = |source| StorageError::Write { path: path.to_owned(), source };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(write_error)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".sorot-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(write_error)?;
+    write(temp.as_file_mut()).map_err(write_error)?;
+    temp.as_file().sync_all().map_err(write_error)?;
+    temp.persist(path).map_err(|err| write_error(err.error))?;
+    #[cfg(unix)]
+    if let Ok(dir) = fs::File::open(dir) {
+        // Makes the rename itself durable; a failure here leaves a correct file.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markup;
+
+    fn sample() -> AnnotationFile {
+        let (_, mut spans) = markup::parse("“[[Kim|actor] tiba \\| [Rabu (13/9/2023)|date]|claim]” [😊\r\n[Putin|actor]|claim]").unwrap();
+        spans[1].note = "kutipan \"langsung\"".into();
+        AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: "seeds/a.txt".into(),
+            fingerprint: fingerprint(b"x"),
+            offset_unit: OffsetUnit::CodePoint,
+            annotator: "ayu".into(),
+            status: Status::InProgress,
+            spans,
+        }
+    }
+
+    #[test]
+    fn writes_one_span_per_line_and_reads_it_back() {
+        let file = sample();
+        let ron = file.to_ron();
+        let span_lines: Vec<&str> = ron.lines().filter(|l| l.trim_start().starts_with("(id:")).collect();
+        assert_eq!(span_lines.len(), file.spans.len(), "{ron}");
+        assert!(ron.contains("\\r\\n"), "line ends inside span texts are escaped: {ron}");
+        let back = AnnotationFile::parse(Path::new("a.ron"), &ron).unwrap();
+        assert_eq!(back, file);
+        assert_eq!(back.to_ron(), ron);
+    }
+
+    #[test]
+    fn parse_errors_carry_line_and_column() {
+        let ron = sample().to_ron().replacen("status: InProgress,", "status: Halfway,", 1);
+        let err = AnnotationFile::parse(Path::new("ann/x.ron"), &ron).unwrap_err();
+        let StorageError::Parse { line, column, .. } = &err else { panic!("{err}") };
+        assert_eq!(*line, 8);
+        assert!(*column > 1);
+        assert!(err.to_string().starts_with("ann/x.ron:8:"), "{err}");
+    }
+
+    #[test]
+    fn newer_versions_are_named_as_such() {
+        let ron = sample().to_ron().replacen("format_version: 1,", "format_version: 7,", 1);
+        let err = AnnotationFile::parse(Path::new("x.ron"), &ron).unwrap_err();
+        assert!(matches!(err, StorageError::UnknownVersion { found: 7, .. }), "{err}");
+        assert!(err.to_string().contains("update Sorot"));
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ayu/a.txt.ron");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path().join("ayu")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt.ron");
+        write_atomic(&path, b"old content").unwrap();
+        let result = write_atomic_with(&path, |file| {
+            file.write_all(b"half of the new")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(matches!(result, Err(StorageError::Write { .. })));
+        assert_eq!(fs::read(&path).unwrap(), b"old content");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "the temporary file is gone");
+    }
+}

@@ -1,0 +1,277 @@
+//! Source texts and the offsets that point into them.
+//!
+//! Terms used throughout Sorot:
+//! - **source text**: the exact content of a document's `.txt` file. Sorot never
+//!   modifies it: no newline conversion, no trimming, no normalization.
+//! - **offset**: a count of Unicode code points (Rust `char`s) from the start of
+//!   the source text. `"“Kim”"` has offsets 0..=5; a `\r\n` line end counts as two;
+//!   an emoji such as 😊 counts as one; a combining accent counts as one of its own.
+//! - **range**: a half-open pair of offsets `[start, end)` with
+//!   `start <= end <= len_chars()`.
+//!
+//! Bytes appear only inside [`SourceText`], where a range becomes a `&str`.
+//! UTF-16 code units appear only in exporters that ask for them.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Why a file cannot be a source text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// The bytes are not UTF-8. Line and column are 1-based; the column counts
+    /// the characters before the bad byte plus one.
+    #[error(
+        "not UTF-8 text (first invalid byte at line {line}, column {column}); save it as UTF-8 and reopen"
+    )]
+    NotUtf8 { line: usize, column: usize },
+    /// The file has no characters at all.
+    #[error("the text is empty; there is nothing to annotate")]
+    Empty,
+    /// Offsets are stored as `u32` byte positions internally.
+    #[error("the text is larger than 4 GiB, which Sorot cannot index")]
+    TooLarge,
+}
+
+/// A document's text with an index from offsets to byte positions.
+///
+/// Invariant: `char_starts`, when present, holds the byte position of every
+/// character followed by the text's byte length, so it has `len_chars() + 1`
+/// entries. It is absent for ASCII texts, where offsets and bytes coincide.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    text: String,
+    char_starts: Option<Vec<u32>>,
+}
+
+impl SourceText {
+    /// Checks that `bytes` are non-empty UTF-8 and indexes them.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, TextError> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Self::new(text),
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let prefix = std::str::from_utf8(&err.as_bytes()[..valid]).unwrap_or_default();
+                let line = prefix.matches('\n').count() + 1;
+                let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                Err(TextError::NotUtf8 { line, column })
+            }
+        }
+    }
+
+    /// Indexes an already decoded text.
+    pub fn new(text: String) -> Result<Self, TextError> {
+        if text.is_empty() {
+            return Err(TextError::Empty);
+        }
+        if u32::try_from(text.len()).is_err() {
+            return Err(TextError::TooLarge);
+        }
+        let char_starts = (!text.is_ascii()).then(|| {
+            let mut starts: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
+            starts.push(text.len() as u32);
+            starts
+        });
+        Ok(Self { text, char_starts })
+    }
+
+    /// The exact source text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of code points.
+    pub fn len_chars(&self) -> usize {
+        match &self.char_starts {
+            Some(starts) => starts.len() - 1,
+            None => self.text.len(),
+        }
+    }
+
+    /// Byte position of an offset. Panics if `offset > len_chars()`.
+    pub fn byte_of(&self, offset: usize) -> usize {
+        match &self.char_starts {
+            Some(starts) => starts[offset] as usize,
+            None => {
+                assert!(offset <= self.text.len(), "offset {offset} out of range");
+                offset
+            }
+        }
+    }
+
+    /// Offset of the character that contains byte position `byte`.
+    pub fn offset_of_byte(&self, byte: usize) -> usize {
+        match &self.char_starts {
+            Some(starts) => match starts.binary_search(&(byte as u32)) {
+                Ok(i) => i,
+                Err(i) => i - 1,
+            },
+            None => byte.min(self.text.len()),
+        }
+    }
+
+    /// Whether `range` is a valid range of this text.
+    pub fn contains_range(&self, range: &Range<usize>) -> bool {
+        range.start <= range.end && range.end <= self.len_chars()
+    }
+
+    /// The text of a range. Panics if the range is not valid; check with
+    /// [`Self::contains_range`] first when it comes from outside.
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        &self.text[self.byte_of(range.start)..self.byte_of(range.end)]
+    }
+
+    /// The lines of the text as ranges that exclude their line end
+    /// (`\n`, or `\r\n`). A final line end yields no empty last line.
+    pub fn lines(&self) -> Vec<Range<usize>> {
+        let mut lines = Vec::new();
+        let mut line_start_byte = 0;
+        for (byte, _) in self.text.match_indices('\n') {
+            let content_end = if self.text[..byte].ends_with('\r') { byte - 1 } else { byte };
+            lines.push(self.offset_of_byte(line_start_byte)..self.offset_of_byte(content_end));
+            line_start_byte = byte + 1;
+        }
+        if line_start_byte < self.text.len() {
+            lines.push(self.offset_of_byte(line_start_byte)..self.len_chars());
+        }
+        lines
+    }
+
+    /// Widens `range` to whole grapheme clusters, so that a selection never
+    /// separates a letter from its combining accent or splits an emoji sequence.
+    pub fn snap_to_graphemes(&self, range: Range<usize>) -> Range<usize> {
+        let (context, base) = self.context_around(&range);
+        let mut start = range.start;
+        let mut end = range.end;
+        let mut g_start = base;
+        for grapheme in self.slice(context).graphemes(true) {
+            let g_end = g_start + grapheme.chars().count();
+            if g_start < range.start && range.start < g_end {
+                start = g_start;
+            }
+            if g_start < range.end && range.end < g_end {
+                end = g_end;
+            }
+            g_start = g_end;
+        }
+        start..end
+    }
+
+    /// Widens `range` to whole words and drops whitespace at its edges.
+    /// Punctuation counts as a word of its own, so dragging over `Putin,`
+    /// keeps the comma but dragging over `Puti` gives `Putin`.
+    /// Returns `None` when the range holds only whitespace.
+    pub fn snap_to_words(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let (context, base) = self.context_around(&range);
+        let context_text = self.slice(context.clone());
+        let mut snapped: Option<Range<usize>> = None;
+        let mut offset = base;
+        for word in context_text.split_word_bounds() {
+            let len = word.chars().count();
+            let word_range = offset..offset + len;
+            offset += len;
+            let overlaps = word_range.start < range.end && range.start < word_range.end;
+            let touches_empty = range.is_empty() && word_range.contains(&range.start);
+            if (overlaps || touches_empty) && !word.chars().all(char::is_whitespace) {
+                snapped = Some(match snapped {
+                    Some(s) => s.start..word_range.end,
+                    None => word_range,
+                });
+            }
+        }
+        snapped
+    }
+
+    /// The lines that hold `range`, as a range of offsets, and its start.
+    fn context_around(&self, range: &Range<usize>) -> (Range<usize>, usize) {
+        let start_byte = self.byte_of(range.start);
+        let end_byte = self.byte_of(range.end);
+        let line_start = self.text[..start_byte].rfind('\n').map_or(0, |b| b + 1);
+        let line_end = self.text[end_byte..]
+            .find('\n')
+            .map_or(self.text.len(), |b| end_byte + b);
+        let context = self.offset_of_byte(line_start)..self.offset_of_byte(line_end);
+        let base = context.start;
+        (context, base)
+    }
+}
+
+/// Converts code-point offsets of `text` into UTF-16 code units, for exporters
+/// whose consumers count that way. `offsets` must be sorted ascending.
+pub fn utf16_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
+    let mut result = Vec::with_capacity(offsets.len());
+    let mut chars = text.chars();
+    let mut chars_seen = 0;
+    let mut units = 0;
+    for &offset in offsets {
+        while chars_seen < offset {
+            match chars.next() {
+                Some(c) => units += c.len_utf16(),
+                None => break,
+            }
+            chars_seen += 1;
+        }
+        result.push(units);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> SourceText {
+        SourceText::new(s.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn offsets_count_code_points_across_quotes_emoji_combining_and_crlf() {
+        // “ is 3 bytes, 😊 is 4 bytes and 2 UTF-16 units, e + U+0301 is two code points.
+        let t = text("“Kim” 😊 cafe\u{301}\r\nPutin");
+        assert_eq!(t.len_chars(), 20);
+        assert_eq!(t.slice(1..4), "Kim");
+        assert_eq!(t.slice(6..7), "😊");
+        assert_eq!(t.slice(8..13), "cafe\u{301}");
+        assert_eq!(t.slice(13..15), "\r\n");
+        assert_eq!(t.slice(15..18), "Put");
+        assert_eq!(t.offset_of_byte(t.byte_of(15)), 15);
+        assert_eq!(utf16_offsets(t.as_str(), &[6, 7, 15]), vec![6, 8, 16]);
+    }
+
+    #[test]
+    fn lines_exclude_line_ends_and_keep_offsets_of_the_whole_text() {
+        let t = text("a “b”\r\n😊 c\n\nd\n");
+        let lines = t.lines();
+        assert_eq!(lines, vec![0..5, 7..10, 11..11, 12..13]);
+        assert_eq!(t.slice(lines[1].clone()), "😊 c");
+    }
+
+    #[test]
+    fn word_snapping_widens_to_words_and_trims_whitespace() {
+        let t = text("Presiden “Vladimir Putin” 😊 tiba.\r\nKim");
+        // "ladimir Pu" -> "Vladimir Putin"
+        assert_eq!(t.snap_to_words(11..20).map(|r| t.slice(r).to_owned()).as_deref(), Some("Vladimir Putin"));
+        // leading space and quote-less drag
+        assert_eq!(t.snap_to_words(8..13).map(|r| t.slice(r).to_owned()).as_deref(), Some("“Vladimir"));
+        assert_eq!(t.snap_to_words(8..9), None);
+        // a click inside a word without dragging selects the word
+        assert_eq!(t.snap_to_words(37..37).map(|r| t.slice(r).to_owned()).as_deref(), Some("Kim"));
+        // the emoji is a word of its own
+        assert_eq!(t.snap_to_words(26..27).map(|r| t.slice(r).to_owned()).as_deref(), Some("😊"));
+    }
+
+    #[test]
+    fn grapheme_snapping_keeps_combining_marks_with_their_letter() {
+        let t = text("cafe\u{301} 😊");
+        assert_eq!(t.snap_to_graphemes(0..4), 0..5);
+        assert_eq!(t.snap_to_graphemes(4..5), 3..5);
+        assert_eq!(t.snap_to_graphemes(6..7), 6..7);
+    }
+
+    #[test]
+    fn not_utf8_and_empty_texts_are_refused_with_a_position() {
+        let err = SourceText::from_bytes(b"ok\nab\xffc".to_vec()).unwrap_err();
+        assert_eq!(err, TextError::NotUtf8 { line: 2, column: 3 });
+        assert_eq!(SourceText::from_bytes(Vec::new()).unwrap_err(), TextError::Empty);
+    }
+}

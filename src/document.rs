@@ -117,6 +117,8 @@ pub struct OpenDocument {
     /// when there was no file.
     disk_fingerprint: Option<String>,
     dirty: bool,
+    /// Counts changes to the annotations, for views that cache derived data.
+    revision: u64,
 }
 
 impl OpenDocument {
@@ -140,6 +142,7 @@ impl OpenDocument {
             path: project.annotation_path(annotator, &doc.id),
             disk_fingerprint: None,
             dirty: false,
+            revision: 0,
         };
         document.load_annotations(project.schema());
         Ok(document)
@@ -151,6 +154,7 @@ impl OpenDocument {
     }
 
     fn load_annotations(&mut self, schema: &Schema) {
+        self.revision += 1;
         self.annotations = Annotations::default();
         self.history = History::default();
         self.access = Access::Editable;
@@ -210,6 +214,11 @@ impl OpenDocument {
     /// Spans that must not be painted because their offsets do not fit the text.
     pub fn is_flagged(&self, id: SpanId) -> bool {
         self.findings.iter().any(|f| f.blocking && (f.span == Some(id) || f.span.is_none()))
+    }
+
+    /// A number that changes whenever the annotations change.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -316,6 +325,7 @@ impl OpenDocument {
     fn finish(&mut self, changed: bool, select: Option<SpanId>) -> Result<Outcome, CommandError> {
         if changed {
             self.dirty = true;
+            self.revision += 1;
             Ok(Outcome::Changed { select })
         } else {
             Ok(Outcome::Unchanged)

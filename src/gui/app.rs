@@ -1,0 +1,813 @@
+//! The workbench window: document list, text view, labels and spans.
+//!
+//! Every user action becomes an [`Action`] pushed onto a queue while the
+//! frame is drawn, and the queue is run once at the end of the frame; edits
+//! go from there through [`Workspace::execute`] (command → edit with inverse →
+//! autosave). Errors are shown once, in the status bar or a dialog.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use egui::{Color32, Key, RichText, Ui};
+
+use super::StartOptions;
+use super::commands::{UiCommand, digit_of};
+use super::prefs::Preferences;
+use super::text_view::{Highlight, TextView, ViewEvent};
+use crate::document::{Access, Command, Outcome};
+use crate::model::{SpanId, Status};
+use crate::project::{CONFIG_FILE, Project, is_valid_annotator, sanitize_annotator};
+use crate::workspace::{Resolution, Workspace, WorkspaceError};
+
+/// Something the user asked for, run at the end of the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Ui(UiCommand),
+    ApplyLabel(String),
+    SelectDocument(String),
+    SelectSpan(SpanId),
+    SetNote(SpanId, String),
+    OpenProject(PathBuf),
+    SetAnnotator(String),
+    Resolve(Resolution),
+}
+
+/// A dialog that waits for an answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Dialog {
+    /// Asks for the annotator's name; the field's current text.
+    Annotator(String),
+}
+
+/// The workbench's state.
+pub struct SorotApp {
+    prefs: Preferences,
+    workspace: Option<Workspace>,
+    /// A project waiting for an annotator name before it opens.
+    pending_project: Option<PathBuf>,
+    view: TextView,
+    /// Text selected in the view but not yet labeled.
+    selection: Option<Range<usize>>,
+    selected_span: Option<SpanId>,
+    /// The note being edited, with the span it belongs to.
+    note_edit: Option<(SpanId, String)>,
+    filter: String,
+    filtered: Option<(String, Vec<String>)>,
+    scroll_to: Option<usize>,
+    focus_filter: bool,
+    dialog: Option<Dialog>,
+    message: Option<(bool, String)>,
+    actions: Vec<Action>,
+    title: String,
+}
+
+impl SorotApp {
+    /// Builds the app; opens the project named on the command line, or the
+    /// current folder if it is a project, or the most recent one, or the
+    /// bundled sample project.
+    pub fn new(mut prefs: Preferences, options: StartOptions) -> Self {
+        let mut message = None;
+        if let Some(name) = &options.annotator {
+            if is_valid_annotator(name) {
+                prefs.annotator = Some(name.clone());
+            } else {
+                message = Some((true, format!("{name:?} is not a valid annotator name; letters, digits, '_', '-' and '.' only")));
+            }
+        }
+        let project = options.project.clone().or_else(|| default_project(&prefs));
+        let mut app = SorotApp {
+            prefs,
+            workspace: None,
+            pending_project: None,
+            view: TextView::default(),
+            selection: None,
+            selected_span: None,
+            note_edit: None,
+            filter: String::new(),
+            filtered: None,
+            scroll_to: None,
+            focus_filter: false,
+            dialog: None,
+            message,
+            actions: Vec::new(),
+            title: String::new(),
+        };
+        if let Some(project) = project {
+            app.open_project(project);
+        }
+        app
+    }
+
+    pub fn preferences(&self) -> &Preferences {
+        &self.prefs
+    }
+
+    pub fn workspace(&self) -> Option<&Workspace> {
+        self.workspace.as_ref()
+    }
+
+    pub fn selected_span(&self) -> Option<SpanId> {
+        self.selected_span
+    }
+
+    pub fn selection(&self) -> Option<Range<usize>> {
+        self.selection.clone()
+    }
+
+    /// The status-bar message, if any (`true` for an error).
+    pub fn message(&self) -> Option<&(bool, String)> {
+        self.message.as_ref()
+    }
+
+    /// Screen rectangle of the first row of `range` in the text view, as laid
+    /// out in the last frame.
+    pub fn text_rect(&self, range: Range<usize>) -> Option<egui::Rect> {
+        self.view.screen_rect(range)
+    }
+
+    /// Asks for an action as if it came from a menu or a key.
+    pub fn push(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+
+    /// Saves everything; called when the window closes.
+    pub fn save_all(&mut self) {
+        self.commit_note();
+        if let Some(workspace) = &mut self.workspace
+            && let Some(err) = workspace.save_all().into_iter().next()
+        {
+            self.message = Some((true, err.to_string()));
+        }
+    }
+
+    /// Draws one frame.
+    pub fn show(&mut self, ui: &mut Ui) {
+        self.handle_keys(ui.ctx());
+        egui::Panel::top("menu bar").show(ui, |ui| self.top_bar_ui(ui));
+        egui::Panel::bottom("status bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::left("documents").resizable(true).default_size(250.0).show(ui, |ui| self.document_list_ui(ui));
+        egui::Panel::right("labels and spans").resizable(true).default_size(310.0).show(ui, |ui| self.side_panel_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
+        self.dialogs_ui(ui.ctx());
+        self.run_actions();
+        self.update_title(ui.ctx());
+    }
+
+    // ----------------------------------------------------------------------
+    // Keys
+
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        let typing = ctx.text_edit_focused() || self.dialog.is_some();
+        let schema = self.workspace.as_ref().map(|w| w.project().schema().clone());
+        let actions = &mut self.actions;
+        ctx.input_mut(|input| {
+            input.events.retain(|event| {
+                let egui::Event::Key { key, pressed: true, modifiers, .. } = event else { return true };
+                if let Some(command) = UiCommand::for_key(*key, *modifiers)
+                    && (!typing || command.works_in_text_fields())
+                {
+                    actions.push(Action::Ui(command));
+                    return false;
+                }
+                if !typing
+                    && let Some(digit) = digit_of(*key, *modifiers)
+                    && let Some(label) = schema.as_ref().and_then(|s| s.label_for_hotkey(digit))
+                {
+                    actions.push(Action::ApplyLabel(label));
+                    return false;
+                }
+                true
+            });
+        });
+    }
+
+    // ----------------------------------------------------------------------
+    // Panels
+
+    fn top_bar_ui(&mut self, ui: &mut Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                self.command_button(ui, UiCommand::OpenFolder);
+                ui.menu_button("Open recent", |ui| {
+                    if self.prefs.recent_projects.is_empty() {
+                        ui.label("No recent projects");
+                    }
+                    for path in self.prefs.recent_projects.clone() {
+                        if ui.button(path.display().to_string()).clicked() {
+                            self.actions.push(Action::OpenProject(path));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                for command in [UiCommand::Undo, UiCommand::Redo, UiCommand::DeleteSpan, UiCommand::ClearSelection] {
+                    self.command_button(ui, command);
+                }
+            });
+            ui.menu_button("Document", |ui| {
+                for command in [UiCommand::ToggleDone, UiCommand::NextDocument, UiCommand::PreviousDocument, UiCommand::FocusFilter] {
+                    self.command_button(ui, command);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut snap = self.prefs.snap_to_words;
+                let shortcut = ui.ctx().format_shortcut(&UiCommand::ToggleSnapToWords.shortcuts()[0]);
+                if ui.checkbox(&mut snap, UiCommand::ToggleSnapToWords.label()).on_hover_text(format!("{shortcut}; hold Alt while dragging for exact characters")).changed() {
+                    self.actions.push(Action::Ui(UiCommand::ToggleSnapToWords));
+                }
+                ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
+                egui::widgets::global_theme_preference_buttons(ui);
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let name = self.prefs.annotator.clone().unwrap_or_else(|| "nobody".into());
+                if ui.button(format!("Annotator: {name}")).on_hover_text("Annotating as this person; click to switch").clicked() {
+                    self.actions.push(Action::Ui(UiCommand::SwitchAnnotator));
+                }
+                if let Some(workspace) = &self.workspace {
+                    ui.label(RichText::new(workspace.project().name()).strong())
+                        .on_hover_text(workspace.project().root().display().to_string());
+                }
+            });
+        });
+    }
+
+    fn command_button(&mut self, ui: &mut Ui, command: UiCommand) {
+        let mut button = egui::Button::new(command.label());
+        if let Some(shortcut) = command.shortcuts().first() {
+            button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+        }
+        if ui.add_enabled(self.command_enabled(command), button).clicked() {
+            self.actions.push(Action::Ui(command));
+            ui.close();
+        }
+    }
+
+    fn command_enabled(&self, command: UiCommand) -> bool {
+        let doc = self.workspace.as_ref().and_then(Workspace::current);
+        let editable = doc.is_some_and(|d| d.is_editable());
+        match command {
+            UiCommand::Undo => editable && doc.is_some_and(|d| d.can_undo()),
+            UiCommand::Redo => editable && doc.is_some_and(|d| d.can_redo()),
+            UiCommand::DeleteSpan => editable && self.selected_span.is_some(),
+            UiCommand::ToggleDone => editable,
+            UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => self.workspace.is_some(),
+            _ => true,
+        }
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            if let Some(workspace) = &self.workspace {
+                let saved = workspace.all_saved();
+                let (icon, color) = if saved { ("✔ saved", ui.visuals().weak_text_color()) } else { ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c)) };
+                ui.label(RichText::new(icon).color(color));
+                ui.separator();
+                if let Some(doc) = workspace.current() {
+                    ui.label(format!("{} · {} spans · {}", doc.id, doc.spans().len(), doc.status().describe()));
+                    ui.separator();
+                }
+            }
+            let snap = if self.prefs.snap_to_words { "selections snap to words (Alt: exact)" } else { "exact selections" };
+            ui.label(RichText::new(snap).weak());
+            if let Some((is_error, text)) = self.message.clone() {
+                ui.separator();
+                let color = if is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                ui.label(RichText::new(&text).color(color)).on_hover_text(&text);
+                if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                    self.message = None;
+                }
+            }
+        });
+    }
+
+    fn filtered_ids(&mut self) -> Vec<String> {
+        let Some(workspace) = &self.workspace else { return Vec::new() };
+        if let Some((filter, ids)) = &self.filtered
+            && *filter == self.filter
+        {
+            return ids.clone();
+        }
+        let needle = self.filter.to_lowercase();
+        let ids: Vec<String> = workspace
+            .project()
+            .docs()
+            .iter()
+            .filter(|d| needle.is_empty() || d.id.to_lowercase().contains(&needle))
+            .map(|d| d.id.clone())
+            .collect();
+        self.filtered = Some((self.filter.clone(), ids.clone()));
+        ids
+    }
+
+    fn document_list_ui(&mut self, ui: &mut Ui) {
+        ui.add_space(4.0);
+        ui.heading("Documents");
+        let filter = ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("Filter").desired_width(f32::INFINITY));
+        if std::mem::take(&mut self.focus_filter) {
+            filter.request_focus();
+        }
+        ui.add_space(4.0);
+        let ids = self.filtered_ids();
+        let Some(workspace) = &self.workspace else {
+            ui.label("No project open. File > Open folder…");
+            return;
+        };
+        if ids.is_empty() {
+            ui.label(RichText::new("No texts match").weak());
+        }
+        let current = workspace.current_id().map(str::to_owned);
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let mut clicked = None;
+        egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row_height, ids.len(), |ui, rows| {
+            for id in &ids[rows] {
+                let summary = workspace.summary(id);
+                let (icon, tip) = match summary {
+                    Some(s) if s.error.is_some() => ("⚠", s.error.clone().unwrap_or_default()),
+                    Some(s) => (status_icon(s.status), s.status.describe().to_owned()),
+                    None => (status_icon(Status::NotStarted), "not started".to_owned()),
+                };
+                let count = summary.map_or(0, |s| s.spans);
+                let text = format!("{icon}  {id}   ({count})");
+                let selected = current.as_deref() == Some(id.as_str());
+                if ui.selectable_label(selected, text).on_hover_text(tip).clicked() {
+                    clicked = Some(id.clone());
+                }
+            }
+        });
+        if let Some(id) = clicked {
+            self.actions.push(Action::SelectDocument(id));
+        }
+    }
+
+    fn side_panel_ui(&mut self, ui: &mut Ui) {
+        let Some(workspace) = &self.workspace else { return };
+        let schema = workspace.project().schema().clone();
+        let doc = workspace.current();
+        ui.add_space(4.0);
+        ui.heading("Labels");
+        let can_apply = doc.is_some_and(|d| d.is_editable()) && (self.selection.is_some() || self.selected_span.is_some());
+        for label in &schema.labels {
+            let count = doc.map_or(0, |d| d.spans().iter().filter(|s| s.label == label.name).count());
+            let key = schema.hotkey_of(&label.name).map_or(String::new(), |k| k.to_string());
+            let [r, g, b] = schema.color(&label.name);
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 3.0, Color32::from_rgb(r, g, b));
+                let button = egui::Button::new(format!("{key}  {}", label.name)).min_size(egui::vec2(120.0, 0.0));
+                let response = ui.add_enabled(can_apply, button);
+                let tip = if label.description.is_empty() { "Apply to the selection".to_owned() } else { label.description.clone() };
+                if response.on_hover_text(tip).on_disabled_hover_text("Select text or a span first").clicked() {
+                    self.actions.push(Action::ApplyLabel(label.name.clone()));
+                }
+                ui.label(RichText::new(count.to_string()).weak());
+            });
+        }
+        let Some(doc) = doc else { return };
+        ui.separator();
+        if let Some(id) = self.selected_span
+            && let Some(span) = doc.annotations().get(id)
+        {
+            ui.heading("Selected span");
+            let [r, g, b] = schema.color(&span.label);
+            ui.label(RichText::new(&span.label).color(Color32::from_rgb(r, g, b)).strong());
+            ui.label(format!("“{}”", ellipsize(&span.text, 200)));
+            ui.label(RichText::new(format!("characters {}–{}", span.start, span.end)).weak());
+            let mut text = match &self.note_edit {
+                Some((note_id, text)) if *note_id == id => text.clone(),
+                _ => span.note.clone(),
+            };
+            let response = ui.add_enabled(
+                doc.is_editable(),
+                egui::TextEdit::multiline(&mut text).hint_text("Note").desired_rows(2).desired_width(f32::INFINITY),
+            );
+            if response.changed() {
+                self.note_edit = Some((id, text.clone()));
+            }
+            if response.lost_focus() {
+                self.actions.push(Action::SetNote(id, text));
+                self.note_edit = None;
+            }
+            if ui.add_enabled(doc.is_editable(), egui::Button::new("Delete span")).clicked() {
+                self.actions.push(Action::Ui(UiCommand::DeleteSpan));
+            }
+            ui.separator();
+        }
+        ui.heading(format!("Spans ({})", doc.spans().len()));
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let spans = doc.spans();
+        let mut clicked = None;
+        egui::ScrollArea::vertical().id_salt("span list").auto_shrink(false).show_rows(ui, row_height, spans.len(), |ui, rows| {
+            for span in &spans[rows] {
+                let [r, g, b] = schema.color(&span.label);
+                let flagged = doc.is_flagged(span.id);
+                let mut text = egui::text::LayoutJob::default();
+                let prefix = if flagged { "⚠ " } else { "" };
+                text.append(&format!("{prefix}{} ", span.label), 0.0, egui::TextFormat { color: Color32::from_rgb(r, g, b), ..Default::default() });
+                text.append(&ellipsize(&span.text, 48), 0.0, egui::TextFormat { color: ui.visuals().text_color(), ..Default::default() });
+                let selected = self.selected_span == Some(span.id);
+                let response = ui.selectable_label(selected, text);
+                let note = if span.note.is_empty() { String::new() } else { format!("\nnote: {}", span.note) };
+                if response.on_hover_text(format!("{} [{}, {}){note}", span.label, span.start, span.end)).clicked() {
+                    clicked = Some(span.id);
+                }
+            }
+        });
+        if let Some(id) = clicked {
+            self.actions.push(Action::SelectSpan(id));
+        }
+    }
+
+    fn document_ui(&mut self, ui: &mut Ui) {
+        let Some(workspace) = &self.workspace else {
+            ui.centered_and_justified(|ui| {
+                ui.label("Open a folder of .txt files with File > Open folder… (Ctrl+O)");
+            });
+            return;
+        };
+        let Some(doc) = workspace.current() else {
+            ui.centered_and_justified(|ui| {
+                if workspace.project().docs().is_empty() {
+                    ui.label(format!("No .txt files in {}", workspace.project().text_dir().display()));
+                } else {
+                    ui.label("Choose a document on the left, or press Alt+Right");
+                }
+            });
+            return;
+        };
+        if let Access::ReadOnly { reason } = doc.access() {
+            egui::Frame::new().fill(ui.visuals().warn_fg_color.gamma_multiply(0.15)).inner_margin(6.0).show(ui, |ui| {
+                ui.label(RichText::new(format!("Read-only: {reason}")).color(ui.visuals().warn_fg_color));
+            });
+        }
+        let highlight = Highlight {
+            selection: self.view.dragging().or_else(|| self.selection.clone()),
+            span: self.selected_span,
+        };
+        let schema = workspace.project().schema().clone();
+        let scroll_to = self.scroll_to.take();
+        let event = self.view.show(ui, doc, &schema, &highlight, self.prefs.text_size, scroll_to);
+        match event {
+            Some(ViewEvent::Dragged { range, exact }) => {
+                let snapped = if self.prefs.snap_to_words && !exact {
+                    doc.text.snap_to_words(range)
+                } else {
+                    Some(doc.text.snap_to_graphemes(range))
+                };
+                self.selection = snapped.filter(|r| !r.is_empty());
+                self.selected_span = None;
+            }
+            Some(ViewEvent::Clicked { offset, extend }) => {
+                if extend && let Some(selection) = self.selection.clone() {
+                    let range = selection.start.min(offset)..selection.end.max(offset);
+                    self.selection = if self.prefs.snap_to_words { doc.text.snap_to_words(range) } else { Some(doc.text.snap_to_graphemes(range)) };
+                } else {
+                    self.selection = None;
+                    let hit = doc.annotations().spans_at(offset).into_iter().find(|s| !doc.is_flagged(s.id)).map(|s| s.id);
+                    if let Some(id) = hit {
+                        self.actions.push(Action::SelectSpan(id));
+                    } else {
+                        self.selected_span = None;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        if let Some(Dialog::Annotator(mut name)) = self.dialog.clone() {
+            let known = self.workspace.as_ref().map(|w| w.project().annotators()).unwrap_or_default();
+            let mut confirmed = false;
+            let mut cancelled = false;
+            egui::Modal::new(egui::Id::unique("annotator dialog")).show(ctx, |ui| {
+                ui.heading("Who is annotating?");
+                ui.label("Your annotations are saved under annotations/<name>/.");
+                let response = ui.text_edit_singleline(&mut name);
+                response.request_focus();
+                if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                    confirmed = true;
+                }
+                if !known.is_empty() {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("Existing:");
+                        for annotator in &known {
+                            if ui.button(annotator).clicked() {
+                                name = annotator.clone();
+                                confirmed = true;
+                            }
+                        }
+                    });
+                }
+                let valid = is_valid_annotator(&name);
+                if !valid {
+                    ui.colored_label(ui.visuals().error_fg_color, "Letters, digits, '_', '-' and '.', starting with a letter or digit");
+                }
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(valid, egui::Button::new("OK")).clicked() {
+                        confirmed = true;
+                    }
+                    if self.prefs.annotator.is_some() && ui.button("Cancel").clicked() {
+                        cancelled = true;
+                    }
+                });
+                confirmed &= valid;
+            });
+            self.dialog = if confirmed || cancelled { None } else { Some(Dialog::Annotator(name.clone())) };
+            if confirmed {
+                self.actions.push(Action::SetAnnotator(name));
+            }
+        }
+        if let Some(path) = self.workspace.as_ref().and_then(|w| w.conflict()).map(str::to_owned) {
+            egui::Modal::new(egui::Id::unique("conflict dialog")).show(ctx, |ui| {
+                ui.heading("Annotations changed on disk");
+                ui.label(format!(
+                    "Your annotations of {path} changed on disk since Sorot read them (after a git pull, perhaps), and you have unsaved changes."
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Reload").on_hover_text("Take the file on disk; drop your unsaved change").clicked() {
+                        self.actions.push(Action::Resolve(Resolution::Reload));
+                    }
+                    if ui.button("Keep mine").on_hover_text("Overwrite the file on disk with your version").clicked() {
+                        self.actions.push(Action::Resolve(Resolution::KeepMine));
+                    }
+                });
+            });
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.workspace {
+            None => "Sorot".to_owned(),
+            Some(workspace) => {
+                let saved = if workspace.all_saved() { "" } else { " (unsaved)" };
+                match workspace.current_id() {
+                    Some(doc) => format!("{doc} — {} — Sorot{saved}", workspace.project().name()),
+                    None => format!("{} — Sorot{saved}", workspace.project().name()),
+                }
+            }
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The window title as last set.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    // ----------------------------------------------------------------------
+    // Actions
+
+    fn run_actions(&mut self) {
+        for action in std::mem::take(&mut self.actions) {
+            self.run(action);
+        }
+    }
+
+    fn run(&mut self, action: Action) {
+        match action {
+            Action::Ui(command) => self.run_command(command),
+            Action::ApplyLabel(label) => {
+                if let Some(range) = self.selection.clone() {
+                    if let Some(Outcome::Changed { select }) = self.execute(Command::AddSpan { range, label }) {
+                        self.selection = None;
+                        self.selected_span = select;
+                    }
+                } else if let Some(id) = self.selected_span {
+                    self.execute(Command::Relabel { id, label });
+                }
+            }
+            Action::SelectDocument(id) => self.select_document(&id),
+            Action::SelectSpan(id) => {
+                self.commit_note();
+                self.selected_span = Some(id);
+                self.selection = None;
+                self.scroll_to = self.current_span_start(id);
+            }
+            Action::SetNote(id, note) => {
+                self.execute(Command::SetNote { id, note });
+            }
+            Action::OpenProject(path) => self.open_project(path),
+            Action::SetAnnotator(name) => self.set_annotator(name),
+            Action::Resolve(resolution) => {
+                if let Some(workspace) = &mut self.workspace {
+                    match workspace.resolve_conflict(resolution) {
+                        Ok(()) => self.message = Some((false, "Conflict settled".into())),
+                        Err(err) => self.message = Some((true, err.to_string())),
+                    }
+                }
+            }
+        }
+    }
+
+    fn run_command(&mut self, command: UiCommand) {
+        match command {
+            UiCommand::OpenFolder => {
+                if let Some(path) = rfd::FileDialog::new().set_title("Open a project folder").pick_folder() {
+                    self.open_project(path);
+                }
+            }
+            UiCommand::Undo => {
+                self.commit_note();
+                self.execute(Command::Undo);
+                self.forget_missing_span();
+            }
+            UiCommand::Redo => {
+                self.execute(Command::Redo);
+                self.forget_missing_span();
+            }
+            UiCommand::DeleteSpan => {
+                if let Some(id) = self.selected_span.take() {
+                    self.note_edit = None;
+                    self.execute(Command::RemoveSpan(id));
+                }
+            }
+            UiCommand::ClearSelection => {
+                self.commit_note();
+                self.selection = None;
+                self.selected_span = None;
+            }
+            UiCommand::ToggleDone => {
+                if let Some(workspace) = &mut self.workspace {
+                    match workspace.toggle_done() {
+                        Ok(_) => {}
+                        Err(err) => self.message = Some((true, err.to_string())),
+                    }
+                }
+            }
+            UiCommand::NextDocument | UiCommand::PreviousDocument => {
+                let step = if command == UiCommand::NextDocument { 1 } else { -1 };
+                let ids = self.filtered_ids();
+                let target = self.workspace.as_ref().and_then(|w| w.neighbour(&ids, step)).map(str::to_owned);
+                if let Some(id) = target {
+                    self.select_document(&id);
+                }
+            }
+            UiCommand::ToggleSnapToWords => self.prefs.snap_to_words = !self.prefs.snap_to_words,
+            UiCommand::SwitchAnnotator => {
+                let current = self.prefs.annotator.clone().unwrap_or_else(os_user_name);
+                self.dialog = Some(Dialog::Annotator(current));
+            }
+            UiCommand::FocusFilter => self.focus_filter = true,
+        }
+    }
+
+    /// Runs a document command; shows its error, if any, once.
+    fn execute(&mut self, command: Command) -> Option<Outcome> {
+        let workspace = self.workspace.as_mut()?;
+        match workspace.execute(command) {
+            Ok(outcome) => {
+                if matches!(self.message, Some((true, _))) {
+                    self.message = None;
+                }
+                Some(outcome)
+            }
+            Err(WorkspaceError::Save(err)) => {
+                self.message = Some((true, err.to_string()));
+                Some(Outcome::Changed { select: None })
+            }
+            Err(err) => {
+                self.message = Some((true, err.to_string()));
+                None
+            }
+        }
+    }
+
+    fn commit_note(&mut self) {
+        let Some((id, note)) = self.note_edit.take() else { return };
+        let unchanged = self
+            .workspace
+            .as_ref()
+            .and_then(|w| w.current())
+            .and_then(|d| d.annotations().get(id))
+            .is_none_or(|s| s.note == note);
+        if !unchanged {
+            self.execute(Command::SetNote { id, note });
+        }
+    }
+
+    fn forget_missing_span(&mut self) {
+        let exists = |id| self.workspace.as_ref().and_then(|w| w.current()).is_some_and(|d| d.annotations().get(id).is_some());
+        if self.selected_span.is_some_and(|id| !exists(id)) {
+            self.selected_span = None;
+        }
+        self.note_edit = None;
+    }
+
+    fn current_span_start(&self, id: SpanId) -> Option<usize> {
+        self.workspace.as_ref()?.current()?.annotations().get(id).map(|s| s.start)
+    }
+
+    fn select_document(&mut self, id: &str) {
+        self.commit_note();
+        let Some(workspace) = &mut self.workspace else { return };
+        let result = workspace.select(id);
+        self.selection = None;
+        self.selected_span = None;
+        self.note_edit = None;
+        self.message = result.err().map(|err| (true, err.to_string()));
+    }
+
+    fn open_project(&mut self, path: PathBuf) {
+        self.save_all();
+        let Some(annotator) = self.prefs.annotator.clone() else {
+            self.pending_project = Some(path);
+            self.dialog = Some(Dialog::Annotator(os_user_name()));
+            return;
+        };
+        match Project::open(&path) {
+            Ok(project) => {
+                self.prefs.remember_project(path);
+                let first = project.docs().first().map(|d| d.id.clone());
+                self.workspace = Some(Workspace::new(project, &annotator));
+                self.filtered = None;
+                self.selection = None;
+                self.selected_span = None;
+                if let Some(first) = first {
+                    self.select_document(&first);
+                }
+            }
+            Err(err) => self.message = Some((true, err.to_string())),
+        }
+    }
+
+    fn set_annotator(&mut self, name: String) {
+        self.save_all();
+        self.prefs.annotator = Some(name.clone());
+        if let Some(path) = self.pending_project.take() {
+            self.open_project(path);
+            return;
+        }
+        let Some(workspace) = self.workspace.take() else { return };
+        let current = workspace.current_id().map(str::to_owned);
+        let project = workspace.project().clone();
+        self.workspace = Some(Workspace::new(project, &name));
+        self.selection = None;
+        self.selected_span = None;
+        if let Some(id) = current {
+            self.select_document(&id);
+        }
+    }
+}
+
+impl eframe::App for SorotApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_all();
+        if let Some((true, message)) = &self.message {
+            eprintln!("sorot: {message}");
+        }
+    }
+}
+
+fn status_icon(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "○",
+        Status::InProgress => "◑",
+        Status::Done => "✔",
+    }
+}
+
+fn ellipsize(text: &str, max: usize) -> String {
+    let flat: String = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// The OS user name, as an annotator name.
+fn os_user_name() -> String {
+    let name = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default();
+    sanitize_annotator(&name)
+}
+
+/// The project to open when none is named: the current folder if it has a
+/// `sorot.ron`, else the most recent project that still exists, else the
+/// sample project this program was built from.
+fn default_project(prefs: &Preferences) -> Option<PathBuf> {
+    if Path::new(CONFIG_FILE).is_file() {
+        return Some(PathBuf::from("."));
+    }
+    if let Some(recent) = prefs.recent_projects.iter().find(|p| p.is_dir()) {
+        return Some(recent.clone());
+    }
+    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    bundled.join(CONFIG_FILE).is_file().then_some(bundled)
+}

@@ -1,0 +1,132 @@
+//! UI commands: every action that has a menu entry or a keyboard shortcut.
+//! Menus and the shortcut dispatcher are generated from [`UiCommand::ALL`],
+//! so a shortcut shown in a menu is always the one that works.
+//!
+//! Label hotkeys (the digits 1-9, from the project's schema) are not UI
+//! commands; no UI command may use a bare digit.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UiCommand {
+    OpenFolder,
+    Undo,
+    Redo,
+    DeleteSpan,
+    ClearSelection,
+    ToggleDone,
+    NextDocument,
+    PreviousDocument,
+    ToggleSnapToWords,
+    SwitchAnnotator,
+    FocusFilter,
+}
+
+impl UiCommand {
+    pub const ALL: [UiCommand; 11] = [
+        UiCommand::OpenFolder,
+        UiCommand::Undo,
+        UiCommand::Redo,
+        UiCommand::DeleteSpan,
+        UiCommand::ClearSelection,
+        UiCommand::ToggleDone,
+        UiCommand::NextDocument,
+        UiCommand::PreviousDocument,
+        UiCommand::ToggleSnapToWords,
+        UiCommand::SwitchAnnotator,
+        UiCommand::FocusFilter,
+    ];
+
+    /// The menu text.
+    pub fn label(self) -> &'static str {
+        match self {
+            UiCommand::OpenFolder => "Open folder…",
+            UiCommand::Undo => "Undo",
+            UiCommand::Redo => "Redo",
+            UiCommand::DeleteSpan => "Delete span",
+            UiCommand::ClearSelection => "Clear selection",
+            UiCommand::ToggleDone => "Mark document done",
+            UiCommand::NextDocument => "Next document",
+            UiCommand::PreviousDocument => "Previous document",
+            UiCommand::ToggleSnapToWords => "Snap selections to words",
+            UiCommand::SwitchAnnotator => "Switch annotator…",
+            UiCommand::FocusFilter => "Filter documents",
+        }
+    }
+
+    /// The keyboard shortcuts; the first is the one menus show.
+    pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
+        let ctrl = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+        let plain = |key| KeyboardShortcut::new(Modifiers::NONE, key);
+        match self {
+            UiCommand::OpenFolder => vec![ctrl(Key::O)],
+            UiCommand::Undo => vec![ctrl(Key::Z)],
+            UiCommand::Redo => vec![KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z), ctrl(Key::Y)],
+            UiCommand::DeleteSpan => vec![plain(Key::Delete), plain(Key::Backspace)],
+            UiCommand::ClearSelection => vec![plain(Key::Escape)],
+            UiCommand::ToggleDone => vec![ctrl(Key::Enter)],
+            UiCommand::NextDocument => vec![
+                KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight),
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::PageDown),
+            ],
+            UiCommand::PreviousDocument => vec![
+                KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft),
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::PageUp),
+            ],
+            UiCommand::ToggleSnapToWords => vec![ctrl(Key::W)],
+            UiCommand::SwitchAnnotator => vec![],
+            UiCommand::FocusFilter => vec![ctrl(Key::F)],
+        }
+    }
+
+    /// Whether the shortcut also works while a text field has the keyboard
+    /// (only commands that a text field has no use for).
+    pub fn works_in_text_fields(self) -> bool {
+        matches!(self, UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::ToggleDone | UiCommand::OpenFolder)
+    }
+
+    /// The command whose shortcut exactly matches this key press.
+    pub fn for_key(key: Key, modifiers: Modifiers) -> Option<UiCommand> {
+        UiCommand::ALL
+            .into_iter()
+            .find(|c| c.shortcuts().iter().any(|s| s.logical_key == key && modifiers.matches_exact(s.modifiers)))
+    }
+}
+
+/// The label digit of a bare 1-9 key press.
+pub fn digit_of(key: Key, modifiers: Modifiers) -> Option<u8> {
+    if !modifiers.is_none() {
+        return None;
+    }
+    let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+    digits.iter().position(|k| *k == key).map(|i| i as u8 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_shortcuts_clash_and_none_takes_a_label_digit() {
+        let mut seen: Vec<(KeyboardShortcut, UiCommand)> = Vec::new();
+        for command in UiCommand::ALL {
+            for shortcut in command.shortcuts() {
+                if let Some((_, other)) = seen.iter().find(|(s, _)| *s == shortcut) {
+                    panic!("{shortcut:?} is bound to both {other:?} and {command:?}");
+                }
+                assert_eq!(digit_of(shortcut.logical_key, shortcut.modifiers), None, "{command:?} takes a label digit");
+                assert_eq!(UiCommand::for_key(shortcut.logical_key, shortcut.modifiers), Some(command));
+                seen.push((shortcut, command));
+            }
+        }
+    }
+
+    #[test]
+    fn redo_and_undo_are_told_apart_by_shift() {
+        assert_eq!(UiCommand::for_key(Key::Z, Modifiers::COMMAND), Some(UiCommand::Undo));
+        assert_eq!(UiCommand::for_key(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT), Some(UiCommand::Redo));
+        assert_eq!(UiCommand::for_key(Key::Y, Modifiers::COMMAND), Some(UiCommand::Redo));
+        assert_eq!(digit_of(Key::Num3, Modifiers::NONE), Some(3));
+        assert_eq!(digit_of(Key::Num3, Modifiers::SHIFT), None);
+    }
+}

@@ -1,0 +1,46 @@
+//! The workbench: an egui front end over the GUI-free core.
+//!
+//! Terms:
+//! - **preferences**: what eframe persists between runs (annotator name,
+//!   recent projects, word snapping, theme). Annotations never go there.
+//! - **UI command**: an action with a menu entry and keyboard shortcuts
+//!   ([`commands::UiCommand`]); menus, shortcuts and tests all go through it.
+//! - **text view**: the central, virtualized view of the current document
+//!   ([`text_view`]), which paints spans as rectangles under the text.
+
+pub mod app;
+pub mod commands;
+pub mod prefs;
+pub mod text_view;
+
+use std::path::PathBuf;
+
+pub use app::SorotApp;
+
+/// How the workbench was started from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    pub project: Option<PathBuf>,
+    pub annotator: Option<String>,
+}
+
+/// Opens the workbench window and runs until it is closed.
+pub fn run(options: StartOptions) -> anyhow::Result<()> {
+    let native_options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Sorot")
+            .with_app_id("sorot")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([720.0, 420.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Sorot",
+        native_options,
+        Box::new(move |cc| {
+            let prefs = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+            Ok(Box::new(SorotApp::new(prefs, options)))
+        }),
+    )
+    .map_err(|err| anyhow::anyhow!("cannot open the workbench window: {err}"))
+}

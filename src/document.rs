@@ -83,7 +83,10 @@ pub enum CommandError {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: {source}", path.display())]
     Text { path: PathBuf, source: TextError },
 }
@@ -126,9 +129,15 @@ impl OpenDocument {
     /// unreadable text is an error; an untrustworthy annotation file opens the
     /// document read-only with the reason.
     pub fn open(project: &Project, doc: &DocEntry, annotator: &str) -> Result<Self, OpenError> {
-        let bytes = fs::read(&doc.path).map_err(|source| OpenError::Read { path: doc.path.clone(), source })?;
+        let bytes = fs::read(&doc.path).map_err(|source| OpenError::Read {
+            path: doc.path.clone(),
+            source,
+        })?;
         let fingerprint = storage::fingerprint(&bytes);
-        let text = SourceText::from_bytes(bytes).map_err(|source| OpenError::Text { path: doc.path.clone(), source })?;
+        let text = SourceText::from_bytes(bytes).map_err(|source| OpenError::Text {
+            path: doc.path.clone(),
+            source,
+        })?;
         let mut document = OpenDocument {
             id: doc.id.clone(),
             text,
@@ -168,14 +177,21 @@ impl OpenDocument {
             Err(err) => {
                 // Remember what is on disk so that nothing overwrites it unasked.
                 self.disk_fingerprint = fs::read(&self.path).ok().map(|b| storage::fingerprint(&b));
-                self.access = Access::ReadOnly { reason: err.to_string() };
+                self.access = Access::ReadOnly {
+                    reason: err.to_string(),
+                };
             }
             Ok((file, bytes)) => {
                 self.disk_fingerprint = Some(storage::fingerprint(&bytes));
-                self.findings = check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
+                self.findings =
+                    check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
                 match Annotations::new(file.status, file.spans) {
                     Ok(annotations) => self.annotations = annotations,
-                    Err(err) => self.findings.push(Finding { span: None, message: err.to_string(), blocking: true }),
+                    Err(err) => self.findings.push(Finding {
+                        span: None,
+                        message: err.to_string(),
+                        blocking: true,
+                    }),
                 }
                 if let Some(finding) = self.findings.iter().find(|f| f.blocking) {
                     self.access = Access::ReadOnly {
@@ -213,7 +229,9 @@ impl OpenDocument {
 
     /// Spans that must not be painted because their offsets do not fit the text.
     pub fn is_flagged(&self, id: SpanId) -> bool {
-        self.findings.iter().any(|f| f.blocking && (f.span == Some(id) || f.span.is_none()))
+        self.findings
+            .iter()
+            .any(|f| f.blocking && (f.span == Some(id) || f.span.is_none()))
     }
 
     /// A number that changes whenever the annotations change.
@@ -262,12 +280,19 @@ impl OpenDocument {
                     return Err(CommandError::UnknownLabel(label));
                 }
                 if !self.text.contains_range(&range) {
-                    return Err(CommandError::OutsideText { start: range.start, end: range.end });
+                    return Err(CommandError::OutsideText {
+                        start: range.start,
+                        end: range.end,
+                    });
                 }
                 if range.is_empty() {
                     return Err(CommandError::EmptySelection);
                 }
-                if self.spans().iter().any(|s| s.range() == range && s.label == label) {
+                if self
+                    .spans()
+                    .iter()
+                    .any(|s| s.range() == range && s.label == label)
+                {
                     return Err(CommandError::DuplicateSpan(label));
                 }
                 let id = self.annotations.next_id();
@@ -293,30 +318,48 @@ impl OpenDocument {
                 if span.label == label {
                     return Ok(Outcome::Unchanged);
                 }
-                if self.spans().iter().any(|s| s.range() == span.range() && s.label == label) {
+                if self
+                    .spans()
+                    .iter()
+                    .any(|s| s.range() == span.range() && s.label == label)
+                {
                     return Err(CommandError::DuplicateSpan(label));
                 }
                 select = Some(id);
-                vec![Edit::Relabel { id, from: span.label.clone(), to: label }]
+                vec![Edit::Relabel {
+                    id,
+                    from: span.label.clone(),
+                    to: label,
+                }]
             }
             Command::SetNote { id, note } => {
                 let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
                 if span.note == note {
                     return Ok(Outcome::Unchanged);
                 }
-                vec![Edit::SetNote { id, from: span.note.clone(), to: note }]
+                vec![Edit::SetNote {
+                    id,
+                    from: span.note.clone(),
+                    to: note,
+                }]
             }
             Command::SetStatus(status) => {
                 if self.status() == status {
                     return Ok(Outcome::Unchanged);
                 }
-                vec![Edit::SetStatus { from: self.status(), to: status }]
+                vec![Edit::SetStatus {
+                    from: self.status(),
+                    to: status,
+                }]
             }
         };
         let mut group = group;
         let is_span_edit = !matches!(group[0], Edit::SetStatus { .. });
         if is_span_edit && self.status() == Status::NotStarted {
-            group.push(Edit::SetStatus { from: Status::NotStarted, to: Status::InProgress });
+            group.push(Edit::SetStatus {
+                from: Status::NotStarted,
+                to: Status::InProgress,
+            });
         }
         self.history.apply(&mut self.annotations, group)?;
         self.finish(true, select)
@@ -355,10 +398,18 @@ impl OpenDocument {
         let on_disk = match fs::read(&self.path) {
             Ok(bytes) => Some(storage::fingerprint(&bytes)),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(StorageError::Read { path: self.path.clone(), source }.into()),
+            Err(source) => {
+                return Err(StorageError::Read {
+                    path: self.path.clone(),
+                    source,
+                }
+                .into());
+            }
         };
         if on_disk != self.disk_fingerprint {
-            return Err(SaveError::Conflict { path: self.path.clone() });
+            return Err(SaveError::Conflict {
+                path: self.path.clone(),
+            });
         }
         self.write()
     }
@@ -398,7 +449,11 @@ pub fn check_file(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut add = |span: Option<SpanId>, blocking: bool, message: String| {
-        findings.push(Finding { span, message, blocking });
+        findings.push(Finding {
+            span,
+            message,
+            blocking,
+        });
     };
     if file.fingerprint != fingerprint {
         add(
@@ -412,19 +467,33 @@ pub fn check_file(
         );
     }
     if file.source != source {
-        add(None, false, format!("names source {:?}, but belongs to {source:?}", file.source));
+        add(
+            None,
+            false,
+            format!("names source {:?}, but belongs to {source:?}", file.source),
+        );
     }
     let len = text.len_chars();
     let mut ids = BTreeMap::new();
     for span in &file.spans {
         if let Some(first) = ids.insert(span.id, span.start) {
-            add(Some(span.id), true, format!("span id {} is used twice (first at offset {first})", span.id));
+            add(
+                Some(span.id),
+                true,
+                format!(
+                    "span id {} is used twice (first at offset {first})",
+                    span.id
+                ),
+            );
         }
         if span.start >= span.end || span.end > len {
             add(
                 Some(span.id),
                 true,
-                format!("span {} [{}, {}) lies outside the text, which has {len} characters", span.id, span.start, span.end),
+                format!(
+                    "span {} [{}, {}) lies outside the text, which has {len} characters",
+                    span.id, span.start, span.end
+                ),
             );
             continue;
         }
@@ -433,11 +502,21 @@ pub fn check_file(
             add(
                 Some(span.id),
                 true,
-                format!("span {} [{}, {}) says {:?} but the text there is {:?}", span.id, span.start, span.end, span.text, actual),
+                format!(
+                    "span {} [{}, {}) says {:?} but the text there is {:?}",
+                    span.id, span.start, span.end, span.text, actual
+                ),
             );
         }
         if !schema.contains(&span.label) {
-            add(Some(span.id), false, format!("span {} has label {:?}, which the schema does not list", span.id, span.label));
+            add(
+                Some(span.id),
+                false,
+                format!(
+                    "span {} has label {:?}, which the schema does not list",
+                    span.id, span.label
+                ),
+            );
         }
     }
     findings
@@ -463,13 +542,24 @@ mod tests {
         let (_dir, project) = project_with("“Kim” 😊 bertemu\r\nPutin".as_bytes());
         let schema = project.schema();
         let mut doc = open(&project);
-        let outcome = doc.execute(schema, Command::AddSpan { range: 17..22, label: "actor".into() }).unwrap();
+        let outcome = doc
+            .execute(
+                schema,
+                Command::AddSpan {
+                    range: 17..22,
+                    label: "actor".into(),
+                },
+            )
+            .unwrap();
         assert_eq!(outcome, Outcome::Changed { select: Some(1) });
         assert_eq!(doc.spans()[0].text, "Putin");
         assert_eq!(doc.status(), Status::InProgress);
         doc.save().unwrap();
         let saved = fs::read_to_string(doc.path()).unwrap();
-        assert!(saved.contains("(id: 1, start: 17, end: 22, label: \"actor\", text: \"Putin\")"), "{saved}");
+        assert!(
+            saved.contains("(id: 1, start: 17, end: 22, label: \"actor\", text: \"Putin\")"),
+            "{saved}"
+        );
 
         doc.execute(schema, Command::Undo).unwrap();
         doc.save().unwrap();
@@ -478,11 +568,23 @@ mod tests {
         assert_eq!(reopened.status(), Status::NotStarted);
 
         assert_eq!(
-            doc.execute(schema, Command::AddSpan { range: 0..3, label: "person".into() }),
+            doc.execute(
+                schema,
+                Command::AddSpan {
+                    range: 0..3,
+                    label: "person".into()
+                }
+            ),
             Err(CommandError::UnknownLabel("person".into()))
         );
         assert_eq!(
-            doc.execute(schema, Command::AddSpan { range: 20..40, label: "actor".into() }),
+            doc.execute(
+                schema,
+                Command::AddSpan {
+                    range: 20..40,
+                    label: "actor".into()
+                }
+            ),
             Err(CommandError::OutsideText { start: 20, end: 40 })
         );
     }
@@ -492,21 +594,38 @@ mod tests {
         let (_dir, project) = project_with(b"Kim met Putin");
         let schema = project.schema();
         let mut doc = open(&project);
-        doc.execute(schema, Command::AddSpan { range: 0..3, label: "actor".into() }).unwrap();
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 0..3,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
         doc.save().unwrap();
         // Someone else's version arrives (a git pull).
         let mut theirs = open(&project);
-        theirs.execute(schema, Command::AddSpan { range: 8..13, label: "actor".into() }).unwrap();
+        theirs
+            .execute(
+                schema,
+                Command::AddSpan {
+                    range: 8..13,
+                    label: "actor".into(),
+                },
+            )
+            .unwrap();
         theirs.save().unwrap();
         let theirs_bytes = fs::read(doc.path()).unwrap();
 
-        doc.execute(schema, Command::SetStatus(Status::Done)).unwrap();
+        doc.execute(schema, Command::SetStatus(Status::Done))
+            .unwrap();
         assert!(matches!(doc.save(), Err(SaveError::Conflict { .. })));
         assert_eq!(fs::read(doc.path()).unwrap(), theirs_bytes);
 
         doc.reload(schema);
         assert_eq!(doc.spans().len(), 2);
-        doc.execute(schema, Command::SetStatus(Status::Done)).unwrap();
+        doc.execute(schema, Command::SetStatus(Status::Done))
+            .unwrap();
         doc.save().unwrap();
         assert_eq!(open(&project).status(), Status::Done);
     }
@@ -516,7 +635,14 @@ mod tests {
         let (dir, project) = project_with(b"Kim met Putin");
         let schema = project.schema();
         let mut doc = open(&project);
-        doc.execute(schema, Command::AddSpan { range: 8..13, label: "actor".into() }).unwrap();
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 8..13,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
         doc.save().unwrap();
         let before = fs::read(doc.path()).unwrap();
         fs::write(dir.path().join("a.txt"), b"Kim Jong Un met Putin").unwrap();
@@ -524,9 +650,17 @@ mod tests {
         let mut doc = open(&project);
         assert!(!doc.is_editable());
         assert!(doc.is_flagged(1));
-        let Access::ReadOnly { reason } = doc.access() else { unreachable!() };
-        assert!(reason.contains("changed since these annotations were made"), "{reason}");
-        assert!(matches!(doc.execute(schema, Command::RemoveSpan(1)), Err(CommandError::ReadOnly(_))));
+        let Access::ReadOnly { reason } = doc.access() else {
+            unreachable!()
+        };
+        assert!(
+            reason.contains("changed since these annotations were made"),
+            "{reason}"
+        );
+        assert!(matches!(
+            doc.execute(schema, Command::RemoveSpan(1)),
+            Err(CommandError::ReadOnly(_))
+        ));
         doc.save_overwriting().unwrap();
         assert_eq!(fs::read(doc.path()).unwrap(), before);
     }
@@ -536,22 +670,43 @@ mod tests {
         let (_dir, project) = project_with("“Kim” 😊\r\nPutin".as_bytes());
         let schema = project.schema();
         let mut doc = open(&project);
-        doc.execute(schema, Command::AddSpan { range: 9..14, label: "actor".into() }).unwrap();
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 9..14,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
         doc.save().unwrap();
         let good = fs::read_to_string(doc.path()).unwrap();
         let cases = [
             (good.replace("end: 14", "end: 40"), "lies outside the text"),
-            (good.replace("status: InProgress", "status: Sideways"), ":8:"),
-            (good.replace("format_version: 1", "format_version: 2"), "newer than this Sorot reads"),
-            (good.replace("text: \"Putin\"", "text: \"Putim\""), "but the text there is"),
+            (
+                good.replace("status: InProgress", "status: Sideways"),
+                ":8:",
+            ),
+            (
+                good.replace("format_version: 1", "format_version: 2"),
+                "newer than this Sorot reads",
+            ),
+            (
+                good.replace("text: \"Putin\"", "text: \"Putim\""),
+                "but the text there is",
+            ),
         ];
         for (content, expected) in cases {
             fs::write(doc.path(), &content).unwrap();
             let mut bad = open(&project);
-            let Access::ReadOnly { reason } = bad.access() else { panic!("editable with {content}") };
+            let Access::ReadOnly { reason } = bad.access() else {
+                panic!("editable with {content}")
+            };
             assert!(reason.contains(expected), "{reason}");
             assert!(reason.contains("a.txt.ron"), "{reason}");
-            assert!(bad.execute(schema, Command::SetStatus(Status::Done)).is_err());
+            assert!(
+                bad.execute(schema, Command::SetStatus(Status::Done))
+                    .is_err()
+            );
             bad.save().unwrap();
             bad.save_overwriting().unwrap();
             assert_eq!(fs::read_to_string(doc.path()).unwrap(), content);
@@ -561,10 +716,17 @@ mod tests {
     #[test]
     fn unreadable_texts_are_errors_that_name_the_file() {
         let (_dir, project) = project_with(b"ab\xffc");
-        let err = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap_err().to_string();
-        assert!(err.contains("a.txt") && err.contains("not UTF-8") && err.contains("line 1, column 3"), "{err}");
+        let err = OpenDocument::open(&project, &project.docs()[0], "ayu")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a.txt") && err.contains("not UTF-8") && err.contains("line 1, column 3"),
+            "{err}"
+        );
         let (_dir, project) = project_with(b"");
-        let err = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap_err().to_string();
+        let err = OpenDocument::open(&project, &project.docs()[0], "ayu")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("a.txt") && err.contains("empty"), "{err}");
     }
 }

@@ -19,8 +19,7 @@ use crate::document::{Access, OpenDocument};
 use crate::project::Project;
 
 /// A target format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[derive(clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// doccano JSONL: {"id", "text", "label": [[start, end, label]]}
     Jsonl,
@@ -50,13 +49,21 @@ struct DoccanoLine<'a> {
 
 /// Writes `annotator`'s annotations of every document to `out`, one document
 /// at a time, so memory stays flat however large the project.
-pub fn export(project: &Project, annotator: &str, format: Format, out: &mut dyn Write) -> io::Result<Report> {
+pub fn export(
+    project: &Project,
+    annotator: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<Report> {
     let mut report = Report::default();
     for doc in project.docs() {
         let document = match OpenDocument::open(project, doc, annotator) {
             Ok(document) => document,
             Err(err) => {
-                report.losses.push(Loss { file: doc.path.display().to_string(), reason: err.to_string() });
+                report.losses.push(Loss {
+                    file: doc.path.display().to_string(),
+                    reason: err.to_string(),
+                });
                 continue;
             }
         };
@@ -72,7 +79,11 @@ pub fn export(project: &Project, annotator: &str, format: Format, out: &mut dyn 
                 let line = DoccanoLine {
                     id: &document.id,
                     text: document.text.as_str(),
-                    label: document.spans().iter().map(|s| (s.start, s.end, s.label.as_str())).collect(),
+                    label: document
+                        .spans()
+                        .iter()
+                        .map(|s| (s.start, s.end, s.label.as_str()))
+                        .collect(),
                 };
                 serde_json::to_writer(&mut *out, &line)?;
                 out.write_all(b"\n")?;

@@ -55,18 +55,31 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Commands::Validate { project }) => run_validate(&project_or_cwd(project)),
-        Some(Commands::Export { project, format, annotator, output }) => {
-            run_export(&project_or_cwd(project), format, &annotator, &output)
-        }
+        Some(Commands::Export {
+            project,
+            format,
+            annotator,
+            output,
+        }) => run_export(&project_or_cwd(project), format, &annotator, &output),
         None => run_gui(cli.project, cli.annotator),
     };
     match result {
         Ok(code) => code,
+        // A reader that stops early (`sorot export -o - | head`) is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("sorot: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
@@ -84,19 +97,33 @@ fn run_validate(root: &Path) -> anyhow::Result<ExitCode> {
         eprintln!("{} documents checked, no problems", project.docs().len());
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} problems in {} documents", problems.len(), project.docs().len());
+        eprintln!(
+            "{} problems in {} documents",
+            problems.len(),
+            project.docs().len()
+        );
         Ok(ExitCode::from(1))
     }
 }
 
-fn run_export(root: &Path, format: Format, annotator: &str, output: &Path) -> anyhow::Result<ExitCode> {
+fn run_export(
+    root: &Path,
+    format: Format,
+    annotator: &str,
+    output: &Path,
+) -> anyhow::Result<ExitCode> {
     if !is_valid_annotator(annotator) {
-        bail!("{annotator:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)");
+        bail!(
+            "{annotator:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)"
+        );
     }
     let project = Project::open(root)?;
     if !project.annotation_dir().join(annotator).is_dir() {
         let known = project.annotators().join(", ");
-        bail!("no annotations by {annotator:?} in {}; annotators there: {known}", project.annotation_dir().display());
+        bail!(
+            "no annotations by {annotator:?} in {}; annotators there: {known}",
+            project.annotation_dir().display()
+        );
     }
     let report = if output == Path::new("-") {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -114,8 +141,15 @@ fn run_export(root: &Path, format: Format, annotator: &str, output: &Path) -> an
     for loss in &report.losses {
         eprintln!("{}: {}", loss.file, loss.reason);
     }
-    eprintln!("exported {} spans in {} documents", report.spans, report.documents);
-    Ok(if report.losses.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    eprintln!(
+        "exported {} spans in {} documents",
+        report.spans, report.documents
+    );
+    Ok(if report.losses.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 #[cfg(feature = "gui")]
@@ -126,5 +160,7 @@ fn run_gui(project: Option<PathBuf>, annotator: Option<String>) -> anyhow::Resul
 
 #[cfg(not(feature = "gui"))]
 fn run_gui(_project: Option<PathBuf>, _annotator: Option<String>) -> anyhow::Result<ExitCode> {
-    bail!("this build of sorot has no workbench (built without the `gui` feature); use a subcommand: sorot --help")
+    bail!(
+        "this build of sorot has no workbench (built without the `gui` feature); use a subcommand: sorot --help"
+    )
 }

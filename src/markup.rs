@@ -29,7 +29,12 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
         let c = match c {
             '\\' => match chars.next() {
                 Some((_, escaped)) => Literal(escaped),
-                None => return Err(MarkupError { at, message: "a backslash ends the markup" }),
+                None => {
+                    return Err(MarkupError {
+                        at,
+                        message: "a backslash ends the markup",
+                    });
+                }
             },
             '[' => Open,
             '|' => Bar,
@@ -41,11 +46,19 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
             (Close, Some(_)) => {
                 let (start, name) = label.take().unwrap_or_default();
                 if name.is_empty() {
-                    return Err(MarkupError { at, message: "a span has an empty label" });
+                    return Err(MarkupError {
+                        at,
+                        message: "a span has an empty label",
+                    });
                 }
                 spans.push((start, text_len, name));
             }
-            (Open | Bar, Some(_)) => return Err(MarkupError { at, message: "a label holds [ or |" }),
+            (Open | Bar, Some(_)) => {
+                return Err(MarkupError {
+                    at,
+                    message: "a label holds [ or |",
+                });
+            }
             (Literal(ch), None) => {
                 text.push(ch);
                 text_len += 1;
@@ -53,13 +66,26 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
             (Open, None) => open.push(text_len),
             (Bar, None) => match open.pop() {
                 Some(start) => label = Some((start, String::new())),
-                None => return Err(MarkupError { at, message: "| outside a span" }),
+                None => {
+                    return Err(MarkupError {
+                        at,
+                        message: "| outside a span",
+                    });
+                }
             },
-            (Close, None) => return Err(MarkupError { at, message: "] without a label" }),
+            (Close, None) => {
+                return Err(MarkupError {
+                    at,
+                    message: "] without a label",
+                });
+            }
         }
     }
     if !open.is_empty() || label.is_some() {
-        return Err(MarkupError { at: markup.chars().count(), message: "a span is not closed" });
+        return Err(MarkupError {
+            at: markup.chars().count(),
+            message: "a span is not closed",
+        });
     }
     spans.sort();
     let spans = spans
@@ -127,9 +153,13 @@ mod tests {
 
     #[test]
     fn parses_nested_spans_with_code_point_offsets() {
-        let (text, spans) = parse("“[[Kim|actor] tiba [Rabu (13/9/2023)|date]|claim]” 😊 \\[x\\]").unwrap();
+        let (text, spans) =
+            parse("“[[Kim|actor] tiba [Rabu (13/9/2023)|date]|claim]” 😊 \\[x\\]").unwrap();
         assert_eq!(text, "“Kim tiba Rabu (13/9/2023)” 😊 [x]");
-        let got: Vec<_> = spans.iter().map(|s| (s.start, s.end, s.label.as_str(), s.text.as_str())).collect();
+        let got: Vec<_> = spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str(), s.text.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -138,7 +168,10 @@ mod tests {
                 (10, 26, "date", "Rabu (13/9/2023)")
             ]
         );
-        assert_eq!(render(&text, &spans), "“[[Kim|actor] tiba [Rabu (13/9/2023)|date]|claim]” 😊 \\[x\\]");
+        assert_eq!(
+            render(&text, &spans),
+            "“[[Kim|actor] tiba [Rabu (13/9/2023)|date]|claim]” 😊 \\[x\\]"
+        );
     }
 
     #[test]

@@ -49,7 +49,9 @@ impl Span {
 }
 
 /// How far an annotator is with a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub enum Status {
     #[default]
     NotStarted,
@@ -140,7 +142,9 @@ impl Annotations {
                 if self.get(span.id).is_some() {
                     return Err(EditError::DuplicateId(span.id));
                 }
-                let at = self.spans.partition_point(|s| s.sort_key() < span.sort_key());
+                let at = self
+                    .spans
+                    .partition_point(|s| s.sort_key() < span.sort_key());
                 self.spans.insert(at, span.clone());
             }
             Edit::Remove(span) => {
@@ -157,7 +161,9 @@ impl Annotations {
                 }
                 let mut span = self.spans.remove(at);
                 span.label = to.clone();
-                let at = self.spans.partition_point(|s| s.sort_key() < span.sort_key());
+                let at = self
+                    .spans
+                    .partition_point(|s| s.sort_key() < span.sort_key());
                 self.spans.insert(at, span);
             }
             Edit::SetNote { id, from, to } => {
@@ -178,7 +184,10 @@ impl Annotations {
     }
 
     fn index_of(&self, id: SpanId) -> Result<usize, EditError> {
-        self.spans.iter().position(|s| s.id == id).ok_or(EditError::NoSuchSpan(id))
+        self.spans
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(EditError::NoSuchSpan(id))
     }
 }
 
@@ -187,9 +196,20 @@ impl Annotations {
 pub enum Edit {
     Add(Span),
     Remove(Span),
-    Relabel { id: SpanId, from: String, to: String },
-    SetNote { id: SpanId, from: String, to: String },
-    SetStatus { from: Status, to: Status },
+    Relabel {
+        id: SpanId,
+        from: String,
+        to: String,
+    },
+    SetNote {
+        id: SpanId,
+        from: String,
+        to: String,
+    },
+    SetStatus {
+        from: Status,
+        to: Status,
+    },
 }
 
 impl Edit {
@@ -198,9 +218,20 @@ impl Edit {
         match self {
             Edit::Add(span) => Edit::Remove(span.clone()),
             Edit::Remove(span) => Edit::Add(span.clone()),
-            Edit::Relabel { id, from, to } => Edit::Relabel { id: *id, from: to.clone(), to: from.clone() },
-            Edit::SetNote { id, from, to } => Edit::SetNote { id: *id, from: to.clone(), to: from.clone() },
-            Edit::SetStatus { from, to } => Edit::SetStatus { from: *to, to: *from },
+            Edit::Relabel { id, from, to } => Edit::Relabel {
+                id: *id,
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Edit::SetNote { id, from, to } => Edit::SetNote {
+                id: *id,
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Edit::SetStatus { from, to } => Edit::SetStatus {
+                from: *to,
+                to: *from,
+            },
         }
     }
 }
@@ -216,7 +247,11 @@ pub struct History {
 
 impl History {
     /// Applies a group of edits and records it. On failure nothing is applied.
-    pub fn apply(&mut self, annotations: &mut Annotations, group: Vec<Edit>) -> Result<(), EditError> {
+    pub fn apply(
+        &mut self,
+        annotations: &mut Annotations,
+        group: Vec<Edit>,
+    ) -> Result<(), EditError> {
         apply_group(annotations, &group)?;
         self.undo.push(group);
         self.redo.clear();
@@ -225,7 +260,9 @@ impl History {
 
     /// Undoes the last group; returns false when there is nothing to undo.
     pub fn undo(&mut self, annotations: &mut Annotations) -> Result<bool, EditError> {
-        let Some(group) = self.undo.pop() else { return Ok(false) };
+        let Some(group) = self.undo.pop() else {
+            return Ok(false);
+        };
         let inverse: Vec<Edit> = group.iter().rev().map(Edit::inverse).collect();
         if let Err(err) = apply_group(annotations, &inverse) {
             self.undo.push(group);
@@ -237,7 +274,9 @@ impl History {
 
     /// Redoes the last undone group; returns false when there is nothing to redo.
     pub fn redo(&mut self, annotations: &mut Annotations) -> Result<bool, EditError> {
-        let Some(group) = self.redo.pop() else { return Ok(false) };
+        let Some(group) = self.redo.pop() else {
+            return Ok(false);
+        };
         if let Err(err) = apply_group(annotations, &group) {
             self.redo.push(group);
             return Err(err);
@@ -272,14 +311,26 @@ mod tests {
 
     #[test]
     fn spans_stay_sorted_through_adds_and_relabels() {
-        let (_, spans) = markup::parse("[[Kim|actor] said it on [Rabu|date]|claim] to [Putin|actor]").unwrap();
-        let mut a = Annotations::new(Status::InProgress, spans.into_iter().rev().collect()).unwrap();
-        let keys = |a: &Annotations| a.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect::<Vec<_>>();
+        let (_, spans) =
+            markup::parse("[[Kim|actor] said it on [Rabu|date]|claim] to [Putin|actor]").unwrap();
+        let mut a =
+            Annotations::new(Status::InProgress, spans.into_iter().rev().collect()).unwrap();
+        let keys = |a: &Annotations| {
+            a.spans()
+                .iter()
+                .map(|s| (s.start, s.end, s.label.clone()))
+                .collect::<Vec<_>>()
+        };
         let mut sorted = keys(&a);
         sorted.sort();
         assert_eq!(keys(&a), sorted);
         let kim = a.spans()[0].id;
-        a.apply(&Edit::Relabel { id: kim, from: "actor".into(), to: "date".into() }).unwrap();
+        a.apply(&Edit::Relabel {
+            id: kim,
+            from: "actor".into(),
+            to: "date".into(),
+        })
+        .unwrap();
         let mut sorted = keys(&a);
         sorted.sort();
         assert_eq!(keys(&a), sorted);
@@ -297,12 +348,28 @@ mod tests {
         }
         let id = a.spans()[1].id;
         history
-            .apply(&mut a, vec![Edit::SetNote { id, from: String::new(), to: "Presiden Rusia".into() }])
+            .apply(
+                &mut a,
+                vec![Edit::SetNote {
+                    id,
+                    from: String::new(),
+                    to: "Presiden Rusia".into(),
+                }],
+            )
             .unwrap();
         states.push(a.clone());
         let first = a.spans()[0].clone();
         history
-            .apply(&mut a, vec![Edit::Remove(first), Edit::SetStatus { from: Status::NotStarted, to: Status::Done }])
+            .apply(
+                &mut a,
+                vec![
+                    Edit::Remove(first),
+                    Edit::SetStatus {
+                        from: Status::NotStarted,
+                        to: Status::Done,
+                    },
+                ],
+            )
             .unwrap();
         states.push(a.clone());
         assert_eq!(a.spans()[0].text, "Putin");
@@ -326,7 +393,13 @@ mod tests {
         let mut a = Annotations::new(Status::NotStarted, spans.clone()).unwrap();
         let before = a.clone();
         let mut history = History::default();
-        let group = vec![Edit::SetStatus { from: Status::NotStarted, to: Status::Done }, Edit::Add(spans[0].clone())];
+        let group = vec![
+            Edit::SetStatus {
+                from: Status::NotStarted,
+                to: Status::Done,
+            },
+            Edit::Add(spans[0].clone()),
+        ];
         assert_eq!(history.apply(&mut a, group), Err(EditError::DuplicateId(1)));
         assert_eq!(a, before);
         assert!(!history.can_undo());

@@ -42,7 +42,11 @@ pub struct ProjectConfig {
 
 impl Default for ProjectConfig {
     fn default() -> Self {
-        Self { texts: PathBuf::from("."), annotations: PathBuf::from("annotations"), schema: Schema::default() }
+        Self {
+            texts: PathBuf::from("."),
+            annotations: PathBuf::from("annotations"),
+            schema: Schema::default(),
+        }
     }
 }
 
@@ -71,9 +75,17 @@ pub enum ProjectError {
     #[error("{}: not a folder; give the path of a project folder", path.display())]
     NotAFolder { path: PathBuf },
     #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}:{line}:{column}: {message}; fix sorot.ron or remove it to use the defaults", path.display())]
-    Config { path: PathBuf, line: usize, column: usize, message: String },
+    Config {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}: {source}", path.display())]
     Schema { path: PathBuf, source: SchemaError },
     #[error("{}: the text folder {} does not exist; fix `texts` in sorot.ron", config.display(), texts.display())]
@@ -92,26 +104,45 @@ impl Project {
     /// Opens the project folder at `root` and lists its texts.
     pub fn open(root: &Path) -> Result<Self, ProjectError> {
         if !root.is_dir() {
-            return Err(ProjectError::NotAFolder { path: root.to_owned() });
+            return Err(ProjectError::NotAFolder {
+                path: root.to_owned(),
+            });
         }
         let config_path = root.join(CONFIG_FILE);
         let config = if config_path.is_file() {
-            let content = fs::read_to_string(&config_path)
-                .map_err(|source| ProjectError::Read { path: config_path.clone(), source })?;
-            let config: ProjectConfig = ron::from_str(&content).map_err(|err| ProjectError::Config {
-                path: config_path.clone(),
-                line: err.span.start.line,
-                column: err.span.start.col,
-                message: err.code.to_string(),
-            })?;
-            config.schema.validate().map_err(|source| ProjectError::Schema { path: config_path.clone(), source })?;
+            let content =
+                fs::read_to_string(&config_path).map_err(|source| ProjectError::Read {
+                    path: config_path.clone(),
+                    source,
+                })?;
+            let config: ProjectConfig =
+                ron::from_str(&content).map_err(|err| ProjectError::Config {
+                    path: config_path.clone(),
+                    line: err.span.start.line,
+                    column: err.span.start.col,
+                    message: err.code.to_string(),
+                })?;
+            config
+                .schema
+                .validate()
+                .map_err(|source| ProjectError::Schema {
+                    path: config_path.clone(),
+                    source,
+                })?;
             config
         } else {
             ProjectConfig::default()
         };
-        let mut project = Project { root: root.to_owned(), config, docs: Vec::new() };
+        let mut project = Project {
+            root: root.to_owned(),
+            config,
+            docs: Vec::new(),
+        };
         if !project.text_dir().is_dir() {
-            return Err(ProjectError::NoTextFolder { config: config_path, texts: project.config.texts.clone() });
+            return Err(ProjectError::NoTextFolder {
+                config: config_path,
+                texts: project.config.texts.clone(),
+            });
         }
         project.rescan()?;
         Ok(project)
@@ -135,7 +166,10 @@ impl Project {
     /// A short name for window titles: the project folder's name.
     pub fn name(&self) -> String {
         let absolute = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
-        absolute.file_name().map_or_else(|| absolute.display().to_string(), |n| n.to_string_lossy().into_owned())
+        absolute.file_name().map_or_else(
+            || absolute.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     }
 
     pub fn config(&self) -> &ProjectConfig {
@@ -160,7 +194,10 @@ impl Project {
     }
 
     pub fn doc(&self, id: &str) -> Option<&DocEntry> {
-        self.docs.binary_search_by(|d| d.id.as_str().cmp(id)).ok().map(|i| &self.docs[i])
+        self.docs
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.docs[i])
     }
 
     /// The text's path as written into annotation files: relative to the
@@ -168,7 +205,11 @@ impl Project {
     pub fn source_path(&self, doc: &DocEntry) -> String {
         let texts = self.config.texts.to_string_lossy().replace('\\', "/");
         let texts = texts.trim_start_matches("./").trim_end_matches('/');
-        if texts.is_empty() || texts == "." { doc.id.clone() } else { format!("{texts}/{}", doc.id) }
+        if texts.is_empty() || texts == "." {
+            doc.id.clone()
+        } else {
+            format!("{texts}/{}", doc.id)
+        }
     }
 
     /// Where `annotator`'s annotations of `doc_id` live.
@@ -183,7 +224,9 @@ impl Project {
 
     /// Annotators with a folder in the annotations folder, sorted.
     pub fn annotators(&self) -> Vec<String> {
-        let Ok(entries) = fs::read_dir(self.annotation_dir()) else { return Vec::new() };
+        let Ok(entries) = fs::read_dir(self.annotation_dir()) else {
+            return Vec::new();
+        };
         let mut names: Vec<String> = entries
             .filter_map(Result::ok)
             .filter(|e| e.path().is_dir())
@@ -203,8 +246,15 @@ impl Project {
                 continue;
             }
             let summary = match AnnotationFile::read(&path) {
-                Ok((file, _)) => DocSummary { status: file.status, spans: file.spans.len(), error: None },
-                Err(err) => DocSummary { error: Some(err.to_string()), ..DocSummary::default() },
+                Ok((file, _)) => DocSummary {
+                    status: file.status,
+                    spans: file.spans.len(),
+                    error: None,
+                },
+                Err(err) => DocSummary {
+                    error: Some(err.to_string()),
+                    ..DocSummary::default()
+                },
             };
             summaries.insert(doc.id.clone(), summary);
         }
@@ -212,13 +262,21 @@ impl Project {
     }
 
     /// Reads one summary, after a save changed it.
-    pub fn summary(&self, annotator: &str, doc_id: &str) -> Result<Option<DocSummary>, StorageError> {
+    pub fn summary(
+        &self,
+        annotator: &str,
+        doc_id: &str,
+    ) -> Result<Option<DocSummary>, StorageError> {
         let path = self.annotation_path(annotator, doc_id);
         if !path.is_file() {
             return Ok(None);
         }
         let (file, _) = AnnotationFile::read(&path)?;
-        Ok(Some(DocSummary { status: file.status, spans: file.spans.len(), error: None }))
+        Ok(Some(DocSummary {
+            status: file.status,
+            spans: file.spans.len(),
+            error: None,
+        }))
     }
 }
 
@@ -236,35 +294,63 @@ pub fn sanitize_annotator(name: &str) -> String {
     let cleaned: String = name
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .skip_while(|c| !c.is_alphanumeric())
         .take(64)
         .collect();
-    if cleaned.is_empty() { "annotator".into() } else { cleaned }
+    if cleaned.is_empty() {
+        "annotator".into()
+    } else {
+        cleaned
+    }
 }
 
 /// Whether a `/`-separated document id stays inside its folder.
 pub fn is_safe_doc_id(id: &str) -> bool {
     !id.contains('\\')
         && !Path::new(id).has_root()
-        && id.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
-        && Path::new(id).components().all(|c| matches!(c, Component::Normal(_)))
+        && id
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && Path::new(id)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
 }
 
 fn normalize(path: &Path) -> PathBuf {
     fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
-fn collect_texts(dir: &Path, text_dir: &Path, skip: &Path, docs: &mut Vec<DocEntry>) -> Result<(), ProjectError> {
-    let entries = fs::read_dir(dir).map_err(|source| ProjectError::Read { path: dir.to_owned(), source })?;
+fn collect_texts(
+    dir: &Path,
+    text_dir: &Path,
+    skip: &Path,
+    docs: &mut Vec<DocEntry>,
+) -> Result<(), ProjectError> {
+    let entries = fs::read_dir(dir).map_err(|source| ProjectError::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|source| ProjectError::Read { path: dir.to_owned(), source })?;
+        let entry = entry.map_err(|source| ProjectError::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let file_type = entry.file_type().map_err(|source| ProjectError::Read { path: path.clone(), source })?;
+        let file_type = entry.file_type().map_err(|source| ProjectError::Read {
+            path: path.clone(),
+            source,
+        })?;
         if file_type.is_dir() {
             if normalize(&path) != skip {
                 collect_texts(&path, text_dir, skip, docs)?;
@@ -322,14 +408,24 @@ mod tests {
         let project = Project::open(dir.path()).unwrap();
         assert_eq!(project.docs()[0].id, "a.txt");
         assert_eq!(project.source_path(&project.docs()[0]), "corpus/a.txt");
-        assert_eq!(project.schema().label_for_hotkey(2).as_deref(), Some("event"));
-        assert_eq!(project.annotation_path("x", "a.txt"), dir.path().join("labels/x/a.txt.ron"));
+        assert_eq!(
+            project.schema().label_for_hotkey(2).as_deref(),
+            Some("event")
+        );
+        assert_eq!(
+            project.annotation_path("x", "a.txt"),
+            dir.path().join("labels/x/a.txt.ron")
+        );
     }
 
     #[test]
     fn a_broken_config_names_file_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join(CONFIG_FILE), "(texts: \"x\",\n  schema: (labels: [(nam: \"a\")]))").unwrap();
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            "(texts: \"x\",\n  schema: (labels: [(nam: \"a\")]))",
+        )
+        .unwrap();
         let err = Project::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("sorot.ron:2:"), "{err}");
     }

@@ -60,7 +60,11 @@ pub enum SchemaError {
     #[error("label {label:?} has hotkey {hotkey}; hotkeys are the digits 1 to 9")]
     BadHotkey { label: String, hotkey: u8 },
     #[error("hotkey {hotkey} is given to both {first:?} and {second:?}")]
-    HotkeyClash { hotkey: u8, first: String, second: String },
+    HotkeyClash {
+        hotkey: u8,
+        first: String,
+        second: String,
+    },
 }
 
 impl Default for Schema {
@@ -73,9 +77,15 @@ impl Default for Schema {
         };
         Schema {
             labels: vec![
-                label("actor", "A person, organisation or state that acts or speaks"),
+                label(
+                    "actor",
+                    "A person, organisation or state that acts or speaks",
+                ),
                 label("location", "A named place where something is or happens"),
-                label("date", "A time expression: a date, day, month, year or range"),
+                label(
+                    "date",
+                    "A time expression: a date, day, month, year or range",
+                ),
                 label("claim", "What a source states, quoted or reported"),
             ],
         }
@@ -98,18 +108,28 @@ impl Schema {
             if let Some(color) = &label.color
                 && parse_color(color).is_none()
             {
-                return Err(SchemaError::BadColor { label: label.name.clone(), color: color.clone() });
+                return Err(SchemaError::BadColor {
+                    label: label.name.clone(),
+                    color: color.clone(),
+                });
             }
             if let Some(hotkey) = label.hotkey
                 && !(1..=9).contains(&hotkey)
             {
-                return Err(SchemaError::BadHotkey { label: label.name.clone(), hotkey });
+                return Err(SchemaError::BadHotkey {
+                    label: label.name.clone(),
+                    hotkey,
+                });
             }
         }
         let keys = self.hotkeys();
         for (i, (key, name)) in keys.iter().enumerate() {
             if let Some((_, first)) = keys[..i].iter().find(|(k, _)| k == key) {
-                return Err(SchemaError::HotkeyClash { hotkey: *key, first: first.clone(), second: name.clone() });
+                return Err(SchemaError::HotkeyClash {
+                    hotkey: *key,
+                    first: first.clone(),
+                    second: name.clone(),
+                });
             }
         }
         Ok(())
@@ -138,8 +158,11 @@ impl Schema {
     /// Every (hotkey, label) pair: explicit hotkeys, then positions 1-9 that
     /// no explicit hotkey took.
     pub fn hotkeys(&self) -> Vec<(u8, String)> {
-        let explicit: Vec<(u8, String)> =
-            self.labels.iter().filter_map(|l| l.hotkey.map(|k| (k, l.name.clone()))).collect();
+        let explicit: Vec<(u8, String)> = self
+            .labels
+            .iter()
+            .filter_map(|l| l.hotkey.map(|k| (k, l.name.clone())))
+            .collect();
         let mut all = explicit.clone();
         for (i, label) in self.labels.iter().enumerate().take(9) {
             let key = i as u8 + 1;
@@ -153,19 +176,28 @@ impl Schema {
 
     /// The label a digit applies, if any.
     pub fn label_for_hotkey(&self, digit: u8) -> Option<String> {
-        self.hotkeys().into_iter().find(|(k, _)| *k == digit).map(|(_, name)| name)
+        self.hotkeys()
+            .into_iter()
+            .find(|(k, _)| *k == digit)
+            .map(|(_, name)| name)
     }
 
     /// The hotkey of a label, if any.
     pub fn hotkey_of(&self, name: &str) -> Option<u8> {
-        self.hotkeys().into_iter().find(|(_, n)| n == name).map(|(k, _)| k)
+        self.hotkeys()
+            .into_iter()
+            .find(|(_, n)| n == name)
+            .map(|(k, _)| k)
     }
 }
 
 /// Label names go into folder-free places such as CoNLL tag columns and brat
 /// lines, so they hold no whitespace.
 pub fn is_valid_label_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Parses `#RRGGBB`.
@@ -188,7 +220,10 @@ mod tests {
         schema.validate().unwrap();
         let hotkeys = schema.hotkeys();
         let keys: Vec<(u8, &str)> = hotkeys.iter().map(|(k, n)| (*k, n.as_str())).collect();
-        assert_eq!(keys, vec![(1, "actor"), (2, "location"), (3, "date"), (4, "claim")]);
+        assert_eq!(
+            keys,
+            vec![(1, "actor"), (2, "location"), (3, "date"), (4, "claim")]
+        );
         assert_eq!(schema.label_for_hotkey(3).as_deref(), Some("date"));
         assert_eq!(schema.color("claim"), PALETTE[3]);
     }
@@ -197,13 +232,20 @@ mod tests {
     fn schema_errors_name_the_label() {
         let mut schema = Schema::default();
         schema.labels[0].color = Some("blue".into());
-        assert!(matches!(schema.validate(), Err(SchemaError::BadColor { .. })));
+        assert!(matches!(
+            schema.validate(),
+            Err(SchemaError::BadColor { .. })
+        ));
         let mut schema = Schema::default();
         schema.labels[0].hotkey = Some(2);
         schema.labels[3].hotkey = Some(2);
         assert_eq!(
             schema.validate(),
-            Err(SchemaError::HotkeyClash { hotkey: 2, first: "actor".into(), second: "claim".into() })
+            Err(SchemaError::HotkeyClash {
+                hotkey: 2,
+                first: "actor".into(),
+                second: "claim".into()
+            })
         );
         let mut schema = Schema::default();
         schema.labels[1].name = "two words".into();
@@ -213,7 +255,12 @@ mod tests {
     #[test]
     fn an_explicit_hotkey_moves_the_positional_one_aside() {
         let mut schema = Schema::default();
-        schema.labels.push(LabelDef { name: "event".into(), color: Some("#112233".into()), hotkey: Some(9), description: String::new() });
+        schema.labels.push(LabelDef {
+            name: "event".into(),
+            color: Some("#112233".into()),
+            hotkey: Some(9),
+            description: String::new(),
+        });
         schema.validate().unwrap();
         assert_eq!(schema.hotkey_of("event"), Some(9));
         assert_eq!(schema.color("event"), [0x11, 0x22, 0x33]);

@@ -27,8 +27,7 @@ use crate::model::{Span, Status};
 /// The newest annotation file format this build reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-const HEADER: &str =
-    "// Sorot annotations. Offsets are Unicode code points into the source text, half-open [start, end).\n";
+const HEADER: &str = "// Sorot annotations. Offsets are Unicode code points into the source text, half-open [start, end).\n";
 
 /// The unit of every offset in the file. Only code points exist; the field is
 /// there so that a reader never has to guess.
@@ -62,14 +61,25 @@ struct VersionProbe {
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: cannot write: {source}; the previous file is unchanged", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "{}:{line}:{column}: {message}; fix the file by hand or restore it from version control (Sorot leaves it untouched)",
         path.display()
     )]
-    Parse { path: PathBuf, line: usize, column: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error(
         "{}: format version {found} is newer than this Sorot reads (up to {FORMAT_VERSION}); update Sorot to open it (the file is left untouched)",
         path.display()
@@ -112,14 +122,20 @@ impl AnnotationFile {
         };
         let probe: VersionProbe = ron::from_str(content).map_err(parse_error)?;
         if probe.format_version > FORMAT_VERSION || probe.format_version == 0 {
-            return Err(StorageError::UnknownVersion { path: path.to_owned(), found: probe.format_version });
+            return Err(StorageError::UnknownVersion {
+                path: path.to_owned(),
+                found: probe.format_version,
+            });
         }
         ron::from_str(content).map_err(parse_error)
     }
 
     /// Reads and parses the file at `path`.
     pub fn read(path: &Path) -> Result<(Self, Vec<u8>), StorageError> {
-        let bytes = fs::read(path).map_err(|source| StorageError::Read { path: path.to_owned(), source })?;
+        let bytes = fs::read(path).map_err(|source| StorageError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         let content = std::str::from_utf8(&bytes).map_err(|err| {
             let prefix = String::from_utf8_lossy(&bytes[..err.valid_up_to()]);
             StorageError::Parse {
@@ -148,8 +164,14 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> Result<(), StorageError> {
-    let write_error = |source| StorageError::Write { path: path.to_owned(), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let write_error = |source| StorageError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(write_error)?;
     let mut temp = tempfile::Builder::new()
         .prefix(".sorot-")
@@ -173,7 +195,10 @@ mod tests {
     use crate::markup;
 
     fn sample() -> AnnotationFile {
-        let (_, mut spans) = markup::parse("“[[Kim|actor] tiba \\| [Rabu (13/9/2023)|date]|claim]” [😊\r\n[Putin|actor]|claim]").unwrap();
+        let (_, mut spans) = markup::parse(
+            "“[[Kim|actor] tiba \\| [Rabu (13/9/2023)|date]|claim]” [😊\r\n[Putin|actor]|claim]",
+        )
+        .unwrap();
         spans[1].note = "kutipan \"langsung\"".into();
         AnnotationFile {
             format_version: FORMAT_VERSION,
@@ -190,9 +215,15 @@ mod tests {
     fn writes_one_span_per_line_and_reads_it_back() {
         let file = sample();
         let ron = file.to_ron();
-        let span_lines: Vec<&str> = ron.lines().filter(|l| l.trim_start().starts_with("(id:")).collect();
+        let span_lines: Vec<&str> = ron
+            .lines()
+            .filter(|l| l.trim_start().starts_with("(id:"))
+            .collect();
         assert_eq!(span_lines.len(), file.spans.len(), "{ron}");
-        assert!(ron.contains("\\r\\n"), "line ends inside span texts are escaped: {ron}");
+        assert!(
+            ron.contains("\\r\\n"),
+            "line ends inside span texts are escaped: {ron}"
+        );
         let back = AnnotationFile::parse(Path::new("a.ron"), &ron).unwrap();
         assert_eq!(back, file);
         assert_eq!(back.to_ron(), ron);
@@ -200,9 +231,13 @@ mod tests {
 
     #[test]
     fn parse_errors_carry_line_and_column() {
-        let ron = sample().to_ron().replacen("status: InProgress,", "status: Halfway,", 1);
+        let ron = sample()
+            .to_ron()
+            .replacen("status: InProgress,", "status: Halfway,", 1);
         let err = AnnotationFile::parse(Path::new("ann/x.ron"), &ron).unwrap_err();
-        let StorageError::Parse { line, column, .. } = &err else { panic!("{err}") };
+        let StorageError::Parse { line, column, .. } = &err else {
+            panic!("{err}")
+        };
         assert_eq!(*line, 8);
         assert!(*column > 1);
         assert!(err.to_string().starts_with("ann/x.ron:8:"), "{err}");
@@ -210,9 +245,14 @@ mod tests {
 
     #[test]
     fn newer_versions_are_named_as_such() {
-        let ron = sample().to_ron().replacen("format_version: 1,", "format_version: 7,", 1);
+        let ron = sample()
+            .to_ron()
+            .replacen("format_version: 1,", "format_version: 7,", 1);
         let err = AnnotationFile::parse(Path::new("x.ron"), &ron).unwrap_err();
-        assert!(matches!(err, StorageError::UnknownVersion { found: 7, .. }), "{err}");
+        assert!(
+            matches!(err, StorageError::UnknownVersion { found: 7, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("update Sorot"));
     }
 
@@ -223,7 +263,10 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = fs::read_dir(dir.path().join("ayu")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path().join("ayu"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1);
     }
 
@@ -238,6 +281,10 @@ mod tests {
         });
         assert!(matches!(result, Err(StorageError::Write { .. })));
         assert_eq!(fs::read(&path).unwrap(), b"old content");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "the temporary file is gone");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "the temporary file is gone"
+        );
     }
 }

@@ -127,7 +127,11 @@ impl SourceText {
         let mut lines = Vec::new();
         let mut line_start_byte = 0;
         for (byte, _) in self.text.match_indices('\n') {
-            let content_end = if self.text[..byte].ends_with('\r') { byte - 1 } else { byte };
+            let content_end = if self.text[..byte].ends_with('\r') {
+                byte - 1
+            } else {
+                byte
+            };
             lines.push(self.offset_of_byte(line_start_byte)..self.offset_of_byte(content_end));
             line_start_byte = byte + 1;
         }
@@ -250,14 +254,34 @@ mod tests {
     fn word_snapping_widens_to_words_and_trims_whitespace() {
         let t = text("Presiden “Vladimir Putin” 😊 tiba.\r\nKim");
         // "ladimir Pu" -> "Vladimir Putin"
-        assert_eq!(t.snap_to_words(11..20).map(|r| t.slice(r).to_owned()).as_deref(), Some("Vladimir Putin"));
+        assert_eq!(
+            t.snap_to_words(11..20)
+                .map(|r| t.slice(r).to_owned())
+                .as_deref(),
+            Some("Vladimir Putin")
+        );
         // leading space and quote-less drag
-        assert_eq!(t.snap_to_words(8..13).map(|r| t.slice(r).to_owned()).as_deref(), Some("“Vladimir"));
+        assert_eq!(
+            t.snap_to_words(8..13)
+                .map(|r| t.slice(r).to_owned())
+                .as_deref(),
+            Some("“Vladimir")
+        );
         assert_eq!(t.snap_to_words(8..9), None);
         // a click inside a word without dragging selects the word
-        assert_eq!(t.snap_to_words(37..37).map(|r| t.slice(r).to_owned()).as_deref(), Some("Kim"));
+        assert_eq!(
+            t.snap_to_words(37..37)
+                .map(|r| t.slice(r).to_owned())
+                .as_deref(),
+            Some("Kim")
+        );
         // the emoji is a word of its own
-        assert_eq!(t.snap_to_words(26..27).map(|r| t.slice(r).to_owned()).as_deref(), Some("😊"));
+        assert_eq!(
+            t.snap_to_words(26..27)
+                .map(|r| t.slice(r).to_owned())
+                .as_deref(),
+            Some("😊")
+        );
     }
 
     #[test]
@@ -272,6 +296,9 @@ mod tests {
     fn not_utf8_and_empty_texts_are_refused_with_a_position() {
         let err = SourceText::from_bytes(b"ok\nab\xffc".to_vec()).unwrap_err();
         assert_eq!(err, TextError::NotUtf8 { line: 2, column: 3 });
-        assert_eq!(SourceText::from_bytes(Vec::new()).unwrap_err(), TextError::Empty);
+        assert_eq!(
+            SourceText::from_bytes(Vec::new()).unwrap_err(),
+            TextError::Empty
+        );
     }
 }

@@ -55,7 +55,10 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                 let fingerprint = storage::fingerprint(&bytes);
                 match SourceText::from_bytes(bytes) {
                     Ok(text) => {
-                        texts.insert(doc.id.clone(), (text, fingerprint, project.source_path(doc)));
+                        texts.insert(
+                            doc.id.clone(),
+                            (text, fingerprint, project.source_path(doc)),
+                        );
                     }
                     Err(err) => {
                         let line = match err {
@@ -69,11 +72,20 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         }
     }
     let annotation_dir = project.annotation_dir();
-    let Ok(entries) = fs::read_dir(&annotation_dir) else { return problems };
-    let mut folders: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let Ok(entries) = fs::read_dir(&annotation_dir) else {
+        return problems;
+    };
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     folders.sort();
     for folder in folders {
-        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -99,24 +111,47 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                         _ => (None, None),
                     };
                     let message = err.to_string();
-                    let message = message.split_once(": ").map_or(message.clone(), |(_, m)| m.to_owned());
-                    problems.push(Problem { file: path.clone(), line, column, message: strip_position(&message) });
+                    let message = message
+                        .split_once(": ")
+                        .map_or(message.clone(), |(_, m)| m.to_owned());
+                    problems.push(Problem {
+                        file: path.clone(),
+                        line,
+                        column,
+                        message: strip_position(&message),
+                    });
                     continue;
                 }
             };
             if file.annotator != name {
-                problems.push(problem(&path, line_of(&content, "annotator:"), format!("names annotator {:?} but lies in the folder of {name:?}", file.annotator)));
+                problems.push(problem(
+                    &path,
+                    line_of(&content, "annotator:"),
+                    format!(
+                        "names annotator {:?} but lies in the folder of {name:?}",
+                        file.annotator
+                    ),
+                ));
             }
             let Some((text, fingerprint, source)) = texts.get(&doc_id) else {
                 if project.doc(&doc_id).is_none() {
-                    problems.push(problem(&path, None, format!("there is no text {doc_id} in {}; restore the text or remove this file", project.text_dir().display())));
+                    problems.push(problem(
+                        &path,
+                        None,
+                        format!(
+                            "there is no text {doc_id} in {}; restore the text or remove this file",
+                            project.text_dir().display()
+                        ),
+                    ));
                 }
                 continue;
             };
             for finding in check_file(&file, text, fingerprint, source, project.schema()) {
                 let line = match finding.span {
                     Some(id) => line_of(&content, &format!("(id: {id},")),
-                    None if finding.message.starts_with("names source") => line_of(&content, "source:"),
+                    None if finding.message.starts_with("names source") => {
+                        line_of(&content, "source:")
+                    }
                     None => line_of(&content, "fingerprint:"),
                 };
                 problems.push(problem(&path, line, finding.message));
@@ -129,14 +164,19 @@ pub fn validate(project: &Project) -> Vec<Problem> {
 
 /// The 1-based line of the first line that starts with `prefix` (after indentation).
 fn line_of(content: &str, prefix: &str) -> Option<usize> {
-    content.lines().position(|l| l.trim_start().starts_with(prefix)).map(|i| i + 1)
+    content
+        .lines()
+        .position(|l| l.trim_start().starts_with(prefix))
+        .map(|i| i + 1)
 }
 
 /// Parse messages start with `line:column: `, which the problem carries apart.
 fn strip_position(message: &str) -> String {
     let mut parts = message.splitn(3, ':');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(l), Some(c), Some(rest)) if l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() => {
+        (Some(l), Some(c), Some(rest))
+            if l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() =>
+        {
             rest.trim_start().to_owned()
         }
         _ => message.to_owned(),
@@ -144,11 +184,16 @@ fn strip_position(message: &str) -> String {
 }
 
 fn collect_ron_files(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         if path.is_dir() {

@@ -10,10 +10,10 @@
 //! back to a document keeps its undo. A document that changed on disk while it
 //! had no unsaved changes is simply read again when it becomes current.
 
-use std::collections::BTreeMap;
 use crate::document::{Command, CommandError, OpenDocument, OpenError, Outcome, SaveError};
 use crate::model::Status;
 use crate::project::{DocSummary, Project};
+use std::collections::BTreeMap;
 
 /// A failure of a workspace action; the message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +51,14 @@ pub struct Workspace {
 impl Workspace {
     pub fn new(project: Project, annotator: &str) -> Self {
         let summaries = project.summaries(annotator);
-        Self { project, annotator: annotator.to_owned(), summaries, docs: BTreeMap::new(), current: None, conflict: None }
+        Self {
+            project,
+            annotator: annotator.to_owned(),
+            summaries,
+            docs: BTreeMap::new(),
+            current: None,
+            conflict: None,
+        }
     }
 
     pub fn project(&self) -> &Project {
@@ -90,9 +97,15 @@ impl Workspace {
             return Ok(());
         }
         let save_result = self.save_current();
-        let entry = self.project.doc(doc_id).ok_or_else(|| WorkspaceError::UnknownDocument(doc_id.to_owned()))?.clone();
+        let entry = self
+            .project
+            .doc(doc_id)
+            .ok_or_else(|| WorkspaceError::UnknownDocument(doc_id.to_owned()))?
+            .clone();
         match self.docs.get_mut(doc_id) {
-            Some(doc) if !doc.is_dirty() && doc.changed_on_disk() => doc.reload(self.project.schema()),
+            Some(doc) if !doc.is_dirty() && doc.changed_on_disk() => {
+                doc.reload(self.project.schema())
+            }
             Some(_) => {}
             None => {
                 let doc = OpenDocument::open(&self.project, &entry, &self.annotator)?;
@@ -106,7 +119,10 @@ impl Workspace {
     /// The document `step` places after (or, negative, before) the current one
     /// in `order`, which is the list as the user sees it.
     pub fn neighbour<'a>(&self, order: &'a [String], step: isize) -> Option<&'a str> {
-        let position = self.current.as_ref().and_then(|c| order.iter().position(|id| id == c));
+        let position = self
+            .current
+            .as_ref()
+            .and_then(|c| order.iter().position(|id| id == c));
         let target = match position {
             Some(i) => i.checked_add_signed(step)?,
             None if step > 0 => 0,
@@ -127,24 +143,39 @@ impl Workspace {
     /// Marks the current document done (or back in progress if it was done).
     pub fn toggle_done(&mut self) -> Result<Outcome, WorkspaceError> {
         let status = self.current().ok_or(WorkspaceError::NoDocument)?.status();
-        let next = if status == Status::Done { Status::InProgress } else { Status::Done };
+        let next = if status == Status::Done {
+            Status::InProgress
+        } else {
+            Status::Done
+        };
         self.execute(Command::SetStatus(next))
     }
 
     /// Saves the current document if it has unsaved changes.
     pub fn save_current(&mut self) -> Result<(), WorkspaceError> {
-        let Some(id) = self.current.clone() else { return Ok(()) };
+        let Some(id) = self.current.clone() else {
+            return Ok(());
+        };
         self.save_doc(&id)
     }
 
     /// Saves every document with unsaved changes; returns the failures.
     pub fn save_all(&mut self) -> Vec<WorkspaceError> {
-        let ids: Vec<String> = self.docs.iter().filter(|(_, d)| d.is_dirty()).map(|(id, _)| id.clone()).collect();
-        ids.iter().filter_map(|id| self.save_doc(id).err()).collect()
+        let ids: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.is_dirty())
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.iter()
+            .filter_map(|id| self.save_doc(id).err())
+            .collect()
     }
 
     fn save_doc(&mut self, id: &str) -> Result<(), WorkspaceError> {
-        let Some(doc) = self.docs.get_mut(id) else { return Ok(()) };
+        let Some(doc) = self.docs.get_mut(id) else {
+            return Ok(());
+        };
         match doc.save() {
             Ok(()) => {
                 self.refresh_summary(id);
@@ -161,8 +192,12 @@ impl Workspace {
 
     /// Settles the conflict reported by [`Self::conflict`].
     pub fn resolve_conflict(&mut self, resolution: Resolution) -> Result<(), WorkspaceError> {
-        let Some(id) = self.conflict.take() else { return Ok(()) };
-        let Some(doc) = self.docs.get_mut(&id) else { return Ok(()) };
+        let Some(id) = self.conflict.take() else {
+            return Ok(());
+        };
+        let Some(doc) = self.docs.get_mut(&id) else {
+            return Ok(());
+        };
         match resolution {
             Resolution::Reload => doc.reload(self.project.schema()),
             Resolution::KeepMine => doc.save_overwriting()?,
@@ -175,7 +210,11 @@ impl Workspace {
         if let Some(doc) = self.docs.get(id) {
             self.summaries.insert(
                 id.to_owned(),
-                DocSummary { status: doc.status(), spans: doc.spans().len(), error: None },
+                DocSummary {
+                    status: doc.status(),
+                    spans: doc.spans().len(),
+                    error: None,
+                },
             );
         }
     }

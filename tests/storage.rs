@@ -41,7 +41,12 @@ fn seeds_are_the_bundled_articles_byte_for_byte() {
     let shared = repo().join("../shared/seeds");
     if shared.is_dir() {
         for doc in project.docs() {
-            assert_eq!(fs::read(&doc.path).unwrap(), fs::read(shared.join(&doc.id)).unwrap(), "{}", doc.id);
+            assert_eq!(
+                fs::read(&doc.path).unwrap(),
+                fs::read(shared.join(&doc.id)).unwrap(),
+                "{}",
+                doc.id
+            );
         }
     }
 }
@@ -60,7 +65,10 @@ fn shipped_annotations_are_valid_and_canonical() {
             if std::env::var_os("SOROT_BLESS").is_some() {
                 fs::write(&path, &canonical).unwrap();
             } else if on_disk != canonical {
-                let first_difference = on_disk.lines().zip(canonical.lines()).position(|(a, b)| a != b);
+                let first_difference = on_disk
+                    .lines()
+                    .zip(canonical.lines())
+                    .position(|(a, b)| a != b);
                 panic!(
                     "{} is not in canonical form (first difference at line {:?}); rewrite it with SOROT_BLESS=1 cargo test --test storage",
                     path.display(),
@@ -81,12 +89,28 @@ fn save_load_save_is_byte_identical_over_all_seeds() {
         // An edit and its undo leave the document dirty; saving must rewrite the same bytes.
         let schema = project.schema();
         let id = document.spans()[0].id;
-        document.execute(schema, Command::SetNote { id, note: "x".into() }).unwrap();
+        document
+            .execute(
+                schema,
+                Command::SetNote {
+                    id,
+                    note: "x".into(),
+                },
+            )
+            .unwrap();
         document.execute(schema, Command::Undo).unwrap();
         assert!(document.is_dirty());
         document.save().unwrap();
-        assert!(fs::read(document.path()).unwrap() == before, "{} changed on a save without changes", doc.id);
+        assert!(
+            fs::read(document.path()).unwrap() == before,
+            "{} changed on a save without changes",
+            doc.id
+        );
         let (file, _) = AnnotationFile::read(document.path()).unwrap();
-        assert!(file.to_ron().as_bytes() == before.as_slice(), "{} does not round-trip", doc.id);
+        assert!(
+            file.to_ron().as_bytes() == before.as_slice(),
+            "{} does not round-trip",
+            doc.id
+        );
     }
 }

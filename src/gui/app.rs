@@ -71,7 +71,12 @@ impl SorotApp {
             if is_valid_annotator(name) {
                 prefs.annotator = Some(name.clone());
             } else {
-                message = Some((true, format!("{name:?} is not a valid annotator name; letters, digits, '_', '-' and '.' only")));
+                message = Some((
+                    true,
+                    format!(
+                        "{name:?} is not a valid annotator name; letters, digits, '_', '-' and '.' only"
+                    ),
+                ));
             }
         }
         let project = options.project.clone().or_else(|| default_project(&prefs));
@@ -145,8 +150,14 @@ impl SorotApp {
         self.handle_keys(ui.ctx());
         egui::Panel::top("menu bar").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::bottom("status bar").show(ui, |ui| self.status_bar_ui(ui));
-        egui::Panel::left("documents").resizable(true).default_size(250.0).show(ui, |ui| self.document_list_ui(ui));
-        egui::Panel::right("labels and spans").resizable(true).default_size(310.0).show(ui, |ui| self.side_panel_ui(ui));
+        egui::Panel::left("documents")
+            .resizable(true)
+            .default_size(250.0)
+            .show(ui, |ui| self.document_list_ui(ui));
+        egui::Panel::right("labels and spans")
+            .resizable(true)
+            .default_size(310.0)
+            .show(ui, |ui| self.side_panel_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
         self.dialogs_ui(ui.ctx());
         self.run_actions();
@@ -158,11 +169,22 @@ impl SorotApp {
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused() || self.dialog.is_some();
-        let schema = self.workspace.as_ref().map(|w| w.project().schema().clone());
+        let schema = self
+            .workspace
+            .as_ref()
+            .map(|w| w.project().schema().clone());
         let actions = &mut self.actions;
         ctx.input_mut(|input| {
             input.events.retain(|event| {
-                let egui::Event::Key { key, pressed: true, modifiers, .. } = event else { return true };
+                let egui::Event::Key {
+                    key,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } = event
+                else {
+                    return true;
+                };
                 if let Some(command) = UiCommand::for_key(*key, *modifiers)
                     && (!typing || command.works_in_text_fields())
                 {
@@ -204,27 +226,53 @@ impl SorotApp {
                 }
             });
             ui.menu_button("Edit", |ui| {
-                for command in [UiCommand::Undo, UiCommand::Redo, UiCommand::DeleteSpan, UiCommand::ClearSelection] {
+                for command in [
+                    UiCommand::Undo,
+                    UiCommand::Redo,
+                    UiCommand::DeleteSpan,
+                    UiCommand::ClearSelection,
+                ] {
                     self.command_button(ui, command);
                 }
             });
             ui.menu_button("Document", |ui| {
-                for command in [UiCommand::ToggleDone, UiCommand::NextDocument, UiCommand::PreviousDocument, UiCommand::FocusFilter] {
+                for command in [
+                    UiCommand::ToggleDone,
+                    UiCommand::NextDocument,
+                    UiCommand::PreviousDocument,
+                    UiCommand::FocusFilter,
+                ] {
                     self.command_button(ui, command);
                 }
             });
             ui.menu_button("View", |ui| {
                 let mut snap = self.prefs.snap_to_words;
-                let shortcut = ui.ctx().format_shortcut(&UiCommand::ToggleSnapToWords.shortcuts()[0]);
-                if ui.checkbox(&mut snap, UiCommand::ToggleSnapToWords.label()).on_hover_text(format!("{shortcut}; hold Alt while dragging for exact characters")).changed() {
+                let shortcut = ui
+                    .ctx()
+                    .format_shortcut(&UiCommand::ToggleSnapToWords.shortcuts()[0]);
+                if ui
+                    .checkbox(&mut snap, UiCommand::ToggleSnapToWords.label())
+                    .on_hover_text(format!(
+                        "{shortcut}; hold Alt while dragging for exact characters"
+                    ))
+                    .changed()
+                {
                     self.actions.push(Action::Ui(UiCommand::ToggleSnapToWords));
                 }
                 ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
                 egui::widgets::global_theme_preference_buttons(ui);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let name = self.prefs.annotator.clone().unwrap_or_else(|| "nobody".into());
-                if ui.button(format!("Annotator: {name}")).on_hover_text("Annotating as this person; click to switch").clicked() {
+                let name = self
+                    .prefs
+                    .annotator
+                    .clone()
+                    .unwrap_or_else(|| "nobody".into());
+                if ui
+                    .button(format!("Annotator: {name}"))
+                    .on_hover_text("Annotating as this person; click to switch")
+                    .clicked()
+                {
                     self.actions.push(Action::Ui(UiCommand::SwitchAnnotator));
                 }
                 if let Some(workspace) = &self.workspace {
@@ -240,7 +288,10 @@ impl SorotApp {
         if let Some(shortcut) = command.shortcuts().first() {
             button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
         }
-        if ui.add_enabled(self.command_enabled(command), button).clicked() {
+        if ui
+            .add_enabled(self.command_enabled(command), button)
+            .clicked()
+        {
             self.actions.push(Action::Ui(command));
             ui.close();
         }
@@ -254,7 +305,9 @@ impl SorotApp {
             UiCommand::Redo => editable && doc.is_some_and(|d| d.can_redo()),
             UiCommand::DeleteSpan => editable && self.selected_span.is_some(),
             UiCommand::ToggleDone => editable,
-            UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => self.workspace.is_some(),
+            UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => {
+                self.workspace.is_some()
+            }
             _ => true,
         }
     }
@@ -263,20 +316,38 @@ impl SorotApp {
         ui.horizontal(|ui| {
             if let Some(workspace) = &self.workspace {
                 let saved = workspace.all_saved();
-                let (icon, color) = if saved { ("✔ saved", ui.visuals().weak_text_color()) } else { ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c)) };
+                let (icon, color) = if saved {
+                    ("✔ saved", ui.visuals().weak_text_color())
+                } else {
+                    ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c))
+                };
                 ui.label(RichText::new(icon).color(color));
                 ui.separator();
                 if let Some(doc) = workspace.current() {
-                    ui.label(format!("{} · {} spans · {}", doc.id, doc.spans().len(), doc.status().describe()));
+                    ui.label(format!(
+                        "{} · {} spans · {}",
+                        doc.id,
+                        doc.spans().len(),
+                        doc.status().describe()
+                    ));
                     ui.separator();
                 }
             }
-            let snap = if self.prefs.snap_to_words { "selections snap to words (Alt: exact)" } else { "exact selections" };
+            let snap = if self.prefs.snap_to_words {
+                "selections snap to words (Alt: exact)"
+            } else {
+                "exact selections"
+            };
             ui.label(RichText::new(snap).weak());
             if let Some((is_error, text)) = self.message.clone() {
                 ui.separator();
-                let color = if is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                ui.label(RichText::new(&text).color(color)).on_hover_text(&text);
+                let color = if is_error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(&text).color(color))
+                    .on_hover_text(&text);
                 if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
                     self.message = None;
                 }
@@ -285,7 +356,9 @@ impl SorotApp {
     }
 
     fn filtered_ids(&mut self) -> Vec<String> {
-        let Some(workspace) = &self.workspace else { return Vec::new() };
+        let Some(workspace) = &self.workspace else {
+            return Vec::new();
+        };
         if let Some((filter, ids)) = &self.filtered
             && *filter == self.filter
         {
@@ -306,7 +379,11 @@ impl SorotApp {
     fn document_list_ui(&mut self, ui: &mut Ui) {
         ui.add_space(4.0);
         ui.heading("Documents");
-        let filter = ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("Filter").desired_width(f32::INFINITY));
+        let filter = ui.add(
+            egui::TextEdit::singleline(&mut self.filter)
+                .hint_text("Filter")
+                .desired_width(f32::INFINITY),
+        );
         if std::mem::take(&mut self.focus_filter) {
             filter.request_focus();
         }
@@ -322,45 +399,72 @@ impl SorotApp {
         let current = workspace.current_id().map(str::to_owned);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut clicked = None;
-        egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row_height, ids.len(), |ui, rows| {
-            for id in &ids[rows] {
-                let summary = workspace.summary(id);
-                let (icon, tip) = match summary {
-                    Some(s) if s.error.is_some() => ("⚠", s.error.clone().unwrap_or_default()),
-                    Some(s) => (status_icon(s.status), s.status.describe().to_owned()),
-                    None => (status_icon(Status::NotStarted), "not started".to_owned()),
-                };
-                let count = summary.map_or(0, |s| s.spans);
-                let text = format!("{icon}  {id}   ({count})");
-                let selected = current.as_deref() == Some(id.as_str());
-                if ui.selectable_label(selected, text).on_hover_text(tip).clicked() {
-                    clicked = Some(id.clone());
+        egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+            ui,
+            row_height,
+            ids.len(),
+            |ui, rows| {
+                for id in &ids[rows] {
+                    let summary = workspace.summary(id);
+                    let (icon, tip) = match summary {
+                        Some(s) if s.error.is_some() => ("⚠", s.error.clone().unwrap_or_default()),
+                        Some(s) => (status_icon(s.status), s.status.describe().to_owned()),
+                        None => (status_icon(Status::NotStarted), "not started".to_owned()),
+                    };
+                    let count = summary.map_or(0, |s| s.spans);
+                    let text = format!("{icon}  {id}   ({count})");
+                    let selected = current.as_deref() == Some(id.as_str());
+                    if ui
+                        .selectable_label(selected, text)
+                        .on_hover_text(tip)
+                        .clicked()
+                    {
+                        clicked = Some(id.clone());
+                    }
                 }
-            }
-        });
+            },
+        );
         if let Some(id) = clicked {
             self.actions.push(Action::SelectDocument(id));
         }
     }
 
     fn side_panel_ui(&mut self, ui: &mut Ui) {
-        let Some(workspace) = &self.workspace else { return };
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
         let schema = workspace.project().schema().clone();
         let doc = workspace.current();
         ui.add_space(4.0);
         ui.heading("Labels");
-        let can_apply = doc.is_some_and(|d| d.is_editable()) && (self.selection.is_some() || self.selected_span.is_some());
+        let can_apply = doc.is_some_and(|d| d.is_editable())
+            && (self.selection.is_some() || self.selected_span.is_some());
         for label in &schema.labels {
-            let count = doc.map_or(0, |d| d.spans().iter().filter(|s| s.label == label.name).count());
-            let key = schema.hotkey_of(&label.name).map_or(String::new(), |k| k.to_string());
+            let count = doc.map_or(0, |d| {
+                d.spans().iter().filter(|s| s.label == label.name).count()
+            });
+            let key = schema
+                .hotkey_of(&label.name)
+                .map_or(String::new(), |k| k.to_string());
             let [r, g, b] = schema.color(&label.name);
             ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                ui.painter().rect_filled(rect, 3.0, Color32::from_rgb(r, g, b));
-                let button = egui::Button::new(format!("{key}  {}", label.name)).min_size(egui::vec2(120.0, 0.0));
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                ui.painter()
+                    .rect_filled(rect, 3.0, Color32::from_rgb(r, g, b));
+                let button = egui::Button::new(format!("{key}  {}", label.name))
+                    .min_size(egui::vec2(120.0, 0.0));
                 let response = ui.add_enabled(can_apply, button);
-                let tip = if label.description.is_empty() { "Apply to the selection".to_owned() } else { label.description.clone() };
-                if response.on_hover_text(tip).on_disabled_hover_text("Select text or a span first").clicked() {
+                let tip = if label.description.is_empty() {
+                    "Apply to the selection".to_owned()
+                } else {
+                    label.description.clone()
+                };
+                if response
+                    .on_hover_text(tip)
+                    .on_disabled_hover_text("Select text or a span first")
+                    .clicked()
+                {
                     self.actions.push(Action::ApplyLabel(label.name.clone()));
                 }
                 ui.label(RichText::new(count.to_string()).weak());
@@ -373,7 +477,11 @@ impl SorotApp {
         {
             ui.heading("Selected span");
             let [r, g, b] = schema.color(&span.label);
-            ui.label(RichText::new(&span.label).color(Color32::from_rgb(r, g, b)).strong());
+            ui.label(
+                RichText::new(&span.label)
+                    .color(Color32::from_rgb(r, g, b))
+                    .strong(),
+            );
             ui.label(format!("“{}”", ellipsize(&span.text, 200)));
             ui.label(RichText::new(format!("characters {}–{}", span.start, span.end)).weak());
             let mut text = match &self.note_edit {
@@ -382,7 +490,10 @@ impl SorotApp {
             };
             let response = ui.add_enabled(
                 doc.is_editable(),
-                egui::TextEdit::multiline(&mut text).hint_text("Note").desired_rows(2).desired_width(f32::INFINITY),
+                egui::TextEdit::multiline(&mut text)
+                    .hint_text("Note")
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
             );
             if response.changed() {
                 self.note_edit = Some((id, text.clone()));
@@ -391,7 +502,10 @@ impl SorotApp {
                 self.actions.push(Action::SetNote(id, text));
                 self.note_edit = None;
             }
-            if ui.add_enabled(doc.is_editable(), egui::Button::new("Delete span")).clicked() {
+            if ui
+                .add_enabled(doc.is_editable(), egui::Button::new("Delete span"))
+                .clicked()
+            {
                 self.actions.push(Action::Ui(UiCommand::DeleteSpan));
             }
             ui.separator();
@@ -400,22 +514,49 @@ impl SorotApp {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let spans = doc.spans();
         let mut clicked = None;
-        egui::ScrollArea::vertical().id_salt("span list").auto_shrink(false).show_rows(ui, row_height, spans.len(), |ui, rows| {
-            for span in &spans[rows] {
-                let [r, g, b] = schema.color(&span.label);
-                let flagged = doc.is_flagged(span.id);
-                let mut text = egui::text::LayoutJob::default();
-                let prefix = if flagged { "⚠ " } else { "" };
-                text.append(&format!("{prefix}{} ", span.label), 0.0, egui::TextFormat { color: Color32::from_rgb(r, g, b), ..Default::default() });
-                text.append(&ellipsize(&span.text, 48), 0.0, egui::TextFormat { color: ui.visuals().text_color(), ..Default::default() });
-                let selected = self.selected_span == Some(span.id);
-                let response = ui.selectable_label(selected, text);
-                let note = if span.note.is_empty() { String::new() } else { format!("\nnote: {}", span.note) };
-                if response.on_hover_text(format!("{} [{}, {}){note}", span.label, span.start, span.end)).clicked() {
-                    clicked = Some(span.id);
+        egui::ScrollArea::vertical()
+            .id_salt("span list")
+            .auto_shrink(false)
+            .show_rows(ui, row_height, spans.len(), |ui, rows| {
+                for span in &spans[rows] {
+                    let [r, g, b] = schema.color(&span.label);
+                    let flagged = doc.is_flagged(span.id);
+                    let mut text = egui::text::LayoutJob::default();
+                    let prefix = if flagged { "⚠ " } else { "" };
+                    text.append(
+                        &format!("{prefix}{} ", span.label),
+                        0.0,
+                        egui::TextFormat {
+                            color: Color32::from_rgb(r, g, b),
+                            ..Default::default()
+                        },
+                    );
+                    text.append(
+                        &ellipsize(&span.text, 48),
+                        0.0,
+                        egui::TextFormat {
+                            color: ui.visuals().text_color(),
+                            ..Default::default()
+                        },
+                    );
+                    let selected = self.selected_span == Some(span.id);
+                    let response = ui.selectable_label(selected, text);
+                    let note = if span.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\nnote: {}", span.note)
+                    };
+                    if response
+                        .on_hover_text(format!(
+                            "{} [{}, {}){note}",
+                            span.label, span.start, span.end
+                        ))
+                        .clicked()
+                    {
+                        clicked = Some(span.id);
+                    }
                 }
-            }
-        });
+            });
         if let Some(id) = clicked {
             self.actions.push(Action::SelectSpan(id));
         }
@@ -431,7 +572,10 @@ impl SorotApp {
         let Some(doc) = workspace.current() else {
             ui.centered_and_justified(|ui| {
                 if workspace.project().docs().is_empty() {
-                    ui.label(format!("No .txt files in {}", workspace.project().text_dir().display()));
+                    ui.label(format!(
+                        "No .txt files in {}",
+                        workspace.project().text_dir().display()
+                    ));
                 } else {
                     ui.label("Choose a document on the left, or press Alt+Right");
                 }
@@ -439,9 +583,15 @@ impl SorotApp {
             return;
         };
         if let Access::ReadOnly { reason } = doc.access() {
-            egui::Frame::new().fill(ui.visuals().warn_fg_color.gamma_multiply(0.15)).inner_margin(6.0).show(ui, |ui| {
-                ui.label(RichText::new(format!("Read-only: {reason}")).color(ui.visuals().warn_fg_color));
-            });
+            egui::Frame::new()
+                .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(format!("Read-only: {reason}"))
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                });
         }
         let highlight = Highlight {
             selection: self.view.dragging().or_else(|| self.selection.clone()),
@@ -449,7 +599,14 @@ impl SorotApp {
         };
         let schema = workspace.project().schema().clone();
         let scroll_to = self.scroll_to.take();
-        let event = self.view.show(ui, doc, &schema, &highlight, self.prefs.text_size, scroll_to);
+        let event = self.view.show(
+            ui,
+            doc,
+            &schema,
+            &highlight,
+            self.prefs.text_size,
+            scroll_to,
+        );
         match event {
             Some(ViewEvent::Dragged { range, exact }) => {
                 let snapped = if self.prefs.snap_to_words && !exact {
@@ -463,10 +620,19 @@ impl SorotApp {
             Some(ViewEvent::Clicked { offset, extend }) => {
                 if extend && let Some(selection) = self.selection.clone() {
                     let range = selection.start.min(offset)..selection.end.max(offset);
-                    self.selection = if self.prefs.snap_to_words { doc.text.snap_to_words(range) } else { Some(doc.text.snap_to_graphemes(range)) };
+                    self.selection = if self.prefs.snap_to_words {
+                        doc.text.snap_to_words(range)
+                    } else {
+                        Some(doc.text.snap_to_graphemes(range))
+                    };
                 } else {
                     self.selection = None;
-                    let hit = doc.annotations().spans_at(offset).into_iter().find(|s| !doc.is_flagged(s.id)).map(|s| s.id);
+                    let hit = doc
+                        .annotations()
+                        .spans_at(offset)
+                        .into_iter()
+                        .find(|s| !doc.is_flagged(s.id))
+                        .map(|s| s.id);
                     if let Some(id) = hit {
                         self.actions.push(Action::SelectSpan(id));
                     } else {
@@ -480,7 +646,11 @@ impl SorotApp {
 
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         if let Some(Dialog::Annotator(mut name)) = self.dialog.clone() {
-            let known = self.workspace.as_ref().map(|w| w.project().annotators()).unwrap_or_default();
+            let known = self
+                .workspace
+                .as_ref()
+                .map(|w| w.project().annotators())
+                .unwrap_or_default();
             let mut confirmed = false;
             let mut cancelled = false;
             egui::Modal::new(egui::Id::unique("annotator dialog")).show(ctx, |ui| {
@@ -504,7 +674,10 @@ impl SorotApp {
                 }
                 let valid = is_valid_annotator(&name);
                 if !valid {
-                    ui.colored_label(ui.visuals().error_fg_color, "Letters, digits, '_', '-' and '.', starting with a letter or digit");
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        "Letters, digits, '_', '-' and '.', starting with a letter or digit",
+                    );
                 }
                 ui.horizontal(|ui| {
                     if ui.add_enabled(valid, egui::Button::new("OK")).clicked() {
@@ -516,12 +689,21 @@ impl SorotApp {
                 });
                 confirmed &= valid;
             });
-            self.dialog = if confirmed || cancelled { None } else { Some(Dialog::Annotator(name.clone())) };
+            self.dialog = if confirmed || cancelled {
+                None
+            } else {
+                Some(Dialog::Annotator(name.clone()))
+            };
             if confirmed {
                 self.actions.push(Action::SetAnnotator(name));
             }
         }
-        if let Some(path) = self.workspace.as_ref().and_then(|w| w.conflict()).map(str::to_owned) {
+        if let Some(path) = self
+            .workspace
+            .as_ref()
+            .and_then(|w| w.conflict())
+            .map(str::to_owned)
+        {
             egui::Modal::new(egui::Id::unique("conflict dialog")).show(ctx, |ui| {
                 ui.heading("Annotations changed on disk");
                 ui.label(format!(
@@ -543,7 +725,11 @@ impl SorotApp {
         let title = match &self.workspace {
             None => "Sorot".to_owned(),
             Some(workspace) => {
-                let saved = if workspace.all_saved() { "" } else { " (unsaved)" };
+                let saved = if workspace.all_saved() {
+                    ""
+                } else {
+                    " (unsaved)"
+                };
                 match workspace.current_id() {
                     Some(doc) => format!("{doc} — {} — Sorot{saved}", workspace.project().name()),
                     None => format!("{} — Sorot{saved}", workspace.project().name()),
@@ -575,7 +761,9 @@ impl SorotApp {
             Action::Ui(command) => self.run_command(command),
             Action::ApplyLabel(label) => {
                 if let Some(range) = self.selection.clone() {
-                    if let Some(Outcome::Changed { select }) = self.execute(Command::AddSpan { range, label }) {
+                    if let Some(Outcome::Changed { select }) =
+                        self.execute(Command::AddSpan { range, label })
+                    {
                         self.selection = None;
                         self.selected_span = select;
                     }
@@ -609,7 +797,10 @@ impl SorotApp {
     fn run_command(&mut self, command: UiCommand) {
         match command {
             UiCommand::OpenFolder => {
-                if let Some(path) = rfd::FileDialog::new().set_title("Open a project folder").pick_folder() {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Open a project folder")
+                    .pick_folder()
+                {
                     self.open_project(path);
                 }
             }
@@ -642,9 +833,17 @@ impl SorotApp {
                 }
             }
             UiCommand::NextDocument | UiCommand::PreviousDocument => {
-                let step = if command == UiCommand::NextDocument { 1 } else { -1 };
+                let step = if command == UiCommand::NextDocument {
+                    1
+                } else {
+                    -1
+                };
                 let ids = self.filtered_ids();
-                let target = self.workspace.as_ref().and_then(|w| w.neighbour(&ids, step)).map(str::to_owned);
+                let target = self
+                    .workspace
+                    .as_ref()
+                    .and_then(|w| w.neighbour(&ids, step))
+                    .map(str::to_owned);
                 if let Some(id) = target {
                     self.select_document(&id);
                 }
@@ -680,7 +879,9 @@ impl SorotApp {
     }
 
     fn commit_note(&mut self) {
-        let Some((id, note)) = self.note_edit.take() else { return };
+        let Some((id, note)) = self.note_edit.take() else {
+            return;
+        };
         let unchanged = self
             .workspace
             .as_ref()
@@ -693,7 +894,12 @@ impl SorotApp {
     }
 
     fn forget_missing_span(&mut self) {
-        let exists = |id| self.workspace.as_ref().and_then(|w| w.current()).is_some_and(|d| d.annotations().get(id).is_some());
+        let exists = |id| {
+            self.workspace
+                .as_ref()
+                .and_then(|w| w.current())
+                .is_some_and(|d| d.annotations().get(id).is_some())
+        };
         if self.selected_span.is_some_and(|id| !exists(id)) {
             self.selected_span = None;
         }
@@ -701,12 +907,19 @@ impl SorotApp {
     }
 
     fn current_span_start(&self, id: SpanId) -> Option<usize> {
-        self.workspace.as_ref()?.current()?.annotations().get(id).map(|s| s.start)
+        self.workspace
+            .as_ref()?
+            .current()?
+            .annotations()
+            .get(id)
+            .map(|s| s.start)
     }
 
     fn select_document(&mut self, id: &str) {
         self.commit_note();
-        let Some(workspace) = &mut self.workspace else { return };
+        let Some(workspace) = &mut self.workspace else {
+            return;
+        };
         let result = workspace.select(id);
         self.selection = None;
         self.selected_span = None;
@@ -744,7 +957,9 @@ impl SorotApp {
             self.open_project(path);
             return;
         }
-        let Some(workspace) = self.workspace.take() else { return };
+        let Some(workspace) = self.workspace.take() else {
+            return;
+        };
         let current = workspace.current_id().map(str::to_owned);
         let project = workspace.project().clone();
         self.workspace = Some(Workspace::new(project, &name));
@@ -782,7 +997,10 @@ fn status_icon(status: Status) -> &'static str {
 }
 
 fn ellipsize(text: &str, max: usize) -> String {
-    let flat: String = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
     if flat.chars().count() <= max {
         flat
     } else {
@@ -794,7 +1012,9 @@ fn ellipsize(text: &str, max: usize) -> String {
 
 /// The OS user name, as an annotator name.
 fn os_user_name() -> String {
-    let name = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default();
+    let name = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
     sanitize_annotator(&name)
 }
 

@@ -61,7 +61,10 @@ impl UiCommand {
         match self {
             UiCommand::OpenFolder => vec![ctrl(Key::O)],
             UiCommand::Undo => vec![ctrl(Key::Z)],
-            UiCommand::Redo => vec![KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z), ctrl(Key::Y)],
+            UiCommand::Redo => vec![
+                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
+                ctrl(Key::Y),
+            ],
             UiCommand::DeleteSpan => vec![plain(Key::Delete), plain(Key::Backspace)],
             UiCommand::ClearSelection => vec![plain(Key::Escape)],
             UiCommand::ToggleDone => vec![ctrl(Key::Enter)],
@@ -82,14 +85,22 @@ impl UiCommand {
     /// Whether the shortcut also works while a text field has the keyboard
     /// (only commands that a text field has no use for).
     pub fn works_in_text_fields(self) -> bool {
-        matches!(self, UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::ToggleDone | UiCommand::OpenFolder)
+        matches!(
+            self,
+            UiCommand::NextDocument
+                | UiCommand::PreviousDocument
+                | UiCommand::ToggleDone
+                | UiCommand::OpenFolder
+        )
     }
 
     /// The command whose shortcut exactly matches this key press.
     pub fn for_key(key: Key, modifiers: Modifiers) -> Option<UiCommand> {
-        UiCommand::ALL
-            .into_iter()
-            .find(|c| c.shortcuts().iter().any(|s| s.logical_key == key && modifiers.matches_exact(s.modifiers)))
+        UiCommand::ALL.into_iter().find(|c| {
+            c.shortcuts()
+                .iter()
+                .any(|s| s.logical_key == key && modifiers.matches_exact(s.modifiers))
+        })
     }
 }
 
@@ -98,7 +109,17 @@ pub fn digit_of(key: Key, modifiers: Modifiers) -> Option<u8> {
     if !modifiers.is_none() {
         return None;
     }
-    let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+    let digits = [
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+    ];
     digits.iter().position(|k| *k == key).map(|i| i as u8 + 1)
 }
 
@@ -114,8 +135,15 @@ mod tests {
                 if let Some((_, other)) = seen.iter().find(|(s, _)| *s == shortcut) {
                     panic!("{shortcut:?} is bound to both {other:?} and {command:?}");
                 }
-                assert_eq!(digit_of(shortcut.logical_key, shortcut.modifiers), None, "{command:?} takes a label digit");
-                assert_eq!(UiCommand::for_key(shortcut.logical_key, shortcut.modifiers), Some(command));
+                assert_eq!(
+                    digit_of(shortcut.logical_key, shortcut.modifiers),
+                    None,
+                    "{command:?} takes a label digit"
+                );
+                assert_eq!(
+                    UiCommand::for_key(shortcut.logical_key, shortcut.modifiers),
+                    Some(command)
+                );
                 seen.push((shortcut, command));
             }
         }
@@ -123,9 +151,18 @@ mod tests {
 
     #[test]
     fn redo_and_undo_are_told_apart_by_shift() {
-        assert_eq!(UiCommand::for_key(Key::Z, Modifiers::COMMAND), Some(UiCommand::Undo));
-        assert_eq!(UiCommand::for_key(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT), Some(UiCommand::Redo));
-        assert_eq!(UiCommand::for_key(Key::Y, Modifiers::COMMAND), Some(UiCommand::Redo));
+        assert_eq!(
+            UiCommand::for_key(Key::Z, Modifiers::COMMAND),
+            Some(UiCommand::Undo)
+        );
+        assert_eq!(
+            UiCommand::for_key(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT),
+            Some(UiCommand::Redo)
+        );
+        assert_eq!(
+            UiCommand::for_key(Key::Y, Modifiers::COMMAND),
+            Some(UiCommand::Redo)
+        );
         assert_eq!(digit_of(Key::Num3, Modifiers::NONE), Some(3));
         assert_eq!(digit_of(Key::Num3, Modifiers::SHIFT), None);
     }

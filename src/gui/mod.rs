@@ -38,7 +38,10 @@ pub fn run(options: StartOptions) -> anyhow::Result<()> {
         "Sorot",
         native_options,
         Box::new(move |cc| {
-            let prefs = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+            let prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
             Ok(Box::new(SorotApp::new(prefs, options)))
         }),
     )

@@ -23,7 +23,12 @@ pub struct Preferences {
 
 impl Default for Preferences {
     fn default() -> Self {
-        Self { annotator: None, recent_projects: Vec::new(), snap_to_words: true, text_size: 17.0 }
+        Self {
+            annotator: None,
+            recent_projects: Vec::new(),
+            snap_to_words: true,
+            text_size: 17.0,
+        }
     }
 }
 
@@ -50,6 +55,13 @@ mod tests {
         prefs.remember_project(PathBuf::from("/nonexistent/p5"));
         assert_eq!(prefs.recent_projects.len(), MAX_RECENT);
         assert_eq!(prefs.recent_projects[0], PathBuf::from("/nonexistent/p5"));
-        assert_eq!(prefs.recent_projects.iter().filter(|p| p.ends_with("p5")).count(), 1);
+        assert_eq!(
+            prefs
+                .recent_projects
+                .iter()
+                .filter(|p| p.ends_with("p5"))
+                .count(),
+            1
+        );
     }
 }

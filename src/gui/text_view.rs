@@ -18,7 +18,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
-use egui::{Align, Color32, CornerRadius, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
+use egui::{
+    Align, Color32, CornerRadius, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2,
+};
 
 use crate::document::OpenDocument;
 use crate::model::{Span, SpanId};
@@ -84,7 +86,11 @@ impl TextView {
     ) -> Option<ViewEvent> {
         let key = (doc.id.clone(), doc.text.len_chars() as u64);
         if self.key.as_ref() != Some(&key) {
-            *self = TextView { key: Some(key), paragraphs: doc.text.lines(), ..TextView::default() };
+            *self = TextView {
+                key: Some(key),
+                paragraphs: doc.text.lines(),
+                ..TextView::default()
+            };
         }
         if self.lanes_revision != Some(doc.revision()) {
             self.lanes = assign_lanes(doc.spans());
@@ -99,7 +105,10 @@ impl TextView {
                 let font = FontId::proportional(text_size);
                 let row_height = ui.fonts_mut(|f| f.row_height(&font));
                 let line_height = (row_height + 2.0 * (2.0 + LANE_STEP * MAX_LANES as f32)).round();
-                if width != self.wrap_width || text_size != self.text_size || line_height != self.line_height {
+                if width != self.wrap_width
+                    || text_size != self.text_size
+                    || line_height != self.line_height
+                {
                     self.wrap_width = width;
                     self.text_size = text_size;
                     self.line_height = line_height;
@@ -107,8 +116,10 @@ impl TextView {
                     self.estimate_tops(doc, text_size);
                 }
                 let total = *self.tops.last().unwrap_or(&0.0);
-                let (rect, response) =
-                    ui.allocate_exact_size(Vec2::new(width + 8.0, total.max(viewport.height())), Sense::click_and_drag());
+                let (rect, response) = ui.allocate_exact_size(
+                    Vec2::new(width + 8.0, total.max(viewport.height())),
+                    Sense::click_and_drag(),
+                );
                 self.origin = rect.min + Vec2::new(4.0, 0.0);
 
                 // Lay out what is in view (heights may change, so repeat until stable).
@@ -129,7 +140,10 @@ impl TextView {
                     self.ensure_galley(ui, doc, i, &font);
                     self.recompute_tops();
                     if let Some(target) = self.screen_rect(offset..offset + 1) {
-                        ui.scroll_to_rect(target.expand(2.0 * self.line_height), Some(Align::Center));
+                        ui.scroll_to_rect(
+                            target.expand(2.0 * self.line_height),
+                            Some(Align::Center),
+                        );
                     }
                 }
                 self.paint(ui, doc, schema, highlight, row_height, viewport);
@@ -147,9 +161,13 @@ impl TextView {
         let i = self.paragraph_of(range.start);
         let galley = self.galleys.get(i)?.as_ref()?;
         let para = &self.paragraphs[i];
-        let local = range.start.saturating_sub(para.start)..range.end.min(para.end).saturating_sub(para.start);
+        let local = range.start.saturating_sub(para.start)
+            ..range.end.min(para.end).saturating_sub(para.start);
         let origin = self.origin + Vec2::new(0.0, self.tops[i]);
-        piece_rects(galley, local).into_iter().next().map(|r| r.translate(origin.to_vec2()))
+        piece_rects(galley, local)
+            .into_iter()
+            .next()
+            .map(|r| r.translate(origin.to_vec2()))
     }
 
     /// The offset under a screen position.
@@ -161,7 +179,11 @@ impl TextView {
         if y < 0.0 {
             return Some(0);
         }
-        let i = self.tops.partition_point(|top| *top <= y).saturating_sub(1).min(self.paragraphs.len() - 1);
+        let i = self
+            .tops
+            .partition_point(|top| *top <= y)
+            .saturating_sub(1)
+            .min(self.paragraphs.len() - 1);
         let para = &self.paragraphs[i];
         let galley = self.galleys.get(i)?.as_ref()?;
         let local = pos - (self.origin + Vec2::new(0.0, self.tops[i]));
@@ -178,7 +200,9 @@ impl TextView {
         let mut y = 0.0;
         for para in &self.paragraphs {
             self.tops.push(y);
-            let rows = ((para.end - para.start) as f32 / chars_per_row).ceil().max(1.0);
+            let rows = ((para.end - para.start) as f32 / chars_per_row)
+                .ceil()
+                .max(1.0);
             y += rows * self.line_height + self.line_height * PARAGRAPH_GAP;
         }
         self.tops.push(y);
@@ -202,13 +226,17 @@ impl TextView {
 
     fn visible_paragraphs(&self, top: f32, bottom: f32) -> Range<usize> {
         let n = self.paragraphs.len();
-        let first = self.tops[..n].partition_point(|t| *t <= top).saturating_sub(1);
+        let first = self.tops[..n]
+            .partition_point(|t| *t <= top)
+            .saturating_sub(1);
         let last = self.tops[..n].partition_point(|t| *t < bottom);
         first..last.max(first).min(n)
     }
 
     fn paragraph_of(&self, offset: usize) -> usize {
-        self.paragraphs.partition_point(|p| p.end < offset).min(self.paragraphs.len().saturating_sub(1))
+        self.paragraphs
+            .partition_point(|p| p.end < offset)
+            .min(self.paragraphs.len().saturating_sub(1))
     }
 
     /// Lays out paragraph `i` if needed; true when its height changed.
@@ -219,9 +247,17 @@ impl TextView {
         let para = self.paragraphs[i].clone();
         let mut job = LayoutJob::single_section(
             doc.text.slice(para).to_owned(),
-            TextFormat { font_id: font.clone(), line_height: Some(self.line_height), color: Color32::PLACEHOLDER, ..Default::default() },
+            TextFormat {
+                font_id: font.clone(),
+                line_height: Some(self.line_height),
+                color: Color32::PLACEHOLDER,
+                ..Default::default()
+            },
         );
-        job.wrap = TextWrapping { max_width: self.wrap_width, ..Default::default() };
+        job.wrap = TextWrapping {
+            max_width: self.wrap_width,
+            ..Default::default()
+        };
         let galley = ui.painter().layout_job(job);
         let estimated = self.tops[i + 1] - self.tops[i] - self.line_height * PARAGRAPH_GAP;
         let changed = (galley.size().y - estimated).abs() > 0.5;
@@ -229,7 +265,15 @@ impl TextView {
         changed
     }
 
-    fn paint(&self, ui: &Ui, doc: &OpenDocument, schema: &Schema, highlight: &Highlight, row_height: f32, viewport: Rect) {
+    fn paint(
+        &self,
+        ui: &Ui,
+        doc: &OpenDocument,
+        schema: &Schema,
+        highlight: &Highlight,
+        row_height: f32,
+        viewport: Rect,
+    ) {
         let painter = ui.painter();
         let dark = ui.visuals().dark_mode;
         let text_color = ui.visuals().text_color();
@@ -237,7 +281,9 @@ impl TextView {
         let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
         let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
         for i in self.visible_paragraphs(viewport.min.y, viewport.max.y) {
-            let Some(galley) = &self.galleys[i] else { continue };
+            let Some(galley) = &self.galleys[i] else {
+                continue;
+            };
             let para = self.paragraphs[i].clone();
             let origin = self.origin + Vec2::new(0.0, self.tops[i]);
             let spans: Vec<&Span> = doc
@@ -246,7 +292,8 @@ impl TextView {
                 .filter(|s| !doc.is_flagged(s.id))
                 .collect();
             let local = |s: &Range<usize>| {
-                s.start.max(para.start) - para.start..s.end.min(para.end).max(para.start) - para.start
+                s.start.max(para.start) - para.start
+                    ..s.end.min(para.end).max(para.start) - para.start
             };
             for span in &spans {
                 let [r, g, b] = schema.color(&span.label);
@@ -261,29 +308,51 @@ impl TextView {
                 && selection.end > para.start
             {
                 for rect in piece_rects(galley, local(selection)) {
-                    painter.rect_filled(text_band(rect, row_height).translate(origin.to_vec2()), 0.0, selection_fill);
+                    painter.rect_filled(
+                        text_band(rect, row_height).translate(origin.to_vec2()),
+                        0.0,
+                        selection_fill,
+                    );
                 }
             }
             painter.galley(origin, galley.clone(), text_color);
             for span in &spans {
                 let [r, g, b] = schema.color(&span.label);
-                let lane = self.lanes.get(&span.id).copied().unwrap_or(0).min(MAX_LANES - 1);
+                let lane = self
+                    .lanes
+                    .get(&span.id)
+                    .copied()
+                    .unwrap_or(0)
+                    .min(MAX_LANES - 1);
                 for rect in piece_rects(galley, local(&span.range())) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     let y = band.max.y + 2.0 + LANE_STEP * (MAX_LANES - 1 - lane) as f32;
                     painter.line_segment(
-                        [Pos2::new(band.min.x + 1.0, y), Pos2::new(band.max.x - 1.0, y)],
+                        [
+                            Pos2::new(band.min.x + 1.0, y),
+                            Pos2::new(band.max.x - 1.0, y),
+                        ],
                         Stroke::new(2.5, Color32::from_rgb(r, g, b)),
                     );
                     if highlight.span == Some(span.id) {
-                        painter.rect_stroke(band.expand(1.5), CornerRadius::same(3), selected_stroke, StrokeKind::Outside);
+                        painter.rect_stroke(
+                            band.expand(1.5),
+                            CornerRadius::same(3),
+                            selected_stroke,
+                            StrokeKind::Outside,
+                        );
                     }
                 }
             }
         }
     }
 
-    fn handle_pointer(&mut self, ui: &Ui, response: &egui::Response, doc: &OpenDocument) -> Option<ViewEvent> {
+    fn handle_pointer(
+        &mut self,
+        ui: &Ui,
+        response: &egui::Response,
+        doc: &OpenDocument,
+    ) -> Option<ViewEvent> {
         let modifiers = ui.input(|i| i.modifiers);
         if response.drag_started() {
             let origin = ui.input(|i| i.pointer.press_origin());
@@ -304,13 +373,21 @@ impl TextView {
             if let (Some(a), Some(h)) = (anchor, head)
                 && a != h
             {
-                return Some(ViewEvent::Dragged { range: a.min(h)..a.max(h), exact: self.drag_exact });
+                return Some(ViewEvent::Dragged {
+                    range: a.min(h)..a.max(h),
+                    exact: self.drag_exact,
+                });
             }
         }
         if response.clicked() {
             response.request_focus();
-            let offset = response.interact_pointer_pos().and_then(|p| self.offset_at(p))?;
-            return Some(ViewEvent::Clicked { offset: offset.min(doc.text.len_chars()), extend: modifiers.shift });
+            let offset = response
+                .interact_pointer_pos()
+                .and_then(|p| self.offset_at(p))?;
+            return Some(ViewEvent::Clicked {
+                offset: offset.min(doc.text.len_chars()),
+                extend: modifiers.shift,
+            });
         }
         None
     }
@@ -338,8 +415,16 @@ impl TextView {
             .filter(|s| !doc.is_flagged(s.id))
             .map(|s| {
                 let text: String = s.text.chars().take(60).collect();
-                let more = if s.text.chars().count() > 60 { "…" } else { "" };
-                let note = if s.note.is_empty() { String::new() } else { format!("\n    note: {}", s.note) };
+                let more = if s.text.chars().count() > 60 {
+                    "…"
+                } else {
+                    ""
+                };
+                let note = if s.note.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n    note: {}", s.note)
+                };
                 format!("{}: {text}{more}{note}", s.label)
             })
             .collect();
@@ -365,7 +450,10 @@ fn piece_rects(galley: &Galley, local: Range<usize>) -> Vec<Rect> {
             let last = &row.glyphs[b - 1 - row_start];
             let x0 = row.pos.x + first.pos.x;
             let x1 = row.pos.x + last.pos.x + last.advance_width;
-            rects.push(Rect::from_min_max(Pos2::new(x0, row.pos.y), Pos2::new(x1, row.pos.y + row.size.y)));
+            rects.push(Rect::from_min_max(
+                Pos2::new(x0, row.pos.y),
+                Pos2::new(x1, row.pos.y + row.size.y),
+            ));
         }
         row_start = row_end + usize::from(row.ends_with_newline);
     }
@@ -409,7 +497,8 @@ mod tests {
 
     #[test]
     fn nested_spans_get_distinct_lanes_and_siblings_share() {
-        let (_, spans) = markup::parse("[[Kim|actor] tiba [Rabu|date]|claim] lalu [Putin|actor]").unwrap();
+        let (_, spans) =
+            markup::parse("[[Kim|actor] tiba [Rabu|date]|claim] lalu [Putin|actor]").unwrap();
         let lanes = assign_lanes(&spans);
         let lane_of = |text: &str| lanes[&spans.iter().find(|s| s.text == text).unwrap().id];
         assert_eq!(lane_of("Kim tiba Rabu"), 0);

@@ -24,6 +24,8 @@ use crate::workspace::{Resolution, Workspace, WorkspaceError};
 pub enum Action {
     Ui(UiCommand),
     ApplyLabel(String),
+    /// Selects text, as a drag would (already snapped).
+    SelectText(Range<usize>),
     SelectDocument(String),
     SelectSpan(SpanId),
     SetNote(SpanId, String),
@@ -522,6 +524,7 @@ impl SorotApp {
                     let [r, g, b] = schema.color(&span.label);
                     let flagged = doc.is_flagged(span.id);
                     let mut text = egui::text::LayoutJob::default();
+                    text.wrap = egui::text::TextWrapping::truncate_at_width(ui.available_width());
                     let prefix = if flagged { "⚠ " } else { "" };
                     text.append(
                         &format!("{prefix}{} ", span.label),
@@ -770,6 +773,11 @@ impl SorotApp {
                 } else if let Some(id) = self.selected_span {
                     self.execute(Command::Relabel { id, label });
                 }
+            }
+            Action::SelectText(range) => {
+                self.commit_note();
+                self.selection = Some(range);
+                self.selected_span = None;
             }
             Action::SelectDocument(id) => self.select_document(&id),
             Action::SelectSpan(id) => {

@@ -301,4 +301,66 @@ mod tests {
             TextError::Empty
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Texts mixing ASCII, curly quotes, an emoji, a combining mark and CRLF.
+        fn tricky_text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("Kim".to_owned()),
+                    Just(" ".to_owned()),
+                    Just("“".to_owned()),
+                    Just("”".to_owned()),
+                    Just("😊".to_owned()),
+                    Just("e\u{301}".to_owned()),
+                    Just("\r\n".to_owned()),
+                    Just(",".to_owned()),
+                ],
+                1..40,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn offsets_and_bytes_agree(text in tricky_text()) {
+                let t = SourceText::new(text.clone()).unwrap();
+                prop_assert_eq!(t.len_chars(), text.chars().count());
+                for (offset, (byte, _)) in text.char_indices().enumerate() {
+                    prop_assert_eq!(t.byte_of(offset), byte);
+                    prop_assert_eq!(t.offset_of_byte(byte), offset);
+                }
+                let all: Vec<usize> = (0..=t.len_chars()).collect();
+                let units = utf16_offsets(&text, &all);
+                prop_assert_eq!(*units.last().unwrap(), text.encode_utf16().count());
+            }
+
+            #[test]
+            fn snapping_widens_and_never_splits_a_grapheme(text in tricky_text(), a in 0usize..200, b in 0usize..200) {
+                let t = SourceText::new(text).unwrap();
+                let len = t.len_chars();
+                let range = a.min(b).min(len)..a.max(b).min(len);
+                let graphemes = t.snap_to_graphemes(range.clone());
+                prop_assert!(graphemes.start <= range.start && range.end <= graphemes.end);
+                let boundaries: Vec<usize> = {
+                    let mut offset = 0;
+                    let mut all = vec![0];
+                    for g in t.as_str().graphemes(true) {
+                        offset += g.chars().count();
+                        all.push(offset);
+                    }
+                    all
+                };
+                prop_assert!(boundaries.contains(&graphemes.start) && boundaries.contains(&graphemes.end));
+                if let Some(words) = t.snap_to_words(range.clone()) {
+                    prop_assert!(!t.slice(words.clone()).starts_with(char::is_whitespace));
+                    prop_assert!(!t.slice(words.clone()).ends_with(char::is_whitespace));
+                    prop_assert!(boundaries.contains(&words.start) && boundaries.contains(&words.end));
+                }
+            }
+        }
+    }
 }

@@ -16,6 +16,13 @@ pub struct MarkupError {
 }
 
 /// Splits markup into its plain text and its spans.
+///
+/// ```
+/// let (text, spans) = sorot::markup::parse("“[[Kim|actor] tiba|claim]” 😊").unwrap();
+/// assert_eq!(text, "“Kim tiba” 😊");
+/// assert_eq!((spans[0].start, spans[0].end, spans[0].label.as_str()), (1, 4, "actor"));
+/// assert_eq!(spans[1].text, "Kim tiba");
+/// ```
 pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
     let mut text = String::new();
     let mut text_len = 0usize;

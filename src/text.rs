@@ -186,14 +186,15 @@ impl SourceText {
         snapped
     }
 
-    /// The lines that hold `range`, as a range of offsets, and its start.
+    /// The lines that hold `range` with their line ends, as a range of offsets, and its start.
     fn context_around(&self, range: &Range<usize>) -> (Range<usize>, usize) {
         let start_byte = self.byte_of(range.start);
         let end_byte = self.byte_of(range.end);
         let line_start = self.text[..start_byte].rfind('\n').map_or(0, |b| b + 1);
+        // Up to and including the next line feed, so a `\r\n` pair stays whole.
         let line_end = self.text[end_byte..]
             .find('\n')
-            .map_or(self.text.len(), |b| end_byte + b);
+            .map_or(self.text.len(), |b| end_byte + b + 1);
         let context = self.offset_of_byte(line_start)..self.offset_of_byte(line_end);
         let base = context.start;
         (context, base)

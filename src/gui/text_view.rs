@@ -113,7 +113,7 @@ impl TextView {
                     self.text_size = text_size;
                     self.line_height = line_height;
                     self.galleys = vec![None; self.paragraphs.len()];
-                    self.estimate_tops(doc, text_size);
+                    self.estimate_tops(text_size);
                 }
                 let total = *self.tops.last().unwrap_or(&0.0);
                 let (rect, response) = ui.allocate_exact_size(
@@ -194,7 +194,7 @@ impl TextView {
         Some(para.start + cursor.index.0.min(para.end - para.start))
     }
 
-    fn estimate_tops(&mut self, doc: &OpenDocument, text_size: f32) {
+    fn estimate_tops(&mut self, text_size: f32) {
         let chars_per_row = (self.wrap_width / (text_size * 0.5)).max(10.0);
         self.tops = Vec::with_capacity(self.paragraphs.len() + 1);
         let mut y = 0.0;
@@ -206,7 +206,6 @@ impl TextView {
             y += rows * self.line_height + self.line_height * PARAGRAPH_GAP;
         }
         self.tops.push(y);
-        let _ = doc;
     }
 
     fn recompute_tops(&mut self) {

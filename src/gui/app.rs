@@ -524,7 +524,6 @@ impl SorotApp {
                     let [r, g, b] = schema.color(&span.label);
                     let flagged = doc.is_flagged(span.id);
                     let mut text = egui::text::LayoutJob::default();
-                    text.wrap = egui::text::TextWrapping::truncate_at_width(ui.available_width());
                     let prefix = if flagged { "⚠ " } else { "" };
                     text.append(
                         &format!("{prefix}{} ", span.label),
@@ -543,7 +542,7 @@ impl SorotApp {
                         },
                     );
                     let selected = self.selected_span == Some(span.id);
-                    let response = ui.selectable_label(selected, text);
+                    let response = ui.add(egui::Button::selectable(selected, text).truncate());
                     let note = if span.note.is_empty() {
                         String::new()
                     } else {

@@ -20,6 +20,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+#[track_caller]
+fn assert_stderr_contains(output: &Output, needle: &str) {
+    let stderr = stderr(output);
+    assert!(
+        stderr.contains(needle),
+        "stderr lacks {needle:?}:\n{stderr}"
+    );
+}
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -68,7 +77,7 @@ fn validate_is_clean_on_the_sample_project() {
         stderr(&output)
     );
     assert_eq!(stdout(&output), "");
-    assert!(stderr(&output).contains("5 documents checked, no problems"));
+    assert_stderr_contains(&output, "5 documents checked, no problems");
 }
 
 #[test]
@@ -131,11 +140,7 @@ fn validate_reports_one_problem_per_line_with_file_and_line() {
 fn validate_exits_2_when_it_cannot_run() {
     let output = sorot(&["validate", "/nonexistent/project"], Path::new("/"));
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("/nonexistent/project: not a folder"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_contains(&output, "/nonexistent/project: not a folder");
 }
 
 #[test]
@@ -233,16 +238,8 @@ fn export_reports_what_it_could_not_carry_and_exits_1() {
         dir.path(),
     );
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("a.txt.ron: annotations not exported"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stderr(&output).contains("changed since these annotations were made"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_contains(&output, "a.txt.ron: annotations not exported");
+    assert_stderr_contains(&output, "changed since these annotations were made");
 }
 
 #[test]
@@ -261,10 +258,6 @@ fn export_refuses_an_unknown_annotator_and_names_the_known_ones() {
         dir.path(),
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("annotators there: ayu"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_contains(&output, "annotators there: ayu");
     assert!(!dir.path().join("x.jsonl").exists());
 }

@@ -171,10 +171,7 @@ impl SorotApp {
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused() || self.dialog.is_some();
-        let schema = self
-            .workspace
-            .as_ref()
-            .map(|w| w.project().schema().clone());
+        let schema = self.workspace.as_ref().map(|w| w.project().schema());
         let actions = &mut self.actions;
         ctx.input_mut(|input| {
             input.events.retain(|event| {
@@ -435,7 +432,7 @@ impl SorotApp {
         let Some(workspace) = &self.workspace else {
             return;
         };
-        let schema = workspace.project().schema().clone();
+        let schema = workspace.project().schema();
         let doc = workspace.current();
         ui.add_space(4.0);
         ui.heading("Labels");
@@ -599,12 +596,11 @@ impl SorotApp {
             selection: self.view.dragging().or_else(|| self.selection.clone()),
             span: self.selected_span,
         };
-        let schema = workspace.project().schema().clone();
         let scroll_to = self.scroll_to.take();
         let event = self.view.show(
             ui,
             doc,
-            &schema,
+            workspace.project().schema(),
             &highlight,
             self.prefs.text_size,
             scroll_to,

@@ -279,16 +279,28 @@ impl TextView {
         let fill_alpha = if dark { 70 } else { 52 };
         let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
         let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
-        for i in self.visible_paragraphs(viewport.min.y, viewport.max.y) {
+        let visible = self.visible_paragraphs(viewport.min.y, viewport.max.y);
+        if visible.is_empty() {
+            return;
+        }
+        // One pass over the spans per frame; each paragraph then filters this short list.
+        let visible_chars =
+            self.paragraphs[visible.start].start..self.paragraphs[visible.end - 1].end + 1;
+        let visible_spans: Vec<&Span> = doc
+            .annotations()
+            .spans_overlapping(visible_chars)
+            .filter(|s| !doc.is_flagged(s.id))
+            .collect();
+        for i in visible {
             let Some(galley) = &self.galleys[i] else {
                 continue;
             };
             let para = self.paragraphs[i].clone();
             let origin = self.origin + Vec2::new(0.0, self.tops[i]);
-            let spans: Vec<&Span> = doc
-                .annotations()
-                .spans_overlapping(para.start..para.end.max(para.start + 1))
-                .filter(|s| !doc.is_flagged(s.id))
+            let spans: Vec<&Span> = visible_spans
+                .iter()
+                .copied()
+                .filter(|s| s.start < para.end.max(para.start + 1) && s.end > para.start)
                 .collect();
             let local = |s: &Range<usize>| {
                 s.start.max(para.start) - para.start

@@ -119,7 +119,9 @@ pub struct OpenDocument {
     /// Fingerprint of the annotation file as last read or written; `None`
     /// when there was no file.
     disk_fingerprint: Option<String>,
-    dirty: bool,
+    /// The revision last written (or read); the document is dirty when its
+    /// revision has moved on.
+    saved_revision: u64,
     /// Counts changes to the annotations, for views that cache derived data.
     revision: u64,
 }
@@ -150,7 +152,7 @@ impl OpenDocument {
             fingerprint,
             path: project.annotation_path(annotator, &doc.id),
             disk_fingerprint: None,
-            dirty: false,
+            saved_revision: 0,
             revision: 0,
         };
         document.load_annotations(project.schema());
@@ -164,12 +166,12 @@ impl OpenDocument {
 
     fn load_annotations(&mut self, schema: &Schema) {
         self.revision += 1;
+        self.saved_revision = self.revision;
         self.annotations = Annotations::default();
         self.history = History::default();
         self.access = Access::Editable;
         self.findings.clear();
         self.disk_fingerprint = None;
-        self.dirty = false;
         if !self.path.exists() {
             return;
         }
@@ -240,7 +242,7 @@ impl OpenDocument {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.dirty
+        self.revision != self.saved_revision
     }
 
     pub fn can_undo(&self) -> bool {
@@ -367,7 +369,6 @@ impl OpenDocument {
 
     fn finish(&mut self, changed: bool, select: Option<SpanId>) -> Result<Outcome, CommandError> {
         if changed {
-            self.dirty = true;
             self.revision += 1;
             Ok(Outcome::Changed { select })
         } else {
@@ -392,26 +393,43 @@ impl OpenDocument {
     /// disk since it was read or written; see [`Self::save_overwriting`].
     /// Read-only documents are never written.
     pub fn save(&mut self) -> Result<(), SaveError> {
-        if !self.dirty || !self.is_editable() {
-            return Ok(());
-        }
-        let on_disk = match fs::read(&self.path) {
-            Ok(bytes) => Some(storage::fingerprint(&bytes)),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(StorageError::Read {
-                    path: self.path.clone(),
-                    source,
-                }
-                .into());
+        match self.save_job(false) {
+            Some(job) => {
+                let revision = job.revision;
+                let result = job.run();
+                self.finish_save(revision, result)
             }
-        };
-        if on_disk != self.disk_fingerprint {
-            return Err(SaveError::Conflict {
-                path: self.path.clone(),
-            });
+            None => Ok(()),
         }
-        self.write()
+    }
+
+    /// The work of saving the current state, to be [run](SaveJob::run) here
+    /// or on another thread and reported back with [`Self::finish_save`].
+    /// `None` when there is nothing to save or the document is read-only.
+    /// With `overwrite`, a file changed on disk is replaced ("keep mine").
+    pub fn save_job(&self, overwrite: bool) -> Option<SaveJob> {
+        if !self.is_editable() || (!overwrite && !self.is_dirty()) {
+            return None;
+        }
+        Some(SaveJob {
+            path: self.path.clone(),
+            file: self.to_file(),
+            expected_on_disk: (!overwrite).then(|| self.disk_fingerprint.clone()),
+            revision: self.revision,
+        })
+    }
+
+    /// Records the outcome of a [`SaveJob`] made at `revision`: on success the
+    /// document is clean unless it changed since the job was made.
+    pub fn finish_save(
+        &mut self,
+        revision: u64,
+        result: Result<String, SaveError>,
+    ) -> Result<(), SaveError> {
+        let fingerprint = result?;
+        self.disk_fingerprint = Some(fingerprint);
+        self.saved_revision = self.saved_revision.max(revision);
+        Ok(())
     }
 
     /// Whether the annotation file on disk differs from what Sorot last read
@@ -423,18 +441,53 @@ impl OpenDocument {
 
     /// Writes the current state even though the file changed on disk ("keep mine").
     pub fn save_overwriting(&mut self) -> Result<(), SaveError> {
-        if !self.is_editable() {
-            return Ok(());
+        match self.save_job(true) {
+            Some(job) => {
+                let revision = job.revision;
+                let result = job.run();
+                self.finish_save(revision, result)
+            }
+            None => Ok(()),
         }
-        self.write()
     }
+}
 
-    fn write(&mut self) -> Result<(), SaveError> {
-        let content = self.to_file().to_ron();
+/// One save of an annotation file, independent of the document it came from
+/// so that it can run on a writer thread.
+#[derive(Debug)]
+pub struct SaveJob {
+    pub path: PathBuf,
+    file: AnnotationFile,
+    /// The fingerprint the file on disk must still have (`None`: no file);
+    /// absent when overwriting.
+    expected_on_disk: Option<Option<String>>,
+    /// The document's revision when the job was made.
+    pub revision: u64,
+}
+
+impl SaveJob {
+    /// Checks for a conflict, serializes and writes atomically; returns the
+    /// fingerprint of what was written.
+    pub fn run(self) -> Result<String, SaveError> {
+        if let Some(expected) = &self.expected_on_disk {
+            let on_disk = match fs::read(&self.path) {
+                Ok(bytes) => Some(storage::fingerprint(&bytes)),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                Err(source) => {
+                    return Err(StorageError::Read {
+                        path: self.path.clone(),
+                        source,
+                    }
+                    .into());
+                }
+            };
+            if &on_disk != expected {
+                return Err(SaveError::Conflict { path: self.path });
+            }
+        }
+        let content = self.file.to_ron();
         storage::write_atomic(&self.path, content.as_bytes())?;
-        self.disk_fingerprint = Some(storage::fingerprint(content.as_bytes()));
-        self.dirty = false;
-        Ok(())
+        Ok(storage::fingerprint(content.as_bytes()))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod export;
 pub mod markup;
 pub mod model;
 pub mod project;
+pub mod saver;
 pub mod schema;
 pub mod storage;
 pub mod text;

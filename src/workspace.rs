@@ -6,6 +6,10 @@
 //! - **autosave**: every command that changes the current document is followed
 //!   by a save; switching documents, switching annotators and closing save too.
 //!
+//! Saves run at once on the calling thread, or, with
+//! [`Workspace::with_background_saves`], on a writer thread whose results
+//! [`Workspace::poll_saves`] collects.
+//!
 //! Opened documents stay in memory with their undo history, so that coming
 //! back to a document keeps its undo. A document that changed on disk while it
 //! had no unsaved changes is simply read again when it becomes current.
@@ -13,6 +17,7 @@
 use crate::document::{Command, CommandError, OpenDocument, OpenError, Outcome, SaveError};
 use crate::model::Status;
 use crate::project::{DocSummary, Project};
+use crate::saver::BackgroundSaver;
 use std::collections::BTreeMap;
 
 /// A failure of a workspace action; the message names the file.
@@ -28,6 +33,16 @@ pub enum WorkspaceError {
     Open(#[from] OpenError),
     #[error(transparent)]
     Save(#[from] SaveError),
+}
+
+/// Whether the annotations are on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    /// Being written by the writer thread.
+    Saving,
+    /// Changes that are not on disk and not being written (a save failed).
+    Unsaved,
 }
 
 /// How to settle a conflict between unsaved changes and a file changed on disk.
@@ -46,6 +61,7 @@ pub struct Workspace {
     docs: BTreeMap<String, OpenDocument>,
     current: Option<String>,
     conflict: Option<String>,
+    saver: Option<BackgroundSaver>,
 }
 
 impl Workspace {
@@ -58,7 +74,15 @@ impl Workspace {
             docs: BTreeMap::new(),
             current: None,
             conflict: None,
+            saver: None,
         }
+    }
+
+    /// Saves from now on run on a writer thread; `wake` is called there after
+    /// each save so that the caller can [poll](Self::poll_saves).
+    pub fn with_background_saves(mut self, wake: Box<dyn Fn() + Send>) -> Self {
+        self.saver = Some(BackgroundSaver::new(wake));
+        self
     }
 
     pub fn project(&self) -> &Project {
@@ -88,7 +112,17 @@ impl Workspace {
 
     /// Whether every change is on disk.
     pub fn all_saved(&self) -> bool {
-        self.docs.values().all(|d| !d.is_dirty())
+        self.save_state() == SaveState::Saved
+    }
+
+    pub fn save_state(&self) -> SaveState {
+        if self.saver.as_ref().is_some_and(|s| !s.is_idle()) {
+            SaveState::Saving
+        } else if self.docs.values().any(OpenDocument::is_dirty) {
+            SaveState::Unsaved
+        } else {
+            SaveState::Saved
+        }
     }
 
     /// Makes `doc_id` the current document, saving the one before.
@@ -159,24 +193,48 @@ impl Workspace {
         self.save_doc(&id)
     }
 
-    /// Saves every document with unsaved changes; returns the failures.
+    /// Saves every document with unsaved changes and waits until they are
+    /// on disk; returns the failures.
     pub fn save_all(&mut self) -> Vec<WorkspaceError> {
-        let ids: Vec<String> = self
+        let mut errors = self.wait_for_saves();
+        let dirty: Vec<String> = self
             .docs
             .iter()
             .filter(|(_, d)| d.is_dirty())
             .map(|(id, _)| id.clone())
             .collect();
-        ids.iter()
-            .filter_map(|id| self.save_doc(id).err())
-            .collect()
+        for id in dirty {
+            if let Err(err) = self.save_doc(&id) {
+                errors.push(err);
+            }
+        }
+        errors.extend(self.wait_for_saves());
+        errors
     }
 
     fn save_doc(&mut self, id: &str) -> Result<(), WorkspaceError> {
         let Some(doc) = self.docs.get_mut(id) else {
             return Ok(());
         };
-        match doc.save() {
+        if let Some(saver) = &mut self.saver {
+            if !saver.is_in_flight(id)
+                && let Some(job) = doc.save_job(false)
+            {
+                saver.send(id, job);
+            }
+            return Ok(());
+        }
+        let result = doc.save();
+        self.after_save(id, result)
+    }
+
+    /// Records a finished save: summary, or the conflict to settle.
+    fn after_save(
+        &mut self,
+        id: &str,
+        result: Result<(), SaveError>,
+    ) -> Result<(), WorkspaceError> {
+        match result {
             Ok(()) => {
                 self.refresh_summary(id);
                 Ok(())
@@ -188,6 +246,45 @@ impl Workspace {
                 Err(err.into())
             }
         }
+    }
+
+    /// Collects the results of background saves and sends the next save of a
+    /// document that changed while it was being written. Returns the failures.
+    pub fn poll_saves(&mut self) -> Vec<WorkspaceError> {
+        let finished = self
+            .saver
+            .as_mut()
+            .map(BackgroundSaver::try_finished)
+            .unwrap_or_default();
+        self.record_finished(finished)
+    }
+
+    /// Waits until no background save is in flight; returns the failures.
+    pub fn wait_for_saves(&mut self) -> Vec<WorkspaceError> {
+        let mut errors = Vec::new();
+        while let Some(finished) = self.saver.as_mut().and_then(BackgroundSaver::wait_finished) {
+            errors.extend(self.record_finished(vec![finished]));
+        }
+        errors
+    }
+
+    fn record_finished(&mut self, finished: Vec<crate::saver::Finished>) -> Vec<WorkspaceError> {
+        let mut errors = Vec::new();
+        for (id, revision, result) in finished {
+            let Some(doc) = self.docs.get_mut(&id) else {
+                continue;
+            };
+            let failed = result.is_err();
+            let result = doc.finish_save(revision, result);
+            if let Err(err) = self.after_save(&id, result) {
+                errors.push(err);
+            }
+            // Edits made while this save was in flight go out now.
+            if !failed && let Err(err) = self.save_doc(&id) {
+                errors.push(err);
+            }
+        }
+        errors
     }
 
     /// Settles the conflict reported by [`Self::conflict`].
@@ -217,5 +314,124 @@ impl Workspace {
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::AnnotationFile;
+    use std::fs;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn project() -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("a.txt"),
+            "“Kim” 😊 bertemu\r\nPutin di Vostochny",
+        )
+        .unwrap();
+        fs::write(dir.path().join("b.txt"), "Putin").unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        (dir, project)
+    }
+
+    #[test]
+    fn background_saves_land_every_edit_in_order_and_wake_the_caller() {
+        let (_dir, project) = project();
+        let wakes = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&wakes);
+        let mut workspace =
+            Workspace::new(project.clone(), "ayu").with_background_saves(Box::new(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }));
+        workspace.select("a.txt").unwrap();
+        // Edits faster than the writer: later ones wait for the one in flight.
+        for (start, end) in [(1, 4), (17, 22), (26, 35)] {
+            workspace
+                .execute(Command::AddSpan {
+                    range: start..end,
+                    label: "actor".into(),
+                })
+                .unwrap();
+        }
+        workspace.execute(Command::Undo).unwrap();
+        assert!(workspace.wait_for_saves().is_empty());
+        assert_eq!(workspace.save_state(), SaveState::Saved);
+        assert!(wakes.load(Ordering::SeqCst) >= 1);
+        let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
+        let texts: Vec<&str> = file.spans.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, vec!["Kim", "Putin"]);
+        assert_eq!(workspace.summary("a.txt").map(|s| s.spans), Some(2));
+    }
+
+    #[test]
+    fn a_background_save_detects_a_file_changed_on_disk() {
+        let (_dir, project) = project();
+        let mut workspace =
+            Workspace::new(project.clone(), "ayu").with_background_saves(Box::new(|| {}));
+        workspace.select("b.txt").unwrap();
+        workspace
+            .execute(Command::AddSpan {
+                range: 0..5,
+                label: "actor".into(),
+            })
+            .unwrap();
+        assert!(workspace.wait_for_saves().is_empty());
+        let path = project.annotation_path("ayu", "b.txt");
+        let theirs = fs::read_to_string(&path)
+            .unwrap()
+            .replace("InProgress", "Done");
+        fs::write(&path, &theirs).unwrap();
+
+        workspace
+            .execute(Command::SetNote {
+                id: 1,
+                note: "Presiden Rusia".into(),
+            })
+            .unwrap();
+        let errors = workspace.wait_for_saves();
+        assert!(
+            matches!(
+                errors.as_slice(),
+                [WorkspaceError::Save(SaveError::Conflict { .. })]
+            ),
+            "{errors:?}"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
+        assert_eq!(workspace.conflict(), Some("b.txt"));
+        assert_eq!(workspace.save_state(), SaveState::Unsaved);
+
+        workspace.resolve_conflict(Resolution::KeepMine).unwrap();
+        let mine = fs::read_to_string(&path).unwrap();
+        assert!(
+            mine.contains("note: \"Presiden Rusia\"") && mine.contains("InProgress"),
+            "{mine}"
+        );
+        assert_eq!(workspace.save_state(), SaveState::Saved);
+    }
+
+    #[test]
+    fn switching_documents_saves_the_one_left() {
+        let (_dir, project) = project();
+        let mut workspace = Workspace::new(project.clone(), "ayu");
+        workspace.select("a.txt").unwrap();
+        workspace
+            .execute(Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            })
+            .unwrap();
+        workspace.select("b.txt").unwrap();
+        assert!(project.annotation_path("ayu", "a.txt").is_file());
+        assert_eq!(
+            workspace.neighbour(&["a.txt".into(), "b.txt".into()], -1),
+            Some("a.txt")
+        );
+        assert_eq!(
+            workspace.neighbour(&["a.txt".into(), "b.txt".into()], 1),
+            None
+        );
     }
 }

@@ -42,13 +42,16 @@ fn harness(project: &Path) -> Harness<'static, SorotApp> {
         },
     );
     let mut harness = Harness::builder()
+        .with_max_steps(16)
         .with_size(egui::vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
     harness.run();
     harness
 }
 
-fn annotation_file(project: &Path, doc: &str) -> String {
+/// The annotation file of `doc`, once every autosave has reached the disk.
+fn file_on_disk(harness: &mut Harness<'static, SorotApp>, project: &Path, doc: &str) -> String {
+    harness.state_mut().wait_for_saves();
     fs::read_to_string(
         project
             .join("annotations/tester")
@@ -140,7 +143,7 @@ fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
 
     harness.key_press(Key::Num1);
     harness.run();
-    let saved = annotation_file(project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
     assert!(
         saved.contains("(id: 1, start: 84, end: 98, label: \"actor\", text: \"Vladimir Putin\")"),
         "{saved}"
@@ -150,13 +153,13 @@ fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    let saved = annotation_file(project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
     assert!(saved.contains("spans: [],"), "{saved}");
     assert!(saved.contains("status: NotStarted"), "{saved}");
 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     harness.run();
-    assert!(annotation_file(project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
     assert!(
         harness.state().title().contains(FIRST),
         "{}",
@@ -199,7 +202,7 @@ fn alt_drag_takes_exact_characters_and_labels_apply_by_click() {
 
     harness.get_by_label("2  location").click();
     harness.run();
-    let saved = annotation_file(project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
     assert!(
         saved.contains("label: \"location\", text: \"Kre"),
         "{saved}"
@@ -221,7 +224,8 @@ fn click_a_span_relabel_it_delete_it_and_mark_the_document_done() {
     harness.key_press(Key::Num4);
     harness.run();
     assert!(
-        annotation_file(project.path(), FIRST).contains("label: \"claim\", text: \"Kim Jong Un\"")
+        file_on_disk(&mut harness, project.path(), FIRST)
+            .contains("label: \"claim\", text: \"Kim Jong Un\"")
     );
 
     // Click elsewhere, then on the span: it is selected; 1 relabels it.
@@ -233,16 +237,17 @@ fn click_a_span_relabel_it_delete_it_and_mark_the_document_done() {
     harness.key_press(Key::Num1);
     harness.run();
     assert!(
-        annotation_file(project.path(), FIRST).contains("label: \"actor\", text: \"Kim Jong Un\"")
+        file_on_disk(&mut harness, project.path(), FIRST)
+            .contains("label: \"actor\", text: \"Kim Jong Un\"")
     );
 
     harness.key_press(Key::Delete);
     harness.run();
-    assert!(annotation_file(project.path(), FIRST).contains("spans: [],"));
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("spans: [],"));
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     harness.run();
-    assert!(annotation_file(project.path(), FIRST).contains("status: Done"));
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("status: Done"));
 }
 
 #[test]
@@ -256,6 +261,9 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
         Some("001_29c8b5c4ec59e6d1.txt")
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    // The list shows the status once the autosave has landed.
+    harness.state_mut().wait_for_saves();
     harness.run();
     harness.get_by_label("✔  001_29c8b5c4ec59e6d1.txt   (0)");
     harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
@@ -288,6 +296,7 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
     );
     harness.key_press(Key::Num1);
     harness.run();
+    file_on_disk(&mut harness, project.path(), FIRST);
     // A git pull replaces the file.
     let path = project
         .path()
@@ -301,13 +310,14 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
     harness.key_press(Key::Num2);
     harness.run();
     assert_eq!(
-        fs::read_to_string(&path).unwrap(),
+        file_on_disk(&mut harness, project.path(), FIRST),
         theirs,
         "overwritten without asking"
     );
+    harness.run();
     harness.get_by_label("Keep mine").click();
     harness.run();
-    let mine = fs::read_to_string(&path).unwrap();
+    let mine = file_on_disk(&mut harness, project.path(), FIRST);
     assert!(
         mine.contains("label: \"location\", text: \"Kremlin\"")
             && mine.contains("status: InProgress"),

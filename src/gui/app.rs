@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use egui::{Color32, Key, RichText, Ui};
 
@@ -17,7 +18,7 @@ use super::text_view::{Highlight, TextView, ViewEvent};
 use crate::document::{Access, Command, Outcome};
 use crate::model::{SpanId, Status};
 use crate::project::{CONFIG_FILE, Project, is_valid_annotator, sanitize_annotator};
-use crate::workspace::{Resolution, Workspace, WorkspaceError};
+use crate::workspace::{Resolution, SaveState, Workspace, WorkspaceError};
 
 /// Something the user asked for, run at the end of the frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +62,9 @@ pub struct SorotApp {
     message: Option<(bool, String)>,
     actions: Vec<Action>,
     title: String,
+    /// The egui context, once the first frame has run, for the autosave
+    /// thread to wake the UI with.
+    repaint: Arc<OnceLock<egui::Context>>,
 }
 
 impl SorotApp {
@@ -98,6 +102,7 @@ impl SorotApp {
             message,
             actions: Vec::new(),
             title: String::new(),
+            repaint: Arc::default(),
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -137,7 +142,17 @@ impl SorotApp {
         self.actions.push(action);
     }
 
-    /// Saves everything; called when the window closes.
+    /// Waits until every background save has reached the disk (as closing the
+    /// window does); tests read the files after it.
+    pub fn wait_for_saves(&mut self) {
+        if let Some(workspace) = &mut self.workspace
+            && let Some(err) = workspace.wait_for_saves().into_iter().next()
+        {
+            self.message = Some((true, err.to_string()));
+        }
+    }
+
+    /// Saves everything and waits for it; called when the window closes.
     pub fn save_all(&mut self) {
         self.commit_note();
         if let Some(workspace) = &mut self.workspace
@@ -149,6 +164,12 @@ impl SorotApp {
 
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut Ui) {
+        let _ = self.repaint.set(ui.ctx().clone());
+        if let Some(workspace) = &mut self.workspace
+            && let Some(err) = workspace.poll_saves().into_iter().next()
+        {
+            self.message = Some((true, err.to_string()));
+        }
         self.handle_keys(ui.ctx());
         egui::Panel::top("menu bar").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::bottom("status bar").show(ui, |ui| self.status_bar_ui(ui));
@@ -314,11 +335,10 @@ impl SorotApp {
     fn status_bar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             if let Some(workspace) = &self.workspace {
-                let saved = workspace.all_saved();
-                let (icon, color) = if saved {
-                    ("✔ saved", ui.visuals().weak_text_color())
-                } else {
-                    ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c))
+                let (icon, color) = match workspace.save_state() {
+                    SaveState::Saved => ("✔ saved", ui.visuals().weak_text_color()),
+                    SaveState::Saving => ("saving…", ui.visuals().weak_text_color()),
+                    SaveState::Unsaved => ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c)),
                 };
                 ui.label(RichText::new(icon).color(color));
                 ui.separator();
@@ -723,10 +743,10 @@ impl SorotApp {
         let title = match &self.workspace {
             None => "Sorot".to_owned(),
             Some(workspace) => {
-                let saved = if workspace.all_saved() {
-                    ""
-                } else {
+                let saved = if workspace.save_state() == SaveState::Unsaved {
                     " (unsaved)"
+                } else {
+                    ""
                 };
                 match workspace.current_id() {
                     Some(doc) => format!("{doc} — {} — Sorot{saved}", workspace.project().name()),
@@ -941,7 +961,7 @@ impl SorotApp {
             Ok(project) => {
                 self.prefs.remember_project(path);
                 let first = project.docs().first().map(|d| d.id.clone());
-                self.workspace = Some(Workspace::new(project, &annotator));
+                self.workspace = Some(self.new_workspace(project, &annotator));
                 self.filtered = None;
                 self.selection = None;
                 self.selected_span = None;
@@ -951,6 +971,16 @@ impl SorotApp {
             }
             Err(err) => self.message = Some((true, err.to_string())),
         }
+    }
+
+    /// A workspace whose autosaves run on a writer thread that wakes the UI.
+    fn new_workspace(&self, project: Project, annotator: &str) -> Workspace {
+        let repaint = Arc::clone(&self.repaint);
+        Workspace::new(project, annotator).with_background_saves(Box::new(move || {
+            if let Some(ctx) = repaint.get() {
+                ctx.request_repaint();
+            }
+        }))
     }
 
     fn set_annotator(&mut self, name: String) {
@@ -965,7 +995,7 @@ impl SorotApp {
         };
         let current = workspace.current_id().map(str::to_owned);
         let project = workspace.project().clone();
-        self.workspace = Some(Workspace::new(project, &name));
+        self.workspace = Some(self.new_workspace(project, &name));
         self.selection = None;
         self.selected_span = None;
         if let Some(id) = current {

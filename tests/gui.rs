@@ -324,3 +324,195 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
         "{mine}"
     );
 }
+
+/// Selects `needle` in the current document by dragging over it.
+fn drag_over(harness: &mut Harness<'static, SorotApp>, needle: &str) -> std::ops::Range<usize> {
+    let range = find(harness, needle);
+    let first = harness
+        .state()
+        .text_rect(range.start..range.start + 1)
+        .unwrap();
+    let last = harness.state().text_rect(range.end - 1..range.end).unwrap();
+    drag(harness, first.center(), last.center(), Modifiers::NONE);
+    range
+}
+
+#[test]
+fn a_note_typed_for_a_span_is_saved_when_the_field_is_left() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    note.click();
+    note.type_text("kantor presiden");
+    harness.run();
+    // Clicking back into the text (away from any span) leaves the field.
+    let elsewhere = harness
+        .state()
+        .text_rect(find(&harness, "pertemuan").start..find(&harness, "pertemuan").start + 1)
+        .unwrap();
+    click(&mut harness, elsewhere.center());
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("text: \"Kremlin\", note: \"kantor presiden\")"),
+        "{saved}"
+    );
+    assert_eq!(harness.state().selected_span(), None);
+    // The note is one undo step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(saved.contains("text: \"Kremlin\")"), "{saved}");
+}
+
+#[test]
+fn shift_click_extends_the_selection_to_whole_words() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Vladimir");
+    assert_eq!(harness.state().selection(), Some(84..92));
+    let putin = find(&harness, "Putin untuk");
+    let rect = harness
+        .state()
+        .text_rect(putin.start + 2..putin.start + 3)
+        .unwrap();
+    harness.event(Event::ModifiersChanged(Modifiers::SHIFT));
+    harness.event(Event::PointerMoved(rect.center()));
+    harness.event(Event::PointerButton {
+        pos: rect.center(),
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::SHIFT,
+    });
+    harness.step();
+    harness.event(Event::PointerButton {
+        pos: rect.center(),
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::SHIFT,
+    });
+    harness.step();
+    harness.event(Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+    assert_eq!(harness.state().selection(), Some(84..98), "Vladimir Putin");
+}
+
+#[test]
+fn clicking_a_span_in_the_list_selects_it_and_scrolls_the_text_to_it() {
+    let project = sample_project();
+    let dir = project.path();
+    // Give the annotator one span at the very end of the longest article.
+    let mut harness = harness(dir);
+    harness
+        .get_by_label_contains("003_c523628f00a85caf.txt")
+        .click();
+    harness.run();
+    let last_word = {
+        let doc = harness.state().workspace().unwrap().current().unwrap();
+        let text = doc.text.as_str().trim_end();
+        let start = text.rfind(' ').unwrap() + 1;
+        doc.text.offset_of_byte(start)..doc.text.offset_of_byte(text.len())
+    };
+    harness
+        .state_mut()
+        .push(sorot::gui::app::Action::SelectText(last_word.clone()));
+    harness
+        .state_mut()
+        .push(sorot::gui::app::Action::ApplyLabel("claim".into()));
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .text_rect(last_word.clone())
+            .is_none_or(|r| r.min.y > 900.0),
+        "starts out of view"
+    );
+
+    let span_text: String = {
+        let doc = harness.state().workspace().unwrap().current().unwrap();
+        doc.spans()[0].text.clone()
+    };
+    harness.get_by_label(&format!("claim {span_text}")).click();
+    harness.run();
+    assert_eq!(harness.state().selected_span(), Some(1));
+    let rect = harness
+        .state()
+        .text_rect(last_word)
+        .expect("laid out after scrolling");
+    assert!(
+        rect.min.y > 0.0 && rect.max.y < 900.0,
+        "{rect:?} is on screen"
+    );
+}
+
+#[test]
+fn the_first_start_asks_who_is_annotating() {
+    let project = sample_project();
+    let app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(project.path().to_owned()),
+            annotator: None,
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
+    harness.run();
+    assert!(
+        harness.state().workspace().is_none(),
+        "no project before a name"
+    );
+    harness.get_by_label("Who is annotating?");
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name:");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name:")
+        .type_text("rina");
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert_eq!(
+        harness.state().preferences().annotator.as_deref(),
+        Some("rina")
+    );
+    assert_eq!(harness.state().workspace().unwrap().annotator(), "rina");
+    assert!(harness.state().preferences().recent_projects.len() == 1);
+}
+
+#[test]
+fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
+    let project = sample_project();
+    fs::write(
+        project.path().join("seeds/zz_latin1.txt"),
+        b"Caf\xe9 di Moskwa",
+    )
+    .unwrap();
+    let mut harness = harness(project.path());
+    harness.get_by_label_contains("zz_latin1.txt").click();
+    harness.run();
+    let (is_error, message) = harness.state().message().cloned().unwrap();
+    assert!(is_error);
+    assert!(
+        message.contains("zz_latin1.txt")
+            && message.contains("not UTF-8")
+            && message.contains("line 1, column 4"),
+        "{message}"
+    );
+    harness.get_by_label_contains("not UTF-8");
+    // The rest of the project still works.
+    harness
+        .get_by_label_contains("001_29c8b5c4ec59e6d1.txt")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some("001_29c8b5c4ec59e6d1.txt")
+    );
+}

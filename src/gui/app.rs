@@ -28,7 +28,11 @@ pub enum Action {
     /// Selects text, as a drag would (already snapped).
     SelectText(Range<usize>),
     SelectDocument(String),
-    SelectSpan(SpanId),
+    /// Selects a span; `reveal` scrolls the text to it (from the span list).
+    SelectSpan {
+        id: SpanId,
+        reveal: bool,
+    },
     SetNote(SpanId, String),
     OpenProject(PathBuf),
     SetAnnotator(String),
@@ -577,7 +581,7 @@ impl SorotApp {
                 }
             });
         if let Some(id) = clicked {
-            self.actions.push(Action::SelectSpan(id));
+            self.actions.push(Action::SelectSpan { id, reveal: true });
         }
     }
 
@@ -632,31 +636,37 @@ impl SorotApp {
                 } else {
                     Some(doc.text.snap_to_graphemes(range))
                 };
-                self.selection = snapped.filter(|r| !r.is_empty());
-                self.selected_span = None;
+                self.actions.push(match snapped.filter(|r| !r.is_empty()) {
+                    Some(range) => Action::SelectText(range),
+                    None => Action::Ui(UiCommand::ClearSelection),
+                });
             }
-            Some(ViewEvent::Clicked { offset, extend }) => {
-                if extend && let Some(selection) = self.selection.clone() {
-                    let range = selection.start.min(offset)..selection.end.max(offset);
-                    self.selection = if self.prefs.snap_to_words {
-                        doc.text.snap_to_words(range)
-                    } else {
-                        Some(doc.text.snap_to_graphemes(range))
-                    };
+            Some(ViewEvent::Clicked {
+                offset,
+                extend: true,
+            }) if self.selection.is_some() => {
+                let selection = self.selection.clone().unwrap_or(offset..offset);
+                let range = selection.start.min(offset)..selection.end.max(offset);
+                let snapped = if self.prefs.snap_to_words {
+                    doc.text.snap_to_words(range)
                 } else {
-                    self.selection = None;
-                    let hit = doc
-                        .annotations()
-                        .spans_at(offset)
-                        .into_iter()
-                        .find(|s| !doc.is_flagged(s.id))
-                        .map(|s| s.id);
-                    if let Some(id) = hit {
-                        self.actions.push(Action::SelectSpan(id));
-                    } else {
-                        self.selected_span = None;
-                    }
+                    Some(doc.text.snap_to_graphemes(range))
+                };
+                if let Some(range) = snapped {
+                    self.actions.push(Action::SelectText(range));
                 }
+            }
+            Some(ViewEvent::Clicked { offset, .. }) => {
+                let hit = doc
+                    .annotations()
+                    .spans_at(offset)
+                    .into_iter()
+                    .find(|s| !doc.is_flagged(s.id))
+                    .map(|s| s.id);
+                self.actions.push(match hit {
+                    Some(id) => Action::SelectSpan { id, reveal: false },
+                    None => Action::Ui(UiCommand::ClearSelection),
+                });
             }
             None => {}
         }
@@ -674,7 +684,8 @@ impl SorotApp {
             egui::Modal::new(egui::Id::unique("annotator dialog")).show(ctx, |ui| {
                 ui.heading("Who is annotating?");
                 ui.label("Your annotations are saved under annotations/<name>/.");
-                let response = ui.text_edit_singleline(&mut name);
+                let label = ui.label("Annotator name:");
+                let response = ui.text_edit_singleline(&mut name).labelled_by(label.id);
                 response.request_focus();
                 if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                     confirmed = true;
@@ -795,11 +806,13 @@ impl SorotApp {
                 self.selected_span = None;
             }
             Action::SelectDocument(id) => self.select_document(&id),
-            Action::SelectSpan(id) => {
+            Action::SelectSpan { id, reveal } => {
                 self.commit_note();
                 self.selected_span = Some(id);
                 self.selection = None;
-                self.scroll_to = self.current_span_start(id);
+                if reveal {
+                    self.scroll_to = self.current_span_start(id);
+                }
             }
             Action::SetNote(id, note) => {
                 self.execute(Command::SetNote { id, note });

@@ -15,6 +15,7 @@ pub mod saver;
 pub mod schema;
 pub mod storage;
 pub mod text;
+pub mod tokenize;
 pub mod validate;
 pub mod workspace;
 

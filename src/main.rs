@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use sorot::export::{self, Format};
+use sorot::export::{self, Format, HfUnit, OffsetUnit, Options};
 use sorot::project::{Project, is_valid_annotator};
-use sorot::storage;
 use sorot::validate::validate;
 
 /// Sorot: highlight and tag text spans, offline, one readable file per annotator.
@@ -36,31 +35,52 @@ enum Commands {
     },
     /// Write one annotator's annotations in another tool's format.
     /// Exit status: 0 done, 1 something could not be exported (listed on stderr), 2 could not run.
-    Export {
-        /// Project folder (default: the current folder).
-        project: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum)]
-        format: Format,
-        /// Whose annotations to export.
-        #[arg(long, value_name = "NAME")]
-        annotator: String,
-        /// Output file, or - for standard output.
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: PathBuf,
-    },
+    Export(ExportArgs),
+}
+
+/// `sorot export`'s arguments.
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// Project folder (default: the current folder).
+    project: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    format: Format,
+    /// Whose annotations to export.
+    #[arg(long, value_name = "NAME", required_unless_present = "all_annotators")]
+    annotator: Option<String>,
+    /// Export every annotator's annotations, naming the annotator where the format has a place for it.
+    #[arg(long, conflicts_with = "annotator")]
+    all_annotators: bool,
+    /// Output file (a folder for brat), or - for standard output.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    output: PathBuf,
+    /// What offsets count.
+    #[arg(long, value_enum, default_value_t = OffsetUnit::Codepoint)]
+    offsets: OffsetUnit,
+    /// Labels to export (comma-separated); default: all of the schema's.
+    #[arg(long, value_delimiter = ',', value_name = "LABELS")]
+    labels: Vec<String>,
+    /// One tag column per use (CoNLL, Hugging Face), with its labels comma-separated:
+    /// --layers actor,location,date --layers claim
+    #[arg(long, value_name = "LABELS")]
+    layers: Vec<String>,
+    /// Hugging Face rows: one per sentence or one per document.
+    #[arg(long, value_enum, default_value_t = HfUnit::Sentence)]
+    hf_unit: HfUnit,
+    /// Leave out documents the annotator has no annotation file for.
+    #[arg(long)]
+    annotated_only: bool,
+    /// Treat anything that cannot be exported as an error, before anything is written.
+    #[arg(long)]
+    strict: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Commands::Validate { project }) => run_validate(&project_or_cwd(project)),
-        Some(Commands::Export {
-            project,
-            format,
-            annotator,
-            output,
-        }) => run_export(&project_or_cwd(project), format, &annotator, &output),
+        Some(Commands::Export(args)) => run_export(args),
         None => run_gui(cli.project, cli.annotator),
     };
     match result {
@@ -106,50 +126,88 @@ fn run_validate(root: &Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_export(
-    root: &Path,
-    format: Format,
-    annotator: &str,
-    output: &Path,
-) -> anyhow::Result<ExitCode> {
-    if !is_valid_annotator(annotator) {
-        bail!(
-            "{annotator:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)"
-        );
-    }
-    let project = Project::open(root)?;
-    if !project.annotation_dir().join(annotator).is_dir() {
-        let known = project.annotators().join(", ");
-        bail!(
-            "no annotations by {annotator:?} in {}; annotators there: {known}",
-            project.annotation_dir().display()
-        );
-    }
-    let report = if output == Path::new("-") {
-        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        export::export(&project, annotator, format, &mut stdout)?
-    } else {
-        let mut report = None;
-        storage::write_atomic_with(output, |file| {
-            let mut writer = std::io::BufWriter::new(file);
-            report = Some(export::export(&project, annotator, format, &mut writer)?);
-            writer.flush()
-        })
-        .with_context(|| format!("exporting to {}", output.display()))?;
-        report.unwrap_or_default()
+fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&project_or_cwd(args.project))?;
+    let annotators = match &args.annotator {
+        Some(name) => {
+            if !is_valid_annotator(name) {
+                bail!(
+                    "{name:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)"
+                );
+            }
+            if !project.annotation_dir().join(name).is_dir() {
+                let known = project.annotators().join(", ");
+                bail!(
+                    "no annotations by {name:?} in {}; annotators there: {known}",
+                    project.annotation_dir().display()
+                );
+            }
+            vec![name.clone()]
+        }
+        None => project.annotators(),
     };
-    for loss in &report.losses {
-        eprintln!("{}: {}", loss.file, loss.reason);
+    if annotators.is_empty() {
+        bail!("no annotators in {}", project.annotation_dir().display());
     }
+    let mut options = Options::new(args.format, &annotators[0]);
+    options.annotators = annotators;
+    options.name_annotators = args.all_annotators;
+    options.offsets = args.offsets;
+    options.labels = args.labels;
+    options.layers = args
+        .layers
+        .iter()
+        .map(|group| {
+            group
+                .split(',')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    options.hf_unit = args.hf_unit;
+    options.annotated_only = args.annotated_only;
+    let written = export::export_to(&project, &options, &args.output, args.strict)
+        .with_context(|| format!("exporting to {}", args.output.display()))?;
+    let report = &written.report;
+    for loss in &report.losses {
+        eprintln!("{loss}");
+    }
+    if written.stopped {
+        eprintln!(
+            "{} things could not be exported (listed above); nothing was written (--strict)",
+            report.losses.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let files: Vec<String> = written
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let into = if files.is_empty() {
+        String::new()
+    } else {
+        format!(" into {}", files.join(", "))
+    };
+    let unit = if args.format.has_offsets() {
+        format!(", offsets in {}", options.offsets.name())
+    } else {
+        String::new()
+    };
     eprintln!(
-        "exported {} spans in {} documents",
+        "exported {} spans in {} documents{into}{unit}",
         report.spans, report.documents
     );
-    Ok(if report.losses.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    if !report.losses.is_empty() {
+        eprintln!(
+            "{} things could not be exported (listed above)",
+            report.losses.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(feature = "gui")]

@@ -1,0 +1,145 @@
+//! brat standoff: for each document a `.txt` and a `.ann` file in a folder,
+//! and `annotation.conf` and `visual.conf` from the schema.
+//!
+//! brat reads texts with LF line ends and counts code points over them. A CRLF
+//! source is therefore written with LF line ends, and every offset after a
+//! CRLF moves back by one per line end before it, so spans keep their text.
+//! A span that crosses a line end is written as brat's discontinuous span,
+//! one fragment per line (`T1 <tab> claim 10 20;21 30 <tab> first line second line`).
+//! Notes become `#` lines (`AnnotatorNotes`); a note's line breaks become spaces.
+//! With several annotators, each gets a subfolder.
+
+use std::path::{Path, PathBuf};
+
+use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
+use crate::schema::Schema;
+use crate::storage::write_atomic;
+use crate::text::SourceText;
+
+pub struct Brat {
+    folder: PathBuf,
+    options: Options,
+}
+
+impl Brat {
+    pub fn new(
+        folder: &Path,
+        options: &Options,
+        schema: &Schema,
+        labels: &[String],
+    ) -> Result<Self, ExportError> {
+        let mut conf = String::from("# Written by Sorot from the project's schema.\n[entities]\n");
+        let mut visual = String::from("[labels]\n");
+        let mut drawing = String::from("[drawing]\n");
+        for label in labels {
+            conf.push_str(label);
+            conf.push('\n');
+            visual.push_str(&format!("{label} | {label}\n"));
+            let [r, g, b] = schema.color(label);
+            drawing.push_str(&format!("{label}\tbgColor:#{r:02x}{g:02x}{b:02x}\n"));
+        }
+        conf.push_str("\n[relations]\n\n[events]\n\n[attributes]\n");
+        visual.push('\n');
+        visual.push_str(&drawing);
+        write_atomic(&folder.join("annotation.conf"), conf.as_bytes())?;
+        write_atomic(&folder.join("visual.conf"), visual.as_bytes())?;
+        Ok(Brat {
+            folder: folder.to_owned(),
+            options: options.clone(),
+        })
+    }
+}
+
+impl Sink for Brat {
+    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+        let (lf_text, to_lf) = lf_text(item.text);
+        let offsets = Offsets::new(&lf_text, self.options.offsets);
+        let mut ann = String::new();
+        let mut note_number = 0;
+        for (n, span) in item.spans.iter().enumerate() {
+            let t = n + 1;
+            let (start, end) = (to_lf(span.start), to_lf(span.end));
+            let mut fragments = Vec::new();
+            let mut fragment_start = start;
+            for line_end in (start..end).filter(|&i| lf_text.slice(i..i + 1) == "\n") {
+                fragments.push(fragment_start..line_end);
+                fragment_start = line_end + 1;
+            }
+            fragments.push(fragment_start..end);
+            fragments.retain(|f| !f.is_empty());
+            let places: Vec<String> = fragments
+                .iter()
+                .map(|f| format!("{} {}", offsets.map(f.start), offsets.map(f.end)))
+                .collect();
+            let texts: Vec<&str> = fragments.iter().map(|f| lf_text.slice(f.clone())).collect();
+            ann.push_str(&format!(
+                "T{t}\t{} {}\t{}\n",
+                span.label,
+                places.join(";"),
+                texts.join(" ")
+            ));
+            if !span.note.is_empty() {
+                note_number += 1;
+                let note: String = span
+                    .note
+                    .chars()
+                    .map(|c| {
+                        if c == '\n' || c == '\r' || c == '\t' {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                if note != span.note {
+                    losses.push(Loss {
+                        file: item.file.clone(),
+                        span: Some(span.id),
+                        reason:
+                            "the note's line breaks or tabs became spaces (brat notes are one line)"
+                                .into(),
+                    });
+                }
+                ann.push_str(&format!("#{note_number}\tAnnotatorNotes T{t}\t{note}\n"));
+            }
+        }
+        let mut base = self.folder.clone();
+        if self.options.name_annotators {
+            base.push(item.annotator);
+        }
+        for part in item.id.split('/') {
+            base.push(part);
+        }
+        let txt = base.with_extension("txt");
+        let ann_path = base.with_extension("ann");
+        write_atomic(&txt, lf_text.as_str().as_bytes())?;
+        write_atomic(&ann_path, ann.as_bytes())?;
+        Ok(item.spans.len())
+    }
+
+    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
+        Ok(Vec::new())
+    }
+}
+
+/// The text with CRLF line ends made LF, and the map of offsets into it.
+fn lf_text(text: &SourceText) -> (SourceText, impl Fn(usize) -> usize) {
+    let mut removed = Vec::new();
+    let mut previous_cr = None;
+    for (i, c) in text.as_str().chars().enumerate() {
+        if c == '\n'
+            && let Some(cr) = previous_cr
+            && cr + 1 == i
+        {
+            removed.push(cr);
+        }
+        previous_cr = (c == '\r').then_some(i);
+    }
+    let lf = if removed.is_empty() {
+        text.clone()
+    } else {
+        SourceText::new(text.as_str().replace("\r\n", "\n")).unwrap_or_else(|_| text.clone())
+    };
+    let map = move |offset: usize| offset - removed.partition_point(|&r| r < offset);
+    (lf, map)
+}

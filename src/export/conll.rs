@@ -1,0 +1,223 @@
+//! Token-tagged exports: CoNLL-2003 style columns and Hugging Face JSONL.
+//!
+//! Tokens and sentences come from [`crate::tokenize`]. Each layer becomes one
+//! IOB2 tag column (`B-label`, `I-label`, `O`). A span is carried when its
+//! edges fall on token edges and no other span of its layer covers any of its
+//! tokens; otherwise it is reported as a loss. A sentence boundary inside an
+//! exported span is ignored, so that no entity is cut in two.
+//!
+//! - CoNLL: `token tag [tag ...]` per line, a blank line after each sentence,
+//!   `-DOCSTART-` and a blank line before each document. spaCy's
+//!   `spacy convert -c ner` reads the last column.
+//! - Hugging Face: `{"id", "document", "tokens", "ner_tags"}` per sentence or
+//!   per document, with `ner_tags_2`, `ner_tags_3`... for further layers; the
+//!   tag names (index = value) go to a `.tags.json` file beside the output.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{ExportError, Format, HfUnit, Item, Loss, Options, Sidecar, Sink, quote};
+use crate::tokenize::{self, Token};
+
+pub struct Tagged<'a> {
+    out: &'a mut dyn Write,
+    options: Options,
+    columns: Vec<Vec<String>>,
+}
+
+impl<'a> Tagged<'a> {
+    pub fn new(out: &'a mut dyn Write, options: &Options, columns: Vec<Vec<String>>) -> Self {
+        Tagged {
+            out,
+            options: options.clone(),
+            columns,
+        }
+    }
+
+    /// Tag names of a column, index = Hugging Face value: O, then B- and I- of each label.
+    fn tag_names(column: &[String]) -> Vec<String> {
+        let mut names = vec!["O".to_owned()];
+        for label in column {
+            names.push(format!("B-{label}"));
+            names.push(format!("I-{label}"));
+        }
+        names
+    }
+}
+
+/// One layer's tags: 0 for O, 1 + 2k for B of label k, 2 + 2k for I.
+type Tags = Vec<u16>;
+
+#[derive(Serialize)]
+struct HfRow<'a> {
+    id: String,
+    document: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotator: Option<&'a str>,
+    tokens: Vec<&'a str>,
+    #[serde(flatten)]
+    tags: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Sink for Tagged<'_> {
+    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+        let sentences = tokenize::sentences(item.text);
+        let tokens: Vec<&Token> = sentences.iter().flatten().collect();
+        let mut sentence_of = Vec::with_capacity(tokens.len());
+        for (i, sentence) in sentences.iter().enumerate() {
+            sentence_of.extend(std::iter::repeat_n(i, sentence.len()));
+        }
+        // Whether a sentence ends after sentence i (false when a span goes on).
+        let mut ends = vec![true; sentences.len()];
+        let mut columns: Vec<Tags> = vec![vec![0; tokens.len()]; self.columns.len()];
+        let mut carried = 0;
+        for span in &item.spans {
+            let Some(c) = self
+                .columns
+                .iter()
+                .position(|col| col.contains(&span.label))
+            else {
+                continue;
+            };
+            let label_index = self.columns[c]
+                .iter()
+                .position(|l| *l == span.label)
+                .unwrap_or(0) as u16;
+            let first = tokens.partition_point(|t| t.end <= span.start);
+            let end = tokens.partition_point(|t| t.start < span.end);
+            let loss = |reason: String| Loss {
+                file: item.file.clone(),
+                span: Some(span.id),
+                reason,
+            };
+            if first >= end {
+                losses.push(loss(format!(
+                    "{} {} covers no token",
+                    span.label,
+                    quote(&span.text)
+                )));
+                continue;
+            }
+            if tokens[first].start != span.start || tokens[end - 1].end != span.end {
+                let inside = if tokens[first].start != span.start {
+                    tokens[first]
+                } else {
+                    tokens[end - 1]
+                };
+                losses.push(loss(format!(
+                    "{} {} [{}, {}) has an edge inside the token {} [{}, {}); tokens follow Unicode word boundaries",
+                    span.label,
+                    quote(&span.text),
+                    span.start,
+                    span.end,
+                    quote(&inside.text),
+                    inside.start,
+                    inside.end
+                )));
+                continue;
+            }
+            if let Some(taken) = columns[c][first..end].iter().position(|t| *t != 0) {
+                let token = tokens[first + taken];
+                losses.push(loss(format!(
+                    "{} {} overlaps another span in its tag column ({}) at the token {}; put these labels in different --layers",
+                    span.label,
+                    quote(&span.text),
+                    self.columns[c].join(","),
+                    quote(&token.text)
+                )));
+                continue;
+            }
+            columns[c][first] = 1 + 2 * label_index;
+            for tag in &mut columns[c][first + 1..end] {
+                *tag = 2 + 2 * label_index;
+            }
+            for flag in &mut ends[sentence_of[first]..sentence_of[end - 1]] {
+                *flag = false;
+            }
+            carried += 1;
+        }
+        // Rows: runs of tokens between the sentence ends that remain.
+        let mut rows: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut start = 0;
+        let mut next = 0;
+        for (i, sentence) in sentences.iter().enumerate() {
+            next += sentence.len();
+            if ends[i] {
+                rows.push(start..next);
+                start = next;
+            }
+        }
+        if start < next {
+            rows.push(start..next);
+        }
+        let names: Vec<Vec<String>> = self.columns.iter().map(|c| Tagged::tag_names(c)).collect();
+        match self.options.format {
+            Format::Hf => {
+                if self.options.hf_unit == HfUnit::Document {
+                    rows = std::iter::once(0..tokens.len()).collect();
+                }
+                for (n, row) in rows.iter().enumerate() {
+                    let mut tags = serde_json::Map::new();
+                    for (c, column) in columns.iter().enumerate() {
+                        let values: Vec<u16> = column[row.clone()].to_vec();
+                        tags.insert(tag_key(c), serde_json::json!(values));
+                    }
+                    let id = match self.options.hf_unit {
+                        HfUnit::Sentence => format!("{}#{}", item.id, n + 1),
+                        HfUnit::Document => item.id.to_owned(),
+                    };
+                    let record = HfRow {
+                        id,
+                        document: item.id,
+                        annotator: self.options.name_annotators.then_some(item.annotator),
+                        tokens: tokens[row.clone()]
+                            .iter()
+                            .map(|t| t.text.as_str())
+                            .collect(),
+                        tags,
+                    };
+                    serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            _ => {
+                let outside = vec!["O"; columns.len()].join(" ");
+                writeln!(self.out, "-DOCSTART- {outside}\n")?;
+                for row in &rows {
+                    for i in row.clone() {
+                        write!(self.out, "{}", tokens[i].text)?;
+                        for (c, column) in columns.iter().enumerate() {
+                            write!(self.out, " {}", names[c][column[i] as usize])?;
+                        }
+                        self.out.write_all(b"\n")?;
+                    }
+                    self.out.write_all(b"\n")?;
+                }
+            }
+        }
+        Ok(carried)
+    }
+
+    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
+        self.out.flush()?;
+        if self.options.format != Format::Hf {
+            return Ok(Vec::new());
+        }
+        let mut names = serde_json::Map::new();
+        for (c, column) in self.columns.iter().enumerate() {
+            names.insert(tag_key(c), serde_json::json!(Tagged::tag_names(column)));
+        }
+        let json = serde_json::to_string_pretty(&names).map_err(std::io::Error::from)?;
+        Ok(vec![(".tags.json", json + "\n")])
+    }
+}
+
+/// `ner_tags` for the first layer, `ner_tags_2`... for the others.
+fn tag_key(column: usize) -> String {
+    if column == 0 {
+        "ner_tags".to_owned()
+    } else {
+        format!("ner_tags_{}", column + 1)
+    }
+}

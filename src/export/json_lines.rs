@@ -1,0 +1,114 @@
+//! doccano and spaCy JSONL: one JSON object per document (and annotator).
+//!
+//! - doccano: `{"id", "text", "label": [[start, end, "label"], ...]}`, plus
+//!   `"annotator"` when several annotators are exported.
+//! - spaCy: `{"text", "spans": [{"start", "end", "label"}], "meta": {"id",
+//!   "annotator", "status", "offsets"}}`; a span with a note carries `"note"`.
+//!   With code-point offsets these are what `doc.char_span` takes.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{ExportError, Format, Item, Loss, Offsets, Options, Sidecar, Sink};
+
+pub struct JsonLines<'a> {
+    out: &'a mut dyn Write,
+    options: Options,
+}
+
+impl<'a> JsonLines<'a> {
+    pub fn new(out: &'a mut dyn Write, options: &Options) -> Self {
+        JsonLines {
+            out,
+            options: options.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Doccano<'a> {
+    id: &'a str,
+    text: &'a str,
+    label: Vec<(usize, usize, &'a str)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotator: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Spacy<'a> {
+    text: &'a str,
+    spans: Vec<SpacySpan<'a>>,
+    meta: SpacyMeta<'a>,
+}
+
+#[derive(Serialize)]
+struct SpacySpan<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpacyMeta<'a> {
+    id: &'a str,
+    annotator: &'a str,
+    status: &'a str,
+    offsets: &'a str,
+}
+
+impl Sink for JsonLines<'_> {
+    fn write(&mut self, item: &Item<'_>, _losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+        let offsets = Offsets::new(item.text, self.options.offsets);
+        let text = item.text.as_str();
+        match self.options.format {
+            Format::Spacy => {
+                let spans = item
+                    .spans
+                    .iter()
+                    .map(|s| SpacySpan {
+                        start: offsets.map(s.start),
+                        end: offsets.map(s.end),
+                        label: &s.label,
+                        note: &s.note,
+                    })
+                    .collect();
+                let meta = SpacyMeta {
+                    id: item.id,
+                    annotator: item.annotator,
+                    status: item.status.describe(),
+                    offsets: self.options.offsets.name(),
+                };
+                serde_json::to_writer(&mut *self.out, &Spacy { text, spans, meta })
+                    .map_err(std::io::Error::from)?;
+            }
+            _ => {
+                let label = item
+                    .spans
+                    .iter()
+                    .map(|s| (offsets.map(s.start), offsets.map(s.end), s.label.as_str()))
+                    .collect();
+                let annotator = self.options.name_annotators.then_some(item.annotator);
+                serde_json::to_writer(
+                    &mut *self.out,
+                    &Doccano {
+                        id: item.id,
+                        text,
+                        label,
+                        annotator,
+                    },
+                )
+                .map_err(std::io::Error::from)?;
+            }
+        }
+        self.out.write_all(b"\n")?;
+        Ok(item.spans.len())
+    }
+
+    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
+        self.out.flush()?;
+        Ok(Vec::new())
+    }
+}

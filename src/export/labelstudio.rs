@@ -1,0 +1,134 @@
+//! Label Studio: a JSON list of tasks, each with the text in `data.text` and
+//! one annotation per exported annotator, whose `result` items are `labels`
+//! regions (`value.start`, `value.end`, `value.text`, `value.labels`,
+//! `from_name` "label", `to_name` "text"). A span's note becomes the region's
+//! `meta.text`, as Label Studio stores region notes. The labeling config to
+//! paste into the project settings goes to a `.config.xml` file beside it.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
+use crate::schema::Schema;
+
+pub struct LabelStudio<'a> {
+    out: &'a mut dyn Write,
+    options: Options,
+    config: String,
+    tasks: usize,
+    /// The task being built: document id, text, annotations so far.
+    pending: Option<(String, String, Vec<Value>)>,
+}
+
+impl<'a> LabelStudio<'a> {
+    pub fn new(
+        out: &'a mut dyn Write,
+        options: &Options,
+        schema: &Schema,
+        labels: &[String],
+    ) -> Self {
+        LabelStudio {
+            out,
+            options: options.clone(),
+            config: labeling_config(schema, labels),
+            tasks: 0,
+            pending: None,
+        }
+    }
+
+    fn flush_task(&mut self) -> Result<(), ExportError> {
+        let Some((id, text, annotations)) = self.pending.take() else {
+            return Ok(());
+        };
+        self.tasks += 1;
+        let task = json!({
+            "id": self.tasks,
+            "data": {"text": text, "document": id},
+            "annotations": annotations,
+        });
+        self.out
+            .write_all(if self.tasks == 1 { b"[\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *self.out, &task).map_err(std::io::Error::from)?;
+        Ok(())
+    }
+}
+
+impl Sink for LabelStudio<'_> {
+    fn write(&mut self, item: &Item<'_>, _losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|(id, _, _)| id != item.id)
+        {
+            self.flush_task()?;
+        }
+        let offsets = Offsets::new(item.text, self.options.offsets);
+        let result: Vec<Value> = item
+            .spans
+            .iter()
+            .map(|span| {
+                let mut region = json!({
+                    "id": format!("{}-{}", item.annotator, span.id),
+                    "from_name": "label",
+                    "to_name": "text",
+                    "type": "labels",
+                    "origin": "manual",
+                    "value": {
+                        "start": offsets.map(span.start),
+                        "end": offsets.map(span.end),
+                        "text": span.text,
+                        "labels": [span.label],
+                    },
+                });
+                if !span.note.is_empty() {
+                    region["meta"] = json!({"text": [span.note]});
+                }
+                region
+            })
+            .collect();
+        let mut annotation =
+            json!({"result": result, "was_cancelled": false, "ground_truth": false});
+        if self.options.name_annotators {
+            annotation["sorot_annotator"] = json!(item.annotator);
+        }
+        let (_, _, annotations) = self.pending.get_or_insert_with(|| {
+            (
+                item.id.to_owned(),
+                item.text.as_str().to_owned(),
+                Vec::new(),
+            )
+        });
+        annotations.push(annotation);
+        Ok(item.spans.len())
+    }
+
+    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
+        self.flush_task()?;
+        self.out
+            .write_all(if self.tasks == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(vec![(".config.xml", self.config.clone())])
+    }
+}
+
+/// The labeling config for the exported labels, with the schema's colors.
+fn labeling_config(schema: &Schema, labels: &[String]) -> String {
+    let mut xml = String::from("<View>\n  <Labels name=\"label\" toName=\"text\">\n");
+    for label in labels {
+        let [r, g, b] = schema.color(label);
+        xml.push_str(&format!(
+            "    <Label value=\"{}\" background=\"#{r:02x}{g:02x}{b:02x}\"/>\n",
+            escape_xml(label)
+        ));
+    }
+    xml.push_str("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n</View>\n");
+    xml
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

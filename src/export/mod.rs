@@ -1,0 +1,478 @@
+//! Exports of annotations to the formats other tools read.
+//!
+//! Terms:
+//! - **export**: the annotations of every document of a project, by one
+//!   annotator or by all, written in a target format one document at a time,
+//!   so memory stays flat however large the project.
+//! - **offset unit**: what an exported offset counts. Sorot counts code points;
+//!   `utf16` (doccano's and Label Studio's browser UIs) and `byte` (UTF-8) are
+//!   available for formats that carry offsets.
+//! - **layer**: a group of labels written to one tag column (CoNLL) or tag list
+//!   (Hugging Face). One column cannot hold a claim that contains an actor, so
+//!   such labels go in different layers.
+//! - **loss**: something the export could not carry: a span that overlaps
+//!   another in its layer, a span edge inside a token, an annotation file that
+//!   cannot be trusted. Every loss is reported with its file, span and reason.
+//!
+//! Formats (each in its own module): `jsonl` (doccano), `spacy`, `conll`,
+//! `hf` (Hugging Face datasets), `brat` (a folder), `labelstudio`, `csv`.
+
+mod brat;
+mod conll;
+mod csv_rows;
+mod json_lines;
+mod labelstudio;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::document::{Access, OpenDocument};
+use crate::model::{Span, SpanId, Status};
+use crate::project::Project;
+use crate::schema::Schema;
+use crate::text::SourceText;
+
+/// A target format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// doccano JSONL: {"id", "text", "label": [[start, end, label]]}
+    Jsonl,
+    /// spaCy JSONL: {"text", "spans": [{"start", "end", "label"}], "meta"}
+    Spacy,
+    /// CoNLL-2003 style: token and IOB2 tag columns, -DOCSTART- between documents
+    Conll,
+    /// Hugging Face datasets JSONL: {"id", "tokens", "ner_tags"}, tag names beside it
+    Hf,
+    /// brat standoff: a folder of .txt and .ann files with annotation.conf
+    Brat,
+    /// Label Studio JSON tasks with annotations, labeling config beside it
+    Labelstudio,
+    /// One row per span, for spreadsheets and statistics
+    Csv,
+}
+
+impl Format {
+    /// Whether the format writes a folder rather than one stream.
+    pub fn writes_folder(self) -> bool {
+        self == Format::Brat
+    }
+
+    /// Whether the format carries character offsets.
+    pub fn has_offsets(self) -> bool {
+        !matches!(self, Format::Conll | Format::Hf)
+    }
+}
+
+/// What exported offsets count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OffsetUnit {
+    /// Unicode code points (Python str, spaCy, brat, Label Studio)
+    #[default]
+    Codepoint,
+    /// UTF-16 code units (doccano's and Label Studio's browser UIs, JavaScript)
+    Utf16,
+    /// UTF-8 bytes
+    Byte,
+}
+
+impl OffsetUnit {
+    pub fn name(self) -> &'static str {
+        match self {
+            OffsetUnit::Codepoint => "codepoint",
+            OffsetUnit::Utf16 => "utf16",
+            OffsetUnit::Byte => "byte",
+        }
+    }
+}
+
+/// Hugging Face rows: one per sentence or one per document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum HfUnit {
+    #[default]
+    Sentence,
+    Document,
+}
+
+/// How to export.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    /// Whose annotations, in order; several for `--all-annotators`.
+    pub annotators: Vec<String>,
+    /// Whether the output names the annotator of each record.
+    pub name_annotators: bool,
+    pub offsets: OffsetUnit,
+    /// Labels to export; all of the schema's when empty.
+    pub labels: Vec<String>,
+    /// Tag columns for CoNLL and Hugging Face; one column of `labels` when empty.
+    pub layers: Vec<Vec<String>>,
+    pub hf_unit: HfUnit,
+    /// Leave out documents the annotator has no annotation file for.
+    pub annotated_only: bool,
+}
+
+impl Options {
+    pub fn new(format: Format, annotator: &str) -> Self {
+        Options {
+            format,
+            annotators: vec![annotator.to_owned()],
+            name_annotators: false,
+            offsets: OffsetUnit::Codepoint,
+            labels: Vec::new(),
+            layers: Vec::new(),
+            hf_unit: HfUnit::Sentence,
+            annotated_only: false,
+        }
+    }
+
+    /// The labels exported, in schema order.
+    fn chosen_labels(&self, schema: &Schema) -> Vec<String> {
+        let from_layers: Vec<String> = self.layers.iter().flatten().cloned().collect();
+        let wanted = if !from_layers.is_empty() {
+            from_layers
+        } else {
+            self.labels.clone()
+        };
+        if wanted.is_empty() {
+            return schema.labels.iter().map(|l| l.name.clone()).collect();
+        }
+        let mut ordered: Vec<String> = schema
+            .labels
+            .iter()
+            .map(|l| l.name.clone())
+            .filter(|n| wanted.contains(n))
+            .collect();
+        ordered.extend(wanted.into_iter().filter(|n| !schema.contains(n)));
+        ordered.dedup();
+        ordered
+    }
+
+    /// The tag columns: the layers given, or one column of the chosen labels.
+    fn columns(&self, schema: &Schema) -> Vec<Vec<String>> {
+        if self.layers.is_empty() {
+            vec![self.chosen_labels(schema)]
+        } else {
+            self.layers.clone()
+        }
+    }
+}
+
+/// Something the export could not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    pub file: String,
+    pub span: Option<SpanId>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.span {
+            Some(id) => write!(f, "{}: span {id}: {}", self.file, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// What an export wrote and what it could not.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub documents: usize,
+    pub spans: usize,
+    pub losses: Vec<Loss>,
+}
+
+/// Why an export could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("label {0:?} is not in the project's schema")]
+    UnknownLabel(String),
+    #[error("label {0:?} is in more than one layer; give each label one layer")]
+    LabelInTwoLayers(String),
+    #[error("{} cannot be written to standard output; give a folder with -o", .0)]
+    NeedsFolder(&'static str),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Write(#[from] io::Error),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+}
+
+/// One annotator's annotations of one document, as exporters see them: the
+/// spans are already limited to the exported labels.
+pub struct Item<'a> {
+    pub id: &'a str,
+    pub text: &'a SourceText,
+    pub annotator: &'a str,
+    pub status: Status,
+    pub spans: Vec<&'a Span>,
+    /// The annotation file, for loss reports.
+    pub file: String,
+}
+
+/// Converts code-point offsets of one text to the chosen unit.
+pub struct Offsets<'a> {
+    text: &'a SourceText,
+    unit: OffsetUnit,
+    /// UTF-16 units before each code point, when the text has any character
+    /// outside the Basic Multilingual Plane; otherwise the two counts agree.
+    utf16: Option<Vec<u32>>,
+}
+
+impl<'a> Offsets<'a> {
+    pub fn new(text: &'a SourceText, unit: OffsetUnit) -> Self {
+        let utf16 = (unit == OffsetUnit::Utf16
+            && text.as_str().chars().any(|c| c.len_utf16() == 2))
+        .then(|| {
+            let mut units = Vec::with_capacity(text.len_chars() + 1);
+            let mut count = 0u32;
+            for c in text.as_str().chars() {
+                units.push(count);
+                count += c.len_utf16() as u32;
+            }
+            units.push(count);
+            units
+        });
+        Offsets { text, unit, utf16 }
+    }
+
+    pub fn map(&self, offset: usize) -> usize {
+        match self.unit {
+            OffsetUnit::Codepoint => offset,
+            OffsetUnit::Byte => self.text.byte_of(offset),
+            OffsetUnit::Utf16 => self.utf16.as_ref().map_or(offset, |u| u[offset] as usize),
+        }
+    }
+}
+
+/// Where a folder format writes, and the stream of a stream format.
+pub enum Output<'a> {
+    Stream(&'a mut dyn Write),
+    Folder(&'a Path),
+}
+
+/// Files written beside a stream output: (file name suffix, content).
+pub type Sidecar = (&'static str, String);
+
+/// Exports the project. Stream formats write to `Output::Stream`, brat to
+/// `Output::Folder`. Returns the report and the sidecar files the format
+/// wants beside its output (Label Studio's labeling config, Hugging Face tag
+/// names), which the caller writes where it writes the output.
+pub fn export(
+    project: &Project,
+    options: &Options,
+    output: Output<'_>,
+) -> Result<(Report, Vec<Sidecar>), ExportError> {
+    let schema = project.schema();
+    let labels = options.chosen_labels(schema);
+    for label in &labels {
+        if !schema.contains(label) {
+            return Err(ExportError::UnknownLabel(label.clone()));
+        }
+    }
+    let columns = options.columns(schema);
+    for (i, column) in columns.iter().enumerate() {
+        for label in column {
+            if columns[..i].iter().any(|c| c.contains(label)) {
+                return Err(ExportError::LabelInTwoLayers(label.clone()));
+            }
+        }
+    }
+    let mut report = Report::default();
+    let mut sink: Box<dyn Sink + '_> = match (options.format, output) {
+        (Format::Brat, Output::Folder(folder)) => {
+            Box::new(brat::Brat::new(folder, options, schema, &labels)?)
+        }
+        (Format::Brat, Output::Stream(_)) => return Err(ExportError::NeedsFolder("brat")),
+        (format, Output::Stream(out)) => match format {
+            Format::Jsonl | Format::Spacy => Box::new(json_lines::JsonLines::new(out, options)),
+            Format::Conll | Format::Hf => Box::new(conll::Tagged::new(out, options, columns)),
+            Format::Labelstudio => {
+                Box::new(labelstudio::LabelStudio::new(out, options, schema, &labels))
+            }
+            Format::Csv => Box::new(csv_rows::CsvRows::new(out, options)?),
+            Format::Brat => unreachable!("handled above"),
+        },
+        (_, Output::Folder(folder)) => {
+            return Err(ExportError::Io {
+                path: folder.to_owned(),
+                source: io::Error::other("only brat writes a folder"),
+            });
+        }
+    };
+    for doc in project.docs() {
+        for annotator in &options.annotators {
+            let path = project.annotation_path(annotator, &doc.id);
+            if options.annotated_only && !path.is_file() {
+                continue;
+            }
+            let document = match OpenDocument::open(project, doc, annotator) {
+                Ok(document) => document,
+                Err(err) => {
+                    report.losses.push(Loss {
+                        file: doc.path.display().to_string(),
+                        span: None,
+                        reason: err.to_string(),
+                    });
+                    continue;
+                }
+            };
+            if let Access::ReadOnly { reason } = document.access() {
+                report.losses.push(Loss {
+                    file: document.path().display().to_string(),
+                    span: None,
+                    reason: format!("annotations not exported: {reason}"),
+                });
+                continue;
+            }
+            let item = Item {
+                id: &document.id,
+                text: &document.text,
+                annotator,
+                status: document.status(),
+                spans: document
+                    .spans()
+                    .iter()
+                    .filter(|s| labels.contains(&s.label))
+                    .collect(),
+                file: document.path().display().to_string(),
+            };
+            let written = sink.write(&item, &mut report.losses)?;
+            report.documents += 1;
+            report.spans += written;
+        }
+    }
+    let sidecars = sink.finish()?;
+    Ok((report, sidecars))
+}
+
+/// A format writer: documents in, output out.
+trait Sink {
+    /// Writes one document; returns how many spans it carried, and adds a loss
+    /// for each span it could not.
+    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError>;
+    /// Ends the output; returns files to write beside it.
+    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError>;
+}
+
+/// The text of a span for reports: short, on one line.
+fn quote(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() > 40 {
+        format!(
+            "{:?}",
+            format!("{}…", flat.chars().take(39).collect::<String>())
+        )
+    } else {
+        format!("{flat:?}")
+    }
+}
+
+/// What [`export_to`] did.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub report: Report,
+    /// The files and folders written.
+    pub paths: Vec<PathBuf>,
+    /// With `strict`, whether losses stopped the export before anything was written.
+    pub stopped: bool,
+}
+
+/// Exports to `destination`: a file for stream formats (written atomically,
+/// with any sidecar beside it as `<stem><suffix>`), a folder for brat, or `-`
+/// for standard output (sidecars then go to standard error). With `strict`,
+/// a first pass looks for losses and nothing is written if there are any.
+pub fn export_to(
+    project: &Project,
+    options: &Options,
+    destination: &Path,
+    strict: bool,
+) -> Result<Written, ExportError> {
+    if strict {
+        let (report, _) = if options.format.writes_folder() {
+            let scratch = tempfile::tempdir().map_err(|source| ExportError::Io {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+            export(project, options, Output::Folder(scratch.path()))?
+        } else {
+            export(project, options, Output::Stream(&mut io::sink()))?
+        };
+        if !report.losses.is_empty() {
+            return Ok(Written {
+                report,
+                paths: Vec::new(),
+                stopped: true,
+            });
+        }
+    }
+    if options.format.writes_folder() {
+        if destination == Path::new("-") {
+            return Err(ExportError::NeedsFolder("brat"));
+        }
+        std::fs::create_dir_all(destination).map_err(|source| ExportError::Io {
+            path: destination.to_owned(),
+            source,
+        })?;
+        let (report, _) = export(project, options, Output::Folder(destination))?;
+        return Ok(Written {
+            report,
+            paths: vec![destination.to_owned()],
+            stopped: false,
+        });
+    }
+    if destination == Path::new("-") {
+        let mut stdout = io::BufWriter::new(io::stdout().lock());
+        let (report, sidecars) = export(project, options, Output::Stream(&mut stdout))?;
+        stdout.flush()?;
+        for (suffix, content) in sidecars {
+            eprintln!("--- {suffix} (not written: the output is standard output) ---\n{content}");
+        }
+        return Ok(Written {
+            report,
+            paths: Vec::new(),
+            stopped: false,
+        });
+    }
+    let mut result = None;
+    crate::storage::write_atomic_with(destination, |file| {
+        let mut writer = io::BufWriter::new(file);
+        result = Some(export(project, options, Output::Stream(&mut writer)));
+        writer.flush()?;
+        match &result {
+            Some(Err(err)) => Err(io::Error::other(err.to_string())),
+            _ => Ok(()),
+        }
+    })
+    .map_err(|err| match result.take() {
+        Some(Err(export_error)) => export_error,
+        _ => ExportError::Storage(err),
+    })?;
+    let Some(Ok((report, sidecars))) = result else {
+        unreachable!("the writer ran")
+    };
+    let mut paths = vec![destination.to_owned()];
+    for (suffix, content) in sidecars {
+        let path = sidecar_path(destination, suffix);
+        crate::storage::write_atomic(&path, content.as_bytes())?;
+        paths.push(path);
+    }
+    Ok(Written {
+        report,
+        paths,
+        stopped: false,
+    })
+}
+
+/// `out/train.jsonl` and `.tags.json` give `out/train.tags.json`.
+fn sidecar_path(destination: &Path, suffix: &str) -> PathBuf {
+    let stem = destination
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    destination.with_file_name(format!("{stem}{suffix}"))
+}

@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod export;
+pub mod import;
 pub mod markup;
 pub mod model;
 pub mod project;

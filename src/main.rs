@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use sorot::export::{self, Format, HfUnit, OffsetUnit, Options};
+use sorot::import::{self, ImportFormat, ImportOptions};
 use sorot::project::{Project, is_valid_annotator};
 use sorot::validate::validate;
 
@@ -36,6 +37,9 @@ enum Commands {
     /// Write one annotator's annotations in another tool's format.
     /// Exit status: 0 done, 1 something could not be exported (listed on stderr), 2 could not run.
     Export(ExportArgs),
+    /// Read annotations written by another tool into the project.
+    /// Exit status: 0 done, 1 something could not be imported (listed on stderr), 2 nothing written.
+    Import(ImportArgs),
 }
 
 /// `sorot export`'s arguments.
@@ -76,11 +80,41 @@ struct ExportArgs {
     strict: bool,
 }
 
+/// `sorot import`'s arguments.
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// [PROJECT] INPUT...: the first path is the project folder when it is a
+    /// folder that is not an input (for brat: one with a sorot.ron or an
+    /// annotations folder); otherwise the project is the current folder. brat
+    /// inputs may be folders of .ann and .txt files.
+    #[arg(required = true, value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum)]
+    format: ImportFormat,
+    /// Whose annotations the imported spans become.
+    #[arg(long, value_name = "NAME")]
+    annotator: String,
+    /// What the input's offsets count; utf16 for files made in doccano's or Label Studio's browser UI.
+    #[arg(long, value_enum, default_value_t = OffsetUnit::Codepoint)]
+    offsets: OffsetUnit,
+    /// Overwrite the annotator's existing files for the imported documents.
+    #[arg(long)]
+    replace: bool,
+    /// Treat anything that cannot be imported as an error, before anything is written.
+    #[arg(long)]
+    strict: bool,
+    /// Label Studio: one annotator per completed_by instead of the latest annotation of each task.
+    #[arg(long)]
+    per_annotator: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Commands::Validate { project }) => run_validate(&project_or_cwd(project)),
         Some(Commands::Export(args)) => run_export(args),
+        Some(Commands::Import(args)) => run_import(args),
         None => run_gui(cli.project, cli.annotator),
     };
     match result {
@@ -205,6 +239,57 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             "{} things could not be exported (listed above)",
             report.losses.len()
         );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if !is_valid_annotator(&args.annotator) {
+        bail!("{:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)", args.annotator);
+    }
+    // The first of several paths is the project when it is a folder that
+    // cannot be an input: any folder for formats read from files, and for
+    // brat a folder with a sorot.ron or an annotations folder.
+    let is_project = |path: &Path| {
+        path.is_dir()
+            && (args.format != ImportFormat::Brat
+                || path.join(sorot::project::CONFIG_FILE).is_file()
+                || path.join("annotations").is_dir())
+    };
+    let (root, inputs) = match args.paths.as_slice() {
+        [first, rest @ ..] if !rest.is_empty() && is_project(first) => (first.clone(), rest.to_vec()),
+        paths => (PathBuf::from("."), paths.to_vec()),
+    };
+    let project = Project::open(&root)?;
+    let options = ImportOptions {
+        format: args.format,
+        annotator: args.annotator,
+        offsets: args.offsets,
+        replace: args.replace,
+        strict: args.strict,
+        per_annotator: args.per_annotator,
+    };
+    let report = import::import(&project, &options, &inputs).context("nothing was imported")?;
+    for loss in &report.losses {
+        eprintln!("{loss}");
+    }
+    if report.stopped {
+        eprintln!("{} things could not be imported (listed above); nothing was written (--strict)", report.losses.len());
+        return Ok(ExitCode::from(1));
+    }
+    for text in &report.texts_added {
+        eprintln!("added the text {text} to {}", project.text_dir().display());
+    }
+    if !report.unknown_labels.is_empty() {
+        eprintln!(
+            "labels not in the project's schema (kept; add them to sorot.ron to give them colors and hotkeys): {}",
+            report.unknown_labels.join(", ")
+        );
+    }
+    eprintln!("imported {} spans in {} documents", report.spans, report.documents);
+    if !report.losses.is_empty() {
+        eprintln!("{} things could not be imported (listed above)", report.losses.len());
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

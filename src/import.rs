@@ -1,0 +1,849 @@
+//! Imports of what other annotation tools write.
+//!
+//! Terms:
+//! - **input**: a file (or, for brat, a folder of `.ann` and `.txt` files)
+//!   written by another tool.
+//! - **record**: one document of an input with its text (when the input has
+//!   it) and its spans, read into code-point offsets.
+//! - **loss**: something of the input the model cannot hold (a relation, an
+//!   event, a discontinuous span, a region type other than labels), or a record
+//!   that cannot be used. Losses are reported; with `strict` they stop the import.
+//!
+//! An import reads and checks every input first: a malformed line, a span
+//! outside its text, a text that differs from the project's, or a document id
+//! that would land outside the project is an error naming the file and line,
+//! and then nothing is written. Texts the project lacks are added to its text
+//! folder; an annotator's existing file for a document is kept unless `replace`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::export::{Loss, OffsetUnit};
+use crate::model::{Annotations, Span, Status};
+use crate::project::{Project, is_safe_doc_id};
+use crate::storage::{self, AnnotationFile, FORMAT_VERSION};
+use crate::text::SourceText;
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// brat standoff .ann files (with their .txt), or folders of them
+    Brat,
+    /// doccano JSONL: {"text", "label": [[start, end, label]]} or {"text", "entities", "relations"}
+    Jsonl,
+    /// Label Studio JSON export (tasks with annotations)
+    Labelstudio,
+    /// CoNLL IOB2: token and tag columns; tokens are matched onto the project's texts
+    Conll,
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub format: ImportFormat,
+    pub annotator: String,
+    /// What the input's offsets count (doccano's UI: utf16).
+    pub offsets: OffsetUnit,
+    /// Overwrite an annotator's existing file for a document.
+    pub replace: bool,
+    /// Stop before writing if anything would be lost.
+    pub strict: bool,
+    /// Label Studio: one annotator per `completed_by` instead of the latest annotation.
+    pub per_annotator: bool,
+}
+
+/// Why an import did not run; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}:{line}: {message}", file.display())]
+    Input { file: PathBuf, line: usize, message: String },
+    #[error("{}: {message}", file.display())]
+    File { file: PathBuf, message: String },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub documents: usize,
+    pub spans: usize,
+    pub texts_added: Vec<String>,
+    pub files_written: Vec<PathBuf>,
+    pub losses: Vec<Loss>,
+    /// Labels imported that the project's schema does not list.
+    pub unknown_labels: Vec<String>,
+    /// With `strict`, whether losses stopped the import before anything was written.
+    pub stopped: bool,
+}
+
+/// One span read from an input, in code points, with where it came from.
+#[derive(Debug, Clone)]
+struct NewSpan {
+    start: usize,
+    end: usize,
+    label: String,
+    note: String,
+    line: usize,
+}
+
+/// One document read from an input.
+#[derive(Debug)]
+struct Record {
+    id: String,
+    file: PathBuf,
+    line: usize,
+    /// The text, when the input carries it.
+    text: Option<String>,
+    annotator: Option<String>,
+    spans: Vec<NewSpan>,
+    /// Offsets are in `options.offsets` and still need converting.
+    raw_offsets: bool,
+}
+
+/// Imports `inputs` into the project.
+pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) -> Result<ImportReport, ImportError> {
+    let mut losses = Vec::new();
+    let mut records = Vec::new();
+    for input in inputs {
+        match options.format {
+            ImportFormat::Brat => read_brat_input(input, &mut records, &mut losses)?,
+            ImportFormat::Jsonl => read_doccano(input, &mut records, &mut losses)?,
+            ImportFormat::Labelstudio => read_label_studio(input, options, &mut records, &mut losses)?,
+            ImportFormat::Conll => read_conll(project, input, &mut records)?,
+        }
+    }
+    // Check every record against its text before writing anything.
+    let mut plan: Vec<(Record, SourceText, bool)> = Vec::new();
+    let mut seen = BTreeMap::new();
+    for mut record in records {
+        if !is_safe_doc_id(&record.id) {
+            return Err(ImportError::Input {
+                file: record.file,
+                line: record.line,
+                message: format!("document id {:?} would land outside the project; refused", record.id),
+            });
+        }
+        if !record.id.ends_with(".txt") {
+            record.id.push_str(".txt");
+        }
+        let annotator = record.annotator.clone().unwrap_or_else(|| options.annotator.clone());
+        if let Some((file, line)) = seen.insert((record.id.clone(), annotator.clone()), (record.file.clone(), record.line)) {
+            return Err(ImportError::Input {
+                file: record.file,
+                line: record.line,
+                message: format!("document {} appears twice (also at {}:{line})", record.id, file.display()),
+            });
+        }
+        let (text, is_new) = match project.doc(&record.id) {
+            Some(doc) => {
+                let bytes = fs::read(&doc.path).map_err(|source| ImportError::Read { path: doc.path.clone(), source })?;
+                let existing = SourceText::from_bytes(bytes).map_err(|err| ImportError::File {
+                    file: doc.path.clone(),
+                    message: err.to_string(),
+                })?;
+                if let Some(given) = &record.text
+                    && given != existing.as_str()
+                {
+                    return Err(ImportError::Input {
+                        file: record.file,
+                        line: record.line,
+                        message: format!(
+                            "the text of {} differs from the project's {}; import into another project or fix the text",
+                            record.id,
+                            doc.path.display()
+                        ),
+                    });
+                }
+                (existing, false)
+            }
+            None => {
+                let Some(given) = record.text.clone() else {
+                    return Err(ImportError::Input {
+                        file: record.file,
+                        line: record.line,
+                        message: format!("the project has no text {} and the input does not carry it", record.id),
+                    });
+                };
+                let text = SourceText::new(given).map_err(|err| ImportError::Input {
+                    file: record.file.clone(),
+                    line: record.line,
+                    message: err.to_string(),
+                })?;
+                (text, true)
+            }
+        };
+        convert_and_check(&mut record, &text, options.offsets)?;
+        plan.push((record, text, is_new));
+    }
+    let mut report = ImportReport { losses, ..ImportReport::default() };
+    // Existing files are kept unless asked.
+    plan.retain(|(record, _, _)| {
+        let annotator = record.annotator.as_deref().unwrap_or(&options.annotator);
+        let path = project.annotation_path(annotator, &record.id);
+        if path.exists() && !options.replace {
+            report.losses.push(Loss {
+                file: path.display().to_string(),
+                span: None,
+                reason: "exists already and was kept; import with --replace to overwrite it".into(),
+            });
+            return false;
+        }
+        true
+    });
+    if options.strict && !report.losses.is_empty() {
+        report.stopped = true;
+        return Ok(report);
+    }
+    for (record, text, is_new) in plan {
+        let annotator = record.annotator.clone().unwrap_or_else(|| options.annotator.clone());
+        let text_path = {
+            let mut path = project.text_dir();
+            for part in record.id.split('/') {
+                path.push(part);
+            }
+            path
+        };
+        if is_new {
+            storage::write_atomic(&text_path, text.as_str().as_bytes())?;
+            report.texts_added.push(record.id.clone());
+        }
+        let mut spans: Vec<Span> = Vec::new();
+        for span in &record.spans {
+            if spans.iter().any(|s| s.start == span.start && s.end == span.end && s.label == span.label) {
+                report.losses.push(Loss {
+                    file: format!("{}:{}", record.file.display(), span.line),
+                    span: None,
+                    reason: format!("{} [{}, {}) is there twice; imported once", span.label, span.start, span.end),
+                });
+                continue;
+            }
+            spans.push(Span {
+                id: 0,
+                start: span.start,
+                end: span.end,
+                label: span.label.clone(),
+                text: text.slice(span.start..span.end).to_owned(),
+                note: span.note.clone(),
+            });
+            if !project.schema().contains(&span.label) && !report.unknown_labels.contains(&span.label) {
+                report.unknown_labels.push(span.label.clone());
+            }
+        }
+        spans.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+        for (i, span) in spans.iter_mut().enumerate() {
+            span.id = i as u32 + 1;
+        }
+        let annotations = Annotations::new(Status::InProgress, spans).unwrap_or_default();
+        let entry = crate::project::DocEntry { id: record.id.clone(), path: text_path };
+        let file = AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: project.source_path(&entry),
+            fingerprint: storage::fingerprint(text.as_str().as_bytes()),
+            offset_unit: storage::OffsetUnit::CodePoint,
+            annotator: annotator.clone(),
+            status: annotations.status,
+            spans: annotations.spans().to_vec(),
+        };
+        let path = project.annotation_path(&annotator, &record.id);
+        storage::write_atomic(&path, file.to_ron().as_bytes())?;
+        report.documents += 1;
+        report.spans += file.spans.len();
+        report.files_written.push(path);
+    }
+    report.unknown_labels.sort();
+    Ok(report)
+}
+
+/// Turns the record's offsets into code points and checks them against the text.
+fn convert_and_check(record: &mut Record, text: &SourceText, unit: OffsetUnit) -> Result<(), ImportError> {
+    let len = text.len_chars();
+    // Offset in the input's unit -> code points, for every position of the text.
+    let table: Option<BTreeMap<usize, usize>> = match (record.raw_offsets, unit) {
+        (false, _) | (true, OffsetUnit::Codepoint) => None,
+        (true, unit) => {
+            let mut map = BTreeMap::new();
+            let mut position = 0;
+            for (i, c) in text.as_str().chars().enumerate() {
+                map.insert(position, i);
+                position += if unit == OffsetUnit::Utf16 { c.len_utf16() } else { c.len_utf8() };
+            }
+            map.insert(position, len);
+            Some(map)
+        }
+    };
+    for span in &mut record.spans {
+        if let Some(table) = &table {
+            let convert = |offset: usize| table.get(&offset).copied();
+            match (convert(span.start), convert(span.end)) {
+                (Some(start), Some(end)) => {
+                    span.start = start;
+                    span.end = end;
+                }
+                _ => {
+                    return Err(ImportError::Input {
+                        file: record.file.clone(),
+                        line: span.line,
+                        message: format!(
+                            "{} [{}, {}) does not fall on character boundaries in {} units, or lies past the end of the text; check --offsets",
+                            span.label,
+                            span.start,
+                            span.end,
+                            unit.name()
+                        ),
+                    });
+                }
+            }
+        }
+        if span.start >= span.end || span.end > len {
+            return Err(ImportError::Input {
+                file: record.file.clone(),
+                line: span.line,
+                message: format!(
+                    "{} [{}, {}) lies outside the text of {}, which has {len} characters",
+                    span.label, span.start, span.end, record.id
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_to_string(path: &Path) -> Result<String, ImportError> {
+    let bytes = fs::read(path).map_err(|source| ImportError::Read { path: path.to_owned(), source })?;
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        ImportError::Input {
+            file: path.to_owned(),
+            line: valid.iter().filter(|b| **b == b'\n').count() + 1,
+            message: "not UTF-8; save it as UTF-8".into(),
+        }
+    })
+}
+
+/// The input's file name with `.txt`, for records that carry no id.
+fn stem_id(path: &Path, suffix: &str) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "imported".into());
+    format!("{stem}{suffix}.txt")
+}
+
+// ---------------------------------------------------------------------------
+// brat
+
+fn read_brat_input(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>) -> Result<(), ImportError> {
+    if input.is_dir() {
+        let mut files = Vec::new();
+        collect_ann(input, &mut files).map_err(|source| ImportError::Read { path: input.to_owned(), source })?;
+        files.sort();
+        for file in files {
+            let id = file.strip_prefix(input).unwrap_or(&file).with_extension("txt");
+            let id = id.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            records.push(read_brat(&file, id, losses)?);
+        }
+        Ok(())
+    } else {
+        let id = input.with_extension("txt").file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        records.push(read_brat(input, id, losses)?);
+        Ok(())
+    }
+}
+
+fn collect_ann(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_ann(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "ann") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one `.ann` file and its `.txt`. brat counts code points over the
+/// text read with LF line ends, so offsets of a CRLF text are moved forward
+/// past the `\r` of each line end before them.
+fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Record, ImportError> {
+    let txt_path = ann_path.with_extension("txt");
+    let text = read_to_string(&txt_path)?;
+    let lf_text = text.replace("\r\n", "\n");
+    let lf_chars: Vec<char> = lf_text.chars().collect();
+    // Code-point positions (in the LF text) of line ends that were CRLF.
+    let mut crlf_at = Vec::new();
+    {
+        let mut lf_index = 0;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                crlf_at.push(lf_index);
+                continue;
+            }
+            lf_index += 1;
+        }
+    }
+    let to_source = |offset: usize| offset + crlf_at.partition_point(|&p| p < offset);
+    let content = read_to_string(ann_path)?;
+    let mut spans: Vec<(String, NewSpan)> = Vec::new();
+    let mut notes: Vec<(String, String, usize)> = Vec::new();
+    let error = |line: usize, message: String| ImportError::Input { file: ann_path.to_owned(), line, message };
+    let loss = |line: usize, reason: String| Loss { file: format!("{}:{line}", ann_path.display()), span: None, reason };
+    for (n, line) in content.lines().enumerate() {
+        let line_number = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let kind = line.chars().next().unwrap_or(' ');
+        match kind {
+            'T' => {
+                if fields.len() != 3 {
+                    return Err(error(line_number, format!("a T line has 3 tab-separated fields, this one has {}", fields.len())));
+                }
+                let (label, places) = fields[1]
+                    .split_once(' ')
+                    .ok_or_else(|| error(line_number, "expected `label start end` in the second field".into()))?;
+                let mut fragments = Vec::new();
+                for place in places.split(';') {
+                    let numbers: Vec<&str> = place.split_whitespace().collect();
+                    let parse = |s: &str| s.parse::<usize>().map_err(|_| error(line_number, format!("{s:?} is not an offset")));
+                    if numbers.len() != 2 {
+                        return Err(error(line_number, format!("a fragment has a start and an end, not {place:?}")));
+                    }
+                    fragments.push((parse(numbers[0])?, parse(numbers[1])?));
+                }
+                let start = fragments.iter().map(|f| f.0).min().unwrap_or(0);
+                let end = fragments.iter().map(|f| f.1).max().unwrap_or(0);
+                if end > lf_chars.len() || start >= end {
+                    return Err(error(
+                        line_number,
+                        format!("{label} [{start}, {end}) lies outside {}, which has {} characters", txt_path.display(), lf_chars.len()),
+                    ));
+                }
+                let gaps_are_space = fragments.windows(2).all(|w| lf_chars[w[0].1..w[1].0].iter().all(|c| c.is_whitespace()));
+                if fragments.len() > 1 && !gaps_are_space {
+                    losses.push(loss(
+                        line_number,
+                        format!("{} is discontinuous ({places}); Sorot spans are continuous, so it was not imported", fields[0]),
+                    ));
+                    continue;
+                }
+                let expected: String = fragments
+                    .iter()
+                    .map(|f| lf_chars[f.0..f.1].iter().collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if expected != fields[2] {
+                    return Err(error(
+                        line_number,
+                        format!("{} says {:?} but the text at [{start}, {end}) is {:?}", fields[0], fields[2], expected),
+                    ));
+                }
+                let span = NewSpan { start: to_source(start), end: to_source(end), label: label.to_owned(), note: String::new(), line: line_number };
+                spans.push((fields[0].to_owned(), span));
+            }
+            '#' => {
+                if fields.len() != 3 {
+                    return Err(error(line_number, format!("a # line has 3 tab-separated fields, this one has {}", fields.len())));
+                }
+                let target = fields[1].split_whitespace().nth(1).unwrap_or("").to_owned();
+                notes.push((target, fields[2].to_owned(), line_number));
+            }
+            'A' | 'M' => {
+                if fields.len() != 2 {
+                    return Err(error(line_number, format!("an A line has 2 tab-separated fields, this one has {}", fields.len())));
+                }
+                let parts: Vec<&str> = fields[1].split_whitespace().collect();
+                match parts.as_slice() {
+                    [name, target, value @ ..] if target.starts_with('T') => {
+                        let value = if value.is_empty() { String::new() } else { format!(": {}", value.join(" ")) };
+                        notes.push(((*target).to_owned(), format!("{name}{value}"), line_number));
+                    }
+                    _ => losses.push(loss(line_number, format!("attribute {} of a relation or event was not imported", fields[0]))),
+                }
+            }
+            'N' => {
+                if fields.len() != 3 && fields.len() != 2 {
+                    return Err(error(line_number, format!("an N line has 3 tab-separated fields, this one has {}", fields.len())));
+                }
+                let parts: Vec<&str> = fields[1].split_whitespace().collect();
+                match parts.as_slice() {
+                    [kind, target, reference] if target.starts_with('T') => {
+                        let name = fields.get(2).map_or(String::new(), |n| format!(" ({n})"));
+                        notes.push(((*target).to_owned(), format!("{kind}: {reference}{name}"), line_number));
+                    }
+                    _ => losses.push(loss(line_number, format!("normalization {} of a relation or event was not imported", fields[0]))),
+                }
+            }
+            'R' | 'E' | '*' => {
+                let what = match kind {
+                    'R' => "relation",
+                    'E' => "event",
+                    _ => "equivalence",
+                };
+                losses.push(loss(line_number, format!("{what} {} was not imported: Sorot has no {what}s yet", fields[0])));
+            }
+            _ => return Err(error(line_number, format!("unknown brat line kind {kind:?}"))),
+        }
+    }
+    for (target, note, line) in notes {
+        match spans.iter_mut().find(|(id, _)| *id == target) {
+            Some((_, span)) => {
+                if !span.note.is_empty() {
+                    span.note.push_str("; ");
+                }
+                span.note.push_str(&note);
+            }
+            None => losses.push(loss(line, format!("note or attribute of {target}, which is not an imported text span, was not imported"))),
+        }
+    }
+    Ok(Record {
+        id,
+        file: ann_path.to_owned(),
+        line: 1,
+        text: Some(text),
+        annotator: None,
+        spans: spans.into_iter().map(|(_, s)| s).collect(),
+        raw_offsets: false,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// doccano JSONL
+
+fn read_doccano(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>) -> Result<(), ImportError> {
+    let content = read_to_string(input)?;
+    for (n, line) in content.lines().enumerate() {
+        let line_number = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let error = |message: String| ImportError::Input { file: input.to_owned(), line: line_number, message };
+        let value: Value = serde_json::from_str(line).map_err(|err| error(format!("malformed JSON: {err}")))?;
+        let Some(text) = value.get("text").and_then(Value::as_str) else {
+            losses.push(Loss {
+                file: format!("{}:{line_number}", input.display()),
+                span: None,
+                reason: "the record has no \"text\"; skipped".into(),
+            });
+            continue;
+        };
+        let id = match value.get("id") {
+            Some(Value::String(id)) => id.clone(),
+            Some(Value::Number(number)) => format!("{}-{number}.txt", stem_id(input, "").trim_end_matches(".txt")),
+            _ => stem_id(input, &format!("-line{line_number}")),
+        };
+        let mut spans = Vec::new();
+        let number = |v: &Value, what: &str| v.as_u64().map(|n| n as usize).ok_or_else(|| error(format!("{what} is not a whole number: {v}")));
+        if let Some(labels) = value.get("label").and_then(Value::as_array) {
+            for triple in labels {
+                let Some([start, end, label]) = triple.as_array().map(Vec::as_slice) else {
+                    return Err(error(format!("a label is [start, end, \"label\"], not {triple}")));
+                };
+                let label = label.as_str().ok_or_else(|| error(format!("label {label} is not a string")))?;
+                spans.push(NewSpan { start: number(start, "start")?, end: number(end, "end")?, label: label.to_owned(), note: String::new(), line: line_number });
+            }
+        }
+        if let Some(entities) = value.get("entities").and_then(Value::as_array) {
+            for entity in entities {
+                let field = |name: &str| entity.get(name).ok_or_else(|| error(format!("an entity lacks {name:?}")));
+                let label = field("label")?.as_str().ok_or_else(|| error("an entity's label is not a string".into()))?;
+                spans.push(NewSpan {
+                    start: number(field("start_offset")?, "start_offset")?,
+                    end: number(field("end_offset")?, "end_offset")?,
+                    label: label.to_owned(),
+                    note: String::new(),
+                    line: line_number,
+                });
+            }
+        }
+        if let Some(relations) = value.get("relations").and_then(Value::as_array)
+            && !relations.is_empty()
+        {
+            losses.push(Loss {
+                file: format!("{}:{line_number}", input.display()),
+                span: None,
+                reason: format!("{} relations were not imported: Sorot has no relations yet", relations.len()),
+            });
+        }
+        if let Some(meta) = value.get("meta").and_then(Value::as_object)
+            && !meta.is_empty()
+        {
+            losses.push(Loss {
+                file: format!("{}:{line_number}", input.display()),
+                span: None,
+                reason: format!("the record's meta ({}) was not imported: Sorot keeps no document metadata", Value::Object(meta.clone())),
+            });
+        }
+        let annotator = value.get("annotator").and_then(Value::as_str).map(str::to_owned);
+        records.push(Record { id, file: input.to_owned(), line: line_number, text: Some(text.to_owned()), annotator, spans, raw_offsets: true });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Label Studio
+
+fn read_label_studio(input: &Path, options: &ImportOptions, records: &mut Vec<Record>, losses: &mut Vec<Loss>) -> Result<(), ImportError> {
+    let content = read_to_string(input)?;
+    let value: Value = serde_json::from_str(&content).map_err(|err| ImportError::Input {
+        file: input.to_owned(),
+        line: err.line(),
+        message: format!("malformed JSON: {err}"),
+    })?;
+    let tasks = match &value {
+        Value::Array(tasks) => tasks.clone(),
+        Value::Object(_) => vec![value.clone()],
+        _ => return Err(ImportError::File { file: input.to_owned(), message: "expected a list of Label Studio tasks".into() }),
+    };
+    for (n, task) in tasks.iter().enumerate() {
+        let where_ = format!("{} task {}", input.display(), n + 1);
+        let data = task.get("data");
+        let text = data
+            .and_then(|d| d.get("text").and_then(Value::as_str).or_else(|| d.as_object()?.values().find_map(Value::as_str)));
+        let Some(text) = text else {
+            losses.push(Loss { file: where_, span: None, reason: "the task has no text in its data; skipped".into() });
+            continue;
+        };
+        let id = data
+            .and_then(|d| d.get("document"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| task.get("id").map(|id| format!("task-{}.txt", id.to_string().trim_matches('"'))))
+            .unwrap_or_else(|| stem_id(input, &format!("-{}", n + 1)));
+        let annotations: Vec<&Value> = task
+            .get("annotations")
+            .or_else(|| task.get("completions"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter(|a| !a.get("was_cancelled").and_then(Value::as_bool).unwrap_or(false)).collect())
+            .unwrap_or_default();
+        let chosen: Vec<(Option<String>, &Value)> = if options.per_annotator {
+            annotations
+                .iter()
+                .map(|a| {
+                    let by = a
+                        .get("sorot_annotator")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                        .or_else(|| a.get("completed_by").map(annotator_name));
+                    (by, *a)
+                })
+                .collect()
+        } else {
+            // The latest: by updated_at or created_at when given, else the last one.
+            let latest = annotations.iter().max_by_key(|a| {
+                a.get("updated_at").or_else(|| a.get("created_at")).and_then(Value::as_str).unwrap_or("").to_owned()
+            });
+            latest.map(|a| vec![(None, *a)]).unwrap_or_default()
+        };
+        for (annotator, annotation) in chosen {
+            let mut spans = Vec::new();
+            for region in annotation.get("result").and_then(Value::as_array).into_iter().flatten() {
+                let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
+                let value = region.get("value");
+                let labels = value.and_then(|v| v.get("labels")).and_then(Value::as_array);
+                match (kind, value, labels) {
+                    ("labels", Some(value), Some(labels)) => {
+                        let offset = |name: &str| value.get(name).and_then(Value::as_u64).map(|n| n as usize);
+                        let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
+                            losses.push(Loss { file: where_.clone(), span: None, reason: "a labels region without start and end was not imported".into() });
+                            continue;
+                        };
+                        let note = region
+                            .get("meta")
+                            .and_then(|m| m.get("text"))
+                            .and_then(Value::as_array)
+                            .map(|t| t.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "))
+                            .unwrap_or_default();
+                        for label in labels.iter().filter_map(Value::as_str) {
+                            spans.push(NewSpan { start, end, label: label.to_owned(), note: note.clone(), line: n + 1 });
+                        }
+                    }
+                    (kind, _, _) => losses.push(Loss {
+                        file: where_.clone(),
+                        span: None,
+                        reason: format!("a {kind:?} result was not imported: Sorot imports labeled text regions"),
+                    }),
+                }
+            }
+            let annotator = annotator.map(|a| crate::project::sanitize_annotator(&a));
+            records.push(Record {
+                id: id.clone(),
+                file: input.to_owned(),
+                line: n + 1,
+                text: Some(text.to_owned()),
+                annotator,
+                spans,
+                raw_offsets: true,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// An annotator name from Label Studio's `completed_by`: an id or a user object.
+fn annotator_name(completed_by: &Value) -> String {
+    match completed_by {
+        Value::Object(user) => user
+            .get("email")
+            .and_then(Value::as_str)
+            .map(|e| e.split('@').next().unwrap_or(e).to_owned())
+            .or_else(|| user.get("id").map(|id| format!("user-{id}")))
+            .unwrap_or_else(|| "user".into()),
+        other => format!("user-{}", other.to_string().trim_matches('"')),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CoNLL
+
+/// One CoNLL document: tokens with their line numbers and tag columns.
+struct ConllDoc {
+    tokens: Vec<(String, usize, Vec<String>)>,
+    /// Token indices after which a sentence ends.
+    sentence_ends: Vec<usize>,
+}
+
+fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Result<(), ImportError> {
+    let content = read_to_string(input)?;
+    let mut docs = vec![ConllDoc { tokens: Vec::new(), sentence_ends: Vec::new() }];
+    for (n, line) in content.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let doc = docs.last_mut().expect("there is always a document");
+        if fields.is_empty() {
+            if !doc.tokens.is_empty() && doc.sentence_ends.last() != Some(&(doc.tokens.len() - 1)) {
+                doc.sentence_ends.push(doc.tokens.len() - 1);
+            }
+            continue;
+        }
+        if fields[0] == "-DOCSTART-" {
+            if !doc.tokens.is_empty() {
+                docs.push(ConllDoc { tokens: Vec::new(), sentence_ends: Vec::new() });
+            }
+            continue;
+        }
+        if fields.len() < 2 {
+            return Err(ImportError::Input { file: input.to_owned(), line: n + 1, message: "a token line has a token and at least one tag".into() });
+        }
+        doc.tokens.push((fields[0].to_owned(), n + 1, fields[1..].iter().map(|t| (*t).to_owned()).collect()));
+    }
+    docs.retain(|d| !d.tokens.is_empty());
+    // Texts of the project, tokenized once, to match the CoNLL tokens onto.
+    let mut texts: Vec<(String, SourceText)> = Vec::new();
+    for doc in project.docs() {
+        if let Ok(bytes) = fs::read(&doc.path)
+            && let Ok(text) = SourceText::from_bytes(bytes)
+        {
+            texts.push((doc.id.clone(), text));
+        }
+    }
+    for (d, doc) in docs.iter().enumerate() {
+        let (id, text, offsets) = match match_tokens(doc, &texts) {
+            Ok(found) => found,
+            Err(Some((line, token))) => {
+                return Err(ImportError::Input {
+                    file: input.to_owned(),
+                    line,
+                    message: format!("the token {token:?} cannot be found at its place in the project's text"),
+                });
+            }
+            Err(None) => {
+                // No text starts with these tokens: rebuild one, a sentence a line.
+                let mut text = String::new();
+                let mut offsets = Vec::new();
+                let mut position = 0;
+                for (i, (token, _, _)) in doc.tokens.iter().enumerate() {
+                    offsets.push((position, position + token.chars().count()));
+                    text.push_str(token);
+                    position += token.chars().count();
+                    let separator = if doc.sentence_ends.contains(&i) { "\n" } else { " " };
+                    text.push_str(separator);
+                    position += 1;
+                }
+                (stem_id(input, &format!("-doc{}", d + 1)), Some(text), offsets)
+            }
+        };
+        let mut spans = Vec::new();
+        let columns = doc.tokens.iter().map(|t| t.2.len()).max().unwrap_or(0);
+        for column in 0..columns {
+            let mut open: Option<(usize, String, usize)> = None;
+            let close = |open: &mut Option<(usize, String, usize)>, end: usize, spans: &mut Vec<NewSpan>| {
+                if let Some((start, label, line)) = open.take() {
+                    spans.push(NewSpan { start, end, label, note: String::new(), line });
+                }
+            };
+            for (i, (_, line, tags)) in doc.tokens.iter().enumerate() {
+                let tag = tags.get(column).map_or("O", String::as_str);
+                let (prefix, label) = tag.split_once('-').unwrap_or((tag, ""));
+                let previous_end = if i == 0 { 0 } else { offsets[i - 1].1 };
+                match prefix {
+                    "B" => {
+                        close(&mut open, previous_end, &mut spans);
+                        open = Some((offsets[i].0, label.to_owned(), *line));
+                    }
+                    "I" if open.as_ref().is_some_and(|(_, l, _)| l == label) => {}
+                    "I" => {
+                        return Err(ImportError::Input {
+                            file: input.to_owned(),
+                            line: *line,
+                            message: format!("{tag} does not continue a {label} entity (IOB2 starts each entity with B-)"),
+                        });
+                    }
+                    "O" => close(&mut open, previous_end, &mut spans),
+                    _ => {
+                        return Err(ImportError::Input { file: input.to_owned(), line: *line, message: format!("{tag:?} is not an IOB2 tag") });
+                    }
+                }
+                if doc.sentence_ends.contains(&i) {
+                    close(&mut open, offsets[i].1, &mut spans);
+                }
+            }
+            close(&mut open, offsets.last().map_or(0, |o| o.1), &mut spans);
+        }
+        let line = doc.tokens[0].1;
+        records.push(Record { id, file: input.to_owned(), line, text, annotator: None, spans, raw_offsets: false });
+    }
+    Ok(())
+}
+
+/// Finds the project text whose tokens, in order with only whitespace between,
+/// are the document's tokens. `Err(Some(line, token))` names the first token
+/// that does not fit in the text whose start matched; `Err(None)` when no text
+/// starts with the document's first tokens.
+#[allow(clippy::type_complexity)]
+fn match_tokens(doc: &ConllDoc, texts: &[(String, SourceText)]) -> Result<(String, Option<String>, Vec<(usize, usize)>), Option<(usize, String)>> {
+    let mut best_failure: Option<(usize, usize, String)> = None;
+    for (id, text) in texts {
+        let chars: Vec<char> = text.as_str().chars().collect();
+        let mut position = 0;
+        let mut offsets = Vec::with_capacity(doc.tokens.len());
+        let mut failed_at = None;
+        for (i, (token, line, _)) in doc.tokens.iter().enumerate() {
+            while position < chars.len() && chars[position].is_whitespace() {
+                position += 1;
+            }
+            let len = token.chars().count();
+            if position + len <= chars.len() && chars[position..position + len].iter().copied().eq(token.chars()) {
+                offsets.push((position, position + len));
+                position += len;
+            } else {
+                failed_at = Some((i, *line, token.clone()));
+                break;
+            }
+        }
+        match failed_at {
+            None => return Ok((id.clone(), None, offsets)),
+            Some((i, line, token)) if i >= 3.min(doc.tokens.len()) => {
+                if best_failure.as_ref().is_none_or(|(best, _, _)| i > *best) {
+                    best_failure = Some((i, line, token));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Err(best_failure.map(|(_, line, token)| (line, token)))
+}

@@ -59,11 +59,18 @@ pub struct ImportOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{}:{line}: {message}", file.display())]
-    Input { file: PathBuf, line: usize, message: String },
+    Input {
+        file: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{}: {message}", file.display())]
     File { file: PathBuf, message: String },
     #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Storage(#[from] storage::StorageError),
 }
@@ -102,19 +109,36 @@ struct Record {
     text: Option<String>,
     annotator: Option<String>,
     spans: Vec<NewSpan>,
-    /// Offsets are in `options.offsets` and still need converting.
-    raw_offsets: bool,
+    /// What the record's offsets count until they are converted.
+    offsets: Counted,
+}
+
+/// What a record's offsets count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    /// Code points of the text: nothing to convert.
+    CodePoints,
+    /// The unit the user named with `--offsets`.
+    AsOptions,
+    /// brat: code points of the text read with LF line ends.
+    CodePointsWithLf,
 }
 
 /// Imports `inputs` into the project.
-pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) -> Result<ImportReport, ImportError> {
+pub fn import(
+    project: &Project,
+    options: &ImportOptions,
+    inputs: &[PathBuf],
+) -> Result<ImportReport, ImportError> {
     let mut losses = Vec::new();
     let mut records = Vec::new();
     for input in inputs {
         match options.format {
             ImportFormat::Brat => read_brat_input(input, &mut records, &mut losses)?,
             ImportFormat::Jsonl => read_doccano(input, &mut records, &mut losses)?,
-            ImportFormat::Labelstudio => read_label_studio(input, options, &mut records, &mut losses)?,
+            ImportFormat::Labelstudio => {
+                read_label_studio(input, options, &mut records, &mut losses)?
+            }
             ImportFormat::Conll => read_conll(project, input, &mut records)?,
         }
     }
@@ -126,29 +150,51 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
             return Err(ImportError::Input {
                 file: record.file,
                 line: record.line,
-                message: format!("document id {:?} would land outside the project; refused", record.id),
+                message: format!(
+                    "document id {:?} would land outside the project; refused",
+                    record.id
+                ),
             });
         }
         if !record.id.ends_with(".txt") {
             record.id.push_str(".txt");
         }
-        let annotator = record.annotator.clone().unwrap_or_else(|| options.annotator.clone());
-        if let Some((file, line)) = seen.insert((record.id.clone(), annotator.clone()), (record.file.clone(), record.line)) {
+        let annotator = record
+            .annotator
+            .clone()
+            .unwrap_or_else(|| options.annotator.clone());
+        if let Some((file, line)) = seen.insert(
+            (record.id.clone(), annotator.clone()),
+            (record.file.clone(), record.line),
+        ) {
             return Err(ImportError::Input {
                 file: record.file,
                 line: record.line,
-                message: format!("document {} appears twice (also at {}:{line})", record.id, file.display()),
+                message: format!(
+                    "document {} appears twice (also at {}:{line})",
+                    record.id,
+                    file.display()
+                ),
             });
         }
         let (text, is_new) = match project.doc(&record.id) {
             Some(doc) => {
-                let bytes = fs::read(&doc.path).map_err(|source| ImportError::Read { path: doc.path.clone(), source })?;
+                let bytes = fs::read(&doc.path).map_err(|source| ImportError::Read {
+                    path: doc.path.clone(),
+                    source,
+                })?;
                 let existing = SourceText::from_bytes(bytes).map_err(|err| ImportError::File {
                     file: doc.path.clone(),
                     message: err.to_string(),
                 })?;
+                let same = |given: &str| match record.offsets {
+                    Counted::CodePointsWithLf => {
+                        given.replace("\r\n", "\n") == existing.as_str().replace("\r\n", "\n")
+                    }
+                    _ => given == existing.as_str(),
+                };
                 if let Some(given) = &record.text
-                    && given != existing.as_str()
+                    && !same(given)
                 {
                     return Err(ImportError::Input {
                         file: record.file,
@@ -167,7 +213,10 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
                     return Err(ImportError::Input {
                         file: record.file,
                         line: record.line,
-                        message: format!("the project has no text {} and the input does not carry it", record.id),
+                        message: format!(
+                            "the project has no text {} and the input does not carry it",
+                            record.id
+                        ),
                     });
                 };
                 let text = SourceText::new(given).map_err(|err| ImportError::Input {
@@ -181,7 +230,10 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
         convert_and_check(&mut record, &text, options.offsets)?;
         plan.push((record, text, is_new));
     }
-    let mut report = ImportReport { losses, ..ImportReport::default() };
+    let mut report = ImportReport {
+        losses,
+        ..ImportReport::default()
+    };
     // Existing files are kept unless asked.
     plan.retain(|(record, _, _)| {
         let annotator = record.annotator.as_deref().unwrap_or(&options.annotator);
@@ -201,7 +253,10 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
         return Ok(report);
     }
     for (record, text, is_new) in plan {
-        let annotator = record.annotator.clone().unwrap_or_else(|| options.annotator.clone());
+        let annotator = record
+            .annotator
+            .clone()
+            .unwrap_or_else(|| options.annotator.clone());
         let text_path = {
             let mut path = project.text_dir();
             for part in record.id.split('/') {
@@ -215,11 +270,17 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
         }
         let mut spans: Vec<Span> = Vec::new();
         for span in &record.spans {
-            if spans.iter().any(|s| s.start == span.start && s.end == span.end && s.label == span.label) {
+            if spans
+                .iter()
+                .any(|s| s.start == span.start && s.end == span.end && s.label == span.label)
+            {
                 report.losses.push(Loss {
                     file: format!("{}:{}", record.file.display(), span.line),
                     span: None,
-                    reason: format!("{} [{}, {}) is there twice; imported once", span.label, span.start, span.end),
+                    reason: format!(
+                        "{} [{}, {}) is there twice; imported once",
+                        span.label, span.start, span.end
+                    ),
                 });
                 continue;
             }
@@ -231,7 +292,9 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
                 text: text.slice(span.start..span.end).to_owned(),
                 note: span.note.clone(),
             });
-            if !project.schema().contains(&span.label) && !report.unknown_labels.contains(&span.label) {
+            if !project.schema().contains(&span.label)
+                && !report.unknown_labels.contains(&span.label)
+            {
                 report.unknown_labels.push(span.label.clone());
             }
         }
@@ -240,7 +303,10 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
             span.id = i as u32 + 1;
         }
         let annotations = Annotations::new(Status::InProgress, spans).unwrap_or_default();
-        let entry = crate::project::DocEntry { id: record.id.clone(), path: text_path };
+        let entry = crate::project::DocEntry {
+            id: record.id.clone(),
+            path: text_path,
+        };
         let file = AnnotationFile {
             format_version: FORMAT_VERSION,
             source: project.source_path(&entry),
@@ -261,17 +327,40 @@ pub fn import(project: &Project, options: &ImportOptions, inputs: &[PathBuf]) ->
 }
 
 /// Turns the record's offsets into code points and checks them against the text.
-fn convert_and_check(record: &mut Record, text: &SourceText, unit: OffsetUnit) -> Result<(), ImportError> {
+fn convert_and_check(
+    record: &mut Record,
+    text: &SourceText,
+    unit: OffsetUnit,
+) -> Result<(), ImportError> {
     let len = text.len_chars();
-    // Offset in the input's unit -> code points, for every position of the text.
-    let table: Option<BTreeMap<usize, usize>> = match (record.raw_offsets, unit) {
-        (false, _) | (true, OffsetUnit::Codepoint) => None,
-        (true, unit) => {
+    // Offset as the input counts -> code points, for every position of the text.
+    let table: Option<BTreeMap<usize, usize>> = match (record.offsets, unit) {
+        (Counted::CodePoints, _) | (Counted::AsOptions, OffsetUnit::Codepoint) => None,
+        (Counted::CodePointsWithLf, _) => {
+            let mut map = BTreeMap::new();
+            let mut position = 0;
+            let chars: Vec<char> = text.as_str().chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                // The \r of a CRLF does not exist for brat.
+                if *c == '\r' && chars.get(i + 1) == Some(&'\n') {
+                    continue;
+                }
+                map.insert(position, i);
+                position += 1;
+            }
+            map.insert(position, len);
+            Some(map)
+        }
+        (Counted::AsOptions, unit) => {
             let mut map = BTreeMap::new();
             let mut position = 0;
             for (i, c) in text.as_str().chars().enumerate() {
                 map.insert(position, i);
-                position += if unit == OffsetUnit::Utf16 { c.len_utf16() } else { c.len_utf8() };
+                position += if unit == OffsetUnit::Utf16 {
+                    c.len_utf16()
+                } else {
+                    c.len_utf8()
+                };
             }
             map.insert(position, len);
             Some(map)
@@ -290,11 +379,20 @@ fn convert_and_check(record: &mut Record, text: &SourceText, unit: OffsetUnit) -
                         file: record.file.clone(),
                         line: span.line,
                         message: format!(
-                            "{} [{}, {}) does not fall on character boundaries in {} units, or lies past the end of the text; check --offsets",
+                            "{} [{}, {}) does not fall on character boundaries in {} units, or lies past the end of the text{}",
                             span.label,
                             span.start,
                             span.end,
-                            unit.name()
+                            if record.offsets == Counted::AsOptions {
+                                unit.name()
+                            } else {
+                                "code-point"
+                            },
+                            if record.offsets == Counted::AsOptions {
+                                "; check --offsets"
+                            } else {
+                                ""
+                            }
                         ),
                     });
                 }
@@ -315,7 +413,10 @@ fn convert_and_check(record: &mut Record, text: &SourceText, unit: OffsetUnit) -
 }
 
 fn read_to_string(path: &Path) -> Result<String, ImportError> {
-    let bytes = fs::read(path).map_err(|source| ImportError::Read { path: path.to_owned(), source })?;
+    let bytes = fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         ImportError::Input {
@@ -328,26 +429,47 @@ fn read_to_string(path: &Path) -> Result<String, ImportError> {
 
 /// The input's file name with `.txt`, for records that carry no id.
 fn stem_id(path: &Path, suffix: &str) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "imported".into());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into());
     format!("{stem}{suffix}.txt")
 }
 
 // ---------------------------------------------------------------------------
 // brat
 
-fn read_brat_input(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>) -> Result<(), ImportError> {
+fn read_brat_input(
+    input: &Path,
+    records: &mut Vec<Record>,
+    losses: &mut Vec<Loss>,
+) -> Result<(), ImportError> {
     if input.is_dir() {
         let mut files = Vec::new();
-        collect_ann(input, &mut files).map_err(|source| ImportError::Read { path: input.to_owned(), source })?;
+        collect_ann(input, &mut files).map_err(|source| ImportError::Read {
+            path: input.to_owned(),
+            source,
+        })?;
         files.sort();
         for file in files {
-            let id = file.strip_prefix(input).unwrap_or(&file).with_extension("txt");
-            let id = id.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let id = file
+                .strip_prefix(input)
+                .unwrap_or(&file)
+                .with_extension("txt");
+            let id = id
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             records.push(read_brat(&file, id, losses)?);
         }
         Ok(())
     } else {
-        let id = input.with_extension("txt").file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = input
+            .with_extension("txt")
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         records.push(read_brat(input, id, losses)?);
         Ok(())
     }
@@ -366,32 +488,26 @@ fn collect_ann(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Reads one `.ann` file and its `.txt`. brat counts code points over the
-/// text read with LF line ends, so offsets of a CRLF text are moved forward
-/// past the `\r` of each line end before them.
+/// text read with LF line ends; the offsets are moved onto the real text
+/// (past the `\r` of each CRLF before them) once the text is known.
 fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Record, ImportError> {
     let txt_path = ann_path.with_extension("txt");
     let text = read_to_string(&txt_path)?;
     let lf_text = text.replace("\r\n", "\n");
     let lf_chars: Vec<char> = lf_text.chars().collect();
-    // Code-point positions (in the LF text) of line ends that were CRLF.
-    let mut crlf_at = Vec::new();
-    {
-        let mut lf_index = 0;
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '\r' && chars.peek() == Some(&'\n') {
-                crlf_at.push(lf_index);
-                continue;
-            }
-            lf_index += 1;
-        }
-    }
-    let to_source = |offset: usize| offset + crlf_at.partition_point(|&p| p < offset);
     let content = read_to_string(ann_path)?;
     let mut spans: Vec<(String, NewSpan)> = Vec::new();
     let mut notes: Vec<(String, String, usize)> = Vec::new();
-    let error = |line: usize, message: String| ImportError::Input { file: ann_path.to_owned(), line, message };
-    let loss = |line: usize, reason: String| Loss { file: format!("{}:{line}", ann_path.display()), span: None, reason };
+    let error = |line: usize, message: String| ImportError::Input {
+        file: ann_path.to_owned(),
+        line,
+        message,
+    };
+    let loss = |line: usize, reason: String| Loss {
+        file: format!("{}:{line}", ann_path.display()),
+        span: None,
+        reason,
+    };
     for (n, line) in content.lines().enumerate() {
         let line_number = n + 1;
         if line.trim().is_empty() {
@@ -402,17 +518,32 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         match kind {
             'T' => {
                 if fields.len() != 3 {
-                    return Err(error(line_number, format!("a T line has 3 tab-separated fields, this one has {}", fields.len())));
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "a T line has 3 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
                 }
-                let (label, places) = fields[1]
-                    .split_once(' ')
-                    .ok_or_else(|| error(line_number, "expected `label start end` in the second field".into()))?;
+                let (label, places) = fields[1].split_once(' ').ok_or_else(|| {
+                    error(
+                        line_number,
+                        "expected `label start end` in the second field".into(),
+                    )
+                })?;
                 let mut fragments = Vec::new();
                 for place in places.split(';') {
                     let numbers: Vec<&str> = place.split_whitespace().collect();
-                    let parse = |s: &str| s.parse::<usize>().map_err(|_| error(line_number, format!("{s:?} is not an offset")));
+                    let parse = |s: &str| {
+                        s.parse::<usize>()
+                            .map_err(|_| error(line_number, format!("{s:?} is not an offset")))
+                    };
                     if numbers.len() != 2 {
-                        return Err(error(line_number, format!("a fragment has a start and an end, not {place:?}")));
+                        return Err(error(
+                            line_number,
+                            format!("a fragment has a start and an end, not {place:?}"),
+                        ));
                     }
                     fragments.push((parse(numbers[0])?, parse(numbers[1])?));
                 }
@@ -421,10 +552,16 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                 if end > lf_chars.len() || start >= end {
                     return Err(error(
                         line_number,
-                        format!("{label} [{start}, {end}) lies outside {}, which has {} characters", txt_path.display(), lf_chars.len()),
+                        format!(
+                            "{label} [{start}, {end}) lies outside {}, which has {} characters",
+                            txt_path.display(),
+                            lf_chars.len()
+                        ),
                     ));
                 }
-                let gaps_are_space = fragments.windows(2).all(|w| lf_chars[w[0].1..w[1].0].iter().all(|c| c.is_whitespace()));
+                let gaps_are_space = fragments
+                    .windows(2)
+                    .all(|w| lf_chars[w[0].1..w[1].0].iter().all(|c| c.is_whitespace()));
                 if fragments.len() > 1 && !gaps_are_space {
                     losses.push(loss(
                         line_number,
@@ -440,43 +577,90 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                 if expected != fields[2] {
                     return Err(error(
                         line_number,
-                        format!("{} says {:?} but the text at [{start}, {end}) is {:?}", fields[0], fields[2], expected),
+                        format!(
+                            "{} says {:?} but the text at [{start}, {end}) is {:?}",
+                            fields[0], fields[2], expected
+                        ),
                     ));
                 }
-                let span = NewSpan { start: to_source(start), end: to_source(end), label: label.to_owned(), note: String::new(), line: line_number };
+                let span = NewSpan {
+                    start,
+                    end,
+                    label: label.to_owned(),
+                    note: String::new(),
+                    line: line_number,
+                };
                 spans.push((fields[0].to_owned(), span));
             }
             '#' => {
                 if fields.len() != 3 {
-                    return Err(error(line_number, format!("a # line has 3 tab-separated fields, this one has {}", fields.len())));
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "a # line has 3 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
                 }
                 let target = fields[1].split_whitespace().nth(1).unwrap_or("").to_owned();
                 notes.push((target, fields[2].to_owned(), line_number));
             }
             'A' | 'M' => {
                 if fields.len() != 2 {
-                    return Err(error(line_number, format!("an A line has 2 tab-separated fields, this one has {}", fields.len())));
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "an A line has 2 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
                 }
                 let parts: Vec<&str> = fields[1].split_whitespace().collect();
                 match parts.as_slice() {
                     [name, target, value @ ..] if target.starts_with('T') => {
-                        let value = if value.is_empty() { String::new() } else { format!(": {}", value.join(" ")) };
+                        let value = if value.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", value.join(" "))
+                        };
                         notes.push(((*target).to_owned(), format!("{name}{value}"), line_number));
                     }
-                    _ => losses.push(loss(line_number, format!("attribute {} of a relation or event was not imported", fields[0]))),
+                    _ => losses.push(loss(
+                        line_number,
+                        format!(
+                            "attribute {} of a relation or event was not imported",
+                            fields[0]
+                        ),
+                    )),
                 }
             }
             'N' => {
                 if fields.len() != 3 && fields.len() != 2 {
-                    return Err(error(line_number, format!("an N line has 3 tab-separated fields, this one has {}", fields.len())));
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "an N line has 3 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
                 }
                 let parts: Vec<&str> = fields[1].split_whitespace().collect();
                 match parts.as_slice() {
                     [kind, target, reference] if target.starts_with('T') => {
                         let name = fields.get(2).map_or(String::new(), |n| format!(" ({n})"));
-                        notes.push(((*target).to_owned(), format!("{kind}: {reference}{name}"), line_number));
+                        notes.push((
+                            (*target).to_owned(),
+                            format!("{kind}: {reference}{name}"),
+                            line_number,
+                        ));
                     }
-                    _ => losses.push(loss(line_number, format!("normalization {} of a relation or event was not imported", fields[0]))),
+                    _ => losses.push(loss(
+                        line_number,
+                        format!(
+                            "normalization {} of a relation or event was not imported",
+                            fields[0]
+                        ),
+                    )),
                 }
             }
             'R' | 'E' | '*' => {
@@ -485,9 +669,20 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                     'E' => "event",
                     _ => "equivalence",
                 };
-                losses.push(loss(line_number, format!("{what} {} was not imported: Sorot has no {what}s yet", fields[0])));
+                losses.push(loss(
+                    line_number,
+                    format!(
+                        "{what} {} was not imported: Sorot has no {what}s yet",
+                        fields[0]
+                    ),
+                ));
             }
-            _ => return Err(error(line_number, format!("unknown brat line kind {kind:?}"))),
+            _ => {
+                return Err(error(
+                    line_number,
+                    format!("unknown brat line kind {kind:?}"),
+                ));
+            }
         }
     }
     for (target, note, line) in notes {
@@ -508,22 +703,31 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         text: Some(text),
         annotator: None,
         spans: spans.into_iter().map(|(_, s)| s).collect(),
-        raw_offsets: false,
+        offsets: Counted::CodePointsWithLf,
     })
 }
 
 // ---------------------------------------------------------------------------
 // doccano JSONL
 
-fn read_doccano(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>) -> Result<(), ImportError> {
+fn read_doccano(
+    input: &Path,
+    records: &mut Vec<Record>,
+    losses: &mut Vec<Loss>,
+) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
     for (n, line) in content.lines().enumerate() {
         let line_number = n + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let error = |message: String| ImportError::Input { file: input.to_owned(), line: line_number, message };
-        let value: Value = serde_json::from_str(line).map_err(|err| error(format!("malformed JSON: {err}")))?;
+        let error = |message: String| ImportError::Input {
+            file: input.to_owned(),
+            line: line_number,
+            message,
+        };
+        let value: Value =
+            serde_json::from_str(line).map_err(|err| error(format!("malformed JSON: {err}")))?;
         let Some(text) = value.get("text").and_then(Value::as_str) else {
             losses.push(Loss {
                 file: format!("{}:{line_number}", input.display()),
@@ -534,24 +738,47 @@ fn read_doccano(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>)
         };
         let id = match value.get("id") {
             Some(Value::String(id)) => id.clone(),
-            Some(Value::Number(number)) => format!("{}-{number}.txt", stem_id(input, "").trim_end_matches(".txt")),
+            Some(Value::Number(number)) => format!(
+                "{}-{number}.txt",
+                stem_id(input, "").trim_end_matches(".txt")
+            ),
             _ => stem_id(input, &format!("-line{line_number}")),
         };
         let mut spans = Vec::new();
-        let number = |v: &Value, what: &str| v.as_u64().map(|n| n as usize).ok_or_else(|| error(format!("{what} is not a whole number: {v}")));
+        let number = |v: &Value, what: &str| {
+            v.as_u64()
+                .map(|n| n as usize)
+                .ok_or_else(|| error(format!("{what} is not a whole number: {v}")))
+        };
         if let Some(labels) = value.get("label").and_then(Value::as_array) {
             for triple in labels {
                 let Some([start, end, label]) = triple.as_array().map(Vec::as_slice) else {
-                    return Err(error(format!("a label is [start, end, \"label\"], not {triple}")));
+                    return Err(error(format!(
+                        "a label is [start, end, \"label\"], not {triple}"
+                    )));
                 };
-                let label = label.as_str().ok_or_else(|| error(format!("label {label} is not a string")))?;
-                spans.push(NewSpan { start: number(start, "start")?, end: number(end, "end")?, label: label.to_owned(), note: String::new(), line: line_number });
+                let label = label
+                    .as_str()
+                    .ok_or_else(|| error(format!("label {label} is not a string")))?;
+                spans.push(NewSpan {
+                    start: number(start, "start")?,
+                    end: number(end, "end")?,
+                    label: label.to_owned(),
+                    note: String::new(),
+                    line: line_number,
+                });
             }
         }
         if let Some(entities) = value.get("entities").and_then(Value::as_array) {
             for entity in entities {
-                let field = |name: &str| entity.get(name).ok_or_else(|| error(format!("an entity lacks {name:?}")));
-                let label = field("label")?.as_str().ok_or_else(|| error("an entity's label is not a string".into()))?;
+                let field = |name: &str| {
+                    entity
+                        .get(name)
+                        .ok_or_else(|| error(format!("an entity lacks {name:?}")))
+                };
+                let label = field("label")?
+                    .as_str()
+                    .ok_or_else(|| error("an entity's label is not a string".into()))?;
                 spans.push(NewSpan {
                     start: number(field("start_offset")?, "start_offset")?,
                     end: number(field("end_offset")?, "end_offset")?,
@@ -567,7 +794,10 @@ fn read_doccano(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>)
             losses.push(Loss {
                 file: format!("{}:{line_number}", input.display()),
                 span: None,
-                reason: format!("{} relations were not imported: Sorot has no relations yet", relations.len()),
+                reason: format!(
+                    "{} relations were not imported: Sorot has no relations yet",
+                    relations.len()
+                ),
             });
         }
         if let Some(meta) = value.get("meta").and_then(Value::as_object)
@@ -576,11 +806,25 @@ fn read_doccano(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>)
             losses.push(Loss {
                 file: format!("{}:{line_number}", input.display()),
                 span: None,
-                reason: format!("the record's meta ({}) was not imported: Sorot keeps no document metadata", Value::Object(meta.clone())),
+                reason: format!(
+                    "the record's meta ({}) was not imported: Sorot keeps no document metadata",
+                    Value::Object(meta.clone())
+                ),
             });
         }
-        let annotator = value.get("annotator").and_then(Value::as_str).map(str::to_owned);
-        records.push(Record { id, file: input.to_owned(), line: line_number, text: Some(text.to_owned()), annotator, spans, raw_offsets: true });
+        let annotator = value
+            .get("annotator")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        records.push(Record {
+            id,
+            file: input.to_owned(),
+            line: line_number,
+            text: Some(text.to_owned()),
+            annotator,
+            spans,
+            offsets: Counted::AsOptions,
+        });
     }
     Ok(())
 }
@@ -588,7 +832,12 @@ fn read_doccano(input: &Path, records: &mut Vec<Record>, losses: &mut Vec<Loss>)
 // ---------------------------------------------------------------------------
 // Label Studio
 
-fn read_label_studio(input: &Path, options: &ImportOptions, records: &mut Vec<Record>, losses: &mut Vec<Loss>) -> Result<(), ImportError> {
+fn read_label_studio(
+    input: &Path,
+    options: &ImportOptions,
+    records: &mut Vec<Record>,
+    losses: &mut Vec<Loss>,
+) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
     let value: Value = serde_json::from_str(&content).map_err(|err| ImportError::Input {
         file: input.to_owned(),
@@ -598,28 +847,51 @@ fn read_label_studio(input: &Path, options: &ImportOptions, records: &mut Vec<Re
     let tasks = match &value {
         Value::Array(tasks) => tasks.clone(),
         Value::Object(_) => vec![value.clone()],
-        _ => return Err(ImportError::File { file: input.to_owned(), message: "expected a list of Label Studio tasks".into() }),
+        _ => {
+            return Err(ImportError::File {
+                file: input.to_owned(),
+                message: "expected a list of Label Studio tasks".into(),
+            });
+        }
     };
     for (n, task) in tasks.iter().enumerate() {
         let where_ = format!("{} task {}", input.display(), n + 1);
         let data = task.get("data");
-        let text = data
-            .and_then(|d| d.get("text").and_then(Value::as_str).or_else(|| d.as_object()?.values().find_map(Value::as_str)));
+        let text = data.and_then(|d| {
+            d.get("text")
+                .and_then(Value::as_str)
+                .or_else(|| d.as_object()?.values().find_map(Value::as_str))
+        });
         let Some(text) = text else {
-            losses.push(Loss { file: where_, span: None, reason: "the task has no text in its data; skipped".into() });
+            losses.push(Loss {
+                file: where_,
+                span: None,
+                reason: "the task has no text in its data; skipped".into(),
+            });
             continue;
         };
         let id = data
             .and_then(|d| d.get("document"))
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .or_else(|| task.get("id").map(|id| format!("task-{}.txt", id.to_string().trim_matches('"'))))
+            .or_else(|| {
+                task.get("id")
+                    .map(|id| format!("task-{}.txt", id.to_string().trim_matches('"')))
+            })
             .unwrap_or_else(|| stem_id(input, &format!("-{}", n + 1)));
         let annotations: Vec<&Value> = task
             .get("annotations")
             .or_else(|| task.get("completions"))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter(|a| !a.get("was_cancelled").and_then(Value::as_bool).unwrap_or(false)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter(|a| {
+                        !a.get("was_cancelled")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false)
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let chosen: Vec<(Option<String>, &Value)> = if options.per_annotator {
             annotations
@@ -636,37 +908,68 @@ fn read_label_studio(input: &Path, options: &ImportOptions, records: &mut Vec<Re
         } else {
             // The latest: by updated_at or created_at when given, else the last one.
             let latest = annotations.iter().max_by_key(|a| {
-                a.get("updated_at").or_else(|| a.get("created_at")).and_then(Value::as_str).unwrap_or("").to_owned()
+                a.get("updated_at")
+                    .or_else(|| a.get("created_at"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
             });
             latest.map(|a| vec![(None, *a)]).unwrap_or_default()
         };
         for (annotator, annotation) in chosen {
             let mut spans = Vec::new();
-            for region in annotation.get("result").and_then(Value::as_array).into_iter().flatten() {
+            for region in annotation
+                .get("result")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
                 let value = region.get("value");
-                let labels = value.and_then(|v| v.get("labels")).and_then(Value::as_array);
+                let labels = value
+                    .and_then(|v| v.get("labels"))
+                    .and_then(Value::as_array);
                 match (kind, value, labels) {
                     ("labels", Some(value), Some(labels)) => {
-                        let offset = |name: &str| value.get(name).and_then(Value::as_u64).map(|n| n as usize);
+                        let offset = |name: &str| {
+                            value.get(name).and_then(Value::as_u64).map(|n| n as usize)
+                        };
                         let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
-                            losses.push(Loss { file: where_.clone(), span: None, reason: "a labels region without start and end was not imported".into() });
+                            losses.push(Loss {
+                                file: where_.clone(),
+                                span: None,
+                                reason: "a labels region without start and end was not imported"
+                                    .into(),
+                            });
                             continue;
                         };
                         let note = region
                             .get("meta")
                             .and_then(|m| m.get("text"))
                             .and_then(Value::as_array)
-                            .map(|t| t.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "))
+                            .map(|t| {
+                                t.iter()
+                                    .filter_map(Value::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
                             .unwrap_or_default();
                         for label in labels.iter().filter_map(Value::as_str) {
-                            spans.push(NewSpan { start, end, label: label.to_owned(), note: note.clone(), line: n + 1 });
+                            spans.push(NewSpan {
+                                start,
+                                end,
+                                label: label.to_owned(),
+                                note: note.clone(),
+                                line: n + 1,
+                            });
                         }
                     }
                     (kind, _, _) => losses.push(Loss {
                         file: where_.clone(),
                         span: None,
-                        reason: format!("a {kind:?} result was not imported: Sorot imports labeled text regions"),
+                        reason: format!(
+                            "a {kind:?} result was not imported: Sorot imports labeled text regions"
+                        ),
                     }),
                 }
             }
@@ -678,7 +981,7 @@ fn read_label_studio(input: &Path, options: &ImportOptions, records: &mut Vec<Re
                 text: Some(text.to_owned()),
                 annotator,
                 spans,
-                raw_offsets: true,
+                offsets: Counted::AsOptions,
             });
         }
     }
@@ -708,9 +1011,16 @@ struct ConllDoc {
     sentence_ends: Vec<usize>,
 }
 
-fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Result<(), ImportError> {
+fn read_conll(
+    project: &Project,
+    input: &Path,
+    records: &mut Vec<Record>,
+) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
-    let mut docs = vec![ConllDoc { tokens: Vec::new(), sentence_ends: Vec::new() }];
+    let mut docs = vec![ConllDoc {
+        tokens: Vec::new(),
+        sentence_ends: Vec::new(),
+    }];
     for (n, line) in content.lines().enumerate() {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let doc = docs.last_mut().expect("there is always a document");
@@ -722,14 +1032,25 @@ fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Res
         }
         if fields[0] == "-DOCSTART-" {
             if !doc.tokens.is_empty() {
-                docs.push(ConllDoc { tokens: Vec::new(), sentence_ends: Vec::new() });
+                docs.push(ConllDoc {
+                    tokens: Vec::new(),
+                    sentence_ends: Vec::new(),
+                });
             }
             continue;
         }
         if fields.len() < 2 {
-            return Err(ImportError::Input { file: input.to_owned(), line: n + 1, message: "a token line has a token and at least one tag".into() });
+            return Err(ImportError::Input {
+                file: input.to_owned(),
+                line: n + 1,
+                message: "a token line has a token and at least one tag".into(),
+            });
         }
-        doc.tokens.push((fields[0].to_owned(), n + 1, fields[1..].iter().map(|t| (*t).to_owned()).collect()));
+        doc.tokens.push((
+            fields[0].to_owned(),
+            n + 1,
+            fields[1..].iter().map(|t| (*t).to_owned()).collect(),
+        ));
     }
     docs.retain(|d| !d.tokens.is_empty());
     // Texts of the project, tokenized once, to match the CoNLL tokens onto.
@@ -748,7 +1069,9 @@ fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Res
                 return Err(ImportError::Input {
                     file: input.to_owned(),
                     line,
-                    message: format!("the token {token:?} cannot be found at its place in the project's text"),
+                    message: format!(
+                        "the token {token:?} cannot be found at its place in the project's text"
+                    ),
                 });
             }
             Err(None) => {
@@ -760,20 +1083,36 @@ fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Res
                     offsets.push((position, position + token.chars().count()));
                     text.push_str(token);
                     position += token.chars().count();
-                    let separator = if doc.sentence_ends.contains(&i) { "\n" } else { " " };
+                    let separator = if doc.sentence_ends.contains(&i) {
+                        "\n"
+                    } else {
+                        " "
+                    };
                     text.push_str(separator);
                     position += 1;
                 }
-                (stem_id(input, &format!("-doc{}", d + 1)), Some(text), offsets)
+                (
+                    stem_id(input, &format!("-doc{}", d + 1)),
+                    Some(text),
+                    offsets,
+                )
             }
         };
         let mut spans = Vec::new();
         let columns = doc.tokens.iter().map(|t| t.2.len()).max().unwrap_or(0);
         for column in 0..columns {
             let mut open: Option<(usize, String, usize)> = None;
-            let close = |open: &mut Option<(usize, String, usize)>, end: usize, spans: &mut Vec<NewSpan>| {
+            let close = |open: &mut Option<(usize, String, usize)>,
+                         end: usize,
+                         spans: &mut Vec<NewSpan>| {
                 if let Some((start, label, line)) = open.take() {
-                    spans.push(NewSpan { start, end, label, note: String::new(), line });
+                    spans.push(NewSpan {
+                        start,
+                        end,
+                        label,
+                        note: String::new(),
+                        line,
+                    });
                 }
             };
             for (i, (_, line, tags)) in doc.tokens.iter().enumerate() {
@@ -790,12 +1129,18 @@ fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Res
                         return Err(ImportError::Input {
                             file: input.to_owned(),
                             line: *line,
-                            message: format!("{tag} does not continue a {label} entity (IOB2 starts each entity with B-)"),
+                            message: format!(
+                                "{tag} does not continue a {label} entity (IOB2 starts each entity with B-)"
+                            ),
                         });
                     }
                     "O" => close(&mut open, previous_end, &mut spans),
                     _ => {
-                        return Err(ImportError::Input { file: input.to_owned(), line: *line, message: format!("{tag:?} is not an IOB2 tag") });
+                        return Err(ImportError::Input {
+                            file: input.to_owned(),
+                            line: *line,
+                            message: format!("{tag:?} is not an IOB2 tag"),
+                        });
                     }
                 }
                 if doc.sentence_ends.contains(&i) {
@@ -805,7 +1150,15 @@ fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Res
             close(&mut open, offsets.last().map_or(0, |o| o.1), &mut spans);
         }
         let line = doc.tokens[0].1;
-        records.push(Record { id, file: input.to_owned(), line, text, annotator: None, spans, raw_offsets: false });
+        records.push(Record {
+            id,
+            file: input.to_owned(),
+            line,
+            text,
+            annotator: None,
+            spans,
+            offsets: Counted::CodePoints,
+        });
     }
     Ok(())
 }
@@ -815,7 +1168,10 @@ fn read_conll(project: &Project, input: &Path, records: &mut Vec<Record>) -> Res
 /// that does not fit in the text whose start matched; `Err(None)` when no text
 /// starts with the document's first tokens.
 #[allow(clippy::type_complexity)]
-fn match_tokens(doc: &ConllDoc, texts: &[(String, SourceText)]) -> Result<(String, Option<String>, Vec<(usize, usize)>), Option<(usize, String)>> {
+fn match_tokens(
+    doc: &ConllDoc,
+    texts: &[(String, SourceText)],
+) -> Result<(String, Option<String>, Vec<(usize, usize)>), Option<(usize, String)>> {
     let mut best_failure: Option<(usize, usize, String)> = None;
     for (id, text) in texts {
         let chars: Vec<char> = text.as_str().chars().collect();
@@ -827,7 +1183,12 @@ fn match_tokens(doc: &ConllDoc, texts: &[(String, SourceText)]) -> Result<(Strin
                 position += 1;
             }
             let len = token.chars().count();
-            if position + len <= chars.len() && chars[position..position + len].iter().copied().eq(token.chars()) {
+            if position + len <= chars.len()
+                && chars[position..position + len]
+                    .iter()
+                    .copied()
+                    .eq(token.chars())
+            {
                 offsets.push((position, position + len));
                 position += len;
             } else {

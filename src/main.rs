@@ -246,7 +246,10 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 
 fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if !is_valid_annotator(&args.annotator) {
-        bail!("{:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)", args.annotator);
+        bail!(
+            "{:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)",
+            args.annotator
+        );
     }
     // The first of several paths is the project when it is a folder that
     // cannot be an input: any folder for formats read from files, and for
@@ -258,7 +261,9 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 || path.join("annotations").is_dir())
     };
     let (root, inputs) = match args.paths.as_slice() {
-        [first, rest @ ..] if !rest.is_empty() && is_project(first) => (first.clone(), rest.to_vec()),
+        [first, rest @ ..] if !rest.is_empty() && is_project(first) => {
+            (first.clone(), rest.to_vec())
+        }
         paths => (PathBuf::from("."), paths.to_vec()),
     };
     let project = Project::open(&root)?;
@@ -275,7 +280,10 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{loss}");
     }
     if report.stopped {
-        eprintln!("{} things could not be imported (listed above); nothing was written (--strict)", report.losses.len());
+        eprintln!(
+            "{} things could not be imported (listed above); nothing was written (--strict)",
+            report.losses.len()
+        );
         return Ok(ExitCode::from(1));
     }
     for text in &report.texts_added {
@@ -287,9 +295,15 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             report.unknown_labels.join(", ")
         );
     }
-    eprintln!("imported {} spans in {} documents", report.spans, report.documents);
+    eprintln!(
+        "imported {} spans in {} documents",
+        report.spans, report.documents
+    );
     if !report.losses.is_empty() {
-        eprintln!("{} things could not be imported (listed above)", report.losses.len());
+        eprintln!(
+            "{} things could not be imported (listed above)",
+            report.losses.len()
+        );
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

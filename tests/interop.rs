@@ -1,0 +1,706 @@
+//! Exports and imports through the `sorot` binary, in temporary projects:
+//! round trips, offset units, the shared fixtures of other tools, losses and
+//! bad input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sorot::storage::AnnotationFile;
+
+fn sorot(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sorot"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_status(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stderr:\n{}",
+        stderr(output)
+    );
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
+}
+
+/// A curly quote, an emoji (two UTF-16 units, four bytes), a combining accent
+/// and CRLF line ends, with a claim that crosses a line end.
+const TRICKY: &str = "“Kim Jong Un” 😊 tiba di Vostochny, kata KCNA.\r\nPutin menyambut cafe\u{301} “kawan” Rabu (13/9/2023).\r\n";
+
+/// (start, end, label, note) in code points; every edge is a token edge.
+fn tricky_spans() -> Vec<(usize, usize, &'static str, &'static str)> {
+    let find = |needle: &str| {
+        let byte = TRICKY.find(needle).unwrap();
+        let start = TRICKY[..byte].chars().count();
+        (start, start + needle.chars().count())
+    };
+    let (kim, kim_end) = find("Kim Jong Un");
+    let (vostochny, vostochny_end) = find("Vostochny");
+    let (kcna, kcna_end) = find("KCNA");
+    let (putin, putin_end) = find("Putin");
+    let (cafe, cafe_end) = find("cafe\u{301}");
+    let (rabu, rabu_end) = find("Rabu (13/9/2023)");
+    vec![
+        (kim, kim_end, "actor", "nama lengkap"),
+        (kim, vostochny_end, "claim", ""),
+        (vostochny, vostochny_end, "location", ""),
+        (kcna, kcna_end, "actor", ""),
+        // Crosses the CRLF.
+        (kcna, putin_end, "claim", "melintasi baris"),
+        (putin, putin_end, "actor", ""),
+        (cafe, cafe_end, "location", ""),
+        (rabu, rabu_end, "date", ""),
+    ]
+}
+
+/// A project with the tricky text annotated by "ayu".
+fn tricky_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("berita.txt"), TRICKY).unwrap();
+    let chars: Vec<char> = TRICKY.chars().collect();
+    let spans = tricky_spans()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (start, end, label, note))| sorot::model::Span {
+            id: i as u32 + 1,
+            start,
+            end,
+            label: label.into(),
+            text: chars[start..end].iter().collect(),
+            note: note.into(),
+        })
+        .collect::<Vec<_>>();
+    let annotations =
+        sorot::model::Annotations::new(sorot::model::Status::InProgress, spans).unwrap();
+    let file = AnnotationFile {
+        format_version: sorot::storage::FORMAT_VERSION,
+        source: "berita.txt".into(),
+        fingerprint: sorot::storage::fingerprint(TRICKY.as_bytes()),
+        offset_unit: sorot::storage::OffsetUnit::CodePoint,
+        annotator: "ayu".into(),
+        status: sorot::model::Status::InProgress,
+        spans: annotations.spans().to_vec(),
+    };
+    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
+    fs::write(
+        dir.path().join("annotations/ayu/berita.txt.ron"),
+        file.to_ron(),
+    )
+    .unwrap();
+    dir
+}
+
+/// (start, end, label, note) of an annotator's file, sorted.
+fn spans_of(project: &Path, annotator: &str, doc: &str) -> Vec<(usize, usize, String, String)> {
+    let (file, _) = AnnotationFile::read(
+        &project
+            .join("annotations")
+            .join(annotator)
+            .join(format!("{doc}.ron")),
+    )
+    .unwrap();
+    let mut spans: Vec<_> = file
+        .spans
+        .into_iter()
+        .map(|s| (s.start, s.end, s.label, s.note))
+        .collect();
+    spans.sort();
+    spans
+}
+
+fn expected(with_notes: bool) -> Vec<(usize, usize, String, String)> {
+    let mut spans: Vec<_> = tricky_spans()
+        .into_iter()
+        .map(|(s, e, l, n)| {
+            (
+                s,
+                e,
+                l.to_owned(),
+                if with_notes {
+                    n.to_owned()
+                } else {
+                    String::new()
+                },
+            )
+        })
+        .collect();
+    spans.sort();
+    spans
+}
+
+/// Exports ayu's annotations, imports them as "back" into the same project.
+fn round_trip(
+    format: &str,
+    export_extra: &[&str],
+    import_extra: &[&str],
+    output: &str,
+) -> tempfile::TempDir {
+    let dir = tricky_project();
+    let mut args = vec![
+        "export",
+        "--format",
+        format,
+        "--annotator",
+        "ayu",
+        "-o",
+        output,
+    ];
+    args.extend_from_slice(export_extra);
+    assert_status(&sorot(&args, dir.path()), 0);
+    let mut args = vec!["import", "--format", format, "--annotator", "back"];
+    args.extend_from_slice(import_extra);
+    args.push(output);
+    assert_status(&sorot(&args, dir.path()), 0);
+    dir
+}
+
+#[test]
+fn brat_round_trip_keeps_everything_across_crlf() {
+    let dir = round_trip("brat", &[], &[], "out");
+    assert_eq!(spans_of(dir.path(), "back", "berita.txt"), expected(true));
+    // brat's text has LF line ends and its offsets count code points over it.
+    let text = fs::read_to_string(dir.path().join("out/berita.txt")).unwrap();
+    assert_eq!(text, TRICKY.replace("\r\n", "\n"));
+    let chars: Vec<char> = text.chars().collect();
+    let ann = fs::read_to_string(dir.path().join("out/berita.ann")).unwrap();
+    for line in ann.lines().filter(|l| l.starts_with('T')) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let fragments: Vec<String> = fields[1]
+            .split_once(' ')
+            .unwrap()
+            .1
+            .split(';')
+            .map(|f| {
+                let (s, e) = f.split_once(' ').unwrap();
+                chars[s.parse::<usize>().unwrap()..e.parse::<usize>().unwrap()]
+                    .iter()
+                    .collect()
+            })
+            .collect();
+        assert_eq!(fragments.join(" "), fields[2], "{line}");
+    }
+    assert!(
+        ann.contains("T5\tclaim 40 45;46 51\tKCNA. Putin"),
+        "the claim across the line end is two fragments:\n{ann}"
+    );
+    assert!(ann.contains("AnnotatorNotes T1\tnama lengkap"), "{ann}");
+    let conf = fs::read_to_string(dir.path().join("out/annotation.conf")).unwrap();
+    assert!(
+        conf.contains("[entities]\nactor\nlocation\ndate\nclaim\n"),
+        "{conf}"
+    );
+}
+
+#[test]
+fn label_studio_round_trip_keeps_everything() {
+    let dir = round_trip("labelstudio", &[], &[], "tasks.json");
+    assert_eq!(spans_of(dir.path(), "back", "berita.txt"), expected(true));
+    let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
+    assert!(
+        config.contains("<Label value=\"claim\" background=\"#a855f7\"/>"),
+        "{config}"
+    );
+    let tasks: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("tasks.json")).unwrap()).unwrap();
+    let region = &tasks[0]["annotations"][0]["result"][0];
+    assert_eq!(region["from_name"], "label");
+    assert_eq!(region["to_name"], "text");
+    assert_eq!(region["value"]["text"], "Kim Jong Un");
+}
+
+#[test]
+fn doccano_round_trip_in_every_offset_unit() {
+    for unit in ["codepoint", "utf16", "byte"] {
+        let dir = round_trip(
+            "jsonl",
+            &["--offsets", unit],
+            &["--offsets", unit],
+            "out.jsonl",
+        );
+        assert_eq!(
+            spans_of(dir.path(), "back", "berita.txt"),
+            expected(false),
+            "{unit}"
+        );
+        // The exported offsets slice the text in their own unit.
+        let line: serde_json::Value = serde_json::from_str(
+            fs::read_to_string(dir.path().join("out.jsonl"))
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap(),
+        )
+        .unwrap();
+        let text = line["text"].as_str().unwrap();
+        assert_eq!(text, TRICKY);
+        for label in line["label"].as_array().unwrap() {
+            let (s, e) = (
+                label[0].as_u64().unwrap() as usize,
+                label[1].as_u64().unwrap() as usize,
+            );
+            let sliced = match unit {
+                "codepoint" => text.chars().skip(s).take(e - s).collect::<String>(),
+                "utf16" => {
+                    String::from_utf16(&text.encode_utf16().collect::<Vec<u16>>()[s..e]).unwrap()
+                }
+                _ => text[s..e].to_owned(),
+            };
+            assert!(
+                tricky_spans().iter().any(|(a, b, _, _)| TRICKY
+                    .chars()
+                    .skip(*a)
+                    .take(b - a)
+                    .collect::<String>()
+                    == sliced),
+                "{unit}: {sliced:?}"
+            );
+        }
+        if unit == "utf16" {
+            // After the emoji, UTF-16 offsets are one more than code points.
+            assert_eq!(line["label"][2][0], 25, "Vostochny starts at code point 24");
+        }
+    }
+}
+
+#[test]
+fn conll_round_trip_with_layers() {
+    let dir = round_trip(
+        "conll",
+        &["--layers", "actor,location,date", "--layers", "claim"],
+        &[],
+        "out.conll",
+    );
+    assert_eq!(spans_of(dir.path(), "back", "berita.txt"), expected(false));
+    let conll = fs::read_to_string(dir.path().join("out.conll")).unwrap();
+    assert!(
+        conll.starts_with("-DOCSTART- O O\n\n“ O O\nKim B-actor B-claim\nJong I-actor I-claim\n"),
+        "{conll}"
+    );
+    // The claim across the line end keeps its sentences together.
+    assert!(
+        conll.contains("KCNA B-actor B-claim\n. O I-claim\nPutin B-actor I-claim\n"),
+        "{conll}"
+    );
+}
+
+#[test]
+fn one_tag_column_reports_each_span_it_cannot_hold() {
+    let dir = tricky_project();
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "ayu",
+            "-o",
+            "one.conll",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("span 2: claim \"Kim Jong Un” 😊 tiba di Vostochny\" overlaps another span in its tag column"), "{err}");
+    assert!(
+        err.contains("put these labels in different --layers"),
+        "{err}"
+    );
+    assert!(err.contains("2 things could not be exported"), "{err}");
+    assert!(
+        dir.path().join("one.conll").exists(),
+        "written, with the losses reported"
+    );
+
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "ayu",
+            "--strict",
+            "-o",
+            "strict.conll",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    assert!(stderr(&output).contains("nothing was written (--strict)"));
+    assert!(!dir.path().join("strict.conll").exists());
+}
+
+#[test]
+fn a_span_edge_inside_a_token_is_reported() {
+    let dir = tricky_project();
+    let path = dir.path().join("annotations/ayu/berita.txt.ron");
+    // "Vostochn" ends inside the token "Vostochny".
+    let ron = fs::read_to_string(&path).unwrap().replace(
+        "label: \"location\", text: \"Vostochny\")",
+        "label: \"location\", text: \"Vostochny\"),\n        (id: 99, start: 24, end: 32, label: \"date\", text: \"Vostochn\")",
+    );
+    fs::write(&path, ron).unwrap();
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "hf",
+            "--annotator",
+            "ayu",
+            "--labels",
+            "date",
+            "-o",
+            "hf.jsonl",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    assert!(stderr(&output).contains("span 99: date \"Vostochn\" [24, 32) has an edge inside the token \"Vostochny\" [24, 33)"), "{}", stderr(&output));
+    let tags: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("hf.tags.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        tags["ner_tags"],
+        serde_json::json!(["O", "B-date", "I-date"])
+    );
+    let first: serde_json::Value = serde_json::from_str(
+        fs::read_to_string(dir.path().join("hf.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(first["id"], "berita.txt#1");
+    assert_eq!(first["tokens"][1], "Kim");
+}
+
+#[test]
+fn spacy_and_csv_exports() {
+    let dir = tricky_project();
+    assert_status(
+        &sorot(
+            &[
+                "export",
+                "--format",
+                "spacy",
+                "--annotator",
+                "ayu",
+                "-o",
+                "s.jsonl",
+            ],
+            dir.path(),
+        ),
+        0,
+    );
+    let line: serde_json::Value = serde_json::from_str(
+        fs::read_to_string(dir.path().join("s.jsonl"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap();
+    assert_eq!(line["meta"]["offsets"], "codepoint");
+    assert_eq!(
+        line["spans"][0],
+        serde_json::json!({"start": 1, "end": 12, "label": "actor", "note": "nama lengkap"})
+    );
+
+    let path = dir.path().join("annotations/ayu/berita.txt.ron");
+    let ron = fs::read_to_string(&path)
+        .unwrap()
+        .replace("note: \"nama lengkap\"", "note: \"=HYPERLINK(\\\"x\\\")\"");
+    fs::write(&path, ron).unwrap();
+    assert_status(
+        &sorot(
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--all-annotators",
+                "-o",
+                "spans.csv",
+            ],
+            dir.path(),
+        ),
+        0,
+    );
+    let csv = fs::read_to_string(dir.path().join("spans.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "document",
+            "annotator",
+            "label",
+            "start",
+            "end",
+            "text",
+            "left_context",
+            "right_context",
+            "note"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(&rows[0][8], "'=HYPERLINK(\"x\")", "a formula is made inert");
+    assert_eq!(&rows[0][6], "“", "left context");
+}
+
+#[test]
+fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "brat",
+            "--annotator",
+            "brat",
+            fixtures().join("brat").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("news-tutorial_000-introduction.ann:4: event E1 was not imported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("news-tutorial_110-note_annotation.ann:11: relation R1 was not imported"),
+        "{err}"
+    );
+    let spans = spans_of(dir.path(), "brat", "news-tutorial_000-introduction.txt");
+    assert_eq!(spans.len(), 7);
+    assert!(spans.contains(&(456, 468, "Money".into(), "100000000 USD".into())));
+    assert!(
+        spans.contains(&(
+            511,
+            535,
+            "Person".into(),
+            "Mention: Nominal; Individual; Reference: Wikipedia:64488 (Carlos Salinas de Gortari)"
+                .into()
+        ))
+    );
+    let text: Vec<char> = fs::read_to_string(dir.path().join("news-tutorial_000-introduction.txt"))
+        .unwrap()
+        .chars()
+        .collect();
+    assert_eq!(
+        text[511..535].iter().collect::<String>(),
+        "former Mexican president"
+    );
+    let notes = spans_of(dir.path(), "brat", "news-tutorial_110-note_annotation.txt");
+    assert!(notes.contains(&(
+        412,
+        421,
+        "GPE".into(),
+        "Should fictional places be annotated?".into()
+    )));
+}
+
+#[test]
+fn the_shared_doccano_fixtures_import_in_both_shapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let seq = fixtures().join("doccano/import_sequence_labeling_example.jsonl");
+    let rel = fixtures().join("doccano/import_relation_extraction_example.jsonl");
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "d",
+            seq.to_str().unwrap(),
+            rel.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "import_sequence_labeling_example.jsonl:3: the record has no \"text\"; skipped"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("import_relation_extraction_example.jsonl:1: 3 relations were not imported"),
+        "{err}"
+    );
+    assert_eq!(
+        spans_of(
+            dir.path(),
+            "d",
+            "import_sequence_labeling_example-line1.txt"
+        ),
+        vec![(0, 1, "LOC".into(), String::new())]
+    );
+    let google = spans_of(
+        dir.path(),
+        "d",
+        "import_relation_extraction_example-line1.txt",
+    );
+    let text: Vec<char> = fs::read_to_string(
+        dir.path()
+            .join("import_relation_extraction_example-line1.txt"),
+    )
+    .unwrap()
+    .chars()
+    .collect();
+    let sliced: Vec<String> = google
+        .iter()
+        .map(|(s, e, _, _)| text[*s..*e].iter().collect())
+        .collect();
+    assert_eq!(
+        sliced,
+        ["Google", "September 4, 1998", "Larry Page", "Sergey Brin"]
+    );
+
+    let conll = fixtures().join("doccano/import_sequence_labeling_example.conll");
+    assert_status(
+        &sorot(
+            &[
+                "import",
+                "--format",
+                "conll",
+                "--annotator",
+                "c",
+                conll.to_str().unwrap(),
+            ],
+            dir.path(),
+        ),
+        0,
+    );
+    let doc = fs::read_dir(dir.path().join("annotations/c"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name();
+    let doc = doc.to_string_lossy().trim_end_matches(".ron").to_owned();
+    let text: Vec<char> = fs::read_to_string(dir.path().join(&doc))
+        .unwrap()
+        .chars()
+        .collect();
+    let found: Vec<(String, String)> = spans_of(dir.path(), "c", &doc)
+        .into_iter()
+        .map(|(s, e, l, _)| (text[s..e].iter().collect(), l))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("JAPAN".to_owned(), "LOC".to_owned()),
+            ("Nadim Ladki".to_owned(), "PER".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn bad_input_names_file_and_line_and_writes_nothing() {
+    let dir = tricky_project();
+    let before = fs::read_to_string(dir.path().join("annotations/ayu/berita.txt.ron")).unwrap();
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "bad.jsonl",
+            "jsonl",
+            "{\"id\": \"a.txt\", \"text\": \"x\", \"label\": []}\n{\"text\": \"oops\",\n",
+            "bad.jsonl:2: malformed JSON",
+        ),
+        (
+            "past.jsonl",
+            "jsonl",
+            "{\"id\": \"p.txt\", \"text\": \"short\", \"label\": [[0, 40, \"actor\"]]}\n",
+            "past.jsonl:1: actor [0, 40) lies outside the text of p.txt, which has 5 characters",
+        ),
+        (
+            "escape.jsonl",
+            "jsonl",
+            "{\"id\": \"../outside.txt\", \"text\": \"x\", \"label\": []}\n",
+            "escape.jsonl:1: document id \"../outside.txt\" would land outside the project",
+        ),
+        (
+            "bad.ann",
+            "brat",
+            "T1\tactor 0 3\n",
+            "bad.ann:1: a T line has 3 tab-separated fields, this one has 2",
+        ),
+    ];
+    for (name, format, content, message) in cases {
+        fs::write(dir.path().join(name), content).unwrap();
+        if name.ends_with(".ann") {
+            fs::write(dir.path().join("bad.txt"), "Kim").unwrap();
+        }
+        let output = sorot(
+            &["import", "--format", format, "--annotator", "x", name],
+            dir.path(),
+        );
+        assert_status(&output, 2);
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+        assert!(
+            !dir.path().join("annotations/x").exists(),
+            "{name}: nothing written"
+        );
+        assert!(
+            !dir.path().join("a.txt").exists() && !dir.path().join("p.txt").exists(),
+            "{name}: no text added"
+        );
+    }
+    // An existing file is kept without --replace.
+    fs::write(
+        dir.path().join("again.jsonl"),
+        format!(
+            "{{\"id\": \"berita.txt\", \"text\": {}, \"label\": []}}\n",
+            serde_json::json!(TRICKY)
+        ),
+    )
+    .unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "ayu",
+            "again.jsonl",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("exists already and was kept; import with --replace"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("annotations/ayu/berita.txt.ron")).unwrap(),
+        before
+    );
+    assert_status(
+        &sorot(
+            &[
+                "import",
+                "--format",
+                "jsonl",
+                "--annotator",
+                "ayu",
+                "--replace",
+                "again.jsonl",
+            ],
+            dir.path(),
+        ),
+        0,
+    );
+    assert!(spans_of(dir.path(), "ayu", "berita.txt").is_empty());
+}

@@ -120,14 +120,23 @@ impl AnnotationFile {
             column: err.span.start.col,
             message: err.code.to_string(),
         };
-        let probe: VersionProbe = ron::from_str(content).map_err(parse_error)?;
-        if probe.format_version > FORMAT_VERSION || probe.format_version == 0 {
-            return Err(StorageError::UnknownVersion {
-                path: path.to_owned(),
-                found: probe.format_version,
-            });
+        let unknown_version = |found| StorageError::UnknownVersion {
+            path: path.to_owned(),
+            found,
+        };
+        match ron::from_str::<AnnotationFile>(content) {
+            Ok(file) if file.format_version == 0 || file.format_version > FORMAT_VERSION => {
+                Err(unknown_version(file.format_version))
+            }
+            Ok(file) => Ok(file),
+            // A newer version is reported as such, even if its layout differs.
+            Err(err) => match ron::from_str::<VersionProbe>(content) {
+                Ok(probe) if probe.format_version == 0 || probe.format_version > FORMAT_VERSION => {
+                    Err(unknown_version(probe.format_version))
+                }
+                _ => Err(parse_error(err)),
+            },
         }
-        ron::from_str(content).map_err(parse_error)
     }
 
     /// Reads and parses the file at `path`.

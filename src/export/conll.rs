@@ -62,7 +62,14 @@ struct HfRow<'a> {
 
 impl Sink for Tagged<'_> {
     fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
-        let sentences = tokenize::sentences(item.text);
+        let computed;
+        let sentences = match &item.sentences {
+            Some(sentences) => sentences,
+            None => {
+                computed = tokenize::sentences(item.text);
+                &computed
+            }
+        };
         let tokens: Vec<&Token> = sentences.iter().flatten().collect();
         let mut sentence_of = Vec::with_capacity(tokens.len());
         for (i, sentence) in sentences.iter().enumerate() {

@@ -31,6 +31,8 @@ use crate::model::{Span, SpanId, Status};
 use crate::project::Project;
 use crate::schema::Schema;
 use crate::text::SourceText;
+use crate::tokenize::Token;
+use rayon::prelude::*;
 
 /// A target format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -209,6 +211,8 @@ pub struct Item<'a> {
     pub spans: Vec<&'a Span>,
     /// The annotation file, for loss reports.
     pub file: String,
+    /// The text's sentences of tokens, for the formats that need them.
+    pub sentences: Option<Vec<Vec<Token>>>,
 }
 
 /// Converts code-point offsets of one text to the chosen unit.
@@ -301,31 +305,50 @@ pub fn export(
             });
         }
     };
-    for doc in project.docs() {
-        for annotator in &options.annotators {
-            let path = project.annotation_path(annotator, &doc.id);
-            if options.annotated_only && !path.is_file() {
-                continue;
-            }
-            let document = match OpenDocument::open(project, doc, annotator) {
-                Ok(document) => document,
-                Err(err) => {
-                    report.losses.push(Loss {
-                        file: doc.path.display().to_string(),
+    let pairs: Vec<(&crate::project::DocEntry, &String)> = project
+        .docs()
+        .iter()
+        .flat_map(|doc| {
+            options
+                .annotators
+                .iter()
+                .map(move |annotator| (doc, annotator))
+        })
+        .filter(|(doc, annotator)| {
+            !options.annotated_only || project.annotation_path(annotator, &doc.id).is_file()
+        })
+        .collect();
+    let needs_tokens = matches!(options.format, Format::Conll | Format::Hf);
+    // Documents are read, checked and tokenized in parallel, a batch at a
+    // time, and written in order; memory holds one batch.
+    for batch in pairs.chunks(256) {
+        let prepared: Vec<Result<(OpenDocument, Option<Vec<Vec<Token>>>), Loss>> = batch
+            .par_iter()
+            .map(|(doc, annotator)| {
+                let document = OpenDocument::open(project, doc, annotator).map_err(|err| Loss {
+                    file: doc.path.display().to_string(),
+                    span: None,
+                    reason: err.to_string(),
+                })?;
+                if let Access::ReadOnly { reason } = document.access() {
+                    return Err(Loss {
+                        file: document.path().display().to_string(),
                         span: None,
-                        reason: err.to_string(),
+                        reason: format!("annotations not exported: {reason}"),
                     });
+                }
+                let sentences = needs_tokens.then(|| crate::tokenize::sentences(&document.text));
+                Ok((document, sentences))
+            })
+            .collect();
+        for (result, (_, annotator)) in prepared.into_iter().zip(batch) {
+            let (document, sentences) = match result {
+                Ok(prepared) => prepared,
+                Err(loss) => {
+                    report.losses.push(loss);
                     continue;
                 }
             };
-            if let Access::ReadOnly { reason } = document.access() {
-                report.losses.push(Loss {
-                    file: document.path().display().to_string(),
-                    span: None,
-                    reason: format!("annotations not exported: {reason}"),
-                });
-                continue;
-            }
             let item = Item {
                 id: &document.id,
                 text: &document.text,
@@ -337,6 +360,7 @@ pub fn export(
                     .filter(|s| labels.contains(&s.label))
                     .collect(),
                 file: document.path().display().to_string(),
+                sentences,
             };
             let written = sink.write(&item, &mut report.losses)?;
             report.documents += 1;

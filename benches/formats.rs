@@ -1,0 +1,167 @@
+//! Speed and memory of exports and imports on a generated corpus.
+//!
+//! Run with `cargo bench --bench formats`. It generates 10,000 documents
+//! (about 32 MB of text, 50 spans each) annotated by one annotator, exports
+//! them in every format and imports the doccano export into a fresh project,
+//! printing wall time and the process's peak memory (VmHWM) after each step:
+//! an export that streams leaves the peak where generation put it.
+
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use sorot::export::{Format, Options, export_to};
+use sorot::import::{ImportFormat, ImportOptions, import};
+use sorot::model::{Span, Status};
+use sorot::project::Project;
+use sorot::storage::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint};
+
+const DOCUMENTS: usize = 10_000;
+const SPANS: usize = 50;
+
+const SENTENCES: [&str; 5] = [
+    "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Vostochny pada Rabu (13/9/2023).",
+    "“Kami akan membantu mereka membangun satelit,” kata Putin kepada wartawan — janji yang memicu kekhawatiran AS.",
+    "Kim Jong-un tiba di Pyongyang pada 18-19 Juni 2024 untuk menyambut Putin dalam kunjungan kenegaraan.",
+    "Pejabat Korea Selatan mengatakan senjata dari Korea Utara telah dikirim ke Rusia sejak Juli lalu.",
+    "Menurut KCNA, kedua pemimpin menandatangani perjanjian kemitraan strategis yang komprehensif.",
+];
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // SOROT_BENCH_DIR keeps the generated corpus there, for profiling.
+    let base = std::env::var_os("SOROT_BENCH_DIR")
+        .map_or_else(|| dir.path().to_owned(), std::path::PathBuf::from);
+    let root = base.join("corpus");
+    let start = Instant::now();
+    let bytes = generate(&root);
+    println!(
+        "generated {DOCUMENTS} documents, {:.1} MB of text, {} spans, in {:.2} s; peak memory {}",
+        bytes as f64 / 1e6,
+        DOCUMENTS * SPANS,
+        start.elapsed().as_secs_f64(),
+        peak_memory()
+    );
+    let project = Project::open(&root).unwrap();
+    let out = base.join("out");
+    fs::create_dir_all(&out).unwrap();
+    for (format, name, layers) in [
+        (Format::Jsonl, "jsonl", false),
+        (Format::Spacy, "spacy", false),
+        (Format::Conll, "conll", true),
+        (Format::Hf, "hf", true),
+        (Format::Brat, "brat", false),
+        (Format::Labelstudio, "labelstudio", false),
+        (Format::Csv, "csv", false),
+    ] {
+        let mut options = Options::new(format, "bench");
+        if layers {
+            options.layers = vec![
+                vec!["actor".into(), "location".into(), "date".into()],
+                vec!["claim".into()],
+            ];
+        }
+        let target = out.join(name);
+        let start = Instant::now();
+        let written = export_to(&project, &options, &target, false).unwrap();
+        let seconds = start.elapsed().as_secs_f64();
+        assert_eq!(written.report.documents, DOCUMENTS);
+        assert!(
+            written.report.losses.is_empty(),
+            "{:?}",
+            written.report.losses.first()
+        );
+        println!(
+            "export {name:<12} {seconds:.3} s  ({} spans)  peak memory {}",
+            written.report.spans,
+            peak_memory()
+        );
+    }
+    // Import the doccano export into a project that has none of the texts.
+    let fresh = base.join("fresh");
+    fs::create_dir_all(&fresh).unwrap();
+    let fresh_project = Project::open(&fresh).unwrap();
+    let options = ImportOptions {
+        format: ImportFormat::Jsonl,
+        annotator: "imported".into(),
+        offsets: sorot::export::OffsetUnit::Codepoint,
+        replace: false,
+        strict: false,
+        per_annotator: false,
+    };
+    let start = Instant::now();
+    let report = import(&fresh_project, &options, &[out.join("jsonl")]).unwrap();
+    println!(
+        "import jsonl       {:.3} s  ({} documents, {} spans, texts added)  peak memory {}",
+        start.elapsed().as_secs_f64(),
+        report.documents,
+        report.spans,
+        peak_memory()
+    );
+    assert_eq!(report.spans, DOCUMENTS * SPANS);
+}
+
+/// Writes the corpus; returns its size in bytes.
+fn generate(root: &Path) -> usize {
+    fs::create_dir_all(root.join("texts")).unwrap();
+    fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
+    let mut text = String::new();
+    for i in 0..30 {
+        text.push_str(SENTENCES[i % SENTENCES.len()]);
+        text.push(if i % 6 == 5 { '\n' } else { ' ' });
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // Spans on token edges: whole tokens of the shared tokenizer.
+    let source = sorot::text::SourceText::new(text.clone()).unwrap();
+    let tokens = sorot::tokenize::tokens(&source);
+    let step = tokens.len() / SPANS;
+    let labels = ["actor", "location", "date", "claim"];
+    let spans: Vec<Span> = (0..SPANS)
+        .map(|n| {
+            let first = &tokens[n * step];
+            let last = &tokens[n * step + (n % 2)];
+            Span {
+                id: n as u32 + 1,
+                start: first.start,
+                end: last.end,
+                label: labels[n % 4].into(),
+                text: chars[first.start..last.end].iter().collect(),
+                note: String::new(),
+            }
+        })
+        .collect();
+    let annotations = sorot::model::Annotations::new(Status::InProgress, spans).unwrap();
+    let mut bytes = 0;
+    for n in 0..DOCUMENTS {
+        let id = format!("{:03}/article-{n:05}.txt", n / 100);
+        let path = root.join("texts").join(&id);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &text).unwrap();
+        bytes += text.len();
+        let file = AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: format!("texts/{id}"),
+            fingerprint: fingerprint(text.as_bytes()),
+            offset_unit: OffsetUnit::CodePoint,
+            annotator: "bench".into(),
+            status: Status::Done,
+            spans: annotations.spans().to_vec(),
+        };
+        let ann = root.join("annotations/bench").join(format!("{id}.ron"));
+        fs::create_dir_all(ann.parent().unwrap()).unwrap();
+        fs::write(ann, file.to_ron()).unwrap();
+    }
+    bytes
+}
+
+/// The process's peak resident memory, from /proc (Linux).
+fn peak_memory() -> String {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}

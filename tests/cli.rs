@@ -120,7 +120,7 @@ fn validate_reports_one_problem_per_line_with_file_and_line() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("budi/a.txt.ron:2:") && l.contains("Unexpected end")),
+            .any(|l| l.contains("budi/a.txt.ron:2:10: Expected string")),
         "{out}"
     );
     assert!(

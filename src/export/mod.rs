@@ -215,6 +215,9 @@ pub struct Item<'a> {
     pub sentences: Option<Vec<Vec<Token>>>,
 }
 
+/// A document read and checked, with its sentences when the format needs them.
+type Prepared = (OpenDocument, Option<Vec<Vec<Token>>>);
+
 /// Converts code-point offsets of one text to the chosen unit.
 pub struct Offsets<'a> {
     text: &'a SourceText,
@@ -322,7 +325,7 @@ pub fn export(
     // Documents are read, checked and tokenized in parallel, a batch at a
     // time, and written in order; memory holds one batch.
     for batch in pairs.chunks(256) {
-        let prepared: Vec<Result<(OpenDocument, Option<Vec<Vec<Token>>>), Loss>> = batch
+        let prepared: Vec<Result<Prepared, Loss>> = batch
             .par_iter()
             .map(|(doc, annotator)| {
                 let document = OpenDocument::open(project, doc, annotator).map_err(|err| Loss {

@@ -112,8 +112,24 @@ impl Sink for Brat {
         }
         let txt = base.with_extension("txt");
         let ann_path = base.with_extension("ann");
-        write_atomic(&txt, lf_text.as_str().as_bytes())?;
-        write_atomic(&ann_path, ann.as_bytes())?;
+        // An export folder can be made again: files are written in place,
+        // without waiting for the disk.
+        let write = |path: &Path, bytes: &[u8]| {
+            std::fs::write(path, bytes).map_err(|source| ExportError::Io {
+                path: path.to_owned(),
+                source,
+            })
+        };
+        if let Some(parent) = txt.parent()
+            && !parent.is_dir()
+        {
+            std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        write(&txt, lf_text.as_str().as_bytes())?;
+        write(&ann_path, ann.as_bytes())?;
         Ok(item.spans.len())
     }
 

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
 use crate::schema::Schema;
@@ -18,7 +18,7 @@ pub struct LabelStudio<'a> {
     config: String,
     tasks: usize,
     /// The task being built: document id, text, annotations so far.
-    pending: Option<(String, String, Vec<Value>)>,
+    pending: Option<(String, String, Vec<Annotation>)>,
 }
 
 impl<'a> LabelStudio<'a> {
@@ -42,11 +42,11 @@ impl<'a> LabelStudio<'a> {
             return Ok(());
         };
         self.tasks += 1;
-        let task = json!({
-            "id": self.tasks,
-            "data": {"text": text, "document": id},
-            "annotations": annotations,
-        });
+        let task = Task {
+            id: self.tasks,
+            data: TaskData { text, document: id },
+            annotations,
+        };
         self.out
             .write_all(if self.tasks == 1 { b"[\n" } else { b",\n" })?;
         serde_json::to_writer(&mut *self.out, &task).map_err(std::io::Error::from)?;
@@ -64,34 +64,35 @@ impl Sink for LabelStudio<'_> {
             self.flush_task()?;
         }
         let offsets = Offsets::new(item.text, self.options.offsets);
-        let result: Vec<Value> = item
+        let result: Vec<Region> = item
             .spans
             .iter()
-            .map(|span| {
-                let mut region = json!({
-                    "id": format!("{}-{}", item.annotator, span.id),
-                    "from_name": "label",
-                    "to_name": "text",
-                    "type": "labels",
-                    "origin": "manual",
-                    "value": {
-                        "start": offsets.map(span.start),
-                        "end": offsets.map(span.end),
-                        "text": span.text,
-                        "labels": [span.label],
-                    },
-                });
-                if !span.note.is_empty() {
-                    region["meta"] = json!({"text": [span.note]});
-                }
-                region
+            .map(|span| Region {
+                id: format!("{}-{}", item.annotator, span.id),
+                from_name: "label",
+                to_name: "text",
+                kind: "labels",
+                origin: "manual",
+                value: RegionValue {
+                    start: offsets.map(span.start),
+                    end: offsets.map(span.end),
+                    text: span.text.clone(),
+                    labels: [span.label.clone()],
+                },
+                meta: (!span.note.is_empty()).then(|| RegionMeta {
+                    text: [span.note.clone()],
+                }),
             })
             .collect();
-        let mut annotation =
-            json!({"result": result, "was_cancelled": false, "ground_truth": false});
-        if self.options.name_annotators {
-            annotation["sorot_annotator"] = json!(item.annotator);
-        }
+        let annotation = Annotation {
+            result,
+            was_cancelled: false,
+            ground_truth: false,
+            sorot_annotator: self
+                .options
+                .name_annotators
+                .then(|| item.annotator.to_owned()),
+        };
         let (_, _, annotations) = self.pending.get_or_insert_with(|| {
             (
                 item.id.to_owned(),
@@ -110,6 +111,54 @@ impl Sink for LabelStudio<'_> {
         self.out.flush()?;
         Ok(vec![(".config.xml", self.config.clone())])
     }
+}
+
+#[derive(Serialize)]
+struct Task {
+    id: usize,
+    data: TaskData,
+    annotations: Vec<Annotation>,
+}
+
+#[derive(Serialize)]
+struct TaskData {
+    text: String,
+    document: String,
+}
+
+#[derive(Serialize)]
+struct Annotation {
+    result: Vec<Region>,
+    was_cancelled: bool,
+    ground_truth: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sorot_annotator: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Region {
+    id: String,
+    from_name: &'static str,
+    to_name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    origin: &'static str,
+    value: RegionValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<RegionMeta>,
+}
+
+#[derive(Serialize)]
+struct RegionValue {
+    start: usize,
+    end: usize,
+    text: String,
+    labels: [String; 1],
+}
+
+#[derive(Serialize)]
+struct RegionMeta {
+    text: [String; 1],
 }
 
 /// The labeling config for the exported labels, with the schema's colors.

@@ -88,6 +88,7 @@ fn main() {
         replace: false,
         strict: false,
         per_annotator: false,
+        progress: None,
     };
     let start = Instant::now();
     let report = import(&fresh_project, &options, &[out.join("jsonl")]).unwrap();

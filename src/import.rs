@@ -53,6 +53,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Label Studio: one annotator per `completed_by` instead of the latest annotation.
     pub per_annotator: bool,
+    /// Counts documents written, for a progress bar in another thread.
+    pub progress: Option<std::sync::Arc<crate::export::Progress>>,
 }
 
 /// Why an import did not run; nothing was written.
@@ -252,7 +254,17 @@ pub fn import(
         report.stopped = true;
         return Ok(report);
     }
+    if let Some(progress) = &options.progress {
+        progress
+            .total
+            .store(plan.len(), std::sync::atomic::Ordering::Relaxed);
+    }
     for (record, text, is_new) in plan {
+        if let Some(progress) = &options.progress {
+            progress
+                .done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         let annotator = record
             .annotator
             .clone()

@@ -274,6 +274,7 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         replace: args.replace,
         strict: args.strict,
         per_annotator: args.per_annotator,
+        progress: None,
     };
     let report = import::import(&project, &options, &inputs).context("nothing was imported")?;
     for loss in &report.losses {

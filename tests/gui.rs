@@ -516,3 +516,112 @@ fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
         Some("001_29c8b5c4ec59e6d1.txt")
     );
 }
+
+/// The sample project with ayu's annotations, opened as ayu.
+fn annotated_sample() -> (tempfile::TempDir, Harness<'static, SorotApp>) {
+    let project = sample_project();
+    let from = repo().join("annotations/ayu");
+    let to = project.path().join("annotations/ayu");
+    fs::create_dir_all(&to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+    let app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(project.path().to_owned()),
+            annotator: Some("ayu".into()),
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
+    harness.run();
+    (project, harness)
+}
+
+#[test]
+fn export_from_the_file_menu_writes_the_file_and_shows_the_report() {
+    let (project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    let destination = project.path().join("out/ayu.jsonl");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .type_text(destination.to_str().unwrap());
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Export")
+        .click();
+    harness.run();
+    harness.state_mut().wait_for_transfer();
+    harness.run();
+    let report = harness
+        .state()
+        .transfer_report()
+        .cloned()
+        .expect("a report");
+    assert_eq!(report.error, None);
+    assert!(
+        report
+            .summary
+            .contains(&"Exported 511 spans in 5 documents.".to_owned()),
+        "{:?}",
+        report.summary
+    );
+    assert_eq!(fs::read_to_string(&destination).unwrap().lines().count(), 5);
+    harness.get_by_label("Exported 511 spans in 5 documents.");
+    harness.get_by_label("Close").click();
+    harness.run();
+    assert!(harness.state().transfer_report().is_none());
+}
+
+#[test]
+fn import_from_the_file_menu_adds_spans_and_shows_them() {
+    let project = sample_project();
+    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    let input = project.path().join("from-doccano.jsonl");
+    let record = serde_json::json!({"id": FIRST, "text": text, "label": [[84, 98, "actor"]]});
+    fs::write(&input, format!("{record}\n")).unwrap();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Files")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Files")
+        .type_text(input.to_str().unwrap());
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Import")
+        .click();
+    harness.run();
+    harness.state_mut().wait_for_transfer();
+    harness.run();
+    let report = harness
+        .state()
+        .transfer_report()
+        .cloned()
+        .expect("a report");
+    assert!(
+        report
+            .summary
+            .contains(&"Imported 1 spans in 1 documents.".to_owned()),
+        "{report:?}"
+    );
+    let doc = harness.state().workspace().unwrap().current().unwrap();
+    assert_eq!(
+        doc.spans().len(),
+        1,
+        "the open document shows the imported span"
+    );
+    assert_eq!(doc.spans()[0].text, "Vladimir Putin");
+}

@@ -25,6 +25,8 @@ mod labelstudio;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::document::{Access, OpenDocument};
 use crate::model::{Span, SpanId, Status};
@@ -111,6 +113,27 @@ pub struct Options {
     pub hf_unit: HfUnit,
     /// Leave out documents the annotator has no annotation file for.
     pub annotated_only: bool,
+    /// Counts documents done, for a progress bar in another thread.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a long export or import is, readable from another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+}
+
+impl Progress {
+    /// Done as a fraction of the total, 0 while the total is unknown.
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            0.0
+        } else {
+            self.done.load(Ordering::Relaxed) as f32 / total as f32
+        }
+    }
 }
 
 impl Options {
@@ -124,6 +147,7 @@ impl Options {
             layers: Vec::new(),
             hf_unit: HfUnit::Sentence,
             annotated_only: false,
+            progress: None,
         }
     }
 
@@ -322,6 +346,10 @@ pub fn export(
         })
         .collect();
     let needs_tokens = matches!(options.format, Format::Conll | Format::Hf);
+    if let Some(progress) = &options.progress {
+        progress.total.store(pairs.len(), Ordering::Relaxed);
+        progress.done.store(0, Ordering::Relaxed);
+    }
     // Documents are read, checked and tokenized in parallel, a batch at a
     // time, and written in order; memory holds one batch.
     for batch in pairs.chunks(256) {
@@ -345,6 +373,9 @@ pub fn export(
             })
             .collect();
         for (result, (_, annotator)) in prepared.into_iter().zip(batch) {
+            if let Some(progress) = &options.progress {
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
             let (document, sentences) = match result {
                 Ok(prepared) => prepared,
                 Err(loss) => {

@@ -15,6 +15,7 @@ use super::StartOptions;
 use super::commands::{UiCommand, digit_of};
 use super::prefs::Preferences;
 use super::text_view::{Highlight, TextView, ViewEvent};
+use super::transfer;
 use crate::document::{Access, Command, Outcome};
 use crate::model::{SpanId, Status};
 use crate::project::{CONFIG_FILE, Project, is_valid_annotator, sanitize_annotator};
@@ -69,6 +70,7 @@ pub struct SorotApp {
     /// The egui context, once the first frame has run, for the autosave
     /// thread to wake the UI with.
     repaint: Arc<OnceLock<egui::Context>>,
+    transfer: transfer::Transfer,
 }
 
 impl SorotApp {
@@ -107,6 +109,7 @@ impl SorotApp {
             actions: Vec::new(),
             title: String::new(),
             repaint: Arc::default(),
+            transfer: transfer::Transfer::default(),
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -187,6 +190,9 @@ impl SorotApp {
             .show(ui, |ui| self.side_panel_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
         self.dialogs_ui(ui.ctx());
+        if let Some(request) = self.transfer.ui(ui.ctx()) {
+            self.transfer_request(request);
+        }
         self.run_actions();
         self.update_title(ui.ctx());
     }
@@ -195,7 +201,7 @@ impl SorotApp {
     // Keys
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        let typing = ctx.text_edit_focused() || self.dialog.is_some();
+        let typing = ctx.text_edit_focused() || self.dialog.is_some() || self.transfer.is_open();
         let schema = self.workspace.as_ref().map(|w| w.project().schema());
         let actions = &mut self.actions;
         ctx.input_mut(|input| {
@@ -234,6 +240,8 @@ impl SorotApp {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 self.command_button(ui, UiCommand::OpenFolder);
+                self.command_button(ui, UiCommand::Export);
+                self.command_button(ui, UiCommand::Import);
                 ui.menu_button("Open recent", |ui| {
                     if self.prefs.recent_projects.is_empty() {
                         ui.label("No recent projects");
@@ -329,6 +337,9 @@ impl SorotApp {
             UiCommand::Redo => editable && doc.is_some_and(|d| d.can_redo()),
             UiCommand::DeleteSpan => editable && self.selected_span.is_some(),
             UiCommand::ToggleDone => editable,
+            UiCommand::Export | UiCommand::Import => {
+                self.workspace.is_some() && !self.transfer.is_busy()
+            }
             UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => {
                 self.workspace.is_some()
             }
@@ -890,6 +901,9 @@ impl SorotApp {
                 self.dialog = Some(Dialog::Annotator(current));
             }
             UiCommand::FocusFilter => self.focus_filter = true,
+            UiCommand::Export if self.workspace.is_some() => self.transfer.open_export(),
+            UiCommand::Import if self.workspace.is_some() => self.transfer.open_import(),
+            UiCommand::Export | UiCommand::Import => {}
         }
     }
 
@@ -984,6 +998,63 @@ impl SorotApp {
             }
             Err(err) => self.message = Some((true, err.to_string())),
         }
+    }
+
+    /// Starts an export or import the form asked for, or reads the project
+    /// again after an import.
+    fn transfer_request(&mut self, request: transfer::Request) {
+        // Exports and imports read the files: everything must be on disk first.
+        self.save_all();
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let project = workspace.project().clone();
+        let annotator = workspace.annotator().to_owned();
+        match request {
+            transfer::Request::Export(form) => {
+                self.transfer.start_export(project, &annotator, form)
+            }
+            transfer::Request::Import(form) => {
+                self.transfer.start_import(project, &annotator, form)
+            }
+            transfer::Request::Reload => self.reload_project(),
+        }
+    }
+
+    /// Reads the project again (texts added, files written by an import),
+    /// keeping the current document.
+    fn reload_project(&mut self) {
+        let Some(workspace) = self.workspace.take() else {
+            return;
+        };
+        let current = workspace.current_id().map(str::to_owned);
+        let annotator = workspace.annotator().to_owned();
+        let root = workspace.project().root().to_owned();
+        drop(workspace);
+        match Project::open(&root) {
+            Ok(project) => {
+                self.workspace = Some(self.new_workspace(project, &annotator));
+                self.filtered = None;
+                self.selection = None;
+                self.selected_span = None;
+                if let Some(id) = current {
+                    self.select_document(&id);
+                }
+            }
+            Err(err) => self.message = Some((true, err.to_string())),
+        }
+    }
+
+    /// Waits for a running export or import and handles its end (tests).
+    pub fn wait_for_transfer(&mut self) {
+        if let Some(request) = self.transfer.wait() {
+            self.transfer_request(request);
+        }
+    }
+
+    /// The report of the last export or import, while it is shown.
+    pub fn transfer_report(&self) -> Option<&transfer::Finished> {
+        self.transfer.report()
     }
 
     /// A workspace whose autosaves run on a writer thread that wakes the UI.

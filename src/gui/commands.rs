@@ -20,10 +20,12 @@ pub enum UiCommand {
     ToggleSnapToWords,
     SwitchAnnotator,
     FocusFilter,
+    Export,
+    Import,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 11] = [
+    pub const ALL: [UiCommand; 13] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -35,6 +37,8 @@ impl UiCommand {
         UiCommand::ToggleSnapToWords,
         UiCommand::SwitchAnnotator,
         UiCommand::FocusFilter,
+        UiCommand::Export,
+        UiCommand::Import,
     ];
 
     /// The menu text.
@@ -51,6 +55,8 @@ impl UiCommand {
             UiCommand::ToggleSnapToWords => "Snap selections to words",
             UiCommand::SwitchAnnotator => "Switch annotator…",
             UiCommand::FocusFilter => "Filter documents",
+            UiCommand::Export => "Export…",
+            UiCommand::Import => "Import…",
         }
     }
 
@@ -79,6 +85,8 @@ impl UiCommand {
             UiCommand::ToggleSnapToWords => vec![ctrl(Key::W)],
             UiCommand::SwitchAnnotator => vec![],
             UiCommand::FocusFilter => vec![ctrl(Key::F)],
+            UiCommand::Export => vec![ctrl(Key::E)],
+            UiCommand::Import => vec![ctrl(Key::I)],
         }
     }
 

@@ -12,6 +12,7 @@ pub mod app;
 pub mod commands;
 pub mod prefs;
 pub mod text_view;
+pub mod transfer;
 
 use std::path::PathBuf;
 

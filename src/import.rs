@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::export::{Loss, OffsetUnit};
-use crate::model::{Annotations, Span, Status};
+use crate::model::{Span, Status};
 use crate::project::{Project, is_safe_doc_id};
 use crate::storage::{self, AnnotationFile, FORMAT_VERSION};
 use crate::text::SourceText;
@@ -254,38 +255,26 @@ pub fn import(
         report.stopped = true;
         return Ok(report);
     }
-    if let Some(progress) = &options.progress {
-        progress
-            .total
-            .store(plan.len(), std::sync::atomic::Ordering::Relaxed);
-    }
+    // Build every file first; then write them, several at a time, since
+    // each write waits for the disk.
+    let mut writes: Vec<(PathBuf, Option<String>, PathBuf, String)> =
+        Vec::with_capacity(plan.len());
     for (record, text, is_new) in plan {
-        if let Some(progress) = &options.progress {
-            progress
-                .done
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
         let annotator = record
             .annotator
             .clone()
             .unwrap_or_else(|| options.annotator.clone());
-        let text_path = {
-            let mut path = project.text_dir();
-            for part in record.id.split('/') {
-                path.push(part);
-            }
-            path
-        };
+        let mut text_path = project.text_dir();
+        for part in record.id.split('/') {
+            text_path.push(part);
+        }
         if is_new {
-            storage::write_atomic(&text_path, text.as_str().as_bytes())?;
             report.texts_added.push(record.id.clone());
         }
+        let mut seen = std::collections::BTreeSet::new();
         let mut spans: Vec<Span> = Vec::new();
         for span in &record.spans {
-            if spans
-                .iter()
-                .any(|s| s.start == span.start && s.end == span.end && s.label == span.label)
-            {
+            if !seen.insert((span.start, span.end, span.label.clone())) {
                 report.losses.push(Loss {
                     file: format!("{}:{}", record.file.display(), span.line),
                     span: None,
@@ -314,10 +303,9 @@ pub fn import(
         for (i, span) in spans.iter_mut().enumerate() {
             span.id = i as u32 + 1;
         }
-        let annotations = Annotations::new(Status::InProgress, spans).unwrap_or_default();
         let entry = crate::project::DocEntry {
             id: record.id.clone(),
-            path: text_path,
+            path: text_path.clone(),
         };
         let file = AnnotationFile {
             format_version: FORMAT_VERSION,
@@ -325,14 +313,50 @@ pub fn import(
             fingerprint: storage::fingerprint(text.as_str().as_bytes()),
             offset_unit: storage::OffsetUnit::CodePoint,
             annotator: annotator.clone(),
-            status: annotations.status,
-            spans: annotations.spans().to_vec(),
+            status: Status::InProgress,
+            spans,
         };
-        let path = project.annotation_path(&annotator, &record.id);
-        storage::write_atomic(&path, file.to_ron().as_bytes())?;
         report.documents += 1;
         report.spans += file.spans.len();
-        report.files_written.push(path);
+        let new_text = is_new.then(|| text.as_str().to_owned());
+        writes.push((
+            text_path,
+            new_text,
+            project.annotation_path(&annotator, &record.id),
+            file.to_ron(),
+        ));
+    }
+    if let Some(progress) = &options.progress {
+        progress
+            .total
+            .store(writes.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(8)
+        .build()
+        .map_err(|err| ImportError::File {
+            file: project.root().to_owned(),
+            message: format!("cannot start writer threads: {err}"),
+        })?;
+    let results: Vec<Result<PathBuf, storage::StorageError>> = pool.install(|| {
+        writes
+            .into_par_iter()
+            .map(|(text_path, new_text, path, content)| {
+                if let Some(text) = new_text {
+                    storage::write_atomic(&text_path, text.as_bytes())?;
+                }
+                storage::write_atomic(&path, content.as_bytes())?;
+                if let Some(progress) = &options.progress {
+                    progress
+                        .done
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok(path)
+            })
+            .collect()
+    });
+    for result in results {
+        report.files_written.push(result?);
     }
     report.unknown_labels.sort();
     Ok(report)

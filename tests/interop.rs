@@ -704,3 +704,114 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
     );
     assert!(spans_of(dir.path(), "ayu", "berita.txt").is_empty());
 }
+
+#[test]
+fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = |start: usize, end: usize, label: &str| {
+        serde_json::json!({"type": "labels", "from_name": "label", "to_name": "text",
+            "value": {"start": start, "end": end, "text": "", "labels": [label]}})
+    };
+    let tasks = serde_json::json!([{
+        "id": 7,
+        "data": {"text": "Kim 😊 bertemu Putin"},
+        "annotations": [
+            {"completed_by": {"id": 1, "email": "rina@example.org"}, "updated_at": "2024-06-18T10:00:00Z",
+             "result": [region(0, 3, "actor")]},
+            {"completed_by": 2, "updated_at": "2024-06-19T10:00:00Z",
+             "result": [region(0, 3, "actor"), region(15, 20, "actor"),
+                        {"type": "relation", "from_id": "a", "to_id": "b"}]},
+            {"completed_by": 3, "was_cancelled": true, "updated_at": "2024-06-20T10:00:00Z", "result": []}
+        ]
+    }]);
+    fs::write(dir.path().join("tasks.json"), tasks.to_string()).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "--offsets",
+            "utf16",
+            "tasks.json",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("a \"relation\" result was not imported"),
+        "{}",
+        stderr(&output)
+    );
+    // The latest annotation that was not cancelled; UTF-16 offsets after the emoji.
+    assert_eq!(
+        spans_of(dir.path(), "ls", "task-7.txt"),
+        vec![
+            (0, 3, "actor".into(), String::new()),
+            (14, 19, "actor".into(), String::new())
+        ]
+    );
+
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "--offsets",
+            "utf16",
+            "--per-annotator",
+            "tasks.json",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    assert_eq!(
+        spans_of(dir.path(), "rina", "task-7.txt"),
+        vec![(0, 3, "actor".into(), String::new())]
+    );
+    assert_eq!(spans_of(dir.path(), "user-2", "task-7.txt").len(), 2);
+}
+
+#[test]
+fn hugging_face_rows_per_document() {
+    let dir = tricky_project();
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "hf",
+            "--annotator",
+            "ayu",
+            "--hf-unit",
+            "document",
+            "--layers",
+            "actor,location,date",
+            "--layers",
+            "claim",
+            "-o",
+            "docs.jsonl",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 0);
+    let rows: Vec<serde_json::Value> = fs::read_to_string(dir.path().join("docs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], "berita.txt");
+    let tokens = rows[0]["tokens"].as_array().unwrap().len();
+    assert_eq!(rows[0]["ner_tags"].as_array().unwrap().len(), tokens);
+    assert_eq!(rows[0]["ner_tags_2"].as_array().unwrap().len(), tokens);
+    let names: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("docs.tags.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        names["ner_tags_2"],
+        serde_json::json!(["O", "B-claim", "I-claim"])
+    );
+}

@@ -6,6 +6,7 @@
 //! text, changed only through commands) → [`storage`] (one RON file per
 //! document and annotator) → [`export`] and [`validate`].
 
+pub mod agree;
 pub mod document;
 pub mod export;
 pub mod import;

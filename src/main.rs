@@ -40,6 +40,24 @@ enum Commands {
     /// Read annotations written by another tool into the project.
     /// Exit status: 0 done, 1 something could not be imported (listed on stderr), 2 nothing written.
     Import(ImportArgs),
+    /// Inter-annotator agreement: span F1, token kappa and Krippendorff's alpha.
+    /// Exit status: 0 done, 2 could not run.
+    Agree {
+        /// Project folder (default: the current folder).
+        project: Option<PathBuf>,
+        /// Annotators to compare (comma-separated); default: all.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        annotators: Vec<String>,
+        /// Output: a table for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = AgreeFormat::Table)]
+        format: AgreeFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AgreeFormat {
+    Table,
+    Json,
 }
 
 /// `sorot export`'s arguments.
@@ -115,6 +133,11 @@ fn main() -> ExitCode {
         Some(Commands::Validate { project }) => run_validate(&project_or_cwd(project)),
         Some(Commands::Export(args)) => run_export(args),
         Some(Commands::Import(args)) => run_import(args),
+        Some(Commands::Agree {
+            project,
+            annotators,
+            format,
+        }) => run_agree(&project_or_cwd(project), &annotators, format),
         None => run_gui(cli.project, cli.annotator),
     };
     match result {
@@ -241,6 +264,30 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow::Result<ExitCode> {
+    let project = Project::open(root)?;
+    let known = project.annotators();
+    for name in annotators {
+        if !known.contains(name) {
+            bail!(
+                "no annotations by {name:?} in {}; annotators there: {}",
+                project.annotation_dir().display(),
+                known.join(", ")
+            );
+        }
+    }
+    let report = sorot::agree::agree(&project, annotators);
+    for skipped in &report.skipped {
+        eprintln!("{skipped}");
+    }
+    let out = match format {
+        AgreeFormat::Table => report.to_table(),
+        AgreeFormat::Json => report.to_json(),
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -261,3 +261,111 @@ fn export_refuses_an_unknown_annotator_and_names_the_known_ones() {
     assert_stderr_contains(&output, "annotators there: ayu");
     assert!(!dir.path().join("x.jsonl").exists());
 }
+
+/// Writes `annotator`'s annotations of `doc` from markup whose plain text is the document's text.
+fn write_markup(project: &Path, annotator: &str, doc: &str, markup: &str) {
+    let (text, spans) = sorot::markup::parse(markup).unwrap();
+    let path = project.join(doc);
+    if !path.exists() {
+        fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    let file = sorot::storage::AnnotationFile {
+        format_version: sorot::storage::FORMAT_VERSION,
+        source: doc.into(),
+        fingerprint: sorot::storage::fingerprint(text.as_bytes()),
+        offset_unit: sorot::storage::OffsetUnit::CodePoint,
+        annotator: annotator.into(),
+        status: sorot::model::Status::Done,
+        spans,
+    };
+    let target = project
+        .join("annotations")
+        .join(annotator)
+        .join(format!("{doc}.ron"));
+    fs::create_dir_all(target.parent().unwrap()).unwrap();
+    fs::write(target, file.to_ron()).unwrap();
+}
+
+#[test]
+fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    write_markup(
+        dir.path(),
+        "x",
+        "a.txt",
+        "[Kim|actor] bertemu [Putin|actor] di [Moskwa|location].",
+    );
+    write_markup(
+        dir.path(),
+        "y",
+        "a.txt",
+        "[Kim|actor] bertemu [Putin|location] di Moskwa.",
+    );
+    // Only x annotated b.txt: it counts for alpha (y missing), not for the pair.
+    write_markup(dir.path(), "x", "b.txt", "[Kim|actor] pulang.");
+    let output = sorot(&["agree", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["annotators"], serde_json::json!(["x", "y"]));
+    assert_eq!(report["documents"], 2);
+    let pair = &report["pairs"][0];
+    assert_eq!(
+        (pair["a"].as_str(), pair["b"].as_str()),
+        (Some("x"), Some("y"))
+    );
+    let actor = &pair["labels"]["actor"];
+    // Exact: Kim matches; x has 2 actors, y has 1: F1 = 2*1/3.
+    assert!(
+        (actor["span_f1_exact"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12,
+        "{actor}"
+    );
+    assert_eq!(
+        (actor["a_spans"].as_u64(), actor["b_spans"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // Tokens of a.txt: Kim bertemu Putin di Moskwa . (6). actor tags x: B O B O O O, y: B O O O O O.
+    // po = 5/6; pe = (4/6)(5/6) + (2/6)(1/6) = 22/36; kappa = (30/36 - 22/36) / (14/36) = 8/14.
+    assert!(
+        (actor["token_kappa"].as_f64().unwrap() - 8.0 / 14.0).abs() < 1e-12,
+        "{actor}"
+    );
+    let date = &pair["labels"]["date"];
+    assert!(
+        date["span_f1_exact"].is_null() && date["token_kappa"].is_null(),
+        "{date}"
+    );
+    assert_eq!(
+        date["undefined"]["span_f1_exact"],
+        "neither annotator has a span of this label"
+    );
+    assert!(report["alpha"]["date"].is_null());
+    assert!(
+        report["alpha_undefined"]["date"]
+            .as_str()
+            .unwrap()
+            .contains("only one category")
+    );
+    assert!(report["alpha"]["actor"].as_f64().is_some());
+    assert!(
+        report["per_document"]["a.txt"]["pairs"][0]["labels"]["actor"]["token_kappa"]
+            .as_f64()
+            .is_some()
+    );
+
+    // An annotator with itself agrees fully.
+    let output = sorot(
+        &["agree", "--annotators", "x,x", "--format", "json"],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["pairs"][0]["labels"]["actor"]["token_kappa"], 1.0);
+    assert_eq!(report["pairs"][0]["micro"]["span_f1_exact"], 1.0);
+
+    let output = sorot(&["agree"], dir.path());
+    assert!(
+        stdout(&output).contains("x vs y (1 documents both annotated)"),
+        "{}",
+        stdout(&output)
+    );
+}

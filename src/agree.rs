@@ -92,6 +92,8 @@ pub struct Agreement {
 pub struct Report {
     pub corpus: Agreement,
     pub per_document: Vec<(String, Agreement)>,
+    /// Spans per label of each annotator, over every document they annotated.
+    pub counts: BTreeMap<String, BTreeMap<String, usize>>,
     /// Annotation files that could not be read, with the reason.
     pub skipped: Vec<String>,
 }
@@ -248,6 +250,16 @@ pub fn krippendorff_alpha(units: &[Vec<u8>]) -> Figure {
 
 /// Computes agreement for `annotators` (all of the project's when empty).
 pub fn agree(project: &Project, annotators: &[String]) -> Report {
+    agree_with_progress(project, annotators, None)
+}
+
+/// [`agree`], counting documents read into `progress` for a progress bar.
+pub fn agree_with_progress(
+    project: &Project,
+    annotators: &[String],
+    progress: Option<&crate::export::Progress>,
+) -> Report {
+    use std::sync::atomic::Ordering;
     let annotators: Vec<String> = if annotators.is_empty() {
         project.annotators()
     } else {
@@ -262,7 +274,15 @@ pub fn agree(project: &Project, annotators: &[String]) -> Report {
     let mut skipped = Vec::new();
     // Per document: tokens and each annotator's spans.
     let mut documents: Vec<(String, Vec<Token>, Annotated)> = Vec::new();
+    if let Some(progress) = progress {
+        progress
+            .total
+            .store(project.docs().len(), Ordering::Relaxed);
+    }
     for doc in project.docs() {
+        if let Some(progress) = progress {
+            progress.done.fetch_add(1, Ordering::Relaxed);
+        }
         let mut annotated = Annotated::new();
         let mut text = None;
         for annotator in &annotators {
@@ -287,6 +307,18 @@ pub fn agree(project: &Project, annotators: &[String]) -> Report {
             documents.push((doc.id.clone(), tokenize::tokens(&text), annotated));
         }
     }
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for annotator in &annotators {
+        let per_label = counts.entry(annotator.clone()).or_default();
+        for label in &labels {
+            per_label.insert(label.clone(), 0);
+        }
+        for (_, _, annotated) in &documents {
+            for span in annotated.get(annotator).into_iter().flatten() {
+                *per_label.entry(span.label.clone()).or_insert(0) += 1;
+            }
+        }
+    }
     let corpus = agreement(&annotators, &labels, &documents);
     let per_document = documents
         .iter()
@@ -300,6 +332,7 @@ pub fn agree(project: &Project, annotators: &[String]) -> Report {
     Report {
         corpus,
         per_document,
+        counts,
         skipped,
     }
 }
@@ -502,6 +535,7 @@ struct JsonReport {
     #[serde(flatten)]
     corpus: JsonAgreement,
     per_document: BTreeMap<String, JsonAgreement>,
+    label_counts: BTreeMap<String, BTreeMap<String, usize>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     skipped: Vec<String>,
 }
@@ -517,6 +551,7 @@ impl Report {
                 .iter()
                 .map(|(id, a)| (id.clone(), a.into()))
                 .collect(),
+            label_counts: self.counts.clone(),
             skipped: self.skipped.clone(),
         };
         serde_json::to_string_pretty(&report)

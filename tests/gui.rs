@@ -520,12 +520,14 @@ fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
 /// The sample project with ayu's annotations, opened as ayu.
 fn annotated_sample() -> (tempfile::TempDir, Harness<'static, SorotApp>) {
     let project = sample_project();
-    let from = repo().join("annotations/ayu");
-    let to = project.path().join("annotations/ayu");
-    fs::create_dir_all(&to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    for annotator in ["ayu", "budi"] {
+        let from = repo().join("annotations").join(annotator);
+        let to = project.path().join("annotations").join(annotator);
+        fs::create_dir_all(&to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
     }
     let app = SorotApp::new(
         Preferences::default(),
@@ -624,4 +626,23 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
         "the open document shows the imported span"
     );
     assert_eq!(doc.spans()[0].text, "Vladimir Putin");
+}
+
+#[test]
+fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
+    let (_project, mut harness) = annotated_sample();
+    harness.state_mut().push(sorot::gui::app::Action::Ui(
+        sorot::gui::commands::UiCommand::Agreement,
+    ));
+    harness.run();
+    let report = harness
+        .state_mut()
+        .wait_for_agreement()
+        .cloned()
+        .expect("figures");
+    assert_eq!(report.corpus.annotators, ["ayu", "budi"]);
+    assert_eq!(report.corpus.pairs[0].documents, 5);
+    harness.run();
+    harness.get_by_label("ayu vs budi (5 documents both annotated)");
+    harness.get_by_label("Krippendorff's alpha (nominal, token tags, all annotators)");
 }

@@ -71,6 +71,7 @@ pub struct SorotApp {
     /// thread to wake the UI with.
     repaint: Arc<OnceLock<egui::Context>>,
     transfer: transfer::Transfer,
+    agreement: super::agreement::AgreementWindow,
 }
 
 impl SorotApp {
@@ -110,6 +111,7 @@ impl SorotApp {
             title: String::new(),
             repaint: Arc::default(),
             transfer: transfer::Transfer::default(),
+            agreement: super::agreement::AgreementWindow::default(),
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -190,6 +192,9 @@ impl SorotApp {
             .show(ui, |ui| self.side_panel_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
         self.dialogs_ui(ui.ctx());
+        if let Some(workspace) = &self.workspace {
+            self.agreement.ui(ui.ctx(), workspace.project().schema());
+        }
         if let Some(request) = self.transfer.ui(ui.ctx()) {
             self.transfer_request(request);
         }
@@ -293,6 +298,8 @@ impl SorotApp {
                 }
                 ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
                 egui::widgets::global_theme_preference_buttons(ui);
+                ui.separator();
+                self.command_button(ui, UiCommand::Agreement);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let name = self
@@ -904,6 +911,13 @@ impl SorotApp {
             UiCommand::Export if self.workspace.is_some() => self.transfer.open_export(),
             UiCommand::Import if self.workspace.is_some() => self.transfer.open_import(),
             UiCommand::Export | UiCommand::Import => {}
+            UiCommand::Agreement => {
+                // The figures read the files: everything must be on disk first.
+                self.save_all();
+                if let Some(workspace) = &self.workspace {
+                    self.agreement.open(workspace.project().clone());
+                }
+            }
         }
     }
 
@@ -1050,6 +1064,12 @@ impl SorotApp {
         if let Some(request) = self.transfer.wait() {
             self.transfer_request(request);
         }
+    }
+
+    /// Waits for the agreement figures and returns them (tests).
+    pub fn wait_for_agreement(&mut self) -> Option<&crate::agree::Report> {
+        self.agreement.wait();
+        self.agreement.report()
     }
 
     /// The report of the last export or import, while it is shown.

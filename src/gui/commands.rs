@@ -22,10 +22,11 @@ pub enum UiCommand {
     FocusFilter,
     Export,
     Import,
+    Agreement,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 13] = [
+    pub const ALL: [UiCommand; 14] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -39,6 +40,7 @@ impl UiCommand {
         UiCommand::FocusFilter,
         UiCommand::Export,
         UiCommand::Import,
+        UiCommand::Agreement,
     ];
 
     /// The menu text.
@@ -57,6 +59,7 @@ impl UiCommand {
             UiCommand::FocusFilter => "Filter documents",
             UiCommand::Export => "Export…",
             UiCommand::Import => "Import…",
+            UiCommand::Agreement => "Agreement…",
         }
     }
 
@@ -87,6 +90,7 @@ impl UiCommand {
             UiCommand::FocusFilter => vec![ctrl(Key::F)],
             UiCommand::Export => vec![ctrl(Key::E)],
             UiCommand::Import => vec![ctrl(Key::I)],
+            UiCommand::Agreement => vec![],
         }
     }
 

@@ -8,6 +8,7 @@
 //! - **text view**: the central, virtualized view of the current document
 //!   ([`text_view`]), which paints spans as rectangles under the text.
 
+pub mod agreement;
 pub mod app;
 pub mod commands;
 pub mod prefs;

@@ -147,6 +147,7 @@ fn generate(root: &Path) -> usize {
             annotator: "bench".into(),
             status: Status::Done,
             spans: annotations.spans().to_vec(),
+            rejected: Vec::new(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));
         fs::create_dir_all(ann.parent().unwrap()).unwrap();

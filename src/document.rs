@@ -19,7 +19,7 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Annotations, Edit, EditError, History, Span, SpanId, Status};
+use crate::model::{Annotations, Edit, EditError, History, Rejected, Span, SpanId, Status};
 use crate::project::{DocEntry, Project};
 use crate::schema::Schema;
 use crate::storage::{self, AnnotationFile, FORMAT_VERSION, OffsetUnit, StorageError};
@@ -44,11 +44,26 @@ pub struct Finding {
 /// A change a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    AddSpan { range: Range<usize>, label: String },
+    AddSpan {
+        range: Range<usize>,
+        label: String,
+    },
     RemoveSpan(SpanId),
-    Relabel { id: SpanId, label: String },
-    SetNote { id: SpanId, note: String },
+    Relabel {
+        id: SpanId,
+        label: String,
+    },
+    SetNote {
+        id: SpanId,
+        note: String,
+    },
     SetStatus(Status),
+    /// A review decision, one undo step: take the `accept` spans into this
+    /// (gold) document, and remove and record as rejected the `reject` ones.
+    Decide {
+        accept: Vec<(Range<usize>, String)>,
+        reject: Vec<(Range<usize>, String)>,
+    },
     Undo,
     Redo,
 }
@@ -188,7 +203,7 @@ impl OpenDocument {
                 self.findings =
                     check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
                 match Annotations::new(file.status, file.spans) {
-                    Ok(annotations) => self.annotations = annotations,
+                    Ok(annotations) => self.annotations = annotations.with_rejected(file.rejected),
                     Err(err) => self.findings.push(Finding {
                         span: None,
                         message: err.to_string(),
@@ -345,6 +360,63 @@ impl OpenDocument {
                     to: note,
                 }]
             }
+            Command::Decide { accept, reject } => {
+                let mut group = Vec::new();
+                let mut next_id = self.annotations.next_id();
+                let rejected: Vec<Rejected> = self.annotations.rejected().cloned().collect();
+                for (range, label) in accept {
+                    if !self.text.contains_range(&range) || range.is_empty() {
+                        return Err(CommandError::OutsideText {
+                            start: range.start,
+                            end: range.end,
+                        });
+                    }
+                    if !self
+                        .spans()
+                        .iter()
+                        .any(|s| s.range() == range && s.label == label)
+                    {
+                        group.push(Edit::Add(Span {
+                            id: next_id,
+                            start: range.start,
+                            end: range.end,
+                            text: self.text.slice(range.clone()).to_owned(),
+                            label: label.clone(),
+                            note: String::new(),
+                        }));
+                        next_id += 1;
+                    }
+                    let key = Rejected {
+                        start: range.start,
+                        end: range.end,
+                        label,
+                    };
+                    if rejected.contains(&key) {
+                        group.push(Edit::Unreject(key));
+                    }
+                }
+                for (range, label) in reject {
+                    if let Some(span) = self
+                        .spans()
+                        .iter()
+                        .find(|s| s.range() == range && s.label == label)
+                    {
+                        group.push(Edit::Remove(span.clone()));
+                    }
+                    let key = Rejected {
+                        start: range.start,
+                        end: range.end,
+                        label,
+                    };
+                    if !rejected.contains(&key) {
+                        group.push(Edit::Reject(key));
+                    }
+                }
+                if group.is_empty() {
+                    return Ok(Outcome::Unchanged);
+                }
+                group
+            }
             Command::SetStatus(status) => {
                 if self.status() == status {
                     return Ok(Outcome::Unchanged);
@@ -386,6 +458,7 @@ impl OpenDocument {
             annotator: self.annotator.clone(),
             status: self.status(),
             spans: self.spans().to_vec(),
+            rejected: self.annotations.rejected().cloned().collect(),
         }
     }
 
@@ -640,6 +713,54 @@ mod tests {
             ),
             Err(CommandError::OutsideText { start: 20, end: 40 })
         );
+    }
+
+    #[test]
+    fn review_decisions_are_one_undo_step_and_persist_rejections() {
+        let (_dir, project) = project_with(b"Kim tiba Rabu lalu");
+        let schema = project.schema();
+        let mut gold =
+            OpenDocument::open(&project, &project.docs()[0], crate::review::GOLD).unwrap();
+        assert!(gold.path().ends_with("annotations/_gold/a.txt.ron"));
+        // Accept A's "Rabu lalu", reject B's "Rabu".
+        gold.execute(
+            schema,
+            Command::Decide {
+                accept: vec![(9..18, "date".into())],
+                reject: vec![(9..13, "date".into())],
+            },
+        )
+        .unwrap();
+        gold.save().unwrap();
+        let saved = fs::read_to_string(gold.path()).unwrap();
+        assert!(saved.contains("text: \"Rabu lalu\""), "{saved}");
+        assert!(
+            saved.contains("rejected: [\n        (start: 9, end: 13, label: \"date\"),\n    ],"),
+            "{saved}"
+        );
+        let reopened =
+            OpenDocument::open(&project, &project.docs()[0], crate::review::GOLD).unwrap();
+        assert_eq!(reopened.annotations().rejected().count(), 1);
+        // Changing one's mind: accept B after all, then undo.
+        gold.execute(
+            schema,
+            Command::Decide {
+                accept: vec![(9..13, "date".into())],
+                reject: vec![(9..18, "date".into())],
+            },
+        )
+        .unwrap();
+        assert_eq!(gold.spans().len(), 1);
+        assert_eq!(gold.spans()[0].text, "Rabu");
+        gold.execute(schema, Command::Undo).unwrap();
+        assert_eq!(gold.spans()[0].text, "Rabu lalu");
+        assert_eq!(
+            gold.annotations().rejected().next().map(|r| r.end),
+            Some(13)
+        );
+        gold.execute(schema, Command::Undo).unwrap();
+        assert!(gold.spans().is_empty() && gold.annotations().rejected().count() == 0);
+        assert_eq!(gold.status(), Status::NotStarted);
     }
 
     #[test]

@@ -315,6 +315,7 @@ pub fn import(
             annotator: annotator.clone(),
             status: Status::InProgress,
             spans,
+            rejected: Vec::new(),
         };
         report.documents += 1;
         report.spans += file.spans.len();

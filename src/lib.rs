@@ -13,6 +13,7 @@ pub mod import;
 pub mod markup;
 pub mod model;
 pub mod project;
+pub mod review;
 pub mod saver;
 pub mod schema;
 pub mod storage;

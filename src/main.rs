@@ -45,7 +45,7 @@ enum Commands {
     Agree {
         /// Project folder (default: the current folder).
         project: Option<PathBuf>,
-        /// Annotators to compare (comma-separated); default: all.
+        /// Annotators to compare (comma-separated; `_gold` is the gold set); default: all annotators.
         #[arg(long, value_delimiter = ',', value_name = "NAMES")]
         annotators: Vec<String>,
         /// Output: a table for people, JSON for scripts.
@@ -269,7 +269,10 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 
 fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow::Result<ExitCode> {
     let project = Project::open(root)?;
-    let known = project.annotators();
+    let mut known = project.annotators();
+    if project.annotation_dir().join(sorot::review::GOLD).is_dir() {
+        known.push(sorot::review::GOLD.to_owned());
+    }
     for name in annotators {
         if !known.contains(name) {
             bail!(

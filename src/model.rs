@@ -13,6 +13,7 @@
 //!
 //! Spans may nest and overlap freely: a claim can contain an actor and a date.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,16 @@ impl Status {
 pub struct Annotations {
     pub status: Status,
     spans: Vec<Span>,
+    /// Review decisions that took neither side (gold sets only).
+    rejected: BTreeSet<Rejected>,
+}
+
+/// A span that review decided against: kept so the decision is remembered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Rejected {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
 }
 
 /// Why an edit could not be applied. Commands build edits that always apply,
@@ -98,7 +109,22 @@ impl Annotations {
         if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(EditError::DuplicateId(pair[0]));
         }
-        Ok(Self { status, spans })
+        Ok(Self {
+            status,
+            spans,
+            rejected: BTreeSet::new(),
+        })
+    }
+
+    /// Adds the review decisions read from a gold file.
+    pub fn with_rejected(mut self, rejected: Vec<Rejected>) -> Self {
+        self.rejected = rejected.into_iter().collect();
+        self
+    }
+
+    /// Review decisions that took neither side, sorted.
+    pub fn rejected(&self) -> impl Iterator<Item = &Rejected> {
+        self.rejected.iter()
     }
 
     /// The spans, sorted.
@@ -173,6 +199,16 @@ impl Annotations {
                 }
                 self.spans[at].note = to.clone();
             }
+            Edit::Reject(key) => {
+                if !self.rejected.insert(key.clone()) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::Unreject(key) => {
+                if !self.rejected.remove(key) {
+                    return Err(EditError::Stale);
+                }
+            }
             Edit::SetStatus { from, to } => {
                 if self.status != *from {
                     return Err(EditError::Stale);
@@ -196,6 +232,8 @@ impl Annotations {
 pub enum Edit {
     Add(Span),
     Remove(Span),
+    Reject(Rejected),
+    Unreject(Rejected),
     Relabel {
         id: SpanId,
         from: String,
@@ -218,6 +256,8 @@ impl Edit {
         match self {
             Edit::Add(span) => Edit::Remove(span.clone()),
             Edit::Remove(span) => Edit::Add(span.clone()),
+            Edit::Reject(key) => Edit::Unreject(key.clone()),
+            Edit::Unreject(key) => Edit::Reject(key.clone()),
             Edit::Relabel { id, from, to } => Edit::Relabel {
                 id: *id,
                 from: to.clone(),

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::{Span, Status};
+use crate::model::{Rejected, Span, Status};
 
 /// The newest annotation file format this build reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -47,6 +47,9 @@ pub struct AnnotationFile {
     pub annotator: String,
     pub status: Status,
     pub spans: Vec<Span>,
+    /// Review decisions that took neither side; only gold sets have them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejected>,
 }
 
 /// Just the version, read before the rest so that a newer file is reported
@@ -223,6 +226,7 @@ mod tests {
             annotator: "ayu".into(),
             status: Status::InProgress,
             spans,
+            rejected: Vec::new(),
         }
     }
 

@@ -278,6 +278,7 @@ fn write_markup(project: &Path, annotator: &str, doc: &str, markup: &str) {
         annotator: annotator.into(),
         status: sorot::model::Status::Done,
         spans,
+        rejected: Vec::new(),
     };
     let target = project
         .join("annotations")

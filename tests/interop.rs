@@ -91,6 +91,7 @@ fn tricky_project() -> tempfile::TempDir {
         annotator: "ayu".into(),
         status: sorot::model::Status::InProgress,
         spans: annotations.spans().to_vec(),
+        rejected: Vec::new(),
     };
     fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
     fs::write(

@@ -14,7 +14,7 @@ use egui::{Color32, Key, RichText, Ui};
 use super::StartOptions;
 use super::commands::{UiCommand, digit_of};
 use super::prefs::Preferences;
-use super::text_view::{Highlight, TextView, ViewEvent};
+use super::text_view::{Highlight, Mark, TextView, ViewEvent};
 use super::transfer;
 use crate::document::{Access, Command, Outcome};
 use crate::model::{SpanId, Status};
@@ -639,10 +639,27 @@ impl SorotApp {
             span: self.selected_span,
         };
         let scroll_to = self.scroll_to.take();
+        let schema = workspace.project().schema();
+        let marks: Vec<Mark<'_>> = doc
+            .spans()
+            .iter()
+            .filter(|s| !doc.is_flagged(s.id))
+            .map(|s| Mark {
+                id: s.id,
+                start: s.start,
+                end: s.end,
+                color: schema.color(&s.label),
+                title: &s.label,
+                text: &s.text,
+                note: &s.note,
+            })
+            .collect();
         let event = self.view.show(
             ui,
-            doc,
-            workspace.project().schema(),
+            &doc.id,
+            &doc.text,
+            &marks,
+            doc.revision(),
             &highlight,
             self.prefs.text_size,
             scroll_to,

@@ -22,9 +22,7 @@ use egui::{
     Align, Color32, CornerRadius, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2,
 };
 
-use crate::document::OpenDocument;
-use crate::model::{Span, SpanId};
-use crate::schema::Schema;
+use crate::text::SourceText;
 
 /// Pixels between an underline lane and the next.
 const LANE_STEP: f32 = 3.5;
@@ -42,13 +40,27 @@ pub enum ViewEvent {
     Clicked { offset: usize, extend: bool },
 }
 
-/// What to highlight besides the spans.
+/// Something painted under the text: a span, or one side of a review
+/// difference. Marks are passed sorted by start.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark<'a> {
+    pub id: u32,
+    pub start: usize,
+    pub end: usize,
+    pub color: [u8; 3],
+    /// What the mark is, shown on hover (a label, a kind of difference).
+    pub title: &'a str,
+    pub text: &'a str,
+    pub note: &'a str,
+}
+
+/// What to highlight besides the marks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Highlight {
     /// Text selected but not yet labeled.
     pub selection: Option<Range<usize>>,
-    /// The selected span.
-    pub span: Option<SpanId>,
+    /// The selected mark.
+    pub span: Option<u32>,
 }
 
 /// Layout cache and pointer state of the view for one document.
@@ -69,32 +81,37 @@ pub struct TextView {
     drag_head: Option<usize>,
     /// Whether Alt was held at any time during the drag.
     drag_exact: bool,
-    lanes: BTreeMap<SpanId, usize>,
+    lanes: BTreeMap<u32, usize>,
     lanes_revision: Option<u64>,
 }
 
 impl TextView {
-    /// Shows `doc`, returns what the pointer did. `scroll_to` brings an offset into view.
+    /// Shows the text of document `doc_id` with `marks` under it; returns what
+    /// the pointer did. `marks_revision` changes whenever the marks do;
+    /// `scroll_to` brings an offset into view.
+    #[allow(clippy::too_many_arguments)]
     pub fn show(
         &mut self,
         ui: &mut Ui,
-        doc: &OpenDocument,
-        schema: &Schema,
+        doc_id: &str,
+        text: &SourceText,
+        marks: &[Mark<'_>],
+        marks_revision: u64,
         highlight: &Highlight,
         text_size: f32,
         scroll_to: Option<usize>,
     ) -> Option<ViewEvent> {
-        let key = (doc.id.clone(), doc.text.len_chars() as u64);
+        let key = (doc_id.to_owned(), text.len_chars() as u64);
         if self.key.as_ref() != Some(&key) {
             *self = TextView {
                 key: Some(key),
-                paragraphs: doc.text.lines(),
+                paragraphs: text.lines(),
                 ..TextView::default()
             };
         }
-        if self.lanes_revision != Some(doc.revision()) {
-            self.lanes = assign_lanes(doc.spans());
-            self.lanes_revision = Some(doc.revision());
+        if self.lanes_revision != Some(marks_revision) {
+            self.lanes = assign_lanes(marks.iter().map(|m| (m.id, m.start, m.end)));
+            self.lanes_revision = Some(marks_revision);
         }
         let mut event = None;
         egui::ScrollArea::vertical()
@@ -126,18 +143,18 @@ impl TextView {
                 let visible = self.visible_paragraphs(viewport.min.y, viewport.max.y);
                 let mut changed = false;
                 for i in visible {
-                    changed |= self.ensure_galley(ui, doc, i, &font);
+                    changed |= self.ensure_galley(ui, text, i, &font);
                 }
                 if changed {
                     self.recompute_tops();
                     for i in self.visible_paragraphs(viewport.min.y, viewport.max.y) {
-                        self.ensure_galley(ui, doc, i, &font);
+                        self.ensure_galley(ui, text, i, &font);
                     }
                     self.recompute_tops();
                 }
                 if let Some(offset) = scroll_to {
                     let i = self.paragraph_of(offset);
-                    self.ensure_galley(ui, doc, i, &font);
+                    self.ensure_galley(ui, text, i, &font);
                     self.recompute_tops();
                     if let Some(target) = self.screen_rect(offset..offset + 1) {
                         ui.scroll_to_rect(
@@ -146,9 +163,9 @@ impl TextView {
                         );
                     }
                 }
-                self.paint(ui, doc, schema, highlight, row_height, viewport);
-                event = self.handle_pointer(ui, &response, doc);
-                if let Some(tip) = self.hover_text(ui, &response, doc) {
+                self.paint(ui, marks, highlight, row_height, viewport);
+                event = self.handle_pointer(ui, &response, text);
+                if let Some(tip) = self.hover_text(ui, &response, marks) {
                     response.on_hover_text_at_pointer(tip);
                 }
             });
@@ -239,13 +256,13 @@ impl TextView {
     }
 
     /// Lays out paragraph `i` if needed; true when its height changed.
-    fn ensure_galley(&mut self, ui: &Ui, doc: &OpenDocument, i: usize, font: &FontId) -> bool {
+    fn ensure_galley(&mut self, ui: &Ui, text: &SourceText, i: usize, font: &FontId) -> bool {
         if self.galleys[i].is_some() {
             return false;
         }
         let para = self.paragraphs[i].clone();
         let mut job = LayoutJob::single_section(
-            doc.text.slice(para).to_owned(),
+            text.slice(para).to_owned(),
             TextFormat {
                 font_id: font.clone(),
                 line_height: Some(self.line_height),
@@ -267,8 +284,7 @@ impl TextView {
     fn paint(
         &self,
         ui: &Ui,
-        doc: &OpenDocument,
-        schema: &Schema,
+        marks: &[Mark<'_>],
         highlight: &Highlight,
         row_height: f32,
         viewport: Rect,
@@ -286,10 +302,10 @@ impl TextView {
         // One pass over the spans per frame; each paragraph then filters this short list.
         let visible_chars =
             self.paragraphs[visible.start].start..self.paragraphs[visible.end - 1].end + 1;
-        let visible_spans: Vec<&Span> = doc
-            .annotations()
-            .spans_overlapping(visible_chars)
-            .filter(|s| !doc.is_flagged(s.id))
+        let visible_spans: Vec<&Mark<'_>> = marks
+            .iter()
+            .take_while(|m| m.start < visible_chars.end)
+            .filter(|m| m.end > visible_chars.start)
             .collect();
         for i in visible {
             let Some(galley) = &self.galleys[i] else {
@@ -297,7 +313,7 @@ impl TextView {
             };
             let para = self.paragraphs[i].clone();
             let origin = self.origin + Vec2::new(0.0, self.tops[i]);
-            let spans: Vec<&Span> = visible_spans
+            let spans: Vec<&Mark<'_>> = visible_spans
                 .iter()
                 .copied()
                 .filter(|s| s.start < para.end.max(para.start + 1) && s.end > para.start)
@@ -307,9 +323,9 @@ impl TextView {
                     ..s.end.min(para.end).max(para.start) - para.start
             };
             for span in &spans {
-                let [r, g, b] = schema.color(&span.label);
+                let [r, g, b] = span.color;
                 let fill = Color32::from_rgba_unmultiplied(r, g, b, fill_alpha);
-                for rect in piece_rects(galley, local(&span.range())) {
+                for rect in piece_rects(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     painter.rect_filled(band, CornerRadius::same(2), fill);
                 }
@@ -328,14 +344,14 @@ impl TextView {
             }
             painter.galley(origin, galley.clone(), text_color);
             for span in &spans {
-                let [r, g, b] = schema.color(&span.label);
+                let [r, g, b] = span.color;
                 let lane = self
                     .lanes
                     .get(&span.id)
                     .copied()
                     .unwrap_or(0)
                     .min(MAX_LANES - 1);
-                for rect in piece_rects(galley, local(&span.range())) {
+                for rect in piece_rects(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     let y = band.max.y + 2.0 + LANE_STEP * (MAX_LANES - 1 - lane) as f32;
                     painter.line_segment(
@@ -362,7 +378,7 @@ impl TextView {
         &mut self,
         ui: &Ui,
         response: &egui::Response,
-        doc: &OpenDocument,
+        text: &SourceText,
     ) -> Option<ViewEvent> {
         let modifiers = ui.input(|i| i.modifiers);
         if response.drag_started() {
@@ -396,7 +412,7 @@ impl TextView {
                 .interact_pointer_pos()
                 .and_then(|p| self.offset_at(p))?;
             return Some(ViewEvent::Clicked {
-                offset: offset.min(doc.text.len_chars()),
+                offset: offset.min(text.len_chars()),
                 extend: modifiers.shift,
             });
         }
@@ -411,19 +427,23 @@ impl TextView {
         }
     }
 
-    fn hover_text(&self, ui: &Ui, response: &egui::Response, doc: &OpenDocument) -> Option<String> {
+    fn hover_text(&self, ui: &Ui, response: &egui::Response, marks: &[Mark<'_>]) -> Option<String> {
         if !response.hovered() || self.drag_anchor.is_some() {
             return None;
         }
         let pos = ui.input(|i| i.pointer.hover_pos())?;
         let offset = self.offset_at(pos)?;
-        let spans = doc.annotations().spans_at(offset);
+        let mut spans: Vec<&Mark<'_>> = marks
+            .iter()
+            .take_while(|m| m.start <= offset)
+            .filter(|m| offset < m.end)
+            .collect();
         if spans.is_empty() {
             return None;
         }
+        spans.sort_by_key(|m| (m.end - m.start, m.start, m.id));
         let lines: Vec<String> = spans
             .iter()
-            .filter(|s| !doc.is_flagged(s.id))
             .map(|s| {
                 let text: String = s.text.chars().take(60).collect();
                 let more = if s.text.chars().count() > 60 {
@@ -436,7 +456,7 @@ impl TextView {
                 } else {
                     format!("\n    note: {}", s.note)
                 };
-                format!("{}: {text}{more}{note}", s.label)
+                format!("{}: {text}{more}{note}", s.title)
             })
             .collect();
         Some(lines.join("\n"))
@@ -480,23 +500,23 @@ fn text_band(row_rect: Rect, row_height: f32) -> Rect {
     )
 }
 
-/// Gives each span a lane: outer spans lane 0, spans inside or overlapping
-/// them the next free lane.
-pub fn assign_lanes(spans: &[Span]) -> BTreeMap<SpanId, usize> {
-    let mut order: Vec<&Span> = spans.iter().collect();
-    order.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end), s.id));
+/// Gives each mark `(id, start, end)` a lane: outer marks lane 0, marks
+/// inside or overlapping them the next free lane.
+pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> BTreeMap<u32, usize> {
+    let mut order: Vec<(u32, usize, usize)> = marks.collect();
+    order.sort_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
     let mut lane_ends: Vec<usize> = Vec::new();
     let mut lanes = BTreeMap::new();
-    for span in order {
-        let lane = match lane_ends.iter().position(|end| *end <= span.start) {
+    for (id, start, end) in order {
+        let lane = match lane_ends.iter().position(|e| *e <= start) {
             Some(lane) => lane,
             None => {
                 lane_ends.push(0);
                 lane_ends.len() - 1
             }
         };
-        lane_ends[lane] = span.end;
-        lanes.insert(span.id, lane);
+        lane_ends[lane] = end;
+        lanes.insert(id, lane);
     }
     lanes
 }
@@ -505,12 +525,13 @@ pub fn assign_lanes(spans: &[Span]) -> BTreeMap<SpanId, usize> {
 mod tests {
     use super::*;
     use crate::markup;
+    use crate::model::Span;
 
     #[test]
     fn nested_spans_get_distinct_lanes_and_siblings_share() {
         let (_, spans) =
             markup::parse("[[Kim|actor] tiba [Rabu|date]|claim] lalu [Putin|actor]").unwrap();
-        let lanes = assign_lanes(&spans);
+        let lanes = assign_lanes(spans.iter().map(|s| (s.id, s.start, s.end)));
         let lane_of = |text: &str| lanes[&spans.iter().find(|s| s.text == text).unwrap().id];
         assert_eq!(lane_of("Kim tiba Rabu"), 0);
         assert_eq!(lane_of("Kim"), 1);

@@ -525,7 +525,6 @@ pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> BTreeMa
 mod tests {
     use super::*;
     use crate::markup;
-    use crate::model::Span;
 
     #[test]
     fn nested_spans_get_distinct_lanes_and_siblings_share() {

@@ -646,3 +646,99 @@ fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
     harness.get_by_label("ayu vs budi (5 documents both annotated)");
     harness.get_by_label("Krippendorff's alpha (nominal, token tags, all annotators)");
 }
+
+#[test]
+fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
+    let (project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    let review = harness.state().review().expect("review mode");
+    assert_eq!((review.a.as_str(), review.b.as_str()), ("ayu", "budi"));
+    let current = review.current().expect("a first disagreement");
+    let difference = review.differences()[current].clone();
+    assert!(difference.kind.is_disagreement());
+    let gold_path = project
+        .path()
+        .join("annotations/_gold")
+        .join(format!("{FIRST}.ron"));
+
+    let taken = difference.a.clone().or(difference.b.clone()).unwrap();
+    let key = if difference.a.is_some() {
+        Key::A
+    } else {
+        Key::B
+    };
+    harness.key_press(key);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let gold = fs::read_to_string(&gold_path).unwrap();
+    let line = format!(
+        "start: {}, end: {}, label: \"{}\"",
+        taken.start, taken.end, taken.label
+    );
+    assert!(gold.contains(&line), "{line} in\n{gold}");
+    assert!(gold.contains("annotator: \"_gold\""));
+    let review = harness.state().review().unwrap();
+    assert!(review.is_decided(&difference));
+    assert_ne!(
+        review.current(),
+        Some(current),
+        "moved on to the next undecided disagreement"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let gold = fs::read_to_string(&gold_path).unwrap();
+    assert!(!gold.contains(&line), "{gold}");
+    assert!(!harness.state().review().unwrap().is_decided(&difference));
+
+    // Mark the document reviewed; the list shows it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    harness.run();
+    harness.get_by_label(&format!("✔  {FIRST}"));
+    // Hidden names: the sides are A and B.
+    harness.get_by_label("Hide annotator names").click();
+    harness.run();
+    harness.get_by_label("A: A   B: B");
+}
+
+#[test]
+fn n_walks_through_disagreements_into_the_next_document() {
+    let (_project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    let disagreements = harness
+        .state()
+        .review()
+        .unwrap()
+        .differences()
+        .iter()
+        .filter(|d| d.kind.is_disagreement())
+        .count();
+    assert!(disagreements > 1);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..disagreements {
+        seen.insert(harness.state().review().unwrap().current());
+        harness.key_press(Key::N);
+        harness.run();
+    }
+    assert_eq!(seen.len(), disagreements, "each disagreement once");
+    assert_eq!(
+        harness.state().review().unwrap().gold().current_id(),
+        Some("001_29c8b5c4ec59e6d1.txt")
+    );
+    harness.key_press(Key::P);
+    harness.run();
+    assert_eq!(
+        harness.state().review().unwrap().gold().current_id(),
+        Some(FIRST),
+        "P goes back into the previous document"
+    );
+}

@@ -14,11 +14,13 @@ use egui::{Color32, Key, RichText, Ui};
 use super::StartOptions;
 use super::commands::{UiCommand, digit_of};
 use super::prefs::Preferences;
+use super::review::{Decision, PanelAction, ReviewMode};
 use super::text_view::{Highlight, Mark, TextView, ViewEvent};
 use super::transfer;
 use crate::document::{Access, Command, Outcome};
 use crate::model::{SpanId, Status};
 use crate::project::{CONFIG_FILE, Project, is_valid_annotator, sanitize_annotator};
+use crate::review::GOLD;
 use crate::workspace::{Resolution, SaveState, Workspace, WorkspaceError};
 
 /// Something the user asked for, run at the end of the frame.
@@ -37,6 +39,10 @@ pub enum Action {
     SetNote(SpanId, String),
     OpenProject(PathBuf),
     SetAnnotator(String),
+    /// Ends review mode; `edit_gold` opens the gold set in the workbench.
+    LeaveReview {
+        edit_gold: bool,
+    },
     Resolve(Resolution),
 }
 
@@ -45,6 +51,12 @@ pub enum Action {
 enum Dialog {
     /// Asks for the annotator's name; the field's current text.
     Annotator(String),
+    /// Chooses the two sides of a review.
+    StartReview {
+        a: String,
+        b: String,
+        hide_names: bool,
+    },
 }
 
 /// The workbench's state.
@@ -72,6 +84,7 @@ pub struct SorotApp {
     repaint: Arc<OnceLock<egui::Context>>,
     transfer: transfer::Transfer,
     agreement: super::agreement::AgreementWindow,
+    review: Option<ReviewMode>,
 }
 
 impl SorotApp {
@@ -112,6 +125,7 @@ impl SorotApp {
             repaint: Arc::default(),
             transfer: transfer::Transfer::default(),
             agreement: super::agreement::AgreementWindow::default(),
+            review: None,
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -154,6 +168,11 @@ impl SorotApp {
     /// Waits until every background save has reached the disk (as closing the
     /// window does); tests read the files after it.
     pub fn wait_for_saves(&mut self) {
+        if let Some(review) = &mut self.review
+            && let Some(err) = review.gold_mut().wait_for_saves().into_iter().next()
+        {
+            self.message = Some((true, err.to_string()));
+        }
         if let Some(workspace) = &mut self.workspace
             && let Some(err) = workspace.wait_for_saves().into_iter().next()
         {
@@ -164,6 +183,11 @@ impl SorotApp {
     /// Saves everything and waits for it; called when the window closes.
     pub fn save_all(&mut self) {
         self.commit_note();
+        if let Some(review) = &mut self.review
+            && let Some(err) = review.gold_mut().save_all().into_iter().next()
+        {
+            self.message = Some((true, err.to_string()));
+        }
         if let Some(workspace) = &mut self.workspace
             && let Some(err) = workspace.save_all().into_iter().next()
         {
@@ -178,6 +202,12 @@ impl SorotApp {
             && let Some(err) = workspace.poll_saves().into_iter().next()
         {
             self.message = Some((true, err.to_string()));
+        }
+        if let Some(review) = &mut self.review {
+            if let Some(err) = review.gold_mut().poll_saves().into_iter().next() {
+                self.message = Some((true, err.to_string()));
+            }
+            review.refresh();
         }
         self.handle_keys(ui.ctx());
         egui::Panel::top("menu bar").show(ui, |ui| self.top_bar_ui(ui));
@@ -282,6 +312,19 @@ impl SorotApp {
                     self.command_button(ui, command);
                 }
             });
+            ui.menu_button("Review", |ui| {
+                for command in [
+                    UiCommand::Review,
+                    UiCommand::NextDisagreement,
+                    UiCommand::PreviousDisagreement,
+                    UiCommand::AcceptA,
+                    UiCommand::AcceptB,
+                    UiCommand::AcceptBoth,
+                    UiCommand::RejectBoth,
+                ] {
+                    self.command_button(ui, command);
+                }
+            });
             ui.menu_button("View", |ui| {
                 let mut snap = self.prefs.snap_to_words;
                 let shortcut = ui
@@ -302,11 +345,15 @@ impl SorotApp {
                 self.command_button(ui, UiCommand::Agreement);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let name = self
-                    .prefs
-                    .annotator
-                    .clone()
-                    .unwrap_or_else(|| "nobody".into());
+                let name = match (&self.review, &self.workspace) {
+                    (Some(_), _) => "reviewer (gold set)".to_owned(),
+                    (None, Some(w)) if w.annotator() == GOLD => "gold set".to_owned(),
+                    _ => self
+                        .prefs
+                        .annotator
+                        .clone()
+                        .unwrap_or_else(|| "nobody".into()),
+                };
                 if ui
                     .button(format!("Annotator: {name}"))
                     .on_hover_text("Annotating as this person; click to switch")
@@ -437,7 +484,11 @@ impl SorotApp {
         if ids.is_empty() {
             ui.label(RichText::new("No texts match").weak());
         }
-        let current = workspace.current_id().map(str::to_owned);
+        let reviewing = self.review.as_ref().map(ReviewMode::gold);
+        let current = reviewing
+            .unwrap_or(workspace)
+            .current_id()
+            .map(str::to_owned);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut clicked = None;
         egui::ScrollArea::vertical().auto_shrink(false).show_rows(
@@ -446,6 +497,23 @@ impl SorotApp {
             ids.len(),
             |ui, rows| {
                 for id in &ids[rows] {
+                    if let Some(gold) = reviewing {
+                        let status = gold.summary(id).map_or(Status::NotStarted, |s| s.status);
+                        let tip = match status {
+                            Status::NotStarted => "not reviewed",
+                            Status::InProgress => "in review",
+                            Status::Done => "reviewed",
+                        };
+                        let selected = current.as_deref() == Some(id.as_str());
+                        if ui
+                            .selectable_label(selected, format!("{}  {id}", status_icon(status)))
+                            .on_hover_text(tip)
+                            .clicked()
+                        {
+                            clicked = Some(id.clone());
+                        }
+                        continue;
+                    }
                     let summary = workspace.summary(id);
                     let (icon, tip) = match summary {
                         Some(s) if s.error.is_some() => ("⚠", s.error.clone().unwrap_or_default()),
@@ -471,6 +539,31 @@ impl SorotApp {
     }
 
     fn side_panel_ui(&mut self, ui: &mut Ui) {
+        if let Some(review) = &mut self.review {
+            match review.side_panel_ui(ui) {
+                Some(PanelAction::Decide(decision)) => {
+                    self.actions.push(Action::Ui(match decision {
+                        Decision::AcceptA => UiCommand::AcceptA,
+                        Decision::AcceptB => UiCommand::AcceptB,
+                        Decision::AcceptBoth => UiCommand::AcceptBoth,
+                        Decision::RejectBoth => UiCommand::RejectBoth,
+                    }))
+                }
+                Some(PanelAction::Step(forward)) => self.actions.push(Action::Ui(if forward {
+                    UiCommand::NextDisagreement
+                } else {
+                    UiCommand::PreviousDisagreement
+                })),
+                Some(PanelAction::Leave) => {
+                    self.actions.push(Action::LeaveReview { edit_gold: false })
+                }
+                Some(PanelAction::EditGold) => {
+                    self.actions.push(Action::LeaveReview { edit_gold: true })
+                }
+                None => {}
+            }
+            return;
+        }
         let Some(workspace) = &self.workspace else {
             return;
         };
@@ -604,6 +697,36 @@ impl SorotApp {
     }
 
     fn document_ui(&mut self, ui: &mut Ui) {
+        if let Some(review) = &mut self.review {
+            let scroll_to = review.scroll_to.take();
+            let highlight = Highlight {
+                selection: None,
+                span: review.highlighted_mark(),
+            };
+            let Some(gold) = review.gold().current() else {
+                ui.centered_and_justified(|ui| {
+                    ui.label("Choose a document on the left to review it");
+                });
+                return;
+            };
+            let marks = review.marks();
+            let revision = gold.revision() ^ (marks.len() as u64) << 32;
+            let event = self.view.show(
+                ui,
+                &gold.id,
+                &gold.text,
+                &marks,
+                revision,
+                &highlight,
+                self.prefs.text_size,
+                scroll_to,
+            );
+            drop(marks);
+            if let Some(ViewEvent::Clicked { offset, .. }) = event {
+                review.select_at(offset);
+            }
+            return;
+        }
         let Some(workspace) = &self.workspace else {
             ui.centered_and_justified(|ui| {
                 ui.label("Open a folder of .txt files with File > Open folder… (Ctrl+O)");
@@ -708,6 +831,71 @@ impl SorotApp {
     }
 
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        if let Some(Dialog::StartReview {
+            mut a,
+            mut b,
+            mut hide_names,
+        }) = self.dialog.clone()
+        {
+            let annotators = self
+                .workspace
+                .as_ref()
+                .map(|w| w.project().annotators())
+                .unwrap_or_default();
+            let mut start = false;
+            let mut cancel = false;
+            egui::Modal::new(egui::Id::unique("review dialog")).show(ctx, |ui| {
+                ui.heading("Review");
+                ui.label("Compare two annotators, or one annotator with the gold set; decisions go to the gold set.");
+                egui::Grid::new("review sides").num_columns(2).show(ui, |ui| {
+                    let label = ui.label("A");
+                    egui::ComboBox::from_id_salt("review a")
+                        .selected_text(a.clone())
+                        .show_ui(ui, |ui| {
+                            for name in &annotators {
+                                ui.selectable_value(&mut a, name.clone(), name);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label("B");
+                    let shown = if b == GOLD { "gold set".to_owned() } else { b.clone() };
+                    egui::ComboBox::from_id_salt("review b")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            for name in &annotators {
+                                ui.selectable_value(&mut b, name.clone(), name);
+                            }
+                            ui.selectable_value(&mut b, GOLD.to_owned(), "gold set");
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.end_row();
+                });
+                ui.checkbox(&mut hide_names, "Hide annotator names");
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(!a.is_empty() && a != b, egui::Button::new("Start review")).clicked() {
+                        start = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cancel = true;
+                    }
+                });
+            });
+            self.dialog = if start || cancel {
+                None
+            } else {
+                Some(Dialog::StartReview {
+                    a: a.clone(),
+                    b: b.clone(),
+                    hide_names,
+                })
+            };
+            if start {
+                self.start_review(&a, &b, hide_names);
+            }
+        }
         if let Some(Dialog::Annotator(mut name)) = self.dialog.clone() {
             let known = self
                 .workspace
@@ -840,7 +1028,14 @@ impl SorotApp {
                 self.selection = Some(range);
                 self.selected_span = None;
             }
-            Action::SelectDocument(id) => self.select_document(&id),
+            Action::SelectDocument(id) => {
+                if self.review.is_some() {
+                    self.review_select(&id);
+                } else {
+                    self.select_document(&id);
+                }
+            }
+            Action::LeaveReview { edit_gold } => self.leave_review(edit_gold),
             Action::SelectSpan { id, reveal } => {
                 self.commit_note();
                 self.selected_span = Some(id);
@@ -866,6 +1061,9 @@ impl SorotApp {
     }
 
     fn run_command(&mut self, command: UiCommand) {
+        if self.review.is_some() && self.run_review_command(command) {
+            return;
+        }
         match command {
             UiCommand::OpenFolder => {
                 if let Some(path) = rfd::FileDialog::new()
@@ -928,6 +1126,27 @@ impl SorotApp {
             UiCommand::Export if self.workspace.is_some() => self.transfer.open_export(),
             UiCommand::Import if self.workspace.is_some() => self.transfer.open_import(),
             UiCommand::Export | UiCommand::Import => {}
+            UiCommand::Review => {
+                if let Some(workspace) = &self.workspace {
+                    let annotators = workspace.project().annotators();
+                    let a = annotators.first().cloned().unwrap_or_default();
+                    let b = annotators
+                        .get(1)
+                        .cloned()
+                        .unwrap_or_else(|| GOLD.to_owned());
+                    self.dialog = Some(Dialog::StartReview {
+                        a,
+                        b,
+                        hide_names: false,
+                    });
+                }
+            }
+            UiCommand::NextDisagreement
+            | UiCommand::PreviousDisagreement
+            | UiCommand::AcceptA
+            | UiCommand::AcceptB
+            | UiCommand::AcceptBoth
+            | UiCommand::RejectBoth => {}
             UiCommand::Agreement => {
                 // The figures read the files: everything must be on disk first.
                 self.save_all();
@@ -1029,6 +1248,136 @@ impl SorotApp {
             }
             Err(err) => self.message = Some((true, err.to_string())),
         }
+    }
+
+    /// Starts review mode on the current document.
+    fn start_review(&mut self, a: &str, b: &str, hide_names: bool) {
+        self.save_all();
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let project = workspace.project().clone();
+        let current = workspace
+            .current_id()
+            .map(str::to_owned)
+            .or_else(|| project.docs().first().map(|d| d.id.clone()));
+        let gold = self.new_workspace(project, GOLD);
+        self.review = Some(ReviewMode::new(gold, a, b, hide_names));
+        if let Some(id) = current {
+            self.review_select(&id);
+        }
+    }
+
+    fn review_select(&mut self, id: &str) {
+        let Some(review) = &mut self.review else {
+            return;
+        };
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        if let Err(err) = review.select(workspace.project(), id) {
+            self.message = Some((true, err.to_string()));
+        }
+    }
+
+    fn leave_review(&mut self, edit_gold: bool) {
+        self.save_all();
+        let Some(review) = self.review.take() else {
+            return;
+        };
+        let current = review.gold().current_id().map(str::to_owned);
+        if edit_gold && let Some(workspace) = &self.workspace {
+            let project = workspace.project().clone();
+            self.workspace = Some(self.new_workspace(project, GOLD));
+        }
+        if let Some(id) = current {
+            self.select_document(&id);
+        }
+    }
+
+    /// Runs a command in review mode; false when review mode has no use for it.
+    fn run_review_command(&mut self, command: UiCommand) -> bool {
+        let decision = match command {
+            UiCommand::AcceptA => Some(Decision::AcceptA),
+            UiCommand::AcceptB => Some(Decision::AcceptB),
+            UiCommand::AcceptBoth => Some(Decision::AcceptBoth),
+            UiCommand::RejectBoth => Some(Decision::RejectBoth),
+            _ => None,
+        };
+        let Some(review) = &mut self.review else {
+            return false;
+        };
+        let result = match (command, decision) {
+            (_, Some(decision)) => review.decide(decision),
+            (UiCommand::Undo, _) => review.gold_mut().execute(Command::Undo).map(|_| ()),
+            (UiCommand::Redo, _) => review.gold_mut().execute(Command::Redo).map(|_| ()),
+            (UiCommand::ToggleDone, _) => review.gold_mut().toggle_done().map(|_| ()),
+            (UiCommand::NextDisagreement | UiCommand::PreviousDisagreement, _) => {
+                let forward = command == UiCommand::NextDisagreement;
+                if !review.step(forward) {
+                    self.review_other_document(forward);
+                }
+                Ok(())
+            }
+            (UiCommand::NextDocument | UiCommand::PreviousDocument, _) => {
+                let ids = self.filtered_ids();
+                let step = if command == UiCommand::NextDocument {
+                    1
+                } else {
+                    -1
+                };
+                let target = self
+                    .review
+                    .as_ref()
+                    .and_then(|r| r.gold().neighbour(&ids, step))
+                    .map(str::to_owned);
+                if let Some(id) = target {
+                    self.review_select(&id);
+                }
+                Ok(())
+            }
+            (UiCommand::DeleteSpan | UiCommand::ToggleSnapToWords, _) => Ok(()),
+            _ => return false,
+        };
+        if let Err(err) = result {
+            self.message = Some((true, err.to_string()));
+        }
+        true
+    }
+
+    /// Moves review on to the next (or previous) document with a disagreement.
+    fn review_other_document(&mut self, forward: bool) {
+        let ids = self.filtered_ids();
+        let Some(review) = &self.review else { return };
+        let Some(current) = review.gold().current_id() else {
+            return;
+        };
+        let Some(position) = ids.iter().position(|id| id == current) else {
+            return;
+        };
+        let order: Vec<String> = if forward {
+            ids[position + 1..].to_vec()
+        } else {
+            ids[..position].iter().rev().cloned().collect()
+        };
+        for id in order {
+            self.review_select(&id);
+            let Some(review) = &mut self.review else {
+                return;
+            };
+            if review.has_disagreements() {
+                if !forward {
+                    review.go_to_last();
+                }
+                return;
+            }
+        }
+        self.message = Some((false, "No further disagreement in this direction".into()));
+    }
+
+    /// Review mode's state, while reviewing (tests).
+    pub fn review(&self) -> Option<&ReviewMode> {
+        self.review.as_ref()
     }
 
     /// Starts an export or import the form asked for, or reads the project

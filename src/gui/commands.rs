@@ -23,10 +23,17 @@ pub enum UiCommand {
     Export,
     Import,
     Agreement,
+    Review,
+    NextDisagreement,
+    PreviousDisagreement,
+    AcceptA,
+    AcceptB,
+    AcceptBoth,
+    RejectBoth,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 14] = [
+    pub const ALL: [UiCommand; 21] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -41,6 +48,13 @@ impl UiCommand {
         UiCommand::Export,
         UiCommand::Import,
         UiCommand::Agreement,
+        UiCommand::Review,
+        UiCommand::NextDisagreement,
+        UiCommand::PreviousDisagreement,
+        UiCommand::AcceptA,
+        UiCommand::AcceptB,
+        UiCommand::AcceptBoth,
+        UiCommand::RejectBoth,
     ];
 
     /// The menu text.
@@ -60,6 +74,13 @@ impl UiCommand {
             UiCommand::Export => "Export…",
             UiCommand::Import => "Import…",
             UiCommand::Agreement => "Agreement…",
+            UiCommand::Review => "Review two annotators…",
+            UiCommand::NextDisagreement => "Next disagreement",
+            UiCommand::PreviousDisagreement => "Previous disagreement",
+            UiCommand::AcceptA => "Accept A",
+            UiCommand::AcceptB => "Accept B",
+            UiCommand::AcceptBoth => "Accept both",
+            UiCommand::RejectBoth => "Reject both",
         }
     }
 
@@ -91,6 +112,13 @@ impl UiCommand {
             UiCommand::Export => vec![ctrl(Key::E)],
             UiCommand::Import => vec![ctrl(Key::I)],
             UiCommand::Agreement => vec![],
+            UiCommand::Review => vec![ctrl(Key::R)],
+            UiCommand::NextDisagreement => vec![plain(Key::N)],
+            UiCommand::PreviousDisagreement => vec![plain(Key::P)],
+            UiCommand::AcceptA => vec![plain(Key::A)],
+            UiCommand::AcceptB => vec![plain(Key::B)],
+            UiCommand::AcceptBoth => vec![plain(Key::C)],
+            UiCommand::RejectBoth => vec![plain(Key::X)],
         }
     }
 

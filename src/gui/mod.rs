@@ -12,6 +12,7 @@ pub mod agreement;
 pub mod app;
 pub mod commands;
 pub mod prefs;
+pub mod review;
 pub mod text_view;
 pub mod transfer;
 

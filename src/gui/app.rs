@@ -411,7 +411,19 @@ impl SorotApp {
                 };
                 ui.label(RichText::new(icon).color(color));
                 ui.separator();
-                if let Some(doc) = workspace.current() {
+                if let Some(gold) = self.review.as_ref().and_then(|r| r.gold().current()) {
+                    let state = match gold.status() {
+                        Status::NotStarted => "not reviewed",
+                        Status::InProgress => "in review",
+                        Status::Done => "reviewed",
+                    };
+                    ui.label(format!(
+                        "reviewing {} · {} gold spans · {state}",
+                        gold.id,
+                        gold.spans().len()
+                    ));
+                    ui.separator();
+                } else if let Some(doc) = workspace.current() {
                     ui.label(format!(
                         "{} · {} spans · {}",
                         doc.id,

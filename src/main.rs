@@ -69,11 +69,14 @@ struct ExportArgs {
     #[arg(long, value_enum)]
     format: Format,
     /// Whose annotations to export.
-    #[arg(long, value_name = "NAME", required_unless_present = "all_annotators")]
+    #[arg(long, value_name = "NAME", required_unless_present_any = ["all_annotators", "gold"])]
     annotator: Option<String>,
     /// Export every annotator's annotations, naming the annotator where the format has a place for it.
-    #[arg(long, conflicts_with = "annotator")]
+    #[arg(long, conflicts_with_all = ["annotator", "gold"])]
     all_annotators: bool,
+    /// Export the gold set made in review (annotations/_gold).
+    #[arg(long, conflicts_with = "annotator")]
+    gold: bool,
     /// Output file (a folder for brat), or - for standard output.
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     output: PathBuf,
@@ -186,6 +189,15 @@ fn run_validate(root: &Path) -> anyhow::Result<ExitCode> {
 fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let project = Project::open(&project_or_cwd(args.project))?;
     let annotators = match &args.annotator {
+        None if args.gold => {
+            if !project.annotation_dir().join(sorot::review::GOLD).is_dir() {
+                bail!(
+                    "there is no gold set yet in {}; make one in review mode (Ctrl+R)",
+                    project.annotation_dir().display()
+                );
+            }
+            vec![sorot::review::GOLD.to_owned()]
+        }
         Some(name) => {
             if !is_valid_annotator(name) {
                 bail!(

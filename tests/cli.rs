@@ -370,3 +370,39 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
         stdout(&output)
     );
 }
+
+#[test]
+fn export_gold_exports_the_review_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    write_markup(
+        dir.path(),
+        "x",
+        "a.txt",
+        "[Kim|actor] bertemu [Putin|actor].",
+    );
+    let output = sorot(
+        &["export", "--format", "jsonl", "--gold", "-o", "-"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("there is no gold set yet"),
+        "{}",
+        stderr(&output)
+    );
+    write_markup(dir.path(), "_gold", "a.txt", "[Kim|actor] bertemu Putin.");
+    let output = sorot(
+        &["export", "--format", "jsonl", "--gold", "-o", "-"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim(),
+        r#"{"id":"a.txt","text":"Kim bertemu Putin.","label":[[0,3,"actor"]]}"#
+    );
+    assert_eq!(
+        sorot(&["validate"], dir.path()).status.code(),
+        Some(0),
+        "the gold folder is valid"
+    );
+}

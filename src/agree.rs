@@ -671,6 +671,33 @@ mod tests {
     }
 
     #[test]
+    fn pairwise_figures_are_symmetric() {
+        let (_, a) = crate::markup::parse(
+            "[[Kim Jong|actor] Un tiba|claim] di [Moskwa|location] [Rabu|date]",
+        )
+        .unwrap();
+        let (_, b) =
+            crate::markup::parse("[Kim|actor] [Jong Un tiba di Moskwa|claim] [Rabu|location]")
+                .unwrap();
+        let text = crate::text::SourceText::new("Kim Jong Un tiba di Moskwa Rabu".into()).unwrap();
+        let tokens = tokenize::tokens(&text);
+        for label in ["actor", "location", "date", "claim"] {
+            let ab = span_counts(&a, &b, label);
+            let ba = span_counts(&b, &a, label);
+            assert_eq!(
+                (ab.exact, ab.overlap, ab.a, ab.b),
+                (ba.exact, ba.overlap, ba.b, ba.a),
+                "{label}"
+            );
+            assert_eq!(
+                cohen_kappa(&tags(&tokens, &a, label), &tags(&tokens, &b, label)),
+                cohen_kappa(&tags(&tokens, &b, label), &tags(&tokens, &a, label)),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
     fn overlap_matching_is_one_to_one() {
         let (_, a) = crate::markup::parse("[Kim Jong|actor] [Un|actor]").unwrap();
         let (_, b) = crate::markup::parse("[Kim Jong Un|actor]").unwrap();

@@ -2,8 +2,9 @@
 //! shares (CoNLL and Hugging Face exports, CoNLL import, token-level agreement).
 //!
 //! Terms:
-//! - **token**: a run of text between two Unicode word boundaries (UAX #29)
-//!   that is not whitespace: a word, a number, a punctuation mark or an emoji.
+//! - **token**: the text is cut at whitespace, and each run between
+//!   whitespace is split at Unicode word boundaries (UAX #29): a token is a
+//!   word, a number, a punctuation mark or an emoji, and never holds whitespace.
 //!   `Jong-un` is three tokens (`Jong`, `-`, `un`) and `13/9/2023` five, so a
 //!   span may end inside what a reader sees as one word only at such a mark.
 //! - **sentence**: a run of tokens between Unicode sentence boundaries (UAX #29).
@@ -54,20 +55,48 @@ pub fn tokens(text: &SourceText) -> Vec<Token> {
     sentences(text).into_iter().flatten().collect()
 }
 
-/// The tokens of `piece`, which starts at code-point `offset`.
+/// The tokens of `piece`, which starts at code-point `offset`: the piece is
+/// cut at whitespace, and each run without whitespace is split at Unicode word
+/// boundaries. A run of ASCII letters and digits is one word under those
+/// rules, so it is taken whole without running them.
 fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut position = offset;
-    for word in piece.split_word_bounds() {
-        let len = word.chars().count();
-        if !word.chars().all(char::is_whitespace) {
+    let mut run_start: Option<(usize, usize)> = None;
+    let mut push_run = |run: &str, start: usize, tokens: &mut Vec<Token>| {
+        if run.bytes().all(|b| b.is_ascii_alphanumeric()) {
             tokens.push(Token {
-                start: position,
-                end: position + len,
-                text: word.to_owned(),
+                start,
+                end: start + run.len(),
+                text: run.to_owned(),
             });
+            return;
         }
-        position += len;
+        let mut at = start;
+        for word in run.split_word_bounds() {
+            let len = word.chars().count();
+            if !word.chars().all(char::is_whitespace) {
+                tokens.push(Token {
+                    start: at,
+                    end: at + len,
+                    text: word.to_owned(),
+                });
+            }
+            at += len;
+        }
+    };
+    for (byte, c) in piece.char_indices() {
+        if c.is_whitespace() {
+            if let Some((run_byte, run_position)) = run_start.take() {
+                push_run(&piece[run_byte..byte], run_position, &mut tokens);
+            }
+        } else if run_start.is_none() {
+            run_start = Some((byte, position));
+        }
+        position += 1;
+    }
+    if let Some((run_byte, run_position)) = run_start {
+        push_run(&piece[run_byte..], run_position, &mut tokens);
     }
     tokens
 }

@@ -63,7 +63,7 @@ fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut position = offset;
     let mut run_start: Option<(usize, usize)> = None;
-    let mut push_run = |run: &str, start: usize, tokens: &mut Vec<Token>| {
+    let push_run = |run: &str, start: usize, tokens: &mut Vec<Token>| {
         if run.bytes().all(|b| b.is_ascii_alphanumeric()) {
             tokens.push(Token {
                 start,

@@ -148,6 +148,8 @@ pub fn import(
     // Check every record against its text before writing anything.
     let mut plan: Vec<(Record, SourceText, bool)> = Vec::new();
     let mut seen = BTreeMap::new();
+    // Texts that records add to the project, by id: two must not differ.
+    let mut new_texts: BTreeMap<String, (String, PathBuf, usize)> = BTreeMap::new();
     for mut record in records {
         if !is_safe_doc_id(&record.id) {
             return Err(ImportError::Input {
@@ -222,15 +224,48 @@ pub fn import(
                         ),
                     });
                 };
+                if let Some((other, file, line)) = new_texts.get(&record.id)
+                    && *other != given
+                {
+                    return Err(ImportError::Input {
+                        file: record.file,
+                        line: record.line,
+                        message: format!(
+                            "the text of {} differs from the one at {}:{line}; a document has one text",
+                            record.id,
+                            file.display()
+                        ),
+                    });
+                }
+                let is_new = !new_texts.contains_key(&record.id);
+                new_texts.insert(
+                    record.id.clone(),
+                    (given.clone(), record.file.clone(), record.line),
+                );
                 let text = SourceText::new(given).map_err(|err| ImportError::Input {
                     file: record.file.clone(),
                     line: record.line,
                     message: err.to_string(),
                 })?;
-                (text, true)
+                (text, is_new)
             }
         };
         convert_and_check(&mut record, &text, options.offsets)?;
+        let mut keys = std::collections::BTreeSet::new();
+        record.spans.retain(|span| {
+            let fresh = keys.insert((span.start, span.end, span.label.clone()));
+            if !fresh {
+                losses.push(Loss {
+                    file: format!("{}:{}", record.file.display(), span.line),
+                    span: None,
+                    reason: format!(
+                        "{} [{}, {}) is there twice; imported once",
+                        span.label, span.start, span.end
+                    ),
+                });
+            }
+            fresh
+        });
         plan.push((record, text, is_new));
     }
     let mut report = ImportReport {
@@ -271,20 +306,8 @@ pub fn import(
         if is_new {
             report.texts_added.push(record.id.clone());
         }
-        let mut seen = std::collections::BTreeSet::new();
         let mut spans: Vec<Span> = Vec::new();
         for span in &record.spans {
-            if !seen.insert((span.start, span.end, span.label.clone())) {
-                report.losses.push(Loss {
-                    file: format!("{}:{}", record.file.display(), span.line),
-                    span: None,
-                    reason: format!(
-                        "{} [{}, {}) is there twice; imported once",
-                        span.label, span.start, span.end
-                    ),
-                });
-                continue;
-            }
             spans.push(Span {
                 id: 0,
                 start: span.start,
@@ -374,16 +397,20 @@ fn convert_and_check(
     let table: Option<BTreeMap<usize, usize>> = match (record.offsets, unit) {
         (Counted::CodePoints, _) | (Counted::AsOptions, OffsetUnit::Codepoint) => None,
         (Counted::CodePointsWithLf, _) => {
+            // brat counts a CRLF as one character: its position is the \r's,
+            // and the next position is after the \n.
             let mut map = BTreeMap::new();
             let mut position = 0;
             let chars: Vec<char> = text.as_str().chars().collect();
-            for (i, c) in chars.iter().enumerate() {
-                // The \r of a CRLF does not exist for brat.
-                if *c == '\r' && chars.get(i + 1) == Some(&'\n') {
-                    continue;
-                }
+            let mut i = 0;
+            while i < chars.len() {
                 map.insert(position, i);
                 position += 1;
+                i += if chars[i] == '\r' && chars.get(i + 1) == Some(&'\n') {
+                    2
+                } else {
+                    1
+                };
             }
             map.insert(position, len);
             Some(map)
@@ -550,7 +577,11 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         if line.trim().is_empty() {
             continue;
         }
-        let fields: Vec<&str> = line.split('\t').collect();
+        // The text field of a T line may itself hold tabs.
+        let fields: Vec<&str> = match line.chars().next() {
+            Some('T' | '#' | 'N') => line.splitn(3, '\t').collect(),
+            _ => line.split('\t').collect(),
+        };
         let kind = line.chars().next().unwrap_or(' ');
         match kind {
             'T' => {
@@ -583,6 +614,16 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                         ));
                     }
                     fragments.push((parse(numbers[0])?, parse(numbers[1])?));
+                }
+                let in_order = fragments.iter().all(|f| f.0 < f.1)
+                    && fragments.windows(2).all(|w| w[0].1 <= w[1].0);
+                if !in_order {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "the fragments {places} are empty, reversed or out of order; each is start end, in text order"
+                        ),
+                    ));
                 }
                 let start = fragments.iter().map(|f| f.0).min().unwrap_or(0);
                 let end = fragments.iter().map(|f| f.1).max().unwrap_or(0);
@@ -853,6 +894,13 @@ fn read_doccano(
             .get("annotator")
             .and_then(Value::as_str)
             .map(str::to_owned);
+        if let Some(name) = &annotator
+            && !crate::project::is_valid_annotator(name)
+        {
+            return Err(error(format!(
+                "annotator {name:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)"
+            )));
+        }
         records.push(Record {
             id,
             file: input.to_owned(),
@@ -1091,15 +1139,19 @@ fn read_conll(
     }
     docs.retain(|d| !d.tokens.is_empty());
     // Texts of the project, tokenized once, to match the CoNLL tokens onto.
-    let mut texts: Vec<(String, SourceText)> = Vec::new();
+    let mut texts: Vec<(String, Vec<char>)> = Vec::new();
     for doc in project.docs() {
         if let Ok(bytes) = fs::read(&doc.path)
             && let Ok(text) = SourceText::from_bytes(bytes)
         {
-            texts.push((doc.id.clone(), text));
+            texts.push((doc.id.clone(), text.as_str().chars().collect()));
         }
     }
     for (d, doc) in docs.iter().enumerate() {
+        let mut is_end = vec![false; doc.tokens.len()];
+        for &end in &doc.sentence_ends {
+            is_end[end] = true;
+        }
         let (id, text, offsets) = match match_tokens(doc, &texts) {
             Ok(found) => found,
             Err(Some((line, token))) => {
@@ -1120,11 +1172,7 @@ fn read_conll(
                     offsets.push((position, position + token.chars().count()));
                     text.push_str(token);
                     position += token.chars().count();
-                    let separator = if doc.sentence_ends.contains(&i) {
-                        "\n"
-                    } else {
-                        " "
-                    };
+                    let separator = if is_end[i] { "\n" } else { " " };
                     text.push_str(separator);
                     position += 1;
                 }
@@ -1180,7 +1228,7 @@ fn read_conll(
                         });
                     }
                 }
-                if doc.sentence_ends.contains(&i) {
+                if is_end[i] {
                     close(&mut open, offsets[i].1, &mut spans);
                 }
             }
@@ -1207,11 +1255,10 @@ fn read_conll(
 #[allow(clippy::type_complexity)]
 fn match_tokens(
     doc: &ConllDoc,
-    texts: &[(String, SourceText)],
+    texts: &[(String, Vec<char>)],
 ) -> Result<(String, Option<String>, Vec<(usize, usize)>), Option<(usize, String)>> {
     let mut best_failure: Option<(usize, usize, String)> = None;
-    for (id, text) in texts {
-        let chars: Vec<char> = text.as_str().chars().collect();
+    for (id, chars) in texts {
         let mut position = 0;
         let mut offsets = Vec::with_capacity(doc.tokens.len());
         let mut failed_at = None;
@@ -1232,6 +1279,16 @@ fn match_tokens(
                 failed_at = Some((i, *line, token.clone()));
                 break;
             }
+        }
+        // The tokens must use up the text: a document that is only the
+        // beginning of a text is not that text.
+        if failed_at.is_none() && chars[position..].iter().any(|c| !c.is_whitespace()) {
+            let (last, line, _) = &doc.tokens[doc.tokens.len() - 1];
+            failed_at = Some((
+                doc.tokens.len(),
+                *line,
+                format!("{last} (the text {id} goes on after it)"),
+            ));
         }
         match failed_at {
             None => return Ok((id.clone(), None, offsets)),

@@ -75,18 +75,24 @@ impl Difference {
     }
 }
 
-/// Compares two sides' spans; the result is sorted by position.
+/// Compares two sides' spans; the result is sorted by position. Identical
+/// spans and same-range pairs are found through an index; only what remains
+/// unmatched is compared pairwise for overlaps.
 pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
-    let key = |s: &Span| (s.start, s.end, s.label.clone());
+    use std::collections::HashMap;
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
     let mut result = Vec::new();
-    let pair = |i: usize,
-                j: usize,
-                kind: Kind,
-                used_a: &mut Vec<bool>,
-                used_b: &mut Vec<bool>,
-                result: &mut Vec<Difference>| {
+    let mut by_key: HashMap<(usize, usize, &str), Vec<usize>> = HashMap::new();
+    let mut by_range: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (j, y) in b.iter().enumerate().rev() {
+        by_key
+            .entry((y.start, y.end, y.label.as_str()))
+            .or_default()
+            .push(j);
+        by_range.entry((y.start, y.end)).or_default().push(j);
+    }
+    let mut pair = |i: usize, j: usize, kind: Kind, used_a: &mut [bool], used_b: &mut [bool]| {
         used_a[i] = true;
         used_b[j] = true;
         result.push(Difference {
@@ -96,39 +102,30 @@ pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
         });
     };
     for (i, x) in a.iter().enumerate() {
-        if let Some(j) = b
-            .iter()
-            .enumerate()
-            .position(|(j, y)| !used_b[j] && key(x) == key(y))
+        if let Some(candidates) = by_key.get_mut(&(x.start, x.end, x.label.as_str()))
+            && let Some(j) = candidates.pop()
         {
-            pair(i, j, Kind::Agreement, &mut used_a, &mut used_b, &mut result);
+            pair(i, j, Kind::Agreement, &mut used_a, &mut used_b);
         }
     }
-    for (i, x) in a
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !used_a[*i])
-        .collect::<Vec<_>>()
-    {
-        if let Some(j) = b
-            .iter()
-            .enumerate()
-            .position(|(j, y)| !used_b[j] && x.start == y.start && x.end == y.end)
+    for (i, x) in a.iter().enumerate() {
+        if used_a[i] {
+            continue;
+        }
+        if let Some(j) = by_range
+            .get(&(x.start, x.end))
+            .and_then(|c| c.iter().rev().copied().find(|&j| !used_b[j]))
         {
-            pair(
-                i,
-                j,
-                Kind::LabelDiffers,
-                &mut used_a,
-                &mut used_b,
-                &mut result,
-            );
+            pair(i, j, Kind::LabelDiffers, &mut used_a, &mut used_b);
         }
     }
-    // Overlapping pairs: same label first, then most shared characters.
+    // Overlapping pairs among what is left: same label first, then most shared characters.
+    let rest_a: Vec<usize> = (0..a.len()).filter(|&i| !used_a[i]).collect();
+    let rest_b: Vec<usize> = (0..b.len()).filter(|&j| !used_b[j]).collect();
     let mut candidates = Vec::new();
-    for (i, x) in a.iter().enumerate().filter(|(i, _)| !used_a[*i]) {
-        for (j, y) in b.iter().enumerate().filter(|(j, _)| !used_b[*j]) {
+    for &i in &rest_a {
+        for &j in &rest_b {
+            let (x, y) = (&a[i], &b[j]);
             let shared = x.end.min(y.end).saturating_sub(x.start.max(y.start));
             if shared > 0 {
                 candidates.push((x.label != y.label, std::cmp::Reverse(shared), i, j));
@@ -138,14 +135,7 @@ pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
     candidates.sort();
     for (_, _, i, j) in candidates {
         if !used_a[i] && !used_b[j] {
-            pair(
-                i,
-                j,
-                Kind::BoundariesDiffer,
-                &mut used_a,
-                &mut used_b,
-                &mut result,
-            );
+            pair(i, j, Kind::BoundariesDiffer, &mut used_a, &mut used_b);
         }
     }
     for (x, _) in a.iter().zip(&used_a).filter(|(_, used)| !**used) {
@@ -166,30 +156,32 @@ pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
     result
 }
 
-/// Whether `gold` settles a difference: it holds A's or B's span, or the
-/// difference was rejected.
-pub fn is_decided(
-    difference: &Difference,
-    gold: &[Span],
-    rejected: &[(usize, usize, String)],
-) -> bool {
-    let holds = |side: &Option<Span>| {
-        side.as_ref().is_some_and(|s| {
-            gold.iter()
-                .any(|g| g.start == s.start && g.end == s.end && g.label == s.label)
-        })
-    };
-    let was_rejected = |side: &Option<Span>| {
-        side.as_ref().is_some_and(|s| {
-            rejected
-                .iter()
-                .any(|(start, end, label)| *start == s.start && *end == s.end && *label == s.label)
-        })
-    };
-    holds(&difference.a)
-        || holds(&difference.b)
-        || was_rejected(&difference.a)
-        || was_rejected(&difference.b)
+/// The gold set's spans and rejections, indexed for [`Decided::is_decided`].
+pub struct Decided<'a> {
+    keys: std::collections::HashSet<(usize, usize, &'a str)>,
+}
+
+impl<'a> Decided<'a> {
+    pub fn new(
+        gold: &'a [Span],
+        rejected: impl Iterator<Item = &'a crate::model::Rejected>,
+    ) -> Self {
+        let mut keys: std::collections::HashSet<(usize, usize, &'a str)> = gold
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        keys.extend(rejected.map(|r| (r.start, r.end, r.label.as_str())));
+        Decided { keys }
+    }
+
+    /// Whether the gold set settles a difference: it holds A's or B's span,
+    /// or one of them was rejected.
+    pub fn is_decided(&self, difference: &Difference) -> bool {
+        [&difference.a, &difference.b]
+            .into_iter()
+            .flatten()
+            .any(|s| self.keys.contains(&(s.start, s.end, s.label.as_str())))
+    }
 }
 
 #[cfg(test)]
@@ -232,8 +224,41 @@ mod tests {
     fn a_decision_is_read_from_the_gold_set() {
         let (_, a) = markup::parse("[Kim|actor] tiba").unwrap();
         let diff = &differences(&a, &[])[0];
-        assert!(!is_decided(diff, &[], &[]));
-        assert!(is_decided(diff, &a, &[]));
-        assert!(is_decided(diff, &[], &[(0, 3, "actor".into())]));
+        assert!(!Decided::new(&[], std::iter::empty()).is_decided(diff));
+        assert!(Decided::new(&a, std::iter::empty()).is_decided(diff));
+        let rejected = [crate::model::Rejected {
+            start: 0,
+            end: 3,
+            label: "actor".into(),
+        }];
+        assert!(Decided::new(&[], rejected.iter()).is_decided(diff));
+    }
+
+    #[test]
+    fn thousands_of_spans_compare_without_pairwise_scans() {
+        let (_, one) = markup::parse("[Kim|actor] [tiba|date]").unwrap();
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for n in 0..5_000u32 {
+            for (k, span) in one.iter().enumerate() {
+                let mut span = span.clone();
+                span.start += 10 * n as usize;
+                span.end += 10 * n as usize;
+                span.id = 2 * n + k as u32 + 1;
+                a.push(span.clone());
+                if k == 0 || n % 2 == 0 {
+                    b.push(span);
+                }
+            }
+        }
+        let found = differences(&a, &b);
+        assert_eq!(
+            found.iter().filter(|d| d.kind == Kind::Agreement).count(),
+            7_500
+        );
+        assert_eq!(
+            found.iter().filter(|d| d.kind == Kind::OnlyA).count(),
+            2_500
+        );
     }
 }

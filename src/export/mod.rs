@@ -211,8 +211,6 @@ pub struct Report {
 /// Why an export could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("label {0:?} is not in the project's schema")]
-    UnknownLabel(String),
     #[error("label {0:?} is in more than one layer; give each label one layer")]
     LabelInTwoLayers(String),
     #[error("{} cannot be written to standard output; give a folder with -o", .0)]
@@ -297,11 +295,9 @@ pub fn export(
 ) -> Result<(Report, Vec<Sidecar>), ExportError> {
     let schema = project.schema();
     let labels = options.chosen_labels(schema);
-    for label in &labels {
-        if !schema.contains(label) {
-            return Err(ExportError::UnknownLabel(label.clone()));
-        }
-    }
+    // Without an explicit choice every label is wanted: spans whose label the
+    // schema lacks are reported rather than left out silently.
+    let all_wanted = options.labels.is_empty() && options.layers.is_empty();
     let columns = options.columns(schema);
     for (i, column) in columns.iter().enumerate() {
         for label in column {
@@ -383,6 +379,22 @@ pub fn export(
                     continue;
                 }
             };
+            if all_wanted {
+                for span in document
+                    .spans()
+                    .iter()
+                    .filter(|s| !labels.contains(&s.label))
+                {
+                    report.losses.push(Loss {
+                        file: document.path().display().to_string(),
+                        span: Some(span.id),
+                        reason: format!(
+                            "label {:?} is not in the project's schema; name it with --labels to export it",
+                            span.label
+                        ),
+                    });
+                }
+            }
             let item = Item {
                 id: &document.id,
                 text: &document.text,

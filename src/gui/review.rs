@@ -46,7 +46,9 @@ pub struct ReviewMode {
     /// The current document's A and B sides (B unused when B is the gold set).
     sides: Option<(String, Vec<Span>, Vec<Span>)>,
     differences: Vec<Difference>,
-    /// (document, gold revision) the differences were computed for.
+    /// Whether each difference is decided in the gold set.
+    decided: Vec<bool>,
+    /// (document, gold revision) the differences and decisions were computed for.
     computed_for: Option<(String, u64)>,
     current: Option<usize>,
     /// Offset to scroll the text to, once.
@@ -62,6 +64,7 @@ impl ReviewMode {
             gold,
             sides: None,
             differences: Vec::new(),
+            decided: Vec::new(),
             computed_for: None,
             current: None,
             scroll_to: None,
@@ -124,12 +127,25 @@ impl ReviewMode {
         if self.computed_for.as_ref() == Some(&key) {
             return;
         }
-        let b = if self.b == GOLD {
-            gold.spans()
-        } else {
-            b.as_slice()
-        };
-        self.differences = review::differences(a, b);
+        // The sides only change with the document, unless B is the gold set.
+        let same_document = self
+            .computed_for
+            .as_ref()
+            .is_some_and(|(id, _)| id == doc_id);
+        if !same_document || self.b == GOLD {
+            let b = if self.b == GOLD {
+                gold.spans()
+            } else {
+                b.as_slice()
+            };
+            self.differences = review::differences(a, b);
+        }
+        let decided = review::Decided::new(gold.spans(), gold.annotations().rejected());
+        self.decided = self
+            .differences
+            .iter()
+            .map(|d| decided.is_decided(d))
+            .collect();
         self.computed_for = Some(key);
         if self.current.is_some_and(|i| i >= self.differences.len()) {
             self.current = None;
@@ -144,16 +160,12 @@ impl ReviewMode {
         self.current
     }
 
+    /// Whether a difference is decided in the gold set (as of the last refresh).
     pub fn is_decided(&self, difference: &Difference) -> bool {
-        let Some(gold) = self.gold.current() else {
-            return false;
-        };
-        let rejected: Vec<(usize, usize, String)> = gold
-            .annotations()
-            .rejected()
-            .map(|r| (r.start, r.end, r.label.clone()))
-            .collect();
-        review::is_decided(difference, gold.spans(), &rejected)
+        self.differences
+            .iter()
+            .position(|d| d == difference)
+            .is_some_and(|i| self.decided[i])
     }
 
     fn next_disagreement(&self, after: Option<usize>) -> Option<usize> {
@@ -172,9 +184,7 @@ impl ReviewMode {
         let start = after.map_or(0, |i| i + 1);
         (start..self.differences.len())
             .chain(0..start.min(self.differences.len()))
-            .find(|&i| {
-                self.differences[i].kind.is_disagreement() && !self.is_decided(&self.differences[i])
-            })
+            .find(|&i| self.differences[i].kind.is_disagreement() && !self.decided[i])
     }
 
     /// Moves to the next (or previous) disagreement of this document; false
@@ -263,7 +273,7 @@ impl ReviewMode {
         let mut marks = Vec::new();
         for (i, difference) in self.differences.iter().enumerate() {
             let [r, g, b] = kind_color(difference.kind);
-            let color = if difference.kind.is_disagreement() && self.is_decided(difference) {
+            let color = if difference.kind.is_disagreement() && self.decided[i] {
                 [r / 2 + 60, g / 2 + 60, b / 2 + 60]
             } else {
                 [r, g, b]
@@ -340,15 +350,16 @@ impl ReviewMode {
                 ui.label(format!("{}  ({count})", kind.describe()));
             });
         }
-        let disagreements: Vec<&Difference> = self
+        let disagreements = self
             .differences
             .iter()
             .filter(|d| d.kind.is_disagreement())
-            .collect();
-        let decided = disagreements.iter().filter(|d| self.is_decided(d)).count();
+            .count();
+        let decided = (0..self.differences.len())
+            .filter(|&i| self.differences[i].kind.is_disagreement() && self.decided[i])
+            .count();
         ui.label(format!(
-            "Decided {decided} of {} disagreements in this document",
-            disagreements.len()
+            "Decided {decided} of {disagreements} disagreements in this document"
         ));
         ui.separator();
         if let Some(difference) = self.current.and_then(|i| self.differences.get(i)).cloned() {
@@ -365,7 +376,7 @@ impl ReviewMode {
                 };
                 ui.label(text);
             }
-            if self.is_decided(&difference) {
+            if self.current.is_some_and(|i| self.decided[i]) {
                 ui.label(RichText::new("Decided; a new decision replaces it.").weak());
             }
             if difference.kind.is_disagreement() {

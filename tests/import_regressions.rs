@@ -1,0 +1,249 @@
+//! Imports and exports on inputs that once lost or misplaced data.
+
+use std::fs;
+
+use sorot::export::OffsetUnit;
+use sorot::import::{ImportFormat, ImportOptions, import};
+use sorot::project::Project;
+use sorot::storage::AnnotationFile;
+
+fn options(format: ImportFormat) -> ImportOptions {
+    ImportOptions {
+        format,
+        annotator: "ayu".into(),
+        offsets: OffsetUnit::Codepoint,
+        replace: false,
+        strict: false,
+        per_annotator: false,
+        progress: None,
+    }
+}
+
+/// brat: a span ending at a CRLF line end keeps its text without the \r.
+#[test]
+fn brat_span_at_end_of_crlf_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim\r\nPutin\r\n").unwrap();
+    let brat = dir.path().join("brat");
+    fs::create_dir_all(&brat).unwrap();
+    fs::write(brat.join("a.txt"), "Kim\nPutin\n").unwrap();
+    fs::write(
+        brat.join("a.ann"),
+        "T1\tactor 0 3\tKim\nT2\tactor 4 9\tPutin\n",
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    import(
+        &project,
+        &options(ImportFormat::Brat),
+        std::slice::from_ref(&brat),
+    )
+    .unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
+    let got: Vec<(usize, usize, String)> = file
+        .spans
+        .iter()
+        .map(|s| (s.start, s.end, s.text.clone()))
+        .collect();
+    assert_eq!(got, vec![(0, 3, "Kim".into()), (5, 10, "Putin".into())]);
+}
+
+/// doccano: an "annotator" field is a folder name, checked like any annotator name.
+#[test]
+fn doccano_annotator_escapes_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim","label":[[0,3,"actor"]],"annotator":"../../escaped"}"#,
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let result = import(&project, &options(ImportFormat::Jsonl), &[input]);
+    let escaped = dir.path().join("escaped/a.txt.ron");
+    assert!(
+        !escaped.exists(),
+        "wrote outside the project: {} ({result:?})",
+        escaped.display()
+    );
+}
+
+/// Two records of one new document with different texts are an error.
+#[test]
+fn same_new_document_with_two_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("other.txt"), "x").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        concat!(
+            r#"{"id":"n.txt","text":"Kim met Putin","label":[[8,13,"actor"]],"annotator":"ayu"}"#,
+            "\n",
+            r#"{"id":"n.txt","text":"Putin met Kim","label":[[0,5,"actor"]],"annotator":"budi"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let result = import(&project, &options(ImportFormat::Jsonl), &[input]);
+    assert!(
+        result.is_err(),
+        "accepted two different texts for n.txt: {result:?}"
+    );
+}
+
+/// brat: fragments out of order are an error naming the line.
+#[test]
+fn brat_fragments_out_of_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim met Putin").unwrap();
+    let brat = dir.path().join("brat");
+    fs::create_dir_all(&brat).unwrap();
+    fs::write(brat.join("a.txt"), "Kim met Putin").unwrap();
+    fs::write(brat.join("a.ann"), "T1\tactor 8 13;0 3\tPutin Kim\n").unwrap();
+    let project = Project::open(&proj).unwrap();
+    let result = std::panic::catch_unwind(|| {
+        import(
+            &project,
+            &options(ImportFormat::Brat),
+            std::slice::from_ref(&brat),
+        )
+        .map(|_| ())
+    });
+    assert!(matches!(result, Ok(Err(_))), "did not return an error");
+}
+
+/// Spans whose label is not in the schema are exported when asked for, and reported otherwise.
+#[test]
+fn export_drops_unknown_labels_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim met Putin").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    assert_eq!(report.unknown_labels, vec!["PER".to_string()]);
+    let project = Project::open(&proj).unwrap();
+    let opts = sorot::export::Options::new(sorot::export::Format::Jsonl, "ayu");
+    let mut out = Vec::new();
+    let (report, _) =
+        sorot::export::export(&project, &opts, sorot::export::Output::Stream(&mut out)).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("PER") || !report.losses.is_empty(),
+        "PER span neither exported nor reported: {out} {:?}",
+        report.losses
+    );
+}
+
+/// CoNLL: a document whose tokens are only a prefix of a text does not land on that text.
+#[test]
+fn conll_prefix_match_picks_the_wrong_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim met Putin in Vostochny.").unwrap();
+    fs::write(proj.join("b.txt"), "Kim met Putin").unwrap();
+    let input = dir.path().join("b.conll");
+    fs::write(
+        &input,
+        "-DOCSTART- O\n\nKim B-actor\nmet O\nPutin B-actor\n\n",
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let report = import(&project, &options(ImportFormat::Conll), &[input]).unwrap();
+    assert!(
+        !project.annotation_path("ayu", "a.txt").exists(),
+        "b's annotations went to a.txt: {:?}",
+        report.files_written
+    );
+}
+
+/// --strict writes nothing when a duplicate span would be dropped.
+#[test]
+fn strict_ignores_duplicate_span_losses() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim","label":[[0,3,"actor"],[0,3,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let mut o = options(ImportFormat::Jsonl);
+    o.strict = true;
+    let report = import(&project, &o, &[input]).unwrap();
+    assert!(
+        report.stopped || report.losses.is_empty(),
+        "strict import wrote despite losses: {:?} {:?}",
+        report.losses,
+        report.files_written
+    );
+}
+
+/// A span named with --labels is exported even when the schema lacks its label.
+#[test]
+fn labels_outside_the_schema_export_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim met Putin").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let mut opts = sorot::export::Options::new(sorot::export::Format::Jsonl, "ayu");
+    opts.labels = vec!["PER".into()];
+    let mut out = Vec::new();
+    let (report, _) =
+        sorot::export::export(&project, &opts, sorot::export::Output::Stream(&mut out)).unwrap();
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains(r#""label":[[0,3,"PER"]]"#)
+    );
+}
+
+/// A span holding a tab survives a brat round trip.
+#[test]
+fn a_span_with_a_tab_round_trips_through_brat() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim\tJong Un tiba").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim\tJong Un tiba","label":[[0,11,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let opts = sorot::export::Options::new(sorot::export::Format::Brat, "ayu");
+    let out = dir.path().join("brat");
+    sorot::export::export_to(&project, &opts, &out, false).unwrap();
+    let mut back = options(ImportFormat::Brat);
+    back.annotator = "back".into();
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(file.spans[0].text, "Kim\tJong Un");
+}

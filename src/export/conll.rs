@@ -190,17 +190,20 @@ impl Sink for Tagged<'_> {
             }
             _ => {
                 let outside = vec!["O"; columns.len()].join(" ");
-                writeln!(self.out, "-DOCSTART- {outside}\n")?;
+                // The document is built in memory and written at once.
+                let mut text = format!("-DOCSTART- {outside}\n\n");
                 for row in &rows {
                     for i in row.clone() {
-                        write!(self.out, "{}", tokens[i].text)?;
+                        text.push_str(&tokens[i].text);
                         for (c, column) in columns.iter().enumerate() {
-                            write!(self.out, " {}", names[c][column[i] as usize])?;
+                            text.push(' ');
+                            text.push_str(&names[c][column[i] as usize]);
                         }
-                        self.out.write_all(b"\n")?;
+                        text.push('\n');
                     }
-                    self.out.write_all(b"\n")?;
+                    text.push('\n');
                 }
+                self.out.write_all(text.as_bytes())?;
             }
         }
         Ok(carried)

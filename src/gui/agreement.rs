@@ -184,22 +184,8 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
         .filter_map(|(i, l)| mean_f1(l).map(|v| Bar::new(i as f64 + 0.2, v).width(0.35).name(*l)))
         .collect();
     let names: Vec<String> = labels.iter().map(|l| (*l).clone()).collect();
-    Plot::new("agreement per label")
-        .height(200.0)
-        .legend(Legend::default())
-        .include_y(0.0)
+    label_plot("agreement per label", names)
         .include_y(1.0)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("Krippendorff's alpha", alpha_bars)
@@ -238,7 +224,16 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
         })
         .collect();
     let names = label_names.clone();
-    Plot::new("label counts")
+    label_plot("label counts", names).show(ui, |plot| {
+        for chart in charts {
+            plot.bar_chart(chart);
+        }
+    });
+}
+
+/// A fixed bar plot whose x axis names a label at each whole number.
+fn label_plot(id: &str, names: Vec<String>) -> Plot<'static> {
+    Plot::new(id)
         .height(200.0)
         .legend(Legend::default())
         .include_y(0.0)
@@ -253,11 +248,6 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
                 String::new()
             }
         })
-        .show(ui, |plot| {
-            for chart in charts {
-                plot.bar_chart(chart);
-            }
-        });
 }
 
 /// A grid of annotator pairs colored by their micro exact span F1.

@@ -69,6 +69,18 @@ pub struct Finished {
     pub wrote_annotations: bool,
 }
 
+impl Finished {
+    fn new(title: String) -> Self {
+        Finished {
+            title,
+            summary: Vec::new(),
+            losses: Vec::new(),
+            error: None,
+            wrote_annotations: false,
+        }
+    }
+}
+
 struct Job {
     title: String,
     progress: Arc<Progress>,
@@ -160,13 +172,7 @@ impl Transfer {
         let destination = PathBuf::from(form.destination.trim());
         let job_title = title.clone();
         let handle = std::thread::spawn(move || {
-            let mut finished = Finished {
-                title: job_title,
-                summary: Vec::new(),
-                losses: Vec::new(),
-                error: None,
-                wrote_annotations: false,
-            };
+            let mut finished = Finished::new(job_title);
             match export::export_to(&project, &options, &destination, form.strict) {
                 Ok(written) => {
                     let report = &written.report;
@@ -225,13 +231,7 @@ impl Transfer {
         let title = format!("Import from {}", import_format_name(form.format));
         let job_title = title.clone();
         let handle = std::thread::spawn(move || {
-            let mut finished = Finished {
-                title: job_title,
-                summary: Vec::new(),
-                losses: Vec::new(),
-                error: None,
-                wrote_annotations: false,
-            };
+            let mut finished = Finished::new(job_title);
             match import::import(&project, &options, &inputs) {
                 Ok(report) => {
                     finished.losses = report.losses.iter().map(ToString::to_string).collect();
@@ -512,10 +512,7 @@ fn offsets_name(unit: OffsetUnit) -> &'static str {
 
 fn panicked(title: &str) -> Finished {
     Finished {
-        title: title.to_owned(),
-        summary: Vec::new(),
-        losses: Vec::new(),
         error: Some("the job stopped unexpectedly; nothing is known to be written".into()),
-        wrote_annotations: false,
+        ..Finished::new(title.to_owned())
     }
 }

@@ -7,6 +7,7 @@
 //! document and annotator) → [`export`] and [`validate`].
 
 pub mod agree;
+pub mod dates;
 pub mod document;
 pub mod export;
 pub mod import;
@@ -17,6 +18,7 @@ pub mod review;
 pub mod saver;
 pub mod schema;
 pub mod storage;
+pub mod suggest;
 pub mod text;
 pub mod tokenize;
 pub mod validate;

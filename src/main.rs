@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use sorot::export::{self, Format, HfUnit, OffsetUnit, Options};
 use sorot::import::{self, ImportFormat, ImportOptions};
 use sorot::project::{Project, is_valid_annotator};
+use sorot::storage;
 use sorot::validate::validate;
 
 /// Sorot: highlight and tag text spans, offline, one readable file per annotator.
@@ -40,6 +41,24 @@ enum Commands {
     /// Read annotations written by another tool into the project.
     /// Exit status: 0 done, 1 something could not be imported (listed on stderr), 2 nothing written.
     Import(ImportArgs),
+    /// Propose spans: dates with their normalized values, or other mentions of
+    /// texts an annotator has labeled. One JSON object per document.
+    Suggest {
+        /// Project folder (default: the current folder).
+        project: Option<PathBuf>,
+        /// What to propose.
+        #[arg(long, value_enum)]
+        kind: SuggestKind,
+        /// Whose annotations to learn from (strings) and leave out (both).
+        #[arg(long, value_name = "NAME", required_if_eq("kind", "strings"))]
+        annotator: Option<String>,
+        /// Output file, or - for standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
+        output: PathBuf,
+        /// Compare the suggestions with NAME's spans and print precision and recall.
+        #[arg(long, value_name = "NAME")]
+        evaluate: Option<String>,
+    },
     /// Inter-annotator agreement: span F1, token kappa and Krippendorff's alpha.
     /// Exit status: 0 done, 2 could not run.
     Agree {
@@ -52,6 +71,14 @@ enum Commands {
         #[arg(long, value_enum, default_value_t = AgreeFormat::Table)]
         format: AgreeFormat,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SuggestKind {
+    /// Date expressions, with ISO 8601 values
+    Dates,
+    /// Other whole-word mentions of texts the annotator has labeled
+    Strings,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -136,6 +163,19 @@ fn main() -> ExitCode {
         Some(Commands::Validate { project }) => run_validate(&project_or_cwd(project)),
         Some(Commands::Export(args)) => run_export(args),
         Some(Commands::Import(args)) => run_import(args),
+        Some(Commands::Suggest {
+            project,
+            kind,
+            annotator,
+            output,
+            evaluate,
+        }) => run_suggest(
+            &project_or_cwd(project),
+            kind,
+            annotator.as_deref(),
+            &output,
+            evaluate.as_deref(),
+        ),
         Some(Commands::Agree {
             project,
             annotators,
@@ -303,6 +343,107 @@ fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow:
         AgreeFormat::Json => report.to_json(),
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_suggest(
+    root: &Path,
+    kind: SuggestKind,
+    annotator: Option<&str>,
+    output: &Path,
+    evaluate: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    use sorot::document::OpenDocument;
+    use sorot::suggest;
+    let project = Project::open(root)?;
+    let known = project.annotators();
+    for name in annotator.iter().chain(evaluate.iter()) {
+        if !known.iter().any(|k| k == name) {
+            bail!(
+                "no annotations by {name:?} in {}; annotators there: {}",
+                project.annotation_dir().display(),
+                known.join(", ")
+            );
+        }
+    }
+    let spans_of =
+        |name: &str, doc: &sorot::project::DocEntry| -> anyhow::Result<Vec<sorot::model::Span>> {
+            if !project.annotation_path(name, &doc.id).is_file() {
+                return Ok(Vec::new());
+            }
+            Ok(OpenDocument::open(&project, doc, name)?.spans().to_vec())
+        };
+    // String suggestions learn from everything the annotator labeled.
+    let mut lexicon = std::collections::BTreeMap::new();
+    if kind == SuggestKind::Strings
+        && let Some(name) = annotator
+    {
+        let mut all = Vec::new();
+        for doc in project.docs() {
+            all.extend(spans_of(name, doc)?);
+        }
+        lexicon = suggest::lexicon(all.iter());
+    }
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        id: &'a str,
+        text: &'a str,
+        suggestions: Vec<suggest::Suggestion>,
+    }
+    let mut out = String::new();
+    let mut evaluation = suggest::Evaluation::default();
+    let mut total = 0;
+    for doc in project.docs() {
+        let bytes =
+            std::fs::read(&doc.path).with_context(|| format!("reading {}", doc.path.display()))?;
+        let Ok(text) = sorot::text::SourceText::from_bytes(bytes) else {
+            continue;
+        };
+        let existing = match annotator {
+            Some(name) => spans_of(name, doc)?,
+            None => Vec::new(),
+        };
+        let mut suggestions = match kind {
+            SuggestKind::Dates => suggest::dates(&text),
+            SuggestKind::Strings => suggest::strings(&text, &lexicon, &existing),
+        };
+        suggestions.retain(|s| {
+            !existing
+                .iter()
+                .any(|e| e.start == s.start && e.end == s.end && e.label == s.label)
+        });
+        if let Some(name) = evaluate {
+            let label = if kind == SuggestKind::Dates {
+                "date".to_owned()
+            } else {
+                String::new()
+            };
+            let gold = spans_of(name, doc)?;
+            if kind == SuggestKind::Dates {
+                evaluation.add(&suggestions, &gold, &label);
+            } else {
+                for label in project.schema().labels.iter().map(|l| l.name.as_str()) {
+                    evaluation.add(&suggestions, &gold, label);
+                }
+            }
+        }
+        total += suggestions.len();
+        out.push_str(&serde_json::to_string(&Line {
+            id: &doc.id,
+            text: text.as_str(),
+            suggestions,
+        })?);
+        out.push('\n');
+    }
+    if output == Path::new("-") {
+        std::io::stdout().lock().write_all(out.as_bytes())?;
+    } else {
+        storage::write_atomic(output, out.as_bytes())?;
+    }
+    eprintln!("{total} suggestions in {} documents", project.docs().len());
+    if let Some(name) = evaluate {
+        eprintln!("against {name}'s spans:\n{}", evaluation.describe());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

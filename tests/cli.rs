@@ -406,3 +406,48 @@ fn export_gold_exports_the_review_decisions() {
         "the gold folder is valid"
     );
 }
+
+#[test]
+fn suggest_dates_writes_values_and_measures_against_an_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    write_markup(
+        dir.path(),
+        "x",
+        "a.txt",
+        "“Putin” tiba [Rabu (13/9/2023)|date] 😊; [Juli lalu|date] Shoigu datang, kata [KCNA|actor]. Nomor 0812-3456-7890, 3/4 warga.",
+    );
+    let output = sorot(
+        &["suggest", "--kind", "dates", "--evaluate", "x", "-o", "-"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(
+        line["suggestions"],
+        serde_json::json!([
+            {"start": 13, "end": 29, "label": "date", "value": "2023-09-13"},
+            {"start": 33, "end": 42, "label": "date", "value": "2023-07"}
+        ])
+    );
+    assert!(
+        stderr(&output).contains("exact:       precision 1.000 recall 1.000"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Strings: other mentions of what the annotator labeled; what it holds is left out.
+    write_markup(dir.path(), "x", "b.txt", "KCNA melaporkan, lalu KCNA diam.");
+    let output = sorot(
+        &["suggest", "--kind", "strings", "--annotator", "x"],
+        dir.path(),
+    );
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["suggestions"], serde_json::json!([]));
+    assert_eq!(
+        lines[1]["suggestions"],
+        serde_json::json!([{"start": 0, "end": 4, "label": "actor"}, {"start": 22, "end": 26, "label": "actor"}])
+    );
+}

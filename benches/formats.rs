@@ -128,6 +128,7 @@ fn generate(root: &Path) -> usize {
                 label: labels[n % 4].into(),
                 text: chars[first.start..last.end].iter().collect(),
                 note: String::new(),
+                value: String::new(),
             }
         })
         .collect();

@@ -68,6 +68,7 @@ fn write_large_document(root: &Path, spans: usize) -> String {
             label: ["actor", "location", "date", "claim"][n % 4].into(),
             text: chars[start..end].iter().collect(),
             note: String::new(),
+            value: String::new(),
         });
     }
     let file = AnnotationFile {
@@ -212,6 +213,7 @@ fn large_project(root: &Path, report: &mut String) {
                 label: "actor".into(),
                 text: chars[k as usize * 10..k as usize * 10 + 6].iter().collect(),
                 note: String::new(),
+                value: String::new(),
             })
             .collect();
         let file = AnnotationFile {

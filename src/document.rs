@@ -48,6 +48,12 @@ pub enum Command {
         range: Range<usize>,
         label: String,
     },
+    /// A span with a normalized value, as an accepted suggestion brings it.
+    AddWithValue {
+        range: Range<usize>,
+        label: String,
+        value: String,
+    },
     RemoveSpan(SpanId),
     Relabel {
         id: SpanId,
@@ -292,7 +298,16 @@ impl OpenDocument {
                 let changed = self.history.redo(&mut self.annotations)?;
                 return self.finish(changed, None);
             }
-            Command::AddSpan { range, label } => {
+            command @ (Command::AddSpan { .. } | Command::AddWithValue { .. }) => {
+                let (range, label, value) = match command {
+                    Command::AddSpan { range, label } => (range, label, String::new()),
+                    Command::AddWithValue {
+                        range,
+                        label,
+                        value,
+                    } => (range, label, value),
+                    _ => unreachable!("matched above"),
+                };
                 if !schema.contains(&label) {
                     return Err(CommandError::UnknownLabel(label));
                 }
@@ -321,6 +336,7 @@ impl OpenDocument {
                     text: self.text.slice(range).to_owned(),
                     label,
                     note: String::new(),
+                    value,
                 })]
             }
             Command::RemoveSpan(id) => {
@@ -383,6 +399,7 @@ impl OpenDocument {
                             text: self.text.slice(range.clone()).to_owned(),
                             label: label.clone(),
                             note: String::new(),
+                            value: String::new(),
                         }));
                         next_id += 1;
                     }
@@ -861,7 +878,7 @@ mod tests {
                 ":8:",
             ),
             (
-                good.replace("format_version: 1", "format_version: 2"),
+                good.replace("format_version: 2", "format_version: 3"),
                 "newer than this Sorot reads",
             ),
             (

@@ -315,6 +315,7 @@ pub fn import(
                 label: span.label.clone(),
                 text: text.slice(span.start..span.end).to_owned(),
                 note: span.note.clone(),
+                value: String::new(),
             });
             if !project.schema().contains(&span.label)
                 && !report.unknown_labels.contains(&span.label)

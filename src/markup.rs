@@ -105,6 +105,7 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
             text: text.chars().skip(start).take(end - start).collect(),
             label,
             note: String::new(),
+            value: String::new(),
         })
         .collect();
     Ok((text, spans))

@@ -36,6 +36,9 @@ pub struct Span {
     /// Free text from the annotator; empty means no note.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// The normalized value (a date's ISO 8601 form, say); empty means none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
 }
 
 impl Span {

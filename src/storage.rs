@@ -25,7 +25,9 @@ use sha2::{Digest, Sha256};
 use crate::model::{Rejected, Span, Status};
 
 /// The newest annotation file format this build reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Version 2 added the spans' normalized `value`; version 1 files load as they are.
+pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER: &str = "// Sorot annotations. Offsets are Unicode code points into the source text, half-open [start, end).\n";
 
@@ -263,10 +265,32 @@ mod tests {
     }
 
     #[test]
+    fn version_1_files_still_load_and_values_round_trip() {
+        let mut file = sample();
+        file.spans[2].value = "2023-09-13".into();
+        let ron = file.to_ron();
+        assert!(
+            ron.contains("text: \"Rabu (13/9/2023)\", value: \"2023-09-13\")"),
+            "{ron}"
+        );
+        assert_eq!(
+            AnnotationFile::parse(Path::new("a.ron"), &ron).unwrap(),
+            file
+        );
+        // A version 1 file has no values; it reads as it is.
+        let old = sample()
+            .to_ron()
+            .replacen("format_version: 2,", "format_version: 1,", 1);
+        let read = AnnotationFile::parse(Path::new("old.ron"), &old).unwrap();
+        assert_eq!(read.format_version, 1);
+        assert_eq!(read.spans, sample().spans);
+    }
+
+    #[test]
     fn newer_versions_are_named_as_such() {
         let ron = sample()
             .to_ron()
-            .replacen("format_version: 1,", "format_version: 7,", 1);
+            .replacen("format_version: 2,", "format_version: 7,", 1);
         let err = AnnotationFile::parse(Path::new("x.ron"), &ron).unwrap_err();
         assert!(
             matches!(err, StorageError::UnknownVersion { found: 7, .. }),

@@ -79,6 +79,7 @@ fn tricky_project() -> tempfile::TempDir {
             label: label.into(),
             text: chars[start..end].iter().collect(),
             note: note.into(),
+            value: String::new(),
         })
         .collect::<Vec<_>>();
     let annotations =
@@ -449,7 +450,8 @@ fn spacy_and_csv_exports() {
             "text",
             "left_context",
             "right_context",
-            "note"
+            "note",
+            "value"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

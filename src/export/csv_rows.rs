@@ -1,5 +1,5 @@
 //! One CSV row per span: document, annotator, label, start, end, text, left
-//! and right context (40 characters each), note. A cell that a spreadsheet
+//! and right context (40 characters each), note, normalized value. A cell that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) gets a leading `'`, so it shows as text.
 
@@ -28,6 +28,7 @@ impl<'a> CsvRows<'a> {
             "left_context",
             "right_context",
             "note",
+            "value",
         ])
         .map_err(csv_error)?;
         Ok(CsvRows {
@@ -57,6 +58,7 @@ impl Sink for CsvRows<'_> {
                     inert(left).as_str(),
                     inert(right).as_str(),
                     inert(&span.note).as_str(),
+                    inert(&span.value).as_str(),
                 ])
                 .map_err(csv_error)?;
         }

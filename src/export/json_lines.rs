@@ -3,7 +3,8 @@
 //! - doccano: `{"id", "text", "label": [[start, end, "label"], ...]}`, plus
 //!   `"annotator"` when several annotators are exported.
 //! - spaCy: `{"text", "spans": [{"start", "end", "label"}], "meta": {"id",
-//!   "annotator", "status", "offsets"}}`; a span with a note carries `"note"`.
+//!   "annotator", "status", "offsets"}}`; a span with a note carries `"note"`,
+//!   one with a normalized value `"value"`.
 //!   With code-point offsets these are what `doc.char_span` takes.
 
 use std::io::Write;
@@ -49,6 +50,8 @@ struct SpacySpan<'a> {
     label: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     note: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -73,6 +76,7 @@ impl Sink for JsonLines<'_> {
                         end: offsets.map(s.end),
                         label: &s.label,
                         note: &s.note,
+                        value: &s.value,
                     })
                     .collect();
                 let meta = SpacyMeta {

@@ -742,3 +742,62 @@ fn n_walks_through_disagreements_into_the_next_document() {
         "P goes back into the previous document"
     );
 }
+
+#[test]
+fn a_date_suggestion_accepted_with_enter_lands_in_the_file_with_its_value() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    assert!(
+        file_on_disk(&mut harness, project.path(), FIRST).is_empty(),
+        "nothing saved before acceptance"
+    );
+    harness.key_press(Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("label: \"date\", text: \"2022\", value: \"2022\")"),
+        "{saved}"
+    );
+    // Reject the next one; suggesting again does not bring it back.
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        !saved.contains("hari Rabu (13/9/2023)"),
+        "the rejected suggestion came back: {saved}"
+    );
+    assert!(
+        saved.contains("text: \"Juli\", value: \"2023-07\")"),
+        "{saved}"
+    );
+    // One undo takes one acceptance back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("\"Juli\""));
+}
+
+#[test]
+fn other_mentions_of_a_span_are_accepted_in_a_batch() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::M);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    assert_eq!(
+        saved.matches("label: \"actor\", text: \"Kremlin\"").count(),
+        text.matches("Kremlin").count(),
+        "{saved}"
+    );
+}

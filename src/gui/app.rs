@@ -21,7 +21,9 @@ use crate::document::{Access, Command, Outcome};
 use crate::model::{SpanId, Status};
 use crate::project::{CONFIG_FILE, Project, is_valid_annotator, sanitize_annotator};
 use crate::review::GOLD;
+use crate::suggest::{self, Suggestion};
 use crate::workspace::{Resolution, SaveState, Workspace, WorkspaceError};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Something the user asked for, run at the end of the frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +87,19 @@ pub struct SorotApp {
     transfer: transfer::Transfer,
     agreement: super::agreement::AgreementWindow,
     review: Option<ReviewMode>,
+    /// Suggestions shown for the current document; nothing is saved until accepted.
+    suggestions: Option<Suggestions>,
+    /// Suggestions rejected in this session, per document: they do not come back.
+    rejected_suggestions: BTreeMap<String, BTreeSet<(usize, usize, String)>>,
+    /// Changes whenever the suggestions do, for the text view's lanes.
+    suggestion_generation: u64,
+}
+
+/// The suggestions of one document and the one the keys act on.
+struct Suggestions {
+    doc_id: String,
+    items: Vec<Suggestion>,
+    current: usize,
 }
 
 impl SorotApp {
@@ -126,6 +141,9 @@ impl SorotApp {
             transfer: transfer::Transfer::default(),
             agreement: super::agreement::AgreementWindow::default(),
             review: None,
+            suggestions: None,
+            rejected_suggestions: BTreeMap::new(),
+            suggestion_generation: 0,
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -397,6 +415,25 @@ impl SorotApp {
             UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => {
                 self.workspace.is_some()
             }
+            UiCommand::Agreement | UiCommand::Review => self.workspace.is_some(),
+            UiCommand::NextDisagreement
+            | UiCommand::PreviousDisagreement
+            | UiCommand::AcceptA
+            | UiCommand::AcceptB
+            | UiCommand::AcceptBoth
+            | UiCommand::RejectBoth => self.review.is_some(),
+            UiCommand::SuggestDates => editable && self.review.is_none(),
+            UiCommand::FindMentions => {
+                editable && self.review.is_none() && self.selected_span.is_some()
+            }
+            UiCommand::AcceptSuggestion
+            | UiCommand::RejectSuggestion
+            | UiCommand::AcceptAllSuggestions => {
+                editable
+                    && self
+                        .current_suggestions()
+                        .is_some_and(|s| !s.items.is_empty())
+            }
             _ => true,
         }
     }
@@ -618,6 +655,86 @@ impl SorotApp {
         }
         let Some(doc) = doc else { return };
         ui.separator();
+        let mut suggestion_clicked = None;
+        let mut suggestion_commands = Vec::new();
+        ui.horizontal(|ui| {
+            for command in [UiCommand::SuggestDates, UiCommand::FindMentions] {
+                let enabled = doc.is_editable()
+                    && (command == UiCommand::SuggestDates || self.selected_span.is_some());
+                let shortcut = ui.ctx().format_shortcut(&command.shortcuts()[0]);
+                let label = if command == UiCommand::SuggestDates {
+                    "Suggest dates"
+                } else {
+                    "Other mentions"
+                };
+                if ui
+                    .add_enabled(enabled, egui::Button::new(label))
+                    .on_hover_text(format!("{} ({shortcut})", command.label()))
+                    .clicked()
+                {
+                    suggestion_commands.push(command);
+                }
+            }
+        });
+        if let Some(list) = self.suggestions.as_ref().filter(|s| s.doc_id == doc.id) {
+            ui.label(RichText::new(format!("Suggestions ({})", list.items.len())).strong());
+            egui::ScrollArea::vertical()
+                .id_salt("suggestions")
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                    for (i, item) in list.items.iter().enumerate() {
+                        let text = doc.text.slice(item.start..item.end);
+                        let value = item
+                            .value
+                            .as_deref()
+                            .map_or(String::new(), |v| format!(" = {v}"));
+                        let row = format!("{} “{}”{value}", item.label, ellipsize(text, 40));
+                        if ui
+                            .add(egui::Button::selectable(i == list.current, row).truncate())
+                            .clicked()
+                        {
+                            suggestion_clicked = Some(i);
+                        }
+                    }
+                });
+            if !list.items.is_empty() {
+                ui.horizontal(|ui| {
+                    for (command, text) in [
+                        (UiCommand::AcceptSuggestion, "Accept"),
+                        (UiCommand::RejectSuggestion, "Reject"),
+                        (UiCommand::AcceptAllSuggestions, "Accept all"),
+                    ] {
+                        let shortcut = ui.ctx().format_shortcut(&command.shortcuts()[0]);
+                        if ui
+                            .add(egui::Button::new(text).shortcut_text(shortcut))
+                            .clicked()
+                        {
+                            suggestion_commands.push(command);
+                        }
+                    }
+                });
+            }
+            ui.separator();
+        }
+        if let Some(i) = suggestion_clicked
+            && let Some(list) = &mut self.suggestions
+        {
+            list.current = i;
+            self.scroll_to = list.items.get(i).map(|s| s.start);
+            self.suggestion_generation += 1;
+        }
+        for command in suggestion_commands {
+            self.actions.push(Action::Ui(command));
+        }
+        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+            return;
+        };
+        let schema = self
+            .workspace
+            .as_ref()
+            .map(|w| w.project().schema())
+            .expect("a workspace");
         if let Some(id) = self.selected_span
             && let Some(span) = doc.annotations().get(id)
         {
@@ -787,14 +904,40 @@ impl SorotApp {
                 title: &s.label,
                 text: &s.text,
                 note: &s.note,
+                ghost: false,
             })
             .collect();
+        let mut marks = marks;
+        let mut highlighted = highlight.span;
+        if let Some(list) = self.suggestions.as_ref().filter(|s| s.doc_id == doc.id) {
+            for (i, item) in list.items.iter().enumerate() {
+                let id = GHOST_IDS + i as u32;
+                if i == list.current && highlighted.is_none() {
+                    highlighted = Some(id);
+                }
+                marks.push(Mark {
+                    id,
+                    start: item.start,
+                    end: item.end,
+                    color: schema.color(&item.label),
+                    title: "suggestion",
+                    text: &item.label,
+                    note: item.value.as_deref().unwrap_or(""),
+                    ghost: true,
+                });
+            }
+            marks.sort_by_key(|m| (m.start, m.end, m.id));
+        }
+        let highlight = Highlight {
+            span: highlighted,
+            ..highlight
+        };
         let event = self.view.show(
             ui,
             &doc.id,
             &doc.text,
             &marks,
-            doc.revision(),
+            doc.revision() ^ (self.suggestion_generation << 40),
             &highlight,
             self.prefs.text_size,
             scroll_to,
@@ -1159,6 +1302,25 @@ impl SorotApp {
             | UiCommand::AcceptB
             | UiCommand::AcceptBoth
             | UiCommand::RejectBoth => {}
+            UiCommand::SuggestDates => self.suggest(false),
+            UiCommand::FindMentions => self.suggest(true),
+            UiCommand::AcceptSuggestion => {
+                self.accept_suggestion();
+            }
+            UiCommand::RejectSuggestion => self.reject_suggestion(),
+            UiCommand::AcceptAllSuggestions => {
+                while self
+                    .current_suggestions()
+                    .is_some_and(|s| !s.items.is_empty())
+                {
+                    if let Some(list) = &mut self.suggestions {
+                        list.current = 0;
+                    }
+                    if !self.accept_suggestion() {
+                        break;
+                    }
+                }
+            }
             UiCommand::Agreement => {
                 // The figures read the files: everything must be on disk first.
                 self.save_all();
@@ -1260,6 +1422,96 @@ impl SorotApp {
             }
             Err(err) => self.message = Some((true, err.to_string())),
         }
+    }
+
+    /// The suggestions, if they are for the current document.
+    fn current_suggestions(&self) -> Option<&Suggestions> {
+        let current = self.workspace.as_ref()?.current_id()?;
+        self.suggestions.as_ref().filter(|s| s.doc_id == current)
+    }
+
+    /// Proposes dates, or other mentions of the selected span's text.
+    fn suggest(&mut self, mentions: bool) {
+        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+            return;
+        };
+        let mut items = if mentions {
+            let Some(span) = self.selected_span.and_then(|id| doc.annotations().get(id)) else {
+                return;
+            };
+            let lexicon = suggest::lexicon(std::iter::once(span));
+            suggest::strings(&doc.text, &lexicon, doc.spans())
+        } else {
+            suggest::dates(&doc.text)
+        };
+        let rejected = self.rejected_suggestions.get(&doc.id);
+        items.retain(|s| {
+            !doc.spans()
+                .iter()
+                .any(|e| e.start == s.start && e.end == s.end && e.label == s.label)
+                && !rejected.is_some_and(|r| r.contains(&(s.start, s.end, s.label.clone())))
+        });
+        let what = if mentions {
+            "other mentions"
+        } else {
+            "date suggestions"
+        };
+        self.message = Some((
+            false,
+            format!("{} {what}; Enter accepts, Backspace rejects", items.len()),
+        ));
+        self.scroll_to = items.first().map(|s| s.start);
+        self.suggestions = Some(Suggestions {
+            doc_id: doc.id.clone(),
+            items,
+            current: 0,
+        });
+        self.suggestion_generation += 1;
+    }
+
+    /// Accepts the current suggestion as a span (with its value); false when
+    /// it could not be added.
+    fn accept_suggestion(&mut self) -> bool {
+        let Some(list) = self.current_suggestions() else {
+            return false;
+        };
+        let Some(item) = list.items.get(list.current).cloned() else {
+            return false;
+        };
+        let command = Command::AddWithValue {
+            range: item.start..item.end,
+            label: item.label.clone(),
+            value: item.value.clone().unwrap_or_default(),
+        };
+        let added = self.execute(command).is_some();
+        self.drop_current_suggestion();
+        added
+    }
+
+    fn reject_suggestion(&mut self) {
+        let Some(list) = self.current_suggestions() else {
+            return;
+        };
+        let Some(item) = list.items.get(list.current).cloned() else {
+            return;
+        };
+        let doc_id = list.doc_id.clone();
+        self.rejected_suggestions
+            .entry(doc_id)
+            .or_default()
+            .insert((item.start, item.end, item.label));
+        self.drop_current_suggestion();
+    }
+
+    fn drop_current_suggestion(&mut self) {
+        if let Some(list) = &mut self.suggestions {
+            if list.current < list.items.len() {
+                list.items.remove(list.current);
+            }
+            list.current = list.current.min(list.items.len().saturating_sub(1));
+            self.scroll_to = list.items.get(list.current).map(|s| s.start);
+        }
+        self.suggestion_generation += 1;
     }
 
     /// Starts review mode on the current document.
@@ -1502,6 +1754,9 @@ impl eframe::App for SorotApp {
         }
     }
 }
+
+/// Mark ids of suggestions start here, clear of span ids.
+const GHOST_IDS: u32 = 3_000_000_000;
 
 fn status_icon(status: Status) -> &'static str {
     match status {

@@ -30,10 +30,15 @@ pub enum UiCommand {
     AcceptB,
     AcceptBoth,
     RejectBoth,
+    SuggestDates,
+    FindMentions,
+    AcceptSuggestion,
+    RejectSuggestion,
+    AcceptAllSuggestions,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 21] = [
+    pub const ALL: [UiCommand; 26] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -55,6 +60,11 @@ impl UiCommand {
         UiCommand::AcceptB,
         UiCommand::AcceptBoth,
         UiCommand::RejectBoth,
+        UiCommand::SuggestDates,
+        UiCommand::FindMentions,
+        UiCommand::AcceptSuggestion,
+        UiCommand::RejectSuggestion,
+        UiCommand::AcceptAllSuggestions,
     ];
 
     /// The menu text.
@@ -81,6 +91,11 @@ impl UiCommand {
             UiCommand::AcceptB => "Accept B",
             UiCommand::AcceptBoth => "Accept both",
             UiCommand::RejectBoth => "Reject both",
+            UiCommand::SuggestDates => "Suggest dates",
+            UiCommand::FindMentions => "Find other mentions of the span",
+            UiCommand::AcceptSuggestion => "Accept suggestion",
+            UiCommand::RejectSuggestion => "Reject suggestion",
+            UiCommand::AcceptAllSuggestions => "Accept all suggestions",
         }
     }
 
@@ -95,7 +110,7 @@ impl UiCommand {
                 KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
                 ctrl(Key::Y),
             ],
-            UiCommand::DeleteSpan => vec![plain(Key::Delete), plain(Key::Backspace)],
+            UiCommand::DeleteSpan => vec![plain(Key::Delete)],
             UiCommand::ClearSelection => vec![plain(Key::Escape)],
             UiCommand::ToggleDone => vec![ctrl(Key::Enter)],
             UiCommand::NextDocument => vec![
@@ -119,6 +134,14 @@ impl UiCommand {
             UiCommand::AcceptB => vec![plain(Key::B)],
             UiCommand::AcceptBoth => vec![plain(Key::C)],
             UiCommand::RejectBoth => vec![plain(Key::X)],
+            UiCommand::SuggestDates => vec![ctrl(Key::D)],
+            UiCommand::FindMentions => vec![ctrl(Key::M)],
+            UiCommand::AcceptSuggestion => vec![plain(Key::Enter)],
+            UiCommand::RejectSuggestion => vec![plain(Key::Backspace)],
+            UiCommand::AcceptAllSuggestions => vec![KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                Key::Enter,
+            )],
         }
     }
 

@@ -290,6 +290,7 @@ impl ReviewMode {
                             title,
                             text: &a.text,
                             note: &a.label,
+                            ghost: false,
                         });
                     }
                 }
@@ -305,6 +306,7 @@ impl ReviewMode {
                                 title,
                                 text: &span.text,
                                 note: &span.label,
+                                ghost: false,
                             });
                         }
                     }

@@ -52,6 +52,8 @@ pub struct Mark<'a> {
     pub title: &'a str,
     pub text: &'a str,
     pub note: &'a str,
+    /// A suggestion: drawn as a dashed outline, not a span.
+    pub ghost: bool,
 }
 
 /// What to highlight besides the marks.
@@ -327,7 +329,20 @@ impl TextView {
                 let fill = Color32::from_rgba_unmultiplied(r, g, b, fill_alpha);
                 for rect in piece_rects(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
-                    painter.rect_filled(band, CornerRadius::same(2), fill);
+                    if span.ghost {
+                        // A suggestion: a dashed frame in the label's color.
+                        let stroke = Stroke::new(1.5, Color32::from_rgb(r, g, b));
+                        let corners = [
+                            band.left_top(),
+                            band.right_top(),
+                            band.right_bottom(),
+                            band.left_bottom(),
+                            band.left_top(),
+                        ];
+                        painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
+                    } else {
+                        painter.rect_filled(band, CornerRadius::same(2), fill);
+                    }
                 }
             }
             if let Some(selection) = &highlight.selection
@@ -343,7 +358,7 @@ impl TextView {
                 }
             }
             painter.galley(origin, galley.clone(), text_color);
-            for span in &spans {
+            for span in spans.iter().filter(|s| !s.ghost) {
                 let [r, g, b] = span.color;
                 let lane = self
                     .lanes

@@ -747,6 +747,9 @@ impl SorotApp {
             );
             ui.label(format!("“{}”", ellipsize(&span.text, 200)));
             ui.label(RichText::new(format!("characters {}–{}", span.start, span.end)).weak());
+            if !span.value.is_empty() {
+                ui.label(format!("value: {}", span.value));
+            }
             let mut text = match &self.note_edit {
                 Some((note_id, text)) if *note_id == id => text.clone(),
                 _ => span.note.clone(),

@@ -330,8 +330,14 @@ impl TextView {
                 for rect in piece_rects(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     if span.ghost {
-                        // A suggestion: a dashed frame in the label's color.
-                        let stroke = Stroke::new(1.5, Color32::from_rgb(r, g, b));
+                        // A suggestion: a dashed frame in the label's color,
+                        // thicker for the one the keys act on.
+                        let width = if highlight.span == Some(span.id) {
+                            3.0
+                        } else {
+                            1.5
+                        };
+                        let stroke = Stroke::new(width, Color32::from_rgb(r, g, b));
                         let corners = [
                             band.left_top(),
                             band.right_top(),
@@ -471,6 +477,14 @@ impl TextView {
                 } else {
                     format!("\n    note: {}", s.note)
                 };
+                if s.ghost {
+                    let value = if s.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" = {}", s.note)
+                    };
+                    return format!("{}: {text}{value}", s.title);
+                }
                 format!("{}: {text}{more}{note}", s.title)
             })
             .collect();

@@ -149,6 +149,7 @@ fn generate(root: &Path) -> usize {
             status: Status::Done,
             spans: annotations.spans().to_vec(),
             rejected: Vec::new(),
+            relations: Vec::new(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));
         fs::create_dir_all(ann.parent().unwrap()).unwrap();

@@ -80,6 +80,7 @@ fn write_large_document(root: &Path, spans: usize) -> String {
         status: Status::InProgress,
         spans: list,
         rejected: Vec::new(),
+        relations: Vec::new(),
     };
     fs::create_dir_all(root.join("annotations/bench")).unwrap();
     fs::write(root.join("annotations/bench/big.txt.ron"), file.to_ron()).unwrap();
@@ -225,6 +226,7 @@ fn large_project(root: &Path, report: &mut String) {
             status: Status::Done,
             spans,
             rejected: Vec::new(),
+            relations: Vec::new(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));
         fs::create_dir_all(ann.parent().unwrap()).unwrap();

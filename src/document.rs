@@ -19,7 +19,9 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Annotations, Edit, EditError, History, Rejected, Span, SpanId, Status};
+use crate::model::{
+    Annotations, Edit, EditError, History, Rejected, Relation, Span, SpanId, Status,
+};
 use crate::project::{DocEntry, Project};
 use crate::schema::Schema;
 use crate::storage::{self, AnnotationFile, FORMAT_VERSION, OffsetUnit, StorageError};
@@ -64,6 +66,10 @@ pub enum Command {
         note: String,
     },
     SetStatus(Status),
+    /// Links two spans with a relation type of the schema.
+    Link(Relation),
+    /// Removes a relation.
+    Unlink(Relation),
     /// A review decision, one undo step: take the `accept` spans into this
     /// (gold) document, and remove and record as rejected the `reject` ones.
     Decide {
@@ -96,6 +102,12 @@ pub enum CommandError {
     UnknownLabel(String),
     #[error("that text already has a {0} span")]
     DuplicateSpan(String),
+    #[error("a {kind} relation goes from a {from} span to a {to} span")]
+    RelationEnds {
+        kind: String,
+        from: String,
+        to: String,
+    },
     #[error(transparent)]
     Edit(#[from] EditError),
 }
@@ -209,7 +221,19 @@ impl OpenDocument {
                 self.findings =
                     check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
                 match Annotations::new(file.status, file.spans) {
-                    Ok(annotations) => self.annotations = annotations.with_rejected(file.rejected),
+                    Ok(annotations) => match annotations
+                        .with_rejected(file.rejected)
+                        .with_relations(file.relations)
+                    {
+                        Ok(annotations) => self.annotations = annotations,
+                        Err(err) => self.findings.push(Finding {
+                            span: None,
+                            message: format!(
+                                "a relation ends at a span that does not exist ({err})"
+                            ),
+                            blocking: true,
+                        }),
+                    },
                     Err(err) => self.findings.push(Finding {
                         span: None,
                         message: err.to_string(),
@@ -341,7 +365,49 @@ impl OpenDocument {
             }
             Command::RemoveSpan(id) => {
                 let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
-                vec![Edit::Remove(span.clone())]
+                // Its relations go with it, in the same undo step.
+                let mut group: Vec<Edit> = self
+                    .annotations
+                    .relations_of(id)
+                    .into_iter()
+                    .cloned()
+                    .map(Edit::Unlink)
+                    .collect();
+                group.push(Edit::Remove(span.clone()));
+                group
+            }
+            Command::Link(relation) => {
+                let def = schema
+                    .relation(&relation.kind)
+                    .ok_or_else(|| CommandError::UnknownLabel(relation.kind.clone()))?;
+                let from = self
+                    .annotations
+                    .get(relation.from)
+                    .ok_or(EditError::NoSuchSpan(relation.from))?;
+                let to = self
+                    .annotations
+                    .get(relation.to)
+                    .ok_or(EditError::NoSuchSpan(relation.to))?;
+                if relation.from == relation.to
+                    || (!def.from.is_empty() && from.label != def.from)
+                    || (!def.to.is_empty() && to.label != def.to)
+                {
+                    return Err(CommandError::RelationEnds {
+                        kind: def.name.clone(),
+                        from: def.from.clone(),
+                        to: def.to.clone(),
+                    });
+                }
+                if self.annotations.relations().any(|r| *r == relation) {
+                    return Ok(Outcome::Unchanged);
+                }
+                vec![Edit::Link(relation)]
+            }
+            Command::Unlink(relation) => {
+                if !self.annotations.relations().any(|r| *r == relation) {
+                    return Ok(Outcome::Unchanged);
+                }
+                vec![Edit::Unlink(relation)]
             }
             Command::Relabel { id, label } => {
                 if !schema.contains(&label) {
@@ -476,6 +542,7 @@ impl OpenDocument {
             status: self.status(),
             spans: self.spans().to_vec(),
             rejected: self.annotations.rejected().cloned().collect(),
+            relations: self.annotations.relations().cloned().collect(),
         }
     }
 
@@ -778,6 +845,81 @@ mod tests {
         gold.execute(schema, Command::Undo).unwrap();
         assert!(gold.spans().is_empty() && gold.annotations().rejected().count() == 0);
         assert_eq!(gold.status(), Status::NotStarted);
+    }
+
+    #[test]
+    fn relations_link_claims_to_actors_and_go_with_a_deleted_span() {
+        let (_dir, project) = project_with("“Kim” berkata 😊 Putin datang".as_bytes());
+        let schema = project.schema();
+        let mut doc = open(&project);
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 16..28,
+                label: "claim".into(),
+            },
+        )
+        .unwrap();
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 16..21,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        let (kim, claim, putin) = (1, 2, 3);
+        let source = Relation {
+            from: claim,
+            to: kim,
+            kind: "source".into(),
+        };
+        doc.execute(schema, Command::Link(source.clone())).unwrap();
+        doc.execute(
+            schema,
+            Command::Link(Relation {
+                from: claim,
+                to: putin,
+                kind: "target".into(),
+            }),
+        )
+        .unwrap();
+        // A source goes from a claim to an actor, not the other way.
+        assert!(matches!(
+            doc.execute(
+                schema,
+                Command::Link(Relation {
+                    from: kim,
+                    to: claim,
+                    kind: "source".into()
+                })
+            ),
+            Err(CommandError::RelationEnds { .. })
+        ));
+        doc.save().unwrap();
+        let saved = fs::read_to_string(doc.path()).unwrap();
+        assert!(saved.contains("relations: [\n        (from: 2, to: 1, kind: \"source\"),\n        (from: 2, to: 3, kind: \"target\"),\n    ],"), "{saved}");
+        assert_eq!(open(&project).annotations().relations().count(), 2);
+
+        // Deleting Kim deletes the source relation; one undo brings both back.
+        doc.execute(schema, Command::RemoveSpan(kim)).unwrap();
+        assert_eq!(doc.annotations().relations().count(), 1);
+        doc.execute(schema, Command::Undo).unwrap();
+        assert!(doc.annotations().get(kim).is_some());
+        assert!(doc.annotations().relations().any(|r| *r == source));
+
+        // A file whose relation names a missing span opens read-only.
+        let broken = saved.replace("(from: 2, to: 1,", "(from: 2, to: 9,");
+        fs::write(doc.path(), broken).unwrap();
+        assert!(!open(&project).is_editable());
     }
 
     #[test]

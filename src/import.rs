@@ -340,6 +340,7 @@ pub fn import(
             status: Status::InProgress,
             spans,
             rejected: Vec::new(),
+            relations: Vec::new(),
         };
         report.documents += 1;
         report.spans += file.spans.len();

@@ -81,6 +81,19 @@ pub struct Annotations {
     spans: Vec<Span>,
     /// Review decisions that took neither side (gold sets only).
     rejected: BTreeSet<Rejected>,
+    /// Links between spans, sorted.
+    relations: BTreeSet<Relation>,
+}
+
+/// A typed link from one span to another: a claim's `source` (the actor who
+/// made it) or `target` (the actor it is about).
+///
+/// Invariant: both ends are spans of the same annotation set.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Relation {
+    pub from: SpanId,
+    pub to: SpanId,
+    pub kind: String,
 }
 
 /// A span that review decided against: kept so the decision is remembered.
@@ -116,7 +129,34 @@ impl Annotations {
             status,
             spans,
             rejected: BTreeSet::new(),
+            relations: BTreeSet::new(),
         })
+    }
+
+    /// Adds the relations read from a file; ends that name no span are refused.
+    pub fn with_relations(mut self, relations: Vec<Relation>) -> Result<Self, EditError> {
+        for relation in relations {
+            for end in [relation.from, relation.to] {
+                if self.get(end).is_none() {
+                    return Err(EditError::NoSuchSpan(end));
+                }
+            }
+            self.relations.insert(relation);
+        }
+        Ok(self)
+    }
+
+    /// The relations, sorted by (from, to, kind).
+    pub fn relations(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.iter()
+    }
+
+    /// The relations that have `id` at either end.
+    pub fn relations_of(&self, id: SpanId) -> Vec<&Relation> {
+        self.relations
+            .iter()
+            .filter(|r| r.from == id || r.to == id)
+            .collect()
     }
 
     /// Adds the review decisions read from a gold file.
@@ -177,6 +217,14 @@ impl Annotations {
                 self.spans.insert(at, span.clone());
             }
             Edit::Remove(span) => {
+                // Relations go first (the command that removes a span unlinks them).
+                if self
+                    .relations
+                    .iter()
+                    .any(|r| r.from == span.id || r.to == span.id)
+                {
+                    return Err(EditError::Stale);
+                }
                 let at = self.index_of(span.id)?;
                 if &self.spans[at] != span {
                     return Err(EditError::Stale);
@@ -212,6 +260,19 @@ impl Annotations {
                     return Err(EditError::Stale);
                 }
             }
+            Edit::Link(relation) => {
+                if self.get(relation.from).is_none() || self.get(relation.to).is_none() {
+                    return Err(EditError::Stale);
+                }
+                if !self.relations.insert(relation.clone()) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::Unlink(relation) => {
+                if !self.relations.remove(relation) {
+                    return Err(EditError::Stale);
+                }
+            }
             Edit::SetStatus { from, to } => {
                 if self.status != *from {
                     return Err(EditError::Stale);
@@ -237,6 +298,8 @@ pub enum Edit {
     Remove(Span),
     Reject(Rejected),
     Unreject(Rejected),
+    Link(Relation),
+    Unlink(Relation),
     Relabel {
         id: SpanId,
         from: String,
@@ -261,6 +324,8 @@ impl Edit {
             Edit::Remove(span) => Edit::Add(span.clone()),
             Edit::Reject(key) => Edit::Unreject(key.clone()),
             Edit::Unreject(key) => Edit::Reject(key.clone()),
+            Edit::Link(relation) => Edit::Unlink(relation.clone()),
+            Edit::Unlink(relation) => Edit::Link(relation.clone()),
             Edit::Relabel { id, from, to } => Edit::Relabel {
                 id: *id,
                 from: to.clone(),

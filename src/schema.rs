@@ -26,10 +26,33 @@ pub struct LabelDef {
     pub description: String,
 }
 
-/// A project's labels, in display order.
+/// A project's labels, in display order, and the relations between spans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
     pub labels: Vec<LabelDef>,
+    /// Relation types; a schema without the field has the default ones.
+    #[serde(default = "default_relations")]
+    pub relations: Vec<RelationDef>,
+}
+
+/// A relation type: its name, and the labels its ends must have (any when empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationDef {
+    pub name: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// A claim's `source` (the actor who made it) and `target` (the actor it is about).
+pub fn default_relations() -> Vec<RelationDef> {
+    let relation = |name: &str| RelationDef {
+        name: name.into(),
+        from: "claim".into(),
+        to: "actor".into(),
+    };
+    vec![relation("source"), relation("target")]
 }
 
 /// Mid-tone colors that keep contrast against both white and near-black when
@@ -88,6 +111,7 @@ impl Default for Schema {
                 ),
                 label("claim", "What a source states, quoted or reported"),
             ],
+            relations: default_relations(),
         }
     }
 }
@@ -133,6 +157,11 @@ impl Schema {
             }
         }
         Ok(())
+    }
+
+    /// The relation type called `name`.
+    pub fn relation(&self, name: &str) -> Option<&RelationDef> {
+        self.relations.iter().find(|r| r.name == name)
     }
 
     pub fn get(&self, name: &str) -> Option<&LabelDef> {

@@ -22,11 +22,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::{Rejected, Span, Status};
+use crate::model::{Rejected, Relation, Span, Status};
 
 /// The newest annotation file format this build reads and the one it writes.
 ///
-/// Version 2 added the spans' normalized `value`; version 1 files load as they are.
+/// Version 2 added the spans' normalized `value` and the `relations` between
+/// spans; version 1 files load as they are.
 pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER: &str = "// Sorot annotations. Offsets are Unicode code points into the source text, half-open [start, end).\n";
@@ -52,6 +53,9 @@ pub struct AnnotationFile {
     /// Review decisions that took neither side; only gold sets have them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejected>,
+    /// Links between spans, by span id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
 }
 
 /// Just the version, read before the rest so that a newer file is reported
@@ -229,6 +233,7 @@ mod tests {
             status: Status::InProgress,
             spans,
             rejected: Vec::new(),
+            relations: Vec::new(),
         }
     }
 

@@ -279,6 +279,7 @@ fn write_markup(project: &Path, annotator: &str, doc: &str, markup: &str) {
         status: sorot::model::Status::Done,
         spans,
         rejected: Vec::new(),
+        relations: Vec::new(),
     };
     let target = project
         .join("annotations")

@@ -93,6 +93,7 @@ fn tricky_project() -> tempfile::TempDir {
         status: sorot::model::Status::InProgress,
         spans: annotations.spans().to_vec(),
         rejected: Vec::new(),
+        relations: Vec::new(),
     };
     fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
     fs::write(

@@ -112,9 +112,16 @@ struct Record {
     text: Option<String>,
     annotator: Option<String>,
     spans: Vec<NewSpan>,
+    /// Relations between the record's spans, by their positions in `spans`.
+    relations: Vec<(usize, usize, String)>,
+    /// The same, by the spans' (start, end, label) once offsets are converted.
+    relation_keys: Vec<(SpanKey, SpanKey, String)>,
     /// What the record's offsets count until they are converted.
     offsets: Counted,
 }
+
+/// A span's place and label: what identifies it across renumbering.
+type SpanKey = (usize, usize, String);
 
 /// What a record's offsets count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,6 +258,18 @@ pub fn import(
             }
         };
         convert_and_check(&mut record, &text, options.offsets)?;
+        let key = |i: usize| -> SpanKey {
+            (
+                record.spans[i].start,
+                record.spans[i].end,
+                record.spans[i].label.clone(),
+            )
+        };
+        record.relation_keys = record
+            .relations
+            .iter()
+            .map(|(a, b, kind)| (key(*a), key(*b), kind.clone()))
+            .collect();
         let mut keys = std::collections::BTreeSet::new();
         record.spans.retain(|span| {
             let fresh = keys.insert((span.start, span.end, span.label.clone()));
@@ -331,6 +350,25 @@ pub fn import(
             id: record.id.clone(),
             path: text_path.clone(),
         };
+        let id_of = |key: &SpanKey| {
+            spans
+                .iter()
+                .find(|s| (s.start, s.end, &s.label) == (key.0, key.1, &key.2))
+                .map(|s| s.id)
+        };
+        let mut relations: Vec<crate::model::Relation> = record
+            .relation_keys
+            .iter()
+            .filter_map(|(a, b, kind)| {
+                Some(crate::model::Relation {
+                    from: id_of(a)?,
+                    to: id_of(b)?,
+                    kind: kind.clone(),
+                })
+            })
+            .collect();
+        relations.sort();
+        relations.dedup();
         let file = AnnotationFile {
             format_version: FORMAT_VERSION,
             source: project.source_path(&entry),
@@ -340,7 +378,7 @@ pub fn import(
             status: Status::InProgress,
             spans,
             rejected: Vec::new(),
-            relations: Vec::new(),
+            relations,
         };
         report.documents += 1;
         report.spans += file.spans.len();
@@ -564,6 +602,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
     let content = read_to_string(ann_path)?;
     let mut spans: Vec<(String, NewSpan)> = Vec::new();
     let mut notes: Vec<(String, String, usize)> = Vec::new();
+    let mut relations: Vec<(String, String, String, usize)> = Vec::new();
     let error = |line: usize, message: String| ImportError::Input {
         file: ann_path.to_owned(),
         line,
@@ -743,7 +782,31 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                     )),
                 }
             }
-            'R' | 'E' | '*' => {
+            'R' => {
+                // R1 <tab> kind Arg1:T2 Arg2:T1 <tab>
+                let parts: Vec<&str> = fields
+                    .get(1)
+                    .map(|f| f.split_whitespace().collect())
+                    .unwrap_or_default();
+                let arg = |name: &str| {
+                    parts
+                        .iter()
+                        .find_map(|p| p.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))
+                        .map(str::to_owned)
+                };
+                match (parts.first(), arg("Arg1"), arg("Arg2")) {
+                    (Some(kind), Some(from), Some(to)) => {
+                        relations.push(((*kind).to_owned(), from, to, line_number))
+                    }
+                    _ => {
+                        return Err(error(
+                            line_number,
+                            "an R line is `R1 <tab> type Arg1:T1 Arg2:T2`".into(),
+                        ));
+                    }
+                }
+            }
+            'E' | '*' => {
                 let what = match kind {
                     'R' => "relation",
                     'E' => "event",
@@ -765,6 +828,14 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
             }
         }
     }
+    let mut record_relations = Vec::new();
+    for (kind, from, to, line) in relations {
+        let position = |key: &str| spans.iter().position(|(id, _)| id == key);
+        match (position(&from), position(&to)) {
+            (Some(a), Some(b)) => record_relations.push((a, b, kind)),
+            _ => losses.push(loss(line, format!("relation {kind} between {from} and {to}, whose ends are not both imported text spans, was not imported"))),
+        }
+    }
     for (target, note, line) in notes {
         match spans.iter_mut().find(|(id, _)| *id == target) {
             Some((_, span)) => {
@@ -783,6 +854,8 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         text: Some(text),
         annotator: None,
         spans: spans.into_iter().map(|(_, s)| s).collect(),
+        relations: record_relations,
+        relation_keys: Vec::new(),
         offsets: Counted::CodePointsWithLf,
     })
 }
@@ -910,6 +983,8 @@ fn read_doccano(
             text: Some(text.to_owned()),
             annotator,
             spans,
+            relations: Vec::new(),
+            relation_keys: Vec::new(),
             offsets: Counted::AsOptions,
         });
     }
@@ -1068,6 +1143,8 @@ fn read_label_studio(
                 text: Some(text.to_owned()),
                 annotator,
                 spans,
+                relations: Vec::new(),
+                relation_keys: Vec::new(),
                 offsets: Counted::AsOptions,
             });
         }
@@ -1244,6 +1321,8 @@ fn read_conll(
             text,
             annotator: None,
             spans,
+            relations: Vec::new(),
+            relation_keys: Vec::new(),
             offsets: Counted::CodePoints,
         });
     }

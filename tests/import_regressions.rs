@@ -247,3 +247,113 @@ fn a_span_with_a_tab_round_trips_through_brat() {
     let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
     assert_eq!(file.spans[0].text, "Kim\tJong Un");
 }
+
+/// Relations go out as brat R lines and come back between the same spans.
+#[test]
+fn relations_round_trip_through_brat() {
+    use sorot::document::{Command, OpenDocument};
+    use sorot::model::Relation;
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "“Kim” berkata\r\nPutin datang 😊").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let schema = project.schema();
+    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 15..27,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 15..20,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into(),
+        }),
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 3,
+            kind: "target".into(),
+        }),
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let out = dir.path().join("out");
+    let written = sorot::export::export_to(
+        &project,
+        &sorot::export::Options::new(sorot::export::Format::Brat, "ayu"),
+        &out,
+        false,
+    )
+    .unwrap();
+    assert!(
+        written.report.losses.is_empty(),
+        "{:?}",
+        written.report.losses
+    );
+    let ann = fs::read_to_string(out.join("a.ann")).unwrap();
+    assert!(
+        ann.contains("R1\tsource Arg1:T3 Arg2:T1\t\nR2\ttarget Arg1:T3 Arg2:T2\t\n"),
+        "{ann}"
+    );
+    assert!(
+        fs::read_to_string(out.join("annotation.conf"))
+            .unwrap()
+            .contains("source\tArg1:claim, Arg2:actor")
+    );
+
+    let mut back = options(ImportFormat::Brat);
+    back.annotator = "back".into();
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    let text = |id: u32| {
+        file.spans
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| (s.text.clone(), s.label.clone()))
+            .unwrap()
+    };
+    let relations: Vec<(String, (String, String), (String, String))> = file
+        .relations
+        .iter()
+        .map(|r| (r.kind.clone(), text(r.from), text(r.to)))
+        .collect();
+    assert_eq!(
+        relations,
+        [
+            (
+                "source".into(),
+                ("Putin datang".into(), "claim".into()),
+                ("Kim".into(), "actor".into())
+            ),
+            (
+                "target".into(),
+                ("Putin datang".into(), "claim".into()),
+                ("Putin".into(), "actor".into())
+            ),
+        ]
+    );
+}

@@ -482,8 +482,30 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
         "{err}"
     );
     assert!(
-        err.contains("news-tutorial_110-note_annotation.ann:11: relation R1 was not imported"),
-        "{err}"
+        err.contains("news-tutorial_110-note_annotation.ann:12: note or attribute of R1"),
+        "a note on a relation has no place: {err}"
+    );
+    // R lines become relations between the imported spans.
+    let (file, _) = AnnotationFile::read(
+        &dir.path()
+            .join("annotations/brat/news-tutorial_110-note_annotation.txt.ron"),
+    )
+    .unwrap();
+    let family: Vec<(String, String)> = file
+        .relations
+        .iter()
+        .filter(|r| r.kind == "Family")
+        .map(|r| {
+            let text = |id| file.spans.iter().find(|s| s.id == id).unwrap().text.clone();
+            (text(r.from), text(r.to))
+        })
+        .collect();
+    assert_eq!(
+        family,
+        [
+            ("Orville Wright".into(), "Wilbur Wright".into()),
+            ("Orville Wright".into(), "Wilbur Wright".into())
+        ]
     );
     let spans = spans_of(dir.path(), "brat", "news-tutorial_000-introduction.txt");
     assert_eq!(spans.len(), 7);

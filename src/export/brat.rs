@@ -7,6 +7,7 @@
 //! A span that crosses a line end is written as brat's discontinuous span,
 //! one fragment per line (`T1 <tab> claim 10 20;21 30 <tab> first line second line`).
 //! Notes become `#` lines (`AnnotatorNotes`); a note's line breaks become spaces.
+//! Relations become `R` lines (`R1 <tab> source Arg1:T2 Arg2:T1`).
 //! With several annotators, each gets a subfolder.
 
 use std::path::{Path, PathBuf};
@@ -38,7 +39,23 @@ impl Brat {
             let [r, g, b] = schema.color(label);
             drawing.push_str(&format!("{label}\tbgColor:#{r:02x}{g:02x}{b:02x}\n"));
         }
-        conf.push_str("\n[relations]\n\n[events]\n\n[attributes]\n");
+        conf.push_str("\n[relations]\n");
+        for relation in &schema.relations {
+            let end = |label: &str| {
+                if label.is_empty() {
+                    "<ENTITY>".to_owned()
+                } else {
+                    label.to_owned()
+                }
+            };
+            conf.push_str(&format!(
+                "{}\tArg1:{}, Arg2:{}\n",
+                relation.name,
+                end(&relation.from),
+                end(&relation.to)
+            ));
+        }
+        conf.push_str("\n[events]\n\n[attributes]\n");
         visual.push('\n');
         visual.push_str(&drawing);
         write_atomic(&folder.join("annotation.conf"), conf.as_bytes())?;
@@ -102,6 +119,21 @@ impl Sink for Brat {
                 }
                 ann.push_str(&format!("#{note_number}\tAnnotatorNotes T{t}\t{note}\n"));
             }
+        }
+        for (n, relation) in item.relations.iter().enumerate() {
+            let t = |id| {
+                item.spans
+                    .iter()
+                    .position(|s| s.id == id)
+                    .map_or(0, |i| i + 1)
+            };
+            ann.push_str(&format!(
+                "R{}\t{} Arg1:T{} Arg2:T{}\t\n",
+                n + 1,
+                relation.kind,
+                t(relation.from),
+                t(relation.to)
+            ));
         }
         let mut base = self.folder.clone();
         if self.options.name_annotators {

@@ -235,6 +235,8 @@ pub struct Item<'a> {
     pub file: String,
     /// The text's sentences of tokens, for the formats that need them.
     pub sentences: Option<Vec<Vec<Token>>>,
+    /// Relations whose two ends are among `spans`.
+    pub relations: Vec<&'a crate::model::Relation>,
 }
 
 /// A document read and checked, with its sentences when the format needs them.
@@ -407,7 +409,38 @@ pub fn export(
                     .collect(),
                 file: document.path().display().to_string(),
                 sentences,
+                relations: Vec::new(),
             };
+            let exported = |id: crate::model::SpanId| item.spans.iter().any(|s| s.id == id);
+            let mut item = Item {
+                relations: document
+                    .annotations()
+                    .relations()
+                    .filter(|r| exported(r.from) && exported(r.to))
+                    .collect(),
+                ..item
+            };
+            // A relation needs both of its ends, and a format with a place for it.
+            let carried = if options.format == Format::Brat {
+                item.relations.len()
+            } else {
+                0
+            };
+            let total = document.annotations().relations().count();
+            if total > carried {
+                report.losses.push(Loss {
+                    file: document.path().display().to_string(),
+                    span: None,
+                    reason: if options.format == Format::Brat {
+                        format!("{} relations not exported: one of their ends is not", total - carried)
+                    } else {
+                        format!("{} relations not exported: this format has no place for them (brat has)", total - carried)
+                    },
+                });
+            }
+            if options.format != Format::Brat {
+                item.relations.clear();
+            }
             let written = sink.write(&item, &mut report.losses)?;
             report.documents += 1;
             report.spans += written;

@@ -336,7 +336,8 @@ fn relations_round_trip_through_brat() {
             .map(|s| (s.text.clone(), s.label.clone()))
             .unwrap()
     };
-    let relations: Vec<(String, (String, String), (String, String))> = file
+    type End = (String, String);
+    let relations: Vec<(String, End, End)> = file
         .relations
         .iter()
         .map(|r| (r.kind.clone(), text(r.from), text(r.to)))

@@ -801,3 +801,44 @@ fn other_mentions_of_a_span_are_accepted_in_a_batch() {
         "{saved}"
     );
 }
+
+#[test]
+fn r_then_a_number_links_a_claim_to_its_source_and_undo_unlinks() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Putin dikabarkan");
+    let putin = find(&harness, "Putin dikabarkan");
+    // "Putin" alone is the actor; the claim runs to "tersebut".
+    let first = harness
+        .state()
+        .text_rect(putin.start..putin.start + 1)
+        .unwrap();
+    let last = harness
+        .state()
+        .text_rect(putin.start + 3..putin.start + 4)
+        .unwrap();
+    drag(&mut harness, first.center(), last.center(), Modifiers::NONE);
+    harness.key_press(Key::Num1);
+    harness.run();
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    let claim = harness
+        .state()
+        .selected_span()
+        .expect("the new claim is selected");
+    harness.key_press(Key::R);
+    harness.run();
+    harness.get_by_label_contains("Choose the source");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains(&format!("(from: {claim}, to: 1, kind: \"source\")")),
+        "{saved}"
+    );
+    harness.get_by_label("source: “Putin”");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("relations:"));
+}

@@ -41,6 +41,12 @@ pub enum Action {
     SetNote(SpanId, String),
     OpenProject(PathBuf),
     SetAnnotator(String),
+    /// Links the span being related to this one.
+    LinkTo(SpanId),
+    /// Links the span being related to its n-th listed candidate (1-based).
+    LinkCandidate(u8),
+    /// Removes a relation.
+    Unlink(crate::model::Relation),
     /// Ends review mode; `edit_gold` opens the gold set in the workbench.
     LeaveReview {
         edit_gold: bool,
@@ -93,6 +99,9 @@ pub struct SorotApp {
     rejected_suggestions: BTreeMap<String, BTreeSet<(usize, usize, String)>>,
     /// Changes whenever the suggestions do, for the text view's lanes.
     suggestion_generation: u64,
+    /// A relation being made: its first end and its type; the next span
+    /// clicked, or the number of a listed candidate, is the other end.
+    relating: Option<(SpanId, String)>,
 }
 
 /// The suggestions of one document and the one the keys act on.
@@ -144,6 +153,7 @@ impl SorotApp {
             suggestions: None,
             rejected_suggestions: BTreeMap::new(),
             suggestion_generation: 0,
+            relating: None,
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -256,6 +266,7 @@ impl SorotApp {
     fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused() || self.dialog.is_some() || self.transfer.is_open();
         let schema = self.workspace.as_ref().map(|w| w.project().schema());
+        let relating = self.relating.is_some();
         let actions = &mut self.actions;
         ctx.input_mut(|input| {
             input.events.retain(|event| {
@@ -272,6 +283,13 @@ impl SorotApp {
                     && (!typing || command.works_in_text_fields())
                 {
                     actions.push(Action::Ui(command));
+                    return false;
+                }
+                if !typing
+                    && relating
+                    && let Some(digit) = digit_of(*key, *modifiers)
+                {
+                    actions.push(Action::LinkCandidate(digit));
                     return false;
                 }
                 if !typing
@@ -423,6 +441,9 @@ impl SorotApp {
             | UiCommand::AcceptBoth
             | UiCommand::RejectBoth => self.review.is_some(),
             UiCommand::SuggestDates => editable && self.review.is_none(),
+            UiCommand::LinkSource | UiCommand::LinkTarget => {
+                editable && self.review.is_none() && self.selected_span.is_some()
+            }
             UiCommand::FindMentions => {
                 editable && self.review.is_none() && self.selected_span.is_some()
             }
@@ -750,6 +771,40 @@ impl SorotApp {
             if !span.value.is_empty() {
                 ui.label(format!("value: {}", span.value));
             }
+            for relation in doc.annotations().relations_of(id) {
+                let other = if relation.from == id {
+                    relation.to
+                } else {
+                    relation.from
+                };
+                let other_text = doc
+                    .annotations()
+                    .get(other)
+                    .map_or(String::new(), |s| ellipsize(&s.text, 40));
+                ui.horizontal(|ui| {
+                    ui.label(format!("{}: “{other_text}”", relation.kind));
+                    if ui
+                        .small_button("×")
+                        .on_hover_text("Remove this relation")
+                        .clicked()
+                    {
+                        self.actions.push(Action::Unlink(relation.clone()));
+                    }
+                });
+            }
+            if let Some((_, kind)) = &self.relating {
+                ui.label(
+                    RichText::new(format!(
+                        "Choose the {kind}: click it in the text, or press its number"
+                    ))
+                    .strong(),
+                );
+                for (n, (_, text)) in self.relation_candidates().iter().enumerate() {
+                    ui.label(format!("{}  {}", n + 1, ellipsize(text, 40)));
+                }
+            } else if doc.is_editable() {
+                ui.label(RichText::new("R: link a source · Shift+R: link a target").weak());
+            }
             let mut text = match &self.note_edit {
                 Some((note_id, text)) if *note_id == id => text.clone(),
                 _ => span.note.clone(),
@@ -834,6 +889,7 @@ impl SorotApp {
             let highlight = Highlight {
                 selection: None,
                 span: review.highlighted_mark(),
+                related: Vec::new(),
             };
             let Some(gold) = review.gold().current() else {
                 ui.centered_and_justified(|ui| {
@@ -889,9 +945,21 @@ impl SorotApp {
                     );
                 });
         }
+        // The selected span's relations light up their other ends.
+        let related = self
+            .selected_span
+            .map(|id| {
+                doc.annotations()
+                    .relations_of(id)
+                    .iter()
+                    .map(|r| if r.from == id { r.to } else { r.from })
+                    .collect()
+            })
+            .unwrap_or_default();
         let highlight = Highlight {
             selection: self.view.dragging().or_else(|| self.selection.clone()),
             span: self.selected_span,
+            related,
         };
         let scroll_to = self.scroll_to.take();
         let schema = workspace.project().schema();
@@ -979,9 +1047,11 @@ impl SorotApp {
                     .into_iter()
                     .find(|s| !doc.is_flagged(s.id))
                     .map(|s| s.id);
-                self.actions.push(match hit {
-                    Some(id) => Action::SelectSpan { id, reveal: false },
-                    None => Action::Ui(UiCommand::ClearSelection),
+                self.actions.push(match (hit, &self.relating) {
+                    // Choosing the other end of a relation.
+                    (Some(id), Some(_)) => Action::LinkTo(id),
+                    (Some(id), None) => Action::SelectSpan { id, reveal: false },
+                    (None, _) => Action::Ui(UiCommand::ClearSelection),
                 });
             }
             None => {}
@@ -1194,6 +1264,19 @@ impl SorotApp {
                 }
             }
             Action::LeaveReview { edit_gold } => self.leave_review(edit_gold),
+            Action::LinkTo(to) => self.link_to(to),
+            Action::LinkCandidate(n) => {
+                if let Some(to) = self
+                    .relation_candidates()
+                    .get(usize::from(n).saturating_sub(1))
+                    .map(|(id, _)| *id)
+                {
+                    self.link_to(to);
+                }
+            }
+            Action::Unlink(relation) => {
+                self.execute(Command::Unlink(relation));
+            }
             Action::SelectSpan { id, reveal } => {
                 self.commit_note();
                 self.selected_span = Some(id);
@@ -1247,6 +1330,7 @@ impl SorotApp {
                 }
             }
             UiCommand::ClearSelection => {
+                self.relating = None;
                 self.commit_note();
                 self.selection = None;
                 self.selected_span = None;
@@ -1305,6 +1389,24 @@ impl SorotApp {
             | UiCommand::AcceptB
             | UiCommand::AcceptBoth
             | UiCommand::RejectBoth => {}
+            UiCommand::LinkSource | UiCommand::LinkTarget => {
+                let kind = if command == UiCommand::LinkSource {
+                    "source"
+                } else {
+                    "target"
+                };
+                if let Some(id) = self.selected_span {
+                    self.relating = Some((id, kind.to_owned()));
+                    let listed = self.relation_candidates().len();
+                    self.message = Some((
+                        false,
+                        format!(
+                            "{kind}: click the span, or press its number (1-{}); Esc cancels",
+                            listed.clamp(1, 9)
+                        ),
+                    ));
+                }
+            }
             UiCommand::SuggestDates => self.suggest(false),
             UiCommand::FindMentions => self.suggest(true),
             UiCommand::AcceptSuggestion => {
@@ -1425,6 +1527,57 @@ impl SorotApp {
             }
             Err(err) => self.message = Some((true, err.to_string())),
         }
+    }
+
+    /// Spans that can be the other end of the relation being made: those
+    /// with the right label, in the first span's line, nearest first (at most 9).
+    fn relation_candidates(&self) -> Vec<(SpanId, String)> {
+        let Some((from, kind)) = &self.relating else {
+            return Vec::new();
+        };
+        let Some(workspace) = &self.workspace else {
+            return Vec::new();
+        };
+        let Some(doc) = workspace.current() else {
+            return Vec::new();
+        };
+        let Some(first) = doc.annotations().get(*from) else {
+            return Vec::new();
+        };
+        let wanted = workspace
+            .project()
+            .schema()
+            .relation(kind)
+            .map(|d| d.to.clone())
+            .unwrap_or_default();
+        let line = doc
+            .text
+            .lines()
+            .into_iter()
+            .find(|l| l.start <= first.start && first.start <= l.end)
+            .unwrap_or(0..0);
+        let mut candidates: Vec<&crate::model::Span> = doc
+            .spans()
+            .iter()
+            .filter(|s| s.id != *from && (wanted.is_empty() || s.label == wanted))
+            .filter(|s| s.start < line.end.max(first.end) && s.end > line.start)
+            .collect();
+        candidates.sort_by_key(|s| (s.start.abs_diff(first.start), s.start));
+        candidates
+            .into_iter()
+            .take(9)
+            .map(|s| (s.id, s.text.clone()))
+            .collect()
+    }
+
+    fn link_to(&mut self, to: SpanId) {
+        let Some((from, kind)) = self.relating.take() else {
+            return;
+        };
+        self.message = None;
+        let relation = crate::model::Relation { from, to, kind };
+        self.execute(Command::Link(relation));
+        self.selected_span = Some(from);
     }
 
     /// The suggestions, if they are for the current document.

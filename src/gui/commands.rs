@@ -35,10 +35,12 @@ pub enum UiCommand {
     AcceptSuggestion,
     RejectSuggestion,
     AcceptAllSuggestions,
+    LinkSource,
+    LinkTarget,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 26] = [
+    pub const ALL: [UiCommand; 28] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -65,6 +67,8 @@ impl UiCommand {
         UiCommand::AcceptSuggestion,
         UiCommand::RejectSuggestion,
         UiCommand::AcceptAllSuggestions,
+        UiCommand::LinkSource,
+        UiCommand::LinkTarget,
     ];
 
     /// The menu text.
@@ -96,6 +100,8 @@ impl UiCommand {
             UiCommand::AcceptSuggestion => "Accept suggestion",
             UiCommand::RejectSuggestion => "Reject suggestion",
             UiCommand::AcceptAllSuggestions => "Accept all suggestions",
+            UiCommand::LinkSource => "Link the claim to its source",
+            UiCommand::LinkTarget => "Link the claim to its target",
         }
     }
 
@@ -142,6 +148,8 @@ impl UiCommand {
                 Modifiers::COMMAND | Modifiers::SHIFT,
                 Key::Enter,
             )],
+            UiCommand::LinkSource => vec![plain(Key::R)],
+            UiCommand::LinkTarget => vec![KeyboardShortcut::new(Modifiers::SHIFT, Key::R)],
         }
     }
 

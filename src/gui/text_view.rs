@@ -63,6 +63,8 @@ pub struct Highlight {
     pub selection: Option<Range<usize>>,
     /// The selected mark.
     pub span: Option<u32>,
+    /// Marks linked to the selected one: outlined too, lighter.
+    pub related: Vec<u32>,
 }
 
 /// Layout cache and pointer state of the view for one document.
@@ -382,11 +384,16 @@ impl TextView {
                         ],
                         Stroke::new(2.5, Color32::from_rgb(r, g, b)),
                     );
-                    if highlight.span == Some(span.id) {
+                    if highlight.span == Some(span.id) || highlight.related.contains(&span.id) {
+                        let stroke = if highlight.span == Some(span.id) {
+                            selected_stroke
+                        } else {
+                            Stroke::new(1.5, Color32::from_rgb(r, g, b))
+                        };
                         painter.rect_stroke(
                             band.expand(1.5),
                             CornerRadius::same(3),
-                            selected_stroke,
+                            stroke,
                             StrokeKind::Outside,
                         );
                     }

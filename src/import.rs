@@ -922,8 +922,13 @@ fn read_doccano(
                 });
             }
         }
+        // Entity id -> position of its span, for the relations.
+        let mut entity_spans: BTreeMap<String, usize> = BTreeMap::new();
         if let Some(entities) = value.get("entities").and_then(Value::as_array) {
             for entity in entities {
+                if let Some(entity_id) = entity.get("id") {
+                    entity_spans.insert(entity_id.to_string(), spans.len());
+                }
                 let field = |name: &str| {
                     entity
                         .get(name)
@@ -941,17 +946,34 @@ fn read_doccano(
                 });
             }
         }
-        if let Some(relations) = value.get("relations").and_then(Value::as_array)
-            && !relations.is_empty()
+        let mut record_relations = Vec::new();
+        for relation in value
+            .get("relations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
         {
-            losses.push(Loss {
-                file: format!("{}:{line_number}", input.display()),
-                span: None,
-                reason: format!(
-                    "{} relations were not imported: Sorot has no relations yet",
-                    relations.len()
-                ),
-            });
+            let end = |name: &str| {
+                relation
+                    .get(name)
+                    .and_then(|id| entity_spans.get(&id.to_string()))
+                    .copied()
+            };
+            let kind = relation
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("related")
+                .to_owned();
+            match (end("from_id"), end("to_id")) {
+                (Some(from), Some(to)) => record_relations.push((from, to, kind)),
+                _ => losses.push(Loss {
+                    file: format!("{}:{line_number}", input.display()),
+                    span: None,
+                    reason: format!(
+                        "relation {kind} names an entity the record does not have; not imported"
+                    ),
+                }),
+            }
         }
         if let Some(meta) = value.get("meta").and_then(Value::as_object)
             && !meta.is_empty()
@@ -983,7 +1005,7 @@ fn read_doccano(
             text: Some(text.to_owned()),
             annotator,
             spans,
-            relations: Vec::new(),
+            relations: record_relations,
             relation_keys: Vec::new(),
             offsets: Counted::AsOptions,
         });
@@ -1080,6 +1102,9 @@ fn read_label_studio(
         };
         for (annotator, annotation) in chosen {
             let mut spans = Vec::new();
+            // Region id -> the position of its first span; relations between ids.
+            let mut region_spans: BTreeMap<String, usize> = BTreeMap::new();
+            let mut relation_results: Vec<(String, String, String)> = Vec::new();
             for region in annotation
                 .get("result")
                 .and_then(Value::as_array)
@@ -1116,6 +1141,9 @@ fn read_label_studio(
                                     .join("; ")
                             })
                             .unwrap_or_default();
+                        if let Some(region_id) = region.get("id").and_then(Value::as_str) {
+                            region_spans.insert(region_id.to_owned(), spans.len());
+                        }
                         for label in labels.iter().filter_map(Value::as_str) {
                             spans.push(NewSpan {
                                 start,
@@ -1124,6 +1152,27 @@ fn read_label_studio(
                                 note: note.clone(),
                                 line: n + 1,
                             });
+                        }
+                    }
+                    ("relation", _, _) => {
+                        let id = |name: &str| {
+                            region.get(name).and_then(Value::as_str).map(str::to_owned)
+                        };
+                        let kind = region
+                            .get("labels")
+                            .and_then(Value::as_array)
+                            .and_then(|l| l.first())
+                            .and_then(Value::as_str)
+                            .unwrap_or("related")
+                            .to_owned();
+                        match (id("from_id"), id("to_id")) {
+                            (Some(from), Some(to)) => relation_results.push((from, to, kind)),
+                            _ => losses.push(Loss {
+                                file: where_.clone(),
+                                span: None,
+                                reason: "a relation without from_id and to_id was not imported"
+                                    .into(),
+                            }),
                         }
                     }
                     (kind, _, _) => losses.push(Loss {
@@ -1135,6 +1184,17 @@ fn read_label_studio(
                     }),
                 }
             }
+            let mut relations = Vec::new();
+            for (from, to, kind) in relation_results {
+                match (region_spans.get(&from), region_spans.get(&to)) {
+                    (Some(&a), Some(&b)) => relations.push((a, b, kind)),
+                    _ => losses.push(Loss {
+                        file: where_.clone(),
+                        span: None,
+                        reason: format!("relation {kind} between {from} and {to}, which are not both imported regions, was not imported"),
+                    }),
+                }
+            }
             let annotator = annotator.map(|a| crate::project::sanitize_annotator(&a));
             records.push(Record {
                 id: id.clone(),
@@ -1143,7 +1203,7 @@ fn read_label_studio(
                 text: Some(text.to_owned()),
                 annotator,
                 spans,
-                relations: Vec::new(),
+                relations,
                 relation_keys: Vec::new(),
                 offsets: Counted::AsOptions,
             });

@@ -358,3 +358,67 @@ fn relations_round_trip_through_brat() {
         ]
     );
 }
+
+/// Relations go out as Label Studio relation results and come back.
+#[test]
+fn relations_round_trip_through_label_studio() {
+    use sorot::document::{Command, OpenDocument};
+    use sorot::model::Relation;
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim berkata 😊 Putin datang").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let schema = project.schema();
+    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 0..3,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 14..26,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into(),
+        }),
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let out = dir.path().join("tasks.json");
+    let options = sorot::export::Options::new(sorot::export::Format::Labelstudio, "ayu");
+    let written = sorot::export::export_to(&project, &options, &out, false).unwrap();
+    assert!(
+        written.report.losses.is_empty(),
+        "{:?}",
+        written.report.losses
+    );
+    let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
+    assert!(config.contains("<Relation value=\"source\"/>"), "{config}");
+    let mut back = options_for_ls();
+    back.annotator = "back".into();
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(
+        file.relations,
+        vec![Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into()
+        }]
+    );
+}
+
+fn options_for_ls() -> ImportOptions {
+    options(ImportFormat::Labelstudio)
+}

@@ -2,7 +2,8 @@
 //! one annotation per exported annotator, whose `result` items are `labels`
 //! regions (`value.start`, `value.end`, `value.text`, `value.labels`,
 //! `from_name` "label", `to_name` "text"). A span's note becomes the region's
-//! `meta.text`, as Label Studio stores region notes. The labeling config to
+//! `meta.text`, as Label Studio stores region notes. Relations are `relation`
+//! results between region ids, and the config lists their types. The labeling config to
 //! paste into the project settings goes to a `.config.xml` file beside it.
 
 use std::io::Write;
@@ -64,26 +65,38 @@ impl Sink for LabelStudio<'_> {
             self.flush_task()?;
         }
         let offsets = Offsets::new(item.text, self.options.offsets);
-        let result: Vec<Region> = item
+        let region_id = |id| format!("{}-{}", item.annotator, id);
+        let mut result: Vec<ResultItem> = item
             .spans
             .iter()
-            .map(|span| Region {
-                id: format!("{}-{}", item.annotator, span.id),
-                from_name: "label",
-                to_name: "text",
-                kind: "labels",
-                origin: "manual",
-                value: RegionValue {
-                    start: offsets.map(span.start),
-                    end: offsets.map(span.end),
-                    text: span.text.clone(),
-                    labels: [span.label.clone()],
-                },
-                meta: (!span.note.is_empty()).then(|| RegionMeta {
-                    text: [span.note.clone()],
-                }),
+            .map(|span| {
+                ResultItem::Region(Region {
+                    id: format!("{}-{}", item.annotator, span.id),
+                    from_name: "label",
+                    to_name: "text",
+                    kind: "labels",
+                    origin: "manual",
+                    value: RegionValue {
+                        start: offsets.map(span.start),
+                        end: offsets.map(span.end),
+                        text: span.text.clone(),
+                        labels: [span.label.clone()],
+                    },
+                    meta: (!span.note.is_empty()).then(|| RegionMeta {
+                        text: [span.note.clone()],
+                    }),
+                })
             })
             .collect();
+        result.extend(item.relations.iter().map(|relation| {
+            ResultItem::Relation(RelationResult {
+                from_id: region_id(relation.from),
+                to_id: region_id(relation.to),
+                kind: "relation",
+                direction: "right",
+                labels: [relation.kind.clone()],
+            })
+        }));
         let annotation = Annotation {
             result,
             was_cancelled: false,
@@ -128,11 +141,29 @@ struct TaskData {
 
 #[derive(Serialize)]
 struct Annotation {
-    result: Vec<Region>,
+    result: Vec<ResultItem>,
     was_cancelled: bool,
     ground_truth: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     sorot_annotator: Option<String>,
+}
+
+/// A result item: a labeled region or a relation between two regions.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ResultItem {
+    Region(Region),
+    Relation(RelationResult),
+}
+
+#[derive(Serialize)]
+struct RelationResult {
+    from_id: String,
+    to_id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    direction: &'static str,
+    labels: [String; 1],
 }
 
 #[derive(Serialize)]
@@ -171,7 +202,18 @@ fn labeling_config(schema: &Schema, labels: &[String]) -> String {
             escape_xml(label)
         ));
     }
-    xml.push_str("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n</View>\n");
+    xml.push_str("  </Labels>\n");
+    if !schema.relations.is_empty() {
+        xml.push_str("  <Relations>\n");
+        for relation in &schema.relations {
+            xml.push_str(&format!(
+                "    <Relation value=\"{}\"/>\n",
+                escape_xml(&relation.name)
+            ));
+        }
+        xml.push_str("  </Relations>\n");
+    }
+    xml.push_str("  <Text name=\"text\" value=\"$text\"/>\n</View>\n");
     xml
 }
 

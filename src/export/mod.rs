@@ -421,7 +421,8 @@ pub fn export(
                 ..item
             };
             // A relation needs both of its ends, and a format with a place for it.
-            let carried = if options.format == Format::Brat {
+            let with_relations = matches!(options.format, Format::Brat | Format::Labelstudio);
+            let carried = if with_relations {
                 item.relations.len()
             } else {
                 0
@@ -431,14 +432,14 @@ pub fn export(
                 report.losses.push(Loss {
                     file: document.path().display().to_string(),
                     span: None,
-                    reason: if options.format == Format::Brat {
+                    reason: if with_relations {
                         format!("{} relations not exported: one of their ends is not", total - carried)
                     } else {
-                        format!("{} relations not exported: this format has no place for them (brat has)", total - carried)
+                        format!("{} relations not exported: this format has no place for them (brat and Label Studio have)", total - carried)
                     },
                 });
             }
-            if options.format != Format::Brat {
+            if !with_relations {
                 item.relations.clear();
             }
             let written = sink.write(&item, &mut report.losses)?;

@@ -129,6 +129,7 @@ fn generate(root: &Path) -> usize {
                 text: chars[first.start..last.end].iter().collect(),
                 note: String::new(),
                 value: String::new(),
+                attributes: Default::default(),
             }
         })
         .collect();

@@ -69,6 +69,7 @@ fn write_large_document(root: &Path, spans: usize) -> String {
             text: chars[start..end].iter().collect(),
             note: String::new(),
             value: String::new(),
+            attributes: Default::default(),
         });
     }
     let file = AnnotationFile {
@@ -215,6 +216,7 @@ fn large_project(root: &Path, report: &mut String) {
                 text: chars[k as usize * 10..k as usize * 10 + 6].iter().collect(),
                 note: String::new(),
                 value: String::new(),
+                attributes: Default::default(),
             })
             .collect();
         let file = AnnotationFile {

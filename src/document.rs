@@ -66,6 +66,12 @@ pub enum Command {
         note: String,
     },
     SetStatus(Status),
+    /// Sets an attribute of a span (`value`: its normalized value); empty clears it.
+    SetAttribute {
+        id: SpanId,
+        name: String,
+        value: String,
+    },
     /// Links two spans with a relation type of the schema.
     Link(Relation),
     /// Removes a relation.
@@ -102,6 +108,10 @@ pub enum CommandError {
     UnknownLabel(String),
     #[error("that text already has a {0} span")]
     DuplicateSpan(String),
+    #[error("{label} spans have no attribute {name:?} in the schema")]
+    UnknownAttribute { label: String, name: String },
+    #[error("{name} is one of: {allowed}")]
+    AttributeValue { name: String, allowed: String },
     #[error("a {kind} relation goes from a {from} span to a {to} span")]
     RelationEnds {
         kind: String,
@@ -361,6 +371,7 @@ impl OpenDocument {
                     label,
                     note: String::new(),
                     value,
+                    attributes: Default::default(),
                 })]
             }
             Command::RemoveSpan(id) => {
@@ -375,6 +386,34 @@ impl OpenDocument {
                     .collect();
                 group.push(Edit::Remove(span.clone()));
                 group
+            }
+            Command::SetAttribute { id, name, value } => {
+                let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
+                if name != "value" {
+                    let def = schema
+                        .attributes_of(&span.label)
+                        .find(|a| a.name == name)
+                        .ok_or_else(|| CommandError::UnknownAttribute {
+                            label: span.label.clone(),
+                            name: name.clone(),
+                        })?;
+                    if !value.is_empty() && !def.values.is_empty() && !def.values.contains(&value) {
+                        return Err(CommandError::AttributeValue {
+                            name,
+                            allowed: def.values.join(", "),
+                        });
+                    }
+                }
+                if span.attribute(&name) == value {
+                    return Ok(Outcome::Unchanged);
+                }
+                select = Some(id);
+                vec![Edit::SetAttribute {
+                    id,
+                    from: span.attribute(&name).to_owned(),
+                    name,
+                    to: value,
+                }]
             }
             Command::Link(relation) => {
                 let def = schema
@@ -466,6 +505,7 @@ impl OpenDocument {
                             label: label.clone(),
                             note: String::new(),
                             value: String::new(),
+                            attributes: Default::default(),
                         }));
                         next_id += 1;
                     }
@@ -920,6 +960,60 @@ mod tests {
         let broken = saved.replace("(from: 2, to: 1,", "(from: 2, to: 9,");
         fs::write(doc.path(), broken).unwrap();
         assert!(!open(&project).is_editable());
+    }
+
+    #[test]
+    fn attributes_are_set_checked_saved_and_undone() {
+        let (_dir, project) = project_with("“Kami siap,” kata Kim.".as_bytes());
+        let schema = project.schema();
+        let mut doc = open(&project);
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 1..10,
+                label: "claim".into(),
+            },
+        )
+        .unwrap();
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 18..21,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        let set = |name: &str, value: &str, id| Command::SetAttribute {
+            id,
+            name: name.into(),
+            value: value.into(),
+        };
+        doc.execute(schema, set("stance", "asserted", 1)).unwrap();
+        doc.execute(schema, set("quote", "yes", 1)).unwrap();
+        doc.execute(schema, set("value", "Kim Jong Un", 2)).unwrap();
+        assert!(matches!(
+            doc.execute(schema, set("stance", "maybe", 1)),
+            Err(CommandError::AttributeValue { .. })
+        ));
+        assert!(matches!(
+            doc.execute(schema, set("stance", "asserted", 2)),
+            Err(CommandError::UnknownAttribute { .. })
+        ));
+        doc.save().unwrap();
+        let saved = fs::read_to_string(doc.path()).unwrap();
+        assert!(
+            saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"asserted\"}"),
+            "{saved}"
+        );
+        assert!(
+            saved.contains("text: \"Kim\", value: \"Kim Jong Un\")"),
+            "{saved}"
+        );
+        assert_eq!(open(&project).spans()[0].attribute("stance"), "asserted");
+        doc.execute(schema, Command::Undo).unwrap();
+        assert_eq!(doc.spans()[1].value, "");
+        doc.execute(schema, Command::Undo).unwrap();
+        assert_eq!(doc.spans()[0].attribute("quote"), "");
     }
 
     #[test]

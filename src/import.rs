@@ -100,6 +100,9 @@ struct NewSpan {
     label: String,
     note: String,
     line: usize,
+    /// The normalized value and attributes, where the input carries them.
+    value: String,
+    attributes: BTreeMap<String, String>,
 }
 
 /// One document read from an input.
@@ -334,7 +337,8 @@ pub fn import(
                 label: span.label.clone(),
                 text: text.slice(span.start..span.end).to_owned(),
                 note: span.note.clone(),
-                value: String::new(),
+                value: span.value.clone(),
+                attributes: span.attributes.clone(),
             });
             if !project.schema().contains(&span.label)
                 && !report.unknown_labels.contains(&span.label)
@@ -603,6 +607,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
     let mut spans: Vec<(String, NewSpan)> = Vec::new();
     let mut notes: Vec<(String, String, usize)> = Vec::new();
     let mut relations: Vec<(String, String, String, usize)> = Vec::new();
+    let mut attributes: Vec<(String, String, String, usize)> = Vec::new();
     let error = |line: usize, message: String| ImportError::Input {
         file: ann_path.to_owned(),
         line,
@@ -708,6 +713,8 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                     label: label.to_owned(),
                     note: String::new(),
                     line: line_number,
+                    value: String::new(),
+                    attributes: BTreeMap::new(),
                 };
                 spans.push((fields[0].to_owned(), span));
             }
@@ -737,12 +744,18 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                 let parts: Vec<&str> = fields[1].split_whitespace().collect();
                 match parts.as_slice() {
                     [name, target, value @ ..] if target.starts_with('T') => {
+                        // A binary attribute (no value) is "yes".
                         let value = if value.is_empty() {
-                            String::new()
+                            "yes".to_owned()
                         } else {
-                            format!(": {}", value.join(" "))
+                            value.join(" ")
                         };
-                        notes.push(((*target).to_owned(), format!("{name}{value}"), line_number));
+                        attributes.push((
+                            (*target).to_owned(),
+                            (*name).to_owned(),
+                            value,
+                            line_number,
+                        ));
                     }
                     _ => losses.push(loss(
                         line_number,
@@ -765,6 +778,21 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                 }
                 let parts: Vec<&str> = fields[1].split_whitespace().collect();
                 match parts.as_slice() {
+                    [_, target, reference]
+                        if target.starts_with('T') && reference.starts_with("Sorot:") =>
+                    {
+                        // Sorot's own normalized value; the text after the tab is the value as written.
+                        let value = fields.get(2).map_or_else(
+                            || reference["Sorot:".len()..].replace('_', " "),
+                            |v| (*v).to_owned(),
+                        );
+                        attributes.push((
+                            (*target).to_owned(),
+                            "value".to_owned(),
+                            value,
+                            line_number,
+                        ));
+                    }
                     [kind, target, reference] if target.starts_with('T') => {
                         let name = fields.get(2).map_or(String::new(), |n| format!(" ({n})"));
                         notes.push((
@@ -834,6 +862,15 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         match (position(&from), position(&to)) {
             (Some(a), Some(b)) => record_relations.push((a, b, kind)),
             _ => losses.push(loss(line, format!("relation {kind} between {from} and {to}, whose ends are not both imported text spans, was not imported"))),
+        }
+    }
+    for (target, name, value, line) in attributes {
+        match spans.iter_mut().find(|(id, _)| *id == target) {
+            Some((_, span)) if name == "value" => span.value = value,
+            Some((_, span)) => {
+                span.attributes.insert(name, value);
+            }
+            None => losses.push(loss(line, format!("attribute {name} of {target}, which is not an imported text span, was not imported"))),
         }
     }
     for (target, note, line) in notes {
@@ -919,6 +956,8 @@ fn read_doccano(
                     label: label.to_owned(),
                     note: String::new(),
                     line: line_number,
+                    value: String::new(),
+                    attributes: BTreeMap::new(),
                 });
             }
         }
@@ -943,6 +982,8 @@ fn read_doccano(
                     label: label.to_owned(),
                     note: String::new(),
                     line: line_number,
+                    value: String::new(),
+                    attributes: BTreeMap::new(),
                 });
             }
         }
@@ -1151,6 +1192,8 @@ fn read_label_studio(
                                 label: label.to_owned(),
                                 note: note.clone(),
                                 line: n + 1,
+                                value: String::new(),
+                                attributes: BTreeMap::new(),
                             });
                         }
                     }
@@ -1336,6 +1379,8 @@ fn read_conll(
                         label,
                         note: String::new(),
                         line,
+                        value: String::new(),
+                        attributes: BTreeMap::new(),
                     });
                 }
             };

@@ -106,6 +106,7 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
             label,
             note: String::new(),
             value: String::new(),
+            attributes: Default::default(),
         })
         .collect();
     Ok((text, spans))

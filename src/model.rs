@@ -13,7 +13,7 @@
 //!
 //! Spans may nest and overlap freely: a claim can contain an actor and a date.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -36,12 +36,37 @@ pub struct Span {
     /// Free text from the annotator; empty means no note.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
-    /// The normalized value (a date's ISO 8601 form, say); empty means none.
+    /// The normalized value: a date's ISO 8601 form, an actor's canonical
+    /// name; empty means none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
+    /// Attributes the schema defines for the span's label (a claim's `stance`,
+    /// whether it is a `quote`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
 }
 
 impl Span {
+    /// An attribute's value, `value` being the normalized value; "" when unset.
+    pub fn attribute(&self, name: &str) -> &str {
+        if name == "value" {
+            &self.value
+        } else {
+            self.attributes.get(name).map_or("", String::as_str)
+        }
+    }
+
+    /// Sets an attribute; an empty value removes it.
+    pub fn set_attribute(&mut self, name: &str, value: &str) {
+        if name == "value" {
+            self.value = value.to_owned();
+        } else if value.is_empty() {
+            self.attributes.remove(name);
+        } else {
+            self.attributes.insert(name.to_owned(), value.to_owned());
+        }
+    }
+
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
     }
@@ -250,6 +275,14 @@ impl Annotations {
                 }
                 self.spans[at].note = to.clone();
             }
+            Edit::SetAttribute { id, name, from, to } => {
+                let at = self.index_of(*id)?;
+                let span = &mut self.spans[at];
+                if span.attribute(name) != from.as_str() {
+                    return Err(EditError::Stale);
+                }
+                span.set_attribute(name, to);
+            }
             Edit::Reject(key) => {
                 if !self.rejected.insert(key.clone()) {
                     return Err(EditError::Stale);
@@ -305,6 +338,13 @@ pub enum Edit {
         from: String,
         to: String,
     },
+    /// Sets an attribute (`value` is the span's normalized value); empty removes it.
+    SetAttribute {
+        id: SpanId,
+        name: String,
+        from: String,
+        to: String,
+    },
     SetNote {
         id: SpanId,
         from: String,
@@ -328,6 +368,12 @@ impl Edit {
             Edit::Unlink(relation) => Edit::Link(relation.clone()),
             Edit::Relabel { id, from, to } => Edit::Relabel {
                 id: *id,
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Edit::SetAttribute { id, name, from, to } => Edit::SetAttribute {
+                id: *id,
+                name: name.clone(),
                 from: to.clone(),
                 to: from.clone(),
             },

@@ -33,6 +33,36 @@ pub struct Schema {
     /// Relation types; a schema without the field has the default ones.
     #[serde(default = "default_relations")]
     pub relations: Vec<RelationDef>,
+    /// Attributes per label; a schema without the field has the default ones.
+    /// Every span may also carry a normalized `value`.
+    #[serde(default = "default_attributes")]
+    pub attributes: Vec<AttributeDef>,
+}
+
+/// An attribute of the spans of one label, with its allowed values (any text when empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeDef {
+    pub label: String,
+    pub name: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// A claim's `stance` (asserted, denied, reported) and whether it is a direct `quote`.
+pub fn default_attributes() -> Vec<AttributeDef> {
+    let values = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+    vec![
+        AttributeDef {
+            label: "claim".into(),
+            name: "stance".into(),
+            values: values(&["asserted", "denied", "reported"]),
+        },
+        AttributeDef {
+            label: "claim".into(),
+            name: "quote".into(),
+            values: values(&["yes", "no"]),
+        },
+    ]
 }
 
 /// A relation type: its name, and the labels its ends must have (any when empty).
@@ -112,6 +142,7 @@ impl Default for Schema {
                 label("claim", "What a source states, quoted or reported"),
             ],
             relations: default_relations(),
+            attributes: default_attributes(),
         }
     }
 }
@@ -157,6 +188,11 @@ impl Schema {
             }
         }
         Ok(())
+    }
+
+    /// The attributes of spans labeled `label`.
+    pub fn attributes_of(&self, label: &str) -> impl Iterator<Item = &AttributeDef> {
+        self.attributes.iter().filter(move |a| a.label == label)
     }
 
     /// The relation type called `name`.

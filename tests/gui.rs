@@ -842,3 +842,33 @@ fn r_then_a_number_links_a_claim_to_its_source_and_undo_unlinks() {
     harness.run();
     assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("relations:"));
 }
+
+#[test]
+fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "stance")
+        .click();
+    harness.run();
+    harness.get_by_label("reported").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "quote")
+        .click();
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"reported\"}"),
+        "{saved}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(
+        file_on_disk(&mut harness, project.path(), FIRST)
+            .contains("attributes: {\"stance\": \"reported\"}")
+    );
+}

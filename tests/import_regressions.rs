@@ -300,6 +300,13 @@ fn relations_round_trip_through_brat() {
         }),
     )
     .unwrap();
+    let set = |name: &str, value: &str, id| Command::SetAttribute {
+        id,
+        name: name.into(),
+        value: value.into(),
+    };
+    doc.execute(schema, set("stance", "reported", 2)).unwrap();
+    doc.execute(schema, set("value", "Kim Jong Un", 1)).unwrap();
     doc.save().unwrap();
     let out = dir.path().join("out");
     let written = sorot::export::export_to(
@@ -357,6 +364,11 @@ fn relations_round_trip_through_brat() {
             ),
         ]
     );
+    // Attributes and values come back from A and N lines.
+    let claim = file.spans.iter().find(|s| s.label == "claim").unwrap();
+    assert_eq!(claim.attribute("stance"), "reported");
+    let kim = file.spans.iter().find(|s| s.text == "Kim").unwrap();
+    assert_eq!(kim.value, "Kim Jong Un");
 }
 
 /// Relations go out as Label Studio relation results and come back.

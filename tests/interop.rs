@@ -80,6 +80,7 @@ fn tricky_project() -> tempfile::TempDir {
             text: chars[start..end].iter().collect(),
             note: note.into(),
             value: String::new(),
+            attributes: Default::default(),
         })
         .collect::<Vec<_>>();
     let annotations =
@@ -452,7 +453,8 @@ fn spacy_and_csv_exports() {
             "left_context",
             "right_context",
             "note",
-            "value"
+            "value",
+            "attributes"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -510,14 +512,27 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
     let spans = spans_of(dir.path(), "brat", "news-tutorial_000-introduction.txt");
     assert_eq!(spans.len(), 7);
     assert!(spans.contains(&(456, 468, "Money".into(), "100000000 USD".into())));
-    assert!(
-        spans.contains(&(
-            511,
-            535,
-            "Person".into(),
-            "Mention: Nominal; Individual; Reference: Wikipedia:64488 (Carlos Salinas de Gortari)"
-                .into()
-        ))
+    // A attributes become attributes; N lines from other databases stay notes.
+    assert!(spans.contains(&(
+        511,
+        535,
+        "Person".into(),
+        "Reference: Wikipedia:64488 (Carlos Salinas de Gortari)".into()
+    )));
+    let (file, _) = AnnotationFile::read(
+        &dir.path()
+            .join("annotations/brat/news-tutorial_000-introduction.txt.ron"),
+    )
+    .unwrap();
+    let former = file.spans.iter().find(|s| s.start == 511).unwrap();
+    assert_eq!(
+        former.attributes,
+        [
+            ("Individual".to_owned(), "yes".to_owned()),
+            ("Mention".to_owned(), "Nominal".to_owned())
+        ]
+        .into_iter()
+        .collect()
     );
     let text: Vec<char> = fs::read_to_string(dir.path().join("news-tutorial_000-introduction.txt"))
         .unwrap()

@@ -120,6 +120,24 @@ impl Sink for Brat {
                 ann.push_str(&format!("#{note_number}\tAnnotatorNotes T{t}\t{note}\n"));
             }
         }
+        // Attributes as A lines, the normalized value as an N line.
+        let mut attribute_number = 0;
+        let mut normalization_number = 0;
+        for (n, span) in item.spans.iter().enumerate() {
+            for (name, value) in &span.attributes {
+                attribute_number += 1;
+                ann.push_str(&format!("A{attribute_number}\t{name} T{} {value}\n", n + 1));
+            }
+            if !span.value.is_empty() {
+                normalization_number += 1;
+                ann.push_str(&format!(
+                    "N{normalization_number}\tReference T{} Sorot:{}\t{}\n",
+                    n + 1,
+                    span.value.replace(' ', "_"),
+                    span.value
+                ));
+            }
+        }
         for (n, relation) in item.relations.iter().enumerate() {
             let t = |id| {
                 item.spans

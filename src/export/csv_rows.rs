@@ -1,5 +1,5 @@
 //! One CSV row per span: document, annotator, label, start, end, text, left
-//! and right context (40 characters each), note, normalized value. A cell that a spreadsheet
+//! and right context (40 characters each), note, normalized value, attributes (`name=value; …`). A cell that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) gets a leading `'`, so it shows as text.
 
@@ -29,6 +29,7 @@ impl<'a> CsvRows<'a> {
             "right_context",
             "note",
             "value",
+            "attributes",
         ])
         .map_err(csv_error)?;
         Ok(CsvRows {
@@ -59,6 +60,15 @@ impl Sink for CsvRows<'_> {
                     inert(right).as_str(),
                     inert(&span.note).as_str(),
                     inert(&span.value).as_str(),
+                    inert(
+                        &span
+                            .attributes
+                            .iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                    .as_str(),
                 ])
                 .map_err(csv_error)?;
         }

@@ -52,6 +52,8 @@ struct SpacySpan<'a> {
     note: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     value: &'a str,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    attributes: &'a std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +79,7 @@ impl Sink for JsonLines<'_> {
                         label: &s.label,
                         note: &s.note,
                         value: &s.value,
+                        attributes: &s.attributes,
                     })
                     .collect();
                 let meta = SpacyMeta {

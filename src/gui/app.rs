@@ -41,6 +41,8 @@ pub enum Action {
     SetNote(SpanId, String),
     OpenProject(PathBuf),
     SetAnnotator(String),
+    /// Sets a span's attribute (`value`: its normalized value).
+    SetAttribute(SpanId, String, String),
     /// Links the span being related to this one.
     LinkTo(SpanId),
     /// Links the span being related to its n-th listed candidate (1-based).
@@ -768,7 +770,103 @@ impl SorotApp {
             );
             ui.label(format!("“{}”", ellipsize(&span.text, 200)));
             ui.label(RichText::new(format!("characters {}–{}", span.start, span.end)).weak());
-            if !span.value.is_empty() {
+            // Attributes: the normalized value, and those the schema gives the label.
+            if doc.is_editable() {
+                let mut value = span.value.clone();
+                ui.horizontal(|ui| {
+                    let label = ui.label(if span.label == "actor" {
+                        "Canonical name"
+                    } else {
+                        "Value"
+                    });
+                    let response = ui
+                        .add(egui::TextEdit::singleline(&mut value).desired_width(150.0))
+                        .labelled_by(label.id);
+                    if response.lost_focus() && value != span.value {
+                        self.actions
+                            .push(Action::SetAttribute(id, "value".into(), value.clone()));
+                    }
+                    if span.label == "actor" {
+                        // Names already used in this document, as canonical names.
+                        let mut names: Vec<&str> = doc
+                            .spans()
+                            .iter()
+                            .filter(|s| s.label == "actor")
+                            .map(|s| {
+                                if s.value.is_empty() {
+                                    s.text.as_str()
+                                } else {
+                                    s.value.as_str()
+                                }
+                            })
+                            .collect();
+                        names.sort_unstable();
+                        names.dedup();
+                        egui::ComboBox::from_id_salt("canonical names")
+                            .selected_text("…")
+                            .width(24.0)
+                            .show_ui(ui, |ui| {
+                                for name in names {
+                                    if ui.selectable_label(span.value == name, name).clicked() {
+                                        self.actions.push(Action::SetAttribute(
+                                            id,
+                                            "value".into(),
+                                            name.to_owned(),
+                                        ));
+                                    }
+                                }
+                            })
+                            .response
+                            .on_hover_text("Names already used for actors in this document")
+                            .labelled_by(label.id);
+                    }
+                });
+                for def in schema.attributes_of(&span.label) {
+                    let current = span.attribute(&def.name).to_owned();
+                    ui.horizontal(|ui| {
+                        let label = ui.label(&def.name);
+                        if def.values == ["yes", "no"] {
+                            let mut on = current == "yes";
+                            if ui.checkbox(&mut on, "").labelled_by(label.id).changed() {
+                                let value = if on { "yes" } else { "no" };
+                                self.actions.push(Action::SetAttribute(
+                                    id,
+                                    def.name.clone(),
+                                    value.into(),
+                                ));
+                            }
+                        } else {
+                            let shown = if current.is_empty() {
+                                "not set".to_owned()
+                            } else {
+                                current.clone()
+                            };
+                            egui::ComboBox::from_id_salt(("attribute", &def.name))
+                                .selected_text(shown)
+                                .show_ui(ui, |ui| {
+                                    for value in
+                                        def.values.iter().chain(std::iter::once(&String::new()))
+                                    {
+                                        let text = if value.is_empty() {
+                                            "not set"
+                                        } else {
+                                            value.as_str()
+                                        };
+                                        if ui.selectable_label(current == *value, text).clicked() {
+                                            self.actions.push(Action::SetAttribute(
+                                                id,
+                                                def.name.clone(),
+                                                value.clone(),
+                                            ));
+                                        }
+                                    }
+                                })
+                                .response
+                                .labelled_by(label.id);
+                        }
+                    });
+                }
+            } else if !span.value.is_empty() {
                 ui.label(format!("value: {}", span.value));
             }
             for relation in doc.annotations().relations_of(id) {
@@ -1265,6 +1363,9 @@ impl SorotApp {
             }
             Action::LeaveReview { edit_gold } => self.leave_review(edit_gold),
             Action::LinkTo(to) => self.link_to(to),
+            Action::SetAttribute(id, name, value) => {
+                self.execute(Command::SetAttribute { id, name, value });
+            }
             Action::LinkCandidate(n) => {
                 if let Some(to) = self
                     .relation_candidates()

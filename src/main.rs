@@ -77,7 +77,8 @@ enum Commands {
 enum SuggestKind {
     /// Date expressions, with ISO 8601 values
     Dates,
-    /// Other whole-word mentions of texts the annotator has labeled
+    /// Other whole-word mentions of texts the annotator has labeled, or the
+    /// project's gazetteer.tsv lists (text TAB label)
     Strings,
 }
 
@@ -373,16 +374,12 @@ fn run_suggest(
             }
             Ok(OpenDocument::open(&project, doc, name)?.spans().to_vec())
         };
-    // String suggestions learn from everything the annotator labeled.
+    // String suggestions learn from everything the annotator labeled, and the gazetteer.
     let mut lexicon = std::collections::BTreeMap::new();
     if kind == SuggestKind::Strings
         && let Some(name) = annotator
     {
-        let mut all = Vec::new();
-        for doc in project.docs() {
-            all.extend(spans_of(name, doc)?);
-        }
-        lexicon = suggest::lexicon(all.iter());
+        lexicon = suggest::project_lexicon(&project, name).map_err(anyhow::Error::msg)?;
     }
     #[derive(serde::Serialize)]
     struct Line<'a> {

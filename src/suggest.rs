@@ -68,6 +68,55 @@ pub fn lexicon<'a>(spans: impl Iterator<Item = &'a Span>) -> BTreeMap<String, St
         .collect()
 }
 
+/// The file at a project's root that lists known names: `text<TAB>label` a line.
+pub const GAZETTEER: &str = "gazetteer.tsv";
+
+/// Reads a gazetteer: one `text<TAB>label` a line; blank lines and lines
+/// starting with `#` are skipped. An error names the line.
+pub fn read_gazetteer(content: &str) -> Result<BTreeMap<String, String>, (usize, String)> {
+    let mut entries = BTreeMap::new();
+    for (n, line) in content.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('\t') {
+            Some((text, label)) if !text.trim().is_empty() && !label.trim().is_empty() => {
+                entries.insert(text.trim().to_owned(), label.trim().to_owned());
+            }
+            _ => return Err((n + 1, "expected a text, a tab and a label".to_owned())),
+        }
+    }
+    Ok(entries)
+}
+
+/// The lexicon of an annotator across a project: their labeled texts, and the
+/// project's gazetteer (whose entries give way to the annotator's own).
+pub fn project_lexicon(
+    project: &crate::project::Project,
+    annotator: &str,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut spans = Vec::new();
+    for doc in project.docs() {
+        let path = project.annotation_path(annotator, &doc.id);
+        if path.is_file()
+            && let Ok((file, _)) = crate::storage::AnnotationFile::read(&path)
+        {
+            spans.extend(file.spans);
+        }
+    }
+    let mut lexicon = BTreeMap::new();
+    let gazetteer = project.root().join(GAZETTEER);
+    if gazetteer.is_file() {
+        let content = std::fs::read_to_string(&gazetteer)
+            .map_err(|err| format!("{}: {err}", gazetteer.display()))?;
+        lexicon = read_gazetteer(&content)
+            .map_err(|(line, message)| format!("{}:{line}: {message}", gazetteer.display()))?;
+    }
+    lexicon.extend(self::lexicon(spans.iter()));
+    Ok(lexicon)
+}
+
 /// Whole-word occurrences of the lexicon's texts in `text` that `existing`
 /// does not already hold with that label.
 pub fn strings(
@@ -199,6 +248,21 @@ mod tests {
                 (28, 31, "actor".into()),
                 (33, 38, "actor".into())
             ]
+        );
+    }
+
+    #[test]
+    fn gazetteers_are_text_tab_label_lines() {
+        let entries =
+            read_gazetteer("# names\nKim Jong Un\tactor\r\n\nPyongyang\tlocation\n").unwrap();
+        assert_eq!(
+            entries.get("Kim Jong Un").map(String::as_str),
+            Some("actor")
+        );
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            read_gazetteer("Kim actor\n"),
+            Err((1, "expected a text, a tab and a label".into()))
         );
     }
 

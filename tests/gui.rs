@@ -872,3 +872,38 @@ fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
             .contains("attributes: {\"stance\": \"reported\"}")
     );
 }
+
+#[test]
+fn a_new_document_opens_with_suggestions_from_earlier_spans_and_the_gazetteer() {
+    let project = sample_project();
+    fs::write(
+        project.path().join("gazetteer.tsv"),
+        "# known names\nVostochny\tlocation\n",
+    )
+    .unwrap();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    let message = harness.state().message().cloned().unwrap_or_default().1;
+    assert!(
+        message.contains("suggestions from earlier spans"),
+        "{message}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let second = "001_29c8b5c4ec59e6d1.txt";
+    let saved = file_on_disk(&mut harness, project.path(), second);
+    let text = fs::read_to_string(project.path().join("seeds").join(second)).unwrap();
+    assert_eq!(
+        saved.matches("label: \"actor\", text: \"Kremlin\"").count(),
+        text.matches("Kremlin").count(),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("label: \"location\", text: \"Vostochny\""),
+        "{saved}"
+    );
+}

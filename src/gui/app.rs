@@ -1604,7 +1604,53 @@ impl SorotApp {
         self.selection = None;
         self.selected_span = None;
         self.note_edit = None;
+        self.relating = None;
         self.message = result.err().map(|err| (true, err.to_string()));
+        if self.message.is_none() {
+            self.suggest_known_names();
+        }
+    }
+
+    /// A document not started yet opens with suggestions: other mentions of
+    /// what this annotator has labeled elsewhere, and the project's gazetteer.
+    fn suggest_known_names(&mut self) {
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let Some(doc) = workspace.current() else {
+            return;
+        };
+        if !doc.spans().is_empty() || doc.status() != Status::NotStarted || !doc.is_editable() {
+            return;
+        }
+        let lexicon = match suggest::project_lexicon(workspace.project(), workspace.annotator()) {
+            Ok(lexicon) => lexicon,
+            Err(err) => {
+                self.message = Some((true, err));
+                return;
+            }
+        };
+        let rejected = self.rejected_suggestions.get(&doc.id);
+        let items: Vec<Suggestion> = suggest::strings(&doc.text, &lexicon, doc.spans())
+            .into_iter()
+            .filter(|s| !rejected.is_some_and(|r| r.contains(&(s.start, s.end, s.label.clone()))))
+            .collect();
+        if items.is_empty() {
+            return;
+        }
+        self.message = Some((
+            false,
+            format!(
+                "{} suggestions from earlier spans; Enter accepts, Backspace rejects",
+                items.len()
+            ),
+        ));
+        self.suggestions = Some(Suggestions {
+            doc_id: doc.id.clone(),
+            items,
+            current: 0,
+        });
+        self.suggestion_generation += 1;
     }
 
     fn open_project(&mut self, path: PathBuf) {

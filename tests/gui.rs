@@ -907,3 +907,23 @@ fn a_new_document_opens_with_suggestions_from_earlier_spans_and_the_gazetteer() 
         "{saved}"
     );
 }
+
+#[test]
+fn alt_digits_cycle_the_selected_spans_attributes() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num2);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"denied\"}"),
+        "{saved}"
+    );
+}

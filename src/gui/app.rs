@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use egui::{Color32, Key, RichText, Ui};
+use egui::{Color32, Key, Modifiers, RichText, Ui};
 
 use super::StartOptions;
 use super::commands::{UiCommand, digit_of};
@@ -43,6 +43,8 @@ pub enum Action {
     SetAnnotator(String),
     /// Sets a span's attribute (`value`: its normalized value).
     SetAttribute(SpanId, String, String),
+    /// Moves the selected span's n-th attribute (1-based) to its next value.
+    CycleAttribute(u8),
     /// Links the span being related to this one.
     LinkTo(SpanId),
     /// Links the span being related to its n-th listed candidate (1-based).
@@ -285,6 +287,14 @@ impl SorotApp {
                     && (!typing || command.works_in_text_fields())
                 {
                     actions.push(Action::Ui(command));
+                    return false;
+                }
+                if !typing
+                    && modifiers.alt
+                    && !modifiers.command
+                    && let Some(digit) = digit_of(*key, Modifiers::NONE)
+                {
+                    actions.push(Action::CycleAttribute(digit));
                     return false;
                 }
                 if !typing
@@ -901,7 +911,17 @@ impl SorotApp {
                     ui.label(format!("{}  {}", n + 1, ellipsize(text, 40)));
                 }
             } else if doc.is_editable() {
-                ui.label(RichText::new("R: link a source · Shift+R: link a target").weak());
+                let attributes: Vec<String> = schema
+                    .attributes_of(&span.label)
+                    .take(9)
+                    .enumerate()
+                    .map(|(i, a)| format!("Alt+{}: {}", i + 1, a.name))
+                    .collect();
+                let mut hint = "R: link a source · Shift+R: link a target".to_owned();
+                if !attributes.is_empty() {
+                    hint = format!("{hint} · {}", attributes.join(" · "));
+                }
+                ui.label(RichText::new(hint).weak());
             }
             let mut text = match &self.note_edit {
                 Some((note_id, text)) if *note_id == id => text.clone(),
@@ -1365,6 +1385,33 @@ impl SorotApp {
             Action::LinkTo(to) => self.link_to(to),
             Action::SetAttribute(id, name, value) => {
                 self.execute(Command::SetAttribute { id, name, value });
+            }
+            Action::CycleAttribute(n) => {
+                let next = (|| {
+                    let id = self.selected_span?;
+                    let workspace = self.workspace.as_ref()?;
+                    let span = workspace.current()?.annotations().get(id)?;
+                    let def = workspace
+                        .project()
+                        .schema()
+                        .attributes_of(&span.label)
+                        .nth(usize::from(n).checked_sub(1)?)?;
+                    // The values in order, then unset, then round again.
+                    let mut cycle: Vec<&str> = def.values.iter().map(String::as_str).collect();
+                    cycle.push("");
+                    let at = cycle
+                        .iter()
+                        .position(|v| *v == span.attribute(&def.name))
+                        .unwrap_or(cycle.len() - 1);
+                    Some((
+                        id,
+                        def.name.clone(),
+                        cycle[(at + 1) % cycle.len()].to_owned(),
+                    ))
+                })();
+                if let Some((id, name, value)) = next {
+                    self.execute(Command::SetAttribute { id, name, value });
+                }
             }
             Action::LinkCandidate(n) => {
                 if let Some(to) = self

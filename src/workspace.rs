@@ -97,6 +97,12 @@ impl Workspace {
         self.summaries.get(doc_id)
     }
 
+    /// The documents opened so far, with their state in memory (which may be
+    /// newer than the files while a save is under way).
+    pub fn open_documents(&self) -> impl Iterator<Item = &OpenDocument> {
+        self.docs.values()
+    }
+
     pub fn current_id(&self) -> Option<&str> {
         self.current.as_deref()
     }

@@ -1670,13 +1670,18 @@ impl SorotApp {
         if !doc.spans().is_empty() || doc.status() != Status::NotStarted || !doc.is_editable() {
             return;
         }
-        let lexicon = match suggest::project_lexicon(workspace.project(), workspace.annotator()) {
+        let mut lexicon = match suggest::project_lexicon(workspace.project(), workspace.annotator())
+        {
             Ok(lexicon) => lexicon,
             Err(err) => {
                 self.message = Some((true, err));
                 return;
             }
         };
+        // Documents open in memory may be ahead of their files.
+        lexicon.extend(suggest::lexicon(
+            workspace.open_documents().flat_map(|d| d.spans()),
+        ));
         let rejected = self.rejected_suggestions.get(&doc.id);
         let items: Vec<Suggestion> = suggest::strings(&doc.text, &lexicon, doc.spans())
             .into_iter()

@@ -434,3 +434,75 @@ fn relations_round_trip_through_label_studio() {
 fn options_for_ls() -> ImportOptions {
     options(ImportFormat::Labelstudio)
 }
+
+/// Relations go out as doccano's entities and relations and come back.
+#[test]
+fn relations_round_trip_through_doccano() {
+    use sorot::document::{Command, OpenDocument};
+    use sorot::model::Relation;
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim berkata 😊 Putin datang").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let schema = project.schema();
+    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 0..3,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 14..26,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into(),
+        }),
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let out = dir.path().join("relations.jsonl");
+    let mut export_options =
+        sorot::export::Options::new(sorot::export::Format::JsonlRelations, "ayu");
+    export_options.offsets = OffsetUnit::Utf16;
+    let written = sorot::export::export_to(&project, &export_options, &out, false).unwrap();
+    assert!(
+        written.report.losses.is_empty(),
+        "{:?}",
+        written.report.losses
+    );
+    let line: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&out).unwrap().trim()).unwrap();
+    assert_eq!(
+        line["relations"],
+        serde_json::json!([{"id": 1, "from_id": 2, "to_id": 1, "type": "source"}])
+    );
+    assert_eq!(
+        line["entities"][1]["start_offset"], 15,
+        "UTF-16 units after the emoji"
+    );
+    let mut back = options(ImportFormat::Jsonl);
+    back.annotator = "back".into();
+    back.offsets = OffsetUnit::Utf16;
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(
+        file.relations,
+        vec![Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into()
+        }]
+    );
+    assert_eq!(file.spans[1].text, "Putin datang");
+}

@@ -2,6 +2,9 @@
 //!
 //! - doccano: `{"id", "text", "label": [[start, end, "label"], ...]}`, plus
 //!   `"annotator"` when several annotators are exported.
+//! - doccano relations (`jsonl-relations`): `{"id", "text", "entities": [{"id",
+//!   "start_offset", "end_offset", "label"}], "relations": [{"id", "from_id",
+//!   "to_id", "type"}]}`, entity ids being span ids.
 //! - spaCy: `{"text", "spans": [{"start", "end", "label"}], "meta": {"id",
 //!   "annotator", "status", "offsets"}}`; a span with a note carries `"note"`,
 //!   one with a normalized value `"value"`.
@@ -34,6 +37,33 @@ struct Doccano<'a> {
     label: Vec<(usize, usize, &'a str)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DoccanoRelations<'a> {
+    id: &'a str,
+    text: &'a str,
+    entities: Vec<Entity<'a>>,
+    relations: Vec<RelationRecord<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotator: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Entity<'a> {
+    id: u32,
+    start_offset: usize,
+    end_offset: usize,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct RelationRecord<'a> {
+    id: usize,
+    from_id: u32,
+    to_id: u32,
+    #[serde(rename = "type")]
+    kind: &'a str,
 }
 
 #[derive(Serialize)]
@@ -90,6 +120,35 @@ impl Sink for JsonLines<'_> {
                 };
                 serde_json::to_writer(&mut *self.out, &Spacy { text, spans, meta })
                     .map_err(std::io::Error::from)?;
+            }
+            Format::JsonlRelations => {
+                let record = DoccanoRelations {
+                    id: item.id,
+                    text,
+                    entities: item
+                        .spans
+                        .iter()
+                        .map(|s| Entity {
+                            id: s.id,
+                            start_offset: offsets.map(s.start),
+                            end_offset: offsets.map(s.end),
+                            label: &s.label,
+                        })
+                        .collect(),
+                    relations: item
+                        .relations
+                        .iter()
+                        .enumerate()
+                        .map(|(n, r)| RelationRecord {
+                            id: n + 1,
+                            from_id: r.from,
+                            to_id: r.to,
+                            kind: &r.kind,
+                        })
+                        .collect(),
+                    annotator: self.options.name_annotators.then_some(item.annotator),
+                };
+                serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
             }
             _ => {
                 let label = item

@@ -41,6 +41,8 @@ use rayon::prelude::*;
 pub enum Format {
     /// doccano JSONL: {"id", "text", "label": [[start, end, label]]}
     Jsonl,
+    /// doccano relation JSONL: {"id", "text", "entities": [...], "relations": [...]}
+    JsonlRelations,
     /// spaCy JSONL: {"text", "spans": [{"start", "end", "label"}], "meta"}
     Spacy,
     /// CoNLL-2003 style: token and IOB2 tag columns, -DOCSTART- between documents
@@ -315,7 +317,9 @@ pub fn export(
         }
         (Format::Brat, Output::Stream(_)) => return Err(ExportError::NeedsFolder("brat")),
         (format, Output::Stream(out)) => match format {
-            Format::Jsonl | Format::Spacy => Box::new(json_lines::JsonLines::new(out, options)),
+            Format::Jsonl | Format::JsonlRelations | Format::Spacy => {
+                Box::new(json_lines::JsonLines::new(out, options))
+            }
             Format::Conll | Format::Hf => Box::new(conll::Tagged::new(out, options, columns)),
             Format::Labelstudio => {
                 Box::new(labelstudio::LabelStudio::new(out, options, schema, &labels))
@@ -421,7 +425,10 @@ pub fn export(
                 ..item
             };
             // A relation needs both of its ends, and a format with a place for it.
-            let with_relations = matches!(options.format, Format::Brat | Format::Labelstudio);
+            let with_relations = matches!(
+                options.format,
+                Format::Brat | Format::Labelstudio | Format::JsonlRelations
+            );
             let carried = if with_relations {
                 item.relations.len()
             } else {
@@ -435,7 +442,7 @@ pub fn export(
                     reason: if with_relations {
                         format!("{} relations not exported: one of their ends is not", total - carried)
                     } else {
-                        format!("{} relations not exported: this format has no place for them (brat and Label Studio have)", total - carried)
+                        format!("{} relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)", total - carried)
                     },
                 });
             }

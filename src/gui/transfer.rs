@@ -482,6 +482,7 @@ fn offsets_ui(ui: &mut Ui, id: &str, offsets: &mut OffsetUnit) -> egui::Response
 fn format_name(format: Format) -> String {
     match format {
         Format::Jsonl => "doccano JSONL",
+        Format::JsonlRelations => "doccano JSONL with relations",
         Format::Spacy => "spaCy JSONL",
         Format::Conll => "CoNLL (IOB2)",
         Format::Hf => "Hugging Face JSONL",

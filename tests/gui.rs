@@ -927,3 +927,46 @@ fn alt_digits_cycle_the_selected_spans_attributes() {
         "{saved}"
     );
 }
+
+#[test]
+fn ctrl_dragging_from_a_claim_to_an_actor_links_them_and_draws_an_arc() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let putin = find(&harness, "Putin dikabarkan");
+    let first = harness
+        .state()
+        .text_rect(putin.start..putin.start + 1)
+        .unwrap();
+    let last = harness
+        .state()
+        .text_rect(putin.start + 3..putin.start + 4)
+        .unwrap();
+    drag(&mut harness, first.center(), last.center(), Modifiers::NONE);
+    harness.key_press(Key::Num1);
+    harness.run();
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    let tersebut = find(&harness, "undangan tersebut");
+    let from = harness
+        .state()
+        .text_rect(tersebut.end - 2..tersebut.end - 1)
+        .unwrap()
+        .center();
+    let to = harness
+        .state()
+        .text_rect(putin.start + 1..putin.start + 2)
+        .unwrap()
+        .center();
+    drag(&mut harness, from, to, Modifiers::COMMAND);
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("(from: 2, to: 1, kind: \"source\")"),
+        "{saved}"
+    );
+    assert_eq!(
+        harness.state().selected_span(),
+        Some(2),
+        "the claim stays selected, its arc drawn"
+    );
+}

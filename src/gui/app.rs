@@ -1158,6 +1158,25 @@ impl SorotApp {
                     self.actions.push(Action::SelectText(range));
                 }
             }
+            Some(ViewEvent::Linked { from, to, second }) => {
+                let innermost = |offset| {
+                    doc.annotations()
+                        .spans_at(offset)
+                        .into_iter()
+                        .find(|s| !doc.is_flagged(s.id))
+                        .map(|s| s.id)
+                };
+                if let (Some(from), Some(to)) = (innermost(from), innermost(to))
+                    && from != to
+                {
+                    let kind = schema
+                        .relations
+                        .get(usize::from(second))
+                        .map_or("source", |r| r.name.as_str());
+                    self.relating = Some((from, kind.to_owned()));
+                    self.actions.push(Action::LinkTo(to));
+                }
+            }
             Some(ViewEvent::Clicked { offset, .. }) => {
                 let hit = doc
                     .annotations()

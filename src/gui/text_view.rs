@@ -38,6 +38,13 @@ pub enum ViewEvent {
     Dragged { range: Range<usize>, exact: bool },
     /// A click at `offset`; `extend` when Shift was held.
     Clicked { offset: usize, extend: bool },
+    /// A drag with Ctrl held, from the span at `from` to the span at `to`:
+    /// a relation; `second` when Shift was held too.
+    Linked {
+        from: usize,
+        to: usize,
+        second: bool,
+    },
 }
 
 /// Something painted under the text: a span, or one side of a review
@@ -85,6 +92,8 @@ pub struct TextView {
     drag_head: Option<usize>,
     /// Whether Alt was held at any time during the drag.
     drag_exact: bool,
+    /// Whether Ctrl (and Shift) were held during the drag: a relation.
+    drag_link: Option<bool>,
     lanes: BTreeMap<u32, usize>,
     lanes_revision: Option<u64>,
 }
@@ -400,6 +409,36 @@ impl TextView {
                 }
             }
         }
+        self.paint_arcs(ui, marks, highlight);
+    }
+
+    /// An arc from the selected mark to each related one, over the text.
+    fn paint_arcs(&self, ui: &Ui, marks: &[Mark<'_>], highlight: &Highlight) {
+        let Some(selected) = highlight.span else {
+            return;
+        };
+        let rect_of = |id: u32| {
+            let mark = marks.iter().find(|m| m.id == id)?;
+            self.screen_rect(mark.start..mark.end)
+        };
+        let Some(from) = rect_of(selected) else {
+            return;
+        };
+        let stroke = Stroke::new(1.5, ui.visuals().strong_text_color().gamma_multiply(0.8));
+        for &id in &highlight.related {
+            let Some(to) = rect_of(id) else { continue };
+            let (a, b) = (from.center_top(), to.center_top());
+            let lift = 18.0 + (a.x - b.x).abs().min(400.0) * 0.08;
+            let top = a.y.min(b.y) - lift;
+            let curve = egui::epaint::CubicBezierShape::from_points_stroke(
+                [a, Pos2::new(a.x, top), Pos2::new(b.x, top), b],
+                false,
+                Color32::TRANSPARENT,
+                stroke,
+            );
+            ui.painter().add(curve);
+            ui.painter().circle_filled(b, 2.5, stroke.color);
+        }
     }
 
     fn handle_pointer(
@@ -414,9 +453,13 @@ impl TextView {
             self.drag_anchor = origin.and_then(|p| self.offset_at(p));
             self.drag_head = self.drag_anchor;
             self.drag_exact = false;
+            self.drag_link = None;
         }
         if self.drag_anchor.is_some() {
             self.drag_exact |= modifiers.alt;
+            if modifiers.command {
+                self.drag_link = Some(self.drag_link.unwrap_or(false) | modifiers.shift);
+            }
         }
         if response.dragged()
             && let Some(pos) = response.interact_pointer_pos()
@@ -425,6 +468,13 @@ impl TextView {
         }
         if response.drag_stopped() {
             let (anchor, head) = (self.drag_anchor.take(), self.drag_head.take());
+            if let (Some(a), Some(h), Some(second)) = (anchor, head, self.drag_link.take()) {
+                return Some(ViewEvent::Linked {
+                    from: a,
+                    to: h,
+                    second,
+                });
+            }
             if let (Some(a), Some(h)) = (anchor, head)
                 && a != h
             {

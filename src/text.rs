@@ -254,35 +254,16 @@ mod tests {
     #[test]
     fn word_snapping_widens_to_words_and_trims_whitespace() {
         let t = text("Presiden “Vladimir Putin” 😊 tiba.\r\nKim");
+        let snapped = |r| t.snap_to_words(r).map(|r| t.slice(r).to_owned());
         // "ladimir Pu" -> "Vladimir Putin"
-        assert_eq!(
-            t.snap_to_words(11..20)
-                .map(|r| t.slice(r).to_owned())
-                .as_deref(),
-            Some("Vladimir Putin")
-        );
+        assert_eq!(snapped(11..20).as_deref(), Some("Vladimir Putin"));
         // leading space and quote-less drag
-        assert_eq!(
-            t.snap_to_words(8..13)
-                .map(|r| t.slice(r).to_owned())
-                .as_deref(),
-            Some("“Vladimir")
-        );
+        assert_eq!(snapped(8..13).as_deref(), Some("“Vladimir"));
         assert_eq!(t.snap_to_words(8..9), None);
         // a click inside a word without dragging selects the word
-        assert_eq!(
-            t.snap_to_words(37..37)
-                .map(|r| t.slice(r).to_owned())
-                .as_deref(),
-            Some("Kim")
-        );
+        assert_eq!(snapped(37..37).as_deref(), Some("Kim"));
         // the emoji is a word of its own
-        assert_eq!(
-            t.snap_to_words(26..27)
-                .map(|r| t.slice(r).to_owned())
-                .as_deref(),
-            Some("😊")
-        );
+        assert_eq!(snapped(26..27).as_deref(), Some("😊"));
     }
 
     #[test]

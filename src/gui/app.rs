@@ -200,45 +200,31 @@ impl SorotApp {
     /// Waits until every background save has reached the disk (as closing the
     /// window does); tests read the files after it.
     pub fn wait_for_saves(&mut self) {
-        if let Some(review) = &mut self.review
-            && let Some(err) = review.gold_mut().wait_for_saves().into_iter().next()
-        {
-            self.message = Some((true, err.to_string()));
-        }
-        if let Some(workspace) = &mut self.workspace
-            && let Some(err) = workspace.wait_for_saves().into_iter().next()
-        {
-            self.message = Some((true, err.to_string()));
-        }
+        self.on_each_workspace(Workspace::wait_for_saves);
     }
 
     /// Saves everything and waits for it; called when the window closes.
     pub fn save_all(&mut self) {
         self.commit_note();
-        if let Some(review) = &mut self.review
-            && let Some(err) = review.gold_mut().save_all().into_iter().next()
-        {
-            self.message = Some((true, err.to_string()));
-        }
-        if let Some(workspace) = &mut self.workspace
-            && let Some(err) = workspace.save_all().into_iter().next()
-        {
-            self.message = Some((true, err.to_string()));
+        self.on_each_workspace(Workspace::save_all);
+    }
+
+    /// Runs a save step on the review's gold workspace and on the project's,
+    /// and shows the first error it reports.
+    fn on_each_workspace(&mut self, step: fn(&mut Workspace) -> Vec<WorkspaceError>) {
+        let review = self.review.as_mut().map(|review| review.gold_mut());
+        for workspace in review.into_iter().chain(self.workspace.as_mut()) {
+            if let Some(err) = step(workspace).into_iter().next() {
+                self.message = Some((true, err.to_string()));
+            }
         }
     }
 
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut Ui) {
         let _ = self.repaint.set(ui.ctx().clone());
-        if let Some(workspace) = &mut self.workspace
-            && let Some(err) = workspace.poll_saves().into_iter().next()
-        {
-            self.message = Some((true, err.to_string()));
-        }
+        self.on_each_workspace(Workspace::poll_saves);
         if let Some(review) = &mut self.review {
-            if let Some(err) = review.gold_mut().poll_saves().into_iter().next() {
-                self.message = Some((true, err.to_string()));
-            }
             review.refresh();
         }
         self.handle_keys(ui.ctx());
@@ -1074,14 +1060,9 @@ impl SorotApp {
                     .collect()
             })
             .unwrap_or_default();
-        let highlight = Highlight {
-            selection: self.view.dragging().or_else(|| self.selection.clone()),
-            span: self.selected_span,
-            related,
-        };
         let scroll_to = self.scroll_to.take();
         let schema = workspace.project().schema();
-        let marks: Vec<Mark<'_>> = doc
+        let mut marks: Vec<Mark<'_>> = doc
             .spans()
             .iter()
             .filter(|s| !doc.is_flagged(s.id))
@@ -1096,8 +1077,7 @@ impl SorotApp {
                 ghost: false,
             })
             .collect();
-        let mut marks = marks;
-        let mut highlighted = highlight.span;
+        let mut highlighted = self.selected_span;
         if let Some(list) = self.suggestions.as_ref().filter(|s| s.doc_id == doc.id) {
             for (i, item) in list.items.iter().enumerate() {
                 let id = GHOST_IDS + i as u32;
@@ -1118,8 +1098,9 @@ impl SorotApp {
             marks.sort_by_key(|m| (m.start, m.end, m.id));
         }
         let highlight = Highlight {
+            selection: self.view.dragging().or_else(|| self.selection.clone()),
             span: highlighted,
-            ..highlight
+            related,
         };
         let event = self.view.show(
             ui,

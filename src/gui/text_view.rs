@@ -412,7 +412,8 @@ impl TextView {
         self.paint_arcs(ui, marks, highlight);
     }
 
-    /// An arc from the selected mark to each related one, over the text.
+    /// An arc from the selected mark to each related one, over the text
+    /// (under it where there is no room above).
     fn paint_arcs(&self, ui: &Ui, marks: &[Mark<'_>], highlight: &Highlight) {
         let Some(selected) = highlight.span else {
             return;
@@ -427,11 +428,18 @@ impl TextView {
         let stroke = Stroke::new(1.5, ui.visuals().strong_text_color().gamma_multiply(0.8));
         for &id in &highlight.related {
             let Some(to) = rect_of(id) else { continue };
-            let (a, b) = (from.center_top(), to.center_top());
-            let lift = 18.0 + (a.x - b.x).abs().min(400.0) * 0.08;
-            let top = a.y.min(b.y) - lift;
+            let lift = 18.0 + (from.center().x - to.center().x).abs().min(400.0) * 0.08;
+            // Over the text, unless that would leave the view (spans on the
+            // first visible line): then under it.
+            let (a, b, bend) = if from.top().min(to.top()) - lift >= ui.clip_rect().top() {
+                let (a, b) = (from.center_top(), to.center_top());
+                (a, b, a.y.min(b.y) - lift)
+            } else {
+                let (a, b) = (from.center_bottom(), to.center_bottom());
+                (a, b, a.y.max(b.y) + lift)
+            };
             let curve = egui::epaint::CubicBezierShape::from_points_stroke(
-                [a, Pos2::new(a.x, top), Pos2::new(b.x, top), b],
+                [a, Pos2::new(a.x, bend), Pos2::new(b.x, bend), b],
                 false,
                 Color32::TRANSPARENT,
                 stroke,

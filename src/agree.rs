@@ -67,6 +67,24 @@ pub struct PairFigures {
     pub b_spans: usize,
 }
 
+impl PairFigures {
+    /// Figures from span counts and the two sides' token tags; kappa is
+    /// undefined when the pair shares no document.
+    fn new(counts: SpanCounts, shared_any: bool, tags_a: &[u8], tags_b: &[u8]) -> Self {
+        PairFigures {
+            span_f1_exact: f1(counts.exact, counts.a, counts.b),
+            span_f1_overlap: f1(counts.overlap, counts.a, counts.b),
+            token_kappa: if shared_any {
+                cohen_kappa(tags_a, tags_b)
+            } else {
+                Figure::Undefined("no document annotated by both")
+            },
+            a_spans: counts.a,
+            b_spans: counts.b,
+        }
+    }
+}
+
 /// One pair's figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairAgreement {
@@ -125,6 +143,15 @@ struct SpanCounts {
     overlap: usize,
     a: usize,
     b: usize,
+}
+
+impl std::ops::AddAssign for SpanCounts {
+    fn add_assign(&mut self, other: SpanCounts) {
+        self.exact += other.exact;
+        self.overlap += other.overlap;
+        self.a += other.a;
+        self.b += other.b;
+    }
 }
 
 fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
@@ -356,44 +383,17 @@ fn agreement(
                 let mut counts = SpanCounts::default();
                 let (mut tags_a, mut tags_b) = (Vec::new(), Vec::new());
                 for (_, tokens, annotated) in &shared {
-                    let c = span_counts(&annotated[a], &annotated[b], label);
-                    counts.exact += c.exact;
-                    counts.overlap += c.overlap;
-                    counts.a += c.a;
-                    counts.b += c.b;
+                    counts += span_counts(&annotated[a], &annotated[b], label);
                     tags_a.extend(tags(tokens, &annotated[a], label));
                     tags_b.extend(tags(tokens, &annotated[b], label));
                 }
-                total.exact += counts.exact;
-                total.overlap += counts.overlap;
-                total.a += counts.a;
-                total.b += counts.b;
-                let figures = PairFigures {
-                    span_f1_exact: f1(counts.exact, counts.a, counts.b),
-                    span_f1_overlap: f1(counts.overlap, counts.a, counts.b),
-                    token_kappa: if shared.is_empty() {
-                        Figure::Undefined("no document annotated by both")
-                    } else {
-                        cohen_kappa(&tags_a, &tags_b)
-                    },
-                    a_spans: counts.a,
-                    b_spans: counts.b,
-                };
+                total += counts;
+                let figures = PairFigures::new(counts, !shared.is_empty(), &tags_a, &tags_b);
                 all_a.extend(tags_a);
                 all_b.extend(tags_b);
                 label_figures.insert(label.clone(), figures);
             }
-            let micro = PairFigures {
-                span_f1_exact: f1(total.exact, total.a, total.b),
-                span_f1_overlap: f1(total.overlap, total.a, total.b),
-                token_kappa: if shared.is_empty() {
-                    Figure::Undefined("no document annotated by both")
-                } else {
-                    cohen_kappa(&all_a, &all_b)
-                },
-                a_spans: total.a,
-                b_spans: total.b,
-            };
+            let micro = PairFigures::new(total, !shared.is_empty(), &all_a, &all_b);
             pairs.push(PairAgreement {
                 a: a.clone(),
                 b: b.clone(),

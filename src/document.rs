@@ -354,25 +354,12 @@ impl OpenDocument {
                 if range.is_empty() {
                     return Err(CommandError::EmptySelection);
                 }
-                if self
-                    .spans()
-                    .iter()
-                    .any(|s| s.range() == range && s.label == label)
-                {
+                if self.span_with(&range, &label).is_some() {
                     return Err(CommandError::DuplicateSpan(label));
                 }
                 let id = self.annotations.next_id();
                 select = Some(id);
-                vec![Edit::Add(Span {
-                    id,
-                    start: range.start,
-                    end: range.end,
-                    text: self.text.slice(range).to_owned(),
-                    label,
-                    note: String::new(),
-                    value,
-                    attributes: Default::default(),
-                })]
+                vec![Edit::Add(self.new_span(id, range, label, value))]
             }
             Command::RemoveSpan(id) => {
                 let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
@@ -456,11 +443,7 @@ impl OpenDocument {
                 if span.label == label {
                     return Ok(Outcome::Unchanged);
                 }
-                if self
-                    .spans()
-                    .iter()
-                    .any(|s| s.range() == span.range() && s.label == label)
-                {
+                if self.span_with(&span.range(), &label).is_some() {
                     return Err(CommandError::DuplicateSpan(label));
                 }
                 select = Some(id);
@@ -492,21 +475,13 @@ impl OpenDocument {
                             end: range.end,
                         });
                     }
-                    if !self
-                        .spans()
-                        .iter()
-                        .any(|s| s.range() == range && s.label == label)
-                    {
-                        group.push(Edit::Add(Span {
-                            id: next_id,
-                            start: range.start,
-                            end: range.end,
-                            text: self.text.slice(range.clone()).to_owned(),
-                            label: label.clone(),
-                            note: String::new(),
-                            value: String::new(),
-                            attributes: Default::default(),
-                        }));
+                    if self.span_with(&range, &label).is_none() {
+                        group.push(Edit::Add(self.new_span(
+                            next_id,
+                            range.clone(),
+                            label.clone(),
+                            String::new(),
+                        )));
                         next_id += 1;
                     }
                     let key = Rejected {
@@ -519,11 +494,7 @@ impl OpenDocument {
                     }
                 }
                 for (range, label) in reject {
-                    if let Some(span) = self
-                        .spans()
-                        .iter()
-                        .find(|s| s.range() == range && s.label == label)
-                    {
+                    if let Some(span) = self.span_with(&range, &label) {
                         group.push(Edit::Remove(span.clone()));
                     }
                     let key = Rejected {
@@ -586,11 +557,37 @@ impl OpenDocument {
         }
     }
 
+    /// The span over exactly `range` with `label`, if there is one.
+    fn span_with(&self, range: &Range<usize>, label: &str) -> Option<&Span> {
+        self.spans()
+            .iter()
+            .find(|s| s.range() == *range && s.label == label)
+    }
+
+    /// A new span over `range` of this document's text, without a note or attributes.
+    fn new_span(&self, id: SpanId, range: Range<usize>, label: String, value: String) -> Span {
+        Span {
+            id,
+            start: range.start,
+            end: range.end,
+            text: self.text.slice(range).to_owned(),
+            label,
+            note: String::new(),
+            value,
+            attributes: Default::default(),
+        }
+    }
+
     /// Writes unsaved changes atomically. Refuses when the file changed on
     /// disk since it was read or written; see [`Self::save_overwriting`].
     /// Read-only documents are never written.
     pub fn save(&mut self) -> Result<(), SaveError> {
-        match self.save_job(false) {
+        self.save_here(false)
+    }
+
+    /// Runs the [`SaveJob`] on this thread.
+    fn save_here(&mut self, overwrite: bool) -> Result<(), SaveError> {
+        match self.save_job(overwrite) {
             Some(job) => {
                 let revision = job.revision;
                 let result = job.run();
@@ -638,14 +635,7 @@ impl OpenDocument {
 
     /// Writes the current state even though the file changed on disk ("keep mine").
     pub fn save_overwriting(&mut self) -> Result<(), SaveError> {
-        match self.save_job(true) {
-            Some(job) => {
-                let revision = job.revision;
-                let result = job.run();
-                self.finish_save(revision, result)
-            }
-            None => Ok(()),
-        }
+        self.save_here(true)
     }
 }
 

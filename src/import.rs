@@ -105,6 +105,21 @@ struct NewSpan {
     attributes: BTreeMap<String, String>,
 }
 
+impl NewSpan {
+    /// A span with neither note, value nor attributes.
+    fn new(start: usize, end: usize, label: String, line: usize) -> Self {
+        NewSpan {
+            start,
+            end,
+            label,
+            note: String::new(),
+            line,
+            value: String::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+}
+
 /// One document read from an input.
 #[derive(Debug)]
 struct Record {
@@ -156,7 +171,8 @@ pub fn import(
         }
     }
     // Check every record against its text before writing anything.
-    let mut plan: Vec<(Record, SourceText, bool)> = Vec::new();
+    // Each record with the annotator it goes to, its text, and whether that text is new.
+    let mut plan: Vec<(Record, String, SourceText, bool)> = Vec::new();
     let mut seen = BTreeMap::new();
     // Texts that records add to the project, by id: two must not differ.
     let mut new_texts: BTreeMap<String, (String, PathBuf, usize)> = BTreeMap::new();
@@ -288,15 +304,14 @@ pub fn import(
             }
             fresh
         });
-        plan.push((record, text, is_new));
+        plan.push((record, annotator, text, is_new));
     }
     let mut report = ImportReport {
         losses,
         ..ImportReport::default()
     };
     // Existing files are kept unless asked.
-    plan.retain(|(record, _, _)| {
-        let annotator = record.annotator.as_deref().unwrap_or(&options.annotator);
+    plan.retain(|(record, annotator, _, _)| {
         let path = project.annotation_path(annotator, &record.id);
         if path.exists() && !options.replace {
             report.losses.push(Loss {
@@ -316,11 +331,7 @@ pub fn import(
     // each write waits for the disk.
     let mut writes: Vec<(PathBuf, Option<String>, PathBuf, String)> =
         Vec::with_capacity(plan.len());
-    for (record, text, is_new) in plan {
-        let annotator = record
-            .annotator
-            .clone()
-            .unwrap_or_else(|| options.annotator.clone());
+    for (record, annotator, text, is_new) in plan {
         let mut text_path = project.text_dir();
         for part in record.id.split('/') {
             text_path.push(part);
@@ -707,15 +718,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                         ),
                     ));
                 }
-                let span = NewSpan {
-                    start,
-                    end,
-                    label: label.to_owned(),
-                    note: String::new(),
-                    line: line_number,
-                    value: String::new(),
-                    attributes: BTreeMap::new(),
-                };
+                let span = NewSpan::new(start, end, label.to_owned(), line_number);
                 spans.push((fields[0].to_owned(), span));
             }
             '#' => {
@@ -835,11 +838,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                 }
             }
             'E' | '*' => {
-                let what = match kind {
-                    'R' => "relation",
-                    'E' => "event",
-                    _ => "equivalence",
-                };
+                let what = if kind == 'E' { "event" } else { "equivalence" };
                 losses.push(loss(
                     line_number,
                     format!(
@@ -950,15 +949,12 @@ fn read_doccano(
                 let label = label
                     .as_str()
                     .ok_or_else(|| error(format!("label {label} is not a string")))?;
-                spans.push(NewSpan {
-                    start: number(start, "start")?,
-                    end: number(end, "end")?,
-                    label: label.to_owned(),
-                    note: String::new(),
-                    line: line_number,
-                    value: String::new(),
-                    attributes: BTreeMap::new(),
-                });
+                spans.push(NewSpan::new(
+                    number(start, "start")?,
+                    number(end, "end")?,
+                    label.to_owned(),
+                    line_number,
+                ));
             }
         }
         // Entity id -> position of its span, for the relations.
@@ -976,15 +972,12 @@ fn read_doccano(
                 let label = field("label")?
                     .as_str()
                     .ok_or_else(|| error("an entity's label is not a string".into()))?;
-                spans.push(NewSpan {
-                    start: number(field("start_offset")?, "start_offset")?,
-                    end: number(field("end_offset")?, "end_offset")?,
-                    label: label.to_owned(),
-                    note: String::new(),
-                    line: line_number,
-                    value: String::new(),
-                    attributes: BTreeMap::new(),
-                });
+                spans.push(NewSpan::new(
+                    number(field("start_offset")?, "start_offset")?,
+                    number(field("end_offset")?, "end_offset")?,
+                    label.to_owned(),
+                    line_number,
+                ));
             }
         }
         let mut record_relations = Vec::new();
@@ -1187,13 +1180,8 @@ fn read_label_studio(
                         }
                         for label in labels.iter().filter_map(Value::as_str) {
                             spans.push(NewSpan {
-                                start,
-                                end,
-                                label: label.to_owned(),
                                 note: note.clone(),
-                                line: n + 1,
-                                value: String::new(),
-                                attributes: BTreeMap::new(),
+                                ..NewSpan::new(start, end, label.to_owned(), n + 1)
                             });
                         }
                     }
@@ -1373,15 +1361,7 @@ fn read_conll(
                          end: usize,
                          spans: &mut Vec<NewSpan>| {
                 if let Some((start, label, line)) = open.take() {
-                    spans.push(NewSpan {
-                        start,
-                        end,
-                        label,
-                        note: String::new(),
-                        line,
-                        value: String::new(),
-                        attributes: BTreeMap::new(),
-                    });
+                    spans.push(NewSpan::new(start, end, label, line));
                 }
             };
             for (i, (_, line, tags)) in doc.tokens.iter().enumerate() {

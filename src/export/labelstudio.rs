@@ -71,7 +71,7 @@ impl Sink for LabelStudio<'_> {
             .iter()
             .map(|span| {
                 ResultItem::Region(Region {
-                    id: format!("{}-{}", item.annotator, span.id),
+                    id: region_id(span.id),
                     from_name: "label",
                     to_name: "text",
                     kind: "labels",

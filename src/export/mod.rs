@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::document::{Access, OpenDocument};
-use crate::model::{Span, SpanId, Status};
+use crate::model::{Relation, Span, SpanId, Status};
 use crate::project::Project;
 use crate::schema::Schema;
 use crate::text::SourceText;
@@ -61,6 +61,14 @@ impl Format {
     /// Whether the format writes a folder rather than one stream.
     pub fn writes_folder(self) -> bool {
         self == Format::Brat
+    }
+
+    /// Whether the format has a place for relations between spans.
+    pub fn carries_relations(self) -> bool {
+        matches!(
+            self,
+            Format::Brat | Format::Labelstudio | Format::JsonlRelations
+        )
     }
 
     /// Whether the format carries character offsets.
@@ -238,7 +246,7 @@ pub struct Item<'a> {
     /// The text's sentences of tokens, for the formats that need them.
     pub sentences: Option<Vec<Vec<Token>>>,
     /// Relations whose two ends are among `spans`.
-    pub relations: Vec<&'a crate::model::Relation>,
+    pub relations: Vec<&'a Relation>,
 }
 
 /// A document read and checked, with its sentences when the format needs them.
@@ -250,7 +258,7 @@ pub struct Offsets<'a> {
     unit: OffsetUnit,
     /// UTF-16 units before each code point, when the text has any character
     /// outside the Basic Multilingual Plane; otherwise the two counts agree.
-    utf16: Option<Vec<u32>>,
+    utf16: Option<Vec<usize>>,
 }
 
 impl<'a> Offsets<'a> {
@@ -258,14 +266,8 @@ impl<'a> Offsets<'a> {
         let utf16 = (unit == OffsetUnit::Utf16
             && text.as_str().chars().any(|c| c.len_utf16() == 2))
         .then(|| {
-            let mut units = Vec::with_capacity(text.len_chars() + 1);
-            let mut count = 0u32;
-            for c in text.as_str().chars() {
-                units.push(count);
-                count += c.len_utf16() as u32;
-            }
-            units.push(count);
-            units
+            let every: Vec<usize> = (0..=text.len_chars()).collect();
+            crate::text::utf16_offsets(text.as_str(), &every)
         });
         Offsets { text, unit, utf16 }
     }
@@ -274,7 +276,7 @@ impl<'a> Offsets<'a> {
         match self.unit {
             OffsetUnit::Codepoint => offset,
             OffsetUnit::Byte => self.text.byte_of(offset),
-            OffsetUnit::Utf16 => self.utf16.as_ref().map_or(offset, |u| u[offset] as usize),
+            OffsetUnit::Utf16 => self.utf16.as_ref().map_or(offset, |u| u[offset]),
         }
     }
 }
@@ -302,6 +304,7 @@ pub fn export(
     // Without an explicit choice every label is wanted: spans whose label the
     // schema lacks are reported rather than left out silently.
     let all_wanted = options.labels.is_empty() && options.layers.is_empty();
+    let with_relations = options.format.carries_relations();
     let columns = options.columns(schema);
     for (i, column) in columns.iter().enumerate() {
         for label in column {
@@ -401,39 +404,23 @@ pub fn export(
                     });
                 }
             }
-            let item = Item {
-                id: &document.id,
-                text: &document.text,
-                annotator,
-                status: document.status(),
-                spans: document
-                    .spans()
-                    .iter()
-                    .filter(|s| labels.contains(&s.label))
-                    .collect(),
-                file: document.path().display().to_string(),
-                sentences,
-                relations: Vec::new(),
-            };
-            let exported = |id: crate::model::SpanId| item.spans.iter().any(|s| s.id == id);
-            let mut item = Item {
-                relations: document
+            let spans: Vec<&Span> = document
+                .spans()
+                .iter()
+                .filter(|s| labels.contains(&s.label))
+                .collect();
+            // A relation needs both of its ends, and a format with a place for it.
+            let exported = |id: SpanId| spans.iter().any(|s| s.id == id);
+            let relations: Vec<&Relation> = if with_relations {
+                document
                     .annotations()
                     .relations()
                     .filter(|r| exported(r.from) && exported(r.to))
-                    .collect(),
-                ..item
-            };
-            // A relation needs both of its ends, and a format with a place for it.
-            let with_relations = matches!(
-                options.format,
-                Format::Brat | Format::Labelstudio | Format::JsonlRelations
-            );
-            let carried = if with_relations {
-                item.relations.len()
+                    .collect()
             } else {
-                0
+                Vec::new()
             };
+            let carried = relations.len();
             let total = document.annotations().relations().count();
             if total > carried {
                 report.losses.push(Loss {
@@ -446,9 +433,16 @@ pub fn export(
                     },
                 });
             }
-            if !with_relations {
-                item.relations.clear();
-            }
+            let item = Item {
+                id: &document.id,
+                text: &document.text,
+                annotator,
+                status: document.status(),
+                spans,
+                file: document.path().display().to_string(),
+                sentences,
+                relations,
+            };
             let written = sink.write(&item, &mut report.losses)?;
             report.documents += 1;
             report.spans += written;

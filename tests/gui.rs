@@ -544,31 +544,45 @@ fn annotated_sample() -> (tempfile::TempDir, Harness<'static, SorotApp>) {
     (project, harness)
 }
 
+/// In the open export or import dialog: types `value` into the field
+/// `field`, presses `button`, waits for the job and returns its report.
+fn run_transfer(
+    harness: &mut Harness<'static, SorotApp>,
+    role: egui::accesskit::Role,
+    field: &str,
+    value: &str,
+    button: &str,
+) -> sorot::gui::transfer::Finished {
+    harness.get_by_role_and_label(role, field).focus();
+    harness.run();
+    harness.get_by_role_and_label(role, field).type_text(value);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, button)
+        .click();
+    harness.run();
+    harness.state_mut().wait_for_transfer();
+    harness.run();
+    harness
+        .state()
+        .transfer_report()
+        .cloned()
+        .expect("a report")
+}
+
 #[test]
 fn export_from_the_file_menu_writes_the_file_and_shows_the_report() {
     let (project, mut harness) = annotated_sample();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     harness.run();
     let destination = project.path().join("out/ayu.jsonl");
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
-        .focus();
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
-        .type_text(destination.to_str().unwrap());
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::Button, "Export")
-        .click();
-    harness.run();
-    harness.state_mut().wait_for_transfer();
-    harness.run();
-    let report = harness
-        .state()
-        .transfer_report()
-        .cloned()
-        .expect("a report");
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::TextInput,
+        "File",
+        destination.to_str().unwrap(),
+        "Export",
+    );
     assert_eq!(report.error, None);
     assert!(
         report
@@ -594,25 +608,13 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
     let mut harness = harness(project.path());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Files")
-        .focus();
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Files")
-        .type_text(input.to_str().unwrap());
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::Button, "Import")
-        .click();
-    harness.run();
-    harness.state_mut().wait_for_transfer();
-    harness.run();
-    let report = harness
-        .state()
-        .transfer_report()
-        .cloned()
-        .expect("a report");
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Files",
+        input.to_str().unwrap(),
+        "Import",
+    );
     assert!(
         report
             .summary

@@ -371,9 +371,9 @@ fn relations_round_trip_through_brat() {
     assert_eq!(kim.value, "Kim Jong Un");
 }
 
-/// Relations go out as Label Studio relation results and come back.
-#[test]
-fn relations_round_trip_through_label_studio() {
+/// A project whose one text, after an emoji, holds a claim (span 2) with an
+/// actor (span 1) as its source, annotated by ayu.
+fn claim_with_its_source() -> (tempfile::TempDir, Project) {
     use sorot::document::{Command, OpenDocument};
     use sorot::model::Relation;
     let dir = tempfile::tempdir().unwrap();
@@ -407,9 +407,17 @@ fn relations_round_trip_through_label_studio() {
     )
     .unwrap();
     doc.save().unwrap();
+    (dir, project)
+}
+
+/// Relations go out as Label Studio relation results and come back.
+#[test]
+fn relations_round_trip_through_label_studio() {
+    use sorot::model::Relation;
+    let (dir, project) = claim_with_its_source();
     let out = dir.path().join("tasks.json");
-    let options = sorot::export::Options::new(sorot::export::Format::Labelstudio, "ayu");
-    let written = sorot::export::export_to(&project, &options, &out, false).unwrap();
+    let export_options = sorot::export::Options::new(sorot::export::Format::Labelstudio, "ayu");
+    let written = sorot::export::export_to(&project, &export_options, &out, false).unwrap();
     assert!(
         written.report.losses.is_empty(),
         "{:?}",
@@ -417,7 +425,7 @@ fn relations_round_trip_through_label_studio() {
     );
     let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
     assert!(config.contains("<Relation value=\"source\"/>"), "{config}");
-    let mut back = options_for_ls();
+    let mut back = options(ImportFormat::Labelstudio);
     back.annotator = "back".into();
     import(&project, &back, &[out]).unwrap();
     let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
@@ -431,46 +439,11 @@ fn relations_round_trip_through_label_studio() {
     );
 }
 
-fn options_for_ls() -> ImportOptions {
-    options(ImportFormat::Labelstudio)
-}
-
 /// Relations go out as doccano's entities and relations and come back.
 #[test]
 fn relations_round_trip_through_doccano() {
-    use sorot::document::{Command, OpenDocument};
     use sorot::model::Relation;
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "Kim berkata 😊 Putin datang").unwrap();
-    let project = Project::open(dir.path()).unwrap();
-    let schema = project.schema();
-    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 0..3,
-            label: "actor".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 14..26,
-            label: "claim".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::Link(Relation {
-            from: 2,
-            to: 1,
-            kind: "source".into(),
-        }),
-    )
-    .unwrap();
-    doc.save().unwrap();
+    let (dir, project) = claim_with_its_source();
     let out = dir.path().join("relations.jsonl");
     let mut export_options =
         sorot::export::Options::new(sorot::export::Format::JsonlRelations, "ayu");

@@ -980,6 +980,20 @@ fn read_doccano(
                 ));
             }
         }
+        for detail in value
+            .get("span_details")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Err(reason) = attach_details(&mut spans, detail) {
+                losses.push(Loss {
+                    file: format!("{}:{line_number}", input.display()),
+                    span: None,
+                    reason,
+                });
+            }
+        }
         let mut record_relations = Vec::new();
         for relation in value
             .get("relations")
@@ -1044,6 +1058,43 @@ fn read_doccano(
             offsets: Counted::AsOptions,
         });
     }
+    Ok(())
+}
+
+/// Gives a doccano `span_details` entry's note, value and attributes to the
+/// span it names by offsets and label; the reason when there is none.
+fn attach_details(spans: &mut [NewSpan], detail: &Value) -> Result<(), String> {
+    let offset = |name: &str| detail.get(name).and_then(Value::as_u64).map(|n| n as usize);
+    let text = |name: &str| {
+        detail
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let label = text("label");
+    let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
+        return Err(format!(
+            "span details without start and end were not imported: {detail}"
+        ));
+    };
+    let Some(span) = spans
+        .iter_mut()
+        .find(|s| s.start == start && s.end == end && s.label == label)
+    else {
+        return Err(format!(
+            "details of a {label:?} span at {start}..{end}, which the record does not label, were not imported"
+        ));
+    };
+    span.note = text("note");
+    span.value = text("value");
+    span.attributes = detail
+        .get("attributes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned())))
+        .collect();
     Ok(())
 }
 
@@ -1139,6 +1190,8 @@ fn read_label_studio(
             // Region id -> the position of its first span; relations between ids.
             let mut region_spans: BTreeMap<String, usize> = BTreeMap::new();
             let mut relation_results: Vec<(String, String, String)> = Vec::new();
+            // Per-region results: region id, control name, what it holds.
+            let mut per_region: Vec<(String, String, String)> = Vec::new();
             for region in annotation
                 .get("result")
                 .and_then(Value::as_array)
@@ -1206,13 +1259,56 @@ fn read_label_studio(
                             }),
                         }
                     }
+                    ("textarea" | "choices", Some(value), _)
+                        if region.get("id").and_then(Value::as_str).is_some() =>
+                    {
+                        let held = value
+                            .get(if kind == "choices" { "choices" } else { "text" })
+                            .and_then(Value::as_array)
+                            .map(|t| {
+                                t.iter()
+                                    .filter_map(Value::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                            .unwrap_or_default();
+                        let text = |name: &str| {
+                            region
+                                .get(name)
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned()
+                        };
+                        per_region.push((text("id"), text("from_name"), held));
+                    }
                     (kind, _, _) => losses.push(Loss {
                         file: where_.clone(),
                         span: None,
                         reason: format!(
-                            "a {kind:?} result was not imported: Sorot imports labeled text regions"
+                            "a {kind:?} result was not imported: Sorot imports labeled text regions and their per-region values"
                         ),
                     }),
+                }
+            }
+            for (id, control, held) in per_region {
+                let Some(span) = region_spans.get(&id).map(|&n| &mut spans[n]) else {
+                    losses.push(Loss {
+                        file: where_.clone(),
+                        span: None,
+                        reason: format!("a {control:?} result of region {id}, which is not an imported region, was not imported"),
+                    });
+                    continue;
+                };
+                if held.is_empty() {
+                    continue;
+                }
+                if control == "value" {
+                    span.value = held;
+                } else {
+                    // Controls are named <label>_<attribute>.
+                    let prefix = format!("{}_", span.label);
+                    let name = control.strip_prefix(&prefix).unwrap_or(&control);
+                    span.attributes.insert(name.to_owned(), held);
                 }
             }
             let mut relations = Vec::new();

@@ -372,7 +372,8 @@ fn relations_round_trip_through_brat() {
 }
 
 /// A project whose one text, after an emoji, holds a claim (span 2) with an
-/// actor (span 1) as its source, annotated by ayu.
+/// actor (span 1) as its source, annotated by ayu. The actor has a canonical
+/// name as its value; the claim a stance, a quote attribute and a note.
 fn claim_with_its_source() -> (tempfile::TempDir, Project) {
     use sorot::document::{Command, OpenDocument};
     use sorot::model::Relation;
@@ -406,8 +407,48 @@ fn claim_with_its_source() -> (tempfile::TempDir, Project) {
         }),
     )
     .unwrap();
+    let set = |id, name: &str, value: &str| Command::SetAttribute {
+        id,
+        name: name.into(),
+        value: value.into(),
+    };
+    doc.execute(schema, set(1, "value", "Kim Jong Un")).unwrap();
+    doc.execute(schema, set(2, "stance", "reported")).unwrap();
+    doc.execute(schema, set(2, "quote", "no")).unwrap();
+    doc.execute(
+        schema,
+        Command::SetNote {
+            id: 2,
+            note: "dikutip dari KCNA".into(),
+        },
+    )
+    .unwrap();
     doc.save().unwrap();
     (dir, project)
+}
+
+/// The imported spans of `annotator` equal ayu's, with their notes, values and attributes.
+fn assert_same_spans(project: &Project, annotator: &str) {
+    let read = |name: &str| {
+        let (file, _) = AnnotationFile::read(&project.annotation_path(name, "a.txt")).unwrap();
+        file.spans
+            .into_iter()
+            .map(|s| {
+                (
+                    s.start,
+                    s.end,
+                    s.label,
+                    s.text,
+                    s.note,
+                    s.value,
+                    s.attributes,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let original = read("ayu");
+    assert_eq!(original[1].6.len(), 2, "the claim has two attributes");
+    assert_eq!(read(annotator), original);
 }
 
 /// Relations go out as Label Studio relation results and come back.
@@ -425,9 +466,33 @@ fn relations_round_trip_through_label_studio() {
     );
     let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
     assert!(config.contains("<Relation value=\"source\"/>"), "{config}");
+    assert!(
+        config.contains("<Choices name=\"claim_stance\" toName=\"text\" perRegion=\"true\""),
+        "{config}"
+    );
+    assert!(config.contains("<TextArea name=\"value\""), "{config}");
+    // The value and the attributes are per-region results with the region's id.
+    let tasks: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let results = tasks[0]["annotations"][0]["result"].as_array().unwrap();
+    assert!(
+        results.contains(&serde_json::json!({
+            "id": "ayu-2", "from_name": "claim_stance", "to_name": "text", "type": "choices",
+            "origin": "manual", "value": {"start": 14, "end": 26, "choices": ["reported"]}
+        })),
+        "{results:?}"
+    );
+    assert!(
+        results.contains(&serde_json::json!({
+            "id": "ayu-1", "from_name": "value", "to_name": "text", "type": "textarea",
+            "origin": "manual", "value": {"start": 0, "end": 3, "text": ["Kim Jong Un"]}
+        })),
+        "{results:?}"
+    );
     let mut back = options(ImportFormat::Labelstudio);
     back.annotator = "back".into();
-    import(&project, &back, &[out]).unwrap();
+    let report = import(&project, &back, &[out]).unwrap();
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
     let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
     assert_eq!(
         file.relations,
@@ -437,6 +502,7 @@ fn relations_round_trip_through_label_studio() {
             kind: "source".into()
         }]
     );
+    assert_same_spans(&project, "back");
 }
 
 /// Relations go out as doccano's entities and relations and come back.
@@ -478,4 +544,66 @@ fn relations_round_trip_through_doccano() {
         }]
     );
     assert_eq!(file.spans[1].text, "Putin datang");
+    assert_same_spans(&project, "back");
 }
+
+/// doccano's label triples carry notes, values and attributes in `span_details`,
+/// which doccano keeps as record metadata.
+#[test]
+fn span_details_round_trip_through_doccano_label_triples() {
+    let (dir, project) = claim_with_its_source();
+    let out = dir.path().join("labels.jsonl");
+    let mut export_options = sorot::export::Options::new(sorot::export::Format::Jsonl, "ayu");
+    export_options.offsets = OffsetUnit::Utf16;
+    let written = sorot::export::export_to(&project, &export_options, &out, false).unwrap();
+    let reasons: Vec<&str> = written
+        .report
+        .losses
+        .iter()
+        .map(|l| l.reason.as_str())
+        .collect();
+    assert_eq!(reasons, [RELATION_LOST], "only the relation has no place");
+    let line: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&out).unwrap().trim()).unwrap();
+    assert_eq!(
+        line["span_details"],
+        serde_json::json!([
+            {"start": 0, "end": 3, "label": "actor", "value": "Kim Jong Un"},
+            {"start": 15, "end": 27, "label": "claim", "note": "dikutip dari KCNA",
+             "attributes": {"quote": "no", "stance": "reported"}}
+        ])
+    );
+    let mut back = options(ImportFormat::Jsonl);
+    back.annotator = "back".into();
+    back.offsets = OffsetUnit::Utf16;
+    let report = import(&project, &back, &[out]).unwrap();
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    assert_same_spans(&project, "back");
+}
+
+/// Token formats have no place for notes, values and attributes: that is reported.
+#[test]
+fn token_formats_report_the_details_they_drop() {
+    let (dir, project) = claim_with_its_source();
+    for format in [sorot::export::Format::Conll, sorot::export::Format::Hf] {
+        let options = sorot::export::Options::new(format, "ayu");
+        let written =
+            sorot::export::export_to(&project, &options, &dir.path().join("out"), false).unwrap();
+        let reasons: Vec<&str> = written
+            .report
+            .losses
+            .iter()
+            .map(|l| l.reason.as_str())
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                RELATION_LOST,
+                "the notes, values and attributes of 2 spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"
+            ],
+            "{format:?}"
+        );
+    }
+}
+
+const RELATION_LOST: &str = "1 relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)";

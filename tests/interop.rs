@@ -143,6 +143,22 @@ fn expected(with_notes: bool) -> Vec<(usize, usize, String, String)> {
     spans
 }
 
+/// A token format's export of the tricky project: it loses only the two notes.
+fn assert_only_notes_lost(output: &Output) {
+    assert_status(output, 1);
+    let lost: Vec<String> = stderr(output)
+        .lines()
+        .filter(|l| l.contains(": "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        lost,
+        [
+            "./annotations/ayu/berita.txt.ron: the notes, values and attributes of 2 spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"
+        ],
+    );
+}
+
 /// Exports ayu's annotations, imports them as "back" into the same project.
 fn round_trip(
     format: &str,
@@ -161,7 +177,12 @@ fn round_trip(
         output,
     ];
     args.extend_from_slice(export_extra);
-    assert_status(&sorot(&args, dir.path()), 0);
+    let exported = sorot(&args, dir.path());
+    if matches!(format, "conll" | "hf") {
+        assert_only_notes_lost(&exported);
+    } else {
+        assert_status(&exported, 0);
+    }
     let mut args = vec!["import", "--format", format, "--annotator", "back"];
     args.extend_from_slice(import_extra);
     args.push(output);
@@ -234,7 +255,7 @@ fn doccano_round_trip_in_every_offset_unit() {
         );
         assert_eq!(
             spans_of(dir.path(), "back", "berita.txt"),
-            expected(false),
+            expected(true),
             "{unit}"
         );
         // The exported offsets slice the text in their own unit.
@@ -320,7 +341,11 @@ fn one_tag_column_reports_each_span_it_cannot_hold() {
         err.contains("put these labels in different --layers"),
         "{err}"
     );
-    assert!(err.contains("2 things could not be exported"), "{err}");
+    assert!(
+        err.contains("notes, values and attributes of 2 spans not exported"),
+        "{err}"
+    );
+    assert!(err.contains("3 things could not be exported"), "{err}");
     assert!(
         dir.path().join("one.conll").exists(),
         "written, with the losses reported"
@@ -858,7 +883,7 @@ fn hugging_face_rows_per_document() {
         ],
         dir.path(),
     );
-    assert_status(&output, 0);
+    assert_only_notes_lost(&output);
     let rows: Vec<serde_json::Value> = fs::read_to_string(dir.path().join("docs.jsonl"))
         .unwrap()
         .lines()

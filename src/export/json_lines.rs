@@ -5,6 +5,11 @@
 //! - doccano relations (`jsonl-relations`): `{"id", "text", "entities": [{"id",
 //!   "start_offset", "end_offset", "label"}], "relations": [{"id", "from_id",
 //!   "to_id", "type"}]}`, entity ids being span ids.
+//! - Both doccano shapes add `"span_details": [{"start", "end", "label",
+//!   "note", "value", "attributes"}]` for the spans that have a note, a
+//!   normalized value or attributes, found again by their offsets and label.
+//!   doccano keeps a record's other keys as its metadata and writes them back
+//!   on export, so the details survive a trip through doccano.
 //! - spaCy: `{"text", "spans": [{"start", "end", "label"}], "meta": {"id",
 //!   "annotator", "status", "offsets"}}`; a span with a note carries `"note"`,
 //!   one with a normalized value `"value"`.
@@ -35,6 +40,8 @@ struct Doccano<'a> {
     id: &'a str,
     text: &'a str,
     label: Vec<(usize, usize, &'a str)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    span_details: Vec<Details<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
 }
@@ -45,8 +52,40 @@ struct DoccanoRelations<'a> {
     text: &'a str,
     entities: Vec<Entity<'a>>,
     relations: Vec<RelationRecord<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    span_details: Vec<Details<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
+}
+
+/// A span's note, value and attributes, beside a doccano record's labels.
+#[derive(Serialize)]
+struct Details<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    note: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    value: &'a str,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    attributes: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// The details of the spans that have any.
+fn details<'a>(item: &Item<'a>, offsets: &Offsets<'_>) -> Vec<Details<'a>> {
+    item.spans
+        .iter()
+        .filter(|s| !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty())
+        .map(|s| Details {
+            start: offsets.map(s.start),
+            end: offsets.map(s.end),
+            label: &s.label,
+            note: &s.note,
+            value: &s.value,
+            attributes: &s.attributes,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -146,6 +185,7 @@ impl Sink for JsonLines<'_> {
                             kind: &r.kind,
                         })
                         .collect(),
+                    span_details: details(item, &offsets),
                     annotator: self.options.name_annotators.then_some(item.annotator),
                 };
                 serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
@@ -163,6 +203,7 @@ impl Sink for JsonLines<'_> {
                         id: item.id,
                         text,
                         label,
+                        span_details: details(item, &offsets),
                         annotator,
                     },
                 )

@@ -3,20 +3,28 @@
 //! regions (`value.start`, `value.end`, `value.text`, `value.labels`,
 //! `from_name` "label", `to_name` "text"). A span's note becomes the region's
 //! `meta.text`, as Label Studio stores region notes. Relations are `relation`
-//! results between region ids, and the config lists their types. The labeling config to
-//! paste into the project settings goes to a `.config.xml` file beside it.
+//! results between region ids, and the config lists their types.
+//!
+//! A span's normalized value and attributes are per-region results carrying
+//! the region's id, as Label Studio writes them: the value a `textarea` result
+//! from the `value` control, an attribute a `choices` result (or `textarea`,
+//! when the schema allows any text) from a control named `<label>_<attribute>`,
+//! shown for regions of that label. The labeling config to paste into the
+//! project settings goes to a `.config.xml` file beside it.
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
-use crate::schema::Schema;
+use crate::schema::{AttributeDef, Schema};
 
 pub struct LabelStudio<'a> {
     out: &'a mut dyn Write,
     options: Options,
     config: String,
+    /// The schema's attributes, to tell choices from free text.
+    attributes: Vec<AttributeDef>,
     tasks: usize,
     /// The task being built: document id, text, annotations so far.
     pending: Option<(String, String, Vec<Annotation>)>,
@@ -33,6 +41,7 @@ impl<'a> LabelStudio<'a> {
             out,
             options: options.clone(),
             config: labeling_config(schema, labels),
+            attributes: schema.attributes.clone(),
             tasks: 0,
             pending: None,
         }
@@ -88,6 +97,44 @@ impl Sink for LabelStudio<'_> {
                 })
             })
             .collect();
+        for span in &item.spans {
+            let (start, end) = (offsets.map(span.start), offsets.map(span.end));
+            let per_region = |from_name: String, kind, text, choices| {
+                ResultItem::PerRegion(PerRegion {
+                    id: region_id(span.id),
+                    from_name,
+                    to_name: "text",
+                    kind,
+                    origin: "manual",
+                    value: PerRegionValue {
+                        start,
+                        end,
+                        text,
+                        choices,
+                    },
+                })
+            };
+            if !span.value.is_empty() {
+                result.push(per_region(
+                    "value".into(),
+                    "textarea",
+                    Some([span.value.clone()]),
+                    None,
+                ));
+            }
+            for (name, value) in &span.attributes {
+                let choices = self
+                    .attributes
+                    .iter()
+                    .any(|a| a.label == span.label && &a.name == name && !a.values.is_empty());
+                let from_name = control_name(&span.label, name);
+                result.push(if choices {
+                    per_region(from_name, "choices", None, Some([value.clone()]))
+                } else {
+                    per_region(from_name, "textarea", Some([value.clone()]), None)
+                });
+            }
+        }
         result.extend(item.relations.iter().map(|relation| {
             ResultItem::Relation(RelationResult {
                 from_id: region_id(relation.from),
@@ -153,7 +200,35 @@ struct Annotation {
 #[serde(untagged)]
 enum ResultItem {
     Region(Region),
+    PerRegion(PerRegion),
     Relation(RelationResult),
+}
+
+/// A value or an attribute of a region, from a per-region control.
+#[derive(Serialize)]
+struct PerRegion {
+    id: String,
+    from_name: String,
+    to_name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    origin: &'static str,
+    value: PerRegionValue,
+}
+
+#[derive(Serialize)]
+struct PerRegionValue {
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<[String; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choices: Option<[String; 1]>,
+}
+
+/// The name of the control that holds attribute `name` of `label` spans.
+pub(crate) fn control_name(label: &str, name: &str) -> String {
+    format!("{label}_{name}")
 }
 
 #[derive(Serialize)]
@@ -213,7 +288,33 @@ fn labeling_config(schema: &Schema, labels: &[String]) -> String {
         }
         xml.push_str("  </Relations>\n");
     }
-    xml.push_str("  <Text name=\"text\" value=\"$text\"/>\n</View>\n");
+    xml.push_str("  <Text name=\"text\" value=\"$text\"/>\n");
+    xml.push_str(
+        "  <TextArea name=\"value\" toName=\"text\" perRegion=\"true\" visibleWhen=\"region-selected\" editable=\"true\" maxSubmissions=\"1\" placeholder=\"Normalized value\"/>\n",
+    );
+    for attribute in schema
+        .attributes
+        .iter()
+        .filter(|a| labels.contains(&a.label))
+    {
+        let name = escape_xml(&control_name(&attribute.label, &attribute.name));
+        let when = escape_xml(&attribute.label);
+        if attribute.values.is_empty() {
+            xml.push_str(&format!(
+                "  <TextArea name=\"{name}\" toName=\"text\" perRegion=\"true\" visibleWhen=\"region-selected\" whenLabelValue=\"{when}\" editable=\"true\" maxSubmissions=\"1\" placeholder=\"{}\"/>\n",
+                escape_xml(&attribute.name)
+            ));
+        } else {
+            xml.push_str(&format!(
+                "  <Choices name=\"{name}\" toName=\"text\" perRegion=\"true\" visibleWhen=\"region-selected\" whenLabelValue=\"{when}\" choice=\"single\">\n"
+            ));
+            for value in &attribute.values {
+                xml.push_str(&format!("    <Choice value=\"{}\"/>\n", escape_xml(value)));
+            }
+            xml.push_str("  </Choices>\n");
+        }
+    }
+    xml.push_str("</View>\n");
     xml
 }
 

@@ -71,6 +71,11 @@ impl Format {
         )
     }
 
+    /// Whether the format has a place for a span's note, value and attributes.
+    pub fn carries_details(self) -> bool {
+        !matches!(self, Format::Conll | Format::Hf)
+    }
+
     /// Whether the format carries character offsets.
     pub fn has_offsets(self) -> bool {
         !matches!(self, Format::Conll | Format::Hf)
@@ -432,6 +437,21 @@ pub fn export(
                         format!("{} relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)", total - carried)
                     },
                 });
+            }
+            if !options.format.carries_details() {
+                let detailed = spans
+                    .iter()
+                    .filter(|s| {
+                        !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty()
+                    })
+                    .count();
+                if detailed > 0 {
+                    report.losses.push(Loss {
+                        file: document.path().display().to_string(),
+                        span: None,
+                        reason: format!("the notes, values and attributes of {detailed} spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"),
+                    });
+                }
             }
             let item = Item {
                 id: &document.id,

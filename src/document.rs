@@ -72,6 +72,12 @@ pub enum Command {
         name: String,
         value: String,
     },
+    /// Records a suggestion the annotator turned down, so that it is not
+    /// proposed again for this document.
+    RejectSuggestion {
+        range: Range<usize>,
+        label: String,
+    },
     /// Links two spans with a relation type of the schema.
     Link(Relation),
     /// Removes a relation.
@@ -359,7 +365,28 @@ impl OpenDocument {
                 }
                 let id = self.annotations.next_id();
                 select = Some(id);
-                vec![Edit::Add(self.new_span(id, range, label, value))]
+                let key = Rejected {
+                    start: range.start,
+                    end: range.end,
+                    label: label.clone(),
+                };
+                let mut group = vec![Edit::Add(self.new_span(id, range, label, value))];
+                // A span made after all takes back an earlier rejection of it.
+                if self.annotations.rejected().any(|r| *r == key) {
+                    group.push(Edit::Unreject(key));
+                }
+                group
+            }
+            Command::RejectSuggestion { range, label } => {
+                let key = Rejected {
+                    start: range.start,
+                    end: range.end,
+                    label,
+                };
+                if self.annotations.rejected().any(|r| *r == key) {
+                    return Ok(Outcome::Unchanged);
+                }
+                vec![Edit::Reject(key)]
             }
             Command::RemoveSpan(id) => {
                 let span = self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))?;
@@ -775,6 +802,42 @@ mod tests {
 
     fn open(project: &Project) -> OpenDocument {
         OpenDocument::open(project, &project.docs()[0], "ayu").unwrap()
+    }
+
+    #[test]
+    fn a_rejected_suggestion_is_saved_undone_and_taken_back_by_labeling_it() {
+        let (_dir, project) = project_with("“Kim” 😊 bertemu\r\nPutin".as_bytes());
+        let schema = project.schema();
+        let mut doc = open(&project);
+        let reject = Command::RejectSuggestion {
+            range: 17..22,
+            label: "actor".into(),
+        };
+        doc.execute(schema, reject.clone()).unwrap();
+        assert_eq!(doc.execute(schema, reject).unwrap(), Outcome::Unchanged);
+        doc.save().unwrap();
+        let saved = fs::read_to_string(doc.path()).unwrap();
+        assert!(
+            saved.contains("rejected: [\n        (start: 17, end: 22, label: \"actor\"),\n    ],"),
+            "{saved}"
+        );
+        assert!(doc.spans().is_empty());
+        doc.execute(schema, Command::Undo).unwrap();
+        assert_eq!(doc.annotations().rejected().count(), 0);
+        doc.execute(schema, Command::Redo).unwrap();
+        // Labeling the same span after all takes the rejection back, in one step.
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 17..22,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(doc.annotations().rejected().count(), 0);
+        doc.execute(schema, Command::Undo).unwrap();
+        assert_eq!(doc.annotations().rejected().count(), 1);
+        assert!(doc.spans().is_empty());
     }
 
     #[test]

@@ -367,12 +367,14 @@ fn run_suggest(
             );
         }
     }
-    let spans_of =
-        |name: &str, doc: &sorot::project::DocEntry| -> anyhow::Result<Vec<sorot::model::Span>> {
+    let annotations_of =
+        |name: &str, doc: &sorot::project::DocEntry| -> anyhow::Result<sorot::model::Annotations> {
             if !project.annotation_path(name, &doc.id).is_file() {
-                return Ok(Vec::new());
+                return Ok(sorot::model::Annotations::default());
             }
-            Ok(OpenDocument::open(&project, doc, name)?.spans().to_vec())
+            Ok(OpenDocument::open(&project, doc, name)?
+                .annotations()
+                .clone())
         };
     // String suggestions learn from everything the annotator labeled, and the gazetteer.
     let mut lexicon = std::collections::BTreeMap::new();
@@ -396,26 +398,23 @@ fn run_suggest(
         let Ok(text) = sorot::text::SourceText::from_bytes(bytes) else {
             continue;
         };
+        // The annotator's spans and rejected suggestions are not proposed again.
         let existing = match annotator {
-            Some(name) => spans_of(name, doc)?,
-            None => Vec::new(),
+            Some(name) => annotations_of(name, doc)?,
+            None => sorot::model::Annotations::default(),
         };
         let mut suggestions = match kind {
             SuggestKind::Dates => suggest::dates(&text),
-            SuggestKind::Strings => suggest::strings(&text, &lexicon, &existing),
+            SuggestKind::Strings => suggest::strings(&text, &lexicon, existing.spans()),
         };
-        suggestions.retain(|s| {
-            !existing
-                .iter()
-                .any(|e| e.start == s.start && e.end == s.end && e.label == s.label)
-        });
+        suggest::drop_decided(&mut suggestions, &existing);
         if let Some(name) = evaluate {
             let label = if kind == SuggestKind::Dates {
                 "date".to_owned()
             } else {
                 String::new()
             };
-            let gold = spans_of(name, doc)?;
+            let gold = annotations_of(name, doc)?.spans().to_vec();
             if kind == SuggestKind::Dates {
                 evaluation.add(&suggestions, &gold, &label);
             } else {

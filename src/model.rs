@@ -104,7 +104,8 @@ impl Status {
 pub struct Annotations {
     pub status: Status,
     spans: Vec<Span>,
-    /// Review decisions that took neither side (gold sets only).
+    /// Spans decided against: in a gold set, review decisions that took
+    /// neither side; in an annotator's set, suggestions the annotator rejected.
     rejected: BTreeSet<Rejected>,
     /// Links between spans, sorted.
     relations: BTreeSet<Relation>,
@@ -121,7 +122,8 @@ pub struct Relation {
     pub kind: String,
 }
 
-/// A span that review decided against: kept so the decision is remembered.
+/// A span decided against (in review, or a rejected suggestion): kept so the
+/// decision is remembered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Rejected {
     pub start: usize,

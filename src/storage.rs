@@ -50,7 +50,8 @@ pub struct AnnotationFile {
     pub annotator: String,
     pub status: Status,
     pub spans: Vec<Span>,
-    /// Review decisions that took neither side; only gold sets have them.
+    /// Spans decided against: in a gold set, review decisions that took
+    /// neither side; in an annotator's file, the suggestions they rejected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejected>,
     /// Links between spans, by span id.

@@ -7,6 +7,13 @@
 //! - **string suggestions**: every other whole-word occurrence of a text the
 //!   annotator has already labeled anywhere in the project, with that label
 //!   ("label all identical mentions").
+//! - **decided**: a suggestion the annotator's set already holds as a span or
+//!   has rejected; it is not proposed again for that document.
+//! - **mention**: an occurrence of a span's text in any document of the
+//!   project, with a line of context, as "label all identical mentions" lists it.
+//! - **names in use**: for a label (an actor's canonical name), the values the
+//!   spans of that label carry, or their texts where they carry none, counted
+//!   over every annotation file of the project.
 //! - **evaluation**: suggestions compared with an annotator's spans of the same
 //!   label: precision = suggestions that match / suggestions, recall = spans
 //!   matched / spans; exact (same range) and overlapping (sharing a character).
@@ -15,7 +22,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::Span;
+use rayon::prelude::*;
+
+use crate::document::OpenDocument;
+use crate::model::{Annotations, Span};
+use crate::project::Project;
 use crate::text::SourceText;
 
 /// A proposed span.
@@ -65,6 +76,157 @@ pub fn lexicon<'a>(spans: impl Iterator<Item = &'a Span>) -> BTreeMap<String, St
                 .clone();
             Some((text, best))
         })
+        .collect()
+}
+
+/// Drops the suggestions that `annotations` already holds as spans of the
+/// same label or has rejected.
+pub fn drop_decided(items: &mut Vec<Suggestion>, annotations: &Annotations) {
+    let decided: BTreeSet<(usize, usize, &str)> = annotations
+        .spans()
+        .iter()
+        .map(|s| (s.start, s.end, s.label.as_str()))
+        .chain(
+            annotations
+                .rejected()
+                .map(|r| (r.start, r.end, r.label.as_str())),
+        )
+        .collect();
+    items.retain(|s| !decided.contains(&(s.start, s.end, s.label.as_str())));
+}
+
+/// An occurrence of a text in a document, with the text around it on its line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mention {
+    pub doc_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub before: String,
+    pub after: String,
+}
+
+/// Characters of context on each side of a mention.
+const CONTEXT: usize = 40;
+
+/// The mentions of `needle` in one document that are not decided for `label`.
+pub fn mentions_in(document: &OpenDocument, needle: &str, label: &str) -> Vec<Mention> {
+    let lexicon = BTreeMap::from([(needle.to_owned(), label.to_owned())]);
+    let mut found = strings(&document.text, &lexicon, &[]);
+    drop_decided(&mut found, document.annotations());
+    let text = &document.text;
+    let line_part = |range: std::ops::Range<usize>, keep_end: bool| {
+        let part = text.slice(range);
+        let part = if keep_end {
+            part.rsplit(['\n', '\r']).next().unwrap_or(part)
+        } else {
+            part.split(['\n', '\r']).next().unwrap_or(part)
+        };
+        part.to_owned()
+    };
+    found
+        .into_iter()
+        .map(|s| Mention {
+            doc_id: document.id.clone(),
+            start: s.start,
+            end: s.end,
+            before: line_part(s.start.saturating_sub(CONTEXT)..s.start, true),
+            after: line_part(s.end..(s.end + CONTEXT).min(text.len_chars()), false),
+        })
+        .collect()
+}
+
+/// The mentions of `needle` across the project that `annotator` has not
+/// decided for `label`, in document order. `open` holds documents whose state
+/// in memory is newer than their files; the others are read from disk. A
+/// document that cannot be read is named in the second list.
+pub fn project_mentions(
+    project: &Project,
+    annotator: &str,
+    open: &BTreeMap<&str, &OpenDocument>,
+    needle: &str,
+    label: &str,
+) -> (Vec<Mention>, Vec<String>) {
+    let found: Vec<Result<Vec<Mention>, String>> = project
+        .docs()
+        .par_iter()
+        .map(|doc| match open.get(doc.id.as_str()) {
+            Some(document) => Ok(mentions_in(document, needle, label)),
+            None => OpenDocument::open(project, doc, annotator)
+                .map(|document| mentions_in(&document, needle, label))
+                .map_err(|err| err.to_string()),
+        })
+        .collect();
+    let mut mentions = Vec::new();
+    let mut problems = Vec::new();
+    for result in found {
+        match result {
+            Ok(found) => mentions.extend(found),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (mentions, problems)
+}
+
+/// The names `spans` use for `label`: each span's value, or its text when it
+/// has none, with how often.
+pub fn names_in<'a>(spans: impl Iterator<Item = &'a Span>, label: &str) -> BTreeMap<String, usize> {
+    let mut names = BTreeMap::new();
+    for span in spans.filter(|s| s.label == label) {
+        let name = if span.value.is_empty() {
+            &span.text
+        } else {
+            &span.value
+        };
+        *names.entry(name.clone()).or_default() += 1;
+    }
+    names
+}
+
+/// The names in use for `label` in every annotator's files, by (annotator,
+/// document), read from disk. Files that cannot be read are left out.
+pub fn names_on_disk(
+    project: &Project,
+    label: &str,
+) -> BTreeMap<(String, String), BTreeMap<String, usize>> {
+    let files: Vec<(String, &str)> = project
+        .annotators()
+        .into_iter()
+        .flat_map(|annotator| {
+            project
+                .docs()
+                .iter()
+                .map(move |doc| (annotator.clone(), doc.id.as_str()))
+        })
+        .collect();
+    files
+        .into_par_iter()
+        .filter_map(|(annotator, doc_id)| {
+            let path = project.annotation_path(&annotator, doc_id);
+            let (file, _) = crate::storage::AnnotationFile::read(&path).ok()?;
+            let names = names_in(file.spans.iter(), label);
+            Some(((annotator, doc_id.to_owned()), names))
+        })
+        .collect()
+}
+
+/// Names to offer for a span with `text`: those sharing a word with it first
+/// (ignoring case), then the rest; each group by use, most used first.
+pub fn rank_names(names: &BTreeMap<String, usize>, text: &str) -> Vec<(String, usize)> {
+    let words = |s: &str| -> BTreeSet<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let own = words(text);
+    let mut ranked: Vec<(bool, String, usize)> = names
+        .iter()
+        .map(|(name, &count)| (own.is_disjoint(&words(name)), name.clone(), count))
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+    ranked
+        .into_iter()
+        .map(|(_, name, count)| (name, count))
         .collect()
 }
 
@@ -249,6 +411,75 @@ mod tests {
                 (33, 38, "actor".into())
             ]
         );
+    }
+
+    #[test]
+    fn names_are_values_or_texts_ranked_by_shared_words_then_use() {
+        let (_, mut spans) = markup::parse(
+            "[Kim|actor] dan [Kim Jong-un|actor] dan [Kim Jong Un|actor] dan [Putin|actor] [Putin|actor] [Rabu|date]",
+        )
+        .unwrap();
+        spans[0].value = "Kim Jong Un".into();
+        spans[1].value = "Kim Jong Un".into();
+        let names = names_in(spans.iter(), "actor");
+        assert_eq!(
+            names,
+            BTreeMap::from([("Kim Jong Un".into(), 3), ("Putin".into(), 2)])
+        );
+        assert_eq!(
+            rank_names(&names, "kim jong-un"),
+            vec![("Kim Jong Un".into(), 3), ("Putin".into(), 2)]
+        );
+        assert_eq!(
+            rank_names(&names, "Vladimir Putin"),
+            vec![("Putin".into(), 2), ("Kim Jong Un".into(), 3)]
+        );
+    }
+
+    #[test]
+    fn mentions_skip_decided_ones_and_carry_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.txt"),
+            "“Kim” tiba 😊 di sini.\r\nKim bertemu Putin; Kimchi. Kim lagi.",
+        )
+        .unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        let schema = project.schema();
+        let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+        use crate::document::Command;
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        doc.execute(
+            schema,
+            Command::RejectSuggestion {
+                range: 50..53,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        let found = mentions_in(&doc, "Kim", "actor");
+        assert_eq!(
+            found,
+            vec![Mention {
+                doc_id: "a.txt".into(),
+                start: 23,
+                end: 26,
+                before: String::new(),
+                after: " bertemu Putin; Kimchi. Kim lagi.".into(),
+            }]
+        );
+        // Across the project, from the file for a document not in memory.
+        doc.save().unwrap();
+        let (across, problems) =
+            project_mentions(&project, "ayu", &BTreeMap::new(), "Kim", "actor");
+        assert_eq!((across, problems), (found, vec![]));
     }
 
     #[test]

@@ -137,6 +137,14 @@ impl Workspace {
             return Ok(());
         }
         let save_result = self.save_current();
+        self.load(doc_id)?;
+        self.current = Some(doc_id.to_owned());
+        save_result
+    }
+
+    /// Opens `doc_id` in memory if it is not yet, or reloads it if its file
+    /// changed and it has no unsaved edits.
+    fn load(&mut self, doc_id: &str) -> Result<(), WorkspaceError> {
         let entry = self
             .project
             .doc(doc_id)
@@ -152,8 +160,7 @@ impl Workspace {
                 self.docs.insert(doc_id.to_owned(), doc);
             }
         }
-        self.current = Some(doc_id.to_owned());
-        save_result
+        Ok(())
     }
 
     /// The document `step` places after (or, negative, before) the current one
@@ -174,9 +181,25 @@ impl Workspace {
     /// Carries out a command on the current document and saves it.
     pub fn execute(&mut self, command: Command) -> Result<Outcome, WorkspaceError> {
         let id = self.current.clone().ok_or(WorkspaceError::NoDocument)?;
-        let doc = self.docs.get_mut(&id).ok_or(WorkspaceError::NoDocument)?;
+        self.execute_in(&id, command)
+    }
+
+    /// Carries out a command on any document of the project (opening it in
+    /// memory, where its undo history lives from then on) and saves it.
+    pub fn execute_in(
+        &mut self,
+        doc_id: &str,
+        command: Command,
+    ) -> Result<Outcome, WorkspaceError> {
+        if !self.docs.contains_key(doc_id) {
+            self.load(doc_id)?;
+        }
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or(WorkspaceError::NoDocument)?;
         let outcome = doc.execute(self.project.schema(), command)?;
-        self.save_current()?;
+        self.save_doc(doc_id)?;
         Ok(outcome)
     }
 

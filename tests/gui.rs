@@ -972,3 +972,145 @@ fn ctrl_dragging_from_a_claim_to_an_actor_links_them_and_draws_an_arc() {
         "the claim stays selected, its arc drawn"
     );
 }
+
+#[test]
+fn a_rejected_suggestion_is_remembered_in_the_file_for_the_next_session() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let path = project
+        .path()
+        .join("annotations/tester")
+        .join(format!("{FIRST}.ron"));
+    let (file, _) = sorot::storage::AnnotationFile::read(&path).unwrap();
+    assert!(file.spans.is_empty(), "a rejection adds no span");
+    let [rejected] = file.rejected.as_slice() else {
+        panic!("one rejected suggestion: {:?}", file.rejected);
+    };
+    assert_eq!(rejected.label, "date");
+    drop(harness);
+
+    // The next session suggests every other date, not the rejected one.
+    let mut harness = self::harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let (file, _) = sorot::storage::AnnotationFile::read(&path).unwrap();
+    assert!(file.spans.len() > 3, "{:?}", file.spans);
+    assert!(
+        !file
+            .spans
+            .iter()
+            .any(|s| (s.start, s.end) == (rejected.start, rejected.end)),
+        "the rejected suggestion came back"
+    );
+}
+
+#[test]
+fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kim Jong Un");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let id = harness.state().selected_span().unwrap();
+    harness
+        .state_mut()
+        .push(sorot::gui::app::Action::SetAttribute(
+            id,
+            "value".into(),
+            "Kim Jong Un".into(),
+        ));
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    harness.run();
+    harness.get_by_label("Mentions in the project");
+    let seeds: Vec<(String, usize)> = fs::read_dir(project.path().join("seeds"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let text = fs::read_to_string(e.path()).unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                text.matches("Kim Jong Un").count(),
+            )
+        })
+        .collect();
+    let total: usize = seeds.iter().map(|(_, n)| n).sum();
+    let mentions = harness.state().mentions().items().to_vec();
+    assert_eq!(mentions.len(), total - 1, "all but the span itself");
+    assert!(mentions.iter().any(|m| m.doc_id != FIRST));
+
+    // Reject the first listed mention of another document, accept the rest.
+    let other = mentions.iter().position(|m| m.doc_id != FIRST).unwrap();
+    let rejected = mentions[other].clone();
+    harness
+        .get_all_by_label("Reject")
+        .nth(other)
+        .unwrap()
+        .click();
+    harness.run();
+    harness
+        .get_by_label(&format!("Accept all {}", total - 2))
+        .click();
+    harness.run();
+    assert!(harness.state().mentions().items().is_empty());
+    harness.state_mut().wait_for_saves();
+    let mut accepted = 0;
+    for (doc, _) in &seeds {
+        let saved = file_on_disk(&mut harness, project.path(), doc);
+        accepted += saved
+            .matches("label: \"actor\", text: \"Kim Jong Un\", value: \"Kim Jong Un\")")
+            .count();
+        if *doc == rejected.doc_id {
+            assert!(
+                saved.contains(&format!(
+                    "(start: {}, end: {}, label: \"actor\")",
+                    rejected.start, rejected.end
+                )),
+                "{saved}"
+            );
+        }
+    }
+    assert_eq!(accepted, total - 1, "the span and every accepted mention");
+}
+
+#[test]
+fn an_actors_canonical_name_is_chosen_from_names_used_in_other_documents() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kim Jong Un");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    let second = harness
+        .state()
+        .workspace()
+        .unwrap()
+        .current_id()
+        .unwrap()
+        .to_owned();
+    assert_ne!(second, FIRST);
+    drag_over(&mut harness, "Kim ");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Canonical name")
+        .click();
+    harness.run();
+    harness.get_by_label("Kim Jong Un").click();
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), &second);
+    assert!(
+        saved.contains("text: \"Kim\", value: \"Kim Jong Un\")"),
+        "{saved}"
+    );
+}

@@ -23,7 +23,7 @@ use crate::project::{CONFIG_FILE, Project, is_valid_annotator, sanitize_annotato
 use crate::review::GOLD;
 use crate::suggest::{self, Suggestion};
 use crate::workspace::{Resolution, SaveState, Workspace, WorkspaceError};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Something the user asked for, run at the end of the frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,8 +99,10 @@ pub struct SorotApp {
     review: Option<ReviewMode>,
     /// Suggestions shown for the current document; nothing is saved until accepted.
     suggestions: Option<Suggestions>,
-    /// Suggestions rejected in this session, per document: they do not come back.
-    rejected_suggestions: BTreeMap<String, BTreeSet<(usize, usize, String)>>,
+    /// Mentions of a span's text across the project, waiting for answers.
+    mentions: super::mentions::MentionsWindow,
+    /// Names in use for actors in the project's files, read when first needed.
+    names_on_disk: NamesOnDisk,
     /// Changes whenever the suggestions do, for the text view's lanes.
     suggestion_generation: u64,
     /// A relation being made: its first end and its type; the next span
@@ -155,7 +157,8 @@ impl SorotApp {
             agreement: super::agreement::AgreementWindow::default(),
             review: None,
             suggestions: None,
-            rejected_suggestions: BTreeMap::new(),
+            mentions: super::mentions::MentionsWindow::default(),
+            names_on_disk: None,
             suggestion_generation: 0,
             relating: None,
         };
@@ -171,6 +174,11 @@ impl SorotApp {
 
     pub fn workspace(&self) -> Option<&Workspace> {
         self.workspace.as_ref()
+    }
+
+    /// The project mentions window's state.
+    pub fn mentions(&self) -> &super::mentions::MentionsWindow {
+        &self.mentions
     }
 
     pub fn selected_span(&self) -> Option<SpanId> {
@@ -245,6 +253,9 @@ impl SorotApp {
         }
         if let Some(request) = self.transfer.ui(ui.ctx()) {
             self.transfer_request(request);
+        }
+        for action in self.mentions.ui(ui.ctx()) {
+            self.mention_action(action);
         }
         self.run_actions();
         self.update_title(ui.ctx());
@@ -346,6 +357,18 @@ impl SorotApp {
                     self.command_button(ui, command);
                 }
             });
+            ui.menu_button("Suggest", |ui| {
+                for command in [
+                    UiCommand::SuggestDates,
+                    UiCommand::FindMentions,
+                    UiCommand::FindMentionsInProject,
+                    UiCommand::AcceptSuggestion,
+                    UiCommand::RejectSuggestion,
+                    UiCommand::AcceptAllSuggestions,
+                ] {
+                    self.command_button(ui, command);
+                }
+            });
             ui.menu_button("Review", |ui| {
                 for command in [
                     UiCommand::Review,
@@ -442,7 +465,7 @@ impl SorotApp {
             UiCommand::LinkSource | UiCommand::LinkTarget => {
                 editable && self.review.is_none() && self.selected_span.is_some()
             }
-            UiCommand::FindMentions => {
+            UiCommand::FindMentions | UiCommand::FindMentionsInProject => {
                 editable && self.review.is_none() && self.selected_span.is_some()
             }
             UiCommand::AcceptSuggestion
@@ -677,14 +700,18 @@ impl SorotApp {
         let mut suggestion_clicked = None;
         let mut suggestion_commands = Vec::new();
         ui.horizontal(|ui| {
-            for command in [UiCommand::SuggestDates, UiCommand::FindMentions] {
+            for command in [
+                UiCommand::SuggestDates,
+                UiCommand::FindMentions,
+                UiCommand::FindMentionsInProject,
+            ] {
                 let enabled = doc.is_editable()
                     && (command == UiCommand::SuggestDates || self.selected_span.is_some());
                 let shortcut = ui.ctx().format_shortcut(&command.shortcuts()[0]);
-                let label = if command == UiCommand::SuggestDates {
-                    "Suggest dates"
-                } else {
-                    "Other mentions"
+                let label = match command {
+                    UiCommand::SuggestDates => "Suggest dates",
+                    UiCommand::FindMentions => "Other mentions",
+                    _ => "In the project…",
                 };
                 if ui
                     .add_enabled(enabled, egui::Button::new(label))
@@ -782,38 +809,34 @@ impl SorotApp {
                         self.actions
                             .push(Action::SetAttribute(id, "value".into(), value.clone()));
                     }
-                    if span.label == "actor" {
-                        // Names already used in this document, as canonical names.
-                        let mut names: Vec<&str> = doc
-                            .spans()
-                            .iter()
-                            .filter(|s| s.label == "actor")
-                            .map(|s| {
-                                if s.value.is_empty() {
-                                    s.text.as_str()
-                                } else {
-                                    s.value.as_str()
-                                }
-                            })
-                            .collect();
-                        names.sort_unstable();
-                        names.dedup();
+                    if span.label == "actor"
+                        && let Some(workspace) = &self.workspace
+                    {
+                        // Names already used for actors anywhere in the
+                        // project, read when the list opens.
+                        let names_on_disk = &mut self.names_on_disk;
+                        let actions = &mut self.actions;
                         egui::ComboBox::from_id_salt("canonical names")
                             .selected_text("…")
                             .width(24.0)
                             .show_ui(ui, |ui| {
-                                for name in names {
-                                    if ui.selectable_label(span.value == name, name).clicked() {
-                                        self.actions.push(Action::SetAttribute(
+                                let names = actor_names(names_on_disk, workspace, &span.text);
+                                for (name, count) in names.into_iter().take(MAX_NAMES) {
+                                    if ui
+                                        .selectable_label(span.value == name, &name)
+                                        .on_hover_text(format!("used {count} times"))
+                                        .clicked()
+                                    {
+                                        actions.push(Action::SetAttribute(
                                             id,
                                             "value".into(),
-                                            name.to_owned(),
+                                            name,
                                         ));
                                     }
                                 }
                             })
                             .response
-                            .on_hover_text("Names already used for actors in this document")
+                            .on_hover_text("Names already used for actors in the project")
                             .labelled_by(label.id);
                     }
                 });
@@ -1557,6 +1580,7 @@ impl SorotApp {
             }
             UiCommand::SuggestDates => self.suggest(false),
             UiCommand::FindMentions => self.suggest(true),
+            UiCommand::FindMentionsInProject => self.find_project_mentions(),
             UiCommand::AcceptSuggestion => {
                 self.accept_suggestion();
             }
@@ -1667,7 +1691,7 @@ impl SorotApp {
         let Some(doc) = workspace.current() else {
             return;
         };
-        if !doc.spans().is_empty() || doc.status() != Status::NotStarted || !doc.is_editable() {
+        if !doc.spans().is_empty() || doc.status() == Status::Done || !doc.is_editable() {
             return;
         }
         let mut lexicon = match suggest::project_lexicon(workspace.project(), workspace.annotator())
@@ -1682,11 +1706,8 @@ impl SorotApp {
         lexicon.extend(suggest::lexicon(
             workspace.open_documents().flat_map(|d| d.spans()),
         ));
-        let rejected = self.rejected_suggestions.get(&doc.id);
-        let items: Vec<Suggestion> = suggest::strings(&doc.text, &lexicon, doc.spans())
-            .into_iter()
-            .filter(|s| !rejected.is_some_and(|r| r.contains(&(s.start, s.end, s.label.clone()))))
-            .collect();
+        let mut items: Vec<Suggestion> = suggest::strings(&doc.text, &lexicon, doc.spans());
+        suggest::drop_decided(&mut items, doc.annotations());
         if items.is_empty() {
             return;
         }
@@ -1799,13 +1820,7 @@ impl SorotApp {
         } else {
             suggest::dates(&doc.text)
         };
-        let rejected = self.rejected_suggestions.get(&doc.id);
-        items.retain(|s| {
-            !doc.spans()
-                .iter()
-                .any(|e| e.start == s.start && e.end == s.end && e.label == s.label)
-                && !rejected.is_some_and(|r| r.contains(&(s.start, s.end, s.label.clone())))
-        });
+        suggest::drop_decided(&mut items, doc.annotations());
         let what = if mentions {
             "other mentions"
         } else {
@@ -1850,12 +1865,135 @@ impl SorotApp {
         let Some(item) = list.items.get(list.current).cloned() else {
             return;
         };
-        let doc_id = list.doc_id.clone();
-        self.rejected_suggestions
-            .entry(doc_id)
-            .or_default()
-            .insert((item.start, item.end, item.label));
+        // Recorded in the annotation file, so it is not proposed again.
+        self.execute(Command::RejectSuggestion {
+            range: item.start..item.end,
+            label: item.label,
+        });
         self.drop_current_suggestion();
+    }
+
+    /// Lists the selected span's text wherever else it occurs in the project.
+    fn find_project_mentions(&mut self) {
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let Some(span) = workspace
+            .current()
+            .zip(self.selected_span)
+            .and_then(|(doc, id)| doc.annotations().get(id))
+        else {
+            return;
+        };
+        // Everything in memory is searched as it is now, the rest from disk.
+        let open: BTreeMap<&str, &crate::document::OpenDocument> = workspace
+            .open_documents()
+            .map(|d| (d.id.as_str(), d))
+            .collect();
+        let (items, problems) = suggest::project_mentions(
+            workspace.project(),
+            workspace.annotator(),
+            &open,
+            &span.text,
+            &span.label,
+        );
+        let query = super::mentions::Query {
+            text: span.text.clone(),
+            label: span.label.clone(),
+            value: span.value.clone(),
+            color: workspace.project().schema().color(&span.label),
+        };
+        self.message = Some((
+            false,
+            format!(
+                "{} mentions of “{}” in the project not labeled {} yet",
+                items.len(),
+                ellipsize(&span.text, 40),
+                span.label
+            ),
+        ));
+        self.mentions.open(query, items, problems);
+    }
+
+    /// Carries out an answer given in the mentions window.
+    fn mention_action(&mut self, action: super::mentions::MentionAction) {
+        use super::mentions::MentionAction;
+        let Some(query) = self.mentions.query().cloned() else {
+            return;
+        };
+        let answer = |mention: &suggest::Mention, accept: bool| {
+            let range = mention.start..mention.end;
+            if accept {
+                Command::AddWithValue {
+                    range,
+                    label: query.label.clone(),
+                    value: query.value.clone(),
+                }
+            } else {
+                Command::RejectSuggestion {
+                    range,
+                    label: query.label.clone(),
+                }
+            }
+        };
+        match action {
+            MentionAction::Accept(i) | MentionAction::Reject(i) => {
+                let Some(mention) = self.mentions.items().get(i).cloned() else {
+                    return;
+                };
+                let accept = matches!(action, MentionAction::Accept(_));
+                if self.execute_in(&mention.doc_id, answer(&mention, accept)) {
+                    self.mentions.remove(i);
+                }
+            }
+            MentionAction::AcceptAll => {
+                let mut i = 0;
+                while let Some(mention) = self.mentions.items().get(i).cloned() {
+                    if self.execute_in(&mention.doc_id, answer(&mention, true)) {
+                        self.mentions.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            MentionAction::Show(i) => {
+                let Some(mention) = self.mentions.items().get(i).cloned() else {
+                    return;
+                };
+                self.select_document(&mention.doc_id);
+                self.selected_span = None;
+                self.selection = Some(mention.start..mention.end);
+                self.scroll_to = Some(mention.start);
+            }
+        }
+        self.prune_suggestions();
+    }
+
+    /// Drops the shown suggestions that have since been labeled or rejected
+    /// (from the mentions window, say).
+    fn prune_suggestions(&mut self) {
+        if let (Some(list), Some(workspace)) = (&mut self.suggestions, &self.workspace)
+            && let Some(doc) = workspace.open_documents().find(|d| d.id == list.doc_id)
+        {
+            let Suggestions { items, current, .. } = list;
+            suggest::drop_decided(items, doc.annotations());
+            *current = (*current).min(items.len().saturating_sub(1));
+        }
+        self.suggestion_generation += 1;
+    }
+
+    /// Runs a command on any document; false (with the error shown) if it failed.
+    fn execute_in(&mut self, doc_id: &str, command: Command) -> bool {
+        let Some(workspace) = self.workspace.as_mut() else {
+            return false;
+        };
+        match workspace.execute_in(doc_id, command) {
+            Ok(_) => true,
+            Err(err) => {
+                self.message = Some((true, format!("{doc_id}: {err}")));
+                false
+            }
+        }
     }
 
     fn drop_current_suggestion(&mut self) {
@@ -2063,7 +2201,9 @@ impl SorotApp {
     }
 
     /// A workspace whose autosaves run on a writer thread that wakes the UI.
-    fn new_workspace(&self, project: Project, annotator: &str) -> Workspace {
+    /// What was read from the files before (names in use) is read afresh.
+    fn new_workspace(&mut self, project: Project, annotator: &str) -> Workspace {
+        self.names_on_disk = None;
         let repaint = Arc::clone(&self.repaint);
         Workspace::new(project, annotator).with_background_saves(Box::new(move || {
             if let Some(ctx) = repaint.get() {
@@ -2110,6 +2250,9 @@ impl eframe::App for SorotApp {
     }
 }
 
+/// How many names the canonical-name list offers, best first.
+const MAX_NAMES: usize = 30;
+
 /// Mark ids of suggestions start here, clear of span ids.
 const GHOST_IDS: u32 = 3_000_000_000;
 
@@ -2155,4 +2298,42 @@ fn default_project(prefs: &Preferences) -> Option<PathBuf> {
     }
     let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     bundled.join(CONFIG_FILE).is_file().then_some(bundled)
+}
+
+/// Names in use for actors in every annotator's files, by (annotator,
+/// document), with the project folder they were read from.
+type NamesOnDisk = Option<(PathBuf, BTreeMap<(String, String), BTreeMap<String, usize>>)>;
+
+/// The names in use for actors across the project (everyone's), most used
+/// first among those sharing a word with `text`. The files are read once per
+/// project (into `cache`); this annotator's documents open in memory are read
+/// from memory instead.
+fn actor_names(cache: &mut NamesOnDisk, workspace: &Workspace, text: &str) -> Vec<(String, usize)> {
+    let root = workspace.project().root();
+    if cache.as_ref().is_none_or(|(r, _)| r != root) {
+        let names = suggest::names_on_disk(workspace.project(), "actor");
+        *cache = Some((root.to_owned(), names));
+    }
+    let Some((_, on_disk)) = cache.as_ref() else {
+        return Vec::new();
+    };
+    let open: BTreeMap<&str, &crate::document::OpenDocument> = workspace
+        .open_documents()
+        .map(|d| (d.id.as_str(), d))
+        .collect();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let counts = on_disk
+        .iter()
+        .filter(|((annotator, doc), _)| {
+            annotator != workspace.annotator() || !open.contains_key(doc.as_str())
+        })
+        .flat_map(|(_, names)| names.iter().map(|(n, c)| (n.clone(), *c)))
+        .chain(
+            open.values()
+                .flat_map(|d| suggest::names_in(d.spans().iter(), "actor")),
+        );
+    for (name, count) in counts {
+        *names.entry(name).or_default() += count;
+    }
+    suggest::rank_names(&names, text)
 }

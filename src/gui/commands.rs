@@ -32,6 +32,7 @@ pub enum UiCommand {
     RejectBoth,
     SuggestDates,
     FindMentions,
+    FindMentionsInProject,
     AcceptSuggestion,
     RejectSuggestion,
     AcceptAllSuggestions,
@@ -40,7 +41,7 @@ pub enum UiCommand {
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 28] = [
+    pub const ALL: [UiCommand; 29] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -64,6 +65,7 @@ impl UiCommand {
         UiCommand::RejectBoth,
         UiCommand::SuggestDates,
         UiCommand::FindMentions,
+        UiCommand::FindMentionsInProject,
         UiCommand::AcceptSuggestion,
         UiCommand::RejectSuggestion,
         UiCommand::AcceptAllSuggestions,
@@ -97,6 +99,7 @@ impl UiCommand {
             UiCommand::RejectBoth => "Reject both",
             UiCommand::SuggestDates => "Suggest dates",
             UiCommand::FindMentions => "Find other mentions of the span",
+            UiCommand::FindMentionsInProject => "Find mentions of the span in the project…",
             UiCommand::AcceptSuggestion => "Accept suggestion",
             UiCommand::RejectSuggestion => "Reject suggestion",
             UiCommand::AcceptAllSuggestions => "Accept all suggestions",
@@ -142,6 +145,10 @@ impl UiCommand {
             UiCommand::RejectBoth => vec![plain(Key::X)],
             UiCommand::SuggestDates => vec![ctrl(Key::D)],
             UiCommand::FindMentions => vec![ctrl(Key::M)],
+            UiCommand::FindMentionsInProject => vec![KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                Key::M,
+            )],
             UiCommand::AcceptSuggestion => vec![plain(Key::Enter)],
             UiCommand::RejectSuggestion => vec![plain(Key::Backspace)],
             UiCommand::AcceptAllSuggestions => vec![KeyboardShortcut::new(

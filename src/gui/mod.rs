@@ -11,6 +11,7 @@
 pub mod agreement;
 pub mod app;
 pub mod commands;
+pub mod mentions;
 pub mod prefs;
 pub mod review;
 pub mod text_view;

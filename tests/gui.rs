@@ -1114,3 +1114,28 @@ fn an_actors_canonical_name_is_chosen_from_names_used_in_other_documents() {
         "{saved}"
     );
 }
+
+#[test]
+fn a_click_on_a_suggestions_frame_accepts_it() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    let range = find(&harness, "2022");
+    let rect = harness.state().text_rect(range.clone()).unwrap();
+    click(&mut harness, rect.center());
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains(&format!(
+            "start: {}, end: {}, label: \"date\", text: \"2022\", value: \"2022\")",
+            range.start, range.end
+        )),
+        "{saved}"
+    );
+    // A click on text without a suggestion accepts nothing.
+    let plain = find(&harness, "MOSKWA");
+    let rect = harness.state().text_rect(plain).unwrap();
+    click(&mut harness, rect.center());
+    let again = file_on_disk(&mut harness, project.path(), FIRST);
+    assert_eq!(again.matches("label: \"date\"").count(), 1, "{again}");
+}

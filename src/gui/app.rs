@@ -56,6 +56,8 @@ pub enum Action {
         edit_gold: bool,
     },
     Resolve(Resolution),
+    /// Accepts the n-th shown suggestion (a click on its frame).
+    AcceptSuggestionAt(usize),
 }
 
 /// A dialog that waits for an answer.
@@ -1186,8 +1188,26 @@ impl SorotApp {
                     .annotations()
                     .spans_at(offset)
                     .into_iter()
-                    .find(|s| !doc.is_flagged(s.id))
-                    .map(|s| s.id);
+                    .find(|s| !doc.is_flagged(s.id));
+                // A click on a suggestion's frame accepts it, unless a
+                // narrower span lies under the pointer.
+                let ghost = self
+                    .suggestions
+                    .as_ref()
+                    .filter(|list| list.doc_id == doc.id && self.relating.is_none())
+                    .and_then(|list| {
+                        list.items
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, g)| g.start <= offset && offset < g.end)
+                            .min_by_key(|(_, g)| g.end - g.start)
+                    })
+                    .filter(|(_, g)| hit.is_none_or(|s| g.end - g.start < s.end - s.start));
+                if let Some((i, _)) = ghost {
+                    self.actions.push(Action::AcceptSuggestionAt(i));
+                    return;
+                }
+                let hit = hit.map(|s| s.id);
                 self.actions.push(match (hit, &self.relating) {
                     // Choosing the other end of a relation.
                     (Some(id), Some(_)) => Action::LinkTo(id),
@@ -1461,6 +1481,12 @@ impl SorotApp {
             }
             Action::OpenProject(path) => self.open_project(path),
             Action::SetAnnotator(name) => self.set_annotator(name),
+            Action::AcceptSuggestionAt(i) => {
+                if let Some(list) = &mut self.suggestions {
+                    list.current = i;
+                }
+                self.accept_suggestion();
+            }
             Action::Resolve(resolution) => {
                 if let Some(workspace) = &mut self.workspace {
                     match workspace.resolve_conflict(resolution) {

@@ -1139,3 +1139,17 @@ fn a_click_on_a_suggestions_frame_accepts_it() {
     let again = file_on_disk(&mut harness, project.path(), FIRST);
     assert_eq!(again.matches("label: \"date\"").count(), 1, "{again}");
 }
+
+#[test]
+fn a_date_labeled_by_hand_gets_its_normalized_value() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Rabu (13/9/2023)");
+    harness.key_press(Key::Num3);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("label: \"date\", text: \"Rabu (13/9/2023)\", value: \"2023-09-13\")"),
+        "{saved}"
+    );
+}

@@ -1402,9 +1402,20 @@ impl SorotApp {
             Action::Ui(command) => self.run_command(command),
             Action::ApplyLabel(label) => {
                 if let Some(range) = self.selection.clone() {
-                    if let Some(Outcome::Changed { select }) =
-                        self.execute(Command::AddSpan { range, label })
-                    {
+                    // A date gets the normalized value of the date it holds.
+                    let value = (label == "date")
+                        .then(|| self.workspace.as_ref().and_then(Workspace::current))
+                        .flatten()
+                        .and_then(|doc| suggest::date_value(&doc.text, range.clone()));
+                    let command = match value {
+                        Some(value) => Command::AddWithValue {
+                            range,
+                            label,
+                            value,
+                        },
+                        None => Command::AddSpan { range, label },
+                    };
+                    if let Some(Outcome::Changed { select }) = self.execute(command) {
                         self.selection = None;
                         self.selected_span = select;
                     }

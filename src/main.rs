@@ -59,6 +59,16 @@ enum Commands {
         #[arg(long, value_name = "NAME")]
         evaluate: Option<String>,
     },
+    /// Add known names (a text, a tab and a label a line) to the project's
+    /// gazetteer.tsv, which string suggestions draw on.
+    /// Exit status: 0 done, 2 nothing written.
+    Gazetteer {
+        /// Project folder (default: the current folder).
+        project: Option<PathBuf>,
+        /// Gazetteer files to add; a text already listed takes the file's label.
+        #[arg(long = "add", value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Inter-annotator agreement: span F1, token kappa and Krippendorff's alpha.
     /// Exit status: 0 done, 2 could not run.
     Agree {
@@ -182,6 +192,9 @@ fn main() -> ExitCode {
             annotators,
             format,
         }) => run_agree(&project_or_cwd(project), &annotators, format),
+        Some(Commands::Gazetteer { project, files }) => {
+            run_gazetteer(&project_or_cwd(project), &files)
+        }
         None => run_gui(cli.project, cli.annotator),
     };
     match result {
@@ -344,6 +357,22 @@ fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow:
         AgreeFormat::Json => report.to_json(),
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_gazetteer(root: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let project = Project::open(root)?;
+    for file in files {
+        let done = sorot::suggest::import_gazetteer(&project, file)?;
+        eprintln!(
+            "{}: {} names added, {} relabeled; {} has {} names",
+            file.display(),
+            done.added,
+            done.relabeled,
+            project.root().join(sorot::suggest::GAZETTEER).display(),
+            done.total
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

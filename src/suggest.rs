@@ -19,6 +19,7 @@
 //!   matched / spans; exact (same range) and overlapping (sharing a character).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -263,6 +264,122 @@ pub fn read_gazetteer(content: &str) -> Result<BTreeMap<String, String>, (usize,
         }
     }
     Ok(entries)
+}
+
+/// What adding a gazetteer file to the project's gazetteer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GazetteerImport {
+    /// Texts the project's gazetteer did not list.
+    pub added: usize,
+    /// Texts it listed with another label, now the file's.
+    pub relabeled: usize,
+    /// Entries of the project's gazetteer afterwards.
+    pub total: usize,
+}
+
+/// Why a gazetteer could not be added; the project's gazetteer is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error("{}:{line}: {message}", file.display())]
+    Line {
+        file: std::path::PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: cannot read: {source}", file.display())]
+    Read {
+        file: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Write(#[from] crate::storage::StorageError),
+}
+
+/// Adds the entries of the gazetteer file `input` (`text<TAB>label` a line) to
+/// the project's `gazetteer.tsv`, checking every line first: a malformed line
+/// or a label the schema lacks is an error naming the line, and nothing is
+/// written. The project's file keeps its lines and comments; a text it already
+/// lists takes the input's label in place, new texts are appended in order.
+/// The file is written atomically.
+pub fn import_gazetteer(
+    project: &Project,
+    input: &Path,
+) -> Result<GazetteerImport, GazetteerError> {
+    let read = |file: &Path| {
+        std::fs::read_to_string(file).map_err(|source| GazetteerError::Read {
+            file: file.to_owned(),
+            source,
+        })
+    };
+    let line_error = |file: &Path, line, message| GazetteerError::Line {
+        file: file.to_owned(),
+        line,
+        message,
+    };
+    let content = read(input)?;
+    let entries = read_gazetteer(&content).map_err(|(line, m)| line_error(input, line, m))?;
+    for (n, line) in content.lines().enumerate() {
+        if let Some((_, label)) = line.trim_end_matches('\r').split_once('\t')
+            && !line.starts_with('#')
+            && !project.schema().contains(label.trim())
+        {
+            return Err(line_error(
+                input,
+                n + 1,
+                format!(
+                    "label {:?} is not in the project's schema ({})",
+                    label.trim(),
+                    project
+                        .schema()
+                        .labels
+                        .iter()
+                        .map(|l| l.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    let path = project.root().join(GAZETTEER);
+    let existing = if path.is_file() {
+        read(&path)?
+    } else {
+        String::from("# Known names: a text, a tab and a label a line.\n")
+    };
+    read_gazetteer(&existing).map_err(|(line, m)| line_error(&path, line, m))?;
+    let mut pending = entries;
+    let mut relabeled = 0;
+    let mut out = String::new();
+    for line in existing.lines() {
+        let bare = line.trim_end_matches('\r');
+        match bare.split_once('\t') {
+            Some((text, label)) if !bare.starts_with('#') => match pending.remove(text.trim()) {
+                Some(new) if new != label.trim() => {
+                    relabeled += 1;
+                    out.push_str(&format!("{}\t{new}\n", text.trim()));
+                }
+                _ => {
+                    out.push_str(bare);
+                    out.push('\n');
+                }
+            },
+            _ => {
+                out.push_str(bare);
+                out.push('\n');
+            }
+        }
+    }
+    let added = pending.len();
+    for (text, label) in pending {
+        out.push_str(&format!("{text}\t{label}\n"));
+    }
+    let total = read_gazetteer(&out).map(|e| e.len()).unwrap_or_default();
+    crate::storage::write_atomic(&path, out.as_bytes())?;
+    Ok(GazetteerImport {
+        added,
+        relabeled,
+        total,
+    })
 }
 
 /// The lexicon of an annotator across a project: their labeled texts, and the
@@ -526,6 +643,46 @@ mod tests {
         assert_eq!(value("Juli lalu").as_deref(), Some("2023-07"));
         assert_eq!(value("2022.\r\nLalu 18-19 Juni 2024"), None, "two dates");
         assert_eq!(value("tiba"), None);
+    }
+
+    #[test]
+    fn an_imported_gazetteer_joins_the_projects_keeping_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Kim").unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        std::fs::write(
+            dir.path().join(GAZETTEER),
+            "# tokoh\nKim Jong Un\tactor\r\nVostochny\tactor\n",
+        )
+        .unwrap();
+        let input = dir.path().join("names.tsv");
+        std::fs::write(
+            &input,
+            "Vostochny\tlocation\nKremlin\tactor\n😊 Café\tlocation\n",
+        )
+        .unwrap();
+        let done = import_gazetteer(&project, &input).unwrap();
+        assert_eq!(
+            done,
+            GazetteerImport {
+                added: 2,
+                relabeled: 1,
+                total: 4
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(GAZETTEER)).unwrap(),
+            "# tokoh\nKim Jong Un\tactor\nVostochny\tlocation\nKremlin\tactor\n😊 Café\tlocation\n"
+        );
+        // A label the schema lacks is refused with its line; nothing changes.
+        std::fs::write(&input, "Putin\tactor\nKCNA\tmedia\n").unwrap();
+        let err = import_gazetteer(&project, &input).unwrap_err().to_string();
+        assert!(err.ends_with("names.tsv:2: label \"media\" is not in the project's schema (actor, location, date, claim)"), "{err}");
+        assert!(
+            !std::fs::read_to_string(dir.path().join(GAZETTEER))
+                .unwrap()
+                .contains("Putin")
+        );
     }
 
     #[test]

@@ -452,3 +452,37 @@ fn suggest_dates_writes_values_and_measures_against_an_annotator() {
         serde_json::json!([{"start": 0, "end": 4, "label": "actor"}, {"start": 22, "end": 26, "label": "actor"}])
     );
 }
+
+#[test]
+fn a_gazetteer_added_to_the_project_feeds_string_suggestions() {
+    let dir = tricky_project();
+    fs::write(
+        dir.path().join("names.tsv"),
+        "# names\ncafe\u{301}\tlocation\r\ntiba\tclaim\n",
+    )
+    .unwrap();
+    let output = sorot(&["gazetteer", "--add", "names.tsv"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_stderr_contains(&output, "names.tsv: 2 names added, 0 relabeled;");
+    let output = sorot(
+        &["suggest", "--kind", "strings", "--annotator", "ayu"],
+        dir.path(),
+    );
+    let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    // "café" is labeled already; "tiba" comes from the gazetteer, after the emoji and CRLF.
+    assert_eq!(
+        line["suggestions"],
+        serde_json::json!([{"start": 21, "end": 25, "label": "claim"}])
+    );
+
+    // A bad line is an error with its line number, and nothing is written.
+    fs::write(dir.path().join("bad.tsv"), "Shoigu\tactor\nKCNA actor\n").unwrap();
+    let output = sorot(&["gazetteer", "--add", "bad.tsv"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert_stderr_contains(&output, "bad.tsv:2: expected a text, a tab and a label");
+    assert!(
+        !fs::read_to_string(dir.path().join("gazetteer.tsv"))
+            .unwrap()
+            .contains("Shoigu")
+    );
+}

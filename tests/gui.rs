@@ -1153,3 +1153,32 @@ fn a_date_labeled_by_hand_gets_its_normalized_value() {
         "{saved}"
     );
 }
+
+#[test]
+fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let names = project.path().join("names.tsv");
+    fs::write(&names, "Vladimir Putin\tactor\nKremlin\tactor\n").unwrap();
+    harness
+        .state_mut()
+        .push(sorot::gui::app::Action::ImportGazetteer(names));
+    harness.run();
+    let message = harness.state().message().cloned().unwrap();
+    assert!(
+        !message.0 && message.1.contains("2 names added, 0 relabeled"),
+        "{message:?}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    assert_eq!(
+        saved
+            .matches("label: \"actor\", text: \"Kremlin\")")
+            .count(),
+        text.matches("Kremlin").count(),
+        "{saved}"
+    );
+    assert!(saved.contains("text: \"Vladimir Putin\")"), "{saved}");
+}

@@ -58,6 +58,8 @@ pub enum Action {
     Resolve(Resolution),
     /// Accepts the n-th shown suggestion (a click on its frame).
     AcceptSuggestionAt(usize),
+    /// Adds a gazetteer file's names to the project's gazetteer.
+    ImportGazetteer(PathBuf),
 }
 
 /// A dialog that waits for an answer.
@@ -370,6 +372,8 @@ impl SorotApp {
                 ] {
                     self.command_button(ui, command);
                 }
+                ui.separator();
+                self.command_button(ui, UiCommand::ImportGazetteer);
             });
             ui.menu_button("Review", |ui| {
                 for command in [
@@ -456,7 +460,9 @@ impl SorotApp {
             UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => {
                 self.workspace.is_some()
             }
-            UiCommand::Agreement | UiCommand::Review => self.workspace.is_some(),
+            UiCommand::Agreement | UiCommand::Review | UiCommand::ImportGazetteer => {
+                self.workspace.is_some()
+            }
             UiCommand::NextDisagreement
             | UiCommand::PreviousDisagreement
             | UiCommand::AcceptA
@@ -1492,6 +1498,7 @@ impl SorotApp {
             }
             Action::OpenProject(path) => self.open_project(path),
             Action::SetAnnotator(name) => self.set_annotator(name),
+            Action::ImportGazetteer(path) => self.import_gazetteer(&path),
             Action::AcceptSuggestionAt(i) => {
                 if let Some(list) = &mut self.suggestions {
                     list.current = i;
@@ -1520,6 +1527,15 @@ impl SorotApp {
                     .pick_folder()
                 {
                     self.open_project(path);
+                }
+            }
+            UiCommand::ImportGazetteer => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Add known names: a text, a tab and a label a line")
+                    .add_filter("Gazetteer", &["tsv", "txt"])
+                    .pick_file()
+                {
+                    self.import_gazetteer(&path);
                 }
             }
             UiCommand::Undo => {
@@ -2017,6 +2033,31 @@ impl SorotApp {
             *current = (*current).min(items.len().saturating_sub(1));
         }
         self.suggestion_generation += 1;
+    }
+
+    /// Adds a gazetteer file to the project's; the current document, if it
+    /// has no spans yet, gets the suggestions the new names bring.
+    fn import_gazetteer(&mut self, path: &Path) {
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        match suggest::import_gazetteer(workspace.project(), path) {
+            Ok(done) => {
+                self.suggest_known_names();
+                let waiting = self.current_suggestions().map_or(0, |s| s.items.len());
+                self.message = Some((
+                    false,
+                    format!(
+                        "{}: {} names added, {} relabeled; the gazetteer has {}; {waiting} suggestions here",
+                        path.display(),
+                        done.added,
+                        done.relabeled,
+                        done.total
+                    ),
+                ));
+            }
+            Err(err) => self.message = Some((true, err.to_string())),
+        }
     }
 
     /// Runs a command on any document; false (with the error shown) if it failed.

@@ -36,12 +36,13 @@ pub enum UiCommand {
     AcceptSuggestion,
     RejectSuggestion,
     AcceptAllSuggestions,
+    ImportGazetteer,
     LinkSource,
     LinkTarget,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 29] = [
+    pub const ALL: [UiCommand; 30] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -69,6 +70,7 @@ impl UiCommand {
         UiCommand::AcceptSuggestion,
         UiCommand::RejectSuggestion,
         UiCommand::AcceptAllSuggestions,
+        UiCommand::ImportGazetteer,
         UiCommand::LinkSource,
         UiCommand::LinkTarget,
     ];
@@ -103,6 +105,7 @@ impl UiCommand {
             UiCommand::AcceptSuggestion => "Accept suggestion",
             UiCommand::RejectSuggestion => "Reject suggestion",
             UiCommand::AcceptAllSuggestions => "Accept all suggestions",
+            UiCommand::ImportGazetteer => "Add known names (gazetteer)…",
             UiCommand::LinkSource => "Link the claim to its source",
             UiCommand::LinkTarget => "Link the claim to its target",
         }
@@ -155,6 +158,7 @@ impl UiCommand {
                 Modifiers::COMMAND | Modifiers::SHIFT,
                 Key::Enter,
             )],
+            UiCommand::ImportGazetteer => vec![],
             UiCommand::LinkSource => vec![plain(Key::R)],
             UiCommand::LinkTarget => vec![KeyboardShortcut::new(Modifiers::SHIFT, Key::R)],
         }

@@ -317,6 +317,8 @@ pub fn agree_with_progress(
                 continue;
             }
             match OpenDocument::open(project, doc, annotator) {
+                // A file holding only rejected suggestions is not annotated.
+                Ok(document) if document.is_editable() && !document.is_started() => {}
                 Ok(document) if document.is_editable() => {
                     annotated.insert(annotator.clone(), document.spans().to_vec());
                     text.get_or_insert(document.text);

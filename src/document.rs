@@ -273,6 +273,13 @@ impl OpenDocument {
         self.annotations.spans()
     }
 
+    /// Whether the annotator has begun this document: it has spans or a
+    /// status past not started. A file holding only rejected suggestions has
+    /// not begun, and agreement and `--annotated-only` leave it out.
+    pub fn is_started(&self) -> bool {
+        self.status() != Status::NotStarted || !self.spans().is_empty()
+    }
+
     pub fn status(&self) -> Status {
         self.annotations.status
     }
@@ -329,6 +336,8 @@ impl OpenDocument {
             return Err(CommandError::ReadOnly(reason.clone()));
         }
         let mut select = None;
+        // Turning suggestions down does not start a document.
+        let starts_work = !matches!(command, Command::RejectSuggestion { .. });
         let group = match command {
             Command::Undo => {
                 let changed = self.history.undo(&mut self.annotations)?;
@@ -378,6 +387,19 @@ impl OpenDocument {
                 group
             }
             Command::RejectSuggestion { range, label } => {
+                if !schema.contains(&label) {
+                    return Err(CommandError::UnknownLabel(label));
+                }
+                if !self.text.contains_range(&range) || range.is_empty() {
+                    return Err(CommandError::OutsideText {
+                        start: range.start,
+                        end: range.end,
+                    });
+                }
+                // A span made meanwhile is a decision already.
+                if self.span_with(&range, &label).is_some() {
+                    return Ok(Outcome::Unchanged);
+                }
                 let key = Rejected {
                     start: range.start,
                     end: range.end,
@@ -550,7 +572,7 @@ impl OpenDocument {
         };
         let mut group = group;
         let is_span_edit = !matches!(group[0], Edit::SetStatus { .. });
-        if is_span_edit && self.status() == Status::NotStarted {
+        if is_span_edit && starts_work && self.status() == Status::NotStarted {
             group.push(Edit::SetStatus {
                 from: Status::NotStarted,
                 to: Status::InProgress,
@@ -822,6 +844,12 @@ mod tests {
             "{saved}"
         );
         assert!(doc.spans().is_empty());
+        assert_eq!(
+            doc.status(),
+            Status::NotStarted,
+            "a rejection starts nothing"
+        );
+        assert!(!doc.is_started());
         doc.execute(schema, Command::Undo).unwrap();
         assert_eq!(doc.annotations().rejected().count(), 0);
         doc.execute(schema, Command::Redo).unwrap();
@@ -838,6 +866,27 @@ mod tests {
         doc.execute(schema, Command::Undo).unwrap();
         assert_eq!(doc.annotations().rejected().count(), 1);
         assert!(doc.spans().is_empty());
+        // Rejecting what is labeled, outside the text or with a label the
+        // schema lacks changes nothing.
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        let reject = |range, label: &str| Command::RejectSuggestion {
+            range,
+            label: label.into(),
+        };
+        assert_eq!(
+            doc.execute(schema, reject(1..4, "actor")).unwrap(),
+            Outcome::Unchanged
+        );
+        assert!(doc.execute(schema, reject(20..99, "actor")).is_err());
+        assert!(doc.execute(schema, reject(1..4, "media")).is_err());
+        assert_eq!(doc.annotations().rejected().count(), 1);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! and then nothing is written. Texts the project lacks are added to its text
 //! folder; an annotator's existing file for a document is kept unless `replace`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -165,7 +165,7 @@ pub fn import(
             ImportFormat::Brat => read_brat_input(input, &mut records, &mut losses)?,
             ImportFormat::Jsonl => read_doccano(input, &mut records, &mut losses)?,
             ImportFormat::Labelstudio => {
-                read_label_studio(input, options, &mut records, &mut losses)?
+                read_label_studio(input, options, project.schema(), &mut records, &mut losses)?
             }
             ImportFormat::Conll => read_conll(project, input, &mut records)?,
         }
@@ -980,20 +980,24 @@ fn read_doccano(
                 ));
             }
         }
-        for detail in value
-            .get("span_details")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Err(reason) = attach_details(&mut spans, detail) {
-                losses.push(Loss {
-                    file: format!("{}:{line_number}", input.display()),
-                    span: None,
-                    reason,
-                });
+        let mut problems = Vec::new();
+        match value.get("span_details") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(details)) => {
+                let mut detailed = BTreeSet::new();
+                for detail in details {
+                    attach_details(&mut spans, detail, &mut detailed, &mut problems);
+                }
             }
+            Some(other) => problems.push(format!(
+                "\"span_details\" is not a list, so it was not imported: {other}"
+            )),
         }
+        losses.extend(problems.into_iter().map(|reason| Loss {
+            file: format!("{}:{line_number}", input.display()),
+            span: None,
+            reason,
+        }));
         let mut record_relations = Vec::new();
         for relation in value
             .get("relations")
@@ -1062,40 +1066,70 @@ fn read_doccano(
 }
 
 /// Gives a doccano `span_details` entry's note, value and attributes to the
-/// span it names by offsets and label; the reason when there is none.
-fn attach_details(spans: &mut [NewSpan], detail: &Value) -> Result<(), String> {
+/// span it names by offsets and label. What cannot be given (no such span, a
+/// second entry for it, a field that is not text) goes to `problems`.
+fn attach_details(
+    spans: &mut [NewSpan],
+    detail: &Value,
+    detailed: &mut BTreeSet<usize>,
+    problems: &mut Vec<String>,
+) {
     let offset = |name: &str| detail.get(name).and_then(Value::as_u64).map(|n| n as usize);
-    let text = |name: &str| {
-        detail
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let label = text("label");
-    let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
-        return Err(format!(
-            "span details without start and end were not imported: {detail}"
+    let (Some(start), Some(end), Some(label)) = (
+        offset("start"),
+        offset("end"),
+        detail.get("label").and_then(Value::as_str),
+    ) else {
+        problems.push(format!(
+            "span details without start, end and label were not imported: {detail}"
         ));
+        return;
     };
-    let Some(span) = spans
-        .iter_mut()
-        .find(|s| s.start == start && s.end == end && s.label == label)
+    let Some(n) = spans
+        .iter()
+        .position(|s| s.start == start && s.end == end && s.label == label)
     else {
-        return Err(format!(
+        problems.push(format!(
             "details of a {label:?} span at {start}..{end}, which the record does not label, were not imported"
         ));
+        return;
     };
-    span.note = text("note");
-    span.value = text("value");
-    span.attributes = detail
-        .get("attributes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned())))
-        .collect();
-    Ok(())
+    if !detailed.insert(n) {
+        problems.push(format!(
+            "a second set of details for the {label:?} span at {start}..{end} was not imported"
+        ));
+        return;
+    }
+    let span = &mut spans[n];
+    let mut text = |name: &str, field: &mut String| {
+        match detail.get(name) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(value)) => *field = value.clone(),
+        Some(other) => problems.push(format!(
+            "the {name} of the {label:?} span at {start}..{end} is not text, so it was not imported: {other}"
+        )),
+    }
+    };
+    text("note", &mut span.note);
+    text("value", &mut span.value);
+    match detail.get("attributes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(attributes)) => {
+            for (name, value) in attributes {
+                match value.as_str() {
+                    Some(value) => {
+                        span.attributes.insert(name.clone(), value.to_owned());
+                    }
+                    None => problems.push(format!(
+                        "attribute {name} of the {label:?} span at {start}..{end} is not text, so it was not imported: {value}"
+                    )),
+                }
+            }
+        }
+        Some(other) => problems.push(format!(
+            "the attributes of the {label:?} span at {start}..{end} are not an object, so they were not imported: {other}"
+        )),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1104,6 +1138,7 @@ fn attach_details(spans: &mut [NewSpan], detail: &Value) -> Result<(), String> {
 fn read_label_studio(
     input: &Path,
     options: &ImportOptions,
+    schema: &crate::schema::Schema,
     records: &mut Vec<Record>,
     losses: &mut Vec<Loss>,
 ) -> Result<(), ImportError> {
@@ -1187,8 +1222,9 @@ fn read_label_studio(
         };
         for (annotator, annotation) in chosen {
             let mut spans = Vec::new();
-            // Region id -> the position of its first span; relations between ids.
-            let mut region_spans: BTreeMap<String, usize> = BTreeMap::new();
+            // Region id -> the positions of its spans (one per label);
+            // relations between ids.
+            let mut region_spans: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             let mut relation_results: Vec<(String, String, String)> = Vec::new();
             // Per-region results: region id, control name, what it holds.
             let mut per_region: Vec<(String, String, String)> = Vec::new();
@@ -1217,25 +1253,27 @@ fn read_label_studio(
                             });
                             continue;
                         };
-                        let note = region
-                            .get("meta")
-                            .and_then(|m| m.get("text"))
-                            .and_then(Value::as_array)
-                            .map(|t| {
-                                t.iter()
-                                    .filter_map(Value::as_str)
-                                    .collect::<Vec<_>>()
-                                    .join("; ")
-                            })
-                            .unwrap_or_default();
-                        if let Some(region_id) = region.get("id").and_then(Value::as_str) {
-                            region_spans.insert(region_id.to_owned(), spans.len());
-                        }
+                        let note = joined(region.get("meta").and_then(|m| m.get("text")));
+                        let first = spans.len();
                         for label in labels.iter().filter_map(Value::as_str) {
                             spans.push(NewSpan {
                                 note: note.clone(),
                                 ..NewSpan::new(start, end, label.to_owned(), n + 1)
                             });
+                        }
+                        if spans.len() == first {
+                            losses.push(Loss {
+                                file: where_.clone(),
+                                span: None,
+                                reason: format!(
+                                    "a labels region at {start}..{end} without labels was not imported"
+                                ),
+                            });
+                        } else if let Some(region_id) = region.get("id").and_then(Value::as_str) {
+                            region_spans
+                                .entry(region_id.to_owned())
+                                .or_default()
+                                .extend(first..spans.len());
                         }
                     }
                     ("relation", _, _) => {
@@ -1262,16 +1300,8 @@ fn read_label_studio(
                     ("textarea" | "choices", Some(value), _)
                         if region.get("id").and_then(Value::as_str).is_some() =>
                     {
-                        let held = value
-                            .get(if kind == "choices" { "choices" } else { "text" })
-                            .and_then(Value::as_array)
-                            .map(|t| {
-                                t.iter()
-                                    .filter_map(Value::as_str)
-                                    .collect::<Vec<_>>()
-                                    .join("; ")
-                            })
-                            .unwrap_or_default();
+                        let held =
+                            joined(value.get(if kind == "choices" { "choices" } else { "text" }));
                         let text = |name: &str| {
                             region
                                 .get(name)
@@ -1291,7 +1321,7 @@ fn read_label_studio(
                 }
             }
             for (id, control, held) in per_region {
-                let Some(span) = region_spans.get(&id).map(|&n| &mut spans[n]) else {
+                let Some(positions) = region_spans.get(&id) else {
                     losses.push(Loss {
                         file: where_.clone(),
                         span: None,
@@ -1302,19 +1332,37 @@ fn read_label_studio(
                 if held.is_empty() {
                     continue;
                 }
-                if control == "value" {
-                    span.value = held;
-                } else {
-                    // Controls are named <label>_<attribute>.
-                    let prefix = format!("{}_", span.label);
-                    let name = control.strip_prefix(&prefix).unwrap_or(&control);
-                    span.attributes.insert(name.to_owned(), held);
+                let mut taken = false;
+                for &n in positions {
+                    let span = &mut spans[n];
+                    if control == "value" {
+                        span.value = held.clone();
+                        taken = true;
+                        continue;
+                    }
+                    // Controls are named <label>_<attribute>, for attributes of the schema.
+                    if let Some(name) = control
+                        .strip_prefix(span.label.as_str())
+                        .and_then(|rest| rest.strip_prefix('_'))
+                        && schema.attributes_of(&span.label).any(|a| a.name == name)
+                    {
+                        span.attributes.insert(name.to_owned(), held.clone());
+                        taken = true;
+                    }
+                }
+                if !taken {
+                    losses.push(Loss {
+                        file: where_.clone(),
+                        span: None,
+                        reason: format!("{control:?} ({held}) of region {id} was not imported: the schema has no such attribute for its labels"),
+                    });
                 }
             }
             let mut relations = Vec::new();
             for (from, to, kind) in relation_results {
-                match (region_spans.get(&from), region_spans.get(&to)) {
-                    (Some(&a), Some(&b)) => relations.push((a, b, kind)),
+                let first = |id: &String| region_spans.get(id).and_then(|p| p.first()).copied();
+                match (first(&from), first(&to)) {
+                    (Some(a), Some(b)) => relations.push((a, b, kind)),
                     _ => losses.push(Loss {
                         file: where_.clone(),
                         span: None,
@@ -1337,6 +1385,20 @@ fn read_label_studio(
         }
     }
     Ok(())
+}
+
+/// The strings of a JSON list joined with "; " (Label Studio keeps notes,
+/// texts and choices as lists); empty when there are none.
+fn joined(list: Option<&Value>) -> String {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
 }
 
 /// An annotator name from Label Studio's `completed_by`: an id or a user object.

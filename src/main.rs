@@ -66,7 +66,7 @@ enum Commands {
         /// Project folder (default: the current folder).
         project: Option<PathBuf>,
         /// Gazetteer files to add; a text already listed takes the file's label.
-        #[arg(long = "add", value_name = "FILE", required = true)]
+        #[arg(long = "add", value_name = "FILE", required = true, num_args = 1..)]
         files: Vec<PathBuf>,
     },
     /// Inter-annotator agreement: span F1, token kappa and Krippendorff's alpha.
@@ -362,17 +362,14 @@ fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow:
 
 fn run_gazetteer(root: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let project = Project::open(root)?;
-    for file in files {
-        let done = sorot::suggest::import_gazetteer(&project, file)?;
-        eprintln!(
-            "{}: {} names added, {} relabeled; {} has {} names",
-            file.display(),
-            done.added,
-            done.relabeled,
-            project.root().join(sorot::suggest::GAZETTEER).display(),
-            done.total
-        );
-    }
+    let done = sorot::suggest::import_gazetteer(&project, files)?;
+    eprintln!(
+        "{} names added, {} relabeled; {} has {} names",
+        done.added,
+        done.relabeled,
+        project.root().join(sorot::suggest::GAZETTEER).display(),
+        done.total
+    );
     Ok(ExitCode::SUCCESS)
 }
 

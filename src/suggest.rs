@@ -57,11 +57,16 @@ pub fn dates(text: &SourceText) -> Vec<Suggestion> {
 /// the one date expression the range shares text with, if there is exactly one
 /// ("Rabu (13/9/2023)" takes the value of "hari Rabu (13/9/2023)").
 pub fn date_value(text: &SourceText, range: std::ops::Range<usize>) -> Option<String> {
-    let mut inside = dates(text)
-        .into_iter()
+    value_among(&dates(text), range)
+}
+
+/// [`date_value`] among a text's date suggestions, found once for many ranges.
+fn value_among(dates: &[Suggestion], range: std::ops::Range<usize>) -> Option<String> {
+    let mut inside = dates
+        .iter()
         .filter(|d| d.start < range.end && range.start < d.end);
     match (inside.next(), inside.next()) {
-        (Some(only), None) => only.value,
+        (Some(only), None) => only.value.clone(),
         _ => None,
     }
 }
@@ -117,17 +122,33 @@ pub struct Mention {
     pub end: usize,
     pub before: String,
     pub after: String,
+    /// For a date, the normalized value of the date at this place (the same
+    /// words may name another day in another article).
+    pub date_value: Option<String>,
 }
+
+/// A document as the mentions search sees it: its text and annotations.
+pub type Snapshot = (SourceText, Annotations);
 
 /// Characters of context on each side of a mention.
 const CONTEXT: usize = 40;
 
 /// The mentions of `needle` in one document that are not decided for `label`.
-pub fn mentions_in(document: &OpenDocument, needle: &str, label: &str) -> Vec<Mention> {
+pub fn mentions_in(
+    doc_id: &str,
+    text: &SourceText,
+    annotations: &Annotations,
+    needle: &str,
+    label: &str,
+) -> Vec<Mention> {
     let lexicon = BTreeMap::from([(needle.to_owned(), label.to_owned())]);
-    let mut found = strings(&document.text, &lexicon, &[]);
-    drop_decided(&mut found, document.annotations());
-    let text = &document.text;
+    let mut found = strings(text, &lexicon, &[]);
+    drop_decided(&mut found, annotations);
+    let dates = if label == "date" && !found.is_empty() {
+        dates(text)
+    } else {
+        Vec::new()
+    };
     let line_part = |range: std::ops::Range<usize>, keep_end: bool| {
         let part = text.slice(range);
         let part = if keep_end {
@@ -140,33 +161,34 @@ pub fn mentions_in(document: &OpenDocument, needle: &str, label: &str) -> Vec<Me
     found
         .into_iter()
         .map(|s| Mention {
-            doc_id: document.id.clone(),
+            doc_id: doc_id.to_owned(),
             start: s.start,
             end: s.end,
             before: line_part(s.start.saturating_sub(CONTEXT)..s.start, true),
             after: line_part(s.end..(s.end + CONTEXT).min(text.len_chars()), false),
+            date_value: value_among(&dates, s.start..s.end),
         })
         .collect()
 }
 
 /// The mentions of `needle` across the project that `annotator` has not
-/// decided for `label`, in document order. `open` holds documents whose state
-/// in memory is newer than their files; the others are read from disk. A
-/// document that cannot be read is named in the second list.
+/// decided for `label`, in document order. `open` holds, by document id, the
+/// documents whose state in memory is newer than their files; the others are
+/// read from disk. A document that cannot be read is named in the second list.
 pub fn project_mentions(
     project: &Project,
     annotator: &str,
-    open: &BTreeMap<&str, &OpenDocument>,
+    open: &BTreeMap<String, Snapshot>,
     needle: &str,
     label: &str,
 ) -> (Vec<Mention>, Vec<String>) {
     let found: Vec<Result<Vec<Mention>, String>> = project
         .docs()
         .par_iter()
-        .map(|doc| match open.get(doc.id.as_str()) {
-            Some(document) => Ok(mentions_in(document, needle, label)),
+        .map(|doc| match open.get(&doc.id) {
+            Some((text, annotations)) => Ok(mentions_in(&doc.id, text, annotations, needle, label)),
             None => OpenDocument::open(project, doc, annotator)
-                .map(|document| mentions_in(&document, needle, label))
+                .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), needle, label))
                 .map_err(|err| err.to_string()),
         })
         .collect();
@@ -223,8 +245,8 @@ pub fn names_on_disk(
         .collect()
 }
 
-/// Names to offer for a span with `text`: those sharing a word with it first
-/// (ignoring case), then the rest; each group by use, most used first.
+/// Names to offer for a span with `text`: those sharing the most words with it
+/// first (ignoring case), then by use, most used first.
 pub fn rank_names(names: &BTreeMap<String, usize>, text: &str) -> Vec<(String, usize)> {
     let words = |s: &str| -> BTreeSet<String> {
         s.split(|c: char| !c.is_alphanumeric())
@@ -233,11 +255,11 @@ pub fn rank_names(names: &BTreeMap<String, usize>, text: &str) -> Vec<(String, u
             .collect()
     };
     let own = words(text);
-    let mut ranked: Vec<(bool, String, usize)> = names
+    let mut ranked: Vec<(usize, String, usize)> = names
         .iter()
-        .map(|(name, &count)| (own.is_disjoint(&words(name)), name.clone(), count))
+        .map(|(name, &count)| (own.intersection(&words(name)).count(), name.clone(), count))
         .collect();
-    ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
     ranked
         .into_iter()
         .map(|(_, name, count)| (name, count))
@@ -248,30 +270,53 @@ pub fn rank_names(names: &BTreeMap<String, usize>, text: &str) -> Vec<(String, u
 pub const GAZETTEER: &str = "gazetteer.tsv";
 
 /// Reads a gazetteer: one `text<TAB>label` a line; blank lines and lines
-/// starting with `#` are skipped. An error names the line.
+/// starting with `#` are skipped, and a text listed twice takes its last
+/// label. An error names the line.
 pub fn read_gazetteer(content: &str) -> Result<BTreeMap<String, String>, (usize, String)> {
-    let mut entries = BTreeMap::new();
+    Ok(gazetteer_entries(content)?
+        .into_iter()
+        .map(|(_, text, label)| (text, label))
+        .collect())
+}
+
+/// A gazetteer entry: its line number, text and label.
+type Entry = (usize, String, String);
+
+/// A gazetteer's entries in file order.
+fn gazetteer_entries(content: &str) -> Result<Vec<Entry>, (usize, String)> {
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let mut entries = Vec::new();
     for (n, line) in content.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match line.split_once('\t') {
-            Some((text, label)) if !text.trim().is_empty() && !label.trim().is_empty() => {
-                entries.insert(text.trim().to_owned(), label.trim().to_owned());
-            }
-            _ => return Err((n + 1, "expected a text, a tab and a label".to_owned())),
+        match gazetteer_line(line) {
+            Ok(Some((text, label))) => entries.push((n + 1, text.to_owned(), label.to_owned())),
+            Ok(None) => {}
+            Err(message) => return Err((n + 1, message)),
         }
     }
     Ok(entries)
 }
 
-/// What adding a gazetteer file to the project's gazetteer did.
+/// One line of a gazetteer: its text and label, or nothing for a blank line
+/// or a comment.
+fn gazetteer_line(line: &str) -> Result<Option<(&str, &str)>, String> {
+    let line = line.trim_end_matches('\r');
+    if line.trim().is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    match line.split_once('\t') {
+        Some((text, label)) if !text.trim().is_empty() && !label.trim().is_empty() => {
+            Ok(Some((text.trim(), label.trim())))
+        }
+        _ => Err("expected a text, a tab and a label".to_owned()),
+    }
+}
+
+/// What adding gazetteer files to the project's gazetteer did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GazetteerImport {
     /// Texts the project's gazetteer did not list.
     pub added: usize,
-    /// Texts it listed with another label, now the file's.
+    /// Texts it listed with another label, now the files'.
     pub relabeled: usize,
     /// Entries of the project's gazetteer afterwards.
     pub total: usize,
@@ -295,15 +340,16 @@ pub enum GazetteerError {
     Write(#[from] crate::storage::StorageError),
 }
 
-/// Adds the entries of the gazetteer file `input` (`text<TAB>label` a line) to
-/// the project's `gazetteer.tsv`, checking every line first: a malformed line
-/// or a label the schema lacks is an error naming the line, and nothing is
-/// written. The project's file keeps its lines and comments; a text it already
-/// lists takes the input's label in place, new texts are appended in order.
-/// The file is written atomically.
+/// Adds the entries of gazetteer files (`text<TAB>label` a line) to the
+/// project's `gazetteer.tsv`. Every line of every file is checked first: a
+/// malformed line or a label the schema lacks is an error naming the file and
+/// line, and nothing is written. The project's file keeps its lines, comments
+/// and line ends: a text it lists already takes the new label in place (a
+/// later file wins over an earlier one), new texts are appended in the order
+/// the files give them. The file is written atomically, once.
 pub fn import_gazetteer(
     project: &Project,
-    input: &Path,
+    inputs: &[std::path::PathBuf],
 ) -> Result<GazetteerImport, GazetteerError> {
     let read = |file: &Path| {
         std::fs::read_to_string(file).map_err(|source| GazetteerError::Read {
@@ -311,33 +357,38 @@ pub fn import_gazetteer(
             source,
         })
     };
-    let line_error = |file: &Path, line, message| GazetteerError::Line {
+    let line_error = |file: &Path, (line, message): (usize, String)| GazetteerError::Line {
         file: file.to_owned(),
         line,
         message,
     };
-    let content = read(input)?;
-    let entries = read_gazetteer(&content).map_err(|(line, m)| line_error(input, line, m))?;
-    for (n, line) in content.lines().enumerate() {
-        if let Some((_, label)) = line.trim_end_matches('\r').split_once('\t')
-            && !line.starts_with('#')
-            && !project.schema().contains(label.trim())
-        {
-            return Err(line_error(
-                input,
-                n + 1,
-                format!(
-                    "label {:?} is not in the project's schema ({})",
-                    label.trim(),
-                    project
-                        .schema()
-                        .labels
-                        .iter()
-                        .map(|l| l.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
+    // The new entries in order of first appearance, each with its last label.
+    let mut order: Vec<String> = Vec::new();
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    for input in inputs {
+        let content = read(input)?;
+        for (line, text, label) in gazetteer_entries(&content).map_err(|e| line_error(input, e))? {
+            if !project.schema().contains(&label) {
+                let known: Vec<&str> = project
+                    .schema()
+                    .labels
+                    .iter()
+                    .map(|l| l.name.as_str())
+                    .collect();
+                return Err(line_error(
+                    input,
+                    (
+                        line,
+                        format!(
+                            "label {label:?} is not in the project's schema ({})",
+                            known.join(", ")
+                        ),
+                    ),
+                ));
+            }
+            if labels.insert(text.clone(), label).is_none() {
+                order.push(text);
+            }
         }
     }
     let path = project.root().join(GAZETTEER);
@@ -346,38 +397,43 @@ pub fn import_gazetteer(
     } else {
         String::from("# Known names: a text, a tab and a label a line.\n")
     };
-    read_gazetteer(&existing).map_err(|(line, m)| line_error(&path, line, m))?;
-    let mut pending = entries;
-    let mut relabeled = 0;
-    let mut out = String::new();
-    for line in existing.lines() {
-        let bare = line.trim_end_matches('\r');
-        match bare.split_once('\t') {
-            Some((text, label)) if !bare.starts_with('#') => match pending.remove(text.trim()) {
-                Some(new) if new != label.trim() => {
-                    relabeled += 1;
-                    out.push_str(&format!("{}\t{new}\n", text.trim()));
-                }
-                _ => {
-                    out.push_str(bare);
-                    out.push('\n');
-                }
-            },
-            _ => {
-                out.push_str(bare);
-                out.push('\n');
+    gazetteer_entries(&existing).map_err(|e| line_error(&path, e))?;
+    let (bom, body) = match existing.strip_prefix('\u{feff}') {
+        Some(body) => ("\u{feff}", body),
+        None => ("", existing.as_str()),
+    };
+    let newline = if body.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::from(bom);
+    let mut listed = BTreeSet::new();
+    let mut relabeled = BTreeSet::new();
+    for raw in body.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let ending = &raw[line.len()..];
+        if let Ok(Some((text, label))) = gazetteer_line(line)
+            && let Some(new) = labels.get(text)
+        {
+            listed.insert(text.to_owned());
+            if new != label {
+                relabeled.insert(text.to_owned());
+                out.push_str(&format!("{text}\t{new}{ending}"));
+                continue;
             }
         }
+        out.push_str(raw);
     }
-    let added = pending.len();
-    for (text, label) in pending {
-        out.push_str(&format!("{text}\t{label}\n"));
+    if !out.is_empty() && !out.ends_with('\n') && order.iter().any(|t| !listed.contains(t)) {
+        out.push_str(newline);
+    }
+    let mut added = 0;
+    for text in order.iter().filter(|t| !listed.contains(*t)) {
+        out.push_str(&format!("{text}\t{}{newline}", labels[text]));
+        added += 1;
     }
     let total = read_gazetteer(&out).map(|e| e.len()).unwrap_or_default();
     crate::storage::write_atomic(&path, out.as_bytes())?;
     Ok(GazetteerImport {
         added,
-        relabeled,
+        relabeled: relabeled.len(),
         total,
     })
 }
@@ -551,15 +607,22 @@ mod tests {
         .unwrap();
         spans[0].value = "Kim Jong Un".into();
         spans[1].value = "Kim Jong Un".into();
-        let names = names_in(spans.iter(), "actor");
+        let mut names = names_in(spans.iter(), "actor");
         assert_eq!(
             names,
             BTreeMap::from([("Kim Jong Un".into(), 3), ("Putin".into(), 2)])
         );
+        // More shared words first, however often a shorter name is used.
+        names.insert("Kim".into(), 70);
         assert_eq!(
             rank_names(&names, "kim jong-un"),
-            vec![("Kim Jong Un".into(), 3), ("Putin".into(), 2)]
+            vec![
+                ("Kim Jong Un".into(), 3),
+                ("Kim".into(), 70),
+                ("Putin".into(), 2)
+            ]
         );
+        names.remove("Kim");
         assert_eq!(
             rank_names(&names, "Vladimir Putin"),
             vec![("Putin".into(), 2), ("Kim Jong Un".into(), 3)]
@@ -594,7 +657,7 @@ mod tests {
             },
         )
         .unwrap();
-        let found = mentions_in(&doc, "Kim", "actor");
+        let found = mentions_in("a.txt", &doc.text, doc.annotations(), "Kim", "actor");
         assert_eq!(
             found,
             vec![Mention {
@@ -603,6 +666,7 @@ mod tests {
                 end: 26,
                 before: String::new(),
                 after: " bertemu Putin; Kimchi. Kim lagi.".into(),
+                date_value: None,
             }]
         );
         // Across the project, from the file for a document not in memory.
@@ -610,6 +674,20 @@ mod tests {
         let (across, problems) =
             project_mentions(&project, "ayu", &BTreeMap::new(), "Kim", "actor");
         assert_eq!((across, problems), (found, vec![]));
+    }
+
+    #[test]
+    fn a_dates_mentions_carry_the_value_of_the_date_where_they_are() {
+        let text = SourceText::new(
+            "Jakarta, Rabu (13/9/2023) – 😊 Kamis (14/9/2023) lalu hari Rabu lagi.".into(),
+        )
+        .unwrap();
+        let found = mentions_in("a.txt", &text, &Annotations::default(), "Rabu", "date");
+        let values: Vec<Option<&str>> = found.iter().map(|m| m.date_value.as_deref()).collect();
+        assert_eq!(values, [Some("2023-09-13"), Some("2023-09-13")]);
+        let text = SourceText::new("Selasa (18/6/2024), lalu hari Rabu.".into()).unwrap();
+        let found = mentions_in("b.txt", &text, &Annotations::default(), "Rabu", "date");
+        assert_eq!(found[0].date_value.as_deref(), Some("2024-06-19"));
     }
 
     #[test]
@@ -650,39 +728,44 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "Kim").unwrap();
         let project = Project::open(dir.path()).unwrap();
+        // CRLF line ends, a byte-order mark, a comment and a text listed twice.
         std::fs::write(
             dir.path().join(GAZETTEER),
-            "# tokoh\nKim Jong Un\tactor\r\nVostochny\tactor\n",
+            "\u{feff}# tokoh\r\nKim Jong Un\tactor\r\nVostochny\tactor\r\nVostochny\tactor\r\n",
         )
         .unwrap();
-        let input = dir.path().join("names.tsv");
+        let first = dir.path().join("names.tsv");
         std::fs::write(
-            &input,
-            "Vostochny\tlocation\nKremlin\tactor\n😊 Café\tlocation\n",
+            &first,
+            "\u{feff}Vostochny\tlocation\nKremlin\tactor\n😊 Café\tlocation\n",
         )
         .unwrap();
-        let done = import_gazetteer(&project, &input).unwrap();
+        let second = dir.path().join("more.tsv");
+        std::fs::write(&second, "Shoigu\tactor\nKremlin\tlocation\n").unwrap();
+        let done = import_gazetteer(&project, &[first.clone(), second]).unwrap();
         assert_eq!(
             done,
             GazetteerImport {
-                added: 2,
+                added: 3,
                 relabeled: 1,
-                total: 4
+                total: 5
             }
         );
         assert_eq!(
             std::fs::read_to_string(dir.path().join(GAZETTEER)).unwrap(),
-            "# tokoh\nKim Jong Un\tactor\nVostochny\tlocation\nKremlin\tactor\n😊 Café\tlocation\n"
+            "\u{feff}# tokoh\r\nKim Jong Un\tactor\r\nVostochny\tlocation\r\nVostochny\tlocation\r\nKremlin\tlocation\r\n😊 Café\tlocation\r\nShoigu\tactor\r\n"
         );
-        // A label the schema lacks is refused with its line; nothing changes.
-        std::fs::write(&input, "Putin\tactor\nKCNA\tmedia\n").unwrap();
-        let err = import_gazetteer(&project, &input).unwrap_err().to_string();
-        assert!(err.ends_with("names.tsv:2: label \"media\" is not in the project's schema (actor, location, date, claim)"), "{err}");
-        assert!(
-            !std::fs::read_to_string(dir.path().join(GAZETTEER))
-                .unwrap()
-                .contains("Putin")
-        );
+        // A label the schema lacks is refused with its line; nothing changes,
+        // not even from the good file before it.
+        let bad = dir.path().join("bad.tsv");
+        std::fs::write(&bad, "Putin\tactor\nKCNA\tmedia\n").unwrap();
+        std::fs::write(&first, "Peskov\tactor\n").unwrap();
+        let err = import_gazetteer(&project, &[first, bad])
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("bad.tsv:2: label \"media\" is not in the project's schema (actor, location, date, claim)"), "{err}");
+        let kept = std::fs::read_to_string(dir.path().join(GAZETTEER)).unwrap();
+        assert!(!kept.contains("Putin") && !kept.contains("Peskov"));
     }
 
     #[test]

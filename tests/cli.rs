@@ -463,7 +463,7 @@ fn a_gazetteer_added_to_the_project_feeds_string_suggestions() {
     .unwrap();
     let output = sorot(&["gazetteer", "--add", "names.tsv"], dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_stderr_contains(&output, "names.tsv: 2 names added, 0 relabeled;");
+    assert_stderr_contains(&output, "2 names added, 0 relabeled;");
     let output = sorot(
         &["suggest", "--kind", "strings", "--annotator", "ayu"],
         dir.path(),
@@ -476,8 +476,9 @@ fn a_gazetteer_added_to_the_project_feeds_string_suggestions() {
     );
 
     // A bad line is an error with its line number, and nothing is written.
+    fs::write(dir.path().join("good.tsv"), "Peskov\tactor\n").unwrap();
     fs::write(dir.path().join("bad.tsv"), "Shoigu\tactor\nKCNA actor\n").unwrap();
-    let output = sorot(&["gazetteer", "--add", "bad.tsv"], dir.path());
+    let output = sorot(&["gazetteer", "--add", "good.tsv", "bad.tsv"], dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert_stderr_contains(&output, "bad.tsv:2: expected a text, a tab and a label");
     assert!(
@@ -485,4 +486,41 @@ fn a_gazetteer_added_to_the_project_feeds_string_suggestions() {
             .unwrap()
             .contains("Shoigu")
     );
+}
+
+#[test]
+fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
+    let dir = tempfile::tempdir().unwrap();
+    write_markup(dir.path(), "ayu", "a.txt", "“[Kim|actor]” 😊 tiba.");
+    // cici turned a suggestion down and did nothing else.
+    let project = sorot::project::Project::open(dir.path()).unwrap();
+    let mut doc =
+        sorot::document::OpenDocument::open(&project, &project.docs()[0], "cici").unwrap();
+    doc.execute(
+        project.schema(),
+        sorot::document::Command::RejectSuggestion {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let output = sorot(&["agree", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["pairs"][0]["documents"], 0, "{report}");
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "cici",
+            "--annotated-only",
+            "-o",
+            "-",
+        ],
+        dir.path(),
+    );
+    assert_eq!(stdout(&output), "", "{}", stderr(&output));
 }

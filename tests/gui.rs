@@ -1030,6 +1030,8 @@ fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
     harness.run();
+    harness.state_mut().wait_for_mentions();
+    harness.run();
     harness.get_by_label("Mentions in the project");
     let seeds: Vec<(String, usize)> = fs::read_dir(project.path().join("seeds"))
         .unwrap()

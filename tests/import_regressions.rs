@@ -607,3 +607,134 @@ fn token_formats_report_the_details_they_drop() {
 }
 
 const RELATION_LOST: &str = "1 relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)";
+
+/// Label Studio: a region without labels, per-region results for it or for
+/// controls the schema lacks are reported, never a panic or a wrong span.
+#[test]
+fn label_studio_per_region_results_that_fit_no_span_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "“Kim” 😊 berkata Putin datang";
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let region = |id: &str, start: usize, end: usize, labels: serde_json::Value| {
+        serde_json::json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "labels": labels}})
+    };
+    let per_region = |id: &str, control: &str, kind: &str, key: &str, held: &str| {
+        serde_json::json!({"id": id, "from_name": control, "to_name": "text", "type": kind,
+            "value": {"start": 0, "end": 1, key: [held]}})
+    };
+    let tasks = serde_json::json!([{"data": {"text": text, "document": "a.txt"}, "annotations": [{"result": [
+        region("both", 16, 28, serde_json::json!(["actor", "claim"])),
+        per_region("both", "claim_stance", "choices", "choices", "reported"),
+        per_region("both", "value", "textarea", "text", "Vladimir Putin"),
+        per_region("both", "sentiment", "choices", "choices", "neg"),
+        region("none", 1, 4, serde_json::json!([])),
+        per_region("none", "value", "textarea", "text", "X"),
+    ]}]}]);
+    let input = dir.path().join("tasks.json");
+    fs::write(&input, tasks.to_string()).unwrap();
+    let report = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap();
+    let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "a labels region at 1..4 without labels was not imported",
+            "\"sentiment\" (neg) of region both was not imported: the schema has no such attribute for its labels",
+            "a \"value\" result of region none, which is not an imported region, was not imported",
+        ]
+    );
+    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
+    let spans: Vec<_> = file
+        .spans
+        .iter()
+        .map(|s| {
+            (
+                s.label.as_str(),
+                s.value.as_str(),
+                format!("{:?}", s.attributes),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("actor", "Vladimir Putin", "{}".to_owned()),
+            (
+                "claim",
+                "Vladimir Putin",
+                "{\"stance\": \"reported\"}".to_owned()
+            ),
+        ]
+    );
+}
+
+/// doccano: span details that are not what they should be are reported.
+#[test]
+fn doccano_span_details_that_cannot_be_used_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "“Kim” 😊 berkata";
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let lines = [
+        serde_json::json!({"id": "a.txt", "text": text, "label": [[1, 4, "actor"]],
+            "span_details": {"start": 1, "end": 4, "label": "actor", "value": "Kim Jong Un"}}),
+        serde_json::json!({"id": "b.txt", "text": "Putin datang", "label": [[0, 5, "actor"]],
+        "span_details": [
+            {"start": 0, "end": 5, "label": "actor", "value": 7, "note": "presiden", "attributes": {"rank": 1}},
+            {"start": 0, "end": 5, "label": "actor", "value": "Vladimir Putin"},
+        ]}),
+    ];
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "\"span_details\" is not a list, so it was not imported: {\"end\":4,\"label\":\"actor\",\"start\":1,\"value\":\"Kim Jong Un\"}",
+            "the value of the \"actor\" span at 0..5 is not text, so it was not imported: 7",
+            "attribute rank of the \"actor\" span at 0..5 is not text, so it was not imported: 1",
+            "a second set of details for the \"actor\" span at 0..5 was not imported",
+        ]
+    );
+    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "b.txt")).unwrap();
+    assert_eq!(
+        (file.spans[0].note.as_str(), file.spans[0].value.as_str()),
+        ("presiden", "")
+    );
+}
+
+/// An attribute the schema lacks has no control in Label Studio's config: the
+/// export reports it instead of writing a result the config cannot show.
+#[test]
+fn label_studio_export_reports_attributes_the_schema_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Putin datang").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let line = serde_json::json!({"id": "a.txt", "text": "Putin datang", "label": [[0, 5, "actor"]],
+        "span_details": [{"start": 0, "end": 5, "label": "actor", "attributes": {"mood": "calm"}}]});
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, format!("{line}\n")).unwrap();
+    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let options = sorot::export::Options::new(sorot::export::Format::Labelstudio, "ayu");
+    let written =
+        sorot::export::export_to(&project, &options, &dir.path().join("tasks.json"), false)
+            .unwrap();
+    let reasons: Vec<&str> = written
+        .report
+        .losses
+        .iter()
+        .map(|l| l.reason.as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "attribute mood (calm) is not in the schema, so the labeling config has no control for it; not exported"
+        ]
+    );
+}

@@ -65,7 +65,7 @@ impl<'a> LabelStudio<'a> {
 }
 
 impl Sink for LabelStudio<'_> {
-    fn write(&mut self, item: &Item<'_>, _losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
         if self
             .pending
             .as_ref()
@@ -123,15 +123,25 @@ impl Sink for LabelStudio<'_> {
                 ));
             }
             for (name, value) in &span.attributes {
-                let choices = self
+                let Some(def) = self
                     .attributes
                     .iter()
-                    .any(|a| a.label == span.label && &a.name == name && !a.values.is_empty());
+                    .find(|a| a.label == span.label && &a.name == name)
+                else {
+                    losses.push(Loss {
+                        file: item.file.clone(),
+                        span: Some(span.id),
+                        reason: format!(
+                            "attribute {name} ({value}) is not in the schema, so the labeling config has no control for it; not exported"
+                        ),
+                    });
+                    continue;
+                };
                 let from_name = control_name(&span.label, name);
-                result.push(if choices {
-                    per_region(from_name, "choices", None, Some([value.clone()]))
-                } else {
+                result.push(if def.values.is_empty() {
                     per_region(from_name, "textarea", Some([value.clone()]), None)
+                } else {
+                    per_region(from_name, "choices", None, Some([value.clone()]))
                 });
             }
         }

@@ -393,6 +393,10 @@ pub fn export(
                     continue;
                 }
             };
+            // A file holding only rejected suggestions is not annotated.
+            if options.annotated_only && !document.is_started() {
+                continue;
+            }
             if all_wanted {
                 for span in document
                     .spans()

@@ -56,8 +56,8 @@ pub enum Action {
         edit_gold: bool,
     },
     Resolve(Resolution),
-    /// Accepts the n-th shown suggestion (a click on its frame).
-    AcceptSuggestionAt(usize),
+    /// Accepts a shown suggestion (a click on its frame).
+    AcceptSuggestionAt(Suggestion),
     /// Adds a gazetteer file's names to the project's gazetteer.
     ImportGazetteer(PathBuf),
 }
@@ -107,6 +107,9 @@ pub struct SorotApp {
     mentions: super::mentions::MentionsWindow,
     /// Names in use for actors in the project's files, read when first needed.
     names_on_disk: NamesOnDisk,
+    /// The names last offered, for (document, span, edits so far): the list
+    /// is ranked once, not every frame while it is open.
+    names_ranked: Option<(NamesKey, Vec<(String, usize)>)>,
     /// Changes whenever the suggestions do, for the text view's lanes.
     suggestion_generation: u64,
     /// A relation being made: its first end and its type; the next span
@@ -163,6 +166,7 @@ impl SorotApp {
             suggestions: None,
             mentions: super::mentions::MentionsWindow::default(),
             names_on_disk: None,
+            names_ranked: None,
             suggestion_generation: 0,
             relating: None,
         };
@@ -257,6 +261,9 @@ impl SorotApp {
         }
         if let Some(request) = self.transfer.ui(ui.ctx()) {
             self.transfer_request(request);
+        }
+        if self.mentions.poll() {
+            self.mentions_found();
         }
         for action in self.mentions.ui(ui.ctx()) {
             self.mention_action(action);
@@ -823,22 +830,31 @@ impl SorotApp {
                         // Names already used for actors anywhere in the
                         // project, read when the list opens.
                         let names_on_disk = &mut self.names_on_disk;
+                        let names_ranked = &mut self.names_ranked;
                         let actions = &mut self.actions;
                         egui::ComboBox::from_id_salt("canonical names")
                             .selected_text("…")
                             .width(24.0)
                             .show_ui(ui, |ui| {
-                                let names = actor_names(names_on_disk, workspace, &span.text);
-                                for (name, count) in names.into_iter().take(MAX_NAMES) {
+                                let edits = workspace.open_documents().map(|d| d.revision()).sum();
+                                let key = (doc.id.clone(), id, edits);
+                                if names_ranked.as_ref().is_none_or(|(k, _)| *k != key) {
+                                    let names = actor_names(names_on_disk, workspace, &span.text);
+                                    *names_ranked = Some((key, names));
+                                }
+                                let names = names_ranked.as_ref().map(|(_, n)| n.as_slice());
+                                for (name, count) in
+                                    names.unwrap_or_default().iter().take(MAX_NAMES)
+                                {
                                     if ui
-                                        .selectable_label(span.value == name, &name)
+                                        .selectable_label(span.value == *name, name)
                                         .on_hover_text(format!("used {count} times"))
                                         .clicked()
                                     {
                                         actions.push(Action::SetAttribute(
                                             id,
                                             "value".into(),
-                                            name,
+                                            name.clone(),
                                         ));
                                     }
                                 }
@@ -1209,8 +1225,8 @@ impl SorotApp {
                             .min_by_key(|(_, g)| g.end - g.start)
                     })
                     .filter(|(_, g)| hit.is_none_or(|s| g.end - g.start < s.end - s.start));
-                if let Some((i, _)) = ghost {
-                    self.actions.push(Action::AcceptSuggestionAt(i));
+                if let Some((_, item)) = ghost {
+                    self.actions.push(Action::AcceptSuggestionAt(item.clone()));
                     return;
                 }
                 let hit = hit.map(|s| s.id);
@@ -1499,11 +1515,13 @@ impl SorotApp {
             Action::OpenProject(path) => self.open_project(path),
             Action::SetAnnotator(name) => self.set_annotator(name),
             Action::ImportGazetteer(path) => self.import_gazetteer(&path),
-            Action::AcceptSuggestionAt(i) => {
-                if let Some(list) = &mut self.suggestions {
+            Action::AcceptSuggestionAt(item) => {
+                if let Some(list) = &mut self.suggestions
+                    && let Some(i) = list.items.iter().position(|s| *s == item)
+                {
                     list.current = i;
+                    self.accept_suggestion();
                 }
-                self.accept_suggestion();
             }
             Action::Resolve(resolution) => {
                 if let Some(workspace) = &mut self.workspace {
@@ -1664,15 +1682,18 @@ impl SorotApp {
     /// Runs a document command; shows its error, if any, once.
     fn execute(&mut self, command: Command) -> Option<Outcome> {
         let workspace = self.workspace.as_mut()?;
+        let doc_id = workspace.current_id()?.to_owned();
         match workspace.execute(command) {
             Ok(outcome) => {
                 if matches!(self.message, Some((true, _))) {
                     self.message = None;
                 }
+                self.after_edit(&doc_id);
                 Some(outcome)
             }
             Err(WorkspaceError::Save(err)) => {
                 self.message = Some((true, err.to_string()));
+                self.after_edit(&doc_id);
                 Some(Outcome::Changed { select: None })
             }
             Err(err) => {
@@ -1907,7 +1928,7 @@ impl SorotApp {
             value: item.value.clone().unwrap_or_default(),
         };
         let added = self.execute(command).is_some();
-        self.drop_current_suggestion();
+        self.drop_suggestion(&item);
         added
     }
 
@@ -1921,9 +1942,9 @@ impl SorotApp {
         // Recorded in the annotation file, so it is not proposed again.
         self.execute(Command::RejectSuggestion {
             range: item.start..item.end,
-            label: item.label,
+            label: item.label.clone(),
         });
-        self.drop_current_suggestion();
+        self.drop_suggestion(&item);
     }
 
     /// Lists the selected span's text wherever else it occurs in the project.
@@ -1939,33 +1960,43 @@ impl SorotApp {
             return;
         };
         // Everything in memory is searched as it is now, the rest from disk.
-        let open: BTreeMap<&str, &crate::document::OpenDocument> = workspace
+        let open: BTreeMap<String, suggest::Snapshot> = workspace
             .open_documents()
-            .map(|d| (d.id.as_str(), d))
+            .map(|d| (d.id.clone(), (d.text.clone(), d.annotations().clone())))
             .collect();
-        let (items, problems) = suggest::project_mentions(
-            workspace.project(),
-            workspace.annotator(),
-            &open,
-            &span.text,
-            &span.label,
-        );
         let query = super::mentions::Query {
             text: span.text.clone(),
             label: span.label.clone(),
             value: span.value.clone(),
             color: workspace.project().schema().color(&span.label),
         };
-        self.message = Some((
-            false,
-            format!(
-                "{} mentions of “{}” in the project not labeled {} yet",
-                items.len(),
-                ellipsize(&span.text, 40),
-                span.label
-            ),
-        ));
-        self.mentions.open(query, items, problems);
+        self.mentions.search(
+            query,
+            workspace.project().clone(),
+            workspace.annotator().to_owned(),
+            open,
+        );
+    }
+
+    /// Waits for the project mentions search (tests).
+    pub fn wait_for_mentions(&mut self) {
+        self.mentions.wait();
+        self.mentions_found();
+    }
+
+    /// Tells how many mentions the search found.
+    fn mentions_found(&mut self) {
+        if let Some(query) = self.mentions.query() {
+            self.message = Some((
+                false,
+                format!(
+                    "{} mentions of “{}” in the project not labeled {} yet",
+                    self.mentions.items().len(),
+                    ellipsize(&query.text, 40),
+                    query.label
+                ),
+            ));
+        }
     }
 
     /// Carries out an answer given in the mentions window.
@@ -1977,10 +2008,16 @@ impl SorotApp {
         let answer = |mention: &suggest::Mention, accept: bool| {
             let range = mention.start..mention.end;
             if accept {
+                // A date takes the value of the date where it stands.
+                let value = if query.label == "date" {
+                    mention.date_value.clone().unwrap_or_default()
+                } else {
+                    query.value.clone()
+                };
                 Command::AddWithValue {
                     range,
                     label: query.label.clone(),
-                    value: query.value.clone(),
+                    value,
                 }
             } else {
                 Command::RejectSuggestion {
@@ -1995,16 +2032,14 @@ impl SorotApp {
                     return;
                 };
                 let accept = matches!(action, MentionAction::Accept(_));
-                if self.execute_in(&mention.doc_id, answer(&mention, accept)) {
-                    self.mentions.remove(i);
-                }
+                let done = self.execute_in(&mention.doc_id, answer(&mention, accept));
+                self.mentions.answered(i, &mention, done);
             }
             MentionAction::AcceptAll => {
                 let mut i = 0;
                 while let Some(mention) = self.mentions.items().get(i).cloned() {
-                    if self.execute_in(&mention.doc_id, answer(&mention, true)) {
-                        self.mentions.remove(i);
-                    } else {
+                    let done = self.execute_in(&mention.doc_id, answer(&mention, true));
+                    if !self.mentions.answered(i, &mention, done) {
                         i += 1;
                     }
                 }
@@ -2041,7 +2076,7 @@ impl SorotApp {
         let Some(workspace) = &self.workspace else {
             return;
         };
-        match suggest::import_gazetteer(workspace.project(), path) {
+        match suggest::import_gazetteer(workspace.project(), &[path.to_owned()]) {
             Ok(done) => {
                 self.suggest_known_names();
                 let waiting = self.current_suggestions().map_or(0, |s| s.items.len());
@@ -2060,25 +2095,45 @@ impl SorotApp {
         }
     }
 
-    /// Runs a command on any document; false (with the error shown) if it failed.
+    /// Runs a command on any document; false (with the error shown) if it
+    /// was not carried out. A failed save is shown, but the edit stands (it is
+    /// saved again with the next one).
     fn execute_in(&mut self, doc_id: &str, command: Command) -> bool {
         let Some(workspace) = self.workspace.as_mut() else {
             return false;
         };
-        match workspace.execute_in(doc_id, command) {
+        let done = match workspace.execute_in(doc_id, command) {
             Ok(_) => true,
             Err(err) => {
+                let saved_failed = matches!(err, WorkspaceError::Save(_));
                 self.message = Some((true, format!("{doc_id}: {err}")));
-                false
+                saved_failed
             }
+        };
+        if done {
+            self.after_edit(doc_id);
         }
+        done
     }
 
-    fn drop_current_suggestion(&mut self) {
+    /// Keeps the suggestions and the mentions list in step with an edit of
+    /// `doc_id`: what is labeled or rejected now is no longer proposed.
+    fn after_edit(&mut self, doc_id: &str) {
+        if let Some(doc) = self
+            .workspace
+            .as_ref()
+            .and_then(|w| w.open_documents().find(|d| d.id == doc_id))
+        {
+            self.mentions.drop_decided(doc_id, doc.annotations());
+        }
+        self.prune_suggestions();
+    }
+
+    /// Takes an answered suggestion off the list (the edit has done so already
+    /// unless it failed) and moves on to the next.
+    fn drop_suggestion(&mut self, item: &Suggestion) {
         if let Some(list) = &mut self.suggestions {
-            if list.current < list.items.len() {
-                list.items.remove(list.current);
-            }
+            list.items.retain(|s| s != item);
             list.current = list.current.min(list.items.len().saturating_sub(1));
             self.scroll_to = list.items.get(list.current).map(|s| s.start);
         }
@@ -2282,6 +2337,10 @@ impl SorotApp {
     /// What was read from the files before (names in use) is read afresh.
     fn new_workspace(&mut self, project: Project, annotator: &str) -> Workspace {
         self.names_on_disk = None;
+        self.names_ranked = None;
+        // Suggestions and mentions were found for the workspace before.
+        self.mentions.close();
+        self.suggestions = None;
         let repaint = Arc::clone(&self.repaint);
         Workspace::new(project, annotator).with_background_saves(Box::new(move || {
             if let Some(ctx) = repaint.get() {
@@ -2377,6 +2436,10 @@ fn default_project(prefs: &Preferences) -> Option<PathBuf> {
     let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     bundled.join(CONFIG_FILE).is_file().then_some(bundled)
 }
+
+/// What the ranked names were made for: document, span, and the sum of the
+/// open documents' revisions.
+type NamesKey = (String, SpanId, u64);
 
 /// Names in use for actors in every annotator's files, by (annotator,
 /// document), with the project folder they were read from.

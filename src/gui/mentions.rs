@@ -3,12 +3,19 @@
 //! any document, listed with its line of context, to accept (as a span with
 //! the same label and value) or reject one by one, or to accept all at once.
 //!
-//! The window only lists and asks; the workbench carries out each answer as a
-//! command on the mention's document, so it is undoable there and autosaved.
+//! The search runs on a background thread (it may read every document); the
+//! list paints only its visible rows. The window only lists and asks; the
+//! workbench carries out each answer as a command on the mention's document,
+//! so it is undoable there and autosaved.
+
+use std::collections::BTreeMap;
+use std::thread::JoinHandle;
 
 use egui::{Color32, RichText, Ui};
 
-use crate::suggest::Mention;
+use crate::model::Annotations;
+use crate::project::Project;
+use crate::suggest::{self, Mention, Snapshot};
 
 /// What the mentions are of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,20 +37,80 @@ pub enum MentionAction {
     Show(usize),
 }
 
+/// What the search finds: the mentions, and the documents it could not read.
+type Found = (Vec<Mention>, Vec<String>);
+
 /// The window's state: the query and the mentions not yet answered.
 #[derive(Default)]
 pub struct MentionsWindow {
     query: Option<Query>,
+    search: Option<JoinHandle<Found>>,
     items: Vec<Mention>,
     /// Documents that could not be searched, with why.
     problems: Vec<String>,
 }
 
 impl MentionsWindow {
-    pub fn open(&mut self, query: Query, items: Vec<Mention>, problems: Vec<String>) {
+    /// Opens the window and searches the project on a background thread.
+    /// `open` holds the documents whose state in memory is newer than their
+    /// files, by id.
+    pub fn search(
+        &mut self,
+        query: Query,
+        project: Project,
+        annotator: String,
+        open: BTreeMap<String, Snapshot>,
+    ) {
+        self.close();
+        let (text, label) = (query.text.clone(), query.label.clone());
+        self.search = Some(std::thread::spawn(move || {
+            suggest::project_mentions(&project, &annotator, &open, &text, &label)
+        }));
         self.query = Some(query);
-        self.items = items;
-        self.problems = problems;
+    }
+
+    /// Takes the search's results once it has finished; true when it did.
+    pub fn poll(&mut self) -> bool {
+        if self.search.as_ref().is_some_and(JoinHandle::is_finished) {
+            self.wait();
+            return true;
+        }
+        false
+    }
+
+    /// Waits for the search (tests).
+    pub fn wait(&mut self) {
+        if let Some(search) = self.search.take() {
+            match search.join() {
+                Ok((items, problems)) => {
+                    self.items = items;
+                    self.problems = problems;
+                }
+                Err(_) => self.problems = vec!["the search stopped unexpectedly".into()],
+            }
+        }
+    }
+
+    pub fn is_searching(&self) -> bool {
+        self.search.is_some()
+    }
+
+    /// Drops the listed mentions of `doc_id` that `annotations` now holds as
+    /// spans or has rejected.
+    pub fn drop_decided(&mut self, doc_id: &str, annotations: &Annotations) {
+        let Some(query) = &self.query else {
+            return;
+        };
+        let decided = |m: &Mention| {
+            annotations
+                .spans()
+                .iter()
+                .any(|s| (s.start, s.end) == (m.start, m.end) && s.label == query.label)
+                || annotations
+                    .rejected()
+                    .any(|r| (r.start, r.end) == (m.start, m.end) && r.label == query.label)
+        };
+        self.items.retain(|m| m.doc_id != doc_id || !decided(m));
     }
 
     pub fn is_open(&self) -> bool {
@@ -59,13 +126,24 @@ impl MentionsWindow {
         &self.items
     }
 
-    /// Takes an answered mention off the list.
-    pub fn remove(&mut self, index: usize) -> Option<Mention> {
-        (index < self.items.len()).then(|| self.items.remove(index))
+    /// Settles the mention at `index` after its answer was carried out (`done`)
+    /// or not: the edit usually took it off the list already; if it is still
+    /// there, it goes when done and stays when not. Returns whether the list
+    /// moved on past `index` (the mention is no longer there).
+    pub fn answered(&mut self, index: usize, mention: &Mention, done: bool) -> bool {
+        if self.items.get(index) != Some(mention) {
+            return true;
+        }
+        if done {
+            self.items.remove(index);
+        }
+        done
     }
 
+    /// Closes the window; a search still running is left to finish unseen.
     pub fn close(&mut self) {
         self.query = None;
+        self.search = None;
         self.items.clear();
         self.problems.clear();
     }
@@ -93,10 +171,21 @@ impl MentionsWindow {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(format!("“{}”", query.text)).strong());
                     ui.label(RichText::new(&query.label).color(Color32::from_rgb(r, g, b)));
-                    if !query.value.is_empty() {
+                    if query.label == "date" {
+                        ui.label("(each takes the value of the date where it stands)");
+                    } else if !query.value.is_empty() {
                         ui.label(format!("= {}", query.value));
                     }
                 });
+                if self.search.is_some() {
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(100));
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Searching the project…");
+                    });
+                    return;
+                }
                 ui.label(format!(
                     "{} mentions not labeled yet, in {documents} documents",
                     self.items.len()
@@ -118,29 +207,45 @@ impl MentionsWindow {
                     actions.push(MentionAction::AcceptAll);
                 }
                 ui.separator();
+                // One row per document heading and per mention; only the
+                // visible ones are laid out.
+                let mut rows: Vec<Result<usize, &str>> = Vec::new();
+                for (i, mention) in self.items.iter().enumerate() {
+                    if i == 0 || self.items[i - 1].doc_id != mention.doc_id {
+                        rows.push(Err(&mention.doc_id));
+                    }
+                    rows.push(Ok(i));
+                }
+                let height = ui.spacing().interact_size.y;
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, true])
-                    .show(ui, |ui| {
-                        let mut last_doc = None;
-                        for (i, mention) in self.items.iter().enumerate() {
-                            if last_doc != Some(mention.doc_id.as_str()) {
-                                ui.label(RichText::new(&mention.doc_id).weak());
-                                last_doc = Some(mention.doc_id.as_str());
+                    .show_rows(ui, height, rows.len(), |ui, visible| {
+                        for row in &rows[visible] {
+                            match *row {
+                                Err(doc_id) => {
+                                    ui.add_sized(
+                                        [ui.available_width(), height],
+                                        egui::Label::new(RichText::new(doc_id).weak()).truncate(),
+                                    );
+                                }
+                                Ok(i) => {
+                                    ui.horizontal(|ui| {
+                                        ui.set_height(height);
+                                        if ui.small_button("Accept").clicked() {
+                                            actions.push(MentionAction::Accept(i));
+                                        }
+                                        if ui.small_button("Reject").clicked() {
+                                            actions.push(MentionAction::Reject(i));
+                                        }
+                                        if context_line(ui, &self.items[i], &query.text)
+                                            .on_hover_text("Open the document at this mention")
+                                            .clicked()
+                                        {
+                                            actions.push(MentionAction::Show(i));
+                                        }
+                                    });
+                                }
                             }
-                            ui.horizontal(|ui| {
-                                if ui.small_button("Accept").clicked() {
-                                    actions.push(MentionAction::Accept(i));
-                                }
-                                if ui.small_button("Reject").clicked() {
-                                    actions.push(MentionAction::Reject(i));
-                                }
-                                if context_line(ui, mention, &query.text)
-                                    .on_hover_text("Open the document at this mention")
-                                    .clicked()
-                                {
-                                    actions.push(MentionAction::Show(i));
-                                }
-                            });
                         }
                     });
             });

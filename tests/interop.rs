@@ -2,23 +2,14 @@
 //! round trips, offset units, the shared fixtures of other tools, losses and
 //! bad input.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{sorot, stderr};
 use sorot::storage::AnnotationFile;
-
-fn sorot(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sorot"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[track_caller]
 fn assert_status(output: &Output, code: i32) {

@@ -20,18 +20,20 @@ use serde::Serialize;
 use super::{ExportError, Format, HfUnit, Item, Loss, Options, Sidecar, Sink, quote};
 use crate::tokenize::{self, Token};
 
-pub struct Tagged<'a> {
-    out: &'a mut dyn Write,
+pub struct Tagged {
     options: Options,
     columns: Vec<Vec<String>>,
+    /// The tag names of each column, index = tag value.
+    names: Vec<Vec<String>>,
 }
 
-impl<'a> Tagged<'a> {
-    pub fn new(out: &'a mut dyn Write, options: &Options, columns: Vec<Vec<String>>) -> Self {
+impl Tagged {
+    pub fn new(options: &Options, columns: Vec<Vec<String>>) -> Self {
+        let names = columns.iter().map(|c| Tagged::tag_names(c)).collect();
         Tagged {
-            out,
             options: options.clone(),
             columns,
+            names,
         }
     }
 
@@ -60,16 +62,16 @@ struct HfRow<'a> {
     tags: serde_json::Map<String, serde_json::Value>,
 }
 
-impl Sink for Tagged<'_> {
-    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
-        let computed;
-        let sentences = match &item.sentences {
-            Some(sentences) => sentences,
-            None => {
-                computed = tokenize::sentences(item.text);
-                &computed
-            }
-        };
+impl Sink for Tagged {
+    /// The document's lines.
+    type Output = Vec<u8>;
+
+    fn render(
+        &self,
+        item: &Item<'_>,
+        losses: &mut Vec<Loss>,
+    ) -> Result<(Vec<u8>, usize), ExportError> {
+        let sentences = &tokenize::sentences(item.text);
         let tokens: Vec<&Token> = sentences.iter().flatten().collect();
         let mut sentence_of = Vec::with_capacity(tokens.len());
         for (i, sentence) in sentences.iter().enumerate() {
@@ -158,7 +160,8 @@ impl Sink for Tagged<'_> {
         if start < next {
             rows.push(start..next);
         }
-        let names: Vec<Vec<String>> = self.columns.iter().map(|c| Tagged::tag_names(c)).collect();
+        let names = &self.names;
+        let mut out = Vec::new();
         match self.options.format {
             Format::Hf => {
                 if self.options.hf_unit == HfUnit::Document {
@@ -184,8 +187,8 @@ impl Sink for Tagged<'_> {
                             .collect(),
                         tags,
                     };
-                    serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
-                    self.out.write_all(b"\n")?;
+                    serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
+                    out.push(b'\n');
                 }
             }
             _ => {
@@ -203,14 +206,19 @@ impl Sink for Tagged<'_> {
                     }
                     text.push('\n');
                 }
-                self.out.write_all(text.as_bytes())?;
+                out = text.into_bytes();
             }
         }
-        Ok(carried)
+        Ok((out, carried))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
-        self.out.flush()?;
+    fn append(&mut self, out: &mut dyn Write, lines: Vec<u8>) -> Result<(), ExportError> {
+        out.write_all(&lines)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+        out.flush()?;
         if self.options.format != Format::Hf {
             return Ok(Vec::new());
         }

@@ -16,15 +16,13 @@ use serde::Serialize;
 
 use super::{ExportError, Format, Item, Loss, Offsets, Options, Sidecar, Sink};
 
-pub struct JsonLines<'a> {
-    out: &'a mut dyn Write,
+pub struct JsonLines {
     options: Options,
 }
 
-impl<'a> JsonLines<'a> {
-    pub fn new(out: &'a mut dyn Write, options: &Options) -> Self {
+impl JsonLines {
+    pub fn new(options: &Options) -> Self {
         JsonLines {
-            out,
             options: options.clone(),
         }
     }
@@ -94,8 +92,16 @@ struct SpacyMeta<'a> {
     offsets: &'a str,
 }
 
-impl Sink for JsonLines<'_> {
-    fn write(&mut self, item: &Item<'_>, _losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+impl Sink for JsonLines {
+    /// The document's line.
+    type Output = Vec<u8>;
+
+    fn render(
+        &self,
+        item: &Item<'_>,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<(Vec<u8>, usize), ExportError> {
+        let mut out = Vec::new();
         let offsets = Offsets::new(item.text, self.options.offsets);
         let text = item.text.as_str();
         match self.options.format {
@@ -118,7 +124,7 @@ impl Sink for JsonLines<'_> {
                     status: item.status.describe(),
                     offsets: self.options.offsets.name(),
                 };
-                serde_json::to_writer(&mut *self.out, &Spacy { text, spans, meta })
+                serde_json::to_writer(&mut out, &Spacy { text, spans, meta })
                     .map_err(std::io::Error::from)?;
             }
             Format::JsonlRelations => {
@@ -148,7 +154,7 @@ impl Sink for JsonLines<'_> {
                         .collect(),
                     annotator: self.options.name_annotators.then_some(item.annotator),
                 };
-                serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
+                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
             }
             _ => {
                 let label = item
@@ -158,7 +164,7 @@ impl Sink for JsonLines<'_> {
                     .collect();
                 let annotator = self.options.name_annotators.then_some(item.annotator);
                 serde_json::to_writer(
-                    &mut *self.out,
+                    &mut out,
                     &Doccano {
                         id: item.id,
                         text,
@@ -169,12 +175,17 @@ impl Sink for JsonLines<'_> {
                 .map_err(std::io::Error::from)?;
             }
         }
-        self.out.write_all(b"\n")?;
-        Ok(item.spans.len())
+        out.push(b'\n');
+        Ok((out, item.spans.len()))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
-        self.out.flush()?;
+    fn append(&mut self, out: &mut dyn Write, line: Vec<u8>) -> Result<(), ExportError> {
+        out.write_all(&line)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+        out.flush()?;
         Ok(Vec::new())
     }
 }

@@ -58,8 +58,9 @@ struct HfRow<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
     tokens: Vec<&'a str>,
+    /// By key, so in the order of a JSON object's sorted keys.
     #[serde(flatten)]
-    tags: serde_json::Map<String, serde_json::Value>,
+    tags: std::collections::BTreeMap<String, &'a [u16]>,
 }
 
 impl Sink for Tagged {
@@ -120,7 +121,7 @@ impl Sink for Tagged {
                     quote(&span.text),
                     span.start,
                     span.end,
-                    quote(&inside.text),
+                    quote(inside.text(item.text)),
                     inside.start,
                     inside.end
                 )));
@@ -133,7 +134,7 @@ impl Sink for Tagged {
                     span.label,
                     quote(&span.text),
                     self.columns[c].join(","),
-                    quote(&token.text)
+                    quote(token.text(item.text))
                 )));
                 continue;
             }
@@ -168,11 +169,11 @@ impl Sink for Tagged {
                     rows = std::iter::once(0..tokens.len()).collect();
                 }
                 for (n, row) in rows.iter().enumerate() {
-                    let mut tags = serde_json::Map::new();
-                    for (c, column) in columns.iter().enumerate() {
-                        let values: Vec<u16> = column[row.clone()].to_vec();
-                        tags.insert(tag_key(c), serde_json::json!(values));
-                    }
+                    let tags = columns
+                        .iter()
+                        .enumerate()
+                        .map(|(c, column)| (tag_key(c), &column[row.clone()]))
+                        .collect();
                     let id = match self.options.hf_unit {
                         HfUnit::Sentence => format!("{}#{}", item.id, n + 1),
                         HfUnit::Document => item.id.to_owned(),
@@ -183,7 +184,7 @@ impl Sink for Tagged {
                         annotator: self.options.name_annotators.then_some(item.annotator),
                         tokens: tokens[row.clone()]
                             .iter()
-                            .map(|t| t.text.as_str())
+                            .map(|t| t.text(item.text))
                             .collect(),
                         tags,
                     };
@@ -197,7 +198,7 @@ impl Sink for Tagged {
                 let mut text = format!("-DOCSTART- {outside}\n\n");
                 for row in &rows {
                     for i in row.clone() {
-                        text.push_str(&tokens[i].text);
+                        text.push_str(tokens[i].text(item.text));
                         for (c, column) in columns.iter().enumerate() {
                             text.push(' ');
                             text.push_str(&names[c][column[i] as usize]);

@@ -10,6 +10,13 @@
 //! - **sentence**: a run of tokens between Unicode sentence boundaries (UAX #29).
 //!   A line end always ends a sentence too, since news texts put one paragraph
 //!   per line and a headline has no full stop.
+//! - **quiet piece**: a stretch of a line between two cuts, where a cut falls
+//!   between two ASCII lowercase letters. The sentence rules decide every
+//!   boundary from what lies between the last cut before it and the first cut
+//!   after it, and a boundary needs a sentence terminator (`.`, `!`, `?` and
+//!   their kin in other scripts) or a paragraph separator before it. So the
+//!   rules run only on pieces that hold one of these or any non-ASCII
+//!   character; an ASCII piece without them holds no boundary.
 //!
 //! Positions are code-point ranges into the source text, like every offset in Sorot.
 
@@ -19,17 +26,21 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::SourceText;
 
-/// A token: its range and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A token: its range in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub start: usize,
     pub end: usize,
-    pub text: String,
 }
 
 impl Token {
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
+    }
+
+    /// The token's text in `source`, the text it was cut from.
+    pub fn text<'a>(&self, source: &'a SourceText) -> &'a str {
+        source.slice(self.range())
     }
 }
 
@@ -39,7 +50,7 @@ pub fn sentences(text: &SourceText) -> Vec<Vec<Token>> {
     for line in text.lines() {
         let line_text = text.slice(line.clone());
         let mut offset = line.start;
-        for sentence in line_text.split_sentence_bounds() {
+        for sentence in split_sentences(line_text) {
             let tokens = tokens_of(sentence, offset);
             offset += sentence.chars().count();
             if !tokens.is_empty() {
@@ -48,6 +59,45 @@ pub fn sentences(text: &SourceText) -> Vec<Vec<Token>> {
         }
     }
     sentences
+}
+
+/// The sentences of `text`, as [`UnicodeSegmentation::split_sentence_bounds`]
+/// gives them, with the rules run only on the pieces that may hold a boundary
+/// (see the module's terms).
+fn split_sentences(text: &str) -> Vec<&str> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    // Byte positions where a sentence starts.
+    let mut starts = vec![0];
+    // The boundaries inside one piece: where its sentences start, but its own start.
+    let run_rules = |piece: Range<usize>, starts: &mut Vec<usize>| {
+        let mut at = piece.start;
+        for sentence in text[piece.clone()].split_sentence_bounds() {
+            if at > piece.start {
+                starts.push(at);
+            }
+            at += sentence.len();
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut piece_start = 0;
+    let mut may_break = false;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if i > 0 && byte.is_ascii_lowercase() && bytes[i - 1].is_ascii_lowercase() {
+            if may_break {
+                run_rules(piece_start..i, &mut starts);
+            }
+            piece_start = i;
+            may_break = false;
+        }
+        may_break |= !byte.is_ascii() || matches!(byte, b'.' | b'!' | b'?' | b'\r' | b'\n');
+    }
+    if may_break {
+        run_rules(piece_start..bytes.len(), &mut starts);
+    }
+    starts.push(text.len());
+    starts.windows(2).map(|w| &text[w[0]..w[1]]).collect()
 }
 
 /// All tokens of a text, in order.
@@ -68,7 +118,6 @@ fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
             tokens.push(Token {
                 start,
                 end: start + run.len(),
-                text: run.to_owned(),
             });
             return;
         }
@@ -79,7 +128,6 @@ fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
                 tokens.push(Token {
                     start: at,
                     end: at + len,
-                    text: word.to_owned(),
                 });
             }
             at += len;
@@ -105,10 +153,10 @@ fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
 mod tests {
     use super::*;
 
-    fn texts(sentences: &[Vec<Token>]) -> Vec<Vec<&str>> {
+    fn texts<'a>(text: &'a SourceText, sentences: &[Vec<Token>]) -> Vec<Vec<&'a str>> {
         sentences
             .iter()
-            .map(|s| s.iter().map(|t| t.text.as_str()).collect())
+            .map(|s| s.iter().map(|t| t.text(text)).collect())
             .collect()
     }
 
@@ -120,7 +168,7 @@ mod tests {
         .unwrap();
         let sentences = sentences(&text);
         assert_eq!(
-            texts(&sentences),
+            texts(&text, &sentences),
             vec![
                 vec![
                     "“", "Kim", "Jong", "-", "un", "tiba", ",", "”", "kata", "KCNA", "."
@@ -129,10 +177,52 @@ mod tests {
                 vec!["Rabu", "(", "13", "/", "9", "/", "2023", ")"],
             ]
         );
-        for token in sentences.iter().flatten() {
-            assert_eq!(text.slice(token.range()), token.text);
-        }
         let rabu = &sentences[2][0];
         assert_eq!(rabu.range(), 48..52);
+    }
+
+    #[test]
+    fn sentences_split_as_the_unicode_rules_do() {
+        for text in [
+            "",
+            "tiba. Putin datang",
+            "kata dia. “Kami akan.” Lalu pergi! Apa? ya",
+            "Rabu (13/9/2023). di AS. Dia e.g. the U.S. Army. dia. lalu",
+            "etc.) lalu. Dan",
+            "satu\u{2029}dua\r tiga\u{85}empat。五",
+        ] {
+            let expected: Vec<&str> = text.split_sentence_bounds().collect();
+            assert_eq!(split_sentences(text), expected, "{text:?}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Texts rich in what the sentence rules look at: terminators,
+        /// closing marks, spaces, separators, letters of each case, digits,
+        /// combining marks and format characters, in ASCII and beyond.
+        fn sentence_text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'a', 'b', 'z', 'a', 'k', 'A', 'K', '0', '9', '.', '.', '!', '?', ' ', ' ',
+                    '\t', '\r', '\n', '"', '\'', '(', ')', ',', ';', ':', '-', '“', '”', '—', '…',
+                    '。', '\u{85}', '\u{2028}', '\u{2029}', '\u{301}', '\u{200D}', '\u{AD}', 'é',
+                    'Ä', 'ß', '😊', '\u{FF0E}', '\u{2024}', '١', 'ا', '»',
+                ]),
+                0..48,
+            )
+            .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4096))]
+            #[test]
+            fn quiet_pieces_change_no_sentence(text in sentence_text()) {
+                let expected: Vec<&str> = text.split_sentence_bounds().collect();
+                prop_assert_eq!(split_sentences(&text), expected);
+            }
+        }
     }
 }

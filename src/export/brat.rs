@@ -68,7 +68,10 @@ impl Brat {
 }
 
 impl Sink for Brat {
-    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+    /// Nothing: rendering writes the document's two files.
+    type Output = ();
+
+    fn render(&self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<((), usize), ExportError> {
         let (lf_text, to_lf) = lf_text(item.text);
         let offsets = Offsets::new(&lf_text, self.options.offsets);
         let mut ann = String::new();
@@ -180,10 +183,14 @@ impl Sink for Brat {
         }
         write(&txt, lf_text.as_str().as_bytes())?;
         write(&ann_path, ann.as_bytes())?;
-        Ok(item.spans.len())
+        Ok(((), item.spans.len()))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
+    fn append(&mut self, _out: &mut dyn std::io::Write, _written: ()) -> Result<(), ExportError> {
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut dyn std::io::Write) -> Result<Vec<Sidecar>, ExportError> {
         Ok(Vec::new())
     }
 }

@@ -20,18 +20,20 @@ use serde::Serialize;
 use super::{ExportError, Format, HfUnit, Item, Loss, Options, Sidecar, Sink, quote};
 use crate::tokenize::{self, Token};
 
-pub struct Tagged<'a> {
-    out: &'a mut dyn Write,
+pub struct Tagged {
     options: Options,
     columns: Vec<Vec<String>>,
+    /// The tag names of each column, index = tag value.
+    names: Vec<Vec<String>>,
 }
 
-impl<'a> Tagged<'a> {
-    pub fn new(out: &'a mut dyn Write, options: &Options, columns: Vec<Vec<String>>) -> Self {
+impl Tagged {
+    pub fn new(options: &Options, columns: Vec<Vec<String>>) -> Self {
+        let names = columns.iter().map(|c| Tagged::tag_names(c)).collect();
         Tagged {
-            out,
             options: options.clone(),
             columns,
+            names,
         }
     }
 
@@ -56,20 +58,21 @@ struct HfRow<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
     tokens: Vec<&'a str>,
+    /// By key, so in the order of a JSON object's sorted keys.
     #[serde(flatten)]
-    tags: serde_json::Map<String, serde_json::Value>,
+    tags: std::collections::BTreeMap<String, &'a [u16]>,
 }
 
-impl Sink for Tagged<'_> {
-    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
-        let computed;
-        let sentences = match &item.sentences {
-            Some(sentences) => sentences,
-            None => {
-                computed = tokenize::sentences(item.text);
-                &computed
-            }
-        };
+impl Sink for Tagged {
+    /// The document's lines.
+    type Output = Vec<u8>;
+
+    fn render(
+        &self,
+        item: &Item<'_>,
+        losses: &mut Vec<Loss>,
+    ) -> Result<(Vec<u8>, usize), ExportError> {
+        let sentences = &tokenize::sentences(item.text);
         let tokens: Vec<&Token> = sentences.iter().flatten().collect();
         let mut sentence_of = Vec::with_capacity(tokens.len());
         for (i, sentence) in sentences.iter().enumerate() {
@@ -118,7 +121,7 @@ impl Sink for Tagged<'_> {
                     quote(&span.text),
                     span.start,
                     span.end,
-                    quote(&inside.text),
+                    quote(inside.text(item.text)),
                     inside.start,
                     inside.end
                 )));
@@ -131,7 +134,7 @@ impl Sink for Tagged<'_> {
                     span.label,
                     quote(&span.text),
                     self.columns[c].join(","),
-                    quote(&token.text)
+                    quote(token.text(item.text))
                 )));
                 continue;
             }
@@ -158,18 +161,19 @@ impl Sink for Tagged<'_> {
         if start < next {
             rows.push(start..next);
         }
-        let names: Vec<Vec<String>> = self.columns.iter().map(|c| Tagged::tag_names(c)).collect();
+        let names = &self.names;
+        let mut out = Vec::new();
         match self.options.format {
             Format::Hf => {
                 if self.options.hf_unit == HfUnit::Document {
                     rows = std::iter::once(0..tokens.len()).collect();
                 }
                 for (n, row) in rows.iter().enumerate() {
-                    let mut tags = serde_json::Map::new();
-                    for (c, column) in columns.iter().enumerate() {
-                        let values: Vec<u16> = column[row.clone()].to_vec();
-                        tags.insert(tag_key(c), serde_json::json!(values));
-                    }
+                    let tags = columns
+                        .iter()
+                        .enumerate()
+                        .map(|(c, column)| (tag_key(c), &column[row.clone()]))
+                        .collect();
                     let id = match self.options.hf_unit {
                         HfUnit::Sentence => format!("{}#{}", item.id, n + 1),
                         HfUnit::Document => item.id.to_owned(),
@@ -180,12 +184,12 @@ impl Sink for Tagged<'_> {
                         annotator: self.options.name_annotators.then_some(item.annotator),
                         tokens: tokens[row.clone()]
                             .iter()
-                            .map(|t| t.text.as_str())
+                            .map(|t| t.text(item.text))
                             .collect(),
                         tags,
                     };
-                    serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
-                    self.out.write_all(b"\n")?;
+                    serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
+                    out.push(b'\n');
                 }
             }
             _ => {
@@ -194,7 +198,7 @@ impl Sink for Tagged<'_> {
                 let mut text = format!("-DOCSTART- {outside}\n\n");
                 for row in &rows {
                     for i in row.clone() {
-                        text.push_str(&tokens[i].text);
+                        text.push_str(tokens[i].text(item.text));
                         for (c, column) in columns.iter().enumerate() {
                             text.push(' ');
                             text.push_str(&names[c][column[i] as usize]);
@@ -203,14 +207,19 @@ impl Sink for Tagged<'_> {
                     }
                     text.push('\n');
                 }
-                self.out.write_all(text.as_bytes())?;
+                out = text.into_bytes();
             }
         }
-        Ok(carried)
+        Ok((out, carried))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
-        self.out.flush()?;
+    fn append(&mut self, out: &mut dyn Write, lines: Vec<u8>) -> Result<(), ExportError> {
+        out.write_all(&lines)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+        out.flush()?;
         if self.options.format != Format::Hf {
             return Ok(Vec::new());
         }

@@ -10,13 +10,23 @@ use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
 /// Characters of context on each side of a span.
 const CONTEXT: usize = 40;
 
-pub struct CsvRows<'a> {
-    out: csv::Writer<&'a mut dyn Write>,
+pub struct CsvRows {
     options: Options,
 }
 
-impl<'a> CsvRows<'a> {
-    pub fn new(out: &'a mut dyn Write, options: &Options) -> Result<Self, ExportError> {
+impl CsvRows {
+    pub fn new(options: &Options) -> Self {
+        CsvRows {
+            options: options.clone(),
+        }
+    }
+}
+
+impl Sink for CsvRows {
+    /// The document's rows.
+    type Output = Vec<u8>;
+
+    fn begin(&mut self, out: &mut dyn Write) -> Result<(), ExportError> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record([
             "document",
@@ -32,15 +42,16 @@ impl<'a> CsvRows<'a> {
             "attributes",
         ])
         .map_err(csv_error)?;
-        Ok(CsvRows {
-            out,
-            options: options.clone(),
-        })
+        out.flush()?;
+        Ok(())
     }
-}
 
-impl Sink for CsvRows<'_> {
-    fn write(&mut self, item: &Item<'_>, _losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+    fn render(
+        &self,
+        item: &Item<'_>,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<(Vec<u8>, usize), ExportError> {
+        let mut out = csv::Writer::from_writer(Vec::new());
         let offsets = Offsets::new(item.text, self.options.offsets);
         let len = item.text.len_chars();
         for span in &item.spans {
@@ -48,35 +59,42 @@ impl Sink for CsvRows<'_> {
                 .text
                 .slice(span.start.saturating_sub(CONTEXT)..span.start);
             let right = item.text.slice(span.end..(span.end + CONTEXT).min(len));
-            self.out
-                .write_record([
-                    inert(item.id).as_str(),
-                    inert(item.annotator).as_str(),
-                    inert(&span.label).as_str(),
-                    &offsets.map(span.start).to_string(),
-                    &offsets.map(span.end).to_string(),
-                    inert(&span.text).as_str(),
-                    inert(left).as_str(),
-                    inert(right).as_str(),
-                    inert(&span.note).as_str(),
-                    inert(&span.value).as_str(),
-                    inert(
-                        &span
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| format!("{k}={v}"))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    )
-                    .as_str(),
-                ])
-                .map_err(csv_error)?;
+            out.write_record([
+                inert(item.id).as_str(),
+                inert(item.annotator).as_str(),
+                inert(&span.label).as_str(),
+                &offsets.map(span.start).to_string(),
+                &offsets.map(span.end).to_string(),
+                inert(&span.text).as_str(),
+                inert(left).as_str(),
+                inert(right).as_str(),
+                inert(&span.note).as_str(),
+                inert(&span.value).as_str(),
+                inert(
+                    &span
+                        .attributes
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+                .as_str(),
+            ])
+            .map_err(csv_error)?;
         }
-        Ok(item.spans.len())
+        let rows = out
+            .into_inner()
+            .map_err(|err| ExportError::Write(err.into_error()))?;
+        Ok((rows, item.spans.len()))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
-        self.out.flush()?;
+    fn append(&mut self, out: &mut dyn Write, rows: Vec<u8>) -> Result<(), ExportError> {
+        out.write_all(&rows)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+        out.flush()?;
         Ok(Vec::new())
     }
 }

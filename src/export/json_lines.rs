@@ -21,15 +21,13 @@ use serde::Serialize;
 
 use super::{ExportError, Format, Item, Loss, Offsets, Options, Sidecar, Sink};
 
-pub struct JsonLines<'a> {
-    out: &'a mut dyn Write,
+pub struct JsonLines {
     options: Options,
 }
 
-impl<'a> JsonLines<'a> {
-    pub fn new(out: &'a mut dyn Write, options: &Options) -> Self {
+impl JsonLines {
+    pub fn new(options: &Options) -> Self {
         JsonLines {
-            out,
             options: options.clone(),
         }
     }
@@ -58,7 +56,8 @@ struct DoccanoRelations<'a> {
     annotator: Option<&'a str>,
 }
 
-/// A span's note, value and attributes, beside a doccano record's labels.
+/// A span with its note, value and attributes: a spaCy span, or an entry of
+/// a doccano record's `span_details`.
 #[derive(Serialize)]
 struct Details<'a> {
     start: usize,
@@ -72,19 +71,25 @@ struct Details<'a> {
     attributes: &'a std::collections::BTreeMap<String, String>,
 }
 
+impl<'a> Details<'a> {
+    fn new(span: &'a crate::model::Span, offsets: &Offsets<'_>) -> Self {
+        Details {
+            start: offsets.map(span.start),
+            end: offsets.map(span.end),
+            label: &span.label,
+            note: &span.note,
+            value: &span.value,
+            attributes: &span.attributes,
+        }
+    }
+}
+
 /// The details of the spans that have any.
 fn details<'a>(item: &Item<'a>, offsets: &Offsets<'_>) -> Vec<Details<'a>> {
     item.spans
         .iter()
         .filter(|s| !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty())
-        .map(|s| Details {
-            start: offsets.map(s.start),
-            end: offsets.map(s.end),
-            label: &s.label,
-            note: &s.note,
-            value: &s.value,
-            attributes: &s.attributes,
-        })
+        .map(|s| Details::new(s, offsets))
         .collect()
 }
 
@@ -108,21 +113,8 @@ struct RelationRecord<'a> {
 #[derive(Serialize)]
 struct Spacy<'a> {
     text: &'a str,
-    spans: Vec<SpacySpan<'a>>,
+    spans: Vec<Details<'a>>,
     meta: SpacyMeta<'a>,
-}
-
-#[derive(Serialize)]
-struct SpacySpan<'a> {
-    start: usize,
-    end: usize,
-    label: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    note: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    value: &'a str,
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    attributes: &'a std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -133,8 +125,16 @@ struct SpacyMeta<'a> {
     offsets: &'a str,
 }
 
-impl Sink for JsonLines<'_> {
-    fn write(&mut self, item: &Item<'_>, _losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
+impl Sink for JsonLines {
+    /// The document's line.
+    type Output = Vec<u8>;
+
+    fn render(
+        &self,
+        item: &Item<'_>,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<(Vec<u8>, usize), ExportError> {
+        let mut out = Vec::new();
         let offsets = Offsets::new(item.text, self.options.offsets);
         let text = item.text.as_str();
         match self.options.format {
@@ -142,14 +142,7 @@ impl Sink for JsonLines<'_> {
                 let spans = item
                     .spans
                     .iter()
-                    .map(|s| SpacySpan {
-                        start: offsets.map(s.start),
-                        end: offsets.map(s.end),
-                        label: &s.label,
-                        note: &s.note,
-                        value: &s.value,
-                        attributes: &s.attributes,
-                    })
+                    .map(|s| Details::new(s, &offsets))
                     .collect();
                 let meta = SpacyMeta {
                     id: item.id,
@@ -157,7 +150,7 @@ impl Sink for JsonLines<'_> {
                     status: item.status.describe(),
                     offsets: self.options.offsets.name(),
                 };
-                serde_json::to_writer(&mut *self.out, &Spacy { text, spans, meta })
+                serde_json::to_writer(&mut out, &Spacy { text, spans, meta })
                     .map_err(std::io::Error::from)?;
             }
             Format::JsonlRelations => {
@@ -188,7 +181,7 @@ impl Sink for JsonLines<'_> {
                     span_details: details(item, &offsets),
                     annotator: self.options.name_annotators.then_some(item.annotator),
                 };
-                serde_json::to_writer(&mut *self.out, &record).map_err(std::io::Error::from)?;
+                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
             }
             _ => {
                 let label = item
@@ -198,7 +191,7 @@ impl Sink for JsonLines<'_> {
                     .collect();
                 let annotator = self.options.name_annotators.then_some(item.annotator);
                 serde_json::to_writer(
-                    &mut *self.out,
+                    &mut out,
                     &Doccano {
                         id: item.id,
                         text,
@@ -210,12 +203,17 @@ impl Sink for JsonLines<'_> {
                 .map_err(std::io::Error::from)?;
             }
         }
-        self.out.write_all(b"\n")?;
-        Ok(item.spans.len())
+        out.push(b'\n');
+        Ok((out, item.spans.len()))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
-        self.out.flush()?;
+    fn append(&mut self, out: &mut dyn Write, line: Vec<u8>) -> Result<(), ExportError> {
+        out.write_all(&line)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+        out.flush()?;
         Ok(Vec::new())
     }
 }

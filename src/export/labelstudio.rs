@@ -19,60 +19,47 @@ use serde::Serialize;
 use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
 use crate::schema::{AttributeDef, Schema};
 
-pub struct LabelStudio<'a> {
-    out: &'a mut dyn Write,
+pub struct LabelStudio {
     options: Options,
     config: String,
     /// The schema's attributes, to tell choices from free text.
     attributes: Vec<AttributeDef>,
     tasks: usize,
-    /// The task being built: document id, text, annotations so far.
-    pending: Option<(String, String, Vec<Annotation>)>,
+    /// The document id of the task being written, whose list of annotations
+    /// is still open.
+    open_task: Option<String>,
 }
 
-impl<'a> LabelStudio<'a> {
-    pub fn new(
-        out: &'a mut dyn Write,
-        options: &Options,
-        schema: &Schema,
-        labels: &[String],
-    ) -> Self {
+impl LabelStudio {
+    pub fn new(options: &Options, schema: &Schema, labels: &[String]) -> Self {
         LabelStudio {
-            out,
             options: options.clone(),
             config: labeling_config(schema, labels),
             attributes: schema.attributes.clone(),
             tasks: 0,
-            pending: None,
+            open_task: None,
         }
-    }
-
-    fn flush_task(&mut self) -> Result<(), ExportError> {
-        let Some((id, text, annotations)) = self.pending.take() else {
-            return Ok(());
-        };
-        self.tasks += 1;
-        let task = Task {
-            id: self.tasks,
-            data: TaskData { text, document: id },
-            annotations,
-        };
-        self.out
-            .write_all(if self.tasks == 1 { b"[\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *self.out, &task).map_err(std::io::Error::from)?;
-        Ok(())
     }
 }
 
-impl Sink for LabelStudio<'_> {
-    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError> {
-        if self
-            .pending
-            .as_ref()
-            .is_some_and(|(id, _, _)| id != item.id)
-        {
-            self.flush_task()?;
-        }
+/// One annotator's annotation of a document, rendered: the document id, the
+/// task's `data` and the annotation, as JSON. A task is written as
+/// `{"id":…,"data":…,"annotations":[…,…]}` (as serde_json writes a struct),
+/// its annotations being those of consecutive documents with the same id.
+pub struct Rendered {
+    document: String,
+    data: Vec<u8>,
+    annotation: Vec<u8>,
+}
+
+impl Sink for LabelStudio {
+    type Output = Rendered;
+
+    fn render(
+        &self,
+        item: &Item<'_>,
+        losses: &mut Vec<Loss>,
+    ) -> Result<(Rendered, usize), ExportError> {
         let offsets = Offsets::new(item.text, self.options.offsets);
         let region_id = |id| format!("{}-{}", item.annotator, id);
         let mut result: Vec<ResultItem> = item
@@ -163,37 +150,51 @@ impl Sink for LabelStudio<'_> {
                 .name_annotators
                 .then(|| item.annotator.to_owned()),
         };
-        let (_, _, annotations) = self.pending.get_or_insert_with(|| {
-            (
-                item.id.to_owned(),
-                item.text.as_str().to_owned(),
-                Vec::new(),
-            )
-        });
-        annotations.push(annotation);
-        Ok(item.spans.len())
+        let data = TaskData {
+            text: item.text.as_str(),
+            document: item.id,
+        };
+        let rendered = Rendered {
+            document: item.id.to_owned(),
+            data: serde_json::to_vec(&data).map_err(std::io::Error::from)?,
+            annotation: serde_json::to_vec(&annotation).map_err(std::io::Error::from)?,
+        };
+        Ok((rendered, item.spans.len()))
     }
 
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError> {
-        self.flush_task()?;
-        self.out
-            .write_all(if self.tasks == 0 { b"[]\n" } else { b"\n]\n" })?;
-        self.out.flush()?;
+    fn append(&mut self, out: &mut dyn Write, rendered: Rendered) -> Result<(), ExportError> {
+        if self.open_task.as_ref() == Some(&rendered.document) {
+            out.write_all(b",")?;
+        } else {
+            if self.open_task.is_some() {
+                out.write_all(b"]}")?;
+            }
+            self.tasks += 1;
+            out.write_all(if self.tasks == 1 { b"[\n" } else { b",\n" })?;
+            write!(out, "{{\"id\":{},\"data\":", self.tasks)?;
+            out.write_all(&rendered.data)?;
+            out.write_all(b",\"annotations\":[")?;
+            self.open_task = Some(rendered.document);
+        }
+        out.write_all(&rendered.annotation)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+        if self.open_task.take().is_some() {
+            out.write_all(b"]}")?;
+        }
+        out.write_all(if self.tasks == 0 { b"[]\n" } else { b"\n]\n" })?;
+        out.flush()?;
         Ok(vec![(".config.xml", self.config.clone())])
     }
 }
 
+/// A task's `data`; the task around it is `{"id", "data", "annotations"}`.
 #[derive(Serialize)]
-struct Task {
-    id: usize,
-    data: TaskData,
-    annotations: Vec<Annotation>,
-}
-
-#[derive(Serialize)]
-struct TaskData {
-    text: String,
-    document: String,
+struct TaskData<'a> {
+    text: &'a str,
+    document: &'a str,
 }
 
 #[derive(Serialize)]

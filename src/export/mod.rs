@@ -33,7 +33,6 @@ use crate::model::{Relation, Span, SpanId, Status};
 use crate::project::Project;
 use crate::schema::Schema;
 use crate::text::SourceText;
-use crate::tokenize::Token;
 use rayon::prelude::*;
 
 /// A target format.
@@ -248,14 +247,9 @@ pub struct Item<'a> {
     pub spans: Vec<&'a Span>,
     /// The annotation file, for loss reports.
     pub file: String,
-    /// The text's sentences of tokens, for the formats that need them.
-    pub sentences: Option<Vec<Vec<Token>>>,
     /// Relations whose two ends are among `spans`.
     pub relations: Vec<&'a Relation>,
 }
-
-/// A document read and checked, with its sentences when the format needs them.
-type Prepared = (OpenDocument, Option<Vec<Vec<Token>>>);
 
 /// Converts code-point offsets of one text to the chosen unit.
 pub struct Offsets<'a> {
@@ -306,10 +300,6 @@ pub fn export(
 ) -> Result<(Report, Vec<Sidecar>), ExportError> {
     let schema = project.schema();
     let labels = options.chosen_labels(schema);
-    // Without an explicit choice every label is wanted: spans whose label the
-    // schema lacks are reported rather than left out silently.
-    let all_wanted = options.labels.is_empty() && options.layers.is_empty();
-    let with_relations = options.format.carries_relations();
     let columns = options.columns(schema);
     for (i, column) in columns.iter().enumerate() {
         for label in column {
@@ -318,171 +308,249 @@ pub fn export(
             }
         }
     }
-    let mut report = Report::default();
-    let mut sink: Box<dyn Sink + '_> = match (options.format, output) {
-        (Format::Brat, Output::Folder(folder)) => {
-            Box::new(brat::Brat::new(folder, options, schema, &labels)?)
-        }
-        (Format::Brat, Output::Stream(_)) => return Err(ExportError::NeedsFolder("brat")),
+    let plan = Plan {
+        project,
+        options,
+        // Without an explicit choice every label is wanted: spans whose label
+        // the schema lacks are reported rather than left out silently.
+        all_wanted: options.labels.is_empty() && options.layers.is_empty(),
+        labels: &labels,
+    };
+    match (options.format, output) {
+        (Format::Brat, Output::Folder(folder)) => plan.run(
+            brat::Brat::new(folder, options, schema, &labels)?,
+            &mut io::sink(),
+        ),
+        (Format::Brat, Output::Stream(_)) => Err(ExportError::NeedsFolder("brat")),
         (format, Output::Stream(out)) => match format {
             Format::Jsonl | Format::JsonlRelations | Format::Spacy => {
-                Box::new(json_lines::JsonLines::new(out, options))
+                plan.run(json_lines::JsonLines::new(options), out)
             }
-            Format::Conll | Format::Hf => Box::new(conll::Tagged::new(out, options, columns)),
+            Format::Conll | Format::Hf => plan.run(conll::Tagged::new(options, columns), out),
             Format::Labelstudio => {
-                Box::new(labelstudio::LabelStudio::new(out, options, schema, &labels))
+                plan.run(labelstudio::LabelStudio::new(options, schema, &labels), out)
             }
-            Format::Csv => Box::new(csv_rows::CsvRows::new(out, options)?),
+            Format::Csv => plan.run(csv_rows::CsvRows::new(options), out),
             Format::Brat => unreachable!("handled above"),
         },
-        (_, Output::Folder(folder)) => {
-            return Err(ExportError::Io {
-                path: folder.to_owned(),
-                source: io::Error::other("only brat writes a folder"),
-            });
-        }
-    };
-    let pairs: Vec<(&crate::project::DocEntry, &String)> = project
-        .docs()
-        .iter()
-        .flat_map(|doc| {
-            options
-                .annotators
-                .iter()
-                .map(move |annotator| (doc, annotator))
-        })
-        .filter(|(doc, annotator)| {
-            !options.annotated_only || project.annotation_path(annotator, &doc.id).is_file()
-        })
-        .collect();
-    let needs_tokens = matches!(options.format, Format::Conll | Format::Hf);
-    if let Some(progress) = &options.progress {
-        progress.total.store(pairs.len(), Ordering::Relaxed);
-        progress.done.store(0, Ordering::Relaxed);
+        (_, Output::Folder(folder)) => Err(ExportError::Io {
+            path: folder.to_owned(),
+            source: io::Error::other("only brat writes a folder"),
+        }),
     }
-    // Documents are read, checked and tokenized in parallel, a batch at a
-    // time, and written in order; memory holds one batch.
-    for batch in pairs.chunks(256) {
-        let prepared: Vec<Result<Prepared, Loss>> = batch
-            .par_iter()
-            .map(|(doc, annotator)| {
-                let document = OpenDocument::open(project, doc, annotator).map_err(|err| Loss {
+}
+
+/// What every document of one export shares.
+struct Plan<'a> {
+    project: &'a Project,
+    options: &'a Options,
+    /// The exported labels.
+    labels: &'a [String],
+    /// Whether every label is wanted, so that one missing from the schema is a loss.
+    all_wanted: bool,
+}
+
+/// One document rendered, with what it carried and what it lost.
+struct Rendered<T> {
+    /// `None` when the document could not be read or trusted.
+    output: Option<T>,
+    spans: usize,
+    losses: Vec<Loss>,
+}
+
+/// Documents per batch: rendered together, then written in order.
+const BATCH: usize = 256;
+
+impl Plan<'_> {
+    /// Runs the export through `sink`. Documents are read, checked and
+    /// rendered in parallel, a batch at a time; the rendered documents are
+    /// then appended to `out` in document order. Memory holds one batch.
+    fn run<S: Sink>(
+        &self,
+        mut sink: S,
+        out: &mut dyn Write,
+    ) -> Result<(Report, Vec<Sidecar>), ExportError> {
+        let options = self.options;
+        let pairs: Vec<(&crate::project::DocEntry, &String)> = self
+            .project
+            .docs()
+            .iter()
+            .flat_map(|doc| {
+                options
+                    .annotators
+                    .iter()
+                    .map(move |annotator| (doc, annotator))
+            })
+            .filter(|(doc, annotator)| {
+                !options.annotated_only
+                    || self.project.annotation_path(annotator, &doc.id).is_file()
+            })
+            .collect();
+        if let Some(progress) = &options.progress {
+            progress.total.store(pairs.len(), Ordering::Relaxed);
+            progress.done.store(0, Ordering::Relaxed);
+        }
+        let mut report = Report::default();
+        sink.begin(out)?;
+        for batch in pairs.chunks(BATCH) {
+            let rendered: Vec<Result<Rendered<S::Output>, ExportError>> = batch
+                .par_iter()
+                .map(|(doc, annotator)| self.render(&sink, doc, annotator))
+                .collect();
+            for result in rendered {
+                if let Some(progress) = &options.progress {
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                let rendered = result?;
+                report.losses.extend(rendered.losses);
+                if let Some(output) = rendered.output {
+                    sink.append(out, output)?;
+                    report.documents += 1;
+                    report.spans += rendered.spans;
+                }
+            }
+        }
+        let sidecars = sink.finish(out)?;
+        Ok((report, sidecars))
+    }
+
+    /// Reads, checks and renders one annotator's annotations of one document.
+    fn render<S: Sink>(
+        &self,
+        sink: &S,
+        doc: &crate::project::DocEntry,
+        annotator: &str,
+    ) -> Result<Rendered<S::Output>, ExportError> {
+        let skipped = |loss: Loss| Rendered {
+            output: None,
+            spans: 0,
+            losses: vec![loss],
+        };
+        let document = match OpenDocument::open(self.project, doc, annotator) {
+            Ok(document) => document,
+            Err(err) => {
+                return Ok(skipped(Loss {
                     file: doc.path.display().to_string(),
                     span: None,
                     reason: err.to_string(),
-                })?;
-                if let Access::ReadOnly { reason } = document.access() {
-                    return Err(Loss {
-                        file: document.path().display().to_string(),
-                        span: None,
-                        reason: format!("annotations not exported: {reason}"),
-                    });
-                }
-                let sentences = needs_tokens.then(|| crate::tokenize::sentences(&document.text));
-                Ok((document, sentences))
-            })
-            .collect();
-        for (result, (_, annotator)) in prepared.into_iter().zip(batch) {
-            if let Some(progress) = &options.progress {
-                progress.done.fetch_add(1, Ordering::Relaxed);
+                }));
             }
-            let (document, sentences) = match result {
-                Ok(prepared) => prepared,
-                Err(loss) => {
-                    report.losses.push(loss);
-                    continue;
-                }
-            };
-            // A file holding only rejected suggestions is not annotated.
-            if options.annotated_only && !document.is_started() {
-                continue;
-            }
-            if all_wanted {
-                for span in document
-                    .spans()
-                    .iter()
-                    .filter(|s| !labels.contains(&s.label))
-                {
-                    report.losses.push(Loss {
-                        file: document.path().display().to_string(),
-                        span: Some(span.id),
-                        reason: format!(
-                            "label {:?} is not in the project's schema; name it with --labels to export it",
-                            span.label
-                        ),
-                    });
-                }
-            }
-            let spans: Vec<&Span> = document
+        };
+        if let Access::ReadOnly { reason } = document.access() {
+            return Ok(skipped(Loss {
+                file: document.path().display().to_string(),
+                span: None,
+                reason: format!("annotations not exported: {reason}"),
+            }));
+        }
+        // A file holding only rejected suggestions is not annotated.
+        if self.options.annotated_only && !document.is_started() {
+            return Ok(Rendered {
+                output: None,
+                spans: 0,
+                losses: Vec::new(),
+            });
+        }
+        let mut losses = Vec::new();
+        let labels = self.labels;
+        if self.all_wanted {
+            for span in document
                 .spans()
                 .iter()
-                .filter(|s| labels.contains(&s.label))
-                .collect();
-            // A relation needs both of its ends, and a format with a place for it.
-            let exported = |id: SpanId| spans.iter().any(|s| s.id == id);
-            let relations: Vec<&Relation> = if with_relations {
-                document
-                    .annotations()
-                    .relations()
-                    .filter(|r| exported(r.from) && exported(r.to))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let carried = relations.len();
-            let total = document.annotations().relations().count();
-            if total > carried {
-                report.losses.push(Loss {
+                .filter(|s| !labels.contains(&s.label))
+            {
+                losses.push(Loss {
                     file: document.path().display().to_string(),
-                    span: None,
-                    reason: if with_relations {
-                        format!("{} relations not exported: one of their ends is not", total - carried)
-                    } else {
-                        format!("{} relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)", total - carried)
-                    },
+                    span: Some(span.id),
+                    reason: format!(
+                        "label {:?} is not in the project's schema; name it with --labels to export it",
+                        span.label
+                    ),
                 });
             }
-            if !options.format.carries_details() {
-                let detailed = spans
-                    .iter()
-                    .filter(|s| {
-                        !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty()
-                    })
-                    .count();
-                if detailed > 0 {
-                    report.losses.push(Loss {
-                        file: document.path().display().to_string(),
-                        span: None,
-                        reason: format!("the notes, values and attributes of {detailed} spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"),
-                    });
-                }
-            }
-            let item = Item {
-                id: &document.id,
-                text: &document.text,
-                annotator,
-                status: document.status(),
-                spans,
-                file: document.path().display().to_string(),
-                sentences,
-                relations,
-            };
-            let written = sink.write(&item, &mut report.losses)?;
-            report.documents += 1;
-            report.spans += written;
         }
+        let spans: Vec<&Span> = document
+            .spans()
+            .iter()
+            .filter(|s| labels.contains(&s.label))
+            .collect();
+        // A relation needs both of its ends, and a format with a place for it.
+        let with_relations = self.options.format.carries_relations();
+        let exported = |id: SpanId| spans.iter().any(|s| s.id == id);
+        let relations: Vec<&Relation> = if with_relations {
+            document
+                .annotations()
+                .relations()
+                .filter(|r| exported(r.from) && exported(r.to))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let carried = relations.len();
+        let total = document.annotations().relations().count();
+        if total > carried {
+            losses.push(Loss {
+                file: document.path().display().to_string(),
+                span: None,
+                reason: if with_relations {
+                    format!("{} relations not exported: one of their ends is not", total - carried)
+                } else {
+                    format!("{} relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)", total - carried)
+                },
+            });
+        }
+        if !self.options.format.carries_details() {
+            let detailed = spans
+                .iter()
+                .filter(|s| !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty())
+                .count();
+            if detailed > 0 {
+                losses.push(Loss {
+                    file: document.path().display().to_string(),
+                    span: None,
+                    reason: format!("the notes, values and attributes of {detailed} spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"),
+                });
+            }
+        }
+        let item = Item {
+            id: &document.id,
+            text: &document.text,
+            annotator,
+            status: document.status(),
+            spans,
+            file: document.path().display().to_string(),
+            relations,
+        };
+        let (output, spans) = sink.render(&item, &mut losses)?;
+        Ok(Rendered {
+            output: Some(output),
+            spans,
+            losses,
+        })
     }
-    let sidecars = sink.finish()?;
-    Ok((report, sidecars))
 }
 
-/// A format writer: documents in, output out.
-trait Sink {
-    /// Writes one document; returns how many spans it carried, and adds a loss
-    /// for each span it could not.
-    fn write(&mut self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Result<usize, ExportError>;
+/// A format writer in two halves: [`Sink::render`] turns one document into
+/// its output and runs on many documents at once; [`Sink::append`] adds
+/// rendered documents to the output one at a time, in document order.
+trait Sink: Sync {
+    /// One document as the format renders it.
+    type Output: Send;
+    /// Writes what comes before the first document.
+    fn begin(&mut self, _out: &mut dyn Write) -> Result<(), ExportError> {
+        Ok(())
+    }
+    /// Renders one document; returns it with how many spans it carries, and
+    /// adds a loss for each span it could not carry.
+    fn render(
+        &self,
+        item: &Item<'_>,
+        losses: &mut Vec<Loss>,
+    ) -> Result<(Self::Output, usize), ExportError>;
+    /// Adds the next rendered document to the output.
+    fn append(&mut self, out: &mut dyn Write, output: Self::Output) -> Result<(), ExportError>;
     /// Ends the output; returns files to write beside it.
-    fn finish(&mut self) -> Result<Vec<Sidecar>, ExportError>;
+    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError>;
 }
 
 /// The text of a span for reports: short, on one line.

@@ -335,11 +335,11 @@ pub fn import(
         .filter(|(_, _, _, is_new)| *is_new)
         .map(|(record, _, text, _)| (text_path(project, &record.id), text.as_str().as_bytes()))
         .collect();
+    // A document counts as written when its annotation file reaches the disk.
     if let Some(progress) = &options.progress {
-        progress.total.store(
-            new_texts.len() + plan.len(),
-            std::sync::atomic::Ordering::Relaxed,
-        );
+        progress
+            .total
+            .store(plan.len(), std::sync::atomic::Ordering::Relaxed);
     }
     let flushed = || {
         if let Some(progress) = &options.progress {
@@ -350,7 +350,7 @@ pub fn import(
     };
     let schema = project.schema();
     let (texts_written, built) = std::thread::scope(|scope| {
-        let texts = scope.spawn(|| storage::write_atomic_batch(&new_texts, flushed));
+        let texts = scope.spawn(|| storage::write_atomic_batch(&new_texts, || {}));
         let built: Vec<Built> = plan
             .par_iter()
             .map(|(record, annotator, text, _)| {

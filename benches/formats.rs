@@ -5,10 +5,19 @@
 //! them in every format and imports the doccano export into a fresh project,
 //! printing wall time and the process's peak memory (VmHWM) after each step:
 //! an export that streams leaves the peak where generation put it.
+//!
+//! Writing many small files costs what the file system makes it cost, so
+//! after brat and after the import it also prints a **floor**: the time to
+//! create the same files (same folders, same sizes) in a plain loop, and for
+//! the import, to create them and flush each to disk as an atomic write must,
+//! 64 threads at a time, as the import does.
 
 use std::fs;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use sorot::export::{Format, Options, export_to};
 use sorot::import::{ImportFormat, ImportOptions, import};
@@ -76,6 +85,14 @@ fn main() {
             written.report.spans,
             peak_memory()
         );
+        if format == Format::Brat {
+            let files = files_under(&target);
+            let plain = floor(&files, &base.join("floor-brat"), false);
+            println!(
+                "  floor: creating its {} files in a loop takes {plain:.3} s",
+                files.len()
+            );
+        }
     }
     // Import the doccano export into a project that has none of the texts.
     let fresh = base.join("fresh");
@@ -100,6 +117,61 @@ fn main() {
         peak_memory()
     );
     assert_eq!(report.spans, DOCUMENTS * SPANS);
+    let files = files_under(&fresh);
+    let plain = floor(&files, &base.join("floor-import"), false);
+    let flushed = floor(&files, &base.join("floor-import-flushed"), true);
+    println!(
+        "  floor: creating its {} files in a loop takes {plain:.3} s, and flushing each to disk {flushed:.3} s",
+        files.len()
+    );
+}
+
+/// Every file under `dir`: its path relative to `dir` and its size.
+fn files_under(dir: &Path) -> Vec<(PathBuf, usize)> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let size = fs::metadata(&path).unwrap().len() as usize;
+                files.push((path.strip_prefix(dir).unwrap().to_owned(), size));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Seconds to create `files` (folders first) under `root` with bytes of
+/// their sizes; with `flush`, each is flushed to disk, 64 threads at a time.
+fn floor(files: &[(PathBuf, usize)], root: &Path, flush: bool) -> f64 {
+    let bytes = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
+    let start = Instant::now();
+    let folders: std::collections::BTreeSet<&Path> =
+        files.iter().filter_map(|(path, _)| path.parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(root.join(folder)).unwrap();
+    }
+    let create = |(path, size): &(PathBuf, usize)| {
+        let mut file = fs::File::create(root.join(path)).unwrap();
+        file.write_all(&bytes[..*size]).unwrap();
+        if flush {
+            file.sync_all().unwrap();
+        }
+    };
+    if flush {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(64)
+            .build()
+            .unwrap();
+        pool.install(|| files.par_iter().for_each(create));
+    } else {
+        files.iter().for_each(create);
+    }
+    start.elapsed().as_secs_f64()
 }
 
 /// Writes the corpus; returns its size in bytes.

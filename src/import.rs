@@ -175,7 +175,8 @@ pub fn import(
     let mut plan: Vec<(Record, String, SourceText, bool)> = Vec::new();
     let mut seen = BTreeMap::new();
     // Texts that records add to the project, by id: two must not differ.
-    let mut new_texts: BTreeMap<String, (String, PathBuf, usize)> = BTreeMap::new();
+    // Each is known by the place in `plan` of the record that brings it.
+    let mut new_texts: BTreeMap<String, usize> = BTreeMap::new();
     for mut record in records {
         if !is_safe_doc_id(&record.id) {
             return Err(ImportError::Input {
@@ -240,7 +241,7 @@ pub fn import(
                 (existing, false)
             }
             None => {
-                let Some(given) = record.text.clone() else {
+                let Some(given) = record.text.take() else {
                     return Err(ImportError::Input {
                         file: record.file,
                         line: record.line,
@@ -250,24 +251,24 @@ pub fn import(
                         ),
                     });
                 };
-                if let Some((other, file, line)) = new_texts.get(&record.id)
-                    && *other != given
-                {
-                    return Err(ImportError::Input {
-                        file: record.file,
-                        line: record.line,
-                        message: format!(
-                            "the text of {} differs from the one at {}:{line}; a document has one text",
-                            record.id,
-                            file.display()
-                        ),
-                    });
+                if let Some(&first) = new_texts.get(&record.id) {
+                    let (other, _, other_text, _): &(Record, String, SourceText, bool) =
+                        &plan[first];
+                    if other_text.as_str() != given {
+                        return Err(ImportError::Input {
+                            file: record.file,
+                            line: record.line,
+                            message: format!(
+                                "the text of {} differs from the one at {}:{}; a document has one text",
+                                record.id,
+                                other.file.display(),
+                                other.line
+                            ),
+                        });
+                    }
                 }
                 let is_new = !new_texts.contains_key(&record.id);
-                new_texts.insert(
-                    record.id.clone(),
-                    (given.clone(), record.file.clone(), record.line),
-                );
+                new_texts.insert(record.id.clone(), plan.len());
                 let text = SourceText::new(given).map_err(|err| ImportError::Input {
                     file: record.file.clone(),
                     line: record.line,
@@ -327,118 +328,153 @@ pub fn import(
         report.stopped = true;
         return Ok(report);
     }
-    // Build every file first; then write them, several at a time, since
-    // each write waits for the disk.
-    let mut writes: Vec<(PathBuf, Option<String>, PathBuf, String)> =
-        Vec::with_capacity(plan.len());
-    for (record, annotator, text, is_new) in plan {
-        let mut text_path = project.text_dir();
-        for part in record.id.split('/') {
-            text_path.push(part);
-        }
-        if is_new {
-            report.texts_added.push(record.id.clone());
-        }
-        let mut spans: Vec<Span> = Vec::new();
-        for span in &record.spans {
-            spans.push(Span {
-                id: 0,
-                start: span.start,
-                end: span.end,
-                label: span.label.clone(),
-                text: text.slice(span.start..span.end).to_owned(),
-                note: span.note.clone(),
-                value: span.value.clone(),
-                attributes: span.attributes.clone(),
-            });
-            if !project.schema().contains(&span.label)
-                && !report.unknown_labels.contains(&span.label)
-            {
-                report.unknown_labels.push(span.label.clone());
-            }
-        }
-        spans.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
-        for (i, span) in spans.iter_mut().enumerate() {
-            span.id = i as u32 + 1;
-        }
-        let entry = crate::project::DocEntry {
-            id: record.id.clone(),
-            path: text_path.clone(),
-        };
-        let id_of = |key: &SpanKey| {
-            spans
-                .iter()
-                .find(|s| (s.start, s.end, &s.label) == (key.0, key.1, &key.2))
-                .map(|s| s.id)
-        };
-        let mut relations: Vec<crate::model::Relation> = record
-            .relation_keys
-            .iter()
-            .filter_map(|(a, b, kind)| {
-                Some(crate::model::Relation {
-                    from: id_of(a)?,
-                    to: id_of(b)?,
-                    kind: kind.clone(),
-                })
-            })
-            .collect();
-        relations.sort();
-        relations.dedup();
-        let file = AnnotationFile {
-            format_version: FORMAT_VERSION,
-            source: project.source_path(&entry),
-            fingerprint: storage::fingerprint(text.as_str().as_bytes()),
-            offset_unit: storage::OffsetUnit::CodePoint,
-            annotator: annotator.clone(),
-            status: Status::InProgress,
-            spans,
-            rejected: Vec::new(),
-            relations,
-        };
-        report.documents += 1;
-        report.spans += file.spans.len();
-        let new_text = is_new.then(|| text.as_str().to_owned());
-        writes.push((
-            text_path,
-            new_text,
-            project.annotation_path(&annotator, &record.id),
-            file.to_ron(),
-        ));
-    }
+    // New texts are written while the annotation files are built; the
+    // annotation files, which point into the texts, are written after them.
+    let new_texts: Vec<(PathBuf, &[u8])> = plan
+        .iter()
+        .filter(|(_, _, _, is_new)| *is_new)
+        .map(|(record, _, text, _)| (text_path(project, &record.id), text.as_str().as_bytes()))
+        .collect();
+    // A document counts as written when its annotation file reaches the disk.
     if let Some(progress) = &options.progress {
         progress
             .total
-            .store(writes.len(), std::sync::atomic::Ordering::Relaxed);
+            .store(plan.len(), std::sync::atomic::Ordering::Relaxed);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(8)
-        .build()
-        .map_err(|err| ImportError::File {
-            file: project.root().to_owned(),
-            message: format!("cannot start writer threads: {err}"),
-        })?;
-    let results: Vec<Result<PathBuf, storage::StorageError>> = pool.install(|| {
-        writes
-            .into_par_iter()
-            .map(|(text_path, new_text, path, content)| {
-                if let Some(text) = new_text {
-                    storage::write_atomic(&text_path, text.as_bytes())?;
+    let flushed = || {
+        if let Some(progress) = &options.progress {
+            progress
+                .done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let schema = project.schema();
+    let (texts_written, built) = std::thread::scope(|scope| {
+        let texts = scope.spawn(|| storage::write_atomic_batch(&new_texts, || {}));
+        let built: Vec<Built> = plan
+            .par_iter()
+            .map(|(record, annotator, text, _)| {
+                let (path, file) = build_file(project, record, annotator, text);
+                let mut unknown: Vec<String> = file
+                    .spans
+                    .iter()
+                    .filter(|s| !schema.contains(&s.label))
+                    .map(|s| s.label.clone())
+                    .collect();
+                unknown.dedup();
+                Built {
+                    content: file.to_ron(),
+                    path,
+                    spans: file.spans.len(),
+                    unknown_labels: unknown,
                 }
-                storage::write_atomic(&path, content.as_bytes())?;
-                if let Some(progress) = &options.progress {
-                    progress
-                        .done
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                Ok(path)
             })
-            .collect()
+            .collect();
+        let texts_written = texts
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (texts_written, built)
     });
-    for result in results {
-        report.files_written.push(result?);
+    texts_written?;
+    let mut annotation_files: Vec<(PathBuf, String)> = Vec::with_capacity(built.len());
+    for ((record, _, _, is_new), built) in plan.iter().zip(built) {
+        if *is_new {
+            report.texts_added.push(record.id.clone());
+        }
+        for label in built.unknown_labels {
+            if !report.unknown_labels.contains(&label) {
+                report.unknown_labels.push(label);
+            }
+        }
+        report.documents += 1;
+        report.spans += built.spans;
+        annotation_files.push((built.path, built.content));
     }
+    storage::write_atomic_batch(&annotation_files, flushed)?;
+    report.files_written = annotation_files.into_iter().map(|(path, _)| path).collect();
     report.unknown_labels.sort();
     Ok(report)
+}
+
+/// One record's annotation file, ready to write.
+struct Built {
+    path: PathBuf,
+    content: String,
+    spans: usize,
+    /// Labels of the file that the project's schema does not list.
+    unknown_labels: Vec<String>,
+}
+
+/// Where the text of document `id` is, or goes when it is new.
+fn text_path(project: &Project, id: &str) -> PathBuf {
+    let mut path = project.text_dir();
+    for part in id.split('/') {
+        path.push(part);
+    }
+    path
+}
+
+/// The annotation file of one checked record: its path and its content.
+/// Spans are numbered in text order.
+fn build_file(
+    project: &Project,
+    record: &Record,
+    annotator: &str,
+    text: &SourceText,
+) -> (PathBuf, AnnotationFile) {
+    let mut spans: Vec<Span> = record
+        .spans
+        .iter()
+        .map(|span| Span {
+            id: 0,
+            start: span.start,
+            end: span.end,
+            label: span.label.clone(),
+            text: text.slice(span.start..span.end).to_owned(),
+            note: span.note.clone(),
+            value: span.value.clone(),
+            attributes: span.attributes.clone(),
+        })
+        .collect();
+    spans.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+    for (i, span) in spans.iter_mut().enumerate() {
+        span.id = i as u32 + 1;
+    }
+    let entry = crate::project::DocEntry {
+        id: record.id.clone(),
+        path: text_path(project, &record.id),
+    };
+    let id_of = |key: &SpanKey| {
+        spans
+            .iter()
+            .find(|s| (s.start, s.end, &s.label) == (key.0, key.1, &key.2))
+            .map(|s| s.id)
+    };
+    let mut relations: Vec<crate::model::Relation> = record
+        .relation_keys
+        .iter()
+        .filter_map(|(a, b, kind)| {
+            Some(crate::model::Relation {
+                from: id_of(a)?,
+                to: id_of(b)?,
+                kind: kind.clone(),
+            })
+        })
+        .collect();
+    relations.sort();
+    relations.dedup();
+    let file = AnnotationFile {
+        format_version: FORMAT_VERSION,
+        source: project.source_path(&entry),
+        fingerprint: storage::fingerprint(text.as_str().as_bytes()),
+        offset_unit: storage::OffsetUnit::CodePoint,
+        annotator: annotator.to_owned(),
+        status: Status::InProgress,
+        spans,
+        rejected: Vec::new(),
+        relations,
+    };
+    (project.annotation_path(annotator, &record.id), file)
 }
 
 /// Turns the record's offsets into code points and checks them against the text.
@@ -448,18 +484,19 @@ fn convert_and_check(
     unit: OffsetUnit,
 ) -> Result<(), ImportError> {
     let len = text.len_chars();
-    // Offset as the input counts -> code points, for every position of the text.
-    let table: Option<BTreeMap<usize, usize>> = match (record.offsets, unit) {
+    // (offset as the input counts, code point) for every position of the
+    // text, in order of both.
+    let table: Option<Vec<(usize, usize)>> = match (record.offsets, unit) {
         (Counted::CodePoints, _) | (Counted::AsOptions, OffsetUnit::Codepoint) => None,
         (Counted::CodePointsWithLf, _) => {
             // brat counts a CRLF as one character: its position is the \r's,
             // and the next position is after the \n.
-            let mut map = BTreeMap::new();
+            let mut map = Vec::with_capacity(len + 1);
             let mut position = 0;
             let chars: Vec<char> = text.as_str().chars().collect();
             let mut i = 0;
             while i < chars.len() {
-                map.insert(position, i);
+                map.push((position, i));
                 position += 1;
                 i += if chars[i] == '\r' && chars.get(i + 1) == Some(&'\n') {
                     2
@@ -467,27 +504,32 @@ fn convert_and_check(
                     1
                 };
             }
-            map.insert(position, len);
+            map.push((position, len));
             Some(map)
         }
         (Counted::AsOptions, unit) => {
-            let mut map = BTreeMap::new();
+            let mut map = Vec::with_capacity(len + 1);
             let mut position = 0;
             for (i, c) in text.as_str().chars().enumerate() {
-                map.insert(position, i);
+                map.push((position, i));
                 position += if unit == OffsetUnit::Utf16 {
                     c.len_utf16()
                 } else {
                     c.len_utf8()
                 };
             }
-            map.insert(position, len);
+            map.push((position, len));
             Some(map)
         }
     };
     for span in &mut record.spans {
         if let Some(table) = &table {
-            let convert = |offset: usize| table.get(&offset).copied();
+            let convert = |offset: usize| {
+                table
+                    .binary_search_by_key(&offset, |&(position, _)| position)
+                    .ok()
+                    .map(|i| table[i].1)
+            };
             match (convert(span.start), convert(span.end)) {
                 (Some(start), Some(end)) => {
                     span.start = start;
@@ -905,164 +947,187 @@ fn read_doccano(
     losses: &mut Vec<Loss>,
 ) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
-    for (n, line) in content.lines().enumerate() {
-        let line_number = n + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let error = |message: String| ImportError::Input {
-            file: input.to_owned(),
-            line: line_number,
-            message,
-        };
-        let value: Value =
-            serde_json::from_str(line).map_err(|err| error(format!("malformed JSON: {err}")))?;
-        let Some(text) = value.get("text").and_then(Value::as_str) else {
-            losses.push(Loss {
-                file: format!("{}:{line_number}", input.display()),
-                span: None,
-                reason: "the record has no \"text\"; skipped".into(),
-            });
-            continue;
-        };
-        let id = match value.get("id") {
-            Some(Value::String(id)) => id.clone(),
-            Some(Value::Number(number)) => format!(
-                "{}-{number}.txt",
-                stem_id(input, "").trim_end_matches(".txt")
-            ),
-            _ => stem_id(input, &format!("-line{line_number}")),
-        };
-        let mut spans = Vec::new();
-        let number = |v: &Value, what: &str| {
-            v.as_u64()
-                .map(|n| n as usize)
-                .ok_or_else(|| error(format!("{what} is not a whole number: {v}")))
-        };
-        if let Some(labels) = value.get("label").and_then(Value::as_array) {
-            for triple in labels {
-                let Some([start, end, label]) = triple.as_array().map(Vec::as_slice) else {
-                    return Err(error(format!(
-                        "a label is [start, end, \"label\"], not {triple}"
-                    )));
-                };
-                let label = label
-                    .as_str()
-                    .ok_or_else(|| error(format!("label {label} is not a string")))?;
-                spans.push(NewSpan::new(
-                    number(start, "start")?,
-                    number(end, "end")?,
-                    label.to_owned(),
-                    line_number,
-                ));
-            }
-        }
-        // Entity id -> position of its span, for the relations.
-        let mut entity_spans: BTreeMap<String, usize> = BTreeMap::new();
-        if let Some(entities) = value.get("entities").and_then(Value::as_array) {
-            for entity in entities {
-                if let Some(entity_id) = entity.get("id") {
-                    entity_spans.insert(entity_id.to_string(), spans.len());
-                }
-                let field = |name: &str| {
-                    entity
-                        .get(name)
-                        .ok_or_else(|| error(format!("an entity lacks {name:?}")))
-                };
-                let label = field("label")?
-                    .as_str()
-                    .ok_or_else(|| error("an entity's label is not a string".into()))?;
-                spans.push(NewSpan::new(
-                    number(field("start_offset")?, "start_offset")?,
-                    number(field("end_offset")?, "end_offset")?,
-                    label.to_owned(),
-                    line_number,
-                ));
-            }
-        }
-        let mut problems = Vec::new();
-        match value.get("span_details") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(details)) => {
-                let mut detailed = BTreeSet::new();
-                for detail in details {
-                    attach_details(&mut spans, detail, &mut detailed, &mut problems);
-                }
-            }
-            Some(other) => problems.push(format!(
-                "\"span_details\" is not a list, so it was not imported: {other}"
-            )),
-        }
-        losses.extend(problems.into_iter().map(|reason| Loss {
+    let lines: Vec<(usize, &str)> = content
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| (n + 1, line))
+        .collect();
+    // Lines are read in parallel and taken in order.
+    let read: Vec<Result<LineRead, ImportError>> = lines
+        .par_iter()
+        .map(|&(line_number, line)| read_doccano_line(input, line_number, line))
+        .collect();
+    for result in read {
+        let (record, line_losses) = result?;
+        losses.extend(line_losses);
+        records.extend(record);
+    }
+    Ok(())
+}
+
+/// What one input line gave: its record, if it has one, and its losses.
+type LineRead = (Option<Record>, Vec<Loss>);
+
+/// Reads one doccano line.
+fn read_doccano_line(
+    input: &Path,
+    line_number: usize,
+    line: &str,
+) -> Result<LineRead, ImportError> {
+    let mut losses = Vec::new();
+    let error = |message: String| ImportError::Input {
+        file: input.to_owned(),
+        line: line_number,
+        message,
+    };
+    let value: Value =
+        serde_json::from_str(line).map_err(|err| error(format!("malformed JSON: {err}")))?;
+    let Some(text) = value.get("text").and_then(Value::as_str) else {
+        losses.push(Loss {
             file: format!("{}:{line_number}", input.display()),
             span: None,
-            reason,
-        }));
-        let mut record_relations = Vec::new();
-        for relation in value
-            .get("relations")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let end = |name: &str| {
-                relation
-                    .get(name)
-                    .and_then(|id| entity_spans.get(&id.to_string()))
-                    .copied()
+            reason: "the record has no \"text\"; skipped".into(),
+        });
+        return Ok((None, losses));
+    };
+    let id = match value.get("id") {
+        Some(Value::String(id)) => id.clone(),
+        Some(Value::Number(number)) => format!(
+            "{}-{number}.txt",
+            stem_id(input, "").trim_end_matches(".txt")
+        ),
+        _ => stem_id(input, &format!("-line{line_number}")),
+    };
+    let mut spans = Vec::new();
+    let number = |v: &Value, what: &str| {
+        v.as_u64()
+            .map(|n| n as usize)
+            .ok_or_else(|| error(format!("{what} is not a whole number: {v}")))
+    };
+    if let Some(labels) = value.get("label").and_then(Value::as_array) {
+        for triple in labels {
+            let Some([start, end, label]) = triple.as_array().map(Vec::as_slice) else {
+                return Err(error(format!(
+                    "a label is [start, end, \"label\"], not {triple}"
+                )));
             };
-            let kind = relation
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("related")
-                .to_owned();
-            match (end("from_id"), end("to_id")) {
-                (Some(from), Some(to)) => record_relations.push((from, to, kind)),
-                _ => losses.push(Loss {
-                    file: format!("{}:{line_number}", input.display()),
-                    span: None,
-                    reason: format!(
-                        "relation {kind} names an entity the record does not have; not imported"
-                    ),
-                }),
+            let label = label
+                .as_str()
+                .ok_or_else(|| error(format!("label {label} is not a string")))?;
+            spans.push(NewSpan::new(
+                number(start, "start")?,
+                number(end, "end")?,
+                label.to_owned(),
+                line_number,
+            ));
+        }
+    }
+    // Entity id -> position of its span, for the relations.
+    let mut entity_spans: BTreeMap<String, usize> = BTreeMap::new();
+    if let Some(entities) = value.get("entities").and_then(Value::as_array) {
+        for entity in entities {
+            if let Some(entity_id) = entity.get("id") {
+                entity_spans.insert(entity_id.to_string(), spans.len());
+            }
+            let field = |name: &str| {
+                entity
+                    .get(name)
+                    .ok_or_else(|| error(format!("an entity lacks {name:?}")))
+            };
+            let label = field("label")?
+                .as_str()
+                .ok_or_else(|| error("an entity's label is not a string".into()))?;
+            spans.push(NewSpan::new(
+                number(field("start_offset")?, "start_offset")?,
+                number(field("end_offset")?, "end_offset")?,
+                label.to_owned(),
+                line_number,
+            ));
+        }
+    }
+    let mut problems = Vec::new();
+    match value.get("span_details") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(details)) => {
+            let mut detailed = BTreeSet::new();
+            for detail in details {
+                attach_details(&mut spans, detail, &mut detailed, &mut problems);
             }
         }
-        if let Some(meta) = value.get("meta").and_then(Value::as_object)
-            && !meta.is_empty()
-        {
-            losses.push(Loss {
+        Some(other) => problems.push(format!(
+            "\"span_details\" is not a list, so it was not imported: {other}"
+        )),
+    }
+    losses.extend(problems.into_iter().map(|reason| Loss {
+        file: format!("{}:{line_number}", input.display()),
+        span: None,
+        reason,
+    }));
+    let mut record_relations = Vec::new();
+    for relation in value
+        .get("relations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let end = |name: &str| {
+            relation
+                .get(name)
+                .and_then(|id| entity_spans.get(&id.to_string()))
+                .copied()
+        };
+        let kind = relation
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("related")
+            .to_owned();
+        match (end("from_id"), end("to_id")) {
+            (Some(from), Some(to)) => record_relations.push((from, to, kind)),
+            _ => losses.push(Loss {
                 file: format!("{}:{line_number}", input.display()),
                 span: None,
                 reason: format!(
-                    "the record's meta ({}) was not imported: Sorot keeps no document metadata",
-                    Value::Object(meta.clone())
+                    "relation {kind} names an entity the record does not have; not imported"
                 ),
-            });
+            }),
         }
-        let annotator = value
-            .get("annotator")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        if let Some(name) = &annotator
-            && !crate::project::is_valid_annotator(name)
-        {
-            return Err(error(format!(
-                "annotator {name:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)"
-            )));
-        }
-        records.push(Record {
-            id,
-            file: input.to_owned(),
-            line: line_number,
-            text: Some(text.to_owned()),
-            annotator,
-            spans,
-            relations: record_relations,
-            relation_keys: Vec::new(),
-            offsets: Counted::AsOptions,
+    }
+    if let Some(meta) = value.get("meta").and_then(Value::as_object)
+        && !meta.is_empty()
+    {
+        losses.push(Loss {
+            file: format!("{}:{line_number}", input.display()),
+            span: None,
+            reason: format!(
+                "the record's meta ({}) was not imported: Sorot keeps no document metadata",
+                Value::Object(meta.clone())
+            ),
         });
     }
-    Ok(())
+    let annotator = value
+        .get("annotator")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(name) = &annotator
+        && !crate::project::is_valid_annotator(name)
+    {
+        return Err(error(format!(
+            "annotator {name:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)"
+        )));
+    }
+    let record = Record {
+        id,
+        file: input.to_owned(),
+        line: line_number,
+        text: Some(text.to_owned()),
+        annotator,
+        spans,
+        relations: record_relations,
+        relation_keys: Vec::new(),
+        offsets: Counted::AsOptions,
+    };
+    Ok((Some(record), losses))
 }
 
 /// Gives a doccano `span_details` entry's note, value and attributes to the

@@ -11,14 +11,19 @@
 //! - **atomic write**: the new content goes to a temporary file in the same
 //!   folder, is flushed to disk, then renamed over the old file, so that a crash
 //!   leaves either the old file or the new one, never a mix.
+//! - **batch write**: many atomic writes whose waits for the disk are shared:
+//!   every temporary file is written and flushed (several at a time), then all
+//!   are renamed, then each folder is flushed once.
 //!
 //! The same content always gives byte-identical output: fields in a fixed
 //! order, spans sorted, one span per line so a changed span is a one-line diff.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -187,11 +192,89 @@ pub fn write_atomic_with(
         path: path.to_owned(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     fs::create_dir_all(dir).map_err(write_error)?;
+    let temp = flushed_temp_file(path, write).map_err(write_error)?;
+    temp.persist(path).map_err(|err| write_error(err.error))?;
+    sync_folder(dir);
+    Ok(())
+}
+
+/// Threads that write a batch: most of their time goes to waiting for the
+/// disk, and the file system commits the flushes of waiting threads together.
+const BATCH_THREADS: usize = 64;
+
+/// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, sharing
+/// the waits for the disk: all temporary files are written and flushed, then
+/// renamed over their paths, then each folder is flushed once. `flushed` is
+/// called as each file's content reaches the disk. If any content cannot be
+/// written, no file is changed; a later failure (a rename) leaves each file
+/// either old or new.
+pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
+    files: &[(PathBuf, B)],
+    flushed: impl Fn() + Sync,
+) -> Result<(), StorageError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let folders: BTreeSet<&Path> = files.iter().map(|(path, _)| folder_of(path)).collect();
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(|source| StorageError::Write {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(BATCH_THREADS)
+        .build()
+        .map_err(|err| StorageError::Write {
+            path: files.first().map(|(p, _)| p.clone()).unwrap_or_default(),
+            source: std::io::Error::other(format!("cannot start writer threads: {err}")),
+        })?;
+    pool.install(|| {
+        // Dropping the temporary files of a failed batch removes them.
+        let temps = files
+            .par_iter()
+            .map(|(path, bytes)| {
+                let temp = flushed_temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(
+                    |source| StorageError::Write {
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
+                flushed();
+                Ok(temp.into_temp_path())
+            })
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        temps
+            .into_par_iter()
+            .zip(files)
+            .try_for_each(|(temp, (path, _))| {
+                temp.persist(path).map_err(|err| StorageError::Write {
+                    path: path.clone(),
+                    source: err.error,
+                })
+            })
+    })?;
+    for folder in folders {
+        sync_folder(folder);
+    }
+    Ok(())
+}
+
+/// The folder a file goes in: its parent, or the current folder.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A temporary file beside `path` (whose folder exists) holding what `write`
+/// wrote, flushed to disk.
+fn flushed_temp_file(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".sorot-").suffix(".tmp");
     // The new file keeps the old one's permissions; a new file is readable
@@ -202,16 +285,20 @@ pub fn write_atomic_with(
         let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
         builder.permissions(fs::Permissions::from_mode(mode));
     }
-    let mut temp = builder.tempfile_in(dir).map_err(write_error)?;
-    write(temp.as_file_mut()).map_err(write_error)?;
-    temp.as_file().sync_all().map_err(write_error)?;
-    temp.persist(path).map_err(|err| write_error(err.error))?;
+    let mut temp = builder.tempfile_in(folder_of(path))?;
+    write(temp.as_file_mut())?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+/// Makes renames in `folder` durable; a failure here leaves correct files.
+fn sync_folder(folder: &Path) {
     #[cfg(unix)]
-    if let Ok(dir) = fs::File::open(dir) {
-        // Makes the rename itself durable; a failure here leaves a correct file.
+    if let Ok(dir) = fs::File::open(folder) {
         let _ = dir.sync_all();
     }
-    Ok(())
+    #[cfg(not(unix))]
+    let _ = folder;
 }
 
 #[cfg(test)]
@@ -335,6 +422,68 @@ mod tests {
         assert_eq!(
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600
+        );
+    }
+
+    #[test]
+    fn batch_writes_replace_files_keep_permissions_and_leave_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("ayu/a.txt.ron");
+        write_atomic(&old, b"old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&old, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let files = vec![
+            (old.clone(), b"new".to_vec()),
+            (dir.path().join("ayu/b.txt.ron"), b"b".to_vec()),
+            (dir.path().join("budi/sub/c.txt.ron"), b"c".to_vec()),
+        ];
+        let flushed = std::sync::atomic::AtomicUsize::new(0);
+        write_atomic_batch(&files, || {
+            flushed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
+        assert_eq!(flushed.into_inner(), 3);
+        for (path, bytes) in &files {
+            assert_eq!(&fs::read(path).unwrap(), bytes);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&old).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        assert_eq!(fs::read_dir(dir.path().join("ayu")).unwrap().count(), 2);
+        assert_eq!(
+            fs::read_dir(dir.path().join("budi/sub")).unwrap().count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_failed_batch_changes_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("a.txt.ron");
+        write_atomic(&old, b"old").unwrap();
+        // A folder that cannot be made: a file has its name.
+        fs::write(dir.path().join("blocked"), b"").unwrap();
+        let files = vec![
+            (old.clone(), b"new".to_vec()),
+            (dir.path().join("blocked/b.txt.ron"), b"b".to_vec()),
+        ];
+        assert!(matches!(
+            write_atomic_batch(&files, || {}),
+            Err(StorageError::Write { .. })
+        ));
+        assert_eq!(fs::read(&old).unwrap(), b"old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file"
         );
     }
 

@@ -331,14 +331,17 @@ pub fn recognize(text: &str) -> Vec<DateMatch> {
     }
     kept.sort_by_key(|f| f.bytes.start);
     let dateline = kept.iter().find_map(Found::full_date);
+    // Code-point offsets, counted once from one match to the next.
+    let (mut byte, mut offset) = (0, 0);
     kept.into_iter()
         .filter_map(|f| {
             let value = f.value(dateline).ok()?;
-            let start = text[..f.bytes.start].chars().count();
+            offset += text[byte..f.bytes.start].chars().count();
+            byte = f.bytes.start;
             let matched = &text[f.bytes.clone()];
             Some(DateMatch {
-                start,
-                end: start + matched.chars().count(),
+                start: offset,
+                end: offset + matched.chars().count(),
                 text: matched.to_owned(),
                 value,
             })

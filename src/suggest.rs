@@ -61,7 +61,7 @@ pub fn date_value(text: &SourceText, range: std::ops::Range<usize>) -> Option<St
 }
 
 /// [`date_value`] among a text's date suggestions, found once for many ranges.
-fn value_among(dates: &[Suggestion], range: std::ops::Range<usize>) -> Option<String> {
+pub fn value_among(dates: &[Suggestion], range: std::ops::Range<usize>) -> Option<String> {
     let mut inside = dates
         .iter()
         .filter(|d| d.start < range.end && range.start < d.end);

@@ -110,6 +110,8 @@ pub struct SorotApp {
     /// The names last offered, for (document, span, edits so far): the list
     /// is ranked once, not every frame while it is open.
     names_ranked: Option<(NamesKey, Vec<(String, usize)>)>,
+    /// The date suggestions of one document, by its id.
+    dates_of: Option<(String, Vec<Suggestion>)>,
     /// Changes whenever the suggestions do, for the text view's lanes.
     suggestion_generation: u64,
     /// A relation being made: its first end and its type; the next span
@@ -167,6 +169,7 @@ impl SorotApp {
             mentions: super::mentions::MentionsWindow::default(),
             names_on_disk: None,
             names_ranked: None,
+            dates_of: None,
             suggestion_generation: 0,
             relating: None,
         };
@@ -1425,10 +1428,12 @@ impl SorotApp {
             Action::ApplyLabel(label) => {
                 if let Some(range) = self.selection.clone() {
                     // A date gets the normalized value of the date it holds.
-                    let value = (label == "date")
-                        .then(|| self.workspace.as_ref().and_then(Workspace::current))
-                        .flatten()
-                        .and_then(|doc| suggest::date_value(&doc.text, range.clone()));
+                    let value = if label == "date" {
+                        self.current_dates()
+                            .and_then(|dates| suggest::value_among(dates, range.clone()))
+                    } else {
+                        None
+                    };
                     let command = match value {
                         Some(value) => Command::AddWithValue {
                             range,
@@ -1880,8 +1885,25 @@ impl SorotApp {
         self.suggestions.as_ref().filter(|s| s.doc_id == current)
     }
 
+    /// The date suggestions of the current document, found once per document
+    /// (texts never change) for Ctrl+D and for the values of dates labeled by hand.
+    fn current_dates(&mut self) -> Option<&[Suggestion]> {
+        let doc = self.workspace.as_ref().and_then(Workspace::current)?;
+        if self.dates_of.as_ref().is_none_or(|(id, _)| *id != doc.id) {
+            self.dates_of = Some((doc.id.clone(), suggest::dates(&doc.text)));
+        }
+        self.dates_of.as_ref().map(|(_, dates)| dates.as_slice())
+    }
+
     /// Proposes dates, or other mentions of the selected span's text.
     fn suggest(&mut self, mentions: bool) {
+        let dates = if mentions {
+            Vec::new()
+        } else {
+            self.current_dates()
+                .map(<[Suggestion]>::to_vec)
+                .unwrap_or_default()
+        };
         let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
             return;
         };
@@ -1892,7 +1914,7 @@ impl SorotApp {
             let lexicon = suggest::lexicon(std::iter::once(span));
             suggest::strings(&doc.text, &lexicon, doc.spans())
         } else {
-            suggest::dates(&doc.text)
+            dates
         };
         suggest::drop_decided(&mut items, doc.annotations());
         let what = if mentions {
@@ -2338,6 +2360,7 @@ impl SorotApp {
     fn new_workspace(&mut self, project: Project, annotator: &str) -> Workspace {
         self.names_on_disk = None;
         self.names_ranked = None;
+        self.dates_of = None;
         // Suggestions and mentions were found for the workspace before.
         self.mentions.close();
         self.suggestions = None;

@@ -1029,7 +1029,8 @@ fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
         ));
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
-    harness.run();
+    // One frame starts the search; its spinner repaints until it is done.
+    harness.step();
     harness.state_mut().wait_for_mentions();
     harness.run();
     harness.get_by_label("Mentions in the project");

@@ -328,6 +328,12 @@ pub fn import(
         report.stopped = true;
         return Ok(report);
     }
+    // A text the project lacks is written once, with the first of its records
+    // that is still imported.
+    let mut adding = BTreeSet::new();
+    for (record, _, _, is_new) in &mut plan {
+        *is_new = project.doc(&record.id).is_none() && adding.insert(record.id.clone());
+    }
     // New texts are written while the annotation files are built; the
     // annotation files, which point into the texts, are written after them.
     let new_texts: Vec<(PathBuf, &[u8])> = plan
@@ -390,7 +396,22 @@ pub fn import(
         report.spans += built.spans;
         annotation_files.push((built.path, built.content));
     }
-    storage::write_atomic_batch(&annotation_files, flushed)?;
+    if let Err(err) = storage::write_atomic_batch(&annotation_files, flushed) {
+        // The texts just added go again, unless an annotation file points
+        // into one (a failure after some renames).
+        let landed: BTreeSet<&str> = plan
+            .iter()
+            .zip(&annotation_files)
+            .filter(|(_, (file, _))| file.exists())
+            .map(|((record, ..), _)| record.id.as_str())
+            .collect();
+        for (record, _, _, is_new) in &plan {
+            if *is_new && !landed.contains(record.id.as_str()) {
+                let _ = fs::remove_file(text_path(project, &record.id));
+            }
+        }
+        return Err(err.into());
+    }
     report.files_written = annotation_files.into_iter().map(|(path, _)| path).collect();
     report.unknown_labels.sort();
     Ok(report)

@@ -205,11 +205,12 @@ pub fn write_atomic_with(
 const BATCH_THREADS: usize = 64;
 
 /// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, sharing
-/// the waits for the disk: all temporary files are written and flushed, then
-/// renamed over their paths, then each folder is flushed once. `flushed` is
-/// called as each file's content reaches the disk. If any content cannot be
-/// written, no file is changed; a later failure (a rename) leaves each file
-/// either old or new.
+/// the waits for the disk: all temporary files are written and flushed (by up
+/// to [`BATCH_THREADS`] threads, or one if no threads can be started), then
+/// renamed over their paths in order, then each folder is flushed once.
+/// `flushed` is called as each file's content reaches the disk. If any content
+/// cannot be written, no file is changed; a later failure (a rename) leaves
+/// each file either old or new.
 pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
     files: &[(PathBuf, B)],
     flushed: impl Fn() + Sync,
@@ -224,38 +225,34 @@ pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
             source,
         })?;
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(BATCH_THREADS)
-        .build()
-        .map_err(|err| StorageError::Write {
-            path: files.first().map(|(p, _)| p.clone()).unwrap_or_default(),
-            source: std::io::Error::other(format!("cannot start writer threads: {err}")),
-        })?;
-    pool.install(|| {
-        // Dropping the temporary files of a failed batch removes them.
-        let temps = files
-            .par_iter()
-            .map(|(path, bytes)| {
-                let temp = flushed_temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(
-                    |source| StorageError::Write {
-                        path: path.clone(),
-                        source,
-                    },
-                )?;
-                flushed();
-                Ok(temp.into_temp_path())
-            })
-            .collect::<Result<Vec<_>, StorageError>>()?;
-        temps
-            .into_par_iter()
-            .zip(files)
-            .try_for_each(|(temp, (path, _))| {
-                temp.persist(path).map_err(|err| StorageError::Write {
+    let write = |(path, bytes): &(PathBuf, B)| {
+        let temp =
+            flushed_temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(|source| {
+                StorageError::Write {
                     path: path.clone(),
-                    source: err.error,
-                })
-            })
-    })?;
+                    source,
+                }
+            })?;
+        flushed();
+        Ok(temp.into_temp_path())
+    };
+    // Dropping the temporary files of a failed batch removes them.
+    let temps = match rayon::ThreadPoolBuilder::new()
+        .num_threads(files.len().min(BATCH_THREADS))
+        .build()
+    {
+        Ok(pool) => pool.install(|| files.par_iter().map(write).collect()),
+        Err(_) => files
+            .iter()
+            .map(write)
+            .collect::<Result<Vec<_>, StorageError>>(),
+    }?;
+    for (temp, (path, _)) in temps.into_iter().zip(files) {
+        temp.persist(path).map_err(|err| StorageError::Write {
+            path: path.clone(),
+            source: err.error,
+        })?;
+    }
     for folder in folders {
         sync_folder(folder);
     }

@@ -738,3 +738,66 @@ fn label_studio_export_reports_attributes_the_schema_lacks() {
         ]
     );
 }
+
+/// A new text is written with the first of its records still imported, even
+/// when an earlier record for it is kept out because its file exists.
+#[test]
+fn a_new_text_comes_with_any_record_still_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "lain").unwrap();
+    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
+    fs::write(dir.path().join("annotations/ayu/x.txt.ron"), "kept").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let line = |who: &str| serde_json::json!({"id": "x.txt", "text": "“Kim” 😊 tiba", "label": [[1, 4, "actor"]], "annotator": who});
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, format!("{}\n{}\n", line("ayu"), line("budi"))).unwrap();
+    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    assert_eq!(report.texts_added, ["x.txt"]);
+    let project = Project::open(dir.path()).unwrap();
+    let doc = project.doc("x.txt").expect("the text was added");
+    assert_eq!(fs::read_to_string(&doc.path).unwrap(), "“Kim” 😊 tiba");
+    assert!(project.annotation_path("budi", "x.txt").is_file());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("annotations/ayu/x.txt.ron")).unwrap(),
+        "kept"
+    );
+}
+
+/// When the annotation files cannot be written, the texts added for them go
+/// again: nothing is imported.
+#[test]
+fn a_failed_import_takes_back_the_texts_it_added() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "lain").unwrap();
+    fs::create_dir_all(dir.path().join("annotations")).unwrap();
+    // A file where the annotator's folder should be.
+    fs::write(dir.path().join("annotations/ayu"), "not a folder").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let line = serde_json::json!({"id": "x.txt", "text": "Putin tiba", "label": [[0, 5, "actor"]]});
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, format!("{line}\n")).unwrap();
+    assert!(import(&project, &options(ImportFormat::Jsonl), &[input]).is_err());
+    let project = Project::open(dir.path()).unwrap();
+    assert!(
+        project.doc("x.txt").is_none(),
+        "the new text was taken back"
+    );
+    let leftovers: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".sorot-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

@@ -393,14 +393,18 @@ impl Plan<'_> {
         let mut report = Report::default();
         sink.begin(out)?;
         for batch in pairs.chunks(BATCH) {
+            // The progress bar counts documents as they are rendered.
             let rendered: Vec<Result<Rendered<S::Output>, ExportError>> = batch
                 .par_iter()
-                .map(|(doc, annotator)| self.render(&sink, doc, annotator))
+                .map(|(doc, annotator)| {
+                    let rendered = self.render(&sink, doc, annotator);
+                    if let Some(progress) = &options.progress {
+                        progress.done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    rendered
+                })
                 .collect();
             for result in rendered {
-                if let Some(progress) = &options.progress {
-                    progress.done.fetch_add(1, Ordering::Relaxed);
-                }
                 let rendered = result?;
                 report.losses.extend(rendered.losses);
                 if let Some(output) = rendered.output {
@@ -533,6 +537,9 @@ impl Plan<'_> {
 /// A format writer in two halves: [`Sink::render`] turns one document into
 /// its output and runs on many documents at once; [`Sink::append`] adds
 /// rendered documents to the output one at a time, in document order.
+/// A stream output is written atomically (nothing on error); brat writes each
+/// document's files as it renders them, so a failed export may leave the
+/// documents of its batch in the folder.
 trait Sink: Sync {
     /// One document as the format renders it.
     type Output: Send;

@@ -266,6 +266,10 @@ fn folder_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// How the temporary files of atomic writes are named: `.sorot-XXXXXX.tmp`.
+pub const TEMP_PREFIX: &str = ".sorot-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
 /// A temporary file beside `path` (whose folder exists) holding what `write`
 /// wrote, flushed to disk.
 fn flushed_temp_file(
@@ -273,7 +277,7 @@ fn flushed_temp_file(
     write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".sorot-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // The new file keeps the old one's permissions; a new file is readable
     // by all (the temporary file alone would be private to its owner).
     #[cfg(unix)]

@@ -71,6 +71,17 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             }
         }
     }
+    // Temporary files of writes that never finished (a killed import, say).
+    let mut leftovers = std::collections::BTreeSet::new();
+    collect_leftovers(&project.text_dir(), &mut leftovers);
+    collect_leftovers(&project.annotation_dir(), &mut leftovers);
+    for path in leftovers {
+        problems.push(problem(
+            &path,
+            None,
+            "left by a save or an import that did not finish; the file it was to replace is intact: delete it".into(),
+        ));
+    }
     let annotation_dir = project.annotation_dir();
     let Ok(entries) = fs::read_dir(&annotation_dir) else {
         return problems;
@@ -180,6 +191,27 @@ fn strip_position(message: &str) -> String {
             rest.trim_start().to_owned()
         }
         _ => message.to_owned(),
+    }
+}
+
+/// The temporary files of atomic writes (`.sorot-*.tmp`) below `dir`, outside
+/// hidden folders.
+fn collect_leftovers(dir: &Path, found: &mut std::collections::BTreeSet<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if !name.starts_with('.') {
+                collect_leftovers(&path, found);
+            }
+        } else if name.starts_with(storage::TEMP_PREFIX) && name.ends_with(storage::TEMP_SUFFIX) {
+            found.insert(path);
+        }
     }
 }
 

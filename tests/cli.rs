@@ -512,3 +512,16 @@ fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
     );
     assert_eq!(stdout(&output), "", "{}", stderr(&output));
 }
+
+#[test]
+fn validate_names_temporary_files_left_by_an_unfinished_write() {
+    let dir = tricky_project();
+    fs::write(dir.path().join("annotations/ayu/.sorot-AbC123.tmp"), "(").unwrap();
+    let output = sorot(&["validate"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        all.contains(".sorot-AbC123.tmp: left by a save or an import that did not finish; the file it was to replace is intact: delete it"),
+        "{all}"
+    );
+}

@@ -801,3 +801,44 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// Values, attributes and notes come back from Label Studio and doccano in
+/// every offset unit, across the emoji.
+#[test]
+fn span_details_round_trip_in_every_offset_unit() {
+    for unit in [OffsetUnit::Codepoint, OffsetUnit::Utf16, OffsetUnit::Byte] {
+        for (format, import_format, file) in [
+            (
+                sorot::export::Format::Labelstudio,
+                ImportFormat::Labelstudio,
+                "tasks.json",
+            ),
+            (
+                sorot::export::Format::Jsonl,
+                ImportFormat::Jsonl,
+                "out.jsonl",
+            ),
+            (
+                sorot::export::Format::JsonlRelations,
+                ImportFormat::Jsonl,
+                "rel.jsonl",
+            ),
+        ] {
+            let (dir, project) = claim_with_its_source();
+            let out = dir.path().join(file);
+            let mut export_options = sorot::export::Options::new(format, "ayu");
+            export_options.offsets = unit;
+            sorot::export::export_to(&project, &export_options, &out, false).unwrap();
+            let mut back = options(import_format);
+            back.annotator = "back".into();
+            back.offsets = unit;
+            let report = import(&project, &back, &[out]).unwrap();
+            assert!(
+                report.losses.is_empty(),
+                "{unit:?} {format:?}: {:?}",
+                report.losses
+            );
+            assert_same_spans(&project, "back");
+        }
+    }
+}

@@ -101,7 +101,14 @@ pub fn lexicon<'a>(spans: impl Iterator<Item = &'a Span>) -> BTreeMap<String, St
 /// Drops the suggestions that `annotations` already holds as spans of the
 /// same label or has rejected.
 pub fn drop_decided(items: &mut Vec<Suggestion>, annotations: &Annotations) {
-    let decided: BTreeSet<(usize, usize, &str)> = annotations
+    let decided = decided(annotations);
+    items.retain(|s| !decided.contains(&(s.start, s.end, s.label.as_str())));
+}
+
+/// What `annotations` has decided: its spans and its rejected suggestions,
+/// as (start, end, label).
+pub fn decided(annotations: &Annotations) -> BTreeSet<(usize, usize, &str)> {
+    annotations
         .spans()
         .iter()
         .map(|s| (s.start, s.end, s.label.as_str()))
@@ -110,8 +117,7 @@ pub fn drop_decided(items: &mut Vec<Suggestion>, annotations: &Annotations) {
                 .rejected()
                 .map(|r| (r.start, r.end, r.label.as_str())),
         )
-        .collect();
-    items.retain(|s| !decided.contains(&(s.start, s.end, s.label.as_str())));
+        .collect()
 }
 
 /// An occurrence of a text in a document, with the text around it on its line.

@@ -2076,11 +2076,10 @@ impl SorotApp {
                 self.scroll_to = Some(mention.start);
             }
         }
-        self.prune_suggestions();
     }
 
     /// Drops the shown suggestions that have since been labeled or rejected
-    /// (from the mentions window, say).
+    /// (after any edit, from the text view or the mentions window).
     fn prune_suggestions(&mut self) {
         if let (Some(list), Some(workspace)) = (&mut self.suggestions, &self.workspace)
             && let Some(doc) = workspace.open_documents().find(|d| d.id == list.doc_id)

@@ -101,16 +101,10 @@ impl MentionsWindow {
         let Some(query) = &self.query else {
             return;
         };
-        let decided = |m: &Mention| {
-            annotations
-                .spans()
-                .iter()
-                .any(|s| (s.start, s.end) == (m.start, m.end) && s.label == query.label)
-                || annotations
-                    .rejected()
-                    .any(|r| (r.start, r.end) == (m.start, m.end) && r.label == query.label)
-        };
-        self.items.retain(|m| m.doc_id != doc_id || !decided(m));
+        let decided = suggest::decided(annotations);
+        self.items.retain(|m| {
+            m.doc_id != doc_id || !decided.contains(&(m.start, m.end, query.label.as_str()))
+        });
     }
 
     pub fn is_open(&self) -> bool {

@@ -217,10 +217,13 @@ impl MentionsWindow {
                         for row in &rows[visible] {
                             match *row {
                                 Err(doc_id) => {
-                                    ui.add_sized(
-                                        [ui.available_width(), height],
-                                        egui::Label::new(RichText::new(doc_id).weak()).truncate(),
-                                    );
+                                    ui.horizontal(|ui| {
+                                        ui.set_height(height);
+                                        ui.add(
+                                            egui::Label::new(RichText::new(doc_id).weak())
+                                                .truncate(),
+                                        );
+                                    });
                                 }
                                 Ok(i) => {
                                     ui.horizontal(|ui| {

@@ -29,6 +29,8 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{Rejected, Relation, Span, Status};
 
+mod fast;
+
 /// The newest annotation file format this build reads and the one it writes.
 ///
 /// Version 2 added the spans' normalized `value` and the `relations` between
@@ -139,7 +141,13 @@ impl AnnotationFile {
             path: path.to_owned(),
             found,
         };
-        match ron::from_str::<AnnotationFile>(content) {
+        // The fast reader reads what Sorot writes and leaves the rest, and
+        // every error, to the general one.
+        let parsed = match fast::read(content) {
+            Some(file) => Ok(file),
+            None => ron::from_str::<AnnotationFile>(content),
+        };
+        match parsed {
             Ok(file) if file.format_version == 0 || file.format_version > FORMAT_VERSION => {
                 Err(unknown_version(file.format_version))
             }

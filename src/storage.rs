@@ -208,20 +208,25 @@ pub fn write_atomic_with(
     Ok(())
 }
 
-/// Threads that write a batch: most of their time goes to waiting for the
-/// disk, and the file system commits the flushes of waiting threads together.
+/// Threads that write a batch where each file is flushed on its own: most of
+/// their time goes to waiting for the disk, and the file system commits the
+/// flushes of waiting threads together.
+#[cfg(not(target_os = "linux"))]
 const BATCH_THREADS: usize = 64;
 
 /// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, sharing
-/// the waits for the disk: all temporary files are written and flushed (by up
-/// to [`BATCH_THREADS`] threads, or one if no threads can be started), then
-/// renamed over their paths in order, then each folder is flushed once.
-/// `flushed` is called as each file's content reaches the disk. If any content
-/// cannot be written, no file is changed; a later failure (a rename) leaves
-/// each file either old or new.
+/// the waits for the disk: all temporary files are written, their content is
+/// flushed to disk, then they are renamed over their paths in order, then the
+/// renames are flushed. On Linux one `syncfs` per file system flushes them
+/// all at once, and reports any write that failed since the batch began;
+/// elsewhere each file is flushed on its own (by up to [`BATCH_THREADS`]
+/// threads, or one if no threads can be started) and each folder once.
+/// `written` is called as each file's content is handed to the file system.
+/// If any content cannot be written or flushed, no file is changed; a later
+/// failure (a rename) leaves each file either old or new.
 pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
     files: &[(PathBuf, B)],
-    flushed: impl Fn() + Sync,
+    written: impl Fn() + Sync,
 ) -> Result<(), StorageError> {
     if files.is_empty() {
         return Ok(());
@@ -233,38 +238,114 @@ pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
             source,
         })?;
     }
-    let write = |(path, bytes): &(PathBuf, B)| {
-        let temp =
-            flushed_temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(|source| {
-                StorageError::Write {
+    // Opened before anything is written, so that `syncfs` reports every
+    // write of the batch that fails.
+    #[cfg(target_os = "linux")]
+    let file_systems = file_systems::open(&folders)?;
+    #[cfg(target_os = "linux")]
+    let temps = {
+        let write = |(path, bytes): &(PathBuf, B)| {
+            let temp =
+                temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(|source| {
+                    StorageError::Write {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
+            written();
+            Ok(temp.into_temp_path())
+        };
+        // Dropping the temporary files of a failed batch removes them.
+        let temps: Vec<_> = files
+            .par_iter()
+            .map(write)
+            .collect::<Result<_, StorageError>>()?;
+        file_systems.flush()?;
+        temps
+    };
+    #[cfg(not(target_os = "linux"))]
+    let temps = {
+        let write = |(path, bytes): &(PathBuf, B)| {
+            let temp = flushed_temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(
+                |source| StorageError::Write {
                     path: path.clone(),
                     source,
-                }
-            })?;
-        flushed();
-        Ok(temp.into_temp_path())
+                },
+            )?;
+            written();
+            Ok(temp.into_temp_path())
+        };
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(files.len().min(BATCH_THREADS))
+            .build()
+        {
+            Ok(pool) => pool.install(|| files.par_iter().map(write).collect()),
+            Err(_) => files
+                .iter()
+                .map(write)
+                .collect::<Result<Vec<_>, StorageError>>(),
+        }?
     };
-    // Dropping the temporary files of a failed batch removes them.
-    let temps = match rayon::ThreadPoolBuilder::new()
-        .num_threads(files.len().min(BATCH_THREADS))
-        .build()
-    {
-        Ok(pool) => pool.install(|| files.par_iter().map(write).collect()),
-        Err(_) => files
-            .iter()
-            .map(write)
-            .collect::<Result<Vec<_>, StorageError>>(),
-    }?;
     for (temp, (path, _)) in temps.into_iter().zip(files) {
         temp.persist(path).map_err(|err| StorageError::Write {
             path: path.clone(),
             source: err.error,
         })?;
     }
+    // The renames are made durable; a failure here leaves correct files.
+    #[cfg(target_os = "linux")]
+    let _ = file_systems.flush();
+    #[cfg(not(target_os = "linux"))]
     for folder in folders {
         sync_folder(folder);
     }
     Ok(())
+}
+
+/// Flushing whole file systems at once, for batch writes.
+#[cfg(target_os = "linux")]
+mod file_systems {
+    use std::collections::BTreeMap;
+    use std::fs;
+    use std::os::unix::fs::MetadataExt;
+    use std::path::Path;
+
+    use super::StorageError;
+
+    /// One open folder on each file system the batch writes to.
+    pub(super) struct FileSystems(Vec<(fs::File, std::path::PathBuf)>);
+
+    pub(super) fn open(
+        folders: &std::collections::BTreeSet<&Path>,
+    ) -> Result<FileSystems, StorageError> {
+        let mut by_device = BTreeMap::new();
+        for folder in folders {
+            let error = |source| StorageError::Write {
+                path: folder.to_path_buf(),
+                source,
+            };
+            let dir = fs::File::open(folder).map_err(error)?;
+            let device = dir.metadata().map_err(error)?.dev();
+            by_device
+                .entry(device)
+                .or_insert((dir, folder.to_path_buf()));
+        }
+        Ok(FileSystems(by_device.into_values().collect()))
+    }
+
+    impl FileSystems {
+        /// Flushes every file system to disk; an error names a folder on the
+        /// file system that could not be flushed.
+        pub(super) fn flush(&self) -> Result<(), StorageError> {
+            for (dir, folder) in &self.0 {
+                rustix::fs::syncfs(dir).map_err(|err| StorageError::Write {
+                    path: folder.clone(),
+                    source: err.into(),
+                })?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The folder a file goes in: its parent, or the current folder.
@@ -284,6 +365,17 @@ fn flushed_temp_file(
     path: &Path,
     write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<tempfile::NamedTempFile> {
+    let temp = temp_file(path, write)?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+/// A temporary file beside `path` (whose folder exists) holding what `write`
+/// wrote, not yet flushed.
+fn temp_file(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // The new file keeps the old one's permissions; a new file is readable
@@ -296,7 +388,6 @@ fn flushed_temp_file(
     }
     let mut temp = builder.tempfile_in(folder_of(path))?;
     write(temp.as_file_mut())?;
-    temp.as_file().sync_all()?;
     Ok(temp)
 }
 

@@ -162,7 +162,9 @@ impl Sink for Tagged {
             rows.push(start..next);
         }
         let names = &self.names;
-        let mut out = Vec::new();
+        // A token costs a few bytes more than its text, more so in JSON:
+        // room for it at once rather than by doubling.
+        let mut out = Vec::with_capacity(4 * item.text.as_str().len() + 256);
         match self.options.format {
             Format::Hf => {
                 if self.options.hf_unit == HfUnit::Document {

@@ -51,7 +51,8 @@ impl Sink for CsvRows {
         item: &Item<'_>,
         _losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
-        let mut out = csv::Writer::from_writer(Vec::new());
+        // A row per span, with its text and context.
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(256 * item.spans.len() + 256));
         let offsets = Offsets::new(item.text, self.options.offsets);
         let len = item.text.len_chars();
         for span in &item.spans {

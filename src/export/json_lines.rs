@@ -134,7 +134,8 @@ impl Sink for JsonLines {
         item: &Item<'_>,
         _losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
-        let mut out = Vec::new();
+        // About the text and a line per span: grown once, not by doubling.
+        let mut out = Vec::with_capacity(item.text.as_str().len() + 128 * item.spans.len() + 256);
         let offsets = Offsets::new(item.text, self.options.offsets);
         let text = item.text.as_str();
         match self.options.format {

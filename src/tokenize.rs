@@ -110,7 +110,8 @@ pub fn tokens(text: &SourceText) -> Vec<Token> {
 /// boundaries. A run of ASCII letters and digits is one word under those
 /// rules, so it is taken whole without running them.
 fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    // Room for a token every four bytes or so, rather than growing by doubling.
+    let mut tokens = Vec::with_capacity(piece.len() / 4 + 1);
     let mut position = offset;
     let mut run_start: Option<(usize, usize)> = None;
     let push_run = |run: &str, start: usize, tokens: &mut Vec<Token>| {

@@ -159,7 +159,12 @@ fn floor(files: &[(PathBuf, usize)], root: &Path, flush: bool) -> f64 {
         file.write_all(&bytes[..*size]).unwrap();
     }
     if flush {
+        #[cfg(target_os = "linux")]
         rustix::fs::syncfs(fs::File::open(root).unwrap()).unwrap();
+        #[cfg(not(target_os = "linux"))]
+        for (path, _) in files {
+            fs::File::open(root.join(path)).unwrap().sync_all().unwrap();
+        }
     }
     start.elapsed().as_secs_f64()
 }

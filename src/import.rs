@@ -341,7 +341,8 @@ pub fn import(
         .filter(|(_, _, _, is_new)| *is_new)
         .map(|(record, _, text, _)| (text_path(project, &record.id), text.as_str().as_bytes()))
         .collect();
-    // A document counts as written when its annotation file reaches the disk.
+    // A document counts as written when its annotation file's content is
+    // handed to the file system (it reaches the disk with the whole batch).
     if let Some(progress) = &options.progress {
         progress
             .total

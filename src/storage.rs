@@ -211,22 +211,33 @@ pub fn write_atomic_with(
 /// Threads that write a batch where each file is flushed on its own: most of
 /// their time goes to waiting for the disk, and the file system commits the
 /// flushes of waiting threads together.
-#[cfg(not(target_os = "linux"))]
 const BATCH_THREADS: usize = 64;
 
 /// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, sharing
 /// the waits for the disk: all temporary files are written, their content is
 /// flushed to disk, then they are renamed over their paths in order, then the
-/// renames are flushed. On Linux one `syncfs` per file system flushes them
-/// all at once, and reports any write that failed since the batch began;
-/// elsewhere each file is flushed on its own (by up to [`BATCH_THREADS`]
-/// threads, or one if no threads can be started) and each folder once.
-/// `written` is called as each file's content is handed to the file system.
-/// If any content cannot be written or flushed, no file is changed; a later
-/// failure (a rename) leaves each file either old or new.
+/// renames are flushed.
+///
+/// Where [`file_systems`] can flush whole file systems with errors reported
+/// (Linux 5.17 and later, local file systems), one `syncfs` per file system
+/// flushes every file at once. Elsewhere each file is flushed on its own (by
+/// up to [`BATCH_THREADS`] threads, or one if no threads can be started) and
+/// each folder once. `written` is called as each file's content is handed to
+/// the file system. If any content cannot be written or flushed, no file is
+/// changed; a later failure (a rename) leaves each file either old or new.
 pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
     files: &[(PathBuf, B)],
     written: impl Fn() + Sync,
+) -> Result<(), StorageError> {
+    write_batch(files, written, true)
+}
+
+/// [`write_atomic_batch`]; `whole` false flushes each file on its own even
+/// where whole file systems could be flushed.
+fn write_batch<B: AsRef<[u8]> + Sync>(
+    files: &[(PathBuf, B)],
+    written: impl Fn() + Sync,
+    whole: bool,
 ) -> Result<(), StorageError> {
     if files.is_empty() {
         return Ok(());
@@ -238,53 +249,49 @@ pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
             source,
         })?;
     }
-    // Opened before anything is written, so that `syncfs` reports every
-    // write of the batch that fails.
-    #[cfg(target_os = "linux")]
-    let file_systems = file_systems::open(&folders)?;
-    #[cfg(target_os = "linux")]
-    let temps = {
-        let write = |(path, bytes): &(PathBuf, B)| {
-            let temp =
-                temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(|source| {
-                    StorageError::Write {
-                        path: path.clone(),
-                        source,
-                    }
-                })?;
-            written();
-            Ok(temp.into_temp_path())
-        };
-        // Dropping the temporary files of a failed batch removes them.
-        let temps: Vec<_> = files
-            .par_iter()
-            .map(write)
-            .collect::<Result<_, StorageError>>()?;
-        file_systems.flush()?;
-        temps
+    // Opened before anything is written, so that a flush of the whole file
+    // system reports every write of the batch that fails.
+    let whole = if whole {
+        file_systems::open(&folders)
+    } else {
+        None
     };
-    #[cfg(not(target_os = "linux"))]
-    let temps = {
-        let write = |(path, bytes): &(PathBuf, B)| {
-            let temp = flushed_temp_file(path, |file| file.write_all(bytes.as_ref())).map_err(
-                |source| StorageError::Write {
-                    path: path.clone(),
-                    source,
-                },
-            )?;
-            written();
-            Ok(temp.into_temp_path())
-        };
-        match rayon::ThreadPoolBuilder::new()
+    let write = |(path, bytes): &(PathBuf, B)| {
+        let content = |file: &mut fs::File| file.write_all(bytes.as_ref());
+        let temp = if whole.is_some() {
+            temp_file(path, content)
+        } else {
+            flushed_temp_file(path, content)
+        }
+        .map_err(|source| StorageError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        written();
+        Ok(temp.into_temp_path())
+    };
+    // Dropping the temporary files of a failed batch removes them.
+    let temps: Vec<_> = match &whole {
+        Some(file_systems) => {
+            let temps = files
+                .par_iter()
+                .map(write)
+                .collect::<Result<_, StorageError>>()?;
+            file_systems.flush()?;
+            temps
+        }
+        None => match rayon::ThreadPoolBuilder::new()
             .num_threads(files.len().min(BATCH_THREADS))
             .build()
         {
-            Ok(pool) => pool.install(|| files.par_iter().map(write).collect()),
-            Err(_) => files
-                .iter()
-                .map(write)
-                .collect::<Result<Vec<_>, StorageError>>(),
-        }?
+            Ok(pool) => pool.install(|| {
+                files
+                    .par_iter()
+                    .map(write)
+                    .collect::<Result<_, StorageError>>()
+            }),
+            Err(_) => files.iter().map(write).collect(),
+        }?,
     };
     for (temp, (path, _)) in temps.into_iter().zip(files) {
         temp.persist(path).map_err(|err| StorageError::Write {
@@ -293,49 +300,101 @@ pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
         })?;
     }
     // The renames are made durable; a failure here leaves correct files.
-    #[cfg(target_os = "linux")]
-    let _ = file_systems.flush();
-    #[cfg(not(target_os = "linux"))]
-    for folder in folders {
-        sync_folder(folder);
+    match &whole {
+        Some(file_systems) => {
+            let _ = file_systems.flush();
+        }
+        None => {
+            for folder in folders {
+                sync_folder(folder);
+            }
+        }
     }
     Ok(())
 }
 
 /// Flushing whole file systems at once, for batch writes.
-#[cfg(target_os = "linux")]
+///
+/// `syncfs` flushes every file of a file system and, since Linux 5.8,
+/// reports a write that failed since the file it is called on was opened
+/// (since 5.17 also a failed commit of the file system itself). It is used
+/// only where that holds: Linux 5.17 or later, every folder readable, and no
+/// FUSE file system (where `syncfs` may not reach the server). The report
+/// covers the whole file system, so another program's failed write during
+/// the batch also fails the batch, which then changes nothing; and the flush
+/// waits for everything pending on the file system, not only the batch.
 mod file_systems {
-    use std::collections::BTreeMap;
-    use std::fs;
-    use std::os::unix::fs::MetadataExt;
+    use std::collections::BTreeSet;
     use std::path::Path;
 
     use super::StorageError;
 
-    /// One open folder on each file system the batch writes to.
-    pub(super) struct FileSystems(Vec<(fs::File, std::path::PathBuf)>);
+    /// One open folder on each file system a batch writes to.
+    #[cfg(target_os = "linux")]
+    pub(super) struct FileSystems(Vec<(std::fs::File, std::path::PathBuf)>);
 
-    pub(super) fn open(
-        folders: &std::collections::BTreeSet<&Path>,
-    ) -> Result<FileSystems, StorageError> {
-        let mut by_device = BTreeMap::new();
-        for folder in folders {
-            let error = |source| StorageError::Write {
-                path: folder.to_path_buf(),
-                source,
-            };
-            let dir = fs::File::open(folder).map_err(error)?;
-            let device = dir.metadata().map_err(error)?.dev();
-            by_device
-                .entry(device)
-                .or_insert((dir, folder.to_path_buf()));
+    /// Never made: there is no whole-file-system flush here.
+    #[cfg(not(target_os = "linux"))]
+    #[allow(dead_code)]
+    pub(super) struct FileSystems;
+
+    /// The file systems of `folders`, if they can be flushed whole.
+    #[cfg(target_os = "linux")]
+    pub(super) fn open(folders: &BTreeSet<&Path>) -> Option<FileSystems> {
+        use std::os::unix::fs::MetadataExt;
+        /// `f_type` of FUSE file systems.
+        const FUSE_SUPER_MAGIC: u64 = 0x6573_5546;
+        if !kernel_reports_errors() {
+            return None;
         }
-        Ok(FileSystems(by_device.into_values().collect()))
+        let mut by_device = std::collections::BTreeMap::new();
+        for folder in folders {
+            let dir = std::fs::File::open(folder).ok()?;
+            let device = dir.metadata().ok()?.dev();
+            if let std::collections::btree_map::Entry::Vacant(entry) = by_device.entry(device) {
+                let kind = rustix::fs::fstatfs(&dir).ok()?.f_type;
+                #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+                if u64::try_from(kind).ok()? == FUSE_SUPER_MAGIC {
+                    return None;
+                }
+                entry.insert((dir, folder.to_path_buf()));
+            }
+        }
+        Some(FileSystems(by_device.into_values().collect()))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn open(_folders: &BTreeSet<&Path>) -> Option<FileSystems> {
+        None
+    }
+
+    /// Whether this kernel's `syncfs` reports failed writes: 5.17 or later.
+    #[cfg(target_os = "linux")]
+    fn kernel_reports_errors() -> bool {
+        static REPORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *REPORTS.get_or_init(|| {
+            let uname = rustix::system::uname();
+            let release = uname.release().to_string_lossy();
+            release_at_least(&release, (5, 17))
+        })
+    }
+
+    /// Whether a kernel release such as `6.1.0-13-amd64` is `least` or later.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    pub(super) fn release_at_least(release: &str, least: (u32, u32)) -> bool {
+        let mut numbers = release
+            .split(|c: char| !c.is_ascii_digit())
+            .map(|n| n.parse::<u32>().ok());
+        match (numbers.next().flatten(), numbers.next().flatten()) {
+            (Some(major), Some(minor)) => (major, minor) >= least,
+            _ => false,
+        }
     }
 
     impl FileSystems {
         /// Flushes every file system to disk; an error names a folder on the
         /// file system that could not be flushed.
+        #[cfg(target_os = "linux")]
         pub(super) fn flush(&self) -> Result<(), StorageError> {
             for (dir, folder) in &self.0 {
                 rustix::fs::syncfs(dir).map_err(|err| StorageError::Write {
@@ -344,6 +403,25 @@ mod file_systems {
                 })?;
             }
             Ok(())
+        }
+
+        #[cfg(not(target_os = "linux"))]
+        pub(super) fn flush(&self) -> Result<(), StorageError> {
+            Ok(())
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::release_at_least;
+
+        #[test]
+        fn kernel_releases_compare_by_major_and_minor() {
+            assert!(release_at_least("6.18.44-fc-v669", (5, 17)));
+            assert!(release_at_least("5.17.0", (5, 17)));
+            assert!(!release_at_least("5.10.0-26-amd64", (5, 17)));
+            assert!(!release_at_least("4.18.0-513.el8.x86_64", (5, 17)));
+            assert!(!release_at_least("unknown", (5, 17)));
         }
     }
 }
@@ -527,6 +605,13 @@ mod tests {
 
     #[test]
     fn batch_writes_replace_files_keep_permissions_and_leave_no_temp_files() {
+        // Flushing whole file systems where it can, and each file on its own.
+        for whole in [true, false] {
+            batch_writes_replace_files(whole);
+        }
+    }
+
+    fn batch_writes_replace_files(whole: bool) {
         let dir = tempfile::tempdir().unwrap();
         let old = dir.path().join("ayu/a.txt.ron");
         write_atomic(&old, b"old").unwrap();
@@ -541,10 +626,10 @@ mod tests {
             (dir.path().join("budi/sub/c.txt.ron"), b"c".to_vec()),
         ];
         let flushed = std::sync::atomic::AtomicUsize::new(0);
-        write_atomic_batch(&files, || {
+        let count = || {
             flushed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        })
-        .unwrap();
+        };
+        write_batch(&files, count, whole).unwrap();
         assert_eq!(flushed.into_inner(), 3);
         for (path, bytes) in &files {
             assert_eq!(&fs::read(path).unwrap(), bytes);

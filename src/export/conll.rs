@@ -25,15 +25,20 @@ pub struct Tagged {
     columns: Vec<Vec<String>>,
     /// The tag names of each column, index = tag value.
     names: Vec<Vec<String>>,
+    /// Each column's key in a Hugging Face row, with the column, sorted by key.
+    keys: Vec<(String, usize)>,
 }
 
 impl Tagged {
     pub fn new(options: &Options, columns: Vec<Vec<String>>) -> Self {
         let names = columns.iter().map(|c| Tagged::tag_names(c)).collect();
+        let mut keys: Vec<(String, usize)> = (0..columns.len()).map(|c| (tag_key(c), c)).collect();
+        keys.sort();
         Tagged {
             options: options.clone(),
             columns,
             names,
+            keys,
         }
     }
 
@@ -51,16 +56,33 @@ impl Tagged {
 /// One layer's tags: 0 for O, 1 + 2k for B of label k, 2 + 2k for I.
 type Tags = Vec<u16>;
 
-#[derive(Serialize)]
 struct HfRow<'a> {
     id: String,
     document: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     annotator: Option<&'a str>,
     tokens: Vec<&'a str>,
-    /// By key, so in the order of a JSON object's sorted keys.
-    #[serde(flatten)]
-    tags: std::collections::BTreeMap<String, &'a [u16]>,
+    /// Each column's tags under its key, in the order of the keys.
+    tags: Vec<(&'a str, &'a [u16])>,
+}
+
+/// `{"id", "document", "annotator" (when there is one), "tokens", then each
+/// column's tags}`: written as a map, since the tag keys depend on the
+/// columns.
+impl Serialize for HfRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("document", self.document)?;
+        if let Some(annotator) = self.annotator {
+            map.serialize_entry("annotator", annotator)?;
+        }
+        map.serialize_entry("tokens", &self.tokens)?;
+        for (key, tags) in &self.tags {
+            map.serialize_entry(key, tags)?;
+        }
+        map.end()
+    }
 }
 
 impl Sink for Tagged {
@@ -171,10 +193,10 @@ impl Sink for Tagged {
                     rows = std::iter::once(0..tokens.len()).collect();
                 }
                 for (n, row) in rows.iter().enumerate() {
-                    let tags = columns
+                    let tags = self
+                        .keys
                         .iter()
-                        .enumerate()
-                        .map(|(c, column)| (tag_key(c), &column[row.clone()]))
+                        .map(|(key, c)| (key.as_str(), &columns[*c][row.clone()]))
                         .collect();
                     let id = match self.options.hf_unit {
                         HfUnit::Sentence => format!("{}#{}", item.id, n + 1),

@@ -316,7 +316,7 @@ pub fn agree_with_progress(
             if !project.annotation_path(annotator, &doc.id).is_file() {
                 continue;
             }
-            match OpenDocument::open(project, doc, annotator) {
+            match OpenDocument::open_to_read(project, doc, annotator) {
                 // A file holding only rejected suggestions is not annotated.
                 Ok(document) if document.is_editable() && !document.is_started() => {}
                 Ok(document) if document.is_editable() => {

@@ -168,6 +168,9 @@ pub struct OpenDocument {
     /// Fingerprint of the annotation file as last read or written; `None`
     /// when there was no file.
     disk_fingerprint: Option<String>,
+    /// Whether the document may be saved: false when opened only to read,
+    /// without `disk_fingerprint`.
+    saves: bool,
     /// The revision last written (or read); the document is dirty when its
     /// revision has moved on.
     saved_revision: u64,
@@ -180,6 +183,26 @@ impl OpenDocument {
     /// unreadable text is an error; an untrustworthy annotation file opens the
     /// document read-only with the reason.
     pub fn open(project: &Project, doc: &DocEntry, annotator: &str) -> Result<Self, OpenError> {
+        Self::open_with(project, doc, annotator, true)
+    }
+
+    /// [`Self::open`] for readers (export, agreement, review) that never save:
+    /// it skips what only saving needs, the fingerprint of the annotation file
+    /// on disk, and [`Self::save_job`] gives nothing for it.
+    pub fn open_to_read(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+    ) -> Result<Self, OpenError> {
+        Self::open_with(project, doc, annotator, false)
+    }
+
+    fn open_with(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+        saves: bool,
+    ) -> Result<Self, OpenError> {
         let bytes = fs::read(&doc.path).map_err(|source| OpenError::Read {
             path: doc.path.clone(),
             source,
@@ -201,6 +224,7 @@ impl OpenDocument {
             fingerprint,
             path: project.annotation_path(annotator, &doc.id),
             disk_fingerprint: None,
+            saves,
             saved_revision: 0,
             revision: 0,
         };
@@ -221,19 +245,24 @@ impl OpenDocument {
         self.access = Access::Editable;
         self.findings.clear();
         self.disk_fingerprint = None;
-        if !self.path.exists() {
-            return;
-        }
         match AnnotationFile::read(&self.path) {
+            // No file yet: nothing annotated.
+            Err(StorageError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {
                 // Remember what is on disk so that nothing overwrites it unasked.
-                self.disk_fingerprint = fs::read(&self.path).ok().map(|b| storage::fingerprint(&b));
+                if self.saves {
+                    self.disk_fingerprint =
+                        fs::read(&self.path).ok().map(|b| storage::fingerprint(&b));
+                }
                 self.access = Access::ReadOnly {
                     reason: err.to_string(),
                 };
             }
             Ok((file, bytes)) => {
-                self.disk_fingerprint = Some(storage::fingerprint(&bytes));
+                if self.saves {
+                    self.disk_fingerprint = Some(storage::fingerprint(&bytes));
+                }
                 self.findings =
                     check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
                 match Annotations::new(file.status, file.spans) {
@@ -651,7 +680,7 @@ impl OpenDocument {
     /// `None` when there is nothing to save or the document is read-only.
     /// With `overwrite`, a file changed on disk is replaced ("keep mine").
     pub fn save_job(&self, overwrite: bool) -> Option<SaveJob> {
-        if !self.is_editable() || (!overwrite && !self.is_dirty()) {
+        if !self.saves || !self.is_editable() || (!overwrite && !self.is_dirty()) {
             return None;
         }
         Some(SaveJob {
@@ -1157,6 +1186,43 @@ mod tests {
             .unwrap();
         doc.save().unwrap();
         assert_eq!(open(&project).status(), Status::Done);
+    }
+
+    #[test]
+    fn a_document_opened_to_read_has_the_same_spans_and_never_saves() {
+        let (_dir, project) = project_with("“Kim” 😊 met\r\nPutin".as_bytes());
+        let schema = project.schema();
+        let entry = &project.docs()[0];
+        // No annotation file yet: nothing annotated, as for `open`.
+        let unannotated = OpenDocument::open_to_read(&project, entry, "ayu").unwrap();
+        assert!(unannotated.is_editable() && unannotated.spans().is_empty());
+
+        let mut doc = open(&project);
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        doc.save().unwrap();
+        let saved = fs::read(doc.path()).unwrap();
+
+        let mut read = OpenDocument::open_to_read(&project, entry, "ayu").unwrap();
+        assert_eq!(read.spans(), open(&project).spans());
+        assert_eq!(read.spans()[0].text, "Kim");
+        read.execute(
+            schema,
+            Command::AddSpan {
+                range: 11..16,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        assert!(read.save_job(false).is_none() && read.save_job(true).is_none());
+        read.save().unwrap();
+        assert_eq!(fs::read(doc.path()).unwrap(), saved);
     }
 
     #[test]

@@ -398,7 +398,7 @@ fn run_suggest(
             if !project.annotation_path(name, &doc.id).is_file() {
                 return Ok(sorot::model::Annotations::default());
             }
-            Ok(OpenDocument::open(&project, doc, name)?
+            Ok(OpenDocument::open_to_read(&project, doc, name)?
                 .annotations()
                 .clone())
         };

@@ -193,7 +193,7 @@ pub fn project_mentions(
         .par_iter()
         .map(|doc| match open.get(&doc.id) {
             Some((text, annotations)) => Ok(mentions_in(&doc.id, text, annotations, needle, label)),
-            None => OpenDocument::open(project, doc, annotator)
+            None => OpenDocument::open_to_read(project, doc, annotator)
                 .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), needle, label))
                 .map_err(|err| err.to_string()),
         })

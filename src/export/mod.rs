@@ -430,7 +430,7 @@ impl Plan<'_> {
             spans: 0,
             losses: vec![loss],
         };
-        let document = match OpenDocument::open(self.project, doc, annotator) {
+        let document = match OpenDocument::open_to_read(self.project, doc, annotator) {
             Ok(document) => document,
             Err(err) => {
                 return Ok(skipped(Loss {

@@ -100,7 +100,7 @@ impl ReviewMode {
             if annotator == GOLD || !project.annotation_path(annotator, doc_id).is_file() {
                 return Ok(Vec::new());
             }
-            Ok(OpenDocument::open(project, entry, annotator)?
+            Ok(OpenDocument::open_to_read(project, entry, annotator)?
                 .spans()
                 .to_vec())
         };

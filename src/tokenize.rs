@@ -26,11 +26,14 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::SourceText;
 
-/// A token: its range in the source text.
+/// A token: its range in the source text, in code points, and where it lies
+/// in the text's bytes, for slicing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub start: usize,
     pub end: usize,
+    byte_start: usize,
+    byte_end: usize,
 }
 
 impl Token {
@@ -40,7 +43,7 @@ impl Token {
 
     /// The token's text in `source`, the text it was cut from.
     pub fn text<'a>(&self, source: &'a SourceText) -> &'a str {
-        source.slice(self.range())
+        &source.as_str()[self.byte_start..self.byte_end]
     }
 }
 
@@ -50,9 +53,11 @@ pub fn sentences(text: &SourceText) -> Vec<Vec<Token>> {
     for line in text.lines() {
         let line_text = text.slice(line.clone());
         let mut offset = line.start;
+        let mut byte = text.byte_of(line.start);
         for sentence in split_sentences(line_text) {
-            let tokens = tokens_of(sentence, offset);
+            let tokens = tokens_of(sentence, offset, byte);
             offset += sentence.chars().count();
+            byte += sentence.len();
             if !tokens.is_empty() {
                 sentences.push(tokens);
             }
@@ -81,20 +86,19 @@ fn split_sentences(text: &str) -> Vec<&str> {
         }
     };
     let bytes = text.as_bytes();
-    let mut piece_start = 0;
-    let mut may_break = false;
-    for (i, &byte) in bytes.iter().enumerate() {
-        if i > 0 && byte.is_ascii_lowercase() && bytes[i - 1].is_ascii_lowercase() {
-            if may_break {
-                run_rules(piece_start..i, &mut starts);
-            }
-            piece_start = i;
-            may_break = false;
-        }
-        may_break |= !byte.is_ascii() || matches!(byte, b'.' | b'!' | b'?' | b'\r' | b'\n');
-    }
-    if may_break {
-        run_rules(piece_start..bytes.len(), &mut starts);
+    let cut = |j: usize| bytes[j - 1].is_ascii_lowercase() && bytes[j].is_ascii_lowercase();
+    let may_break = |b: &u8| !b.is_ascii() || matches!(b, b'.' | b'!' | b'?' | b'\r' | b'\n');
+    // Pieces before `from` are done; `from` is 0 or a cut.
+    let mut from = 0;
+    while let Some(k) = bytes[from..].iter().position(may_break).map(|k| from + k) {
+        // The piece around k: from the last cut at or before it (no cut
+        // falls on k itself, which is no lowercase letter) to the next cut.
+        let start = (from + 1..=k).rev().find(|&j| cut(j)).unwrap_or(from);
+        let end = (k + 1..bytes.len())
+            .find(|&j| cut(j))
+            .unwrap_or(bytes.len());
+        run_rules(start..end, &mut starts);
+        from = end;
     }
     starts.push(text.len());
     starts.windows(2).map(|w| &text[w[0]..w[1]]).collect()
@@ -105,49 +109,143 @@ pub fn tokens(text: &SourceText) -> Vec<Token> {
     sentences(text).into_iter().flatten().collect()
 }
 
-/// The tokens of `piece`, which starts at code-point `offset`: the piece is
+/// The tokens of `piece`, which starts at code-point `offset` and byte
+/// `byte_offset` of its text: the piece is
 /// cut at whitespace, and each run without whitespace is split at Unicode word
-/// boundaries. A run of ASCII letters and digits is one word under those
-/// rules, so it is taken whole without running them.
-fn tokens_of(piece: &str, offset: usize) -> Vec<Token> {
+/// boundaries. A run of ASCII is split by [`ascii_words`], which gives what
+/// the rules give for ASCII without running them.
+fn tokens_of(piece: &str, offset: usize, byte_offset: usize) -> Vec<Token> {
     // Room for a token every four bytes or so, rather than growing by doubling.
     let mut tokens = Vec::with_capacity(piece.len() / 4 + 1);
+    let bytes = piece.as_bytes();
     let mut position = offset;
-    let mut run_start: Option<(usize, usize)> = None;
-    let push_run = |run: &str, start: usize, tokens: &mut Vec<Token>| {
-        if run.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            tokens.push(Token {
-                start,
-                end: start + run.len(),
-            });
-            return;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Whitespace before a run.
+        let (c, len) = char_at(piece, i);
+        if c.is_whitespace() {
+            i += len;
+            position += 1;
+            continue;
         }
-        let mut at = start;
-        for word in run.split_word_bounds() {
-            let len = word.chars().count();
-            if !word.chars().all(char::is_whitespace) {
+        // The run: up to the next whitespace.
+        let (run_start, run_position) = (i, position);
+        let mut ascii = true;
+        while i < bytes.len() {
+            let (c, len) = char_at(piece, i);
+            if c.is_whitespace() {
+                break;
+            }
+            ascii &= len == 1;
+            i += len;
+            position += 1;
+        }
+        let run = &piece[run_start..i];
+        if ascii {
+            ascii_words(
+                run.as_bytes(),
+                run_position,
+                byte_offset + run_start,
+                &mut tokens,
+            );
+        } else {
+            let mut at = run_position;
+            let mut at_byte = byte_offset + run_start;
+            for word in run.split_word_bounds() {
+                let len = word.chars().count();
                 tokens.push(Token {
                     start: at,
                     end: at + len,
+                    byte_start: at_byte,
+                    byte_end: at_byte + word.len(),
                 });
+                at += len;
+                at_byte += word.len();
             }
-            at += len;
         }
-    };
-    for (byte, c) in piece.char_indices() {
-        if c.is_whitespace() {
-            if let Some((run_byte, run_position)) = run_start.take() {
-                push_run(&piece[run_byte..byte], run_position, &mut tokens);
-            }
-        } else if run_start.is_none() {
-            run_start = Some((byte, position));
-        }
-        position += 1;
-    }
-    if let Some((run_byte, run_position)) = run_start {
-        push_run(&piece[run_byte..], run_position, &mut tokens);
     }
     tokens
+}
+
+/// The character at byte `i` of `text` and its length in bytes, with ASCII
+/// read without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let byte = text.as_bytes()[i];
+    if byte.is_ascii() {
+        return (byte as char, 1);
+    }
+    let c = text[i..].chars().next().unwrap_or_default();
+    (c, c.len_utf8())
+}
+
+/// The words of an ASCII run without whitespace that starts at code point
+/// `start` and byte `byte_start`, as the Unicode word boundary rules (UAX #29) cut it. In ASCII the
+/// rules only join, never force a cut:
+/// - letters and digits join each other (WB5, WB8, WB9, WB10);
+/// - `:`, `.` and `'` join two letters (WB6, WB7), and `.`, `'`, `,` and `;`
+///   two digits (WB11, WB12), when the mark has one on each side;
+/// - `_` joins letters, digits and `_` on either side (WB13a, WB13b);
+/// - every other pair is cut (WB999).
+fn ascii_words(run: &[u8], start: usize, byte_start: usize, tokens: &mut Vec<Token>) {
+    let mut push = |from: usize, to: usize| {
+        tokens.push(Token {
+            start: start + from,
+            end: start + to,
+            byte_start: byte_start + from,
+            byte_end: byte_start + to,
+        })
+    };
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Letter,
+        Digit,
+        Underscore,
+        Other,
+    }
+    let class = |i: usize| match run[i] {
+        b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+        b'0'..=b'9' => Class::Digit,
+        b'_' => Class::Underscore,
+        _ => Class::Other,
+    };
+    // Whether the mark at `i` sits between two letters or two digits that it joins.
+    let joins = |i: usize| {
+        if i == 0 || i + 1 >= run.len() {
+            return false;
+        }
+        let (before, after) = (class(i - 1), class(i + 1));
+        match run[i] {
+            b':' => before == Class::Letter && after == Class::Letter,
+            b'.' | b'\'' => before == after && matches!(before, Class::Letter | Class::Digit),
+            b',' | b';' => before == Class::Digit && after == Class::Digit,
+            _ => false,
+        }
+    };
+    // Most runs are one word of letters and digits.
+    if run.iter().all(u8::is_ascii_alphanumeric) {
+        push(0, run.len());
+        return;
+    }
+    let mut word_start = 0;
+    for i in 1..run.len() {
+        let (before, after) = (class(i - 1), class(i));
+        let joined = match (before, after) {
+            (Class::Letter | Class::Digit, Class::Letter | Class::Digit) => true,
+            (Class::Letter | Class::Digit | Class::Underscore, Class::Underscore)
+            | (Class::Underscore, Class::Letter | Class::Digit) => true,
+            (Class::Letter | Class::Digit, Class::Other) => joins(i),
+            (Class::Other, Class::Letter | Class::Digit) => joins(i - 1),
+            _ => false,
+        };
+        if !joined {
+            push(word_start, i);
+            word_start = i;
+        }
+    }
+    if !run.is_empty() {
+        push(word_start, run.len());
+    }
 }
 
 #[cfg(test)]
@@ -197,9 +295,88 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ascii_runs_split_at_word_boundaries() {
+        let text =
+            SourceText::new("e.g. 3.5, 1,000;2 a:b a_1 __x a'b 13/9/2023. x.-y".into()).unwrap();
+        let words: Vec<&str> = tokens(&text).iter().map(|t| t.text(&text)).collect();
+        assert_eq!(
+            words,
+            vec![
+                "e.g", ".", "3.5", ",", "1,000;2", "a:b", "a_1", "__x", "a'b", "13", "/", "9", "/",
+                "2023", ".", "x", ".", "-", "y"
+            ]
+        );
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;
+
+        /// The tokens as the module defines them, by the rules alone: the
+        /// runs between whitespace, each split at every Unicode word boundary.
+        fn tokens_by_the_rules(piece: &str) -> Vec<Range<usize>> {
+            let mut tokens = Vec::new();
+            let mut position = 0;
+            let mut run = String::new();
+            let flush = |run: &mut String, end: usize, tokens: &mut Vec<Range<usize>>| {
+                let mut at = end - run.chars().count();
+                for word in run.split_word_bounds() {
+                    let len = word.chars().count();
+                    tokens.push(at..at + len);
+                    at += len;
+                }
+                run.clear();
+            };
+            for c in piece.chars() {
+                if c.is_whitespace() {
+                    flush(&mut run, position, &mut tokens);
+                } else {
+                    run.push(c);
+                }
+                position += 1;
+            }
+            flush(&mut run, position, &mut tokens);
+            tokens
+        }
+
+        /// Texts of everything the word rules look at: every ASCII character
+        /// and whitespace beyond ASCII, quotes, combining marks, ZWJ, emoji,
+        /// Hebrew, Katakana and regional indicators.
+        fn word_text() -> impl Strategy<Value = String> {
+            let mut chars: Vec<char> = (0u8..0x80).map(char::from).collect();
+            chars.extend([
+                '\u{85}',
+                '\u{a0}',
+                '\u{2003}',
+                '\u{3000}',
+                '“',
+                '”',
+                '’',
+                '—',
+                '\u{301}',
+                '\u{200D}',
+                '\u{AD}',
+                '😊',
+                '👍',
+                '\u{1F3FD}',
+                'é',
+                'ß',
+                'א',
+                '״',
+                'カ',
+                'ー',
+                '\u{1F1EE}',
+                '\u{1F1E9}',
+                '·',
+                '٫',
+                '١',
+            ]);
+            // ASCII letters, digits and marks often, so that they meet.
+            chars.extend("aaxZ0099..,,;;::''__--".chars());
+            proptest::collection::vec(proptest::sample::select(chars), 0..40)
+                .prop_map(|chars| chars.into_iter().collect())
+        }
 
         /// Texts rich in what the sentence rules look at: terminators,
         /// closing marks, spaces, separators, letters of each case, digits,
@@ -260,6 +437,23 @@ mod tests {
             fn quiet_pieces_change_no_sentence(text in sentence_text()) {
                 let expected: Vec<&str> = text.split_sentence_bounds().collect();
                 prop_assert_eq!(split_sentences(&text), expected);
+            }
+
+            #[test]
+            fn tokens_are_the_word_rules_cut_at_whitespace(text in word_text(), offset in 0usize..5) {
+                let expected: Vec<Range<usize>> = tokens_by_the_rules(&text)
+                    .into_iter()
+                    .map(|t| t.start + offset..t.end + offset)
+                    .collect();
+                // The piece as the end of a longer text, so that byte and
+                // code-point positions differ before it too (and a text is never empty).
+                let source = SourceText::new(format!("{}{text}.", "é".repeat(offset))).unwrap();
+                let tokens = tokens_of(&text, offset, 2 * offset);
+                let ranges: Vec<Range<usize>> = tokens.iter().map(Token::range).collect();
+                prop_assert_eq!(ranges, expected);
+                for token in tokens {
+                    prop_assert_eq!(token.text(&source), source.slice(token.range()));
+                }
             }
 
             #[test]

@@ -198,10 +198,12 @@ impl Sink for Tagged {
                         .iter()
                         .map(|(key, c)| (key.as_str(), &columns[*c][row.clone()]))
                         .collect();
-                    let id = match self.options.hf_unit {
-                        HfUnit::Sentence => format!("{}#{}", item.id, n + 1),
-                        HfUnit::Document => item.id.to_owned(),
-                    };
+                    let mut id = String::with_capacity(item.id.len() + 8);
+                    id.push_str(item.id);
+                    if self.options.hf_unit == HfUnit::Sentence {
+                        id.push('#');
+                        id.push_str(itoa::Buffer::new().format(n + 1));
+                    }
                     let record = HfRow {
                         id,
                         document: item.id,

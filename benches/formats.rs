@@ -40,6 +40,17 @@ fn main() {
     let base = std::env::var_os("SOROT_BENCH_DIR")
         .map_or_else(|| dir.path().to_owned(), std::path::PathBuf::from);
     let root = base.join("corpus");
+    // What an earlier run in SOROT_BENCH_DIR wrote goes first: the import
+    // would keep its files and import nothing.
+    for earlier in [
+        "out",
+        "fresh",
+        "floor-brat",
+        "floor-import",
+        "floor-import-flushed",
+    ] {
+        let _ = fs::remove_dir_all(base.join(earlier));
+    }
     let start = Instant::now();
     let bytes = generate(&root);
     println!(

@@ -10,7 +10,8 @@
 //! after brat and after the import it also prints a **floor**: the time to
 //! create the same files (same folders, same sizes) in a plain loop, and for
 //! the import, to create them and flush them to disk with one `syncfs`, as
-//! the import's batch write does.
+//! the import's batch write does. Before each step, what earlier steps wrote
+//! is flushed (untimed), so that no step pays for another's writing.
 
 use std::fs;
 use std::io::Write;
@@ -60,6 +61,7 @@ fn main() {
         start.elapsed().as_secs_f64(),
         peak_memory()
     );
+    settle(&base);
     let project = Project::open(&root).unwrap();
     let out = base.join("out");
     fs::create_dir_all(&out).unwrap();
@@ -80,6 +82,7 @@ fn main() {
             ];
         }
         let target = out.join(name);
+        settle(&base);
         let start = Instant::now();
         let written = export_to(&project, &options, &target, false).unwrap();
         let seconds = start.elapsed().as_secs_f64();
@@ -96,6 +99,7 @@ fn main() {
         );
         if format == Format::Brat {
             let files = files_under(&target);
+            settle(&base);
             let plain = floor(&files, &base.join("floor-brat"), false);
             println!(
                 "  floor: creating its {} files in a loop takes {plain:.3} s",
@@ -116,6 +120,7 @@ fn main() {
         per_annotator: false,
         progress: None,
     };
+    settle(&base);
     let start = Instant::now();
     let report = import(&fresh_project, &options, &[out.join("jsonl")]).unwrap();
     println!(
@@ -127,12 +132,23 @@ fn main() {
     );
     assert_eq!(report.spans, DOCUMENTS * SPANS);
     let files = files_under(&fresh);
+    settle(&base);
     let plain = floor(&files, &base.join("floor-import"), false);
+    settle(&base);
     let flushed = floor(&files, &base.join("floor-import-flushed"), true);
     println!(
         "  floor: creating its {} files in a loop takes {plain:.3} s, and then flushing them to disk {flushed:.3} s",
         files.len()
     );
+}
+
+/// Flushes what earlier steps wrote, untimed, so that the disk writing it
+/// back does not slow the next step down.
+fn settle(dir: &Path) {
+    #[cfg(target_os = "linux")]
+    rustix::fs::syncfs(fs::File::open(dir).unwrap()).unwrap();
+    #[cfg(not(target_os = "linux"))]
+    let _ = dir;
 }
 
 /// Every file under `dir`: its path relative to `dir` and its size.

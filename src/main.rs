@@ -512,8 +512,20 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    for text in &report.texts_added {
-        eprintln!("added the text {text} to {}", project.text_dir().display());
+    // A few added texts are named one per line; many are counted.
+    let added = &report.texts_added;
+    if added.len() <= 10 {
+        for text in added {
+            eprintln!("added the text {text} to {}", project.text_dir().display());
+        }
+    } else {
+        eprintln!(
+            "added {} texts to {}: {} and {} more",
+            added.len(),
+            project.text_dir().display(),
+            added[..3].join(", "),
+            added.len() - 3
+        );
     }
     if !report.unknown_labels.is_empty() {
         eprintln!(

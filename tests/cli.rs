@@ -525,3 +525,55 @@ fn validate_names_temporary_files_left_by_an_unfinished_write() {
         "{all}"
     );
 }
+
+#[test]
+fn an_import_names_a_few_added_texts_and_counts_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("{{\"id\": \"t{i:02}\", \"text\": \"“Kim” 😊 tiba\", \"label\": [[1, 4, \"actor\"]]}}\n"))
+            .collect()
+    };
+    fs::write(dir.path().join("few.jsonl"), lines(2)).unwrap();
+    let project = dir.path().join("few");
+    fs::create_dir(&project).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "few",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "ayu",
+            "few.jsonl",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_stderr_contains(&output, "added the text t00.txt to");
+    assert_stderr_contains(&output, "added the text t01.txt to");
+
+    fs::write(dir.path().join("many.jsonl"), lines(12)).unwrap();
+    let project = dir.path().join("many");
+    fs::create_dir(&project).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "many",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "ayu",
+            "many.jsonl",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_stderr_contains(&output, "added 12 texts to");
+    assert_stderr_contains(&output, ": t00.txt, t01.txt, t02.txt and 9 more");
+    assert!(!stderr(&output).contains("added the text"));
+    assert_eq!(
+        fs::read_to_string(project.join("t11.txt")).unwrap(),
+        "“Kim” 😊 tiba"
+    );
+}

@@ -1230,14 +1230,16 @@ fn read_label_studio(
     losses: &mut Vec<Loss>,
 ) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
-    let value: Value = serde_json::from_str(&content).map_err(|err| ImportError::Input {
+    let malformed = |err: serde_json::Error, line_offset: usize| ImportError::Input {
         file: input.to_owned(),
-        line: err.line(),
+        line: line_offset + err.line(),
         message: format!("malformed JSON: {err}"),
-    })?;
-    let tasks = match &value {
-        Value::Array(tasks) => tasks.clone(),
-        Value::Object(_) => vec![value.clone()],
+    };
+    // The tasks are kept as slices of the input and each is parsed on its
+    // own, in parallel: a large export never becomes one tree in memory.
+    let tasks: Vec<&serde_json::value::RawValue> = match content.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(&content).map_err(|err| malformed(err, 0))?,
+        Some(b'{') => vec![serde_json::from_str(&content).map_err(|err| malformed(err, 0))?],
         _ => {
             return Err(ImportError::File {
                 file: input.to_owned(),
@@ -1245,233 +1247,262 @@ fn read_label_studio(
             });
         }
     };
-    for (n, task) in tasks.iter().enumerate() {
-        let where_ = format!("{} task {}", input.display(), n + 1);
-        let data = task.get("data");
-        let text = data.and_then(|d| {
-            d.get("text")
-                .and_then(Value::as_str)
-                .or_else(|| d.as_object()?.values().find_map(Value::as_str))
-        });
-        let Some(text) = text else {
-            losses.push(Loss {
-                file: where_,
-                span: None,
-                reason: "the task has no text in its data; skipped".into(),
-            });
-            continue;
-        };
-        let id = data
-            .and_then(|d| d.get("document"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| {
-                task.get("id")
-                    .map(|id| format!("task-{}.txt", id.to_string().trim_matches('"')))
-            })
-            .unwrap_or_else(|| stem_id(input, &format!("-{}", n + 1)));
-        let annotations: Vec<&Value> = task
-            .get("annotations")
-            .or_else(|| task.get("completions"))
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter(|a| {
-                        !a.get("was_cancelled")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let chosen: Vec<(Option<String>, &Value)> = if options.per_annotator {
-            annotations
-                .iter()
-                .map(|a| {
-                    let by = a
-                        .get("sorot_annotator")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                        .or_else(|| a.get("completed_by").map(annotator_name));
-                    (by, *a)
-                })
-                .collect()
-        } else {
-            // The latest: by updated_at or created_at when given, else the last one.
-            let latest = annotations.iter().max_by_key(|a| {
-                a.get("updated_at")
-                    .or_else(|| a.get("created_at"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned()
-            });
-            latest.map(|a| vec![(None, *a)]).unwrap_or_default()
-        };
-        for (annotator, annotation) in chosen {
-            let mut spans = Vec::new();
-            // Region id -> the positions of its spans (one per label);
-            // relations between ids.
-            let mut region_spans: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            let mut relation_results: Vec<(String, String, String)> = Vec::new();
-            // Per-region results: region id, control name, what it holds.
-            let mut per_region: Vec<(String, String, String)> = Vec::new();
-            for region in annotation
-                .get("result")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
-                let value = region.get("value");
-                let labels = value
-                    .and_then(|v| v.get("labels"))
-                    .and_then(Value::as_array);
-                match (kind, value, labels) {
-                    ("labels", Some(value), Some(labels)) => {
-                        let offset = |name: &str| {
-                            value.get(name).and_then(Value::as_u64).map(|n| n as usize)
-                        };
-                        let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
-                            losses.push(Loss {
-                                file: where_.clone(),
-                                span: None,
-                                reason: "a labels region without start and end was not imported"
-                                    .into(),
-                            });
-                            continue;
-                        };
-                        let note = joined(region.get("meta").and_then(|m| m.get("text")));
-                        let first = spans.len();
-                        for label in labels.iter().filter_map(Value::as_str) {
-                            spans.push(NewSpan {
-                                note: note.clone(),
-                                ..NewSpan::new(start, end, label.to_owned(), n + 1)
-                            });
-                        }
-                        if spans.len() == first {
-                            losses.push(Loss {
-                                file: where_.clone(),
-                                span: None,
-                                reason: format!(
-                                    "a labels region at {start}..{end} without labels was not imported"
-                                ),
-                            });
-                        } else if let Some(region_id) = region.get("id").and_then(Value::as_str) {
-                            region_spans
-                                .entry(region_id.to_owned())
-                                .or_default()
-                                .extend(first..spans.len());
-                        }
-                    }
-                    ("relation", _, _) => {
-                        let id = |name: &str| {
-                            region.get(name).and_then(Value::as_str).map(str::to_owned)
-                        };
-                        let kind = region
-                            .get("labels")
-                            .and_then(Value::as_array)
-                            .and_then(|l| l.first())
-                            .and_then(Value::as_str)
-                            .unwrap_or("related")
-                            .to_owned();
-                        match (id("from_id"), id("to_id")) {
-                            (Some(from), Some(to)) => relation_results.push((from, to, kind)),
-                            _ => losses.push(Loss {
-                                file: where_.clone(),
-                                span: None,
-                                reason: "a relation without from_id and to_id was not imported"
-                                    .into(),
-                            }),
-                        }
-                    }
-                    ("textarea" | "choices", Some(value), _)
-                        if region.get("id").and_then(Value::as_str).is_some() =>
-                    {
-                        let held =
-                            joined(value.get(if kind == "choices" { "choices" } else { "text" }));
-                        let text = |name: &str| {
-                            region
-                                .get(name)
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned()
-                        };
-                        per_region.push((text("id"), text("from_name"), held));
-                    }
-                    (kind, _, _) => losses.push(Loss {
-                        file: where_.clone(),
-                        span: None,
-                        reason: format!(
-                            "a {kind:?} result was not imported: Sorot imports labeled text regions and their per-region values"
-                        ),
-                    }),
-                }
-            }
-            for (id, control, held) in per_region {
-                let Some(positions) = region_spans.get(&id) else {
-                    losses.push(Loss {
-                        file: where_.clone(),
-                        span: None,
-                        reason: format!("a {control:?} result of region {id}, which is not an imported region, was not imported"),
-                    });
-                    continue;
-                };
-                if held.is_empty() {
-                    continue;
-                }
-                let mut taken = false;
-                for &n in positions {
-                    let span = &mut spans[n];
-                    if control == "value" {
-                        span.value = held.clone();
-                        taken = true;
-                        continue;
-                    }
-                    // Controls are named <label>_<attribute>, for attributes of the schema.
-                    if let Some(name) = control
-                        .strip_prefix(span.label.as_str())
-                        .and_then(|rest| rest.strip_prefix('_'))
-                        && schema.attributes_of(&span.label).any(|a| a.name == name)
-                    {
-                        span.attributes.insert(name.to_owned(), held.clone());
-                        taken = true;
-                    }
-                }
-                if !taken {
-                    losses.push(Loss {
-                        file: where_.clone(),
-                        span: None,
-                        reason: format!("{control:?} ({held}) of region {id} was not imported: the schema has no such attribute for its labels"),
-                    });
-                }
-            }
-            let mut relations = Vec::new();
-            for (from, to, kind) in relation_results {
-                let first = |id: &String| region_spans.get(id).and_then(|p| p.first()).copied();
-                match (first(&from), first(&to)) {
-                    (Some(a), Some(b)) => relations.push((a, b, kind)),
-                    _ => losses.push(Loss {
-                        file: where_.clone(),
-                        span: None,
-                        reason: format!("relation {kind} between {from} and {to}, which are not both imported regions, was not imported"),
-                    }),
-                }
-            }
-            let annotator = annotator.map(|a| crate::project::sanitize_annotator(&a));
-            records.push(Record {
-                id: id.clone(),
-                file: input.to_owned(),
-                line: n + 1,
-                text: Some(text.to_owned()),
-                annotator,
-                spans,
-                relations,
-                relation_keys: Vec::new(),
-                offsets: Counted::AsOptions,
-            });
-        }
+    let read: Vec<Result<(Vec<Record>, Vec<Loss>), ImportError>> = tasks
+        .par_iter()
+        .enumerate()
+        .map(|(n, raw)| {
+            let task: Value = serde_json::from_str(raw.get()).map_err(|err| {
+                // The line of the task's start in the input, for the error.
+                let before = raw.get().as_ptr() as usize - content.as_ptr() as usize;
+                malformed(err, content[..before].matches('\n').count())
+            })?;
+            Ok(read_label_studio_task(input, n, &task, options, schema))
+        })
+        .collect();
+    for result in read {
+        let (task_records, task_losses) = result?;
+        records.extend(task_records);
+        losses.extend(task_losses);
     }
     Ok(())
+}
+
+/// Reads task `n` (from 0) of a Label Studio export: its records, one per
+/// annotation taken, and what could not be imported.
+fn read_label_studio_task(
+    input: &Path,
+    n: usize,
+    task: &Value,
+    options: &ImportOptions,
+    schema: &crate::schema::Schema,
+) -> (Vec<Record>, Vec<Loss>) {
+    let mut records = Vec::new();
+    let mut losses = Vec::new();
+    let where_ = format!("{} task {}", input.display(), n + 1);
+    let data = task.get("data");
+    let text = data.and_then(|d| {
+        d.get("text")
+            .and_then(Value::as_str)
+            .or_else(|| d.as_object()?.values().find_map(Value::as_str))
+    });
+    let Some(text) = text else {
+        losses.push(Loss {
+            file: where_,
+            span: None,
+            reason: "the task has no text in its data; skipped".into(),
+        });
+        return (records, losses);
+    };
+    let id = data
+        .and_then(|d| d.get("document"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            task.get("id")
+                .map(|id| format!("task-{}.txt", id.to_string().trim_matches('"')))
+        })
+        .unwrap_or_else(|| stem_id(input, &format!("-{}", n + 1)));
+    let annotations: Vec<&Value> = task
+        .get("annotations")
+        .or_else(|| task.get("completions"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|a| {
+                    !a.get("was_cancelled")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let chosen: Vec<(Option<String>, &Value)> = if options.per_annotator {
+        annotations
+            .iter()
+            .map(|a| {
+                let by = a
+                    .get("sorot_annotator")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| a.get("completed_by").map(annotator_name));
+                (by, *a)
+            })
+            .collect()
+    } else {
+        // The latest: by updated_at or created_at when given, else the last one.
+        let latest = annotations.iter().max_by_key(|a| {
+            a.get("updated_at")
+                .or_else(|| a.get("created_at"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        });
+        latest.map(|a| vec![(None, *a)]).unwrap_or_default()
+    };
+    for (annotator, annotation) in chosen {
+        let mut spans = Vec::new();
+        // Region id -> the positions of its spans (one per label);
+        // relations between ids.
+        let mut region_spans: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut relation_results: Vec<(String, String, String)> = Vec::new();
+        // Per-region results: region id, control name, what it holds.
+        let mut per_region: Vec<(String, String, String)> = Vec::new();
+        for region in annotation
+            .get("result")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
+            let value = region.get("value");
+            let labels = value
+                .and_then(|v| v.get("labels"))
+                .and_then(Value::as_array);
+            match (kind, value, labels) {
+                ("labels", Some(value), Some(labels)) => {
+                    let offset = |name: &str| {
+                        value.get(name).and_then(Value::as_u64).map(|n| n as usize)
+                    };
+                    let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
+                        losses.push(Loss {
+                            file: where_.clone(),
+                            span: None,
+                            reason: "a labels region without start and end was not imported"
+                                .into(),
+                        });
+                        continue;
+                    };
+                    let note = joined(region.get("meta").and_then(|m| m.get("text")));
+                    let first = spans.len();
+                    for label in labels.iter().filter_map(Value::as_str) {
+                        spans.push(NewSpan {
+                            note: note.clone(),
+                            ..NewSpan::new(start, end, label.to_owned(), n + 1)
+                        });
+                    }
+                    if spans.len() == first {
+                        losses.push(Loss {
+                            file: where_.clone(),
+                            span: None,
+                            reason: format!(
+                                "a labels region at {start}..{end} without labels was not imported"
+                            ),
+                        });
+                    } else if let Some(region_id) = region.get("id").and_then(Value::as_str) {
+                        region_spans
+                            .entry(region_id.to_owned())
+                            .or_default()
+                            .extend(first..spans.len());
+                    }
+                }
+                ("relation", _, _) => {
+                    let id = |name: &str| {
+                        region.get(name).and_then(Value::as_str).map(str::to_owned)
+                    };
+                    let kind = region
+                        .get("labels")
+                        .and_then(Value::as_array)
+                        .and_then(|l| l.first())
+                        .and_then(Value::as_str)
+                        .unwrap_or("related")
+                        .to_owned();
+                    match (id("from_id"), id("to_id")) {
+                        (Some(from), Some(to)) => relation_results.push((from, to, kind)),
+                        _ => losses.push(Loss {
+                            file: where_.clone(),
+                            span: None,
+                            reason: "a relation without from_id and to_id was not imported"
+                                .into(),
+                        }),
+                    }
+                }
+                ("textarea" | "choices", Some(value), _)
+                    if region.get("id").and_then(Value::as_str).is_some() =>
+                {
+                    let held =
+                        joined(value.get(if kind == "choices" { "choices" } else { "text" }));
+                    let text = |name: &str| {
+                        region
+                            .get(name)
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned()
+                    };
+                    per_region.push((text("id"), text("from_name"), held));
+                }
+                (kind, _, _) => losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!(
+                        "a {kind:?} result was not imported: Sorot imports labeled text regions and their per-region values"
+                    ),
+                }),
+            }
+        }
+        for (id, control, held) in per_region {
+            let Some(positions) = region_spans.get(&id) else {
+                losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!("a {control:?} result of region {id}, which is not an imported region, was not imported"),
+                });
+                continue;
+            };
+            if held.is_empty() {
+                continue;
+            }
+            let mut taken = false;
+            for &n in positions {
+                let span = &mut spans[n];
+                if control == "value" {
+                    span.value = held.clone();
+                    taken = true;
+                    continue;
+                }
+                // Controls are named <label>_<attribute>, for attributes of the schema.
+                if let Some(name) = control
+                    .strip_prefix(span.label.as_str())
+                    .and_then(|rest| rest.strip_prefix('_'))
+                    && schema.attributes_of(&span.label).any(|a| a.name == name)
+                {
+                    span.attributes.insert(name.to_owned(), held.clone());
+                    taken = true;
+                }
+            }
+            if !taken {
+                losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!("{control:?} ({held}) of region {id} was not imported: the schema has no such attribute for its labels"),
+                });
+            }
+        }
+        let mut relations = Vec::new();
+        for (from, to, kind) in relation_results {
+            let first = |id: &String| region_spans.get(id).and_then(|p| p.first()).copied();
+            match (first(&from), first(&to)) {
+                (Some(a), Some(b)) => relations.push((a, b, kind)),
+                _ => losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!("relation {kind} between {from} and {to}, which are not both imported regions, was not imported"),
+                }),
+            }
+        }
+        let annotator = annotator.map(|a| crate::project::sanitize_annotator(&a));
+        records.push(Record {
+            id: id.clone(),
+            file: input.to_owned(),
+            line: n + 1,
+            text: Some(text.to_owned()),
+            annotator,
+            spans,
+            relations,
+            relation_keys: Vec::new(),
+            offsets: Counted::AsOptions,
+        });
+    }
+    (records, losses)
 }
 
 /// The strings of a JSON list joined with "; " (Label Studio keeps notes,

@@ -854,6 +854,78 @@ fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
 }
 
 #[test]
+fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = |id: usize| {
+        serde_json::json!({"id": id, "data": {"text": "“Kim” tiba"},
+            "annotations": [{"result": [{"type": "labels", "from_name": "label", "to_name": "text",
+                "value": {"start": 1, "end": 4, "text": "Kim", "labels": ["actor"]}}]}]})
+    };
+    // A task on its own, not in a list.
+    fs::write(dir.path().join("one.json"), task(1).to_string()).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "one.json",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 0);
+    assert_eq!(
+        spans_of(dir.path(), "ls", "task-1.txt"),
+        vec![(1, 4, "actor".into(), String::new())]
+    );
+
+    // A list whose second task breaks off on line 4: nothing is written.
+    let bad = format!(
+        "[\n{},\n{{\"id\": 3,\n \"data\": {{\"text\": \"x\"}} \"annotations\": []}}\n]\n",
+        task(2)
+    );
+    fs::write(dir.path().join("bad.json"), bad).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "bad.json",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("bad.json:4: malformed JSON"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("task-2.txt").exists());
+
+    fs::write(dir.path().join("number.json"), "42\n").unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "number.json",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("expected a list of Label Studio tasks"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn hugging_face_rows_per_document() {
     let dir = tricky_project();
     let output = sorot(

@@ -861,20 +861,25 @@ fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
             "annotations": [{"result": [{"type": "labels", "from_name": "label", "to_name": "text",
                 "value": {"start": 1, "end": 4, "text": "Kim", "labels": ["actor"]}}]}]})
     };
+    // Imports `file` and checks the exit status; gives stderr.
+    let import = |file: &str, status: i32| {
+        let output = sorot(
+            &[
+                "import",
+                "--format",
+                "labelstudio",
+                "--annotator",
+                "ls",
+                file,
+            ],
+            dir.path(),
+        );
+        assert_status(&output, status);
+        stderr(&output)
+    };
     // A task on its own, not in a list.
     fs::write(dir.path().join("one.json"), task(1).to_string()).unwrap();
-    let output = sorot(
-        &[
-            "import",
-            "--format",
-            "labelstudio",
-            "--annotator",
-            "ls",
-            "one.json",
-        ],
-        dir.path(),
-    );
-    assert_status(&output, 0);
+    import("one.json", 0);
     assert_eq!(
         spans_of(dir.path(), "ls", "task-1.txt"),
         vec![(1, 4, "actor".into(), String::new())]
@@ -886,42 +891,15 @@ fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
         task(2)
     );
     fs::write(dir.path().join("bad.json"), bad).unwrap();
-    let output = sorot(
-        &[
-            "import",
-            "--format",
-            "labelstudio",
-            "--annotator",
-            "ls",
-            "bad.json",
-        ],
-        dir.path(),
-    );
-    assert_status(&output, 2);
-    assert!(
-        stderr(&output).contains("bad.json:4: malformed JSON"),
-        "{}",
-        stderr(&output)
-    );
+    let errors = import("bad.json", 2);
+    assert!(errors.contains("bad.json:4: malformed JSON"), "{errors}");
     assert!(!dir.path().join("task-2.txt").exists());
 
     fs::write(dir.path().join("number.json"), "42\n").unwrap();
-    let output = sorot(
-        &[
-            "import",
-            "--format",
-            "labelstudio",
-            "--annotator",
-            "ls",
-            "number.json",
-        ],
-        dir.path(),
-    );
-    assert_status(&output, 2);
+    let errors = import("number.json", 2);
     assert!(
-        stderr(&output).contains("expected a list of Label Studio tasks"),
-        "{}",
-        stderr(&output)
+        errors.contains("expected a list of Label Studio tasks"),
+        "{errors}"
     );
 }
 

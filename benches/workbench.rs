@@ -7,7 +7,8 @@
 //!   that adds a span (command, edit, the autosave handed to the writer
 //!   thread, paint) and of the frame after it; then that every save landed;
 //! - listing a project of 10,000 short annotated articles (texts found,
-//!   every annotation file's status and span count read).
+//!   every annotation file's status and span count read), from the cache
+//!   and, on Linux, with nothing cached.
 //!
 //! Medians over repeated runs of wall-clock time on the UI thread, an upper
 //! bound of its CPU time; the machine's other load shows in the spread.
@@ -250,6 +251,45 @@ fn large_project(root: &Path, report: &mut String) {
         ms(median(times))
     )
     .unwrap();
+    // The same with nothing cached, as when a project is opened after a
+    // restart (Linux: the files are dropped from the cache first).
+    #[cfg(target_os = "linux")]
+    {
+        let times: Vec<Duration> = (0..3)
+            .map(|_| {
+                uncache(root);
+                let start = Instant::now();
+                let project = Project::open(root).unwrap();
+                let summaries = project.summaries("bench");
+                assert_eq!(summaries.len(), 10_000);
+                start.elapsed()
+            })
+            .collect();
+        writeln!(
+            report,
+            "  the same, nothing cached: median {}",
+            ms(median(times))
+        )
+        .unwrap();
+    }
+}
+
+/// Flushes every file under `dir` and drops it from the system's cache.
+#[cfg(target_os = "linux")]
+fn uncache(dir: &Path) {
+    rustix::fs::syncfs(fs::File::open(dir).unwrap()).unwrap();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let file = fs::File::open(&path).unwrap();
+                rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+            }
+        }
+    }
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {

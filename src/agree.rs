@@ -306,10 +306,9 @@ pub fn agree_with_progress(
             .total
             .store(project.docs().len(), Ordering::Relaxed);
     }
-    for doc in project.docs() {
-        if let Some(progress) = progress {
-            progress.done.fetch_add(1, Ordering::Relaxed);
-        }
+    // Documents are read and tokenized on a disk pool, and taken in order.
+    let read = |doc: &crate::project::DocEntry| {
+        let mut skipped = Vec::new();
         let mut annotated = Annotated::new();
         let mut text = None;
         for annotator in &annotators {
@@ -330,11 +329,21 @@ pub fn agree_with_progress(
                 Err(err) => skipped.push(err.to_string()),
             }
         }
-        if let Some(text) = text
-            && !annotated.is_empty()
-        {
-            documents.push((doc.id.clone(), tokenize::tokens(&text), annotated));
+        if let Some(progress) = progress {
+            progress.done.fetch_add(1, Ordering::Relaxed);
         }
+        let document = text
+            .filter(|_| !annotated.is_empty())
+            .map(|text| (doc.id.clone(), tokenize::tokens(&text), annotated));
+        (document, skipped)
+    };
+    let read: Vec<_> = crate::disk::run_on(crate::disk::pool().as_ref(), || {
+        use rayon::prelude::*;
+        project.docs().par_iter().map(read).collect()
+    });
+    for (document, doc_skipped) in read {
+        skipped.extend(doc_skipped);
+        documents.extend(document);
     }
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for annotator in &annotators {

@@ -1247,7 +1247,7 @@ fn read_label_studio(
             });
         }
     };
-    let read: Vec<Result<(Vec<Record>, Vec<Loss>), ImportError>> = tasks
+    let read: Vec<Result<TaskRead, ImportError>> = tasks
         .par_iter()
         .enumerate()
         .map(|(n, raw)| {
@@ -1267,6 +1267,9 @@ fn read_label_studio(
     Ok(())
 }
 
+/// What one Label Studio task gave: its records and its losses.
+type TaskRead = (Vec<Record>, Vec<Loss>);
+
 /// Reads task `n` (from 0) of a Label Studio export: its records, one per
 /// annotation taken, and what could not be imported.
 fn read_label_studio_task(
@@ -1275,7 +1278,7 @@ fn read_label_studio_task(
     task: &Value,
     options: &ImportOptions,
     schema: &crate::schema::Schema,
-) -> (Vec<Record>, Vec<Loss>) {
+) -> TaskRead {
     let mut records = Vec::new();
     let mut losses = Vec::new();
     let where_ = format!("{} task {}", input.display(), n + 1);

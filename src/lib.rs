@@ -8,6 +8,7 @@
 
 pub mod agree;
 pub mod dates;
+pub mod disk;
 pub mod document;
 pub mod export;
 pub mod import;

@@ -237,28 +237,34 @@ impl Project {
         names
     }
 
-    /// Status and span count of every document that `annotator` has a file for.
+    /// Status and span count of every document that `annotator` has a file
+    /// for. The files are read on a [disk pool](crate::disk).
     pub fn summaries(&self, annotator: &str) -> BTreeMap<String, DocSummary> {
-        let mut summaries = BTreeMap::new();
-        for doc in &self.docs {
+        use rayon::prelude::*;
+        let read = |doc: &DocEntry| {
             let path = self.annotation_path(annotator, &doc.id);
-            if !path.is_file() {
-                continue;
-            }
             let summary = match AnnotationFile::read(&path) {
                 Ok((file, _)) => DocSummary {
                     status: file.status,
                     spans: file.spans.len(),
                     error: None,
                 },
+                // No file: nothing to summarize.
+                Err(StorageError::Read { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    return None;
+                }
                 Err(err) => DocSummary {
                     error: Some(err.to_string()),
                     ..DocSummary::default()
                 },
             };
-            summaries.insert(doc.id.clone(), summary);
-        }
-        summaries
+            Some((doc.id.clone(), summary))
+        };
+        crate::disk::run_on(crate::disk::pool().as_ref(), || {
+            self.docs.par_iter().filter_map(read).collect()
+        })
     }
 
     /// Reads one summary, after a save changed it.

@@ -188,16 +188,21 @@ pub fn project_mentions(
     needle: &str,
     label: &str,
 ) -> (Vec<Mention>, Vec<String>) {
-    let found: Vec<Result<Vec<Mention>, String>> = project
-        .docs()
-        .par_iter()
-        .map(|doc| match open.get(&doc.id) {
-            Some((text, annotations)) => Ok(mentions_in(&doc.id, text, annotations, needle, label)),
-            None => OpenDocument::open_to_read(project, doc, annotator)
-                .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), needle, label))
-                .map_err(|err| err.to_string()),
-        })
-        .collect();
+    let find = || {
+        project
+            .docs()
+            .par_iter()
+            .map(|doc| match open.get(&doc.id) {
+                Some((text, annotations)) => {
+                    Ok(mentions_in(&doc.id, text, annotations, needle, label))
+                }
+                None => OpenDocument::open_to_read(project, doc, annotator)
+                    .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), needle, label))
+                    .map_err(|err| err.to_string()),
+            })
+            .collect::<Vec<Result<Vec<Mention>, String>>>()
+    };
+    let found = crate::disk::run_on(crate::disk::pool().as_ref(), find);
     let mut mentions = Vec::new();
     let mut problems = Vec::new();
     for result in found {
@@ -225,7 +230,8 @@ pub fn names_in<'a>(spans: impl Iterator<Item = &'a Span>, label: &str) -> BTree
 }
 
 /// The names in use for `label` in every annotator's files, by (annotator,
-/// document), read from disk. Files that cannot be read are left out.
+/// document), read from disk on a [disk pool](crate::disk). Files that cannot
+/// be read are left out.
 pub fn names_on_disk(
     project: &Project,
     label: &str,
@@ -240,15 +246,17 @@ pub fn names_on_disk(
                 .map(move |doc| (annotator.clone(), doc.id.as_str()))
         })
         .collect();
-    files
-        .into_par_iter()
-        .filter_map(|(annotator, doc_id)| {
-            let path = project.annotation_path(&annotator, doc_id);
-            let (file, _) = crate::storage::AnnotationFile::read(&path).ok()?;
-            let names = names_in(file.spans.iter(), label);
-            Some(((annotator, doc_id.to_owned()), names))
-        })
-        .collect()
+    crate::disk::run_on(crate::disk::pool().as_ref(), || {
+        files
+            .into_par_iter()
+            .filter_map(|(annotator, doc_id)| {
+                let path = project.annotation_path(&annotator, doc_id);
+                let (file, _) = crate::storage::AnnotationFile::read(&path).ok()?;
+                let names = names_in(file.spans.iter(), label);
+                Some(((annotator, doc_id.to_owned()), names))
+            })
+            .collect()
+    })
 }
 
 /// Names to offer for a span with `text`: those sharing the most words with it

@@ -361,16 +361,6 @@ struct Rendered<T> {
 /// Documents per batch: rendered together, then written in order.
 const BATCH: usize = 256;
 
-/// Threads that read and render documents: more than the cores, since a
-/// document read from a disk that has not cached it waits for the disk. With
-/// four per core, an export of 10,000 documents that are not in the cache
-/// takes about half the time it takes with one per core; from the cache it
-/// takes the same.
-fn render_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    (4 * cores).clamp(4, 16)
-}
-
 impl Plan<'_> {
     /// Runs the export through `sink`. Documents are read, checked and
     /// rendered in parallel, a batch at a time; the rendered documents are
@@ -402,11 +392,8 @@ impl Plan<'_> {
         }
         let mut report = Report::default();
         sink.begin(out)?;
-        // Without threads of its own, the export renders on the shared pool.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(render_threads())
-            .build()
-            .ok();
+        // Documents are read on a disk pool: reading may wait for the disk.
+        let pool = crate::disk::pool();
         for batch in pairs.chunks(BATCH) {
             // The progress bar counts documents as they are rendered.
             let render_batch = || -> Vec<Result<Rendered<S::Output>, ExportError>> {
@@ -421,10 +408,7 @@ impl Plan<'_> {
                     })
                     .collect()
             };
-            let rendered = match &pool {
-                Some(pool) => pool.install(render_batch),
-                None => render_batch(),
-            };
+            let rendered = crate::disk::run_on(pool.as_ref(), render_batch);
             for result in rendered {
                 let rendered = result?;
                 report.losses.extend(rendered.losses);

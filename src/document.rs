@@ -705,8 +705,12 @@ impl OpenDocument {
     }
 
     /// Whether the annotation file on disk differs from what Sorot last read
-    /// or wrote.
+    /// or wrote; false for a document [opened to read](Self::open_to_read), which keeps
+    /// no fingerprint and never saves.
     pub fn changed_on_disk(&self) -> bool {
+        if !self.saves {
+            return false;
+        }
         let on_disk = fs::read(&self.path).ok().map(|b| storage::fingerprint(&b));
         on_disk != self.disk_fingerprint
     }
@@ -1306,6 +1310,27 @@ mod tests {
             bad.save_overwriting().unwrap();
             assert_eq!(fs::read_to_string(doc.path()).unwrap(), content);
         }
+    }
+
+    #[test]
+    fn an_annotation_path_that_cannot_be_read_opens_read_only_and_is_listed() {
+        let (_dir, project) = project_with("“Kim” 😊\r\nPutin".as_bytes());
+        // A folder where the annotation file belongs.
+        let path = project.annotation_path("ayu", "a.txt");
+        fs::create_dir_all(&path).unwrap();
+        for doc in [
+            open(&project),
+            OpenDocument::open_to_read(&project, &project.docs()[0], "ayu").unwrap(),
+        ] {
+            let Access::ReadOnly { reason } = doc.access() else {
+                panic!("a folder opened as an empty annotation file")
+            };
+            assert!(reason.contains("a.txt.ron"), "{reason}");
+        }
+        let summaries = project.summaries("ayu");
+        let error = summaries["a.txt"].error.as_deref().unwrap_or_default();
+        assert!(error.contains("a.txt.ron"), "{error}");
+        assert!(path.is_dir());
     }
 
     #[test]

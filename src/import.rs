@@ -1230,16 +1230,16 @@ fn read_label_studio(
     losses: &mut Vec<Loss>,
 ) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
-    let malformed = |err: serde_json::Error, line_offset: usize| ImportError::Input {
+    let malformed = |err: serde_json::Error| ImportError::Input {
         file: input.to_owned(),
-        line: line_offset + err.line(),
+        line: err.line(),
         message: format!("malformed JSON: {err}"),
     };
     // The tasks are kept as slices of the input and each is parsed on its
     // own, in parallel: a large export never becomes one tree in memory.
     let tasks: Vec<&serde_json::value::RawValue> = match content.trim_start().as_bytes().first() {
-        Some(b'[') => serde_json::from_str(&content).map_err(|err| malformed(err, 0))?,
-        Some(b'{') => vec![serde_json::from_str(&content).map_err(|err| malformed(err, 0))?],
+        Some(b'[') => serde_json::from_str(&content).map_err(malformed)?,
+        Some(b'{') => vec![serde_json::from_str(&content).map_err(malformed)?],
         _ => {
             return Err(ImportError::File {
                 file: input.to_owned(),
@@ -1251,10 +1251,26 @@ fn read_label_studio(
         .par_iter()
         .enumerate()
         .map(|(n, raw)| {
+            // The syntax was checked above; what fails here (a number out of
+            // range, say) is placed in the whole input, not in the task.
             let task: Value = serde_json::from_str(raw.get()).map_err(|err| {
-                // The line of the task's start in the input, for the error.
-                let before = raw.get().as_ptr() as usize - content.as_ptr() as usize;
-                malformed(err, content[..before].matches('\n').count())
+                let start = raw.get().as_ptr() as usize - content.as_ptr() as usize;
+                let line = content[..start].matches('\n').count() + err.line();
+                let column = if err.line() == 1 {
+                    let line_start = content[..start].rfind('\n').map_or(0, |b| b + 1);
+                    content[line_start..start].chars().count() + err.column()
+                } else {
+                    err.column()
+                };
+                let message = err.to_string();
+                let message = message
+                    .rsplit_once(" at line ")
+                    .map_or(message.as_str(), |(message, _)| message);
+                ImportError::Input {
+                    file: input.to_owned(),
+                    line,
+                    message: format!("malformed JSON: {message} at line {line} column {column}"),
+                }
             })?;
             Ok(read_label_studio_task(input, n, &task, options, schema))
         })

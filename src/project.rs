@@ -266,24 +266,6 @@ impl Project {
             self.docs.par_iter().filter_map(read).collect()
         })
     }
-
-    /// Reads one summary, after a save changed it.
-    pub fn summary(
-        &self,
-        annotator: &str,
-        doc_id: &str,
-    ) -> Result<Option<DocSummary>, StorageError> {
-        let path = self.annotation_path(annotator, doc_id);
-        if !path.is_file() {
-            return Ok(None);
-        }
-        let (file, _) = AnnotationFile::read(&path)?;
-        Ok(Some(DocSummary {
-            status: file.status,
-            spans: file.spans.len(),
-            error: None,
-        }))
-    }
 }
 
 /// Whether `name` can be an annotator's folder name: letters, digits, `_`,

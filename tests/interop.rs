@@ -895,6 +895,15 @@ fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
     assert!(errors.contains("bad.json:4: malformed JSON"), "{errors}");
     assert!(!dir.path().join("task-2.txt").exists());
 
+    // Well-formed, but a number no JSON reader holds: placed in the whole input.
+    let huge = format!("[{},\n  {{\"id\": 1e400, \"data\": {{}}}}]", task(4));
+    fs::write(dir.path().join("huge.json"), huge).unwrap();
+    let errors = import("huge.json", 2);
+    assert!(
+        errors.contains("huge.json:2: malformed JSON: number out of range at line 2 column 14"),
+        "{errors}"
+    );
+
     fs::write(dir.path().join("number.json"), "42\n").unwrap();
     let errors = import("number.json", 2);
     assert!(

@@ -10,6 +10,7 @@
 //! Relations become `R` lines (`R1 <tab> source Arg1:T2 Arg2:T1`).
 //! With several annotators, each gets a subfolder.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
@@ -81,7 +82,8 @@ impl Sink for Brat {
             let (start, end) = (to_lf(span.start), to_lf(span.end));
             let mut fragments = Vec::new();
             let mut fragment_start = start;
-            for line_end in (start..end).filter(|&i| lf_text.slice(i..i + 1) == "\n") {
+            let line_ends = lf_text.slice(start..end).chars().enumerate();
+            for line_end in line_ends.filter(|(_, c)| *c == '\n').map(|(i, _)| start + i) {
                 fragments.push(fragment_start..line_end);
                 fragment_start = line_end + 1;
             }
@@ -196,7 +198,7 @@ impl Sink for Brat {
 }
 
 /// The text with CRLF line ends made LF, and the map of offsets into it.
-fn lf_text(text: &SourceText) -> (SourceText, impl Fn(usize) -> usize) {
+fn lf_text(text: &SourceText) -> (Cow<'_, SourceText>, impl Fn(usize) -> usize) {
     let mut removed = Vec::new();
     let mut previous_cr = None;
     for (i, c) in text.as_str().chars().enumerate() {
@@ -209,9 +211,10 @@ fn lf_text(text: &SourceText) -> (SourceText, impl Fn(usize) -> usize) {
         previous_cr = (c == '\r').then_some(i);
     }
     let lf = if removed.is_empty() {
-        text.clone()
+        Cow::Borrowed(text)
     } else {
-        SourceText::new(text.as_str().replace("\r\n", "\n")).unwrap_or_else(|_| text.clone())
+        SourceText::new(text.as_str().replace("\r\n", "\n"))
+            .map_or(Cow::Borrowed(text), Cow::Owned)
     };
     let map = move |offset: usize| offset - removed.partition_point(|&r| r < offset);
     (lf, map)

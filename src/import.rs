@@ -1612,13 +1612,22 @@ fn read_conll(
             texts.push((doc.id.clone(), text.as_str().chars().collect()));
         }
     }
+    // Texts already matched by an earlier document, and where to look first:
+    // after the text the last document matched, since a CoNLL file lists its
+    // documents in the project's order.
+    let mut claimed = vec![false; texts.len()];
+    let mut next = 0;
     for (d, doc) in docs.iter().enumerate() {
         let mut is_end = vec![false; doc.tokens.len()];
         for &end in &doc.sentence_ends {
             is_end[end] = true;
         }
-        let (id, text, offsets) = match match_tokens(doc, &texts) {
-            Ok(found) => found,
+        let (id, text, offsets) = match match_tokens(doc, &texts, next, &claimed) {
+            Ok((t, offsets)) => {
+                claimed[t] = true;
+                next = t + 1;
+                (texts[t].0.clone(), None, offsets)
+            }
             Err(Some((line, token))) => {
                 return Err(ImportError::Input {
                     file: input.to_owned(),
@@ -1709,17 +1718,33 @@ fn read_conll(
     Ok(())
 }
 
+/// Each token's code-point range in the text it was matched onto.
+type TokenOffsets = Vec<(usize, usize)>;
+
 /// Finds the project text whose tokens, in order with only whitespace between,
-/// are the document's tokens. `Err(Some(line, token))` names the first token
-/// that does not fit in the text whose start matched; `Err(None)` when no text
-/// starts with the document's first tokens.
-#[allow(clippy::type_complexity)]
+/// are the document's tokens: its place in `texts` and the tokens' offsets.
+/// Texts are tried from `first` on, those in `claimed` last, so that
+/// documents with the same text go to the project's texts in order.
+/// `Err(Some(line, token))` names the first token that does not fit in the
+/// text whose start matched; `Err(None)` when no text starts with the
+/// document's first tokens.
 fn match_tokens(
     doc: &ConllDoc,
     texts: &[(String, Vec<char>)],
-) -> Result<(String, Option<String>, Vec<(usize, usize)>), Option<(usize, String)>> {
+    first: usize,
+    claimed: &[bool],
+) -> Result<(usize, TokenOffsets), Option<(usize, String)>> {
     let mut best_failure: Option<(usize, usize, String)> = None;
-    for (id, chars) in texts {
+    // Texts no earlier document matched, from `first` on and round; then the
+    // others, so that a document given twice is still found (and refused).
+    let first = first.min(texts.len());
+    let round = (first..texts.len()).chain(0..first);
+    let order = round
+        .clone()
+        .filter(|&t| !claimed[t])
+        .chain(round.filter(|&t| claimed[t]));
+    for t in order {
+        let (id, chars) = &texts[t];
         let mut position = 0;
         let mut offsets = Vec::with_capacity(doc.tokens.len());
         let mut failed_at = None;
@@ -1752,7 +1777,7 @@ fn match_tokens(
             ));
         }
         match failed_at {
-            None => return Ok((id.clone(), None, offsets)),
+            None => return Ok((t, offsets)),
             Some((i, line, token)) if i >= 3.min(doc.tokens.len()) => {
                 if best_failure.as_ref().is_none_or(|(best, _, _)| i > *best) {
                     best_failure = Some((i, line, token));

@@ -311,6 +311,55 @@ fn conll_round_trip_with_layers() {
 }
 
 #[test]
+fn conll_documents_with_the_same_text_go_to_the_texts_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt"] {
+        fs::write(dir.path().join(name), "“Kim” bertemu Putin.\n").unwrap();
+    }
+    let document = |kim: &str, putin: &str| {
+        format!("-DOCSTART- O\n\n“ O\nKim {kim}\n” O\nbertemu O\nPutin {putin}\n. O\n\n")
+    };
+    let conll = document("B-actor", "O") + &document("O", "B-actor");
+    fs::write(dir.path().join("in.conll"), &conll).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "conll",
+            "--annotator",
+            "x",
+            "in.conll",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 0);
+    // (start, end, label, note): “Kim” in the first, Putin in the second.
+    let actor = |start, end| vec![(start, end, "actor".to_owned(), String::new())];
+    assert_eq!(spans_of(dir.path(), "x", "a.txt"), actor(1, 4));
+    assert_eq!(spans_of(dir.path(), "x", "b.txt"), actor(14, 19));
+
+    // With one such text, the second document has nowhere to go.
+    fs::remove_file(dir.path().join("b.txt")).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "conll",
+            "--annotator",
+            "y",
+            "in.conll",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("in.conll:12: document a.txt appears twice (also at in.conll:3)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn one_tag_column_reports_each_span_it_cannot_hold() {
     let dir = tricky_project();
     let output = sorot(

@@ -83,7 +83,10 @@ impl Sink for Brat {
             let mut fragments = Vec::new();
             let mut fragment_start = start;
             let line_ends = lf_text.slice(start..end).chars().enumerate();
-            for line_end in line_ends.filter(|(_, c)| *c == '\n').map(|(i, _)| start + i) {
+            for line_end in line_ends
+                .filter(|(_, c)| *c == '\n')
+                .map(|(i, _)| start + i)
+            {
                 fragments.push(fragment_start..line_end);
                 fragment_start = line_end + 1;
             }
@@ -213,8 +216,7 @@ fn lf_text(text: &SourceText) -> (Cow<'_, SourceText>, impl Fn(usize) -> usize) 
     let lf = if removed.is_empty() {
         Cow::Borrowed(text)
     } else {
-        SourceText::new(text.as_str().replace("\r\n", "\n"))
-            .map_or(Cow::Borrowed(text), Cow::Owned)
+        SourceText::new(text.as_str().replace("\r\n", "\n")).map_or(Cow::Borrowed(text), Cow::Owned)
     };
     let map = move |offset: usize| offset - removed.partition_point(|&r| r < offset);
     (lf, map)

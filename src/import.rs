@@ -1554,9 +1554,10 @@ fn annotator_name(completed_by: &Value) -> String {
 // ---------------------------------------------------------------------------
 // CoNLL
 
-/// One CoNLL document: tokens with their line numbers and tag columns.
-struct ConllDoc {
-    tokens: Vec<(String, usize, Vec<String>)>,
+/// One CoNLL document: tokens with their line numbers and their tag columns
+/// (the rest of the line, split when read), as slices of the input.
+struct ConllDoc<'a> {
+    tokens: Vec<(&'a str, usize, &'a str)>,
     /// Token indices after which a sentence ends.
     sentence_ends: Vec<usize>,
 }
@@ -1596,11 +1597,9 @@ fn read_conll(
                 message: "a token line has a token and at least one tag".into(),
             });
         }
-        doc.tokens.push((
-            fields[0].to_owned(),
-            n + 1,
-            fields[1..].iter().map(|t| (*t).to_owned()).collect(),
-        ));
+        let tags_start = fields[0].as_ptr() as usize - line.as_ptr() as usize + fields[0].len();
+        doc.tokens
+            .push((fields[0], n + 1, line[tags_start..].trim()));
     }
     docs.retain(|d| !d.tokens.is_empty());
     // Texts of the project, tokenized once, to match the CoNLL tokens onto.
@@ -1658,7 +1657,12 @@ fn read_conll(
             }
         };
         let mut spans = Vec::new();
-        let columns = doc.tokens.iter().map(|t| t.2.len()).max().unwrap_or(0);
+        let columns = doc
+            .tokens
+            .iter()
+            .map(|t| t.2.split_whitespace().count())
+            .max()
+            .unwrap_or(0);
         for column in 0..columns {
             let mut open: Option<(usize, String, usize)> = None;
             let close = |open: &mut Option<(usize, String, usize)>,
@@ -1669,7 +1673,7 @@ fn read_conll(
                 }
             };
             for (i, (_, line, tags)) in doc.tokens.iter().enumerate() {
-                let tag = tags.get(column).map_or("O", String::as_str);
+                let tag = tags.split_whitespace().nth(column).unwrap_or("O");
                 let (prefix, label) = tag.split_once('-').unwrap_or((tag, ""));
                 let previous_end = if i == 0 { 0 } else { offsets[i - 1].1 };
                 match prefix {
@@ -1683,7 +1687,7 @@ fn read_conll(
                             file: input.to_owned(),
                             line: *line,
                             message: format!(
-                                "{tag} does not continue a {label} entity (IOB2 starts each entity with B-)"
+                                "{tag} follows no B-{label} or I-{label} (IOB2 starts each entity with B-)"
                             ),
                         });
                     }
@@ -1762,7 +1766,7 @@ fn match_tokens(
                 offsets.push((position, position + len));
                 position += len;
             } else {
-                failed_at = Some((i, *line, token.clone()));
+                failed_at = Some((i, *line, (*token).to_owned()));
                 break;
             }
         }

@@ -360,6 +360,59 @@ fn conll_documents_with_the_same_text_go_to_the_texts_in_order() {
 }
 
 #[test]
+fn bad_conll_names_the_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "“Kim” bertemu Putin.\n").unwrap();
+    let good = [
+        "“ O",
+        "Kim B-actor",
+        "” O",
+        "bertemu O",
+        "Putin B-actor",
+        ". O",
+    ];
+    // (the line to put in place of the fourth token line, what stderr says)
+    let cases = [
+        (
+            "bertemu",
+            "bad.conll:6: a token line has a token and at least one tag",
+        ),
+        (
+            "bertemu I-actor",
+            "bad.conll:6: I-actor follows no B-actor or I-actor",
+        ),
+        (
+            "bertemu X-actor",
+            "bad.conll:6: \"X-actor\" is not an IOB2 tag",
+        ),
+        (
+            "bertamu O",
+            "bad.conll:6: the token \"bertamu\" cannot be found at its place",
+        ),
+    ];
+    for (line, expected) in cases {
+        let mut lines = vec!["-DOCSTART- O", ""];
+        lines.extend(good);
+        lines[5] = line;
+        fs::write(dir.path().join("bad.conll"), lines.join("\n") + "\n").unwrap();
+        let output = sorot(
+            &[
+                "import",
+                "--format",
+                "conll",
+                "--annotator",
+                "x",
+                "bad.conll",
+            ],
+            dir.path(),
+        );
+        assert_status(&output, 2);
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+        assert!(!dir.path().join("annotations").exists());
+    }
+}
+
+#[test]
 fn one_tag_column_reports_each_span_it_cannot_hold() {
     let dir = tricky_project();
     let output = sorot(

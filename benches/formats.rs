@@ -2,10 +2,11 @@
 //!
 //! Run with `cargo bench --bench formats`. It generates 10,000 documents
 //! (about 32 MB of text, 50 spans each) annotated by one annotator, exports
-//! them in every format and imports the doccano and Label Studio exports into
-//! fresh projects, printing wall time and the process's peak memory (VmHWM)
-//! after each step: an export that streams leaves the peak where generation
-//! put it; each import's peak is counted from its start (on Linux).
+//! them in every format, imports the doccano and Label Studio exports into
+//! fresh projects and the CoNLL export back onto the corpus, printing wall
+//! time and the process's peak memory (VmHWM) after each step: an export that
+//! streams leaves the peak where generation put it; each import's peak is
+//! counted from its start (on Linux).
 //!
 //! Writing many small files costs what the file system makes it cost, so
 //! after brat and after the doccano import it also prints a **floor**: the time to
@@ -183,6 +184,29 @@ fn main() {
             );
         }
     }
+    // The CoNLL export matched back onto the corpus's own texts, as another
+    // annotator's files.
+    let options = ImportOptions {
+        format: ImportFormat::Conll,
+        annotator: "imported".into(),
+        offsets: sorot::export::OffsetUnit::Codepoint,
+        replace: true,
+        strict: false,
+        per_annotator: false,
+        progress: None,
+    };
+    settle(&base);
+    reset_peak_memory();
+    let start = Instant::now();
+    let report = import(&project, &options, &[out.join("conll")]).unwrap();
+    println!(
+        "import conll        {:.3} s  ({} documents, {} spans, matched onto the texts)  peak memory {}",
+        start.elapsed().as_secs_f64(),
+        report.documents,
+        report.spans,
+        peak_memory()
+    );
+    assert_eq!(report.spans, DOCUMENTS * SPANS);
 }
 
 /// Starts counting the process's peak memory afresh, where the system can

@@ -45,8 +45,8 @@ fn main() {
     let root = base.join("corpus");
     // What an earlier run in SOROT_BENCH_DIR wrote goes first: the import
     // would keep its files and import nothing. On ext4 without a journal,
-    // creating a file within 30 s of deleting many costs more (the allocator
-    // skips recently deleted inodes), so the run then waits that out.
+    // creating files soon after deleting many costs more (the allocator reads
+    // and skips recently deleted inodes), so the run then waits a while.
     let mut removed = false;
     for earlier in [
         "out",

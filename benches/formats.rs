@@ -151,15 +151,7 @@ fn main() {
         let fresh = base.join(folder);
         fs::create_dir_all(&fresh).unwrap();
         let fresh_project = Project::open(&fresh).unwrap();
-        let options = ImportOptions {
-            format,
-            annotator: "imported".into(),
-            offsets: sorot::export::OffsetUnit::Codepoint,
-            replace: false,
-            strict: false,
-            per_annotator: false,
-            progress: None,
-        };
+        let options = import_options(format, false);
         settle(&base);
         reset_peak_memory();
         let start = Instant::now();
@@ -186,15 +178,7 @@ fn main() {
     }
     // The CoNLL export matched back onto the corpus's own texts, as another
     // annotator's files.
-    let options = ImportOptions {
-        format: ImportFormat::Conll,
-        annotator: "imported".into(),
-        offsets: sorot::export::OffsetUnit::Codepoint,
-        replace: true,
-        strict: false,
-        per_annotator: false,
-        progress: None,
-    };
+    let options = import_options(ImportFormat::Conll, true);
     settle(&base);
     reset_peak_memory();
     let start = Instant::now();
@@ -207,6 +191,19 @@ fn main() {
         peak_memory()
     );
     assert_eq!(report.spans, DOCUMENTS * SPANS);
+}
+
+/// Importing `format` as the annotator "imported", code-point offsets.
+fn import_options(format: ImportFormat, replace: bool) -> ImportOptions {
+    ImportOptions {
+        format,
+        annotator: "imported".into(),
+        offsets: sorot::export::OffsetUnit::Codepoint,
+        replace,
+        strict: false,
+        per_annotator: false,
+        progress: None,
+    }
 }
 
 /// Starts counting the process's peak memory afresh, where the system can

@@ -534,41 +534,32 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
             .map(|i| format!("{{\"id\": \"t{i:02}\", \"text\": \"“Kim” 😊 tiba\", \"label\": [[1, 4, \"actor\"]]}}\n"))
             .collect()
     };
-    fs::write(dir.path().join("few.jsonl"), lines(2)).unwrap();
-    let project = dir.path().join("few");
-    fs::create_dir(&project).unwrap();
-    let output = sorot(
-        &[
-            "import",
-            "few",
-            "--format",
-            "jsonl",
-            "--annotator",
-            "ayu",
-            "few.jsonl",
-        ],
-        dir.path(),
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
+    // Imports `n` records into a new project folder `name`.
+    let import = |name: &str, n: usize| {
+        let input = format!("{name}.jsonl");
+        fs::write(dir.path().join(&input), lines(n)).unwrap();
+        fs::create_dir(dir.path().join(name)).unwrap();
+        let output = sorot(
+            &[
+                "import",
+                name,
+                "--format",
+                "jsonl",
+                "--annotator",
+                "ayu",
+                &input,
+            ],
+            dir.path(),
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        output
+    };
+    let output = import("few", 2);
     assert_stderr_contains(&output, "added the text t00.txt to");
     assert_stderr_contains(&output, "added the text t01.txt to");
 
-    fs::write(dir.path().join("many.jsonl"), lines(12)).unwrap();
+    let output = import("many", 12);
     let project = dir.path().join("many");
-    fs::create_dir(&project).unwrap();
-    let output = sorot(
-        &[
-            "import",
-            "many",
-            "--format",
-            "jsonl",
-            "--annotator",
-            "ayu",
-            "many.jsonl",
-        ],
-        dir.path(),
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
     assert_stderr_contains(&output, "added 12 texts to");
     assert_stderr_contains(&output, ": t00.txt, t01.txt, t02.txt and 9 more");
     assert!(!stderr(&output).contains("added the text"));

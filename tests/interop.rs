@@ -218,6 +218,38 @@ fn brat_round_trip_keeps_everything_across_crlf() {
     );
 }
 
+/// Documents in subfolders get the same subfolders in a brat export, under
+/// each annotator's folder when there are several.
+#[test]
+fn brat_export_keeps_subfolders() {
+    let dir = tricky_project();
+    let root = dir.path();
+    fs::create_dir_all(root.join("2023")).unwrap();
+    fs::create_dir_all(root.join("annotations/ayu/2023")).unwrap();
+    fs::rename(root.join("berita.txt"), root.join("2023/berita.txt")).unwrap();
+    let ron = fs::read_to_string(root.join("annotations/ayu/berita.txt.ron"))
+        .unwrap()
+        .replace("source: \"berita.txt\"", "source: \"2023/berita.txt\"");
+    fs::write(root.join("annotations/ayu/2023/berita.txt.ron"), ron).unwrap();
+    fs::remove_file(root.join("annotations/ayu/berita.txt.ron")).unwrap();
+    for (extra, folder) in [
+        (&["--annotator", "ayu"][..], "one/2023"),
+        (&["--all-annotators"][..], "all/ayu/2023"),
+    ] {
+        let out = folder.split('/').next().unwrap();
+        let mut args = vec!["export", "--format", "brat", "-o", out];
+        args.extend_from_slice(extra);
+        assert_status(&sorot(&args, root), 0);
+        let text = fs::read_to_string(root.join(folder).join("berita.txt")).unwrap();
+        assert_eq!(text, TRICKY.replace("\r\n", "\n"));
+        let ann = fs::read_to_string(root.join(folder).join("berita.ann")).unwrap();
+        assert!(
+            ann.contains("T5\tclaim 40 45;46 51\tKCNA. Putin"),
+            "{folder}:\n{ann}"
+        );
+    }
+}
+
 #[test]
 fn label_studio_round_trip_keeps_everything() {
     let dir = round_trip("labelstudio", &[], &[], "tasks.json");

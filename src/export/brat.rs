@@ -11,6 +11,7 @@
 //! With several annotators, each gets a subfolder.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
@@ -77,32 +78,41 @@ impl Sink for Brat {
         let offsets = Offsets::new(&lf_text, self.options.offsets);
         let mut ann = String::new();
         let mut note_number = 0;
+        let mut texts = String::new();
         for (n, span) in item.spans.iter().enumerate() {
             let t = n + 1;
             let (start, end) = (to_lf(span.start), to_lf(span.end));
-            let mut fragments = Vec::new();
+            // One fragment per line the span covers.
+            write!(ann, "T{t}\t{} ", span.label).expect("writing to a String");
             let mut fragment_start = start;
+            let mut places = 0;
+            texts.clear();
             let line_ends = lf_text.slice(start..end).chars().enumerate();
-            for line_end in line_ends
+            for fragment_end in line_ends
                 .filter(|(_, c)| *c == '\n')
                 .map(|(i, _)| start + i)
+                .chain([end])
             {
-                fragments.push(fragment_start..line_end);
-                fragment_start = line_end + 1;
+                if fragment_end > fragment_start {
+                    if places > 0 {
+                        ann.push(';');
+                        texts.push(' ');
+                    }
+                    places += 1;
+                    write!(
+                        ann,
+                        "{} {}",
+                        offsets.map(fragment_start),
+                        offsets.map(fragment_end)
+                    )
+                    .expect("writing to a String");
+                    texts.push_str(lf_text.slice(fragment_start..fragment_end));
+                }
+                fragment_start = fragment_end + 1;
             }
-            fragments.push(fragment_start..end);
-            fragments.retain(|f| !f.is_empty());
-            let places: Vec<String> = fragments
-                .iter()
-                .map(|f| format!("{} {}", offsets.map(f.start), offsets.map(f.end)))
-                .collect();
-            let texts: Vec<&str> = fragments.iter().map(|f| lf_text.slice(f.clone())).collect();
-            ann.push_str(&format!(
-                "T{t}\t{} {}\t{}\n",
-                span.label,
-                places.join(";"),
-                texts.join(" ")
-            ));
+            ann.push('\t');
+            ann.push_str(&texts);
+            ann.push('\n');
             if !span.note.is_empty() {
                 note_number += 1;
                 let note: String = span
@@ -178,15 +188,24 @@ impl Sink for Brat {
                 source,
             })
         };
-        if let Some(parent) = txt.parent()
-            && !parent.is_dir()
-        {
-            std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
-                path: parent.to_owned(),
+        // A document in a subfolder finds the folder missing on its first
+        // write; the folder is made then.
+        let text = lf_text.as_str().as_bytes();
+        match std::fs::write(&txt, text) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = txt.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
+                        path: parent.to_owned(),
+                        source,
+                    })?;
+                }
+                write(&txt, text)?;
+            }
+            result => result.map_err(|source| ExportError::Io {
+                path: txt.clone(),
                 source,
-            })?;
+            })?,
         }
-        write(&txt, lf_text.as_str().as_bytes())?;
         write(&ann_path, ann.as_bytes())?;
         Ok(((), item.spans.len()))
     }

@@ -170,27 +170,40 @@ pub fn import(
             ImportFormat::Conll => read_conll(project, input, &mut records)?,
         }
     }
-    // Check every record against its text before writing anything.
+    // Check every record against its text before writing anything. What a
+    // record needs no other record for is done in parallel: its text read or
+    // made, its spans checked against it. Errors are then taken in input
+    // order, each record's in the order of the checks.
+    let prepared: Vec<Prepared> = records
+        .into_par_iter()
+        .map(|record| prepare(project, options.offsets, record))
+        .collect();
     // Each record with the annotator it goes to, its text, and whether that text is new.
     let mut plan: Vec<(Record, String, SourceText, bool)> = Vec::new();
     let mut seen = BTreeMap::new();
     // Texts that records add to the project, by id: two must not differ.
     // Each is known by the place in `plan` of the record that brings it.
     let mut new_texts: BTreeMap<String, usize> = BTreeMap::new();
-    for mut record in records {
-        if !is_safe_doc_id(&record.id) {
-            return Err(ImportError::Input {
-                file: record.file,
-                line: record.line,
-                message: format!(
-                    "document id {:?} would land outside the project; refused",
-                    record.id
-                ),
-            });
-        }
-        if !record.id.ends_with(".txt") {
-            record.id.push_str(".txt");
-        }
+    for Prepared {
+        record,
+        text,
+        checked,
+        duplicates,
+    } in prepared
+    {
+        let text = match text {
+            PreparedText::Unsafe => {
+                return Err(ImportError::Input {
+                    message: format!(
+                        "document id {:?} would land outside the project; refused",
+                        record.id
+                    ),
+                    file: record.file,
+                    line: record.line,
+                });
+            }
+            text => text,
+        };
         let annotator = record
             .annotator
             .clone()
@@ -209,52 +222,19 @@ pub fn import(
                 ),
             });
         }
-        let (text, is_new) = match project.doc(&record.id) {
-            Some(doc) => {
-                let bytes = fs::read(&doc.path).map_err(|source| ImportError::Read {
-                    path: doc.path.clone(),
-                    source,
-                })?;
-                let existing = SourceText::from_bytes(bytes).map_err(|err| ImportError::File {
-                    file: doc.path.clone(),
-                    message: err.to_string(),
-                })?;
-                let same = |given: &str| match record.offsets {
-                    Counted::CodePointsWithLf => {
-                        given.replace("\r\n", "\n") == existing.as_str().replace("\r\n", "\n")
-                    }
-                    _ => given == existing.as_str(),
-                };
-                if let Some(given) = &record.text
-                    && !same(given)
-                {
-                    return Err(ImportError::Input {
-                        file: record.file,
-                        line: record.line,
-                        message: format!(
-                            "the text of {} differs from the project's {}; import into another project or fix the text",
-                            record.id,
-                            doc.path.display()
-                        ),
-                    });
-                }
-                (existing, false)
-            }
-            None => {
-                let Some(given) = record.text.take() else {
-                    return Err(ImportError::Input {
-                        file: record.file,
-                        line: record.line,
-                        message: format!(
-                            "the project has no text {} and the input does not carry it",
-                            record.id
-                        ),
-                    });
-                };
+        let (text, is_new) = match text {
+            PreparedText::Unsafe => unreachable!("refused above"),
+            PreparedText::Existing(text) => (text?, false),
+            PreparedText::New(text) => {
                 if let Some(&first) = new_texts.get(&record.id) {
                     let (other, _, other_text, _): &(Record, String, SourceText, bool) =
                         &plan[first];
-                    if other_text.as_str() != given {
+                    // A text that failed to be one (empty, too large)
+                    // differs from the first, which did not.
+                    if !text
+                        .as_ref()
+                        .is_ok_and(|text| text.as_str() == other_text.as_str())
+                    {
                         return Err(ImportError::Input {
                             file: record.file,
                             line: record.line,
@@ -269,42 +249,11 @@ pub fn import(
                 }
                 let is_new = !new_texts.contains_key(&record.id);
                 new_texts.insert(record.id.clone(), plan.len());
-                let text = SourceText::new(given).map_err(|err| ImportError::Input {
-                    file: record.file.clone(),
-                    line: record.line,
-                    message: err.to_string(),
-                })?;
-                (text, is_new)
+                (text?, is_new)
             }
         };
-        convert_and_check(&mut record, &text, options.offsets)?;
-        let key = |i: usize| -> SpanKey {
-            (
-                record.spans[i].start,
-                record.spans[i].end,
-                record.spans[i].label.clone(),
-            )
-        };
-        record.relation_keys = record
-            .relations
-            .iter()
-            .map(|(a, b, kind)| (key(*a), key(*b), kind.clone()))
-            .collect();
-        let mut keys = std::collections::BTreeSet::new();
-        record.spans.retain(|span| {
-            let fresh = keys.insert((span.start, span.end, span.label.clone()));
-            if !fresh {
-                losses.push(Loss {
-                    file: format!("{}:{}", record.file.display(), span.line),
-                    span: None,
-                    reason: format!(
-                        "{} [{}, {}) is there twice; imported once",
-                        span.label, span.start, span.end
-                    ),
-                });
-            }
-            fresh
-        });
+        checked?;
+        losses.extend(duplicates);
         plan.push((record, annotator, text, is_new));
     }
     let mut report = ImportReport {
@@ -334,13 +283,6 @@ pub fn import(
     for (record, _, _, is_new) in &mut plan {
         *is_new = project.doc(&record.id).is_none() && adding.insert(record.id.clone());
     }
-    // New texts are written while the annotation files are built; the
-    // annotation files, which point into the texts, are written after them.
-    let new_texts: Vec<(PathBuf, &[u8])> = plan
-        .iter()
-        .filter(|(_, _, _, is_new)| *is_new)
-        .map(|(record, _, text, _)| (text_path(project, &record.id), text.as_str().as_bytes()))
-        .collect();
     // A document counts as written when its annotation file's content is
     // handed to the file system (it reaches the disk with the whole batch).
     if let Some(progress) = &options.progress {
@@ -356,12 +298,32 @@ pub fn import(
         }
     };
     let schema = project.schema();
-    let (texts_written, built) = std::thread::scope(|scope| {
-        let texts = scope.spawn(|| storage::write_atomic_batch(&new_texts, || {}));
-        let built: Vec<Built> = plan
-            .par_iter()
-            .map(|(record, annotator, text, _)| {
-                let (path, file) = build_file(project, record, annotator, text);
+    let paths: Vec<PathBuf> = plan
+        .iter()
+        .map(|(record, annotator, _, _)| project.annotation_path(annotator, &record.id))
+        .collect();
+    let text_paths: Vec<Option<PathBuf>> = plan
+        .iter()
+        .map(|(record, _, _, is_new)| is_new.then(|| text_path(project, &record.id)))
+        .collect();
+    // New texts and annotation files are written as one batch: each file is
+    // staged as soon as it is made, so no content need be kept; if any
+    // fails, nothing is changed.
+    let batch = storage::Batch::new(
+        paths
+            .iter()
+            .chain(text_paths.iter().flatten())
+            .filter_map(|path| path.parent()),
+    )?;
+    let built = batch.run(|| {
+        plan.par_iter()
+            .zip(paths.par_iter().zip(&text_paths))
+            .map(|((record, annotator, text, _), (path, text_path))| {
+                let text_staged = match text_path {
+                    Some(text_path) => Some(batch.stage(text_path, text.as_str().as_bytes())?),
+                    None => None,
+                };
+                let file = build_file(project, record, annotator, text);
                 let mut unknown: Vec<String> = file
                     .spans
                     .iter()
@@ -369,21 +331,20 @@ pub fn import(
                     .map(|s| s.label.clone())
                     .collect();
                 unknown.dedup();
-                Built {
-                    content: file.to_ron(),
-                    path,
+                let staged = batch.stage(path, file.to_ron().as_bytes())?;
+                flushed();
+                Ok(Built {
+                    text: text_staged,
+                    staged,
                     spans: file.spans.len(),
                     unknown_labels: unknown,
-                }
+                })
             })
-            .collect();
-        let texts_written = texts
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (texts_written, built)
-    });
-    texts_written?;
-    let mut annotation_files: Vec<(PathBuf, String)> = Vec::with_capacity(built.len());
+            .collect::<Result<Vec<Built>, storage::StorageError>>()
+    })?;
+    // The annotation files of a document go in place after its text, which
+    // they point into: one group per document.
+    let mut groups: BTreeMap<&str, Vec<storage::Staged>> = BTreeMap::new();
     for ((record, _, _, is_new), built) in plan.iter().zip(built) {
         if *is_new {
             report.texts_added.push(record.id.clone());
@@ -395,33 +356,161 @@ pub fn import(
         }
         report.documents += 1;
         report.spans += built.spans;
-        annotation_files.push((built.path, built.content));
+        let group = groups.entry(record.id.as_str()).or_default();
+        group.extend(built.text);
+        group.push(built.staged);
     }
-    if let Err(err) = storage::write_atomic_batch(&annotation_files, flushed) {
-        // The texts just added go again, unless an annotation file points
-        // into one (a failure after some renames).
-        let landed: BTreeSet<&str> = plan
-            .iter()
-            .zip(&annotation_files)
-            .filter(|(_, (file, _))| file.exists())
-            .map(|((record, ..), _)| record.id.as_str())
-            .collect();
-        for (record, _, _, is_new) in &plan {
-            if *is_new && !landed.contains(record.id.as_str()) {
-                let _ = fs::remove_file(text_path(project, &record.id));
-            }
-        }
-        return Err(err.into());
-    }
-    report.files_written = annotation_files.into_iter().map(|(path, _)| path).collect();
+    // A failure from here on leaves each file old or new. A text already in
+    // place holds exactly the imported text, so importing again finds it.
+    batch.commit(groups.into_values().collect())?;
+    report.files_written = paths;
     report.unknown_labels.sort();
     Ok(report)
 }
 
-/// One record's annotation file, ready to write.
+/// A record with what was found for it on its own.
+struct Prepared {
+    /// Its id made the name of a text file, its offsets converted to code
+    /// points of its text, its repeated spans taken out.
+    record: Record,
+    text: PreparedText,
+    /// Whether its spans fit its text.
+    checked: Result<(), ImportError>,
+    /// The spans it gave twice.
+    duplicates: Vec<Loss>,
+}
+
+/// A record's text, as [`prepare`] found it.
+enum PreparedText {
+    /// The id would land outside the project; nothing else was done.
+    Unsafe,
+    /// The project's text.
+    Existing(Result<SourceText, ImportError>),
+    /// The text the record brings.
+    New(Result<SourceText, ImportError>),
+}
+
+/// Reads or makes `record`'s text and checks the record's spans against it.
+fn prepare(project: &Project, unit: OffsetUnit, mut record: Record) -> Prepared {
+    let unchecked = |record, text| Prepared {
+        record,
+        text,
+        checked: Ok(()),
+        duplicates: Vec::new(),
+    };
+    if !is_safe_doc_id(&record.id) {
+        return unchecked(record, PreparedText::Unsafe);
+    }
+    if !record.id.ends_with(".txt") {
+        record.id.push_str(".txt");
+    }
+    let text = match project.doc(&record.id) {
+        Some(doc) => PreparedText::Existing(read_project_text(&doc.path, &record)),
+        None => match record.text.take() {
+            Some(given) => {
+                PreparedText::New(SourceText::new(given).map_err(|err| ImportError::Input {
+                    file: record.file.clone(),
+                    line: record.line,
+                    message: err.to_string(),
+                }))
+            }
+            None => PreparedText::Existing(Err(ImportError::Input {
+                file: record.file.clone(),
+                line: record.line,
+                message: format!(
+                    "the project has no text {} and the input does not carry it",
+                    record.id
+                ),
+            })),
+        },
+    };
+    let source = match &text {
+        PreparedText::Existing(Ok(text)) | PreparedText::New(Ok(text)) => text,
+        _ => return unchecked(record, text),
+    };
+    let checked = convert_and_check(&mut record, source, unit);
+    if checked.is_err() {
+        return Prepared {
+            record,
+            text,
+            checked,
+            duplicates: Vec::new(),
+        };
+    }
+    let key = |i: usize| -> SpanKey {
+        (
+            record.spans[i].start,
+            record.spans[i].end,
+            record.spans[i].label.clone(),
+        )
+    };
+    record.relation_keys = record
+        .relations
+        .iter()
+        .map(|(a, b, kind)| (key(*a), key(*b), kind.clone()))
+        .collect();
+    let mut keys = BTreeSet::new();
+    let mut duplicates = Vec::new();
+    record.spans.retain(|span| {
+        let fresh = keys.insert((span.start, span.end, span.label.clone()));
+        if !fresh {
+            duplicates.push(Loss {
+                file: format!("{}:{}", record.file.display(), span.line),
+                span: None,
+                reason: format!(
+                    "{} [{}, {}) is there twice; imported once",
+                    span.label, span.start, span.end
+                ),
+            });
+        }
+        fresh
+    });
+    Prepared {
+        record,
+        text,
+        checked,
+        duplicates,
+    }
+}
+
+/// The project's text at `path`, checked against the one `record` carries.
+fn read_project_text(path: &Path, record: &Record) -> Result<SourceText, ImportError> {
+    let bytes = fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let existing = SourceText::from_bytes(bytes).map_err(|err| ImportError::File {
+        file: path.to_owned(),
+        message: err.to_string(),
+    })?;
+    let same = |given: &str| match record.offsets {
+        Counted::CodePointsWithLf => {
+            given.replace("\r\n", "\n") == existing.as_str().replace("\r\n", "\n")
+        }
+        _ => given == existing.as_str(),
+    };
+    if let Some(given) = &record.text
+        && !same(given)
+    {
+        return Err(ImportError::Input {
+            file: record.file.clone(),
+            line: record.line,
+            message: format!(
+                "the text of {} differs from the project's {}; import into another project or fix the text",
+                record.id,
+                path.display()
+            ),
+        });
+    }
+    Ok(existing)
+}
+
+/// One record's files, staged.
 struct Built {
-    path: PathBuf,
-    content: String,
+    /// Its text, when the record adds it to the project.
+    text: Option<storage::Staged>,
+    /// Its annotation file.
+    staged: storage::Staged,
     spans: usize,
     /// Labels of the file that the project's schema does not list.
     unknown_labels: Vec<String>,
@@ -436,14 +525,14 @@ fn text_path(project: &Project, id: &str) -> PathBuf {
     path
 }
 
-/// The annotation file of one checked record: its path and its content.
+/// The annotation file of one checked record.
 /// Spans are numbered in text order.
 fn build_file(
     project: &Project,
     record: &Record,
     annotator: &str,
     text: &SourceText,
-) -> (PathBuf, AnnotationFile) {
+) -> AnnotationFile {
     let mut spans: Vec<Span> = record
         .spans
         .iter()
@@ -485,7 +574,7 @@ fn build_file(
         .collect();
     relations.sort();
     relations.dedup();
-    let file = AnnotationFile {
+    AnnotationFile {
         format_version: FORMAT_VERSION,
         source: project.source_path(&entry),
         fingerprint: storage::fingerprint(text.as_str().as_bytes()),
@@ -495,8 +584,7 @@ fn build_file(
         spans,
         rejected: Vec::new(),
         relations,
-    };
-    (project.annotation_path(annotator, &record.id), file)
+    }
 }
 
 /// Turns the record's offsets into code points and checks them against the text.
@@ -1003,9 +1091,9 @@ fn read_doccano_line(
         line: line_number,
         message,
     };
-    let value: Value =
+    let mut value: Value =
         serde_json::from_str(line).map_err(|err| error(format!("malformed JSON: {err}")))?;
-    let Some(text) = value.get("text").and_then(Value::as_str) else {
+    let Some(Value::String(text)) = value.get_mut("text").map(Value::take) else {
         losses.push(Loss {
             file: format!("{}:{line_number}", input.display()),
             span: None,
@@ -1142,7 +1230,7 @@ fn read_doccano_line(
         id,
         file: input.to_owned(),
         line: line_number,
-        text: Some(text.to_owned()),
+        text: Some(text),
         annotator,
         spans,
         relations: record_relations,

@@ -11,9 +11,10 @@
 //! - **atomic write**: the new content goes to a temporary file in the same
 //!   folder, is flushed to disk, then renamed over the old file, so that a crash
 //!   leaves either the old file or the new one, never a mix.
-//! - **batch write**: many atomic writes whose waits for the disk are shared:
-//!   every temporary file is written and flushed (several at a time), then all
-//!   are renamed, then each folder is flushed once.
+//! - **batch write** ([`Batch`]): many atomic writes whose waits for the disk
+//!   are shared. Each file is **staged** (its temporary file written) as soon
+//!   as its content is made; at **commit** all staged content is flushed at
+//!   once, then all are renamed, then the renames are flushed.
 //!
 //! The same content always gives byte-identical output: fields in a fixed
 //! order, spans sorted, one span per line so a changed span is a one-line diff.
@@ -208,109 +209,142 @@ pub fn write_atomic_with(
     Ok(())
 }
 
-/// Threads that write a batch where each file is flushed on its own: most of
+/// Threads that stage a batch where each file is flushed on its own: most of
 /// their time goes to waiting for the disk, and the file system commits the
 /// flushes of waiting threads together.
 const BATCH_THREADS: usize = 64;
 
-/// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, sharing
-/// the waits for the disk: all temporary files are written, their content is
-/// flushed to disk, then they are renamed over their paths in order, then the
-/// renames are flushed.
+/// A batch of atomic writes: each file is **staged** (written to a temporary
+/// file beside its path), from any thread and while other files' content is
+/// still being made, and then the batch is **committed**: the staged content
+/// is flushed to disk, the temporary files are renamed over their paths, and
+/// the renames are flushed.
 ///
 /// Where [`file_systems`] can flush whole file systems with errors reported
 /// (Linux 5.17 and later, local file systems), one `syncfs` per file system
-/// flushes every file at once. Elsewhere each file is flushed on its own (by
-/// up to [`BATCH_THREADS`] threads, or one if no threads can be started) and
-/// each folder once. `written` is called as each file's content is handed to
-/// the file system. If any content cannot be written or flushed, no file is
-/// changed; a later failure (a rename) leaves each file either old or new.
-pub fn write_atomic_batch<B: AsRef<[u8]> + Sync>(
-    files: &[(PathBuf, B)],
-    written: impl Fn() + Sync,
-) -> Result<(), StorageError> {
-    write_batch(files, written, true)
+/// flushes every staged file at once. Elsewhere each file is flushed as it is
+/// staged, and each folder once at the end; [`Batch::run`] then gives the
+/// staging many threads, since most of their time is waiting for the disk.
+///
+/// If any content cannot be staged or flushed, no file is changed: dropping
+/// a staged file removes its temporary file. A later failure (a rename)
+/// leaves each file either old or new.
+pub struct Batch {
+    /// The folders the batch writes to.
+    folders: BTreeSet<PathBuf>,
+    /// Opened before anything is staged, so that a flush of the whole file
+    /// system reports every write of the batch that fails.
+    whole: Option<file_systems::FileSystems>,
+    /// Where staging runs when each file is flushed on its own.
+    pool: Option<rayon::ThreadPool>,
 }
 
-/// [`write_atomic_batch`]; `whole` false flushes each file on its own even
-/// where whole file systems could be flushed.
-fn write_batch<B: AsRef<[u8]> + Sync>(
-    files: &[(PathBuf, B)],
-    written: impl Fn() + Sync,
-    whole: bool,
-) -> Result<(), StorageError> {
-    if files.is_empty() {
-        return Ok(());
+/// A file's content, written beside its path and not yet in place.
+pub struct Staged {
+    path: PathBuf,
+    temp: tempfile::TempPath,
+}
+
+impl Batch {
+    /// A batch that writes files into `folders`, which are made if missing.
+    pub fn new<'a>(folders: impl IntoIterator<Item = &'a Path>) -> Result<Batch, StorageError> {
+        Self::open(folders, true, BATCH_THREADS)
     }
-    let folders: BTreeSet<&Path> = files.iter().map(|(path, _)| folder_of(path)).collect();
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(|source| StorageError::Write {
-            path: folder.to_path_buf(),
-            source,
-        })?;
+
+    /// [`Batch::new`]; `whole` false flushes each file on its own even where
+    /// whole file systems could be flushed, and `threads` stage files then.
+    fn open<'a>(
+        folders: impl IntoIterator<Item = &'a Path>,
+        whole: bool,
+        threads: usize,
+    ) -> Result<Batch, StorageError> {
+        let folders: BTreeSet<PathBuf> = folders.into_iter().map(Path::to_path_buf).collect();
+        for folder in &folders {
+            fs::create_dir_all(folder).map_err(|source| StorageError::Write {
+                path: folder.clone(),
+                source,
+            })?;
+        }
+        let whole = if whole {
+            file_systems::open(&folders)
+        } else {
+            None
+        };
+        let pool = match whole {
+            Some(_) => None,
+            None => rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .ok(),
+        };
+        Ok(Batch {
+            folders,
+            whole,
+            pool,
+        })
     }
-    // Opened before anything is written, so that a flush of the whole file
-    // system reports every write of the batch that fails.
-    let whole = if whole {
-        file_systems::open(&folders)
-    } else {
-        None
-    };
-    let write = |(path, bytes): &(PathBuf, B)| {
-        let content = |file: &mut fs::File| file.write_all(bytes.as_ref());
-        let temp = if whole.is_some() {
+
+    /// Runs `work`, which stages files in parallel, where staging goes
+    /// fastest: on many threads when each file is flushed as it is staged.
+    pub fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, whose folder is one
+    /// of the batch's; flushed to disk unless the whole file system is
+    /// flushed at commit.
+    pub fn stage(&self, path: &Path, bytes: &[u8]) -> Result<Staged, StorageError> {
+        let content = |file: &mut fs::File| file.write_all(bytes);
+        let temp = if self.whole.is_some() {
             temp_file(path, content)
         } else {
             flushed_temp_file(path, content)
         }
         .map_err(|source| StorageError::Write {
-            path: path.clone(),
+            path: path.to_owned(),
             source,
         })?;
-        written();
-        Ok(temp.into_temp_path())
-    };
-    // Dropping the temporary files of a failed batch removes them.
-    let temps: Vec<_> = match &whole {
-        Some(file_systems) => {
-            let temps = files
-                .par_iter()
-                .map(write)
-                .collect::<Result<_, StorageError>>()?;
-            file_systems.flush()?;
-            temps
-        }
-        None => match rayon::ThreadPoolBuilder::new()
-            .num_threads(files.len().min(BATCH_THREADS))
-            .build()
-        {
-            Ok(pool) => pool.install(|| {
-                files
-                    .par_iter()
-                    .map(write)
-                    .collect::<Result<_, StorageError>>()
-            }),
-            Err(_) => files.iter().map(write).collect(),
-        }?,
-    };
-    for (temp, (path, _)) in temps.into_iter().zip(files) {
-        temp.persist(path).map_err(|err| StorageError::Write {
-            path: path.clone(),
-            source: err.error,
-        })?;
+        Ok(Staged {
+            path: path.to_owned(),
+            temp: temp.into_temp_path(),
+        })
     }
-    // The renames are made durable; a failure here leaves correct files.
-    match &whole {
-        Some(file_systems) => {
-            let _ = file_systems.flush();
+
+    /// Puts every staged file in place: their content is flushed to disk,
+    /// then the files of each group are renamed over their paths in the
+    /// group's order, groups side by side, then the renames are flushed.
+    /// A file that must not appear before another (an annotation file before
+    /// its text) goes after it in the same group.
+    pub fn commit(self, groups: Vec<Vec<Staged>>) -> Result<(), StorageError> {
+        if let Some(file_systems) = &self.whole {
+            file_systems.flush()?;
         }
-        None => {
-            for folder in folders {
-                sync_folder(folder);
+        // Renames in one folder wait for each other; renames in different
+        // folders (texts, annotation files) need not.
+        groups.into_par_iter().try_for_each(|group| {
+            group.into_iter().try_for_each(|Staged { path, temp }| {
+                temp.persist(&path).map_err(|err| StorageError::Write {
+                    path,
+                    source: err.error,
+                })
+            })
+        })?;
+        // The renames are made durable; a failure here leaves correct files.
+        match &self.whole {
+            Some(file_systems) => {
+                let _ = file_systems.flush();
+            }
+            None => {
+                for folder in &self.folders {
+                    sync_folder(folder);
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Flushing whole file systems at once, for batch writes.
@@ -325,7 +359,7 @@ fn write_batch<B: AsRef<[u8]> + Sync>(
 /// waits for everything pending on the file system, not only the batch.
 mod file_systems {
     use std::collections::BTreeSet;
-    use std::path::Path;
+    use std::path::PathBuf;
 
     use super::StorageError;
 
@@ -340,7 +374,7 @@ mod file_systems {
 
     /// The file systems of `folders`, if they can be flushed whole.
     #[cfg(target_os = "linux")]
-    pub(super) fn open(folders: &BTreeSet<&Path>) -> Option<FileSystems> {
+    pub(super) fn open(folders: &BTreeSet<PathBuf>) -> Option<FileSystems> {
         use std::os::unix::fs::MetadataExt;
         /// `f_type` of FUSE file systems.
         const FUSE_SUPER_MAGIC: u64 = 0x6573_5546;
@@ -364,7 +398,7 @@ mod file_systems {
     }
 
     #[cfg(not(target_os = "linux"))]
-    pub(super) fn open(_folders: &BTreeSet<&Path>) -> Option<FileSystems> {
+    pub(super) fn open(_folders: &BTreeSet<PathBuf>) -> Option<FileSystems> {
         None
     }
 
@@ -625,12 +659,14 @@ mod tests {
             (dir.path().join("ayu/b.txt.ron"), b"b".to_vec()),
             (dir.path().join("budi/sub/c.txt.ron"), b"c".to_vec()),
         ];
-        let flushed = std::sync::atomic::AtomicUsize::new(0);
-        let count = || {
-            flushed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        };
-        write_batch(&files, count, whole).unwrap();
-        assert_eq!(flushed.into_inner(), 3);
+        let batch = Batch::open(files.iter().filter_map(|(p, _)| p.parent()), whole, 4).unwrap();
+        let staged = batch.run(|| {
+            files
+                .par_iter()
+                .map(|(path, bytes)| batch.stage(path, bytes).map(|staged| vec![staged]))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        batch.commit(staged.unwrap()).unwrap();
         for (path, bytes) in &files {
             assert_eq!(&fs::read(path).unwrap(), bytes);
         }
@@ -656,14 +692,29 @@ mod tests {
         write_atomic(&old, b"old").unwrap();
         // A folder that cannot be made: a file has its name.
         fs::write(dir.path().join("blocked"), b"").unwrap();
-        let files = vec![
+        let files = [
             (old.clone(), b"new".to_vec()),
             (dir.path().join("blocked/b.txt.ron"), b"b".to_vec()),
         ];
-        assert!(matches!(
-            write_atomic_batch(&files, || {}),
-            Err(StorageError::Write { .. })
-        ));
+        // The folder is refused, or else the file in it.
+        let failed = Batch::new(files.iter().filter_map(|(p, _)| p.parent())).and_then(|batch| {
+            let staged = files
+                .iter()
+                .map(|(path, bytes)| batch.stage(path, bytes).map(|staged| vec![staged]))
+                .collect::<Result<Vec<_>, _>>()?;
+            batch.commit(staged)
+        });
+        assert!(matches!(failed, Err(StorageError::Write { .. })));
+        // A file staged before another fails to stage is taken back.
+        let batch = Batch::new([dir.path()]).unwrap();
+        let staged = batch.stage(&old, b"new").unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
+        assert!(
+            batch
+                .stage(&dir.path().join("missing/b.txt.ron"), b"b")
+                .is_err()
+        );
+        drop(staged);
         assert_eq!(fs::read(&old).unwrap(), b"old");
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),

@@ -568,3 +568,40 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
         "“Kim” 😊 tiba"
     );
 }
+
+/// A failed write names the file, the cause once, and leaves nothing behind.
+#[test]
+fn a_failed_import_names_its_cause_once() {
+    let dir = tricky_project();
+    // A file where the annotator's folder should be.
+    fs::write(dir.path().join("annotations/budi"), "not a folder").unwrap();
+    let line =
+        "{\"id\": \"b.txt\", \"text\": \"“Kim” 😊 tiba\\r\\n\", \"label\": [[1, 4, \"actor\"]]}\n";
+    fs::write(dir.path().join("in.jsonl"), line).unwrap();
+    let output = sorot(
+        &[
+            "import",
+            ".",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "budi",
+            "in.jsonl",
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert!(
+        stderr.starts_with("sorot: nothing was imported: ")
+            && stderr.contains("budi: cannot write: "),
+        "{stderr}"
+    );
+    let cause = stderr
+        .split("cannot write: ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .unwrap();
+    assert_eq!(stderr.matches(cause).count(), 1, "{stderr}");
+    assert!(!dir.path().join("b.txt").exists());
+}

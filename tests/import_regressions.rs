@@ -763,10 +763,10 @@ fn a_new_text_comes_with_any_record_still_imported() {
     );
 }
 
-/// When the annotation files cannot be written, the texts added for them go
-/// again: nothing is imported.
+/// When the annotation files cannot be written, nothing is imported: the
+/// texts they would point into are not added either.
 #[test]
-fn a_failed_import_takes_back_the_texts_it_added() {
+fn a_failed_import_adds_no_text() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.txt"), "lain").unwrap();
     fs::create_dir_all(dir.path().join("annotations")).unwrap();
@@ -778,10 +778,7 @@ fn a_failed_import_takes_back_the_texts_it_added() {
     fs::write(&input, format!("{line}\n")).unwrap();
     assert!(import(&project, &options(ImportFormat::Jsonl), &[input]).is_err());
     let project = Project::open(dir.path()).unwrap();
-    assert!(
-        project.doc("x.txt").is_none(),
-        "the new text was taken back"
-    );
+    assert!(project.doc("x.txt").is_none(), "the new text was not added");
     let leftovers: Vec<_> = walk(dir.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains(".sorot-"))
@@ -841,4 +838,67 @@ fn span_details_round_trip_in_every_offset_unit() {
             assert_same_spans(&project, "back");
         }
     }
+}
+
+/// Records are checked side by side, yet the error given is the first in
+/// the input, and for one record the first in the order of the checks.
+#[test]
+fn import_errors_come_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "lain").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let input = dir.path().join("in.jsonl");
+    let run = |lines: &[serde_json::Value]| -> String {
+        let lines: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
+        fs::write(&input, lines.join("\n")).unwrap();
+        let err = import(
+            &project,
+            &options(ImportFormat::Jsonl),
+            std::slice::from_ref(&input),
+        )
+        .unwrap_err();
+        err.to_string()
+    };
+    let text = "Kim “tiba” 🚀\r\nPutin";
+    // A span past the end of line 1's text, before line 2's refused id.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": [[0, 99, "actor"]]}),
+        serde_json::json!({"id": "../y.txt", "text": "y", "label": []}),
+    ]);
+    assert!(err.contains("in.jsonl:1: "), "{err}");
+    // One document with two texts is named against the first.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": []}),
+        serde_json::json!({"id": "x.txt", "annotator": "budi", "text": "Putin", "label": []}),
+    ]);
+    assert!(
+        err.contains("in.jsonl:2: the text of x.txt differs from the one at")
+            && err.ends_with("in.jsonl:1; a document has one text"),
+        "{err}"
+    );
+    // So is an empty second text; alone it is named as empty.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": []}),
+        serde_json::json!({"id": "x.txt", "annotator": "budi", "text": "", "label": []}),
+    ]);
+    assert!(
+        err.contains("in.jsonl:2: the text of x.txt differs"),
+        "{err}"
+    );
+    let err = run(&[serde_json::json!({"id": "z.txt", "text": "", "label": []})]);
+    assert!(err.contains("in.jsonl:1: the text is empty"), "{err}");
+    // A document given twice for one annotator is named as such, before its
+    // text is looked at.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": []}),
+        serde_json::json!({"id": "x.txt", "text": "", "label": [[0, 99, "actor"]]}),
+    ]);
+    assert!(
+        err.contains("in.jsonl:2: document x.txt appears twice (also at"),
+        "{err}"
+    );
+    // Nothing was written by any of them.
+    let project = Project::open(dir.path()).unwrap();
+    assert!(project.doc("x.txt").is_none());
+    assert!(!dir.path().join("annotations").exists());
 }

@@ -117,17 +117,10 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 }
 
 impl AnnotationFile {
-    /// The file's text: a comment line, then pretty RON with one span per line.
+    /// The file's text: a comment line, then pretty RON with one span per line
+    /// (the layout of `storage::fast`).
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new()
-            .depth_limit(2)
-            .indentor("    ")
-            .new_line("\n")
-            .separator(" ");
-        let body = ron::ser::to_string_pretty(self, config).unwrap_or_else(|err| {
-            unreachable!("annotation files hold only strings, numbers and enums: {err}")
-        });
-        format!("{HEADER}{body}\n")
+        fast::write(self)
     }
 
     /// Reads an annotation file's text. `path` is used only in errors.

@@ -1,14 +1,20 @@
-//! A fast reader for annotation files in the layout Sorot writes.
+//! A fast reader and writer for annotation files in the layout Sorot writes.
 //!
 //! Terms:
 //! - The **general reader** is the `ron` crate. It reads any RON, and it writes
 //!   the error messages. On a project of 10,000 annotation files it is about
 //!   half of an export's CPU time.
-//! - The **fast reader** is this module. It reads a small subset of RON: the
-//!   grammar below, which covers everything [`AnnotationFile::to_ron`] writes
-//!   and the hand edits people usually make (reordered fields, other
-//!   whitespace, CRLF line ends, `//` comments). For any other text it gives
-//!   up (`None`) and the caller hands the text to the general reader.
+//! - The **fast reader** is this module's [`read`]. It reads a small subset of
+//!   RON: the grammar below, which covers everything [`write`] writes and the
+//!   hand edits people usually make (reordered fields, other whitespace, CRLF
+//!   line ends, `//` comments). For any other text it gives up (`None`) and
+//!   the caller hands the text to the general reader.
+//! - The **layout** is what the `ron` crate writes for an [`AnnotationFile`]
+//!   with a header comment, four-space indents, lists of spans one item per
+//!   line, and everything deeper on that line. [`write`] writes it without
+//!   going through `serde`, about eight times as fast (0.2 ms instead of
+//!   1.6 ms for 100 annotation files of the benchmark corpus); a property
+//!   test checks that its output is byte for byte what `ron` writes.
 //!
 //! The invariant, checked by property tests on written files and on random
 //! edits of them: **whenever the fast reader returns `Some(file)`, the general
@@ -52,6 +58,144 @@ pub(super) fn read(text: &str) -> Option<AnnotationFile> {
     let file = reader.file()?;
     reader.skip_ws()?;
     (reader.pos == text.len()).then_some(file)
+}
+
+/// `file` in the layout: the text `ron` writes for it, header included.
+pub(super) fn write(file: &AnnotationFile) -> String {
+    let spans: usize = file
+        .spans
+        .iter()
+        .map(|s| 64 + s.label.len() + s.text.len() + s.note.len() + s.value.len())
+        .sum();
+    let mut out = String::with_capacity(super::HEADER.len() + 512 + spans);
+    out.push_str(super::HEADER);
+    out.push_str("(\n    format_version: ");
+    int(&mut out, file.format_version);
+    out.push_str(",\n    source: ");
+    string(&mut out, &file.source);
+    out.push_str(",\n    fingerprint: ");
+    string(&mut out, &file.fingerprint);
+    out.push_str(",\n    offset_unit: ");
+    out.push_str(match file.offset_unit {
+        OffsetUnit::CodePoint => "CodePoint",
+    });
+    out.push_str(",\n    annotator: ");
+    string(&mut out, &file.annotator);
+    out.push_str(",\n    status: ");
+    out.push_str(match file.status {
+        Status::NotStarted => "NotStarted",
+        Status::InProgress => "InProgress",
+        Status::Done => "Done",
+    });
+    out.push_str(",\n    spans: ");
+    list(&mut out, &file.spans, span);
+    if !file.rejected.is_empty() {
+        out.push_str(",\n    rejected: ");
+        list(&mut out, &file.rejected, |out, r| {
+            two_ints_and_a_string(out, ["start", "end", "label"], r.start, r.end, &r.label);
+        });
+    }
+    if !file.relations.is_empty() {
+        out.push_str(",\n    relations: ");
+        list(&mut out, &file.relations, |out, r| {
+            two_ints_and_a_string(out, ["from", "to", "kind"], r.from, r.to, &r.kind);
+        });
+    }
+    out.push_str(",\n)\n");
+    out
+}
+
+/// A list of the file's top level: one item per line.
+fn list<T>(out: &mut String, items: &[T], item: impl Fn(&mut String, &T)) {
+    if items.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push_str("[\n");
+    for each in items {
+        out.push_str("        ");
+        item(out, each);
+        out.push_str(",\n");
+    }
+    out.push_str("    ]");
+}
+
+/// A rejected span or a relation: `(name: a, name: b, name: "text")`.
+fn two_ints_and_a_string(
+    out: &mut String,
+    [first, second, third]: [&str; 3],
+    a: impl itoa::Integer,
+    b: impl itoa::Integer,
+    text: &str,
+) {
+    out.push('(');
+    out.push_str(first);
+    out.push_str(": ");
+    int(out, a);
+    out.push_str(", ");
+    out.push_str(second);
+    out.push_str(": ");
+    int(out, b);
+    out.push_str(", ");
+    out.push_str(third);
+    out.push_str(": ");
+    string(out, text);
+    out.push(')');
+}
+
+fn span(out: &mut String, span: &Span) {
+    out.push_str("(id: ");
+    int(out, span.id);
+    out.push_str(", start: ");
+    int(out, span.start);
+    out.push_str(", end: ");
+    int(out, span.end);
+    out.push_str(", label: ");
+    string(out, &span.label);
+    out.push_str(", text: ");
+    string(out, &span.text);
+    if !span.note.is_empty() {
+        out.push_str(", note: ");
+        string(out, &span.note);
+    }
+    if !span.value.is_empty() {
+        out.push_str(", value: ");
+        string(out, &span.value);
+    }
+    if !span.attributes.is_empty() {
+        out.push_str(", attributes: {");
+        for (n, (name, value)) in span.attributes.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            string(out, name);
+            out.push_str(": ");
+            string(out, value);
+        }
+        out.push('}');
+    }
+    out.push(')');
+}
+
+fn int(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// A string as `ron` writes it: each character escaped as
+/// [`char::escape_debug`] escapes it, runs of printable ASCII other than
+/// quotes and backslashes copied at once.
+fn string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut plain = 0;
+    for (at, c) in text.char_indices() {
+        if !matches!(c, ' '..='~') || matches!(c, '"' | '\'' | '\\') {
+            out.push_str(&text[plain..at]);
+            out.extend(c.escape_debug());
+            plain = at + c.len_utf8();
+        }
+    }
+    out.push_str(&text[plain..]);
+    out.push('"');
 }
 
 /// Stores a field's value, refusing a field given twice.
@@ -367,6 +511,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// What the `ron` crate writes for `file` in the layout.
+    fn general_write(file: &AnnotationFile) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .depth_limit(2)
+            .indentor("    ")
+            .new_line("\n")
+            .separator(" ");
+        let body = ron::ser::to_string_pretty(file, config).unwrap();
+        format!("{}{body}\n", crate::storage::HEADER)
+    }
+
     fn general(text: &str) -> Option<AnnotationFile> {
         ron::from_str(text).ok()
     }
@@ -518,6 +673,11 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn the_layout_is_what_ron_writes(file in any_file()) {
+            prop_assert_eq!(write(&file), general_write(&file));
+        }
 
         #[test]
         fn written_files_read_back_exactly(file in any_file()) {

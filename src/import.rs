@@ -1079,8 +1079,64 @@ fn read_doccano(
 /// What one input line gave: its record, if it has one, and its losses.
 type LineRead = (Option<Record>, Vec<Loss>);
 
+/// The shape of most doccano lines, Sorot's own exports among them: an id,
+/// the text and `label` triples, nothing else. Such a line is read straight
+/// into its record; any other (more fields, other types) is read as a tree
+/// by [`read_doccano_tree`], which gives the same record for this shape.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainLine {
+    #[serde(default)]
+    id: Option<Value>,
+    text: String,
+    #[serde(default)]
+    label: Option<Vec<(u64, u64, String)>>,
+}
+
 /// Reads one doccano line.
 fn read_doccano_line(
+    input: &Path,
+    line_number: usize,
+    line: &str,
+) -> Result<LineRead, ImportError> {
+    let Ok(plain) = serde_json::from_str::<PlainLine>(line) else {
+        return read_doccano_tree(input, line_number, line);
+    };
+    let spans = plain
+        .label
+        .into_iter()
+        .flatten()
+        .map(|(start, end, label)| NewSpan::new(start as usize, end as usize, label, line_number))
+        .collect();
+    let record = Record {
+        id: doccano_id(input, line_number, plain.id.as_ref()),
+        file: input.to_owned(),
+        line: line_number,
+        text: Some(plain.text),
+        annotator: None,
+        spans,
+        relations: Vec::new(),
+        relation_keys: Vec::new(),
+        offsets: Counted::AsOptions,
+    };
+    Ok((Some(record), Vec::new()))
+}
+
+/// The document id of a doccano line: its `id`, or else made from the input's
+/// name and the line number.
+fn doccano_id(input: &Path, line_number: usize, id: Option<&Value>) -> String {
+    match id {
+        Some(Value::String(id)) => id.clone(),
+        Some(Value::Number(number)) => format!(
+            "{}-{number}.txt",
+            stem_id(input, "").trim_end_matches(".txt")
+        ),
+        _ => stem_id(input, &format!("-line{line_number}")),
+    }
+}
+
+/// Reads one doccano line of any shape, as a tree.
+fn read_doccano_tree(
     input: &Path,
     line_number: usize,
     line: &str,
@@ -1101,14 +1157,7 @@ fn read_doccano_line(
         });
         return Ok((None, losses));
     };
-    let id = match value.get("id") {
-        Some(Value::String(id)) => id.clone(),
-        Some(Value::Number(number)) => format!(
-            "{}-{number}.txt",
-            stem_id(input, "").trim_end_matches(".txt")
-        ),
-        _ => stem_id(input, &format!("-line{line_number}")),
-    };
+    let id = doccano_id(input, line_number, value.get("id"));
     let mut spans = Vec::new();
     let number = |v: &Value, what: &str| {
         v.as_u64()
@@ -1879,4 +1928,78 @@ fn match_tokens(
         }
     }
     Err(best_failure.map(|(_, line, token)| (line, token)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Values a doccano field may hold, the expected and the odd.
+    fn any_value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<u64>().prop_map(Value::from),
+            (-5i64..0).prop_map(Value::from),
+            Just(Value::from(2.5)),
+            Just(Value::from(3.0)),
+            "[a-z “”🙂\r\n\\\"]{0,8}".prop_map(Value::from),
+            Just(serde_json::json!({"x": 1})),
+        ]
+    }
+
+    fn any_label() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            4 => (0u64..40, 0u64..40, "[a-z]{1,6}")
+                .prop_map(|(start, end, label)| serde_json::json!([start, end, label])),
+            1 => proptest::collection::vec(any_value(), 0..4).prop_map(Value::from),
+            1 => any_value(),
+        ]
+    }
+
+    prop_compose! {
+        fn any_line()(
+            id in proptest::option::of(any_value()),
+            text in proptest::option::of(prop_oneof![
+                "[a-z “”‘’—🙂\u{301}\r\n\t\\\"]{0,20}".prop_map(Value::from),
+                any_value(),
+            ]),
+            label in proptest::option::of(prop_oneof![
+                3 => proptest::collection::vec(any_label(), 0..5).prop_map(Value::from),
+                1 => any_value(),
+            ]),
+            other in proptest::option::of(prop_oneof![
+                Just(("annotator", Value::from("budi"))),
+                Just(("meta", serde_json::json!({"a": 1}))),
+                Just(("entities", serde_json::json!([]))),
+            ]),
+        ) -> String {
+            let mut line = serde_json::Map::new();
+            for (key, value) in [("id", id), ("text", text), ("label", label)] {
+                if let Some(value) = value {
+                    line.insert(key.into(), value);
+                }
+            }
+            if let Some((key, value)) = other {
+                line.insert(key.into(), value);
+            }
+            Value::Object(line).to_string()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// A line read straight gives what the tree gives: the same record,
+        /// losses and errors.
+        #[test]
+        fn plain_doccano_lines_read_as_trees_do(line in any_line()) {
+            let input = Path::new("in.jsonl");
+            prop_assert_eq!(
+                format!("{:?}", read_doccano_line(input, 3, &line)),
+                format!("{:?}", read_doccano_tree(input, 3, &line)),
+                "{}", line
+            );
+        }
+    }
 }

@@ -219,9 +219,10 @@ const BATCH_THREADS: usize = 64;
 /// staged, and each folder once at the end; [`Batch::run`] then gives the
 /// staging many threads, since most of their time is waiting for the disk.
 ///
-/// If any content cannot be staged or flushed, no file is changed: dropping
-/// a staged file removes its temporary file. A later failure (a rename)
-/// leaves each file either old or new.
+/// If any content cannot be staged or flushed, nothing is changed: dropping
+/// a staged file removes its temporary file, and dropping a batch that was
+/// not committed removes the folders it made, if they are empty. A later
+/// failure (a rename) leaves each file either old or new.
 pub struct Batch {
     /// The folders the batch writes to.
     folders: BTreeSet<PathBuf>,
@@ -230,6 +231,17 @@ pub struct Batch {
     whole: Option<file_systems::FileSystems>,
     /// Where staging runs when each file is flushed on its own.
     pool: Option<rayon::ThreadPool>,
+    /// Folders the batch made, deepest first: removed again, if still
+    /// empty, when the batch is dropped without a commit.
+    made: Vec<PathBuf>,
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        for folder in &self.made {
+            let _ = fs::remove_dir(folder);
+        }
+    }
 }
 
 /// A file's content, written beside its path and not yet in place.
@@ -251,30 +263,38 @@ impl Batch {
         whole: bool,
         threads: usize,
     ) -> Result<Batch, StorageError> {
-        let folders: BTreeSet<PathBuf> = folders.into_iter().map(Path::to_path_buf).collect();
-        for folder in &folders {
-            fs::create_dir_all(folder).map_err(|source| StorageError::Write {
+        let mut batch = Batch {
+            folders: folders.into_iter().map(Path::to_path_buf).collect(),
+            whole: None,
+            pool: None,
+            made: Vec::new(),
+        };
+        for folder in &batch.folders {
+            let missing = folder.ancestors().take_while(|f| !f.exists());
+            let missing: Vec<PathBuf> = missing.map(Path::to_path_buf).collect();
+            // Folders made before a failure go again when the batch drops.
+            let made = fs::create_dir_all(folder);
+            batch
+                .made
+                .extend(missing.into_iter().filter(|f| f.is_dir()));
+            made.map_err(|source| StorageError::Write {
                 path: folder.clone(),
                 source,
             })?;
         }
-        let whole = if whole {
-            file_systems::open(&folders)
-        } else {
-            None
-        };
-        let pool = match whole {
-            Some(_) => None,
-            None => rayon::ThreadPoolBuilder::new()
+        batch
+            .made
+            .sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+        if whole {
+            batch.whole = file_systems::open(&batch.folders);
+        }
+        if batch.whole.is_none() {
+            batch.pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
-                .ok(),
-        };
-        Ok(Batch {
-            folders,
-            whole,
-            pool,
-        })
+                .ok();
+        }
+        Ok(batch)
     }
 
     /// Runs `work`, which stages files in parallel, where staging goes
@@ -311,7 +331,7 @@ impl Batch {
     /// group's order, groups side by side, then the renames are flushed.
     /// A file that must not appear before another (an annotation file before
     /// its text) goes after it in the same group.
-    pub fn commit(self, groups: Vec<Vec<Staged>>) -> Result<(), StorageError> {
+    pub fn commit(mut self, groups: Vec<Vec<Staged>>) -> Result<(), StorageError> {
         if let Some(file_systems) = &self.whole {
             file_systems.flush()?;
         }
@@ -325,6 +345,7 @@ impl Batch {
                 })
             })
         })?;
+        self.made.clear();
         // The renames are made durable; a failure here leaves correct files.
         match &self.whole {
             Some(file_systems) => {
@@ -698,6 +719,16 @@ mod tests {
             batch.commit(staged)
         });
         assert!(matches!(failed, Err(StorageError::Write { .. })));
+        // Folders the batch made go again: those made before one failed, and
+        // those of a batch dropped without a commit.
+        let (made, blocked) = (dir.path().join("a/made"), dir.path().join("blocked/b"));
+        let failed = Batch::new([made.as_path(), blocked.as_path()]);
+        assert!(matches!(failed, Err(StorageError::Write { .. })));
+        let made = dir.path().join("c/made");
+        let batch = Batch::new([made.as_path()]).unwrap();
+        let staged = batch.stage(&dir.path().join("c/made/d.ron"), b"d").unwrap();
+        drop(staged);
+        drop(batch);
         // A file staged before another fails to stage is taken back.
         let batch = Batch::new([dir.path()]).unwrap();
         let staged = batch.stage(&old, b"new").unwrap();
@@ -712,7 +743,7 @@ mod tests {
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
             2,
-            "no temporary file"
+            "no temporary file and no folder left"
         );
     }
 

@@ -342,9 +342,8 @@ pub fn import(
             })
             .collect::<Result<Vec<Built>, storage::StorageError>>()
     })?;
-    // The annotation files of a document go in place after its text, which
-    // they point into: one group per document.
-    let mut groups: BTreeMap<&str, Vec<storage::Staged>> = BTreeMap::new();
+    let mut texts = Vec::new();
+    let mut annotation_files = Vec::with_capacity(plan.len());
     for ((record, _, _, is_new), built) in plan.iter().zip(built) {
         if *is_new {
             report.texts_added.push(record.id.clone());
@@ -356,13 +355,14 @@ pub fn import(
         }
         report.documents += 1;
         report.spans += built.spans;
-        let group = groups.entry(record.id.as_str()).or_default();
-        group.extend(built.text);
-        group.push(built.staged);
+        texts.extend(built.text);
+        annotation_files.push(built.staged);
     }
-    // A failure from here on leaves each file old or new. A text already in
-    // place holds exactly the imported text, so importing again finds it.
-    batch.commit(groups.into_values().collect())?;
+    // The texts go in place first: no annotation file is on disk before the
+    // text it points into. A failure from here on leaves each file old or
+    // new; a text already in place holds exactly the imported text, so
+    // importing again finds it.
+    batch.commit(vec![texts, annotation_files])?;
     report.files_written = paths;
     report.unknown_labels.sort();
     Ok(report)

@@ -14,7 +14,8 @@
 //! - **batch write** ([`Batch`]): many atomic writes whose waits for the disk
 //!   are shared. Each file is **staged** (its temporary file written) as soon
 //!   as its content is made; at **commit** all staged content is flushed at
-//!   once, then all are renamed, then the renames are flushed.
+//!   once, then the files are renamed and the renames flushed, in waves (a
+//!   text before the annotation files that point into it).
 //!
 //! The same content always gives byte-identical output: fields in a fixed
 //! order, spans sorted, one span per line so a changed span is a one-line diff.
@@ -210,8 +211,8 @@ const BATCH_THREADS: usize = 64;
 /// A batch of atomic writes: each file is **staged** (written to a temporary
 /// file beside its path), from any thread and while other files' content is
 /// still being made, and then the batch is **committed**: the staged content
-/// is flushed to disk, the temporary files are renamed over their paths, and
-/// the renames are flushed.
+/// is flushed to disk, then the temporary files are renamed over their paths
+/// and the renames flushed, in waves (see [`Batch::commit`]).
 ///
 /// Where [`file_systems`] can flush whole file systems with errors reported
 /// (Linux 5.17 and later, local file systems), one `syncfs` per file system
@@ -310,6 +311,11 @@ impl Batch {
     /// of the batch's; flushed to disk unless the whole file system is
     /// flushed at commit.
     pub fn stage(&self, path: &Path, bytes: &[u8]) -> Result<Staged, StorageError> {
+        debug_assert!(
+            self.folders.contains(folder_of(path)),
+            "{} is in none of the batch's folders",
+            path.display()
+        );
         let content = |file: &mut fs::File| file.write_all(bytes);
         let temp = if self.whole.is_some() {
             temp_file(path, content)
@@ -326,37 +332,47 @@ impl Batch {
         })
     }
 
-    /// Puts every staged file in place: their content is flushed to disk,
-    /// then the files of each group are renamed over their paths in the
-    /// group's order, groups side by side, then the renames are flushed.
-    /// A file that must not appear before another (an annotation file before
-    /// its text) goes after it in the same group.
-    pub fn commit(mut self, groups: Vec<Vec<Staged>>) -> Result<(), StorageError> {
+    /// Puts every staged file in place, a wave at a time. The staged content
+    /// is flushed to disk; then for each wave, its files are renamed over
+    /// their paths (side by side: renames in one folder wait for each other,
+    /// renames in different folders need not) and the renames are flushed.
+    /// So no file of a wave is in place, even after a crash, before every
+    /// file of the waves before it: an annotation file goes in a wave after
+    /// its text's.
+    pub fn commit(mut self, waves: Vec<Vec<Staged>>) -> Result<(), StorageError> {
         if let Some(file_systems) = &self.whole {
             file_systems.flush()?;
         }
-        // Renames in one folder wait for each other; renames in different
-        // folders (texts, annotation files) need not.
-        groups.into_par_iter().try_for_each(|group| {
-            group.into_iter().try_for_each(|Staged { path, temp }| {
-                temp.persist(&path).map_err(|err| StorageError::Write {
-                    path,
-                    source: err.error,
-                })
-            })
-        })?;
-        self.made.clear();
-        // The renames are made durable; a failure here leaves correct files.
-        match &self.whole {
-            Some(file_systems) => {
-                let _ = file_systems.flush();
-            }
-            None => {
-                for folder in &self.folders {
-                    sync_folder(folder);
+        let last = waves.len().saturating_sub(1);
+        for (n, wave) in waves.into_iter().enumerate() {
+            let folders: BTreeSet<PathBuf> = match self.whole {
+                Some(_) => BTreeSet::new(),
+                None => wave.iter().map(|s| folder_of(&s.path).to_owned()).collect(),
+            };
+            wave.into_par_iter().try_for_each(|Staged { path, temp }| {
+                temp.persist(&path)
+                    .map(drop)
+                    .map_err(|err| StorageError::Write {
+                        path,
+                        source: err.error,
+                    })
+            })?;
+            // The renames are made durable. A failure before the last wave
+            // stops the commit, so that no later file lands before them; a
+            // failure after the last leaves correct files.
+            match &self.whole {
+                Some(file_systems) if n < last => file_systems.flush()?,
+                Some(file_systems) => {
+                    let _ = file_systems.flush();
+                }
+                None => {
+                    for folder in &folders {
+                        sync_folder(folder);
+                    }
                 }
             }
         }
+        self.made.clear();
         Ok(())
     }
 }
@@ -677,10 +693,13 @@ mod tests {
         let staged = batch.run(|| {
             files
                 .par_iter()
-                .map(|(path, bytes)| batch.stage(path, bytes).map(|staged| vec![staged]))
+                .map(|(path, bytes)| batch.stage(path, bytes))
                 .collect::<Result<Vec<_>, _>>()
         });
-        batch.commit(staged.unwrap()).unwrap();
+        // The first file alone, then the others.
+        let mut first = staged.unwrap();
+        let others = first.split_off(1);
+        batch.commit(vec![first, others]).unwrap();
         for (path, bytes) in &files {
             assert_eq!(&fs::read(path).unwrap(), bytes);
         }
@@ -714,9 +733,9 @@ mod tests {
         let failed = Batch::new(files.iter().filter_map(|(p, _)| p.parent())).and_then(|batch| {
             let staged = files
                 .iter()
-                .map(|(path, bytes)| batch.stage(path, bytes).map(|staged| vec![staged]))
+                .map(|(path, bytes)| batch.stage(path, bytes))
                 .collect::<Result<Vec<_>, _>>()?;
-            batch.commit(staged)
+            batch.commit(vec![staged])
         });
         assert!(matches!(failed, Err(StorageError::Write { .. })));
         // Folders the batch made go again: those made before one failed, and
@@ -730,14 +749,12 @@ mod tests {
         drop(staged);
         drop(batch);
         // A file staged before another fails to stage is taken back.
-        let batch = Batch::new([dir.path()]).unwrap();
+        let gone = dir.path().join("gone");
+        let batch = Batch::new([dir.path(), gone.as_path()]).unwrap();
+        fs::remove_dir(&gone).unwrap();
         let staged = batch.stage(&old, b"new").unwrap();
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
-        assert!(
-            batch
-                .stage(&dir.path().join("missing/b.txt.ron"), b"b")
-                .is_err()
-        );
+        assert!(batch.stage(&gone.join("b.txt.ron"), b"b").is_err());
         drop(staged);
         assert_eq!(fs::read(&old).unwrap(), b"old");
         assert_eq!(

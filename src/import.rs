@@ -384,7 +384,8 @@ struct Prepared {
 enum PreparedText {
     /// The id would land outside the project; nothing else was done.
     Unsafe,
-    /// The project's text.
+    /// The project's text; or, when the project has none and the record
+    /// brings none, why there is no text.
     Existing(Result<SourceText, ImportError>),
     /// The text the record brings.
     New(Result<SourceText, ImportError>),

@@ -265,7 +265,7 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
     // The list shows the status once the autosave has landed.
     harness.state_mut().wait_for_saves();
     harness.run();
-    harness.get_by_label("✔  001_29c8b5c4ec59e6d1.txt   (0)");
+    harness.get_by_label("✔  001_29c8b5c4ec59e6d1.txt (0)");
     harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
     harness.run();
     assert_eq!(
@@ -273,7 +273,7 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
         Some(FIRST)
     );
     harness
-        .get_by_label("○  002_c27b010dec6c9a7a.txt   (0)")
+        .get_by_label("○  002_c27b010dec6c9a7a.txt (0)")
         .click();
     harness.run();
     assert_eq!(
@@ -1184,4 +1184,38 @@ fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
         "{saved}"
     );
     assert!(saved.contains("text: \"Vladimir Putin\")"), "{saved}");
+}
+
+/// A long document name stays on one line in the list, cut short, so that
+/// every row has the height the scrolling list counts on.
+#[test]
+fn long_document_names_keep_one_line_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "2024-06-19_kunjungan_kenegaraan_putin_ke_pyongyang_dan_perjanjian_kemitraan.txt";
+    fs::write(
+        dir.path().join(long),
+        "Putin tiba di Pyongyang.\r\n“Kim” 😊\r\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim tiba.").unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let long_row = format!("○  {long} (0)");
+    let short = harness.get_by_label("○  a.txt (0)").rect();
+    let row = harness.get_by_label(&long_row).rect();
+    assert_eq!(row.height(), short.height(), "{row:?} against {short:?}");
+    assert!(row.width() < 300.0, "{row:?}");
+    // The row is still one click away.
+    harness.get_by_label("○  a.txt (0)").click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some("a.txt")
+    );
+    harness.get_by_label(&long_row).click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(long)
+    );
 }

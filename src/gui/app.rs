@@ -614,9 +614,9 @@ impl SorotApp {
                             Status::Done => "reviewed",
                         };
                         let selected = current.as_deref() == Some(id.as_str());
-                        if ui
-                            .selectable_label(selected, format!("{}  {id}", status_icon(status)))
-                            .on_hover_text(tip)
+                        let row = format!("{}  {id}", status_icon(status));
+                        if document_row(ui, selected, row, None)
+                            .on_hover_text(format!("{id}: {tip}"))
                             .clicked()
                         {
                             clicked = Some(id.clone());
@@ -630,11 +630,10 @@ impl SorotApp {
                         None => (status_icon(Status::NotStarted), "not started".to_owned()),
                     };
                     let count = summary.map_or(0, |s| s.spans);
-                    let text = format!("{icon}  {id}   ({count})");
+                    let text = format!("{icon}  {id}");
                     let selected = current.as_deref() == Some(id.as_str());
-                    if ui
-                        .selectable_label(selected, text)
-                        .on_hover_text(tip)
+                    if document_row(ui, selected, text, Some(format!("({count})")))
+                        .on_hover_text(format!("{id}: {tip}"))
                         .clicked()
                     {
                         clicked = Some(id.clone());
@@ -2499,4 +2498,20 @@ fn actor_names(cache: &mut NamesOnDisk, workspace: &Workspace, text: &str) -> Ve
         *names.entry(name).or_default() += count;
     }
     suggest::rank_names(&names, text)
+}
+
+/// One row of the document list: one line, the name cut short with "…"
+/// where it does not fit and `right` (the span count) kept at the right end.
+/// The list scrolls by rows of one line; the hover text names the whole id.
+fn document_row(
+    ui: &mut Ui,
+    selected: bool,
+    text: String,
+    right: Option<String>,
+) -> egui::Response {
+    let mut row = egui::Button::selectable(selected, text).truncate();
+    if let Some(right) = right {
+        row = row.right_text(right);
+    }
+    ui.add(row)
 }

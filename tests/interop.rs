@@ -250,6 +250,78 @@ fn brat_export_keeps_subfolders() {
     }
 }
 
+/// A span that holds only a line end has no place in brat's LF text: it is
+/// reported, and neither it nor its note, value, attributes or relations
+/// become lines brat would refuse.
+#[test]
+fn brat_reports_a_span_of_only_a_line_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "“Kim” tiba 😊.\r\nPutin";
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let span = |id: u32, start: usize, end: usize, label: &str| sorot::model::Span {
+        id,
+        start,
+        end,
+        label: label.into(),
+        text: chars[start..end].iter().collect(),
+        note: String::new(),
+        value: String::new(),
+        attributes: Default::default(),
+    };
+    let mut line_end = span(2, 13, 15, "date");
+    line_end.note = "only the line end".into();
+    line_end.value = "2024".into();
+    line_end.attributes.insert("stance".into(), "pro".into());
+    let file = AnnotationFile {
+        format_version: sorot::storage::FORMAT_VERSION,
+        source: "a.txt".into(),
+        fingerprint: sorot::storage::fingerprint(text.as_bytes()),
+        offset_unit: sorot::storage::OffsetUnit::CodePoint,
+        annotator: "ayu".into(),
+        status: sorot::model::Status::InProgress,
+        spans: vec![span(1, 0, 5, "actor"), line_end, span(3, 15, 20, "actor")],
+        rejected: Vec::new(),
+        relations: vec![
+            sorot::model::Relation {
+                from: 3,
+                to: 1,
+                kind: "said".into(),
+            },
+            sorot::model::Relation {
+                from: 3,
+                to: 2,
+                kind: "said".into(),
+            },
+        ],
+    };
+    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
+    fs::write(dir.path().join("annotations/ayu/a.txt.ron"), file.to_ron()).unwrap();
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "brat",
+            "--annotator",
+            "ayu",
+            "-o",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("the span holds only a line end"),
+        "{}",
+        stderr(&output)
+    );
+    let ann = fs::read_to_string(dir.path().join("out/a.ann")).unwrap();
+    assert_eq!(
+        ann,
+        "T1\tactor 0 5\t“Kim”\nT3\tactor 14 19\tPutin\nR1\tsaid Arg1:T3 Arg2:T1\t\n"
+    );
+}
+
 #[test]
 fn label_studio_round_trip_keeps_everything() {
     let dir = round_trip("labelstudio", &[], &[], "tasks.json");

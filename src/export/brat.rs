@@ -78,14 +78,17 @@ impl Sink for Brat {
         let offsets = Offsets::new(&lf_text, self.options.offsets);
         let mut ann = String::new();
         let mut note_number = 0;
+        let mut places = String::new();
         let mut texts = String::new();
+        // Spans with no character in brat's text (only a line end): brat has
+        // no place for them, so they and what hangs on them are left out.
+        let mut left_out = vec![false; item.spans.len()];
         for (n, span) in item.spans.iter().enumerate() {
             let t = n + 1;
             let (start, end) = (to_lf(span.start), to_lf(span.end));
             // One fragment per line the span covers.
-            write!(ann, "T{t}\t{} ", span.label).expect("writing to a String");
             let mut fragment_start = start;
-            let mut places = 0;
+            places.clear();
             texts.clear();
             let line_ends = lf_text.slice(start..end).chars().enumerate();
             for fragment_end in line_ends
@@ -94,13 +97,12 @@ impl Sink for Brat {
                 .chain([end])
             {
                 if fragment_end > fragment_start {
-                    if places > 0 {
-                        ann.push(';');
+                    if !places.is_empty() {
+                        places.push(';');
                         texts.push(' ');
                     }
-                    places += 1;
                     write!(
-                        ann,
+                        places,
                         "{} {}",
                         offsets.map(fragment_start),
                         offsets.map(fragment_end)
@@ -110,9 +112,16 @@ impl Sink for Brat {
                 }
                 fragment_start = fragment_end + 1;
             }
-            ann.push('\t');
-            ann.push_str(&texts);
-            ann.push('\n');
+            if places.is_empty() {
+                left_out[n] = true;
+                losses.push(Loss {
+                    file: item.file.clone(),
+                    span: Some(span.id),
+                    reason: "the span holds only a line end, which brat's text cannot hold as a span; not exported, nor its note, value, attributes and relations".into(),
+                });
+                continue;
+            }
+            writeln!(ann, "T{t}\t{} {places}\t{texts}", span.label).expect("writing to a String");
             if !span.note.is_empty() {
                 note_number += 1;
                 let note: String = span
@@ -142,6 +151,9 @@ impl Sink for Brat {
         let mut attribute_number = 0;
         let mut normalization_number = 0;
         for (n, span) in item.spans.iter().enumerate() {
+            if left_out[n] {
+                continue;
+            }
             for (name, value) in &span.attributes {
                 attribute_number += 1;
                 ann.push_str(&format!("A{attribute_number}\t{name} T{} {value}\n", n + 1));
@@ -157,18 +169,19 @@ impl Sink for Brat {
             }
         }
         for (n, relation) in item.relations.iter().enumerate() {
-            let t = |id| {
-                item.spans
-                    .iter()
-                    .position(|s| s.id == id)
-                    .map_or(0, |i| i + 1)
+            let position = |id| item.spans.iter().position(|s| s.id == id);
+            let (Some(from), Some(to)) = (position(relation.from), position(relation.to)) else {
+                continue;
             };
+            if left_out[from] || left_out[to] {
+                continue;
+            }
             ann.push_str(&format!(
                 "R{}\t{} Arg1:T{} Arg2:T{}\t\n",
                 n + 1,
                 relation.kind,
-                t(relation.from),
-                t(relation.to)
+                from + 1,
+                to + 1
             ));
         }
         let mut base = self.folder.clone();

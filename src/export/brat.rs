@@ -220,7 +220,8 @@ impl Sink for Brat {
             })?,
         }
         write(&ann_path, ann.as_bytes())?;
-        Ok(((), item.spans.len()))
+        let exported = left_out.iter().filter(|&&out| !out).count();
+        Ok(((), exported))
     }
 
     fn append(&mut self, _out: &mut dyn std::io::Write, _written: ()) -> Result<(), ExportError> {

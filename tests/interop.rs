@@ -64,36 +64,66 @@ fn tricky_project() -> tempfile::TempDir {
         .into_iter()
         .enumerate()
         .map(|(i, (start, end, label, note))| sorot::model::Span {
-            id: i as u32 + 1,
-            start,
-            end,
-            label: label.into(),
-            text: chars[start..end].iter().collect(),
             note: note.into(),
-            value: String::new(),
-            attributes: Default::default(),
+            ..span_of(&chars, i as u32 + 1, start..end, label)
         })
         .collect::<Vec<_>>();
     let annotations =
         sorot::model::Annotations::new(sorot::model::Status::InProgress, spans).unwrap();
+    write_ayu_file(
+        dir.path(),
+        "berita.txt",
+        TRICKY,
+        annotations.spans().to_vec(),
+        Vec::new(),
+    );
+    dir
+}
+
+/// A span over `chars[range]`, with that text and nothing else.
+fn span_of(
+    chars: &[char],
+    id: u32,
+    range: std::ops::Range<usize>,
+    label: &str,
+) -> sorot::model::Span {
+    sorot::model::Span {
+        id,
+        start: range.start,
+        end: range.end,
+        label: label.into(),
+        text: chars[range].iter().collect(),
+        note: String::new(),
+        value: String::new(),
+        attributes: Default::default(),
+    }
+}
+
+/// Writes ayu's annotation file for the text `source` of the project at `root`.
+fn write_ayu_file(
+    root: &Path,
+    source: &str,
+    text: &str,
+    spans: Vec<sorot::model::Span>,
+    relations: Vec<sorot::model::Relation>,
+) {
     let file = AnnotationFile {
         format_version: sorot::storage::FORMAT_VERSION,
-        source: "berita.txt".into(),
-        fingerprint: sorot::storage::fingerprint(TRICKY.as_bytes()),
+        source: source.into(),
+        fingerprint: sorot::storage::fingerprint(text.as_bytes()),
         offset_unit: sorot::storage::OffsetUnit::CodePoint,
         annotator: "ayu".into(),
         status: sorot::model::Status::InProgress,
-        spans: annotations.spans().to_vec(),
+        spans,
         rejected: Vec::new(),
-        relations: Vec::new(),
+        relations,
     };
-    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
+    fs::create_dir_all(root.join("annotations/ayu")).unwrap();
     fs::write(
-        dir.path().join("annotations/ayu/berita.txt.ron"),
+        root.join(format!("annotations/ayu/{source}.ron")),
         file.to_ron(),
     )
     .unwrap();
-    dir
 }
 
 /// (start, end, label, note) of an annotator's file, sorted.
@@ -259,44 +289,26 @@ fn brat_reports_a_span_of_only_a_line_end() {
     let text = "“Kim” tiba 😊.\r\nPutin";
     fs::write(dir.path().join("a.txt"), text).unwrap();
     let chars: Vec<char> = text.chars().collect();
-    let span = |id: u32, start: usize, end: usize, label: &str| sorot::model::Span {
-        id,
-        start,
-        end,
-        label: label.into(),
-        text: chars[start..end].iter().collect(),
-        note: String::new(),
-        value: String::new(),
-        attributes: Default::default(),
-    };
-    let mut line_end = span(2, 13, 15, "date");
+    let mut line_end = span_of(&chars, 2, 13..15, "date");
     line_end.note = "only the line end".into();
     line_end.value = "2024".into();
     line_end.attributes.insert("stance".into(), "pro".into());
-    let file = AnnotationFile {
-        format_version: sorot::storage::FORMAT_VERSION,
-        source: "a.txt".into(),
-        fingerprint: sorot::storage::fingerprint(text.as_bytes()),
-        offset_unit: sorot::storage::OffsetUnit::CodePoint,
-        annotator: "ayu".into(),
-        status: sorot::model::Status::InProgress,
-        spans: vec![span(1, 0, 5, "actor"), line_end, span(3, 15, 20, "actor")],
-        rejected: Vec::new(),
-        relations: vec![
-            sorot::model::Relation {
-                from: 3,
-                to: 1,
-                kind: "said".into(),
-            },
-            sorot::model::Relation {
-                from: 3,
-                to: 2,
-                kind: "said".into(),
-            },
-        ],
+    let said = |from, to| sorot::model::Relation {
+        from,
+        to,
+        kind: "said".into(),
     };
-    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
-    fs::write(dir.path().join("annotations/ayu/a.txt.ron"), file.to_ron()).unwrap();
+    write_ayu_file(
+        dir.path(),
+        "a.txt",
+        text,
+        vec![
+            span_of(&chars, 1, 0..5, "actor"),
+            line_end,
+            span_of(&chars, 3, 15..20, "actor"),
+        ],
+        vec![said(3, 1), said(3, 2)],
+    );
     let output = sorot(
         &[
             "export",

@@ -3,7 +3,8 @@
 //! Run with `cargo bench --bench formats`. It generates 10,000 documents
 //! (about 32 MB of text, 50 spans each) annotated by one annotator, exports
 //! them in every format, imports the doccano and Label Studio exports into
-//! fresh projects and the CoNLL export back onto the corpus, printing wall
+//! fresh projects and the CoNLL export back onto the corpus (twice: as a new
+//! annotator, then replacing that annotator's files), printing wall
 //! time and the process's peak memory (VmHWM) after each step: an export that
 //! streams leaves the peak where generation put it; each import's peak is
 //! counted from its start (on Linux).
@@ -55,6 +56,7 @@ fn main() {
         "floor-brat",
         "floor-import",
         "floor-import-flushed",
+        "corpus/annotations/imported",
     ] {
         removed |= fs::remove_dir_all(base.join(earlier)).is_ok();
     }
@@ -151,19 +153,13 @@ fn main() {
         let fresh = base.join(folder);
         fs::create_dir_all(&fresh).unwrap();
         let fresh_project = Project::open(&fresh).unwrap();
-        let options = import_options(format, false);
-        settle(&base);
-        reset_peak_memory();
-        let start = Instant::now();
-        let report = import(&fresh_project, &options, &[out.join(name)]).unwrap();
-        println!(
-            "import {name:<12} {:.3} s  ({} documents, {} spans, texts added)  peak memory {}",
-            start.elapsed().as_secs_f64(),
-            report.documents,
-            report.spans,
-            peak_memory()
+        timed_import(
+            &base,
+            &fresh_project,
+            format,
+            &out.join(name),
+            "texts added",
         );
-        assert_eq!(report.spans, DOCUMENTS * SPANS);
         if format == ImportFormat::Jsonl {
             let files = files_under(&fresh);
             settle(&base);
@@ -176,34 +172,46 @@ fn main() {
             );
         }
     }
-    // The CoNLL export matched back onto the corpus's own texts, as another
-    // annotator's files.
-    let options = import_options(ImportFormat::Conll, true);
-    settle(&base);
+    // The CoNLL export matched back onto the corpus's own texts, as a new
+    // annotator's files, then again over those files.
+    for what in ["a new annotator", "replacing its files"] {
+        let what = format!("matched onto the texts as {what}");
+        timed_import(
+            &base,
+            &project,
+            ImportFormat::Conll,
+            &out.join("conll"),
+            &what,
+        );
+    }
+}
+
+/// Imports `input` into `project` as the annotator "imported" (code-point
+/// offsets, replacing that annotator's files), and prints the time and the
+/// peak memory counted from the start; `what` says what the import did.
+fn timed_import(base: &Path, project: &Project, format: ImportFormat, input: &Path, what: &str) {
+    let options = ImportOptions {
+        format,
+        annotator: "imported".into(),
+        offsets: sorot::export::OffsetUnit::Codepoint,
+        replace: true,
+        strict: false,
+        per_annotator: false,
+        progress: None,
+    };
+    settle(base);
     reset_peak_memory();
     let start = Instant::now();
-    let report = import(&project, &options, &[out.join("conll")]).unwrap();
+    let report = import(project, &options, &[input.to_owned()]).unwrap();
     println!(
-        "import conll        {:.3} s  ({} documents, {} spans, matched onto the texts)  peak memory {}",
+        "import {:<12} {:.3} s  ({} documents, {} spans, {what})  peak memory {}",
+        format!("{format:?}").to_lowercase(),
         start.elapsed().as_secs_f64(),
         report.documents,
         report.spans,
         peak_memory()
     );
     assert_eq!(report.spans, DOCUMENTS * SPANS);
-}
-
-/// Importing `format` as the annotator "imported", code-point offsets.
-fn import_options(format: ImportFormat, replace: bool) -> ImportOptions {
-    ImportOptions {
-        format,
-        annotator: "imported".into(),
-        offsets: sorot::export::OffsetUnit::Codepoint,
-        replace,
-        strict: false,
-        per_annotator: false,
-        progress: None,
-    }
 }
 
 /// Starts counting the process's peak memory afresh, where the system can

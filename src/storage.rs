@@ -16,11 +16,15 @@
 //!   as its content is made; at **commit** all staged content is flushed at
 //!   once, then the files are renamed and the renames flushed, in waves (a
 //!   text before the annotation files that point into it).
+//! - **new folder**: a folder a batch makes. It is built whole under a
+//!   temporary name (`.sorot-XXXXXX.tmp`) beside where it goes, its files
+//!   under their own names, and renamed into place at commit: one rename
+//!   instead of one per file.
 //!
 //! The same content always gives byte-identical output: fields in a fixed
 //! order, spans sorted, one span per line so a changed span is a one-line diff.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -208,11 +212,17 @@ pub fn write_atomic_with(
 /// flushes of waiting threads together.
 const BATCH_THREADS: usize = 64;
 
-/// A batch of atomic writes: each file is **staged** (written to a temporary
-/// file beside its path), from any thread and while other files' content is
-/// still being made, and then the batch is **committed**: the staged content
-/// is flushed to disk, then the temporary files are renamed over their paths
-/// and the renames flushed, in waves (see [`Batch::commit`]).
+/// A batch of atomic writes: each file is **staged**, from any thread and
+/// while other files' content is still being made, and then the batch is
+/// **committed**: the staged content is flushed to disk, then put in place
+/// and the change flushed, in waves (see [`Batch::commit`]).
+///
+/// A file whose folder exists is staged as a temporary file beside its path
+/// and renamed over it at commit. A folder that does not exist yet is a
+/// **new folder**: it is built as a temporary folder (`.sorot-XXXXXX.tmp`)
+/// beside where it goes, its files are written there under their own names,
+/// and at commit the whole folder is renamed into place: one rename for all
+/// its files, and nobody sees it half written.
 ///
 /// Where [`file_systems`] can flush whole file systems with errors reported
 /// (Linux 5.17 and later, local file systems), one `syncfs` per file system
@@ -221,38 +231,65 @@ const BATCH_THREADS: usize = 64;
 /// staging many threads, since most of their time is waiting for the disk.
 ///
 /// If any content cannot be staged or flushed, nothing is changed: dropping
-/// a staged file removes its temporary file, and dropping a batch that was
-/// not committed removes the folders it made, if they are empty. A later
-/// failure (a rename) leaves each file either old or new.
+/// a staged file removes it, and dropping a batch that was not committed
+/// removes its new folders with all that is in them. A later failure (a
+/// rename) leaves each file either old or new.
 pub struct Batch {
-    /// The folders the batch writes to.
-    folders: BTreeSet<PathBuf>,
+    /// The folders the batch writes to, each with the number of the new
+    /// folder it is or is in, if any.
+    folders: BTreeMap<PathBuf, Option<usize>>,
+    /// The outermost folders the batch makes, built under temporary names.
+    new: Vec<NewFolder>,
     /// Opened before anything is staged, so that a flush of the whole file
     /// system reports every write of the batch that fails.
     whole: Option<file_systems::FileSystems>,
     /// Where staging runs when each file is flushed on its own.
     pool: Option<rayon::ThreadPool>,
-    /// Folders the batch made, deepest first: removed again, if still
-    /// empty, when the batch is dropped without a commit.
-    made: Vec<PathBuf>,
 }
 
-impl Drop for Batch {
+/// A folder that did not exist, with everything below it: built at `temp`,
+/// in the same parent folder as `path`, and renamed to `path` at commit.
+struct NewFolder {
+    path: PathBuf,
+    temp: tempfile::TempDir,
+}
+
+/// A file's content, written and not yet in place.
+pub struct Staged {
+    path: PathBuf,
+    place: Place,
+}
+
+/// Where a staged file waits for the commit.
+enum Place {
+    /// A temporary file beside its path, renamed over it.
+    Beside(tempfile::TempPath),
+    /// Under its own name in the batch's new folder number `folder`.
+    New { folder: usize, file: NewFile },
+}
+
+/// A file written in a new folder; removed if dropped before the commit
+/// takes it.
+struct NewFile(Option<PathBuf>);
+
+impl NewFile {
+    /// Where the file is, no longer removed on drop.
+    fn take(mut self) -> PathBuf {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+impl Drop for NewFile {
     fn drop(&mut self) {
-        for folder in &self.made {
-            let _ = fs::remove_dir(folder);
+        if let Some(path) = &self.0 {
+            let _ = fs::remove_file(path);
         }
     }
 }
 
-/// A file's content, written beside its path and not yet in place.
-pub struct Staged {
-    path: PathBuf,
-    temp: tempfile::TempPath,
-}
-
 impl Batch {
-    /// A batch that writes files into `folders`, which are made if missing.
+    /// A batch that writes files into `folders`; those missing are new
+    /// folders.
     pub fn new<'a>(folders: impl IntoIterator<Item = &'a Path>) -> Result<Batch, StorageError> {
         Self::open(folders, true, BATCH_THREADS)
     }
@@ -265,29 +302,60 @@ impl Batch {
         threads: usize,
     ) -> Result<Batch, StorageError> {
         let mut batch = Batch {
-            folders: folders.into_iter().map(Path::to_path_buf).collect(),
+            folders: folders.into_iter().map(|f| (f.to_owned(), None)).collect(),
+            new: Vec::new(),
             whole: None,
             pool: None,
-            made: Vec::new(),
         };
-        for folder in &batch.folders {
-            let missing = folder.ancestors().take_while(|f| !f.exists());
-            let missing: Vec<PathBuf> = missing.map(Path::to_path_buf).collect();
-            // Folders made before a failure go again when the batch drops.
-            let made = fs::create_dir_all(folder);
-            batch
-                .made
-                .extend(missing.into_iter().filter(|f| f.is_dir()));
-            made.map_err(|source| StorageError::Write {
-                path: folder.clone(),
-                source,
-            })?;
+        let write_error = |path: &Path| {
+            let path = path.to_owned();
+            move |source| StorageError::Write { path, source }
+        };
+        for (folder, in_new) in &mut batch.folders {
+            // The outermost missing folder on the way to `folder`, if any.
+            let missing = folder
+                .ancestors()
+                .take_while(|f| !f.as_os_str().is_empty() && !f.exists())
+                .last();
+            let Some(top) = missing else {
+                // It exists; it must be a folder.
+                fs::create_dir_all(folder).map_err(write_error(folder))?;
+                continue;
+            };
+            let n = match batch.new.iter().position(|new| new.path == top) {
+                Some(n) => n,
+                None => {
+                    let mut builder = tempfile::Builder::new();
+                    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+                    // As any folder made: open to all, as far as the umask lets.
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::PermissionsExt;
+                        builder.permissions(fs::Permissions::from_mode(0o777));
+                    }
+                    let temp = builder
+                        .tempdir_in(folder_of(top))
+                        .map_err(write_error(top))?;
+                    batch.new.push(NewFolder {
+                        path: top.to_owned(),
+                        temp,
+                    });
+                    batch.new.len() - 1
+                }
+            };
+            *in_new = Some(n);
+            fs::create_dir_all(batch.new[n].located(folder)).map_err(write_error(folder))?;
         }
-        batch
-            .made
-            .sort_by_key(|f| std::cmp::Reverse(f.components().count()));
         if whole {
-            batch.whole = file_systems::open(&batch.folders);
+            let located = batch
+                .folders
+                .iter()
+                .map(|(folder, in_new)| match in_new {
+                    Some(n) => batch.new[*n].located(folder),
+                    None => folder.clone(),
+                })
+                .collect();
+            batch.whole = file_systems::open(&located);
         }
         if batch.whole.is_none() {
             batch.pool = rayon::ThreadPoolBuilder::new()
@@ -307,74 +375,202 @@ impl Batch {
         }
     }
 
-    /// Writes `bytes` to a temporary file beside `path`, whose folder is one
-    /// of the batch's; flushed to disk unless the whole file system is
-    /// flushed at commit.
+    /// Writes `bytes` for `path`, whose folder is one of the batch's: to a
+    /// temporary file beside it, or under its own name in a new folder;
+    /// flushed to disk unless the whole file system is flushed at commit.
     pub fn stage(&self, path: &Path, bytes: &[u8]) -> Result<Staged, StorageError> {
+        let in_new = self.folders.get(folder_of(path));
         debug_assert!(
-            self.folders.contains(folder_of(path)),
+            in_new.is_some(),
             "{} is in none of the batch's folders",
             path.display()
         );
-        let content = |file: &mut fs::File| file.write_all(bytes);
-        let temp = if self.whole.is_some() {
-            temp_file(path, content)
-        } else {
-            flushed_temp_file(path, content)
-        }
-        .map_err(|source| StorageError::Write {
+        let flush = self.whole.is_none();
+        let write_error = |source| StorageError::Write {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        let place = match in_new.copied().flatten() {
+            Some(folder) => {
+                let at = self.new[folder].located(path);
+                write_new(&at, bytes, flush).map_err(write_error)?;
+                Place::New {
+                    folder,
+                    file: NewFile(Some(at)),
+                }
+            }
+            None => {
+                let content = |file: &mut fs::File| file.write_all(bytes);
+                let temp = if flush {
+                    flushed_temp_file(path, content)
+                } else {
+                    temp_file(path, content)
+                };
+                Place::Beside(temp.map_err(write_error)?.into_temp_path())
+            }
+        };
         Ok(Staged {
             path: path.to_owned(),
-            temp: temp.into_temp_path(),
+            place,
         })
     }
 
     /// Puts every staged file in place, a wave at a time. The staged content
-    /// is flushed to disk; then for each wave, its files are renamed over
-    /// their paths (side by side: renames in one folder wait for each other,
-    /// renames in different folders need not) and the renames are flushed.
-    /// So no file of a wave is in place, even after a crash, before every
-    /// file of the waves before it: an annotation file goes in a wave after
-    /// its text's.
-    pub fn commit(mut self, waves: Vec<Vec<Staged>>) -> Result<(), StorageError> {
-        if let Some(file_systems) = &self.whole {
+    /// is flushed to disk; then for each wave, its files are put in place
+    /// and the change is flushed. So no file of a wave is in place, even
+    /// after a crash, before every file of the waves before it: an
+    /// annotation file goes in a wave after its text's.
+    ///
+    /// Files beside their paths are renamed side by side (renames in one
+    /// folder wait for each other, renames in different folders need not).
+    /// A new folder whose files are all in one wave is renamed into place
+    /// with that wave (with the last wave if it has none); one with files of
+    /// several waves is made empty where it goes, and its files are moved
+    /// there one by one with their waves.
+    pub fn commit(self, waves: Vec<Vec<Staged>>) -> Result<(), StorageError> {
+        let Batch { new, whole, .. } = self;
+        if let Some(file_systems) = &whole {
             file_systems.flush()?;
         }
         let last = waves.len().saturating_sub(1);
+        // The wave each new folder goes in place with, if it goes whole.
+        let mut waves_of = vec![BTreeSet::new(); new.len()];
+        for (n, wave) in waves.iter().enumerate() {
+            for staged in wave {
+                if let Place::New { folder, .. } = &staged.place {
+                    waves_of[*folder].insert(n);
+                }
+            }
+        }
+        let whole_with: Vec<Option<usize>> = waves_of
+            .iter()
+            .map(|waves| match waves.len() {
+                0 => Some(last),
+                1 => waves.first().copied(),
+                _ => None,
+            })
+            .collect();
+        let mut new: Vec<Option<NewFolder>> = new.into_iter().map(Some).collect();
         for (n, wave) in waves.into_iter().enumerate() {
-            let folders: BTreeSet<PathBuf> = match self.whole {
-                Some(_) => BTreeSet::new(),
-                None => wave.iter().map(|s| folder_of(&s.path).to_owned()).collect(),
-            };
-            wave.into_par_iter().try_for_each(|Staged { path, temp }| {
-                temp.persist(&path)
-                    .map(drop)
-                    .map_err(|err| StorageError::Write {
-                        path,
-                        source: err.error,
-                    })
-            })?;
-            // The renames are made durable. A failure before the last wave
+            // The folders whose entries change, where each is flushed on its
+            // own: a file's, and those a file moved out of a new folder makes.
+            let mut changed = BTreeSet::new();
+            for Staged { path, place } in wave.iter().filter(|_| whole.is_none()) {
+                let top = match place {
+                    Place::New { folder, .. } if whole_with[*folder].is_none() => {
+                        new[*folder].as_ref().map(|new| folder_of(&new.path))
+                    }
+                    _ => None,
+                };
+                for folder in folder_of(path).ancestors() {
+                    changed.insert(folder.to_owned());
+                    if top.is_none_or(|top| folder == top) {
+                        break;
+                    }
+                }
+            }
+            wave.into_par_iter()
+                .try_for_each(|Staged { path, place }| {
+                    match place {
+                        Place::Beside(temp) => temp.persist(&path).map(drop).map_err(|e| e.error),
+                        // It goes with its folder.
+                        Place::New { folder, file } if whole_with[folder].is_some() => {
+                            file.take();
+                            Ok(())
+                        }
+                        Place::New { file, .. } => fs::create_dir_all(folder_of(&path))
+                            .and_then(|()| fs::rename(file.take(), &path)),
+                    }
+                    .map_err(|source| StorageError::Write { path, source })
+                })?;
+            for (folder, with) in new.iter_mut().zip(&whole_with) {
+                if *with != Some(n) {
+                    continue;
+                }
+                let Some(NewFolder { path, temp }) = folder.take() else {
+                    continue;
+                };
+                if whole.is_none() {
+                    sync_folders_below(temp.path());
+                    changed.insert(folder_of(&path).to_owned());
+                }
+                rename_new_folder(temp.path(), &path)
+                    .map_err(|source| StorageError::Write { path, source })?;
+                // It is in place: nothing to remove any more.
+                let _ = temp.keep();
+            }
+            // The change is made durable. A failure before the last wave
             // stops the commit, so that no later file lands before them; a
             // failure after the last leaves correct files.
-            match &self.whole {
+            match &whole {
                 Some(file_systems) if n < last => file_systems.flush()?,
                 Some(file_systems) => {
                     let _ = file_systems.flush();
                 }
                 None => {
-                    for folder in &folders {
+                    for folder in &changed {
                         sync_folder(folder);
                     }
                 }
             }
         }
-        self.made.clear();
         Ok(())
     }
+}
+
+impl NewFolder {
+    /// Where `path`, this folder or one below it, is until the commit.
+    fn located(&self, path: &Path) -> PathBuf {
+        let below = path.strip_prefix(&self.path).unwrap_or(Path::new(""));
+        self.temp.path().join(below)
+    }
+}
+
+/// Writes a new file at `path`, readable by all, flushed if `flush`; a file
+/// half written is removed.
+fn write_new(path: &Path, bytes: &[u8], flush: bool) -> std::io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
+    let mut file = options.open(path)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| if flush { file.sync_all() } else { Ok(()) });
+    if written.is_err() {
+        let _ = fs::remove_file(path);
+    }
+    written
+}
+
+/// Renames the new folder `from` to `to`, which must not exist: a folder
+/// made there meanwhile (by another program) is never replaced.
+fn rename_new_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            // A file system without the flag goes the portable way.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            done => return done.map_err(Into::into),
+        }
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    fs::rename(from, to)
+}
+
+/// Makes the entries of `folder` and of every folder below it durable.
+fn sync_folders_below(folder: &Path) {
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.filter_map(Result::ok) {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                sync_folders_below(&entry.path());
+            }
+        }
+    }
+    sync_folder(folder);
 }
 
 /// Flushing whole file systems at once, for batch writes.
@@ -684,38 +880,106 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&old, fs::Permissions::from_mode(0o600)).unwrap();
         }
+        // Path, content and wave: `budi` is a new folder whose files are all
+        // in one wave, `eko` one with files in both.
         let files = vec![
-            (old.clone(), b"new".to_vec()),
-            (dir.path().join("ayu/b.txt.ron"), b"b".to_vec()),
-            (dir.path().join("budi/sub/c.txt.ron"), b"c".to_vec()),
+            (old.clone(), b"new".to_vec(), 0),
+            (dir.path().join("ayu/b.txt.ron"), b"b".to_vec(), 1),
+            (dir.path().join("budi/sub/c.txt.ron"), b"c".to_vec(), 1),
+            (dir.path().join("eko/d.txt"), b"d".to_vec(), 0),
+            (dir.path().join("eko/x/e.txt.ron"), b"e".to_vec(), 1),
         ];
-        let batch = Batch::open(files.iter().filter_map(|(p, _)| p.parent()), whole, 4).unwrap();
+        let batch = Batch::open(files.iter().filter_map(|(p, _, _)| p.parent()), whole, 4).unwrap();
         let staged = batch.run(|| {
             files
                 .par_iter()
-                .map(|(path, bytes)| batch.stage(path, bytes))
+                .map(|(path, bytes, _)| batch.stage(path, bytes))
                 .collect::<Result<Vec<_>, _>>()
         });
-        // The first file alone, then the others.
-        let mut first = staged.unwrap();
-        let others = first.split_off(1);
-        batch.commit(vec![first, others]).unwrap();
-        for (path, bytes) in &files {
+        // Nothing is in place before the commit; the new folders wait under
+        // temporary names.
+        assert_eq!(fs::read(&old).unwrap(), b"old");
+        assert!(!dir.path().join("budi").exists());
+        assert!(!dir.path().join("eko").exists());
+        assert_eq!(
+            leftovers(dir.path()).len(),
+            4,
+            "two folders, and a temporary file beside each of ayu's files"
+        );
+        let mut waves = vec![Vec::new(), Vec::new()];
+        for (staged, (_, _, wave)) in staged.unwrap().into_iter().zip(&files) {
+            waves[*wave].push(staged);
+        }
+        batch.commit(waves).unwrap();
+        for (path, bytes, _) in &files {
             assert_eq!(&fs::read(path).unwrap(), bytes);
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                fs::metadata(&old).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
-        }
+        assert_eq!(leftovers(dir.path()), Vec::<PathBuf>::new());
         assert_eq!(fs::read_dir(dir.path().join("ayu")).unwrap().count(), 2);
         assert_eq!(
             fs::read_dir(dir.path().join("budi/sub")).unwrap().count(),
             1
         );
+        assert_eq!(fs::read_dir(dir.path().join("eko")).unwrap().count(), 2);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(mode(&old), 0o600);
+            // New folders and files get what any folder made and any file
+            // written atomically get.
+            fs::create_dir(dir.path().join("made")).unwrap();
+            write_atomic(&dir.path().join("written"), b"w").unwrap();
+            for folder in ["budi", "budi/sub", "eko", "eko/x"] {
+                assert_eq!(
+                    mode(&dir.path().join(folder)),
+                    mode(&dir.path().join("made"))
+                );
+            }
+            for (path, _, _) in &files[1..] {
+                assert_eq!(mode(path), mode(&dir.path().join("written")));
+            }
+        }
+    }
+
+    /// Everything named as a temporary file or folder below `dir`.
+    fn leftovers(dir: &Path) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(TEMP_PREFIX)
+            {
+                found.push(path.clone());
+            }
+            if path.is_dir() {
+                found.extend(leftovers(&path));
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_folder_made_meanwhile_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("annotations/ayu");
+        let batch = Batch::new([new.as_path()]).unwrap();
+        let staged = batch.stage(&new.join("a.txt.ron"), b"a").unwrap();
+        // Another program makes the folder before the commit.
+        fs::create_dir_all(&new).unwrap();
+        fs::write(new.join("mine.txt.ron"), b"mine").unwrap();
+        let failed = batch.commit(vec![vec![staged]]);
+        assert!(
+            matches!(failed, Err(StorageError::Write { .. })),
+            "{failed:?}"
+        );
+        assert_eq!(fs::read(new.join("mine.txt.ron")).unwrap(), b"mine");
+        assert!(!new.join("a.txt.ron").exists());
+        assert_eq!(leftovers(dir.path()), Vec::<PathBuf>::new());
     }
 
     #[test]
@@ -746,10 +1010,14 @@ mod tests {
         let made = dir.path().join("c/made");
         let batch = Batch::new([made.as_path()]).unwrap();
         let staged = batch.stage(&dir.path().join("c/made/d.ron"), b"d").unwrap();
+        let other = batch.stage(&dir.path().join("c/made/e.ron"), b"e").unwrap();
+        assert!(!dir.path().join("c").exists());
         drop(staged);
         drop(batch);
+        drop(other);
         // A file staged before another fails to stage is taken back.
         let gone = dir.path().join("gone");
+        fs::create_dir(&gone).unwrap();
         let batch = Batch::new([dir.path(), gone.as_path()]).unwrap();
         fs::remove_dir(&gone).unwrap();
         let staged = batch.stage(&old, b"new").unwrap();

@@ -76,11 +76,12 @@ pub fn validate(project: &Project) -> Vec<Problem> {
     collect_leftovers(&project.text_dir(), &mut leftovers);
     collect_leftovers(&project.annotation_dir(), &mut leftovers);
     for path in leftovers {
-        problems.push(problem(
-            &path,
-            None,
-            "left by a save or an import that did not finish; the file it was to replace is intact: delete it".into(),
-        ));
+        let message = if path.is_dir() {
+            "left by an import that did not finish; nothing in it was put in place: delete the folder"
+        } else {
+            "left by a save or an import that did not finish; the file it was to replace is intact: delete it"
+        };
+        problems.push(problem(&path, None, message.into()));
     }
     let annotation_dir = project.annotation_dir();
     let Ok(entries) = fs::read_dir(&annotation_dir) else {
@@ -194,8 +195,8 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// The temporary files of atomic writes (`.sorot-*.tmp`) below `dir`, outside
-/// hidden folders.
+/// The temporary files of atomic writes and the temporary folders of batch
+/// writes (`.sorot-*.tmp`) below `dir`, outside hidden folders.
 fn collect_leftovers(dir: &Path, found: &mut std::collections::BTreeSet<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -205,12 +206,10 @@ fn collect_leftovers(dir: &Path, found: &mut std::collections::BTreeSet<PathBuf>
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if path.is_dir() {
-            if !name.starts_with('.') {
-                collect_leftovers(&path, found);
-            }
-        } else if name.starts_with(storage::TEMP_PREFIX) && name.ends_with(storage::TEMP_SUFFIX) {
+        if name.starts_with(storage::TEMP_PREFIX) && name.ends_with(storage::TEMP_SUFFIX) {
             found.insert(path);
+        } else if path.is_dir() && !name.starts_with('.') {
+            collect_leftovers(&path, found);
         }
     }
 }

@@ -517,6 +517,13 @@ fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
 fn validate_names_temporary_files_left_by_an_unfinished_write() {
     let dir = tricky_project();
     fs::write(dir.path().join("annotations/ayu/.sorot-AbC123.tmp"), "(").unwrap();
+    // The folder an import builds an annotator's new folder in.
+    fs::create_dir_all(dir.path().join("annotations/.sorot-XyZ789.tmp/a")).unwrap();
+    fs::write(
+        dir.path().join("annotations/.sorot-XyZ789.tmp/a/b.txt.ron"),
+        "(",
+    )
+    .unwrap();
     let output = sorot(&["validate"], dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let all = format!("{}{}", stdout(&output), stderr(&output));
@@ -524,6 +531,11 @@ fn validate_names_temporary_files_left_by_an_unfinished_write() {
         all.contains(".sorot-AbC123.tmp: left by a save or an import that did not finish; the file it was to replace is intact: delete it"),
         "{all}"
     );
+    assert!(
+        all.contains(".sorot-XyZ789.tmp: left by an import that did not finish; nothing in it was put in place: delete the folder"),
+        "{all}"
+    );
+    assert!(!all.contains("b.txt.ron"), "{all}");
 }
 
 #[test]

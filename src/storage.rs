@@ -12,14 +12,14 @@
 //!   folder, is flushed to disk, then renamed over the old file, so that a crash
 //!   leaves either the old file or the new one, never a mix.
 //! - **batch write** ([`Batch`]): many atomic writes whose waits for the disk
-//!   are shared. Each file is **staged** (its temporary file written) as soon
-//!   as its content is made; at **commit** all staged content is flushed at
-//!   once, then the files are renamed and the renames flushed, in waves (a
-//!   text before the annotation files that point into it).
-//! - **new folder**: a folder a batch makes. It is built whole under a
-//!   temporary name (`.sorot-XXXXXX.tmp`) beside where it goes, its files
-//!   under their own names, and renamed into place at commit: one rename
-//!   instead of one per file.
+//!   are shared. Each file is **staged** (written where it waits, not yet in
+//!   place) as soon as its content is made; at **commit** all staged content
+//!   is flushed at once, then the files are put in place and that flushed,
+//!   in waves (a text before the annotation files that point into it).
+//! - **new folder**: a folder a batch makes. It is built under a temporary
+//!   name (`.sorot-XXXXXX.tmp`) beside where it goes, its files under their
+//!   own names, and if all its files are in one wave it is renamed into
+//!   place whole: one rename instead of one per file.
 //!
 //! The same content always gives byte-identical output: fields in a fixed
 //! order, spans sorted, one span per line so a changed span is a one-line diff.
@@ -221,8 +221,9 @@ const BATCH_THREADS: usize = 64;
 /// and renamed over it at commit. A folder that does not exist yet is a
 /// **new folder**: it is built as a temporary folder (`.sorot-XXXXXX.tmp`)
 /// beside where it goes, its files are written there under their own names,
-/// and at commit the whole folder is renamed into place: one rename for all
-/// its files, and nobody sees it half written.
+/// and at commit the whole folder is renamed into place (one rename for all
+/// its files, and nobody sees it half written) unless its files are in
+/// different waves (see [`Batch::commit`]).
 ///
 /// Where [`file_systems`] can flush whole file systems with errors reported
 /// (Linux 5.17 and later, local file systems), one `syncfs` per file system
@@ -302,7 +303,11 @@ impl Batch {
         threads: usize,
     ) -> Result<Batch, StorageError> {
         let mut batch = Batch {
-            folders: folders.into_iter().map(|f| (f.to_owned(), None)).collect(),
+            // A bare file name's folder is the current folder.
+            folders: folders
+                .into_iter()
+                .map(|f| (folder_of_parent(f).to_owned(), None))
+                .collect(),
             new: Vec::new(),
             whole: None,
             pool: None,
@@ -424,9 +429,13 @@ impl Batch {
     /// Files beside their paths are renamed side by side (renames in one
     /// folder wait for each other, renames in different folders need not).
     /// A new folder whose files are all in one wave is renamed into place
-    /// with that wave (with the last wave if it has none); one with files of
-    /// several waves is made empty where it goes, and its files are moved
-    /// there one by one with their waves.
+    /// with that wave (with the last wave if it has none). One with files of
+    /// several waves is made where it goes as its files need it, and they
+    /// are moved there one by one with their waves; if the commit fails,
+    /// what of it is still empty is removed again.
+    ///
+    /// Every staged file belongs in `waves`: a file in a new folder that is
+    /// left out but still alive goes in place with its folder.
     pub fn commit(self, waves: Vec<Vec<Staged>>) -> Result<(), StorageError> {
         let Batch { new, whole, .. } = self;
         if let Some(file_systems) = &whole {
@@ -450,78 +459,145 @@ impl Batch {
                 _ => None,
             })
             .collect();
+        let split: Vec<PathBuf> = new
+            .iter()
+            .zip(&whole_with)
+            .filter(|(_, with)| with.is_none())
+            .map(|(new, _)| new.path.clone())
+            .collect();
         let mut new: Vec<Option<NewFolder>> = new.into_iter().map(Some).collect();
-        for (n, wave) in waves.into_iter().enumerate() {
-            // The folders whose entries change, where each is flushed on its
-            // own: a file's, and those a file moved out of a new folder makes.
-            let mut changed = BTreeSet::new();
-            for Staged { path, place } in wave.iter().filter(|_| whole.is_none()) {
-                let top = match place {
-                    Place::New { folder, .. } if whole_with[*folder].is_none() => {
-                        new[*folder].as_ref().map(|new| folder_of(&new.path))
-                    }
-                    _ => None,
+        let put = || -> Result<(), StorageError> {
+            for (n, wave) in waves.into_iter().enumerate() {
+                let changed = match whole {
+                    Some(_) => BTreeSet::new(),
+                    None => changed_folders(&wave, &new, &whole_with),
                 };
-                for folder in folder_of(path).ancestors() {
-                    changed.insert(folder.to_owned());
-                    if top.is_none_or(|top| folder == top) {
-                        break;
-                    }
-                }
-            }
-            wave.into_par_iter()
-                .try_for_each(|Staged { path, place }| {
-                    match place {
-                        Place::Beside(temp) => temp.persist(&path).map(drop).map_err(|e| e.error),
-                        // It goes with its folder.
-                        Place::New { folder, file } if whole_with[folder].is_some() => {
-                            file.take();
-                            Ok(())
+                wave.into_par_iter()
+                    .try_for_each(|Staged { path, place }| {
+                        match place {
+                            Place::Beside(temp) => {
+                                temp.persist(&path).map(drop).map_err(|e| e.error)
+                            }
+                            // It goes with its folder.
+                            Place::New { folder, file } if whole_with[folder].is_some() => {
+                                file.take();
+                                Ok(())
+                            }
+                            Place::New { file, .. } => fs::create_dir_all(folder_of(&path))
+                                .and_then(|()| fs::rename(file.take(), &path)),
                         }
-                        Place::New { file, .. } => fs::create_dir_all(folder_of(&path))
-                            .and_then(|()| fs::rename(file.take(), &path)),
+                        .map_err(|source| StorageError::Write { path, source })
+                    })?;
+                let mut changed = changed;
+                for (folder, with) in new.iter_mut().zip(&whole_with) {
+                    if *with != Some(n) {
+                        continue;
                     }
-                    .map_err(|source| StorageError::Write { path, source })
-                })?;
-            for (folder, with) in new.iter_mut().zip(&whole_with) {
-                if *with != Some(n) {
-                    continue;
+                    let Some(NewFolder { path, temp }) = folder.take() else {
+                        continue;
+                    };
+                    if whole.is_none() {
+                        sync_folders_below(temp.path());
+                        changed.insert(folder_of(&path).to_owned());
+                    }
+                    rename_new_folder(temp.path(), &path)
+                        .map_err(|source| StorageError::Write { path, source })?;
+                    // It is in place: nothing to remove any more.
+                    let _ = temp.keep();
                 }
-                let Some(NewFolder { path, temp }) = folder.take() else {
-                    continue;
-                };
-                if whole.is_none() {
-                    sync_folders_below(temp.path());
-                    changed.insert(folder_of(&path).to_owned());
+                // The change is made durable. A failure before the last wave
+                // stops the commit, so that no later file lands before them;
+                // a failure after the last leaves correct files.
+                match &whole {
+                    Some(file_systems) if n < last => file_systems.flush()?,
+                    Some(file_systems) => {
+                        let _ = file_systems.flush();
+                    }
+                    None => {
+                        for folder in &changed {
+                            sync_folder(folder);
+                        }
+                    }
                 }
-                rename_new_folder(temp.path(), &path)
-                    .map_err(|source| StorageError::Write { path, source })?;
-                // It is in place: nothing to remove any more.
-                let _ = temp.keep();
             }
-            // The change is made durable. A failure before the last wave
-            // stops the commit, so that no later file lands before them; a
-            // failure after the last leaves correct files.
-            match &whole {
-                Some(file_systems) if n < last => file_systems.flush()?,
-                Some(file_systems) => {
-                    let _ = file_systems.flush();
-                }
-                None => {
-                    for folder in &changed {
-                        sync_folder(folder);
-                    }
-                }
+            Ok(())
+        };
+        let done = put();
+        if done.is_err() {
+            for folder in &split {
+                remove_empty_folders(folder);
             }
         }
-        Ok(())
+        done
     }
+}
+
+/// The folders whose entries a wave changes, where each is flushed on its
+/// own: the folder of each file renamed beside its path, and every folder
+/// up to the one above its new folder for a file moved out of a new folder
+/// that goes in place file by file. (A new folder renamed whole is flushed
+/// when it is renamed.)
+fn changed_folders(
+    wave: &[Staged],
+    new: &[Option<NewFolder>],
+    whole_with: &[Option<usize>],
+) -> BTreeSet<PathBuf> {
+    let mut changed = BTreeSet::new();
+    for Staged { path, place } in wave {
+        let top = match place {
+            Place::Beside(_) => None,
+            Place::New { folder, .. } if whole_with[*folder].is_some() => continue,
+            Place::New { folder, .. } => new[*folder].as_ref().map(|new| folder_of(&new.path)),
+        };
+        let mut folder = folder_of(path);
+        loop {
+            changed.insert(folder.to_owned());
+            if top.is_none_or(|top| folder == top) {
+                break;
+            }
+            match folder.parent().map(folder_of_parent) {
+                Some(parent) if parent != folder => folder = parent,
+                _ => break,
+            }
+        }
+    }
+    changed
+}
+
+/// A parent path as a folder: the current folder for an empty path.
+fn folder_of_parent(parent: &Path) -> &Path {
+    if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    }
+}
+
+/// Removes `folder` and the folders below it, if they hold no file.
+fn remove_empty_folders(folder: &Path) {
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.filter_map(Result::ok) {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_folders(&entry.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(folder);
 }
 
 impl NewFolder {
     /// Where `path`, this folder or one below it, is until the commit.
     fn located(&self, path: &Path) -> PathBuf {
         let below = path.strip_prefix(&self.path).unwrap_or(Path::new(""));
+        debug_assert!(
+            path.starts_with(&self.path)
+                && !below
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir)),
+            "{} is not below {}",
+            path.display(),
+            self.path.display()
+        );
         self.temp.path().join(below)
     }
 }
@@ -961,6 +1037,31 @@ mod tests {
         }
         found.sort();
         found
+    }
+
+    #[test]
+    fn a_failed_commit_leaves_no_empty_folder_it_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let (text, file) = (
+            dir.path().join("eko/d.txt"),
+            dir.path().join("eko/x/e.txt.ron"),
+        );
+        let batch = Batch::new([
+            dir.path().join("eko").as_path(),
+            dir.path().join("eko/x").as_path(),
+        ])
+        .unwrap();
+        let waves = vec![
+            vec![batch.stage(&text, b"d").unwrap()],
+            vec![batch.stage(&file, b"e").unwrap()],
+        ];
+        // The second wave's file goes missing before the commit.
+        let temp = leftovers(dir.path()).remove(0);
+        fs::remove_file(temp.join("x/e.txt.ron")).unwrap();
+        assert!(batch.commit(waves).is_err());
+        assert_eq!(fs::read(&text).unwrap(), b"d", "the first wave is in place");
+        assert!(!dir.path().join("eko/x").exists());
+        assert_eq!(leftovers(dir.path()), Vec::<PathBuf>::new());
     }
 
     #[test]

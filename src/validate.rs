@@ -75,6 +75,19 @@ pub fn validate(project: &Project) -> Vec<Problem> {
     let mut leftovers = std::collections::BTreeSet::new();
     collect_leftovers(&project.text_dir(), &mut leftovers);
     collect_leftovers(&project.annotation_dir(), &mut leftovers);
+    // An import that makes the annotations folder, or a first subfolder of
+    // texts, builds it in the folder above.
+    for dir in [project.text_dir(), project.annotation_dir()] {
+        if let Some(parent) = dir.parent() {
+            let entries = fs::read_dir(parent).into_iter().flatten();
+            leftovers.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir() && is_temporary(p)),
+            );
+        }
+    }
     for path in leftovers {
         let message = if path.is_dir() {
             "left by an import that did not finish; nothing in it was put in place: delete the folder"
@@ -202,16 +215,24 @@ fn collect_leftovers(dir: &Path, found: &mut std::collections::BTreeSet<PathBuf>
         return;
     };
     for path in entries.filter_map(Result::ok).map(|e| e.path()) {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with(storage::TEMP_PREFIX) && name.ends_with(storage::TEMP_SUFFIX) {
+        if is_temporary(&path) {
             found.insert(path);
-        } else if path.is_dir() && !name.starts_with('.') {
+        } else if path.is_dir()
+            && !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             collect_leftovers(&path, found);
         }
     }
+}
+
+/// Whether `path` is named as a temporary file or folder (`.sorot-*.tmp`).
+fn is_temporary(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| {
+        let name = name.to_string_lossy();
+        name.starts_with(storage::TEMP_PREFIX) && name.ends_with(storage::TEMP_SUFFIX)
+    })
 }
 
 fn collect_ron_files(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -536,6 +536,21 @@ fn validate_names_temporary_files_left_by_an_unfinished_write() {
         "{all}"
     );
     assert!(!all.contains("b.txt.ron"), "{all}");
+    // An import into a project without an annotations folder builds it in
+    // the project folder, which is not the text folder here.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("texts")).unwrap();
+    fs::write(dir.path().join("texts/a.txt"), "Putin tiba.").unwrap();
+    fs::write(dir.path().join("sorot.ron"), "(texts: \"texts\")").unwrap();
+    fs::create_dir_all(dir.path().join(".sorot-Top456.tmp/ayu")).unwrap();
+    fs::write(dir.path().join(".sorot-Top456.tmp/ayu/a.txt.ron"), "(").unwrap();
+    let output = sorot(&["validate"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        all.contains(".sorot-Top456.tmp: left by an import that did not finish"),
+        "{all}"
+    );
 }
 
 #[test]

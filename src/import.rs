@@ -1706,64 +1706,88 @@ fn read_conll(
     records: &mut Vec<Record>,
 ) -> Result<(), ImportError> {
     let content = read_to_string(input)?;
-    let mut docs = vec![ConllDoc {
+    // The project's texts, to match the CoNLL tokens onto, read on a disk pool.
+    let pool = crate::disk::pool();
+    let texts: Vec<(&str, SourceText)> = crate::disk::run_on(pool.as_ref(), || {
+        project
+            .docs()
+            .par_iter()
+            .filter_map(|doc| {
+                let text = SourceText::from_bytes(fs::read(&doc.path).ok()?).ok()?;
+                Some((doc.id.as_str(), text))
+            })
+            .collect()
+    });
+    let mut matcher = ConllMatcher {
+        claimed: vec![false; texts.len()],
+        texts,
+        next: 0,
+    };
+    // Each document is matched as soon as it is read, so that only its own
+    // tokens are held; `documents` counts those of this input before it.
+    let mut documents = 0;
+    let mut doc = ConllDoc {
         tokens: Vec::new(),
         sentence_ends: Vec::new(),
-    }];
+    };
     for (n, line) in content.lines().enumerate() {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let doc = docs.last_mut().expect("there is always a document");
-        if fields.is_empty() {
+        let mut fields = line.split_whitespace();
+        let Some(token) = fields.next() else {
             if !doc.tokens.is_empty() && doc.sentence_ends.last() != Some(&(doc.tokens.len() - 1)) {
                 doc.sentence_ends.push(doc.tokens.len() - 1);
             }
             continue;
-        }
-        if fields[0] == "-DOCSTART-" {
+        };
+        if token == "-DOCSTART-" {
             if !doc.tokens.is_empty() {
-                docs.push(ConllDoc {
-                    tokens: Vec::new(),
-                    sentence_ends: Vec::new(),
-                });
+                records.push(matcher.record(&doc, documents, input)?);
+                documents += 1;
+                doc.tokens.clear();
+                doc.sentence_ends.clear();
             }
             continue;
         }
-        if fields.len() < 2 {
+        if fields.next().is_none() {
             return Err(ImportError::Input {
                 file: input.to_owned(),
                 line: n + 1,
                 message: "a token line has a token and at least one tag".into(),
             });
         }
-        let tags_start = fields[0].as_ptr() as usize - line.as_ptr() as usize + fields[0].len();
-        doc.tokens
-            .push((fields[0], n + 1, line[tags_start..].trim()));
+        let tags_start = token.as_ptr() as usize - line.as_ptr() as usize + token.len();
+        doc.tokens.push((token, n + 1, line[tags_start..].trim()));
     }
-    docs.retain(|d| !d.tokens.is_empty());
-    // Texts of the project, tokenized once, to match the CoNLL tokens onto.
-    let mut texts: Vec<(String, Vec<char>)> = Vec::new();
-    for doc in project.docs() {
-        if let Ok(bytes) = fs::read(&doc.path)
-            && let Ok(text) = SourceText::from_bytes(bytes)
-        {
-            texts.push((doc.id.clone(), text.as_str().chars().collect()));
-        }
+    if !doc.tokens.is_empty() {
+        records.push(matcher.record(&doc, documents, input)?);
     }
-    // Texts already matched by an earlier document, and where to look first:
-    // after the text the last document matched, since a CoNLL file lists its
-    // documents in the project's order.
-    let mut claimed = vec![false; texts.len()];
-    let mut next = 0;
-    for (d, doc) in docs.iter().enumerate() {
+    Ok(())
+}
+
+/// The project's texts that CoNLL documents are matched onto.
+struct ConllMatcher<'a> {
+    /// Each text's id and text.
+    texts: Vec<(&'a str, SourceText)>,
+    /// Texts already matched by an earlier document.
+    claimed: Vec<bool>,
+    /// Where to look first: after the text the last document matched, since
+    /// a CoNLL file lists its documents in the project's order.
+    next: usize,
+}
+
+impl ConllMatcher<'_> {
+    /// The record of document `d` (from 0) of `input`: its tokens matched
+    /// onto a project text, or a text rebuilt from them if none starts with
+    /// them; its spans from its tag columns.
+    fn record(&mut self, doc: &ConllDoc, d: usize, input: &Path) -> Result<Record, ImportError> {
         let mut is_end = vec![false; doc.tokens.len()];
         for &end in &doc.sentence_ends {
             is_end[end] = true;
         }
-        let (id, text, offsets) = match match_tokens(doc, &texts, next, &claimed) {
+        let (id, text, offsets) = match match_tokens(doc, &self.texts, self.next, &self.claimed) {
             Ok((t, offsets)) => {
-                claimed[t] = true;
-                next = t + 1;
-                (texts[t].0.clone(), None, offsets)
+                self.claimed[t] = true;
+                self.next = t + 1;
+                (self.texts[t].0.to_owned(), None, offsets)
             }
             Err(Some((line, token))) => {
                 return Err(ImportError::Input {
@@ -1845,7 +1869,7 @@ fn read_conll(
             close(&mut open, offsets.last().map_or(0, |o| o.1), &mut spans);
         }
         let line = doc.tokens[0].1;
-        records.push(Record {
+        Ok(Record {
             id,
             file: input.to_owned(),
             line,
@@ -1855,9 +1879,8 @@ fn read_conll(
             relations: Vec::new(),
             relation_keys: Vec::new(),
             offsets: Counted::CodePoints,
-        });
+        })
     }
-    Ok(())
 }
 
 /// Each token's code-point range in the text it was matched onto.
@@ -1872,7 +1895,7 @@ type TokenOffsets = Vec<(usize, usize)>;
 /// document's first tokens.
 fn match_tokens(
     doc: &ConllDoc,
-    texts: &[(String, Vec<char>)],
+    texts: &[(&str, SourceText)],
     first: usize,
     claimed: &[bool],
 ) -> Result<(usize, TokenOffsets), Option<(usize, String)>> {
@@ -1886,22 +1909,23 @@ fn match_tokens(
         .filter(|&t| !claimed[t])
         .chain(round.filter(|&t| claimed[t]));
     for t in order {
-        let (id, chars) = &texts[t];
-        let mut position = 0;
+        let (id, text) = &texts[t];
+        let text = text.as_str();
+        // Where the next token may start: a byte of the text and its code point.
+        let (mut byte, mut position) = (0, 0);
         let mut offsets = Vec::with_capacity(doc.tokens.len());
         let mut failed_at = None;
         for (i, (token, line, _)) in doc.tokens.iter().enumerate() {
-            while position < chars.len() && chars[position].is_whitespace() {
+            for c in text[byte..].chars().take_while(|c| c.is_whitespace()) {
+                byte += c.len_utf8();
                 position += 1;
             }
-            let len = token.chars().count();
-            if position + len <= chars.len()
-                && chars[position..position + len]
-                    .iter()
-                    .copied()
-                    .eq(token.chars())
-            {
+            // UTF-8 text starts with a token's bytes exactly where it starts
+            // with the token's characters.
+            if text.as_bytes()[byte..].starts_with(token.as_bytes()) {
+                let len = token.chars().count();
                 offsets.push((position, position + len));
+                byte += token.len();
                 position += len;
             } else {
                 failed_at = Some((i, *line, (*token).to_owned()));
@@ -1910,7 +1934,7 @@ fn match_tokens(
         }
         // The tokens must use up the text: a document that is only the
         // beginning of a text is not that text.
-        if failed_at.is_none() && chars[position..].iter().any(|c| !c.is_whitespace()) {
+        if failed_at.is_none() && text[byte..].chars().any(|c| !c.is_whitespace()) {
             let (last, line, _) = &doc.tokens[doc.tokens.len() - 1];
             failed_at = Some((
                 doc.tokens.len(),

@@ -174,6 +174,52 @@ fn conll_prefix_match_picks_the_wrong_text() {
     );
 }
 
+/// CoNLL: documents whose texts the project lacks get a text rebuilt from
+/// their tokens (a sentence a line), named after their input and their place
+/// in it, counted per input file.
+#[test]
+fn conll_documents_without_a_text_are_numbered_per_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim tiba.").unwrap();
+    let first = dir.path().join("one.conll");
+    // An empty document first, then a new one, then one of the project.
+    fs::write(
+        &first,
+        "-DOCSTART- O\n\n-DOCSTART- O\n\n“ O\nPutin B-actor\n” O\n\nKCNA B-actor\nmenulis O\n\n-DOCSTART- O\n\nKim B-actor\ntiba O\n. O\n",
+    )
+    .unwrap();
+    let second = dir.path().join("two.conll");
+    fs::write(&second, "-DOCSTART- O\n\n😊 O\nSeoul B-location\n").unwrap();
+    let project = Project::open(&proj).unwrap();
+    let report = import(&project, &options(ImportFormat::Conll), &[first, second]).unwrap();
+    assert_eq!(report.texts_added, ["one-doc1.txt", "two-doc1.txt"]);
+    assert_eq!(
+        fs::read_to_string(proj.join("one-doc1.txt")).unwrap(),
+        "“ Putin ”\nKCNA menulis\n"
+    );
+    let spans = |id: &str| -> Vec<(usize, usize, String, String)> {
+        let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", id)).unwrap();
+        file.spans
+            .into_iter()
+            .map(|s| (s.start, s.end, s.label, s.text))
+            .collect()
+    };
+    assert_eq!(
+        spans("one-doc1.txt"),
+        [
+            (2, 7, "actor".into(), "Putin".into()),
+            (10, 14, "actor".into(), "KCNA".into())
+        ]
+    );
+    assert_eq!(spans("a.txt"), [(0, 3, "actor".into(), "Kim".into())]);
+    assert_eq!(
+        spans("two-doc1.txt"),
+        [(2, 7, "location".into(), "Seoul".into())]
+    );
+}
+
 /// --strict writes nothing when a duplicate span would be dropped.
 #[test]
 fn strict_ignores_duplicate_span_losses() {

@@ -1100,7 +1100,12 @@ fn read_doccano_line(
     line_number: usize,
     line: &str,
 ) -> Result<LineRead, ImportError> {
-    let Ok(plain) = serde_json::from_str::<PlainLine>(line) else {
+    // serde reads a struct from a list of its fields too; a record is an object.
+    let object = line.trim_start().starts_with('{');
+    let Some(plain) = object
+        .then(|| serde_json::from_str::<PlainLine>(line).ok())
+        .flatten()
+    else {
         return read_doccano_tree(input, line_number, line);
     };
     let spans = plain
@@ -1998,7 +2003,13 @@ mod tests {
                 Just(("meta", serde_json::json!({"a": 1}))),
                 Just(("entities", serde_json::json!([]))),
             ]),
+            as_list in proptest::bool::weighted(0.1),
         ) -> String {
+            // The same values as a list: serde reads a struct from a list too.
+            if as_list {
+                let values = [id, text, label].into_iter().flatten().collect();
+                return Value::Array(values).to_string();
+            }
             let mut line = serde_json::Map::new();
             for (key, value) in [("id", id), ("text", text), ("label", label)] {
                 if let Some(value) = value {

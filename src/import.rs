@@ -1365,6 +1365,315 @@ fn attach_details(
 // ---------------------------------------------------------------------------
 // Label Studio
 
+/// What the import reads of a Label Studio task, made either straight from
+/// the JSON by serde ([`ls::RawTask`], for tasks of the usual shape) or from
+/// a JSON tree ([`ls::Task::from_value`], for any other): both give the same
+/// for the same task, which a property test checks.
+mod ls {
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    use super::{Obj, joined};
+
+    pub(super) struct Task {
+        /// `data`, when given (even as null).
+        pub data: Option<Value>,
+        /// `id`, when given (even as null).
+        pub id: Option<Value>,
+        /// The `annotations` list, or else the `completions` list; none when
+        /// the one given is no list.
+        pub annotations: Vec<Annotation>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(super) struct Annotation {
+        /// `was_cancelled` is true.
+        pub cancelled: bool,
+        /// `sorot_annotator`, when a string.
+        pub sorot_annotator: Option<String>,
+        /// `completed_by`, when given (even as null).
+        pub completed_by: Option<Value>,
+        /// `updated_at`, or else `created_at`, when the one given is a
+        /// string; else empty.
+        pub when: String,
+        /// The `result` list; empty when it is no list.
+        pub result: Vec<Region>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(super) struct Region {
+        /// `type`, when a string; else empty.
+        pub kind: String,
+        /// `value`, when given (even as null or not an object).
+        pub value: Option<RegionValue>,
+        /// `id`, `from_id` and `to_id`, when strings.
+        pub id: Option<String>,
+        pub from_id: Option<String>,
+        pub to_id: Option<String>,
+        /// `from_name`, when a string; else empty.
+        pub from_name: String,
+        /// A relation's first label, when a string; else "related".
+        pub relation: String,
+        /// The strings of `meta.text`, joined.
+        pub note: String,
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(super) struct RegionValue {
+        /// `start` and `end`, when whole numbers.
+        pub start: Option<u64>,
+        pub end: Option<u64>,
+        /// The strings of `labels`, when it is a list.
+        pub labels: Option<Vec<String>>,
+        /// The strings of `choices` and of `text`, joined.
+        pub choices: String,
+        pub text: String,
+    }
+
+    impl Task {
+        /// What is read of a task given as a tree.
+        pub(super) fn from_value(task: &Value) -> Task {
+            let annotations = task
+                .get("annotations")
+                .or_else(|| task.get("completions"))
+                .and_then(Value::as_array);
+            Task {
+                data: task.get("data").cloned(),
+                id: task.get("id").cloned(),
+                annotations: annotations
+                    .into_iter()
+                    .flatten()
+                    .map(Annotation::from_value)
+                    .collect(),
+            }
+        }
+    }
+
+    impl Annotation {
+        fn from_value(annotation: &Value) -> Annotation {
+            let text = |name: &str| annotation.get(name).and_then(Value::as_str);
+            Annotation {
+                cancelled: annotation
+                    .get("was_cancelled")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                sorot_annotator: text("sorot_annotator").map(str::to_owned),
+                completed_by: annotation.get("completed_by").cloned(),
+                when: annotation
+                    .get("updated_at")
+                    .or_else(|| annotation.get("created_at"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                result: annotation
+                    .get("result")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(Region::from_value)
+                    .collect(),
+            }
+        }
+    }
+
+    impl Region {
+        fn from_value(region: &Value) -> Region {
+            let text = |name: &str| region.get(name).and_then(Value::as_str).map(str::to_owned);
+            Region {
+                kind: text("type").unwrap_or_default(),
+                value: region.get("value").map(RegionValue::from_value),
+                id: text("id"),
+                from_id: text("from_id"),
+                to_id: text("to_id"),
+                from_name: text("from_name").unwrap_or_default(),
+                relation: relation(region.get("labels")),
+                note: joined(region.get("meta").and_then(|m| m.get("text"))),
+            }
+        }
+    }
+
+    impl RegionValue {
+        fn from_value(value: &Value) -> RegionValue {
+            RegionValue {
+                start: value.get("start").and_then(Value::as_u64),
+                end: value.get("end").and_then(Value::as_u64),
+                labels: value
+                    .get("labels")
+                    .and_then(Value::as_array)
+                    .map(|labels| strings(labels)),
+                choices: joined(value.get("choices")),
+                text: joined(value.get("text")),
+            }
+        }
+    }
+
+    /// The strings of a list.
+    fn strings(list: &[Value]) -> Vec<String> {
+        list.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A relation's kind: its first label, or "related".
+    fn relation(labels: Option<&Value>) -> String {
+        labels
+            .and_then(Value::as_array)
+            .and_then(|l| l.first())
+            .and_then(Value::as_str)
+            .unwrap_or("related")
+            .to_owned()
+    }
+
+    /// A task of the usual shape: every field the import reads has the type
+    /// it expects, or is null where null reads as absent. Any other task
+    /// fails here and is read as a tree.
+    #[derive(Deserialize)]
+    pub(super) struct RawTask {
+        #[serde(default, deserialize_with = "given")]
+        data: Option<Value>,
+        #[serde(default, deserialize_with = "given")]
+        id: Option<Value>,
+        #[serde(default, deserialize_with = "given")]
+        annotations: Option<Vec<Obj<RawAnnotation>>>,
+        #[serde(default, deserialize_with = "given")]
+        completions: Option<Vec<Obj<RawAnnotation>>>,
+    }
+
+    #[derive(Deserialize)]
+    struct RawAnnotation {
+        was_cancelled: Option<bool>,
+        sorot_annotator: Option<String>,
+        #[serde(default, deserialize_with = "given")]
+        completed_by: Option<Value>,
+        #[serde(default, deserialize_with = "given")]
+        updated_at: Option<Value>,
+        #[serde(default, deserialize_with = "given")]
+        created_at: Option<Value>,
+        result: Option<Vec<Obj<RawRegion>>>,
+    }
+
+    #[derive(Deserialize)]
+    struct RawRegion {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+        #[serde(default, deserialize_with = "given")]
+        value: Option<Obj<RawRegionValue>>,
+        id: Option<String>,
+        from_id: Option<String>,
+        to_id: Option<String>,
+        from_name: Option<String>,
+        labels: Option<Value>,
+        meta: Option<Value>,
+    }
+
+    #[derive(Deserialize)]
+    struct RawRegionValue {
+        start: Option<u64>,
+        end: Option<u64>,
+        labels: Option<Vec<Value>>,
+        choices: Option<Value>,
+        text: Option<Value>,
+    }
+
+    /// A field that is given, null included (serde reads null as absent).
+    fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        T::deserialize(deserializer).map(Some)
+    }
+
+    impl From<RawTask> for Task {
+        fn from(task: RawTask) -> Task {
+            // The tree reads `annotations` when given, else `completions`.
+            let annotations = task.annotations.or(task.completions).unwrap_or_default();
+            Task {
+                data: task.data,
+                id: task.id,
+                annotations: annotations.into_iter().map(|Obj(a)| a.into()).collect(),
+            }
+        }
+    }
+
+    impl From<RawAnnotation> for Annotation {
+        fn from(annotation: RawAnnotation) -> Annotation {
+            let when = annotation.updated_at.or(annotation.created_at);
+            Annotation {
+                cancelled: annotation.was_cancelled.unwrap_or(false),
+                sorot_annotator: annotation.sorot_annotator,
+                completed_by: annotation.completed_by,
+                when: when
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                result: annotation
+                    .result
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|Obj(r)| r.into())
+                    .collect(),
+            }
+        }
+    }
+
+    impl From<RawRegion> for Region {
+        fn from(region: RawRegion) -> Region {
+            Region {
+                kind: region.kind.unwrap_or_default(),
+                value: region.value.map(|Obj(value)| RegionValue {
+                    start: value.start,
+                    end: value.end,
+                    labels: value.labels.as_deref().map(strings),
+                    choices: joined(value.choices.as_ref()),
+                    text: joined(value.text.as_ref()),
+                }),
+                id: region.id,
+                from_id: region.from_id,
+                to_id: region.to_id,
+                from_name: region.from_name.unwrap_or_default(),
+                relation: relation(region.labels.as_ref()),
+                note: joined(region.meta.as_ref().and_then(|m| m.get("text"))),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    impl std::fmt::Debug for Task {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Task")
+                .field("data", &self.data)
+                .field("id", &self.id)
+                .field("annotations", &self.annotations)
+                .finish()
+        }
+    }
+}
+
+/// An object read as `T`. serde also reads a struct from a list of its
+/// fields, where a tree would see a list; this reads objects only.
+struct Obj<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Obj<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Objects<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Objects<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(Objects(std::marker::PhantomData))
+            .map(Obj)
+    }
+}
+
 fn read_label_studio(
     input: &Path,
     options: &ImportOptions,
@@ -1394,6 +1703,12 @@ fn read_label_studio(
         .par_iter()
         .enumerate()
         .map(|(n, raw)| {
+            // Tasks of the usual shape are read straight into what is read
+            // of them; any other is read as a tree first.
+            if let Ok(Obj(task)) = serde_json::from_str::<Obj<ls::RawTask>>(raw.get()) {
+                let task = ls::Task::from(task);
+                return Ok(read_label_studio_task(input, n, &task, options, schema));
+            }
             // The syntax was checked above; what fails here (a number out of
             // range, say) is placed in the whole input, not in the task.
             let task: Value = serde_json::from_str(raw.get()).map_err(|err| {
@@ -1415,6 +1730,7 @@ fn read_label_studio(
                     message: format!("malformed JSON: {message} at line {line} column {column}"),
                 }
             })?;
+            let task = ls::Task::from_value(&task);
             Ok(read_label_studio_task(input, n, &task, options, schema))
         })
         .collect();
@@ -1434,14 +1750,14 @@ type TaskRead = (Vec<Record>, Vec<Loss>);
 fn read_label_studio_task(
     input: &Path,
     n: usize,
-    task: &Value,
+    task: &ls::Task,
     options: &ImportOptions,
     schema: &crate::schema::Schema,
 ) -> TaskRead {
     let mut records = Vec::new();
     let mut losses = Vec::new();
     let where_ = format!("{} task {}", input.display(), n + 1);
-    let data = task.get("data");
+    let data = task.data.as_ref();
     let text = data.and_then(|d| {
         d.get("text")
             .and_then(Value::as_str)
@@ -1460,45 +1776,27 @@ fn read_label_studio_task(
         .and_then(Value::as_str)
         .map(str::to_owned)
         .or_else(|| {
-            task.get("id")
+            task.id
+                .as_ref()
                 .map(|id| format!("task-{}.txt", id.to_string().trim_matches('"')))
         })
         .unwrap_or_else(|| stem_id(input, &format!("-{}", n + 1)));
-    let annotations: Vec<&Value> = task
-        .get("annotations")
-        .or_else(|| task.get("completions"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter(|a| {
-                    !a.get("was_cancelled")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let chosen: Vec<(Option<String>, &Value)> = if options.per_annotator {
+    let annotations: Vec<&ls::Annotation> =
+        task.annotations.iter().filter(|a| !a.cancelled).collect();
+    let chosen: Vec<(Option<String>, &ls::Annotation)> = if options.per_annotator {
         annotations
             .iter()
             .map(|a| {
                 let by = a
-                    .get("sorot_annotator")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .or_else(|| a.get("completed_by").map(annotator_name));
+                    .sorot_annotator
+                    .clone()
+                    .or_else(|| a.completed_by.as_ref().map(annotator_name));
                 (by, *a)
             })
             .collect()
     } else {
         // The latest: by updated_at or created_at when given, else the last one.
-        let latest = annotations.iter().max_by_key(|a| {
-            a.get("updated_at")
-                .or_else(|| a.get("created_at"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        });
+        let latest = annotations.iter().max_by_key(|a| a.when.as_str());
         latest.map(|a| vec![(None, *a)]).unwrap_or_default()
     };
     for (annotator, annotation) in chosen {
@@ -1509,23 +1807,13 @@ fn read_label_studio_task(
         let mut relation_results: Vec<(String, String, String)> = Vec::new();
         // Per-region results: region id, control name, what it holds.
         let mut per_region: Vec<(String, String, String)> = Vec::new();
-        for region in annotation
-            .get("result")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let kind = region.get("type").and_then(Value::as_str).unwrap_or("");
-            let value = region.get("value");
-            let labels = value
-                .and_then(|v| v.get("labels"))
-                .and_then(Value::as_array);
+        for region in &annotation.result {
+            let kind = region.kind.as_str();
+            let value = region.value.as_ref();
+            let labels = value.and_then(|v| v.labels.as_ref());
             match (kind, value, labels) {
                 ("labels", Some(value), Some(labels)) => {
-                    let offset = |name: &str| {
-                        value.get(name).and_then(Value::as_u64).map(|n| n as usize)
-                    };
-                    let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
+                    let (Some(start), Some(end)) = (value.start, value.end) else {
                         losses.push(Loss {
                             file: where_.clone(),
                             span: None,
@@ -1534,12 +1822,12 @@ fn read_label_studio_task(
                         });
                         continue;
                     };
-                    let note = joined(region.get("meta").and_then(|m| m.get("text")));
+                    let (start, end) = (start as usize, end as usize);
                     let first = spans.len();
-                    for label in labels.iter().filter_map(Value::as_str) {
+                    for label in labels {
                         spans.push(NewSpan {
-                            note: note.clone(),
-                            ..NewSpan::new(start, end, label.to_owned(), n + 1)
+                            note: region.note.clone(),
+                            ..NewSpan::new(start, end, label.clone(), n + 1)
                         });
                     }
                     if spans.len() == first {
@@ -1550,47 +1838,33 @@ fn read_label_studio_task(
                                 "a labels region at {start}..{end} without labels was not imported"
                             ),
                         });
-                    } else if let Some(region_id) = region.get("id").and_then(Value::as_str) {
+                    } else if let Some(region_id) = &region.id {
                         region_spans
-                            .entry(region_id.to_owned())
+                            .entry(region_id.clone())
                             .or_default()
                             .extend(first..spans.len());
                     }
                 }
-                ("relation", _, _) => {
-                    let id = |name: &str| {
-                        region.get(name).and_then(Value::as_str).map(str::to_owned)
+                ("relation", _, _) => match (&region.from_id, &region.to_id) {
+                    (Some(from), Some(to)) => relation_results.push((
+                        from.clone(),
+                        to.clone(),
+                        region.relation.clone(),
+                    )),
+                    _ => losses.push(Loss {
+                        file: where_.clone(),
+                        span: None,
+                        reason: "a relation without from_id and to_id was not imported".into(),
+                    }),
+                },
+                ("textarea" | "choices", Some(value), _) if region.id.is_some() => {
+                    let held = if kind == "choices" {
+                        value.choices.clone()
+                    } else {
+                        value.text.clone()
                     };
-                    let kind = region
-                        .get("labels")
-                        .and_then(Value::as_array)
-                        .and_then(|l| l.first())
-                        .and_then(Value::as_str)
-                        .unwrap_or("related")
-                        .to_owned();
-                    match (id("from_id"), id("to_id")) {
-                        (Some(from), Some(to)) => relation_results.push((from, to, kind)),
-                        _ => losses.push(Loss {
-                            file: where_.clone(),
-                            span: None,
-                            reason: "a relation without from_id and to_id was not imported"
-                                .into(),
-                        }),
-                    }
-                }
-                ("textarea" | "choices", Some(value), _)
-                    if region.get("id").and_then(Value::as_str).is_some() =>
-                {
-                    let held =
-                        joined(value.get(if kind == "choices" { "choices" } else { "text" }));
-                    let text = |name: &str| {
-                        region
-                            .get(name)
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned()
-                    };
-                    per_region.push((text("id"), text("from_name"), held));
+                    let id = region.id.clone().unwrap_or_default();
+                    per_region.push((id, region.from_name.clone(), held));
                 }
                 (kind, _, _) => losses.push(Loss {
                     file: where_.clone(),
@@ -2037,5 +2311,140 @@ mod tests {
                 "{}", line
             );
         }
+    }
+
+    /// Mostly what `valid` gives, now and then an odd value.
+    fn or_odd(valid: impl Strategy<Value = Value> + 'static) -> BoxedStrategy<Value> {
+        prop_oneof![12 => valid, 1 => any_value()].boxed()
+    }
+
+    /// An object of some of `fields` (name and the values it may take), or
+    /// now and then a list of the same values, or an odd value.
+    fn any_object(fields: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Value> {
+        let entries: Vec<_> = fields
+            .into_iter()
+            .map(|(name, value)| {
+                proptest::option::weighted(0.8, value).prop_map(move |v| (name, v))
+            })
+            .collect();
+        let object = entries.prop_map(|entries| {
+            let entries = entries.into_iter().filter_map(|(name, v)| Some((name, v?)));
+            Value::Object(entries.map(|(name, v)| (name.to_owned(), v)).collect())
+        });
+        prop_oneof![
+            24 => object.clone(),
+            1 => object.prop_map(|o| Value::Array(o.as_object().unwrap().values().cloned().collect())),
+            1 => any_value(),
+        ]
+        .boxed()
+    }
+
+    /// A list of what `item` gives, or now and then an odd value.
+    fn any_list(item: impl Strategy<Value = Value> + 'static) -> BoxedStrategy<Value> {
+        or_odd(proptest::collection::vec(item, 0..4).prop_map(Value::from))
+    }
+
+    fn texts() -> BoxedStrategy<Value> {
+        any_list(or_odd("[a-z“ ]{0,6}".prop_map(Value::from)))
+    }
+
+    fn any_task() -> impl Strategy<Value = Value> {
+        let number = || or_odd((0u64..40).prop_map(Value::from));
+        let value = any_object(vec![
+            ("start", number()),
+            ("end", number()),
+            ("labels", texts()),
+            (
+                "text",
+                prop_oneof![Just(Value::from("Kim")), texts()].boxed(),
+            ),
+            ("choices", texts()),
+        ]);
+        let kinds = prop::sample::select(vec![
+            "labels",
+            "relation",
+            "textarea",
+            "choices",
+            "rectangle",
+        ]);
+        let name =
+            |names: Vec<&'static str>| or_odd(prop::sample::select(names).prop_map(Value::from));
+        let region = any_object(vec![
+            ("type", or_odd(kinds.prop_map(Value::from))),
+            ("value", value),
+            ("id", name(vec!["r1", "r2"])),
+            ("from_id", name(vec!["r1", "r2"])),
+            ("to_id", name(vec!["r1", "r2"])),
+            ("from_name", name(vec!["value", "label", "actor_role"])),
+            ("labels", texts()),
+            ("meta", any_object(vec![("text", texts())])),
+            ("origin", any_value().boxed()),
+        ]);
+        let annotation = any_object(vec![
+            ("was_cancelled", or_odd(any::<bool>().prop_map(Value::from))),
+            ("sorot_annotator", name(vec!["ayu", "budi"])),
+            (
+                "completed_by",
+                prop_oneof![any_value(), Just(serde_json::json!({"email": "ayu@x.id"}))].boxed(),
+            ),
+            ("updated_at", name(vec!["2024-06-19", "2024-06-20"])),
+            ("created_at", name(vec!["2024-06-18", "2024-06-21"])),
+            ("result", any_list(region)),
+            ("lead_time", any_value().boxed()),
+        ]);
+        let annotations = any_list(annotation);
+        let data = any_object(vec![
+            ("text", "[a-z“ ]{1,12}".prop_map(Value::from).boxed()),
+            ("document", any_value().boxed()),
+            ("other", any_value().boxed()),
+        ]);
+        any_object(vec![
+            ("data", data),
+            ("id", any_value().boxed()),
+            ("annotations", annotations.clone()),
+            ("completions", annotations),
+            ("predictions", any_value().boxed()),
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// A Label Studio task read straight gives what its tree gives.
+        #[test]
+        fn label_studio_tasks_read_straight_as_trees_do(task in any_task()) {
+            let json = task.to_string();
+            if let Ok(Obj(raw)) = serde_json::from_str::<Obj<ls::RawTask>>(&json) {
+                prop_assert_eq!(
+                    format!("{:?}", ls::Task::from(raw)),
+                    format!("{:?}", ls::Task::from_value(&task)),
+                    "{}", json
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn label_studio_tasks_of_the_usual_shape_are_read_straight() {
+        let json = r#"{"id": 7, "data": {"text": "Kim tiba"}, "annotations": [{"id": 1, "completed_by": 2,
+            "result": [{"id": "a", "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
+            "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["actor"]}}],
+            "was_cancelled": false, "ground_truth": false, "created_at": "2024-06-19T10:00:00Z",
+            "updated_at": "2024-06-19T10:00:00Z", "lead_time": 3.5, "task": 7}], "predictions": []}"#;
+        let Ok(Obj(raw)) = serde_json::from_str::<Obj<ls::RawTask>>(json) else {
+            panic!("not read straight")
+        };
+        let task = ls::Task::from(raw);
+        let value: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            format!("{task:?}"),
+            format!("{:?}", ls::Task::from_value(&value))
+        );
+        assert_eq!(
+            task.annotations[0].result[0].value.as_ref().unwrap().labels,
+            Some(vec!["actor".to_owned()])
+        );
+        // A list where an object belongs is read as a tree.
+        assert!(serde_json::from_str::<Obj<ls::RawTask>>(r#"[{"text": "Kim"}, 7]"#).is_err());
     }
 }

@@ -187,14 +187,18 @@ fn conll_documents_without_a_text_are_numbered_per_input() {
     // An empty document first, then a new one, then one of the project.
     fs::write(
         &first,
-        "-DOCSTART- O\n\n-DOCSTART- O\n\n“ O\nPutin B-actor\n” O\n\nKCNA B-actor\nmenulis O\n\n-DOCSTART- O\n\nKim B-actor\ntiba O\n. O\n",
+        "-DOCSTART- O\n\n-DOCSTART- O\n\n“ O\nPutin B-actor\n” O\n\nKCNA B-actor\nmenulis O\n\n-DOCSTART- O\n\nKim B-actor\ntiba O\n. O\n\n-DOCSTART- O\n\nSeoul B-location\n",
     )
     .unwrap();
     let second = dir.path().join("two.conll");
     fs::write(&second, "-DOCSTART- O\n\n😊 O\nSeoul B-location\n").unwrap();
     let project = Project::open(&proj).unwrap();
     let report = import(&project, &options(ImportFormat::Conll), &[first, second]).unwrap();
-    assert_eq!(report.texts_added, ["one-doc1.txt", "two-doc1.txt"]);
+    // The document matched onto a.txt counts too.
+    assert_eq!(
+        report.texts_added,
+        ["one-doc1.txt", "one-doc3.txt", "two-doc1.txt"]
+    );
     assert_eq!(
         fs::read_to_string(proj.join("one-doc1.txt")).unwrap(),
         "“ Putin ”\nKCNA menulis\n"
@@ -218,6 +222,51 @@ fn conll_documents_without_a_text_are_numbered_per_input() {
         spans("two-doc1.txt"),
         [(2, 7, "location".into(), "Seoul".into())]
     );
+    // The first error in the file is the one reported: a token not found in
+    // the first document before a malformed line in the second.
+    fs::write(proj.join("b.txt"), "Kim tiba di Seoul.").unwrap();
+    let bad = dir.path().join("bad.conll");
+    fs::write(
+        &bad,
+        "-DOCSTART- O\n\nKim B-actor\ntiba O\ndi O\nBusan B-location\n\n-DOCSTART- O\n\nKim\n",
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let err = import(&project, &options(ImportFormat::Conll), &[bad]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("bad.conll:6: the token \"Busan\" cannot be found"),
+        "{err}"
+    );
+}
+
+/// Label Studio: a value the import does not read still has to be JSON that
+/// a tree can hold (a number in range, a valid escape), as in any task.
+#[test]
+fn label_studio_values_out_of_range_are_errors_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    let project = Project::open(&proj).unwrap();
+    let task = r#"{"data": {"text": "Kim tiba"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 3, "labels": ["actor"]}}]"#;
+    for (name, odd, expected) in [
+        (
+            "big.json",
+            r#""lead_time": 1e400"#,
+            "big.json:3: malformed JSON: number out of range at line 3 column 19",
+        ),
+        (
+            "surrogate.json",
+            r#""lead_time": "\ud800""#,
+            "surrogate.json:3: malformed JSON: unexpected end of hex escape at line 3 column 22",
+        ),
+    ] {
+        let input = dir.path().join(name);
+        fs::write(&input, format!("[\n{task},\n {odd}}}]}}\n]\n")).unwrap();
+        let err = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    assert!(!proj.join("annotations").exists());
 }
 
 /// --strict writes nothing when a duplicate span would be dropped.

@@ -160,6 +160,11 @@ pub fn import(
 ) -> Result<ImportReport, ImportError> {
     let mut losses = Vec::new();
     let mut records = Vec::new();
+    // CoNLL documents are matched onto the project's texts, read once.
+    let texts = match options.format {
+        ImportFormat::Conll => project_texts(project),
+        _ => Vec::new(),
+    };
     for input in inputs {
         match options.format {
             ImportFormat::Brat => read_brat_input(input, &mut records, &mut losses)?,
@@ -167,7 +172,7 @@ pub fn import(
             ImportFormat::Labelstudio => {
                 read_label_studio(input, options, project.schema(), &mut records, &mut losses)?
             }
-            ImportFormat::Conll => read_conll(project, input, &mut records)?,
+            ImportFormat::Conll => read_conll(&texts, input, &mut records)?,
         }
     }
     // Check every record against its text before writing anything. What a
@@ -2033,15 +2038,11 @@ struct ConllDoc<'a> {
     sentence_ends: Vec<usize>,
 }
 
-fn read_conll(
-    project: &Project,
-    input: &Path,
-    records: &mut Vec<Record>,
-) -> Result<(), ImportError> {
-    let content = read_to_string(input)?;
-    // The project's texts, to match the CoNLL tokens onto, read on a disk pool.
+/// The project's texts that read, with their ids, in the project's order;
+/// read on a disk pool.
+fn project_texts(project: &Project) -> Vec<(&str, SourceText)> {
     let pool = crate::disk::pool();
-    let texts: Vec<(&str, SourceText)> = crate::disk::run_on(pool.as_ref(), || {
+    crate::disk::run_on(pool.as_ref(), || {
         project
             .docs()
             .par_iter()
@@ -2050,7 +2051,17 @@ fn read_conll(
                 Some((doc.id.as_str(), text))
             })
             .collect()
-    });
+    })
+}
+
+/// Reads the CoNLL file `input`, matching its documents onto `texts` (see
+/// [`project_texts`]).
+fn read_conll(
+    texts: &[(&str, SourceText)],
+    input: &Path,
+    records: &mut Vec<Record>,
+) -> Result<(), ImportError> {
+    let content = read_to_string(input)?;
     let mut matcher = ConllMatcher {
         claimed: vec![false; texts.len()],
         texts,
@@ -2099,7 +2110,7 @@ fn read_conll(
 /// The project's texts that CoNLL documents are matched onto.
 struct ConllMatcher<'a> {
     /// Each text's id and text.
-    texts: Vec<(&'a str, SourceText)>,
+    texts: &'a [(&'a str, SourceText)],
     /// Texts already matched by an earlier document.
     claimed: Vec<bool>,
     /// Where to look first: after the text the last document matched, since
@@ -2116,7 +2127,7 @@ impl ConllMatcher<'_> {
         for &end in &doc.sentence_ends {
             is_end[end] = true;
         }
-        let (id, text, offsets) = match match_tokens(doc, &self.texts, self.next, &self.claimed) {
+        let (id, text, offsets) = match match_tokens(doc, self.texts, self.next, &self.claimed) {
             Ok((t, offsets)) => {
                 self.claimed[t] = true;
                 self.next = t + 1;

@@ -574,15 +574,17 @@ impl Report {
     pub fn to_table(&self) -> String {
         let a = &self.corpus;
         let mut out = format!(
-            "{} annotators, {} documents\n",
-            a.annotators.len(),
-            a.documents
+            "{}, {}\n",
+            crate::counted(a.annotators.len(), "annotator"),
+            crate::counted(a.documents, "document")
         );
         let show = |f: &Figure| f.value().map_or("n/a".to_owned(), |v| format!("{v:.3}"));
         for pair in &a.pairs {
             out.push_str(&format!(
-                "\n{} vs {} ({} documents both annotated)\n",
-                pair.a, pair.b, pair.documents
+                "\n{} vs {} ({} both annotated)\n",
+                pair.a,
+                pair.b,
+                crate::counted(pair.documents, "document")
             ));
             out.push_str(&format!(
                 "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",

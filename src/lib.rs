@@ -27,3 +27,23 @@ pub mod workspace;
 
 #[cfg(feature = "gui")]
 pub mod gui;
+
+/// `n` and a noun that takes an -s in the plural, for messages: "1 span",
+/// "2 spans", "0 spans".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_take_the_plural_but_for_one() {
+        assert_eq!(super::counted(1, "document"), "1 document");
+        assert_eq!(super::counted(0, "span"), "0 spans");
+        assert_eq!(super::counted(500_000, "span"), "500000 spans");
+    }
+}

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use sorot::counted;
 use sorot::export::{self, Format, HfUnit, OffsetUnit, Options};
 use sorot::import::{self, ImportFormat, ImportOptions};
 use sorot::project::{Project, is_valid_annotator};
@@ -245,13 +246,16 @@ fn run_validate(root: &Path) -> anyhow::Result<ExitCode> {
         writeln!(stdout, "{problem}")?;
     }
     if problems.is_empty() {
-        eprintln!("{} documents checked, no problems", project.docs().len());
+        eprintln!(
+            "{} checked, no problems",
+            counted(project.docs().len(), "document")
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(
-            "{} problems in {} documents",
-            problems.len(),
-            project.docs().len()
+            "{} in {}",
+            counted(problems.len(), "problem"),
+            counted(project.docs().len(), "document")
         );
         Ok(ExitCode::from(1))
     }
@@ -316,8 +320,8 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     if written.stopped {
         eprintln!(
-            "{} things could not be exported (listed above); nothing was written (--strict)",
-            report.losses.len()
+            "{} could not be exported (listed above); nothing was written (--strict)",
+            counted(report.losses.len(), "thing")
         );
         return Ok(ExitCode::from(1));
     }
@@ -337,13 +341,14 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         String::new()
     };
     eprintln!(
-        "exported {} spans in {} documents{into}{unit}",
-        report.spans, report.documents
+        "exported {} in {}{into}{unit}",
+        counted(report.spans, "span"),
+        counted(report.documents, "document")
     );
     if !report.losses.is_empty() {
         eprintln!(
-            "{} things could not be exported (listed above)",
-            report.losses.len()
+            "{} could not be exported (listed above)",
+            counted(report.losses.len(), "thing")
         );
         return Ok(ExitCode::from(1));
     }
@@ -479,7 +484,11 @@ fn run_suggest(
     } else {
         storage::write_atomic(output, out.as_bytes())?;
     }
-    eprintln!("{total} suggestions in {} documents", project.docs().len());
+    eprintln!(
+        "{} in {}",
+        counted(total, "suggestion"),
+        counted(project.docs().len(), "document")
+    );
     if let Some(name) = evaluate {
         eprintln!("against {name}'s spans:\n{}", evaluation.describe());
     }
@@ -524,8 +533,8 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     if report.stopped {
         eprintln!(
-            "{} things could not be imported (listed above); nothing was written (--strict)",
-            report.losses.len()
+            "{} could not be imported (listed above); nothing was written (--strict)",
+            counted(report.losses.len(), "thing")
         );
         return Ok(ExitCode::from(1));
     }
@@ -551,13 +560,14 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!(
-        "imported {} spans in {} documents",
-        report.spans, report.documents
+        "imported {} in {}",
+        counted(report.spans, "span"),
+        counted(report.documents, "document")
     );
     if !report.losses.is_empty() {
         eprintln!(
-            "{} things could not be imported (listed above)",
-            report.losses.len()
+            "{} could not be imported (listed above)",
+            counted(report.losses.len(), "thing")
         );
         return Ok(ExitCode::from(1));
     }

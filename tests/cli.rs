@@ -354,7 +354,7 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
 
     let output = sorot(&["agree"], dir.path());
     assert!(
-        stdout(&output).contains("x vs y (1 documents both annotated)"),
+        stdout(&output).contains("x vs y (1 document both annotated)"),
         "{}",
         stdout(&output)
     );

@@ -618,7 +618,7 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
     assert!(
         report
             .summary
-            .contains(&"Imported 1 spans in 1 documents.".to_owned()),
+            .contains(&"Imported 1 span in 1 document.".to_owned()),
         "{report:?}"
     );
     let doc = harness.state().workspace().unwrap().current().unwrap();

@@ -325,7 +325,7 @@ fn brat_reports_a_span_of_only_a_line_end() {
     let report = stderr(&output);
     assert!(
         report.contains("the span holds only a line end")
-            && report.contains("exported 2 spans in 1 documents"),
+            && report.contains("exported 2 spans in 1 document"),
         "{report}"
     );
     let ann = fs::read_to_string(dir.path().join("out/a.ann")).unwrap();

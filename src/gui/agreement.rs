@@ -92,9 +92,9 @@ fn show(figure: &Figure) -> String {
 fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
     let corpus = &report.corpus;
     ui.label(format!(
-        "{} annotators, {} documents. Figures over the whole corpus.",
-        corpus.annotators.len(),
-        corpus.documents
+        "{}, {}. Figures over the whole corpus.",
+        crate::counted(corpus.annotators.len(), "annotator"),
+        crate::counted(corpus.documents, "document")
     ));
     for skipped in &report.skipped {
         ui.colored_label(ui.visuals().warn_fg_color, skipped);
@@ -103,8 +103,10 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
         ui.add_space(6.0);
         ui.label(
             RichText::new(format!(
-                "{} vs {} ({} documents both annotated)",
-                pair.a, pair.b, pair.documents
+                "{} vs {} ({} both annotated)",
+                pair.a,
+                pair.b,
+                crate::counted(pair.documents, "document")
             ))
             .strong(),
         );

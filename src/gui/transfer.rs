@@ -179,13 +179,14 @@ impl Transfer {
                     finished.losses = report.losses.iter().map(ToString::to_string).collect();
                     if written.stopped {
                         finished.summary.push(format!(
-                            "Nothing was written: {} things cannot be exported (strict).",
-                            report.losses.len()
+                            "Nothing was written: {} cannot be exported (strict).",
+                            crate::counted(report.losses.len(), "thing")
                         ));
                     } else {
                         finished.summary.push(format!(
-                            "Exported {} spans in {} documents.",
-                            report.spans, report.documents
+                            "Exported {} in {}.",
+                            crate::counted(report.spans, "span"),
+                            crate::counted(report.documents, "document")
                         ));
                         for path in &written.paths {
                             finished.summary.push(format!("Wrote {}", path.display()));
@@ -237,13 +238,14 @@ impl Transfer {
                     finished.losses = report.losses.iter().map(ToString::to_string).collect();
                     if report.stopped {
                         finished.summary.push(format!(
-                            "Nothing was written: {} things cannot be imported (strict).",
-                            report.losses.len()
+                            "Nothing was written: {} cannot be imported (strict).",
+                            crate::counted(report.losses.len(), "thing")
                         ));
                     } else {
                         finished.summary.push(format!(
-                            "Imported {} spans in {} documents.",
-                            report.spans, report.documents
+                            "Imported {} in {}.",
+                            crate::counted(report.spans, "span"),
+                            crate::counted(report.documents, "document")
                         ));
                         finished.wrote_annotations = report.documents > 0;
                         for text in &report.texts_added {
@@ -308,8 +310,8 @@ impl Transfer {
                 if !report.losses.is_empty() {
                     ui.label(
                         RichText::new(format!(
-                            "{} things could not be carried:",
-                            report.losses.len()
+                            "{} could not be carried:",
+                            crate::counted(report.losses.len(), "thing")
                         ))
                         .color(ui.visuals().warn_fg_color),
                     );

@@ -1380,6 +1380,7 @@ mod ls {
 
     use super::{Obj, joined};
 
+    #[derive(Debug)]
     pub(super) struct Task {
         /// `data`, when given (even as null).
         pub data: Option<Value>,
@@ -1390,7 +1391,7 @@ mod ls {
         pub annotations: Vec<Annotation>,
     }
 
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug)]
     pub(super) struct Annotation {
         /// `was_cancelled` is true.
         pub cancelled: bool,
@@ -1405,7 +1406,7 @@ mod ls {
         pub result: Vec<Region>,
     }
 
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug)]
     pub(super) struct Region {
         /// `type`, when a string; else empty.
         pub kind: String,
@@ -1423,7 +1424,7 @@ mod ls {
         pub note: String,
     }
 
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug)]
     pub(super) struct RegionValue {
         /// `start` and `end`, when whole numbers.
         pub start: Option<u64>,
@@ -1642,17 +1643,6 @@ mod ls {
                 relation: relation(region.labels.as_ref()),
                 note: joined(region.meta.as_ref().and_then(|m| m.get("text"))),
             }
-        }
-    }
-
-    #[cfg(test)]
-    impl std::fmt::Debug for Task {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Task")
-                .field("data", &self.data)
-                .field("id", &self.id)
-                .field("annotations", &self.annotations)
-                .finish()
         }
     }
 }

@@ -468,7 +468,7 @@ impl Batch {
         let mut new: Vec<Option<NewFolder>> = new.into_iter().map(Some).collect();
         let put = || -> Result<(), StorageError> {
             for (n, wave) in waves.into_iter().enumerate() {
-                let changed = match whole {
+                let mut changed = match whole {
                     Some(_) => BTreeSet::new(),
                     None => changed_folders(&wave, &new, &whole_with),
                 };
@@ -488,7 +488,6 @@ impl Batch {
                         }
                         .map_err(|source| StorageError::Write { path, source })
                     })?;
-                let mut changed = changed;
                 for (folder, with) in new.iter_mut().zip(&whole_with) {
                     if *with != Some(n) {
                         continue;

@@ -1412,13 +1412,16 @@ mod ls {
         pub kind: String,
         /// `value`, when given (even as null or not an object).
         pub value: Option<RegionValue>,
-        /// `id`, `from_id` and `to_id`, when strings.
+        /// `id`, when a string.
         pub id: Option<String>,
+        /// `from_id`, when a string.
         pub from_id: Option<String>,
+        /// `to_id`, when a string.
         pub to_id: Option<String>,
         /// `from_name`, when a string; else empty.
         pub from_name: String,
-        /// A relation's first label, when a string; else "related".
+        /// The first of the region's own `labels` (where a relation keeps
+        /// its kind), when a string; else "related".
         pub relation: String,
         /// The strings of `meta.text`, joined.
         pub note: String,
@@ -1426,13 +1429,15 @@ mod ls {
 
     #[derive(Debug)]
     pub(super) struct RegionValue {
-        /// `start` and `end`, when whole numbers.
+        /// `start`, when a JSON integer from 0 to `u64::MAX`.
         pub start: Option<u64>,
+        /// `end`, likewise.
         pub end: Option<u64>,
         /// The strings of `labels`, when it is a list.
         pub labels: Option<Vec<String>>,
-        /// The strings of `choices` and of `text`, joined.
+        /// The strings of `choices`, joined.
         pub choices: String,
+        /// The strings of `text`, joined (none when it is one string).
         pub text: String,
     }
 
@@ -2110,8 +2115,8 @@ struct ConllMatcher<'a> {
 
 impl ConllMatcher<'_> {
     /// The record of document `d` (from 0) of `input`: its tokens matched
-    /// onto a project text, or a text rebuilt from them if none starts with
-    /// them; its spans from its tag columns.
+    /// onto a project text, or a text rebuilt from them if no text starts
+    /// with their first tokens; its spans from its tag columns.
     fn record(&mut self, doc: &ConllDoc, d: usize, input: &Path) -> Result<Record, ImportError> {
         let mut is_end = vec![false; doc.tokens.len()];
         for &end in &doc.sentence_ends {

@@ -13,13 +13,16 @@
 //!   leaves either the old file or the new one, never a mix.
 //! - **batch write** ([`Batch`]): many atomic writes whose waits for the disk
 //!   are shared. Each file is **staged** (written where it waits, not yet in
-//!   place) as soon as its content is made; at **commit** all staged content
-//!   is flushed at once, then the files are put in place and that flushed,
-//!   in waves (a text before the annotation files that point into it).
-//! - **new folder**: a folder a batch makes. It is built under a temporary
-//!   name (`.sorot-XXXXXX.tmp`) beside where it goes, its files under their
-//!   own names, and if all its files are in one wave it is renamed into
-//!   place whole: one rename instead of one per file.
+//!   place) as soon as its content is made; at **commit** the staged content
+//!   is flushed (all at once where whole file systems can be flushed), then
+//!   the files are put in place and that flushed, in waves (a text before
+//!   the annotation files that point into it).
+//! - **new folder**: the outermost missing folder a batch writes into, with
+//!   the folders below it. It is built under a temporary name
+//!   (`.sorot-XXXXXX.tmp`) beside where it goes, its files under their own
+//!   names. If all its files are in one wave it is renamed into place whole,
+//!   one rename instead of one per file; otherwise it is made where it goes
+//!   and its files are moved there one by one with their waves.
 //!
 //! The same content always gives byte-identical output: fields in a fixed
 //! order, spans sorted, one span per line so a changed span is a one-line diff.
@@ -228,7 +231,7 @@ const BATCH_THREADS: usize = 64;
 /// Where [`file_systems`] can flush whole file systems with errors reported
 /// (Linux 5.17 and later, local file systems), one `syncfs` per file system
 /// flushes every staged file at once. Elsewhere each file is flushed as it is
-/// staged, and each folder once at the end; [`Batch::run`] then gives the
+/// staged, and the folders each wave changed after that wave; [`Batch::run`] then gives the
 /// staging many threads, since most of their time is waiting for the disk.
 ///
 /// If any content cannot be staged or flushed, nothing is changed: dropping
@@ -249,7 +252,9 @@ pub struct Batch {
 }
 
 /// A folder that did not exist, with everything below it: built at `temp`,
-/// in the same parent folder as `path`, and renamed to `path` at commit.
+/// in the same parent folder as `path`, and renamed to `path` at commit if
+/// its files are all in one wave; otherwise its files are moved to their
+/// paths one by one and it is removed.
 struct NewFolder {
     path: PathBuf,
     temp: tempfile::TempDir,
@@ -289,8 +294,8 @@ impl Drop for NewFile {
 }
 
 impl Batch {
-    /// A batch that writes files into `folders`; those missing are new
-    /// folders.
+    /// A batch that writes files into `folders`; those missing are made as,
+    /// or inside, new folders.
     pub fn new<'a>(folders: impl IntoIterator<Item = &'a Path>) -> Result<Batch, StorageError> {
         Self::open(folders, true, BATCH_THREADS)
     }
@@ -435,7 +440,9 @@ impl Batch {
     /// what of it is still empty is removed again.
     ///
     /// Every staged file belongs in `waves`: a file in a new folder that is
-    /// left out but still alive goes in place with its folder.
+    /// left out but still alive goes in place with its folder if that is
+    /// renamed whole, and is lost if it is filled file by file. With no waves
+    /// at all, nothing is put in place.
     pub fn commit(self, waves: Vec<Vec<Staged>>) -> Result<(), StorageError> {
         let Batch { new, whole, .. } = self;
         if let Some(file_systems) = &whole {
@@ -534,8 +541,9 @@ impl Batch {
 /// The folders whose entries a wave changes, where each is flushed on its
 /// own: the folder of each file renamed beside its path, and every folder
 /// up to the one above its new folder for a file moved out of a new folder
-/// that goes in place file by file. (A new folder renamed whole is flushed
-/// when it is renamed.)
+/// that goes in place file by file. (For a new folder renamed whole,
+/// `commit` flushes its folders just before the rename and the folder above
+/// it after the wave.)
 fn changed_folders(
     wave: &[Staged],
     new: &[Option<NewFolder>],
@@ -618,8 +626,10 @@ fn write_new(path: &Path, bytes: &[u8], flush: bool) -> std::io::Result<()> {
     written
 }
 
-/// Renames the new folder `from` to `to`, which must not exist: a folder
-/// made there meanwhile (by another program) is never replaced.
+/// Renames the new folder `from` to `to`, which must not exist. A folder
+/// made there meanwhile (by another program) is not replaced: refused
+/// atomically on Linux file systems that take `RENAME_NOREPLACE`, elsewhere
+/// checked just before the rename (which leaves a small race).
 fn rename_new_folder(from: &Path, to: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -768,7 +778,8 @@ fn folder_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// How the temporary files of atomic writes are named: `.sorot-XXXXXX.tmp`.
+/// How the temporary files of atomic writes and the temporary folders of
+/// batch writes are named: `.sorot-XXXXXX.tmp`.
 pub const TEMP_PREFIX: &str = ".sorot-";
 pub const TEMP_SUFFIX: &str = ".tmp";
 

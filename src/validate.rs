@@ -75,18 +75,22 @@ pub fn validate(project: &Project) -> Vec<Problem> {
     let mut leftovers = std::collections::BTreeSet::new();
     collect_leftovers(&project.text_dir(), &mut leftovers);
     collect_leftovers(&project.annotation_dir(), &mut leftovers);
-    // An import that makes the annotations folder, or a first subfolder of
-    // texts, builds it in the folder above.
-    for dir in [project.text_dir(), project.annotation_dir()] {
-        if let Some(parent) = dir.parent() {
-            let entries = fs::read_dir(parent).into_iter().flatten();
-            leftovers.extend(
-                entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.is_dir() && is_temporary(p)),
-            );
-        }
+    // An import that makes the annotations folder (and folders above it
+    // that are missing) builds it in the nearest folder above that exists:
+    // one of those between the annotations folder and the project folder.
+    let annotations = project.annotation_dir();
+    let above = annotations
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(project.root()));
+    for dir in above {
+        let entries = fs::read_dir(dir).into_iter().flatten();
+        leftovers.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && is_temporary(p)),
+        );
     }
     for path in leftovers {
         let message = if path.is_dir() {

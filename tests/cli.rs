@@ -551,6 +551,14 @@ fn validate_names_temporary_files_left_by_an_unfinished_write() {
         all.contains(".sorot-Top456.tmp: left by an import that did not finish"),
         "{all}"
     );
+    // What lies beside the project folder is not the project's.
+    let outer = tempfile::tempdir().unwrap();
+    let inner = outer.path().join("p");
+    fs::create_dir(&inner).unwrap();
+    fs::write(inner.join("a.txt"), "Putin tiba.").unwrap();
+    fs::create_dir(outer.path().join(".sorot-Out789.tmp")).unwrap();
+    let output = sorot(&["validate", inner.to_str().unwrap()], outer.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]

@@ -180,12 +180,17 @@ impl Project {
         &self.config.schema
     }
 
+    /// The folder of the texts, without `.` parts (`p` for `p` and `.`).
     pub fn text_dir(&self) -> PathBuf {
-        self.root.join(&self.config.texts)
+        self.root.join(&self.config.texts).components().collect()
     }
 
+    /// The annotations folder, without `.` parts.
     pub fn annotation_dir(&self) -> PathBuf {
-        self.root.join(&self.config.annotations)
+        self.root
+            .join(&self.config.annotations)
+            .components()
+            .collect()
     }
 
     /// The documents, sorted by id.

@@ -311,7 +311,7 @@ impl Batch {
             // A bare file name's folder is the current folder.
             folders: folders
                 .into_iter()
-                .map(|f| (folder_of_parent(f).to_owned(), None))
+                .map(|f| (as_folder(f).to_owned(), None))
                 .collect(),
             new: Vec::new(),
             whole: None,
@@ -562,22 +562,13 @@ fn changed_folders(
             if top.is_none_or(|top| folder == top) {
                 break;
             }
-            match folder.parent().map(folder_of_parent) {
+            match folder.parent().map(as_folder) {
                 Some(parent) if parent != folder => folder = parent,
                 _ => break,
             }
         }
     }
     changed
-}
-
-/// A parent path as a folder: the current folder for an empty path.
-fn folder_of_parent(parent: &Path) -> &Path {
-    if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    }
 }
 
 /// Removes `folder` and the folders below it, if they hold no file.
@@ -773,9 +764,16 @@ mod file_systems {
 
 /// The folder a file goes in: its parent, or the current folder.
 fn folder_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
+    path.parent().map_or(Path::new("."), as_folder)
+}
+
+/// A folder's path as it is named: the current folder for an empty path.
+fn as_folder(folder: &Path) -> &Path {
+    if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    }
 }
 
 /// How the temporary files of atomic writes and the temporary folders of

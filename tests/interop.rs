@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{sorot, stderr};
+use common::{shared, sorot, stderr};
 use sorot::storage::AnnotationFile;
 
 #[track_caller]
@@ -19,10 +19,6 @@ fn assert_status(output: &Output, code: i32) {
         "stderr:\n{}",
         stderr(output)
     );
-}
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
 }
 
 /// A curly quote, an emoji (two UTF-16 units, four bytes), a combining accent
@@ -700,6 +696,12 @@ fn spacy_and_csv_exports() {
 
 #[test]
 fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
+    let Some(fixtures) = shared(
+        "fixtures",
+        "the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest",
+    ) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let output = sorot(
         &[
@@ -708,7 +710,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
             "brat",
             "--annotator",
             "brat",
-            fixtures().join("brat").to_str().unwrap(),
+            fixtures.join("brat").to_str().unwrap(),
         ],
         dir.path(),
     );
@@ -788,9 +790,15 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
 
 #[test]
 fn the_shared_doccano_fixtures_import_in_both_shapes() {
+    let Some(fixtures) = shared(
+        "fixtures",
+        "the_shared_doccano_fixtures_import_in_both_shapes",
+    ) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let seq = fixtures().join("doccano/import_sequence_labeling_example.jsonl");
-    let rel = fixtures().join("doccano/import_relation_extraction_example.jsonl");
+    let seq = fixtures.join("doccano/import_sequence_labeling_example.jsonl");
+    let rel = fixtures.join("doccano/import_relation_extraction_example.jsonl");
     let output = sorot(
         &[
             "import",
@@ -864,7 +872,7 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
         ["Google", "September 4, 1998", "Larry Page", "Sergey Brin"]
     );
 
-    let conll = fixtures().join("doccano/import_sequence_labeling_example.conll");
+    let conll = fixtures.join("doccano/import_sequence_labeling_example.conll");
     assert_status(
         &sorot(
             &[

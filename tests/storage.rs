@@ -1,6 +1,8 @@
 //! Storage over the bundled sample project: canonical files, round trips, and
 //! bad input that never changes a file.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -38,16 +40,17 @@ fn copy_dir(from: &Path, to: &Path) {
 fn seeds_are_the_bundled_articles_byte_for_byte() {
     let project = Project::open(&repo()).unwrap();
     assert_eq!(project.docs().len(), 5);
-    let shared = repo().join("../shared/seeds");
-    if shared.is_dir() {
-        for doc in project.docs() {
-            assert_eq!(
-                fs::read(&doc.path).unwrap(),
-                fs::read(shared.join(&doc.id)).unwrap(),
-                "{}",
-                doc.id
-            );
-        }
+    let Some(shared) = common::shared("seeds", "seeds_are_the_bundled_articles_byte_for_byte")
+    else {
+        return;
+    };
+    for doc in project.docs() {
+        assert_eq!(
+            fs::read(&doc.path).unwrap(),
+            fs::read(shared.join(&doc.id)).unwrap(),
+            "{}",
+            doc.id
+        );
     }
 }
 

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use sorot::counted;
-use sorot::export::{self, Format, HfUnit, OffsetUnit, Options};
-use sorot::import::{self, ImportFormat, ImportOptions};
-use sorot::project::{Project, is_valid_annotator};
-use sorot::storage;
-use sorot::validate::validate;
+use sorot_core::counted;
+use sorot_core::formats::export::{self, Format, HfUnit, OffsetUnit, Options};
+use sorot_core::formats::import::{self, ImportFormat, ImportOptions};
+use sorot_core::project::validate::validate;
+use sorot_core::project::{Project, is_valid_annotator};
+use sorot_core::store;
 
 /// Sorot: highlight and tag text spans, offline, one readable file per annotator.
 #[derive(Parser)]
@@ -99,6 +99,103 @@ enum AgreeFormat {
     Json,
 }
 
+/// `--format` of `sorot export`: the core's [`Format`], as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormatArg {
+    /// doccano JSONL: {"id", "text", "label": [[start, end, label]]}
+    Jsonl,
+    /// doccano relation JSONL: {"id", "text", "entities": [...], "relations": [...]}
+    JsonlRelations,
+    /// spaCy JSONL: {"text", "spans": [{"start", "end", "label"}], "meta"}
+    Spacy,
+    /// CoNLL-2003 style: token and IOB2 tag columns, -DOCSTART- between documents
+    Conll,
+    /// Hugging Face datasets JSONL: {"id", "tokens", "ner_tags"}, tag names beside it
+    Hf,
+    /// brat standoff: a folder of .txt and .ann files with annotation.conf
+    Brat,
+    /// Label Studio JSON tasks with annotations, labeling config beside it
+    Labelstudio,
+    /// One row per span, for spreadsheets and statistics
+    Csv,
+}
+
+impl From<ExportFormatArg> for Format {
+    fn from(arg: ExportFormatArg) -> Format {
+        match arg {
+            ExportFormatArg::Jsonl => Format::Jsonl,
+            ExportFormatArg::JsonlRelations => Format::JsonlRelations,
+            ExportFormatArg::Spacy => Format::Spacy,
+            ExportFormatArg::Conll => Format::Conll,
+            ExportFormatArg::Hf => Format::Hf,
+            ExportFormatArg::Brat => Format::Brat,
+            ExportFormatArg::Labelstudio => Format::Labelstudio,
+            ExportFormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// `--format` of `sorot import`: the core's [`ImportFormat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFormatArg {
+    /// brat standoff .ann files (with their .txt), or folders of them
+    Brat,
+    /// doccano JSONL: {"text", "label": [[start, end, label]]} or {"text", "entities", "relations"}
+    Jsonl,
+    /// Label Studio JSON export (tasks with annotations)
+    Labelstudio,
+    /// CoNLL IOB2: token and tag columns; tokens are matched onto the project's texts
+    Conll,
+}
+
+impl From<ImportFormatArg> for ImportFormat {
+    fn from(arg: ImportFormatArg) -> ImportFormat {
+        match arg {
+            ImportFormatArg::Brat => ImportFormat::Brat,
+            ImportFormatArg::Jsonl => ImportFormat::Jsonl,
+            ImportFormatArg::Labelstudio => ImportFormat::Labelstudio,
+            ImportFormatArg::Conll => ImportFormat::Conll,
+        }
+    }
+}
+
+/// `--offsets`: the core's [`OffsetUnit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OffsetsArg {
+    /// Unicode code points (Python str, spaCy, brat, Label Studio)
+    Codepoint,
+    /// UTF-16 code units (doccano's and Label Studio's browser UIs, JavaScript)
+    Utf16,
+    /// UTF-8 bytes
+    Byte,
+}
+
+impl From<OffsetsArg> for OffsetUnit {
+    fn from(arg: OffsetsArg) -> OffsetUnit {
+        match arg {
+            OffsetsArg::Codepoint => OffsetUnit::CodePoint,
+            OffsetsArg::Utf16 => OffsetUnit::Utf16,
+            OffsetsArg::Byte => OffsetUnit::Byte,
+        }
+    }
+}
+
+/// `--hf-unit`: the core's [`HfUnit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum HfUnitArg {
+    Sentence,
+    Document,
+}
+
+impl From<HfUnitArg> for HfUnit {
+    fn from(arg: HfUnitArg) -> HfUnit {
+        match arg {
+            HfUnitArg::Sentence => HfUnit::Sentence,
+            HfUnitArg::Document => HfUnit::Document,
+        }
+    }
+}
+
 /// `sorot export`'s arguments.
 #[derive(clap::Args)]
 struct ExportArgs {
@@ -106,7 +203,7 @@ struct ExportArgs {
     project: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum)]
-    format: Format,
+    format: ExportFormatArg,
     /// Whose annotations to export.
     #[arg(long, value_name = "NAME", required_unless_present_any = ["all_annotators", "gold"])]
     annotator: Option<String>,
@@ -120,8 +217,8 @@ struct ExportArgs {
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     output: PathBuf,
     /// What offsets count.
-    #[arg(long, value_enum, default_value_t = OffsetUnit::Codepoint)]
-    offsets: OffsetUnit,
+    #[arg(long, value_enum, default_value_t = OffsetsArg::Codepoint)]
+    offsets: OffsetsArg,
     /// Labels to export (comma-separated); default: all of the schema's.
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     labels: Vec<String>,
@@ -130,8 +227,8 @@ struct ExportArgs {
     #[arg(long, value_name = "LABELS")]
     layers: Vec<String>,
     /// Hugging Face rows: one per sentence or one per document.
-    #[arg(long, value_enum, default_value_t = HfUnit::Sentence)]
-    hf_unit: HfUnit,
+    #[arg(long, value_enum, default_value_t = HfUnitArg::Sentence)]
+    hf_unit: HfUnitArg,
     /// Leave out documents the annotator has no annotation file for.
     #[arg(long)]
     annotated_only: bool,
@@ -141,6 +238,8 @@ struct ExportArgs {
 }
 
 /// `sorot import`'s arguments.
+// The help text's `[PROJECT]` is clap's notation for an optional argument.
+#[allow(rustdoc::broken_intra_doc_links)]
 #[derive(clap::Args)]
 struct ImportArgs {
     /// [PROJECT] INPUT...: the first path is the project folder when it is a
@@ -151,13 +250,13 @@ struct ImportArgs {
     paths: Vec<PathBuf>,
     /// Input format.
     #[arg(long, value_enum)]
-    format: ImportFormat,
+    format: ImportFormatArg,
     /// Whose annotations the imported spans become.
     #[arg(long, value_name = "NAME")]
     annotator: String,
     /// What the input's offsets count; utf16 for files made in doccano's or Label Studio's browser UI.
-    #[arg(long, value_enum, default_value_t = OffsetUnit::Codepoint)]
-    offsets: OffsetUnit,
+    #[arg(long, value_enum, default_value_t = OffsetsArg::Codepoint)]
+    offsets: OffsetsArg,
     /// Overwrite the annotator's existing files for the imported documents.
     #[arg(long)]
     replace: bool,
@@ -265,13 +364,17 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let project = Project::open(&project_or_cwd(args.project))?;
     let annotators = match &args.annotator {
         None if args.gold => {
-            if !project.annotation_dir().join(sorot::review::GOLD).is_dir() {
+            if !project
+                .annotation_dir()
+                .join(sorot_core::analysis::review::GOLD)
+                .is_dir()
+            {
                 bail!(
                     "there is no gold set yet in {}; make one in review mode (Ctrl+R)",
                     project.annotation_dir().display()
                 );
             }
-            vec![sorot::review::GOLD.to_owned()]
+            vec![sorot_core::analysis::review::GOLD.to_owned()]
         }
         Some(name) => {
             if !is_valid_annotator(name) {
@@ -293,10 +396,11 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if annotators.is_empty() {
         bail!("no annotators in {}", project.annotation_dir().display());
     }
-    let mut options = Options::new(args.format, &annotators[0]);
+    let format = Format::from(args.format);
+    let mut options = Options::new(format, &annotators[0]);
     options.annotators = annotators;
     options.name_annotators = args.all_annotators;
-    options.offsets = args.offsets;
+    options.offsets = args.offsets.into();
     options.labels = args.labels;
     options.layers = args
         .layers
@@ -310,7 +414,7 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
                 .collect()
         })
         .collect();
-    options.hf_unit = args.hf_unit;
+    options.hf_unit = args.hf_unit.into();
     options.annotated_only = args.annotated_only;
     let written = export::export_to(&project, &options, &args.output, args.strict)
         .with_context(|| format!("exporting to {}", args.output.display()))?;
@@ -335,7 +439,7 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     } else {
         format!(" into {}", files.join(", "))
     };
-    let unit = if args.format.has_offsets() {
+    let unit = if format.has_offsets() {
         format!(", offsets in {}", options.offsets.name())
     } else {
         String::new()
@@ -358,8 +462,12 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow::Result<ExitCode> {
     let project = Project::open(root)?;
     let mut known = project.annotators();
-    if project.annotation_dir().join(sorot::review::GOLD).is_dir() {
-        known.push(sorot::review::GOLD.to_owned());
+    if project
+        .annotation_dir()
+        .join(sorot_core::analysis::review::GOLD)
+        .is_dir()
+    {
+        known.push(sorot_core::analysis::review::GOLD.to_owned());
     }
     for name in annotators {
         if !known.contains(name) {
@@ -370,7 +478,7 @@ fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow:
             );
         }
     }
-    let report = sorot::agree::agree(&project, annotators);
+    let report = sorot_core::analysis::agree::agree(&project, annotators);
     for skipped in &report.skipped {
         eprintln!("{skipped}");
     }
@@ -384,12 +492,15 @@ fn run_agree(root: &Path, annotators: &[String], format: AgreeFormat) -> anyhow:
 
 fn run_gazetteer(root: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let project = Project::open(root)?;
-    let done = sorot::suggest::import_gazetteer(&project, files)?;
+    let done = sorot_core::analysis::suggest::import_gazetteer(&project, files)?;
     eprintln!(
         "{} names added, {} relabeled; {} has {} names",
         done.added,
         done.relabeled,
-        project.root().join(sorot::suggest::GAZETTEER).display(),
+        project
+            .root()
+            .join(sorot_core::analysis::suggest::GAZETTEER)
+            .display(),
         done.total
     );
     Ok(ExitCode::SUCCESS)
@@ -402,8 +513,8 @@ fn run_suggest(
     output: &Path,
     evaluate: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    use sorot::document::OpenDocument;
-    use sorot::suggest;
+    use sorot_core::analysis::suggest;
+    use sorot_core::project::document::OpenDocument;
     let project = Project::open(root)?;
     let known = project.annotators();
     for name in annotator.iter().chain(evaluate.iter()) {
@@ -415,15 +526,16 @@ fn run_suggest(
             );
         }
     }
-    let annotations_of =
-        |name: &str, doc: &sorot::project::DocEntry| -> anyhow::Result<sorot::model::Annotations> {
-            if !project.annotation_path(name, &doc.id).is_file() {
-                return Ok(sorot::model::Annotations::default());
-            }
-            Ok(OpenDocument::open_to_read(&project, doc, name)?
-                .annotations()
-                .clone())
-        };
+    let annotations_of = |name: &str,
+                          doc: &sorot_core::project::DocEntry|
+     -> anyhow::Result<sorot_core::model::Annotations> {
+        if !project.annotation_path(name, &doc.id).is_file() {
+            return Ok(sorot_core::model::Annotations::default());
+        }
+        Ok(OpenDocument::open_to_read(&project, doc, name)?
+            .annotations()
+            .clone())
+    };
     // String suggestions learn from everything the annotator labeled, and the gazetteer.
     let mut lexicon = std::collections::BTreeMap::new();
     if kind == SuggestKind::Strings
@@ -443,13 +555,13 @@ fn run_suggest(
     for doc in project.docs() {
         let bytes =
             std::fs::read(&doc.path).with_context(|| format!("reading {}", doc.path.display()))?;
-        let Ok(text) = sorot::text::SourceText::from_bytes(bytes) else {
+        let Ok(text) = sorot_core::model::text::SourceText::from_bytes(bytes) else {
             continue;
         };
         // The annotator's spans and rejected suggestions are not proposed again.
         let existing = match annotator {
             Some(name) => annotations_of(name, doc)?,
-            None => sorot::model::Annotations::default(),
+            None => sorot_core::model::Annotations::default(),
         };
         let mut suggestions = match kind {
             SuggestKind::Dates => suggest::dates(&text),
@@ -482,7 +594,7 @@ fn run_suggest(
     if output == Path::new("-") {
         std::io::stdout().lock().write_all(out.as_bytes())?;
     } else {
-        storage::write_atomic(output, out.as_bytes())?;
+        store::write_atomic(output, out.as_bytes())?;
     }
     eprintln!(
         "{} in {}",
@@ -507,8 +619,8 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     // brat a folder with a sorot.ron or an annotations folder.
     let is_project = |path: &Path| {
         path.is_dir()
-            && (args.format != ImportFormat::Brat
-                || path.join(sorot::project::CONFIG_FILE).is_file()
+            && (args.format != ImportFormatArg::Brat
+                || path.join(sorot_core::project::CONFIG_FILE).is_file()
                 || path.join("annotations").is_dir())
     };
     let (root, inputs) = match args.paths.as_slice() {
@@ -519,9 +631,9 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let project = Project::open(&root)?;
     let options = ImportOptions {
-        format: args.format,
+        format: args.format.into(),
         annotator: args.annotator,
-        offsets: args.offsets,
+        offsets: args.offsets.into(),
         replace: args.replace,
         strict: args.strict,
         per_annotator: args.per_annotator,
@@ -576,7 +688,7 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(feature = "gui")]
 fn run_gui(project: Option<PathBuf>, annotator: Option<String>) -> anyhow::Result<ExitCode> {
-    sorot::gui::run(sorot::gui::StartOptions { project, annotator })?;
+    sorot_gui::run(sorot_gui::StartOptions { project, annotator })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -45,7 +45,7 @@ fn tricky_project() -> tempfile::TempDir {
     ],
 )
 "#;
-    let fingerprint = sorot::storage::fingerprint(&fs::read(dir.path().join("a.txt")).unwrap());
+    let fingerprint = sorot_core::store::fingerprint(&fs::read(dir.path().join("a.txt")).unwrap());
     fs::write(
         dir.path().join("annotations/ayu/a.txt.ron"),
         ron.replace("FINGERPRINT", &fingerprint),
@@ -252,19 +252,19 @@ fn export_refuses_an_unknown_annotator_and_names_the_known_ones() {
 
 /// Writes `annotator`'s annotations of `doc` from markup whose plain text is the document's text.
 fn write_markup(project: &Path, annotator: &str, doc: &str, markup: &str) {
-    let (text, spans) = sorot::markup::parse(markup).unwrap();
+    let (text, spans) = sorot_core::model::markup::parse(markup).unwrap();
     let path = project.join(doc);
     if !path.exists() {
         fs::write(&path, &text).unwrap();
     }
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
-    let file = sorot::storage::AnnotationFile {
-        format_version: sorot::storage::FORMAT_VERSION,
+    let file = sorot_core::store::AnnotationFile {
+        format_version: sorot_core::store::FORMAT_VERSION,
         source: doc.into(),
-        fingerprint: sorot::storage::fingerprint(text.as_bytes()),
-        offset_unit: sorot::storage::OffsetUnit::CodePoint,
+        fingerprint: sorot_core::store::fingerprint(text.as_bytes()),
+        offset_unit: sorot_core::store::OffsetUnit::CodePoint,
         annotator: annotator.into(),
-        status: sorot::model::Status::Done,
+        status: sorot_core::model::Status::Done,
         spans,
         rejected: Vec::new(),
         relations: Vec::new(),
@@ -481,12 +481,13 @@ fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
     let dir = tempfile::tempdir().unwrap();
     write_markup(dir.path(), "ayu", "a.txt", "“[Kim|actor]” 😊 tiba.");
     // cici turned a suggestion down and did nothing else.
-    let project = sorot::project::Project::open(dir.path()).unwrap();
+    let project = sorot_core::project::Project::open(dir.path()).unwrap();
     let mut doc =
-        sorot::document::OpenDocument::open(&project, &project.docs()[0], "cici").unwrap();
+        sorot_core::project::document::OpenDocument::open(&project, &project.docs()[0], "cici")
+            .unwrap();
     doc.execute(
         project.schema(),
-        sorot::document::Command::RejectSuggestion {
+        sorot_core::project::document::Command::RejectSuggestion {
             range: 1..4,
             label: "actor".into(),
         },

@@ -5,11 +5,11 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use common::{shared, sorot, stderr};
-use sorot::storage::AnnotationFile;
+use sorot_core::store::AnnotationFile;
 
 #[track_caller]
 fn assert_status(output: &Output, code: i32) {
@@ -59,13 +59,13 @@ fn tricky_project() -> tempfile::TempDir {
     let spans = tricky_spans()
         .into_iter()
         .enumerate()
-        .map(|(i, (start, end, label, note))| sorot::model::Span {
+        .map(|(i, (start, end, label, note))| sorot_core::model::Span {
             note: note.into(),
             ..span_of(&chars, i as u32 + 1, start..end, label)
         })
         .collect::<Vec<_>>();
     let annotations =
-        sorot::model::Annotations::new(sorot::model::Status::InProgress, spans).unwrap();
+        sorot_core::model::Annotations::new(sorot_core::model::Status::InProgress, spans).unwrap();
     write_ayu_file(
         dir.path(),
         "berita.txt",
@@ -82,8 +82,8 @@ fn span_of(
     id: u32,
     range: std::ops::Range<usize>,
     label: &str,
-) -> sorot::model::Span {
-    sorot::model::Span {
+) -> sorot_core::model::Span {
+    sorot_core::model::Span {
         id,
         start: range.start,
         end: range.end,
@@ -100,16 +100,16 @@ fn write_ayu_file(
     root: &Path,
     source: &str,
     text: &str,
-    spans: Vec<sorot::model::Span>,
-    relations: Vec<sorot::model::Relation>,
+    spans: Vec<sorot_core::model::Span>,
+    relations: Vec<sorot_core::model::Relation>,
 ) {
     let file = AnnotationFile {
-        format_version: sorot::storage::FORMAT_VERSION,
+        format_version: sorot_core::store::FORMAT_VERSION,
         source: source.into(),
-        fingerprint: sorot::storage::fingerprint(text.as_bytes()),
-        offset_unit: sorot::storage::OffsetUnit::CodePoint,
+        fingerprint: sorot_core::store::fingerprint(text.as_bytes()),
+        offset_unit: sorot_core::store::OffsetUnit::CodePoint,
         annotator: "ayu".into(),
-        status: sorot::model::Status::InProgress,
+        status: sorot_core::model::Status::InProgress,
         spans,
         rejected: Vec::new(),
         relations,
@@ -289,7 +289,7 @@ fn brat_reports_a_span_of_only_a_line_end() {
     line_end.note = "only the line end".into();
     line_end.value = "2024".into();
     line_end.attributes.insert("stance".into(), "pro".into());
-    let said = |from, to| sorot::model::Relation {
+    let said = |from, to| sorot_core::model::Relation {
         from,
         to,
         kind: "said".into(),

@@ -6,9 +6,9 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sorot::document::{Command, OpenDocument};
-use sorot::project::Project;
-use sorot::storage::AnnotationFile;
+use sorot_core::project::Project;
+use sorot_core::project::document::{Command, OpenDocument};
+use sorot_core::store::AnnotationFile;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -57,7 +57,7 @@ fn seeds_are_the_bundled_articles_byte_for_byte() {
 #[test]
 fn shipped_annotations_are_valid_and_canonical() {
     let project = Project::open(&repo()).unwrap();
-    assert_eq!(sorot::validate::validate(&project), vec![]);
+    assert_eq!(sorot_core::project::validate::validate(&project), vec![]);
     for annotator in project.annotators() {
         for doc in project.docs() {
             let path = project.annotation_path(&annotator, &doc.id);

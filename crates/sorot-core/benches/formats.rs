@@ -1,0 +1,344 @@
+//! Speed and memory of exports and imports on a generated corpus.
+//!
+//! Run with `cargo bench --bench formats`. It generates 10,000 documents
+//! (about 32 MB of text, 50 spans each) annotated by one annotator, exports
+//! them in every format, imports the doccano and Label Studio exports into
+//! fresh projects and the CoNLL export back onto the corpus (twice: as a new
+//! annotator, then replacing that annotator's files), printing wall
+//! time and the process's peak memory (VmHWM) after each step: an export that
+//! streams leaves the peak where generation put it; each import's peak is
+//! counted from its start (on Linux).
+//!
+//! Writing many small files costs what the file system makes it cost, so
+//! after brat and after the doccano import it also prints a **floor**: the time to
+//! create the same files (same folders, same sizes) in a plain loop, and for
+//! the import, to create them and flush them to disk with one `syncfs`, as
+//! the import's batch write does. Before each step, what earlier steps wrote
+//! is flushed (untimed), so that no step pays for another's writing.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use sorot_core::formats::export::{Format, Options, export_to};
+use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
+use sorot_core::model::{Span, Status};
+use sorot_core::project::Project;
+use sorot_core::store::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint};
+
+const DOCUMENTS: usize = 10_000;
+const SPANS: usize = 50;
+
+const SENTENCES: [&str; 5] = [
+    "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Vostochny pada Rabu (13/9/2023).",
+    "“Kami akan membantu mereka membangun satelit,” kata Putin kepada wartawan — janji yang memicu kekhawatiran AS.",
+    "Kim Jong-un tiba di Pyongyang pada 18-19 Juni 2024 untuk menyambut Putin dalam kunjungan kenegaraan.",
+    "Pejabat Korea Selatan mengatakan senjata dari Korea Utara telah dikirim ke Rusia sejak Juli lalu.",
+    "Menurut KCNA, kedua pemimpin menandatangani perjanjian kemitraan strategis yang komprehensif.",
+];
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // SOROT_BENCH_DIR keeps the generated corpus there, for profiling.
+    let base = std::env::var_os("SOROT_BENCH_DIR")
+        .map_or_else(|| dir.path().to_owned(), std::path::PathBuf::from);
+    let root = base.join("corpus");
+    // What an earlier run in SOROT_BENCH_DIR wrote goes first: the import
+    // would keep its files and import nothing. On ext4 without a journal,
+    // creating files soon after deleting many costs more (the allocator reads
+    // and skips recently deleted inodes), so the run then waits a while.
+    let mut removed = false;
+    for earlier in [
+        "out",
+        "fresh",
+        "fresh-ls",
+        "floor-brat",
+        "floor-import",
+        "floor-import-flushed",
+        "corpus/annotations/imported",
+    ] {
+        removed |= fs::remove_dir_all(base.join(earlier)).is_ok();
+    }
+    if removed {
+        println!(
+            "removed an earlier run's output; waiting 35 s so that no step pays for the deletion"
+        );
+        std::thread::sleep(std::time::Duration::from_secs(35));
+    }
+    let start = Instant::now();
+    let bytes = generate(&root);
+    println!(
+        "generated {DOCUMENTS} documents, {:.1} MB of text, {} spans, in {:.2} s; peak memory {}",
+        bytes as f64 / 1e6,
+        DOCUMENTS * SPANS,
+        start.elapsed().as_secs_f64(),
+        peak_memory()
+    );
+    settle(&base);
+    let project = Project::open(&root).unwrap();
+    let out = base.join("out");
+    fs::create_dir_all(&out).unwrap();
+    for (format, name, layers) in [
+        (Format::Jsonl, "jsonl", false),
+        (Format::Spacy, "spacy", false),
+        (Format::Conll, "conll", true),
+        (Format::Hf, "hf", true),
+        (Format::Brat, "brat", false),
+        (Format::Labelstudio, "labelstudio", false),
+        (Format::Csv, "csv", false),
+    ] {
+        let mut options = Options::new(format, "bench");
+        if layers {
+            options.layers = vec![
+                vec!["actor".into(), "location".into(), "date".into()],
+                vec!["claim".into()],
+            ];
+        }
+        let target = out.join(name);
+        settle(&base);
+        let start = Instant::now();
+        let written = export_to(&project, &options, &target, false).unwrap();
+        let seconds = start.elapsed().as_secs_f64();
+        assert_eq!(written.report.documents, DOCUMENTS);
+        assert!(
+            written.report.losses.is_empty(),
+            "{:?}",
+            written.report.losses.first()
+        );
+        println!(
+            "export {name:<12} {seconds:.3} s  ({} spans)  peak memory {}",
+            written.report.spans,
+            peak_memory()
+        );
+        if format == Format::Brat {
+            let files = files_under(&target);
+            settle(&base);
+            let plain = floor(&files, &base.join("floor-brat"), false);
+            println!(
+                "  floor: creating its {} files in a loop takes {plain:.3} s",
+                files.len()
+            );
+        }
+    }
+    // The same export of a corpus the system has not cached, as after a
+    // restart: reading waits for the disk.
+    #[cfg(target_os = "linux")]
+    {
+        settle(&base);
+        for (path, _) in files_under(&root) {
+            let file = fs::File::open(root.join(path)).unwrap();
+            rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+        }
+        let start = Instant::now();
+        let written = export_to(
+            &project,
+            &Options::new(Format::Jsonl, "bench"),
+            &out.join("jsonl-uncached"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(written.report.spans, DOCUMENTS * SPANS);
+        println!(
+            "export jsonl, corpus not cached  {:.3} s",
+            start.elapsed().as_secs_f64()
+        );
+    }
+    // Import the doccano and the Label Studio exports, each into a project
+    // that has none of the texts. Peak memory is counted afresh for each.
+    for (format, name, folder) in [
+        (ImportFormat::Jsonl, "jsonl", "fresh"),
+        (ImportFormat::Labelstudio, "labelstudio", "fresh-ls"),
+    ] {
+        let fresh = base.join(folder);
+        fs::create_dir_all(&fresh).unwrap();
+        let fresh_project = Project::open(&fresh).unwrap();
+        timed_import(
+            &base,
+            &fresh_project,
+            format,
+            &out.join(name),
+            "texts added",
+        );
+        if format == ImportFormat::Jsonl {
+            let files = files_under(&fresh);
+            settle(&base);
+            let plain = floor(&files, &base.join("floor-import"), false);
+            settle(&base);
+            let flushed = floor(&files, &base.join("floor-import-flushed"), true);
+            println!(
+                "  floor: creating its {} files in a loop takes {plain:.3} s, and then flushing them to disk {flushed:.3} s",
+                files.len()
+            );
+        }
+    }
+    // The CoNLL export matched back onto the corpus's own texts, as a new
+    // annotator's files, then again over those files.
+    for what in ["a new annotator", "replacing its files"] {
+        let what = format!("matched onto the texts as {what}");
+        timed_import(
+            &base,
+            &project,
+            ImportFormat::Conll,
+            &out.join("conll"),
+            &what,
+        );
+    }
+}
+
+/// Imports `input` into `project` as the annotator "imported" (code-point
+/// offsets, replacing that annotator's files), and prints the time and the
+/// peak memory counted from the start; `what` says what the import did.
+fn timed_import(base: &Path, project: &Project, format: ImportFormat, input: &Path, what: &str) {
+    let options = ImportOptions {
+        format,
+        annotator: "imported".into(),
+        offsets: sorot_core::formats::export::OffsetUnit::CodePoint,
+        replace: true,
+        strict: false,
+        per_annotator: false,
+        progress: None,
+    };
+    settle(base);
+    reset_peak_memory();
+    let start = Instant::now();
+    let report = import(project, &options, &[input.to_owned()]).unwrap();
+    println!(
+        "import {:<12} {:.3} s  ({} documents, {} spans, {what})  peak memory {}",
+        format!("{format:?}").to_lowercase(),
+        start.elapsed().as_secs_f64(),
+        report.documents,
+        report.spans,
+        peak_memory()
+    );
+    assert_eq!(report.spans, DOCUMENTS * SPANS);
+}
+
+/// Starts counting the process's peak memory afresh, where the system can
+/// (Linux: `/proc/self/clear_refs`).
+fn reset_peak_memory() {
+    let _ = fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Flushes what earlier steps wrote, untimed, so that the disk writing it
+/// back does not slow the next step down.
+fn settle(dir: &Path) {
+    #[cfg(target_os = "linux")]
+    rustix::fs::syncfs(fs::File::open(dir).unwrap()).unwrap();
+    #[cfg(not(target_os = "linux"))]
+    let _ = dir;
+}
+
+/// Every file under `dir`: its path relative to `dir` and its size.
+fn files_under(dir: &Path) -> Vec<(PathBuf, usize)> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let size = fs::metadata(&path).unwrap().len() as usize;
+                files.push((path.strip_prefix(dir).unwrap().to_owned(), size));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Seconds to create `files` (folders first) under `root` with bytes of
+/// their sizes; with `flush`, then to flush the file system once, as a batch
+/// write does.
+fn floor(files: &[(PathBuf, usize)], root: &Path, flush: bool) -> f64 {
+    let bytes = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
+    let start = Instant::now();
+    let folders: std::collections::BTreeSet<&Path> =
+        files.iter().filter_map(|(path, _)| path.parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(root.join(folder)).unwrap();
+    }
+    for (path, size) in files {
+        let mut file = fs::File::create(root.join(path)).unwrap();
+        file.write_all(&bytes[..*size]).unwrap();
+    }
+    if flush {
+        #[cfg(target_os = "linux")]
+        rustix::fs::syncfs(fs::File::open(root).unwrap()).unwrap();
+        #[cfg(not(target_os = "linux"))]
+        for (path, _) in files {
+            fs::File::open(root.join(path)).unwrap().sync_all().unwrap();
+        }
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// Writes the corpus; returns its size in bytes.
+fn generate(root: &Path) -> usize {
+    fs::create_dir_all(root.join("texts")).unwrap();
+    fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
+    let mut text = String::new();
+    for i in 0..30 {
+        text.push_str(SENTENCES[i % SENTENCES.len()]);
+        text.push(if i % 6 == 5 { '\n' } else { ' ' });
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // Spans on token edges: whole tokens of the shared tokenizer.
+    let source = sorot_core::model::text::SourceText::new(text.clone()).unwrap();
+    let tokens = sorot_core::formats::tokenize::tokens(&source);
+    let step = tokens.len() / SPANS;
+    let labels = ["actor", "location", "date", "claim"];
+    let spans: Vec<Span> = (0..SPANS)
+        .map(|n| {
+            let first = &tokens[n * step];
+            let last = &tokens[n * step + (n % 2)];
+            Span {
+                id: n as u32 + 1,
+                start: first.start,
+                end: last.end,
+                label: labels[n % 4].into(),
+                text: chars[first.start..last.end].iter().collect(),
+                note: String::new(),
+                value: String::new(),
+                attributes: Default::default(),
+            }
+        })
+        .collect();
+    let annotations = sorot_core::model::Annotations::new(Status::InProgress, spans).unwrap();
+    let mut bytes = 0;
+    for n in 0..DOCUMENTS {
+        let id = format!("{:03}/article-{n:05}.txt", n / 100);
+        let path = root.join("texts").join(&id);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &text).unwrap();
+        bytes += text.len();
+        let file = AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: format!("texts/{id}"),
+            fingerprint: fingerprint(text.as_bytes()),
+            offset_unit: OffsetUnit::CodePoint,
+            annotator: "bench".into(),
+            status: Status::Done,
+            spans: annotations.spans().to_vec(),
+            rejected: Vec::new(),
+            relations: Vec::new(),
+        };
+        let ann = root.join("annotations/bench").join(format!("{id}.ron"));
+        fs::create_dir_all(ann.parent().unwrap()).unwrap();
+        fs::write(ann, file.to_ron()).unwrap();
+    }
+    bytes
+}
+
+/// The process's peak resident memory, from /proc (Linux).
+fn peak_memory() -> String {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,724 @@
+//! Inter-annotator agreement: span F1, token Cohen's kappa and Krippendorff's
+//! alpha, per label and micro-averaged, per document and over the corpus.
+//!
+//! Terms:
+//! - **pair**: two annotators, compared over the documents both have an
+//!   annotation file for.
+//! - **exact match**: two spans with the same start, end and label.
+//!   Exact span F1 = 2 × matches / (spans of A + spans of B).
+//! - **overlap match**: two spans with the same label that share at least one
+//!   character, matched one to one: pairs with the most shared characters are
+//!   matched first (ties: earlier spans first).
+//! - **token tags**: each token of the shared tokenizer ([`crate::formats::tokenize`])
+//!   gets, for each label, B, I or O from each annotator's spans of that label
+//!   (where two spans of one label overlap, the earlier one tags the tokens).
+//!   A span edge inside a token tags that whole token.
+//! - **Cohen's kappa**: over the token tags of one label, all tokens of the
+//!   documents both annotated; undefined when chance agreement is 1 (both
+//!   annotators used a single, identical category throughout).
+//! - **Krippendorff's alpha** (nominal): over the token tags of one label, each
+//!   token a unit valued by every annotator with a file for its document; an
+//!   annotator without a file counts as missing, not as O. Undefined when only
+//!   one category occurs or no token has two values.
+//! - **micro**: span F1 from the matches and spans of all labels summed; kappa
+//!   and alpha over the tags of all labels pooled (each token and label one item).
+//!
+//! Undefined values are `None` with a reason, never NaN and never 1.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::formats::tokenize::{self, Token};
+use crate::model::Span;
+use crate::project::Project;
+use crate::project::document::OpenDocument;
+
+/// A figure, or why it has none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    Value(f64),
+    Undefined(&'static str),
+}
+
+impl Figure {
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Figure::Value(v) => Some(*v),
+            Figure::Undefined(_) => None,
+        }
+    }
+
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            Figure::Value(_) => None,
+            Figure::Undefined(reason) => Some(reason),
+        }
+    }
+}
+
+/// Pairwise figures for one label (or micro over labels).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairFigures {
+    pub span_f1_exact: Figure,
+    pub span_f1_overlap: Figure,
+    pub token_kappa: Figure,
+    pub a_spans: usize,
+    pub b_spans: usize,
+}
+
+impl PairFigures {
+    /// Figures from span counts and the two sides' token tags; kappa is
+    /// undefined when the pair shares no document.
+    fn new(counts: SpanCounts, shared_any: bool, tags_a: &[u8], tags_b: &[u8]) -> Self {
+        PairFigures {
+            span_f1_exact: f1(counts.exact, counts.a, counts.b),
+            span_f1_overlap: f1(counts.overlap, counts.a, counts.b),
+            token_kappa: if shared_any {
+                cohen_kappa(tags_a, tags_b)
+            } else {
+                Figure::Undefined("no document annotated by both")
+            },
+            a_spans: counts.a,
+            b_spans: counts.b,
+        }
+    }
+}
+
+/// One pair's figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairAgreement {
+    pub a: String,
+    pub b: String,
+    pub documents: usize,
+    pub labels: BTreeMap<String, PairFigures>,
+    pub micro: PairFigures,
+}
+
+/// Agreement over a set of documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    pub annotators: Vec<String>,
+    pub documents: usize,
+    pub pairs: Vec<PairAgreement>,
+    pub alpha: BTreeMap<String, Figure>,
+    pub alpha_micro: Figure,
+}
+
+/// Corpus figures and the same per document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub corpus: Agreement,
+    pub per_document: Vec<(String, Agreement)>,
+    /// Spans per label of each annotator, over every document they annotated.
+    pub counts: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Annotation files that could not be read, with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// One annotator's spans of one document.
+type Annotated = BTreeMap<String, Vec<Span>>;
+
+/// Tags of one label over a document's tokens: 0 = O, 1 = B, 2 = I.
+fn tags(tokens: &[Token], spans: &[Span], label: &str) -> Vec<u8> {
+    let mut tags = vec![0u8; tokens.len()];
+    for span in spans.iter().filter(|s| s.label == label) {
+        let first = tokens.partition_point(|t| t.end <= span.start);
+        let end = tokens.partition_point(|t| t.start < span.end);
+        if first >= end || tags[first..end].iter().any(|t| *t != 0) {
+            continue;
+        }
+        tags[first] = 1;
+        for tag in &mut tags[first + 1..end] {
+            *tag = 2;
+        }
+    }
+    tags
+}
+
+/// Counts for span F1 of one label over some documents.
+#[derive(Debug, Default, Clone, Copy)]
+struct SpanCounts {
+    exact: usize,
+    overlap: usize,
+    a: usize,
+    b: usize,
+}
+
+impl std::ops::AddAssign for SpanCounts {
+    fn add_assign(&mut self, other: SpanCounts) {
+        self.exact += other.exact;
+        self.overlap += other.overlap;
+        self.a += other.a;
+        self.b += other.b;
+    }
+}
+
+fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
+    let a: Vec<&Span> = a.iter().filter(|s| s.label == label).collect();
+    let b: Vec<&Span> = b.iter().filter(|s| s.label == label).collect();
+    let b_keys: BTreeSet<(usize, usize)> = b.iter().map(|s| (s.start, s.end)).collect();
+    let exact = a
+        .iter()
+        .map(|s| (s.start, s.end))
+        .collect::<BTreeSet<_>>()
+        .intersection(&b_keys)
+        .count();
+    // Candidate pairs, most shared characters first.
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            let shared = x.end.min(y.end).saturating_sub(x.start.max(y.start));
+            if shared > 0 {
+                candidates.push((shared, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
+    let mut used_a = vec![false; a.len()];
+    let mut used_b = vec![false; b.len()];
+    let mut overlap = 0;
+    for (_, i, j) in candidates {
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            overlap += 1;
+        }
+    }
+    SpanCounts {
+        exact,
+        overlap,
+        a: a.len(),
+        b: b.len(),
+    }
+}
+
+fn f1(matches: usize, a: usize, b: usize) -> Figure {
+    if a + b == 0 {
+        Figure::Undefined("neither annotator has a span of this label")
+    } else {
+        Figure::Value(2.0 * matches as f64 / (a + b) as f64)
+    }
+}
+
+/// Cohen's kappa of two equally long tag sequences.
+pub fn cohen_kappa(a: &[u8], b: &[u8]) -> Figure {
+    let n = a.len();
+    if n == 0 {
+        return Figure::Undefined("no tokens to compare");
+    }
+    let mut counts = BTreeMap::new();
+    let mut agree = 0usize;
+    for (x, y) in a.iter().zip(b) {
+        *counts.entry((0, *x)).or_insert(0usize) += 1;
+        *counts.entry((1, *y)).or_insert(0usize) += 1;
+        agree += usize::from(x == y);
+    }
+    let categories: BTreeSet<u8> = a.iter().chain(b).copied().collect();
+    let observed = agree as f64 / n as f64;
+    let expected: f64 = categories
+        .iter()
+        .map(|c| {
+            let pa = *counts.get(&(0, *c)).unwrap_or(&0) as f64 / n as f64;
+            let pb = *counts.get(&(1, *c)).unwrap_or(&0) as f64 / n as f64;
+            pa * pb
+        })
+        .sum();
+    if (1.0 - expected).abs() < 1e-12 {
+        return Figure::Undefined(
+            "chance agreement is total: both annotators used one and the same category",
+        );
+    }
+    Figure::Value((observed - expected) / (1.0 - expected))
+}
+
+/// Krippendorff's alpha (nominal) over units, each a list of the values the
+/// coders gave it (missing values left out).
+pub fn krippendorff_alpha(units: &[Vec<u8>]) -> Figure {
+    let mut coincidence: BTreeMap<(u8, u8), f64> = BTreeMap::new();
+    for values in units.iter().filter(|v| v.len() >= 2) {
+        let m = values.len() as f64;
+        for (i, c) in values.iter().enumerate() {
+            for (j, k) in values.iter().enumerate() {
+                if i != j {
+                    *coincidence.entry((*c, *k)).or_insert(0.0) += 1.0 / (m - 1.0);
+                }
+            }
+        }
+    }
+    let mut marginals: BTreeMap<u8, f64> = BTreeMap::new();
+    for ((c, _), count) in &coincidence {
+        *marginals.entry(*c).or_insert(0.0) += count;
+    }
+    let n: f64 = marginals.values().sum();
+    if n == 0.0 {
+        return Figure::Undefined("no token has values from two annotators");
+    }
+    let disagreement: f64 = coincidence
+        .iter()
+        .filter(|((c, k), _)| c != k)
+        .map(|(_, v)| v)
+        .sum();
+    let mut expected = 0.0;
+    for (c, nc) in &marginals {
+        for (k, nk) in &marginals {
+            if c != k {
+                expected += nc * nk;
+            }
+        }
+    }
+    if expected == 0.0 {
+        return Figure::Undefined(
+            "only one category occurs, so agreement by chance cannot be told apart",
+        );
+    }
+    Figure::Value(1.0 - (n - 1.0) * disagreement / expected)
+}
+
+/// Computes agreement for `annotators` (all of the project's when empty).
+pub fn agree(project: &Project, annotators: &[String]) -> Report {
+    agree_with_progress(project, annotators, None)
+}
+
+/// [`agree`], counting documents read into `progress` for a progress bar.
+pub fn agree_with_progress(
+    project: &Project,
+    annotators: &[String],
+    progress: Option<&crate::formats::export::Progress>,
+) -> Report {
+    use std::sync::atomic::Ordering;
+    let annotators: Vec<String> = if annotators.is_empty() {
+        project.annotators()
+    } else {
+        annotators.to_vec()
+    };
+    let labels: Vec<String> = project
+        .schema()
+        .labels
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    let mut skipped = Vec::new();
+    // Per document: tokens and each annotator's spans.
+    let mut documents: Vec<(String, Vec<Token>, Annotated)> = Vec::new();
+    if let Some(progress) = progress {
+        progress
+            .total
+            .store(project.docs().len(), Ordering::Relaxed);
+    }
+    // Documents are read and tokenized on a disk pool, and taken in order.
+    let read = |doc: &crate::project::DocEntry| {
+        let mut skipped = Vec::new();
+        let mut annotated = Annotated::new();
+        let mut text = None;
+        for annotator in &annotators {
+            if !project.annotation_path(annotator, &doc.id).is_file() {
+                continue;
+            }
+            match OpenDocument::open_to_read(project, doc, annotator) {
+                // A file holding only rejected suggestions is not annotated.
+                Ok(document) if document.is_editable() && !document.is_started() => {}
+                Ok(document) if document.is_editable() => {
+                    annotated.insert(annotator.clone(), document.spans().to_vec());
+                    text.get_or_insert(document.text);
+                }
+                Ok(document) => skipped.push(format!(
+                    "{}: not trusted, left out",
+                    document.path().display()
+                )),
+                Err(err) => skipped.push(err.to_string()),
+            }
+        }
+        if let Some(progress) = progress {
+            progress.done.fetch_add(1, Ordering::Relaxed);
+        }
+        let document = text
+            .filter(|_| !annotated.is_empty())
+            .map(|text| (doc.id.clone(), tokenize::tokens(&text), annotated));
+        (document, skipped)
+    };
+    let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
+        use rayon::prelude::*;
+        project.docs().par_iter().map(read).collect()
+    });
+    for (document, doc_skipped) in read {
+        skipped.extend(doc_skipped);
+        documents.extend(document);
+    }
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for annotator in &annotators {
+        let per_label = counts.entry(annotator.clone()).or_default();
+        for label in &labels {
+            per_label.insert(label.clone(), 0);
+        }
+        for (_, _, annotated) in &documents {
+            for span in annotated.get(annotator).into_iter().flatten() {
+                *per_label.entry(span.label.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    let corpus = agreement(&annotators, &labels, &documents);
+    let per_document = documents
+        .iter()
+        .map(|d| {
+            (
+                d.0.clone(),
+                agreement(&annotators, &labels, std::slice::from_ref(d)),
+            )
+        })
+        .collect();
+    Report {
+        corpus,
+        per_document,
+        counts,
+        skipped,
+    }
+}
+
+fn agreement(
+    annotators: &[String],
+    labels: &[String],
+    documents: &[(String, Vec<Token>, Annotated)],
+) -> Agreement {
+    let mut pairs = Vec::new();
+    for (i, a) in annotators.iter().enumerate() {
+        for b in &annotators[i + 1..] {
+            let shared: Vec<&(String, Vec<Token>, Annotated)> = documents
+                .iter()
+                .filter(|d| d.2.contains_key(a) && d.2.contains_key(b))
+                .collect();
+            let mut label_figures = BTreeMap::new();
+            let mut total = SpanCounts::default();
+            let (mut all_a, mut all_b) = (Vec::new(), Vec::new());
+            for label in labels {
+                let mut counts = SpanCounts::default();
+                let (mut tags_a, mut tags_b) = (Vec::new(), Vec::new());
+                for (_, tokens, annotated) in &shared {
+                    counts += span_counts(&annotated[a], &annotated[b], label);
+                    tags_a.extend(tags(tokens, &annotated[a], label));
+                    tags_b.extend(tags(tokens, &annotated[b], label));
+                }
+                total += counts;
+                let figures = PairFigures::new(counts, !shared.is_empty(), &tags_a, &tags_b);
+                all_a.extend(tags_a);
+                all_b.extend(tags_b);
+                label_figures.insert(label.clone(), figures);
+            }
+            let micro = PairFigures::new(total, !shared.is_empty(), &all_a, &all_b);
+            pairs.push(PairAgreement {
+                a: a.clone(),
+                b: b.clone(),
+                documents: shared.len(),
+                labels: label_figures,
+                micro,
+            });
+        }
+    }
+    let mut alpha = BTreeMap::new();
+    let mut all_units = Vec::new();
+    for label in labels {
+        let mut units = Vec::new();
+        for (_, tokens, annotated) in documents {
+            let per_annotator: Vec<Vec<u8>> = annotators
+                .iter()
+                .filter_map(|a| annotated.get(a))
+                .map(|spans| tags(tokens, spans, label))
+                .collect();
+            for t in 0..tokens.len() {
+                units.push(
+                    per_annotator
+                        .iter()
+                        .map(|tags| tags[t])
+                        .collect::<Vec<u8>>(),
+                );
+            }
+        }
+        alpha.insert(label.clone(), krippendorff_alpha(&units));
+        all_units.extend(units);
+    }
+    Agreement {
+        annotators: annotators.to_vec(),
+        documents: documents.len(),
+        pairs,
+        alpha,
+        alpha_micro: krippendorff_alpha(&all_units),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Output
+
+#[derive(Serialize)]
+struct JsonFigures {
+    span_f1_exact: Option<f64>,
+    span_f1_overlap: Option<f64>,
+    token_kappa: Option<f64>,
+    a_spans: usize,
+    b_spans: usize,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    undefined: BTreeMap<&'static str, &'static str>,
+}
+
+impl From<&PairFigures> for JsonFigures {
+    fn from(f: &PairFigures) -> Self {
+        let mut undefined = BTreeMap::new();
+        for (name, figure) in [
+            ("span_f1_exact", &f.span_f1_exact),
+            ("span_f1_overlap", &f.span_f1_overlap),
+            ("token_kappa", &f.token_kappa),
+        ] {
+            if let Some(reason) = figure.reason() {
+                undefined.insert(name, reason);
+            }
+        }
+        JsonFigures {
+            span_f1_exact: f.span_f1_exact.value(),
+            span_f1_overlap: f.span_f1_overlap.value(),
+            token_kappa: f.token_kappa.value(),
+            a_spans: f.a_spans,
+            b_spans: f.b_spans,
+            undefined,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonPair {
+    a: String,
+    b: String,
+    documents: usize,
+    labels: BTreeMap<String, JsonFigures>,
+    micro: JsonFigures,
+}
+
+#[derive(Serialize)]
+struct JsonAgreement {
+    annotators: Vec<String>,
+    documents: usize,
+    pairs: Vec<JsonPair>,
+    alpha: BTreeMap<String, Option<f64>>,
+    alpha_micro: Option<f64>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    alpha_undefined: BTreeMap<String, &'static str>,
+}
+
+impl From<&Agreement> for JsonAgreement {
+    fn from(a: &Agreement) -> Self {
+        let mut alpha_undefined: BTreeMap<String, &'static str> = a
+            .alpha
+            .iter()
+            .filter_map(|(l, f)| f.reason().map(|r| (l.clone(), r)))
+            .collect();
+        if let Some(reason) = a.alpha_micro.reason() {
+            alpha_undefined.insert("micro".into(), reason);
+        }
+        JsonAgreement {
+            annotators: a.annotators.clone(),
+            documents: a.documents,
+            pairs: a
+                .pairs
+                .iter()
+                .map(|p| JsonPair {
+                    a: p.a.clone(),
+                    b: p.b.clone(),
+                    documents: p.documents,
+                    labels: p
+                        .labels
+                        .iter()
+                        .map(|(l, f)| (l.clone(), f.into()))
+                        .collect(),
+                    micro: (&p.micro).into(),
+                })
+                .collect(),
+            alpha: a
+                .alpha
+                .iter()
+                .map(|(l, f)| (l.clone(), f.value()))
+                .collect(),
+            alpha_micro: a.alpha_micro.value(),
+            alpha_undefined,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    #[serde(flatten)]
+    corpus: JsonAgreement,
+    per_document: BTreeMap<String, JsonAgreement>,
+    label_counts: BTreeMap<String, BTreeMap<String, usize>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<String>,
+}
+
+impl Report {
+    /// The JSON interface: the corpus figures at the top level, the same per
+    /// document under `per_document`.
+    pub fn to_json(&self) -> String {
+        let report = JsonReport {
+            corpus: (&self.corpus).into(),
+            per_document: self
+                .per_document
+                .iter()
+                .map(|(id, a)| (id.clone(), a.into()))
+                .collect(),
+            label_counts: self.counts.clone(),
+            skipped: self.skipped.clone(),
+        };
+        serde_json::to_string_pretty(&report)
+            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"))
+            + "\n"
+    }
+
+    /// A plain-text table of the corpus figures.
+    pub fn to_table(&self) -> String {
+        let a = &self.corpus;
+        let mut out = format!(
+            "{}, {}\n",
+            crate::counted(a.annotators.len(), "annotator"),
+            crate::counted(a.documents, "document")
+        );
+        let show = |f: &Figure| f.value().map_or("n/a".to_owned(), |v| format!("{v:.3}"));
+        for pair in &a.pairs {
+            out.push_str(&format!(
+                "\n{} vs {} ({} both annotated)\n",
+                pair.a,
+                pair.b,
+                crate::counted(pair.documents, "document")
+            ));
+            out.push_str(&format!(
+                "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
+                "label", "F1 exact", "F1 overl", "kappa", "A", "B"
+            ));
+            let rows = pair
+                .labels
+                .iter()
+                .map(|(l, f)| (l.as_str(), f))
+                .chain(std::iter::once(("micro", &pair.micro)));
+            for (label, f) in rows {
+                out.push_str(&format!(
+                    "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
+                    label,
+                    show(&f.span_f1_exact),
+                    show(&f.span_f1_overlap),
+                    show(&f.token_kappa),
+                    f.a_spans,
+                    f.b_spans
+                ));
+            }
+        }
+        out.push_str("\nKrippendorff's alpha (nominal, token tags, all annotators)\n");
+        for (label, f) in a
+            .alpha
+            .iter()
+            .map(|(l, f)| (l.as_str(), f))
+            .chain(std::iter::once(("micro", &a.alpha_micro)))
+        {
+            let reason = f.reason().map_or(String::new(), |r| format!("  ({r})"));
+            out.push_str(&format!("{label:<12} {:>9}{reason}\n", show(f)));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(figure: &Figure, expected: f64) {
+        let value = figure
+            .value()
+            .unwrap_or_else(|| panic!("undefined: {figure:?}"));
+        assert!((value - expected).abs() < 1e-9, "{value} != {expected}");
+    }
+
+    #[test]
+    fn kappa_matches_a_hand_computed_table() {
+        // 10 tokens. A: 6 O, 2 B, 2 I; B: 6 O, 3 B, 1 I.
+        let a = [0, 0, 0, 0, 0, 0, 1, 2, 1, 2];
+        let b = [0, 0, 0, 0, 0, 1, 1, 2, 1, 0];
+        // po = 8/10 (positions 0-4, 6, 7, 8 agree); pe = .6*.6 + .2*.3 + .2*.1 = .44
+        close(&cohen_kappa(&a, &b), (0.8 - 0.44) / (1.0 - 0.44));
+        close(&cohen_kappa(&a, &a), 1.0);
+        assert!(
+            cohen_kappa(&[0, 0, 0], &[0, 0, 0]).value().is_none(),
+            "one category: undefined, not 1"
+        );
+        // Symmetric.
+        assert_eq!(cohen_kappa(&a, &b), cohen_kappa(&b, &a));
+    }
+
+    #[test]
+    fn alpha_matches_a_hand_computed_example() {
+        // Krippendorff (2011), nominal example reduced to two coders and 4 units:
+        // units (a,a) (a,b) (b,b) (b,b): o_aa=2, o_ab=o_ba=1, o_bb=4; n_a=3, n_b=5, n=8
+        // alpha = 1 - (n-1) * D_o / sum_{c!=k} n_c n_k = 1 - 7 * 2 / 30
+        let units = vec![vec![0, 0], vec![0, 1], vec![1, 1], vec![1, 1], vec![1]];
+        close(&krippendorff_alpha(&units), 1.0 - 7.0 * 2.0 / 30.0);
+        assert!(
+            krippendorff_alpha(&[vec![0, 0], vec![0, 0]])
+                .value()
+                .is_none()
+        );
+        assert!(
+            krippendorff_alpha(&[vec![0], vec![1]]).value().is_none(),
+            "no pairable unit"
+        );
+        close(&krippendorff_alpha(&[vec![0, 0], vec![1, 1]]), 1.0);
+    }
+
+    #[test]
+    fn span_f1_exact_and_overlap() {
+        let (_, a) =
+            crate::model::markup::parse("[[Kim Jong Un|actor] tiba|claim] di [Moskwa|location]")
+                .unwrap();
+        let (_, b) =
+            crate::model::markup::parse("[Kim|actor] Jong Un [tiba di|claim] [Moskwa|location]")
+                .unwrap();
+        let c = span_counts(&a, &b, "actor");
+        assert_eq!((c.exact, c.overlap, c.a, c.b), (0, 1, 1, 1));
+        let c = span_counts(&a, &b, "location");
+        assert_eq!((c.exact, c.overlap), (1, 1));
+        let c = span_counts(&a, &b, "claim");
+        assert_eq!((c.exact, c.overlap), (0, 1));
+        close(&f1(1, 3, 3), 1.0 / 3.0);
+        assert!(f1(0, 0, 0).value().is_none());
+    }
+
+    #[test]
+    fn pairwise_figures_are_symmetric() {
+        let (_, a) = crate::model::markup::parse(
+            "[[Kim Jong|actor] Un tiba|claim] di [Moskwa|location] [Rabu|date]",
+        )
+        .unwrap();
+        let (_, b) = crate::model::markup::parse(
+            "[Kim|actor] [Jong Un tiba di Moskwa|claim] [Rabu|location]",
+        )
+        .unwrap();
+        let text =
+            crate::model::text::SourceText::new("Kim Jong Un tiba di Moskwa Rabu".into()).unwrap();
+        let tokens = tokenize::tokens(&text);
+        for label in ["actor", "location", "date", "claim"] {
+            let ab = span_counts(&a, &b, label);
+            let ba = span_counts(&b, &a, label);
+            assert_eq!(
+                (ab.exact, ab.overlap, ab.a, ab.b),
+                (ba.exact, ba.overlap, ba.b, ba.a),
+                "{label}"
+            );
+            assert_eq!(
+                cohen_kappa(&tags(&tokens, &a, label), &tags(&tokens, &b, label)),
+                cohen_kappa(&tags(&tokens, &b, label), &tags(&tokens, &a, label)),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlap_matching_is_one_to_one() {
+        let (_, a) = crate::model::markup::parse("[Kim Jong|actor] [Un|actor]").unwrap();
+        let (_, b) = crate::model::markup::parse("[Kim Jong Un|actor]").unwrap();
+        let c = span_counts(&a, &b, "actor");
+        assert_eq!((c.overlap, c.a, c.b), (1, 2, 1));
+    }
+}

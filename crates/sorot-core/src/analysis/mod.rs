@@ -1,0 +1,8 @@
+//! What Sorot computes over annotations: agreement between annotators, the
+//! differences that review decides into the gold set, and suggestions (dates
+//! and other mentions) for the annotator to accept or reject.
+
+pub mod agree;
+pub mod dates;
+pub mod review;
+pub mod suggest;

@@ -1,0 +1,264 @@
+//! Review: comparing two annotators' spans of a document, and deciding each
+//! difference into the gold set.
+//!
+//! Terms:
+//! - **gold set**: the reviewed annotations, kept like an annotator's under
+//!   `annotations/_gold/`. Annotator names start with a letter or digit, so
+//!   the gold folder never collides with an annotator's.
+//! - **difference**: one item of the comparison of sides A and B:
+//!   - *agreement*: the same span (start, end, label) on both sides;
+//!   - *only in A* / *only in B*: a span with nothing overlapping it on the other side;
+//!   - *label differs*: the same range with another label;
+//!   - *boundaries differ*: overlapping spans with other boundaries (the same
+//!     label preferred when pairing).
+//! - **decided**: a difference whose outcome is in the gold set: the gold has
+//!   A's span or B's span (accepted), or neither and the difference is
+//!   recorded as rejected.
+
+use std::ops::Range;
+
+use crate::model::Span;
+
+/// The annotator name of the gold set.
+pub const GOLD: &str = "_gold";
+
+/// What kind of difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Agreement,
+    OnlyA,
+    OnlyB,
+    LabelDiffers,
+    BoundariesDiffer,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Agreement,
+        Kind::OnlyA,
+        Kind::OnlyB,
+        Kind::LabelDiffers,
+        Kind::BoundariesDiffer,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Agreement => "agreement",
+            Kind::OnlyA => "only in A",
+            Kind::OnlyB => "only in B",
+            Kind::LabelDiffers => "same span, another label",
+            Kind::BoundariesDiffer => "overlapping, other boundaries",
+        }
+    }
+
+    /// Whether the difference needs a decision.
+    pub fn is_disagreement(self) -> bool {
+        self != Kind::Agreement
+    }
+}
+
+/// One item of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub kind: Kind,
+    pub a: Option<Span>,
+    pub b: Option<Span>,
+}
+
+impl Difference {
+    /// The text range the difference covers (both sides).
+    pub fn range(&self) -> Range<usize> {
+        let spans = self.a.iter().chain(&self.b);
+        let start = spans.clone().map(|s| s.start).min().unwrap_or(0);
+        let end = spans.map(|s| s.end).max().unwrap_or(0);
+        start..end
+    }
+}
+
+/// Compares two sides' spans; the result is sorted by position. Identical
+/// spans and same-range pairs are found through an index; only what remains
+/// unmatched is compared pairwise for overlaps.
+pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
+    use std::collections::HashMap;
+    let mut used_a = vec![false; a.len()];
+    let mut used_b = vec![false; b.len()];
+    let mut result = Vec::new();
+    let mut by_key: HashMap<(usize, usize, &str), Vec<usize>> = HashMap::new();
+    let mut by_range: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (j, y) in b.iter().enumerate().rev() {
+        by_key
+            .entry((y.start, y.end, y.label.as_str()))
+            .or_default()
+            .push(j);
+        by_range.entry((y.start, y.end)).or_default().push(j);
+    }
+    let mut pair = |i: usize, j: usize, kind: Kind, used_a: &mut [bool], used_b: &mut [bool]| {
+        used_a[i] = true;
+        used_b[j] = true;
+        result.push(Difference {
+            kind,
+            a: Some(a[i].clone()),
+            b: Some(b[j].clone()),
+        });
+    };
+    for (i, x) in a.iter().enumerate() {
+        if let Some(candidates) = by_key.get_mut(&(x.start, x.end, x.label.as_str()))
+            && let Some(j) = candidates.pop()
+        {
+            pair(i, j, Kind::Agreement, &mut used_a, &mut used_b);
+        }
+    }
+    for (i, x) in a.iter().enumerate() {
+        if used_a[i] {
+            continue;
+        }
+        if let Some(j) = by_range
+            .get(&(x.start, x.end))
+            .and_then(|c| c.iter().rev().copied().find(|&j| !used_b[j]))
+        {
+            pair(i, j, Kind::LabelDiffers, &mut used_a, &mut used_b);
+        }
+    }
+    // Overlapping pairs among what is left: same label first, then most shared characters.
+    let rest_a: Vec<usize> = (0..a.len()).filter(|&i| !used_a[i]).collect();
+    let rest_b: Vec<usize> = (0..b.len()).filter(|&j| !used_b[j]).collect();
+    let mut candidates = Vec::new();
+    for &i in &rest_a {
+        for &j in &rest_b {
+            let (x, y) = (&a[i], &b[j]);
+            let shared = x.end.min(y.end).saturating_sub(x.start.max(y.start));
+            if shared > 0 {
+                candidates.push((x.label != y.label, std::cmp::Reverse(shared), i, j));
+            }
+        }
+    }
+    candidates.sort();
+    for (_, _, i, j) in candidates {
+        if !used_a[i] && !used_b[j] {
+            pair(i, j, Kind::BoundariesDiffer, &mut used_a, &mut used_b);
+        }
+    }
+    for (x, _) in a.iter().zip(&used_a).filter(|(_, used)| !**used) {
+        result.push(Difference {
+            kind: Kind::OnlyA,
+            a: Some(x.clone()),
+            b: None,
+        });
+    }
+    for (y, _) in b.iter().zip(&used_b).filter(|(_, used)| !**used) {
+        result.push(Difference {
+            kind: Kind::OnlyB,
+            a: None,
+            b: Some(y.clone()),
+        });
+    }
+    result.sort_by_key(|d| (d.range().start, d.range().end, d.kind));
+    result
+}
+
+/// The gold set's spans and rejections, indexed for [`Decided::is_decided`].
+pub struct Decided<'a> {
+    keys: std::collections::HashSet<(usize, usize, &'a str)>,
+}
+
+impl<'a> Decided<'a> {
+    pub fn new(
+        gold: &'a [Span],
+        rejected: impl Iterator<Item = &'a crate::model::Rejected>,
+    ) -> Self {
+        let mut keys: std::collections::HashSet<(usize, usize, &'a str)> = gold
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        keys.extend(rejected.map(|r| (r.start, r.end, r.label.as_str())));
+        Decided { keys }
+    }
+
+    /// Whether the gold set settles a difference: it holds A's or B's span,
+    /// or one of them was rejected.
+    pub fn is_decided(&self, difference: &Difference) -> bool {
+        [&difference.a, &difference.b]
+            .into_iter()
+            .flatten()
+            .any(|s| self.keys.contains(&(s.start, s.end, s.label.as_str())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup;
+
+    #[test]
+    fn each_kind_of_difference_is_found() {
+        let (text_a, a) = markup::parse("[Kim|actor] tiba di [Moskwa|location] [Rabu|date] lalu, [kata KCNA|claim] [hari ini|date].").unwrap();
+        let (text_b, b) = markup::parse(
+            "[Kim|actor] tiba di [Moskwa|actor] [Rabu lalu|date], kata [KCNA|actor] hari ini.",
+        )
+        .unwrap();
+        assert_eq!(text_a, text_b);
+        let differences = differences(&a, &b);
+        let found: Vec<(Kind, Option<&str>, Option<&str>)> = differences
+            .iter()
+            .map(|d| {
+                (
+                    d.kind,
+                    d.a.as_ref().map(|s| s.text.as_str()),
+                    d.b.as_ref().map(|s| s.text.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Kind::Agreement, Some("Kim"), Some("Kim")),
+                (Kind::LabelDiffers, Some("Moskwa"), Some("Moskwa")),
+                (Kind::BoundariesDiffer, Some("Rabu"), Some("Rabu lalu")),
+                (Kind::BoundariesDiffer, Some("kata KCNA"), Some("KCNA")),
+                (Kind::OnlyA, Some("hari ini"), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_decision_is_read_from_the_gold_set() {
+        let (_, a) = markup::parse("[Kim|actor] tiba").unwrap();
+        let diff = &differences(&a, &[])[0];
+        assert!(!Decided::new(&[], std::iter::empty()).is_decided(diff));
+        assert!(Decided::new(&a, std::iter::empty()).is_decided(diff));
+        let rejected = [crate::model::Rejected {
+            start: 0,
+            end: 3,
+            label: "actor".into(),
+        }];
+        assert!(Decided::new(&[], rejected.iter()).is_decided(diff));
+    }
+
+    #[test]
+    fn thousands_of_spans_compare_without_pairwise_scans() {
+        let (_, one) = markup::parse("[Kim|actor] [tiba|date]").unwrap();
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for n in 0..5_000u32 {
+            for (k, span) in one.iter().enumerate() {
+                let mut span = span.clone();
+                span.start += 10 * n as usize;
+                span.end += 10 * n as usize;
+                span.id = 2 * n + k as u32 + 1;
+                a.push(span.clone());
+                if k == 0 || n % 2 == 0 {
+                    b.push(span);
+                }
+            }
+        }
+        let found = differences(&a, &b);
+        assert_eq!(
+            found.iter().filter(|d| d.kind == Kind::Agreement).count(),
+            7_500
+        );
+        assert_eq!(
+            found.iter().filter(|d| d.kind == Kind::OnlyA).count(),
+            2_500
+        );
+    }
+}

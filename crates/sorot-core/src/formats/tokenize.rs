@@ -1,0 +1,466 @@
+//! Tokens and sentences: the one tokenizer that everything needing tokens
+//! shares (CoNLL and Hugging Face exports, CoNLL import, token-level agreement).
+//!
+//! Terms:
+//! - **token**: the text is cut at whitespace, and each run between
+//!   whitespace is split at Unicode word boundaries (UAX #29): a token is a
+//!   word, a number, a punctuation mark or an emoji, and never holds whitespace.
+//!   `Jong-un` is three tokens (`Jong`, `-`, `un`) and `13/9/2023` five, so a
+//!   span may end inside what a reader sees as one word only at such a mark.
+//! - **sentence**: a run of tokens between Unicode sentence boundaries (UAX #29).
+//!   A line end always ends a sentence too, since news texts put one paragraph
+//!   per line and a headline has no full stop.
+//! - **quiet piece**: a stretch of a line between two cuts, where a cut falls
+//!   between two ASCII lowercase letters. The sentence rules decide every
+//!   boundary from what lies between the last cut before it and the first cut
+//!   after it, and a boundary needs a sentence terminator (`.`, `!`, `?` and
+//!   their kin in other scripts) or a paragraph separator before it. So the
+//!   rules run only on pieces that hold one of these or any non-ASCII
+//!   character; an ASCII piece without them holds no boundary.
+//!
+//! Positions are code-point ranges into the source text, like every offset in Sorot.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::text::SourceText;
+
+/// A token: its range in the source text, in code points, and where it lies
+/// in the text's bytes, for slicing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+impl Token {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The token's text in `source`, the text it was cut from.
+    pub fn text<'a>(&self, source: &'a SourceText) -> &'a str {
+        &source.as_str()[self.byte_start..self.byte_end]
+    }
+}
+
+/// The tokens of a text, grouped by sentence; empty sentences are dropped.
+pub fn sentences(text: &SourceText) -> Vec<Vec<Token>> {
+    let mut sentences = Vec::new();
+    for line in text.lines() {
+        let line_text = text.slice(line.clone());
+        let mut offset = line.start;
+        let mut byte = text.byte_of(line.start);
+        for sentence in split_sentences(line_text) {
+            let tokens = tokens_of(sentence, offset, byte);
+            offset += sentence.chars().count();
+            byte += sentence.len();
+            if !tokens.is_empty() {
+                sentences.push(tokens);
+            }
+        }
+    }
+    sentences
+}
+
+/// The sentences of `text`, as [`UnicodeSegmentation::split_sentence_bounds`]
+/// gives them, with the rules run only on the pieces that may hold a boundary
+/// (see the module's terms).
+fn split_sentences(text: &str) -> Vec<&str> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    // Byte positions where a sentence starts.
+    let mut starts = vec![0];
+    // The boundaries inside one piece: where its sentences start, but its own start.
+    let run_rules = |piece: Range<usize>, starts: &mut Vec<usize>| {
+        let mut at = piece.start;
+        for sentence in text[piece.clone()].split_sentence_bounds() {
+            if at > piece.start {
+                starts.push(at);
+            }
+            at += sentence.len();
+        }
+    };
+    let bytes = text.as_bytes();
+    let cut = |j: usize| bytes[j - 1].is_ascii_lowercase() && bytes[j].is_ascii_lowercase();
+    let may_break = |b: &u8| !b.is_ascii() || matches!(b, b'.' | b'!' | b'?' | b'\r' | b'\n');
+    // Pieces before `from` are done; `from` is 0 or a cut.
+    let mut from = 0;
+    while let Some(k) = bytes[from..].iter().position(may_break).map(|k| from + k) {
+        // The piece around k: from the last cut at or before it (no cut
+        // falls on k itself, which is no lowercase letter) to the next cut.
+        let start = (from + 1..=k).rev().find(|&j| cut(j)).unwrap_or(from);
+        let end = (k + 1..bytes.len())
+            .find(|&j| cut(j))
+            .unwrap_or(bytes.len());
+        run_rules(start..end, &mut starts);
+        from = end;
+    }
+    starts.push(text.len());
+    starts.windows(2).map(|w| &text[w[0]..w[1]]).collect()
+}
+
+/// All tokens of a text, in order.
+pub fn tokens(text: &SourceText) -> Vec<Token> {
+    sentences(text).into_iter().flatten().collect()
+}
+
+/// The tokens of `piece`, which starts at code-point `offset` and byte
+/// `byte_offset` of its text: the piece is
+/// cut at whitespace, and each run without whitespace is split at Unicode word
+/// boundaries. A run of ASCII is split by [`ascii_words`], which gives what
+/// the rules give for ASCII without running them.
+fn tokens_of(piece: &str, offset: usize, byte_offset: usize) -> Vec<Token> {
+    // Room for a token every four bytes or so, rather than growing by doubling.
+    let mut tokens = Vec::with_capacity(piece.len() / 4 + 1);
+    let bytes = piece.as_bytes();
+    let mut position = offset;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Whitespace before a run.
+        let (c, len) = char_at(piece, i);
+        if c.is_whitespace() {
+            i += len;
+            position += 1;
+            continue;
+        }
+        // The run: up to the next whitespace.
+        let (run_start, run_position) = (i, position);
+        let mut ascii = true;
+        while i < bytes.len() {
+            let (c, len) = char_at(piece, i);
+            if c.is_whitespace() {
+                break;
+            }
+            ascii &= len == 1;
+            i += len;
+            position += 1;
+        }
+        let run = &piece[run_start..i];
+        if ascii {
+            ascii_words(
+                run.as_bytes(),
+                run_position,
+                byte_offset + run_start,
+                &mut tokens,
+            );
+        } else {
+            let mut at = run_position;
+            let mut at_byte = byte_offset + run_start;
+            for word in run.split_word_bounds() {
+                let len = word.chars().count();
+                tokens.push(Token {
+                    start: at,
+                    end: at + len,
+                    byte_start: at_byte,
+                    byte_end: at_byte + word.len(),
+                });
+                at += len;
+                at_byte += word.len();
+            }
+        }
+    }
+    tokens
+}
+
+/// The character at byte `i` of `text` and its length in bytes, with ASCII
+/// read without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let byte = text.as_bytes()[i];
+    if byte.is_ascii() {
+        return (byte as char, 1);
+    }
+    let c = text[i..].chars().next().unwrap_or_default();
+    (c, c.len_utf8())
+}
+
+/// The words of an ASCII run without whitespace that starts at code point
+/// `start` and byte `byte_start`, as the Unicode word boundary rules (UAX #29) cut it. In ASCII the
+/// rules only join, never force a cut:
+/// - letters and digits join each other (WB5, WB8, WB9, WB10);
+/// - `:`, `.` and `'` join two letters (WB6, WB7), and `.`, `'`, `,` and `;`
+///   two digits (WB11, WB12), when the mark has one on each side;
+/// - `_` joins letters, digits and `_` on either side (WB13a, WB13b);
+/// - every other pair is cut (WB999).
+fn ascii_words(run: &[u8], start: usize, byte_start: usize, tokens: &mut Vec<Token>) {
+    let mut push = |from: usize, to: usize| {
+        tokens.push(Token {
+            start: start + from,
+            end: start + to,
+            byte_start: byte_start + from,
+            byte_end: byte_start + to,
+        })
+    };
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Letter,
+        Digit,
+        Underscore,
+        Other,
+    }
+    let class = |i: usize| match run[i] {
+        b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+        b'0'..=b'9' => Class::Digit,
+        b'_' => Class::Underscore,
+        _ => Class::Other,
+    };
+    // Whether the mark at `i` sits between two letters or two digits that it joins.
+    let joins = |i: usize| {
+        if i == 0 || i + 1 >= run.len() {
+            return false;
+        }
+        let (before, after) = (class(i - 1), class(i + 1));
+        match run[i] {
+            b':' => before == Class::Letter && after == Class::Letter,
+            b'.' | b'\'' => before == after && matches!(before, Class::Letter | Class::Digit),
+            b',' | b';' => before == Class::Digit && after == Class::Digit,
+            _ => false,
+        }
+    };
+    // Most runs are one word of letters and digits.
+    if run.iter().all(u8::is_ascii_alphanumeric) {
+        push(0, run.len());
+        return;
+    }
+    let mut word_start = 0;
+    for i in 1..run.len() {
+        let (before, after) = (class(i - 1), class(i));
+        let joined = match (before, after) {
+            (Class::Letter | Class::Digit, Class::Letter | Class::Digit) => true,
+            (Class::Letter | Class::Digit | Class::Underscore, Class::Underscore)
+            | (Class::Underscore, Class::Letter | Class::Digit) => true,
+            (Class::Letter | Class::Digit, Class::Other) => joins(i),
+            (Class::Other, Class::Letter | Class::Digit) => joins(i - 1),
+            _ => false,
+        };
+        if !joined {
+            push(word_start, i);
+            word_start = i;
+        }
+    }
+    if !run.is_empty() {
+        push(word_start, run.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(text: &'a SourceText, sentences: &[Vec<Token>]) -> Vec<Vec<&'a str>> {
+        sentences
+            .iter()
+            .map(|s| s.iter().map(|t| t.text(text)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn splits_words_punctuation_and_sentences_with_code_point_offsets() {
+        let text = SourceText::new(
+            "“Kim Jong-un tiba,” kata KCNA. Putin 😊 senang.\r\nRabu (13/9/2023)".into(),
+        )
+        .unwrap();
+        let sentences = sentences(&text);
+        assert_eq!(
+            texts(&text, &sentences),
+            vec![
+                vec![
+                    "“", "Kim", "Jong", "-", "un", "tiba", ",", "”", "kata", "KCNA", "."
+                ],
+                vec!["Putin", "😊", "senang", "."],
+                vec!["Rabu", "(", "13", "/", "9", "/", "2023", ")"],
+            ]
+        );
+        let rabu = &sentences[2][0];
+        assert_eq!(rabu.range(), 48..52);
+    }
+
+    #[test]
+    fn sentences_split_as_the_unicode_rules_do() {
+        for text in [
+            "",
+            "tiba. Putin datang",
+            "kata dia. “Kami akan.” Lalu pergi! Apa? ya",
+            "Rabu (13/9/2023). di AS. Dia e.g. the U.S. Army. dia. lalu",
+            "etc.) lalu. Dan",
+            "satu\u{2029}dua\r tiga\u{85}empat。五",
+        ] {
+            let expected: Vec<&str> = text.split_sentence_bounds().collect();
+            assert_eq!(split_sentences(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_runs_split_at_word_boundaries() {
+        let text =
+            SourceText::new("e.g. 3.5, 1,000;2 a:b a_1 __x a'b 13/9/2023. x.-y".into()).unwrap();
+        let words: Vec<&str> = tokens(&text).iter().map(|t| t.text(&text)).collect();
+        assert_eq!(
+            words,
+            vec![
+                "e.g", ".", "3.5", ",", "1,000;2", "a:b", "a_1", "__x", "a'b", "13", "/", "9", "/",
+                "2023", ".", "x", ".", "-", "y"
+            ]
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The tokens as the module defines them, by the rules alone: the
+        /// runs between whitespace, each split at every Unicode word boundary.
+        fn tokens_by_the_rules(piece: &str) -> Vec<Range<usize>> {
+            let mut tokens = Vec::new();
+            let mut position = 0;
+            let mut run = String::new();
+            let flush = |run: &mut String, end: usize, tokens: &mut Vec<Range<usize>>| {
+                let mut at = end - run.chars().count();
+                for word in run.split_word_bounds() {
+                    let len = word.chars().count();
+                    tokens.push(at..at + len);
+                    at += len;
+                }
+                run.clear();
+            };
+            for c in piece.chars() {
+                if c.is_whitespace() {
+                    flush(&mut run, position, &mut tokens);
+                } else {
+                    run.push(c);
+                }
+                position += 1;
+            }
+            flush(&mut run, position, &mut tokens);
+            tokens
+        }
+
+        /// Texts of everything the word rules look at: every ASCII character
+        /// and whitespace beyond ASCII, quotes, combining marks, ZWJ, emoji,
+        /// Hebrew, Katakana and regional indicators.
+        fn word_text() -> impl Strategy<Value = String> {
+            let mut chars: Vec<char> = (0u8..0x80).map(char::from).collect();
+            chars.extend([
+                '\u{85}',
+                '\u{a0}',
+                '\u{2003}',
+                '\u{3000}',
+                '“',
+                '”',
+                '’',
+                '—',
+                '\u{301}',
+                '\u{200D}',
+                '\u{AD}',
+                '😊',
+                '👍',
+                '\u{1F3FD}',
+                'é',
+                'ß',
+                'א',
+                '״',
+                'カ',
+                'ー',
+                '\u{1F1EE}',
+                '\u{1F1E9}',
+                '·',
+                '٫',
+                '١',
+            ]);
+            // ASCII letters, digits and marks often, so that they meet.
+            chars.extend("aaxZ0099..,,;;::''__--".chars());
+            proptest::collection::vec(proptest::sample::select(chars), 0..40)
+                .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        /// Texts rich in what the sentence rules look at: terminators,
+        /// closing marks, spaces, separators, letters of each case, digits,
+        /// combining marks and format characters, in ASCII and beyond.
+        fn sentence_text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'a', 'b', 'z', 'a', 'k', 'A', 'K', '0', '9', '.', '.', '!', '?', ' ', ' ',
+                    '\t', '\r', '\n', '"', '\'', '(', ')', ',', ';', ':', '-', '“', '”', '—', '…',
+                    '。', '\u{85}', '\u{2028}', '\u{2029}', '\u{301}', '\u{200D}', '\u{AD}', 'é',
+                    'Ä', 'ß', '😊', '\u{FF0E}', '\u{2024}', '١', 'ا', '»',
+                ]),
+                0..48,
+            )
+            .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        /// Prose-like texts: mostly lowercase words, so that long quiet
+        /// pieces (skipped by the fast path) sit between the marks.
+        fn prose() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "kata",
+                    "dia",
+                    "tiba",
+                    "lalu",
+                    "di",
+                    "Putin",
+                    "Kim",
+                    "AS",
+                    "U.S.",
+                    "e.g.",
+                    "dia.",
+                    "pergi!",
+                    "apa?",
+                    "“Kami",
+                    "akan.”",
+                    "(13/9/2023).",
+                    "—",
+                    "…",
+                    "ya.\r\n",
+                    "\n\n",
+                    "café",
+                    "😊",
+                    "Rabu,",
+                    "3.5",
+                    "etc.)",
+                    "。",
+                ]),
+                0..40,
+            )
+            .prop_map(|words| words.join(" "))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4096))]
+            #[test]
+            fn quiet_pieces_change_no_sentence(text in sentence_text()) {
+                let expected: Vec<&str> = text.split_sentence_bounds().collect();
+                prop_assert_eq!(split_sentences(&text), expected);
+            }
+
+            #[test]
+            fn tokens_are_the_word_rules_cut_at_whitespace(text in word_text(), offset in 0usize..5) {
+                let expected: Vec<Range<usize>> = tokens_by_the_rules(&text)
+                    .into_iter()
+                    .map(|t| t.start + offset..t.end + offset)
+                    .collect();
+                // The piece as the end of a longer text, so that byte and
+                // code-point positions differ before it too (and a text is never empty).
+                let source = SourceText::new(format!("{}{text}.", "é".repeat(offset))).unwrap();
+                let tokens = tokens_of(&text, offset, 2 * offset);
+                let ranges: Vec<Range<usize>> = tokens.iter().map(Token::range).collect();
+                prop_assert_eq!(ranges, expected);
+                for token in tokens {
+                    prop_assert_eq!(token.text(&source), source.slice(token.range()));
+                }
+            }
+
+            #[test]
+            fn prose_splits_as_the_unicode_rules_do(text in prose()) {
+                let expected: Vec<&str> = text.split_sentence_bounds().collect();
+                prop_assert_eq!(split_sentences(&text), expected);
+            }
+        }
+    }
+}

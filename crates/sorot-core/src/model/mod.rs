@@ -1,0 +1,577 @@
+//! The annotation model: spans, a document's annotations, and invertible edits.
+//!
+//! Terms:
+//! - **span**: a labeled range of a source text (see [`crate::model::text`] for offsets),
+//!   with a stable id, a copy of the text it covers, and an optional note.
+//! - **label**: the tag a span carries (`actor`, `location`, `date`, `claim`, or
+//!   any label the project's schema adds).
+//! - **annotator**: the person whose work an annotation file holds.
+//! - **annotation set**: one annotator's spans over one document, kept sorted.
+//! - **status**: how far the annotator is with a document.
+//! - **edit**: one change to a document's annotations. Every edit has an exact
+//!   inverse, which is what undo applies.
+//!
+//! Spans may nest and overlap freely: a claim can contain an actor and a date.
+
+pub mod markup;
+pub mod schema;
+pub mod text;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// A span's id, unique within its annotation set and never changed.
+pub type SpanId = u32;
+
+/// A labeled range of a source text.
+///
+/// Invariant (checked when loaded, kept by every edit): `start <= end`, both
+/// are code-point offsets into the source text, and `text` is exactly the
+/// source text's `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub id: SpanId,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub text: String,
+    /// Free text from the annotator; empty means no note.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// The normalized value: a date's ISO 8601 form, an actor's canonical
+    /// name; empty means none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    /// Attributes the schema defines for the span's label (a claim's `stance`,
+    /// whether it is a `quote`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Span {
+    /// An attribute's value, `value` being the normalized value; "" when unset.
+    pub fn attribute(&self, name: &str) -> &str {
+        if name == "value" {
+            &self.value
+        } else {
+            self.attributes.get(name).map_or("", String::as_str)
+        }
+    }
+
+    /// Sets an attribute; an empty value removes it.
+    pub fn set_attribute(&mut self, name: &str, value: &str) {
+        if name == "value" {
+            self.value = value.to_owned();
+        } else if value.is_empty() {
+            self.attributes.remove(name);
+        } else {
+            self.attributes.insert(name.to_owned(), value.to_owned());
+        }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The order spans are kept and written in.
+    fn sort_key(&self) -> (usize, usize, &str, SpanId) {
+        (self.start, self.end, &self.label, self.id)
+    }
+}
+
+/// How far an annotator is with a document.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+pub enum Status {
+    #[default]
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+impl Status {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not started",
+            Status::InProgress => "in progress",
+            Status::Done => "done",
+        }
+    }
+}
+
+/// One annotator's work on one document: a status and spans sorted by
+/// `(start, end, label, id)` with unique ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Annotations {
+    pub status: Status,
+    spans: Vec<Span>,
+    /// Spans decided against: in a gold set, review decisions that took
+    /// neither side; in an annotator's set, suggestions the annotator rejected.
+    rejected: BTreeSet<Rejected>,
+    /// Links between spans, sorted.
+    relations: BTreeSet<Relation>,
+}
+
+/// A typed link from one span to another: a claim's `source` (the actor who
+/// made it) or `target` (the actor it is about).
+///
+/// Invariant: both ends are spans of the same annotation set.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Relation {
+    pub from: SpanId,
+    pub to: SpanId,
+    pub kind: String,
+}
+
+/// A span decided against (in review, or a rejected suggestion): kept so the
+/// decision is remembered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Rejected {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// Why an edit could not be applied. Commands build edits that always apply,
+/// so this signals a bug or an edit replayed against the wrong document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("no span with id {0}")]
+    NoSuchSpan(SpanId),
+    #[error("a span with id {0} exists already")]
+    DuplicateId(SpanId),
+    #[error("the span or status is not in the state the edit expects")]
+    Stale,
+}
+
+impl Annotations {
+    /// Builds an annotation set from spans in any order.
+    pub fn new(status: Status, mut spans: Vec<Span>) -> Result<Self, EditError> {
+        spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut ids: Vec<SpanId> = spans.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(EditError::DuplicateId(pair[0]));
+        }
+        Ok(Self {
+            status,
+            spans,
+            rejected: BTreeSet::new(),
+            relations: BTreeSet::new(),
+        })
+    }
+
+    /// Adds the relations read from a file; ends that name no span are refused.
+    pub fn with_relations(mut self, relations: Vec<Relation>) -> Result<Self, EditError> {
+        for relation in relations {
+            for end in [relation.from, relation.to] {
+                if self.get(end).is_none() {
+                    return Err(EditError::NoSuchSpan(end));
+                }
+            }
+            self.relations.insert(relation);
+        }
+        Ok(self)
+    }
+
+    /// The relations, sorted by (from, to, kind).
+    pub fn relations(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.iter()
+    }
+
+    /// The relations that have `id` at either end.
+    pub fn relations_of(&self, id: SpanId) -> Vec<&Relation> {
+        self.relations
+            .iter()
+            .filter(|r| r.from == id || r.to == id)
+            .collect()
+    }
+
+    /// Adds the review decisions read from a gold file.
+    pub fn with_rejected(mut self, rejected: Vec<Rejected>) -> Self {
+        self.rejected = rejected.into_iter().collect();
+        self
+    }
+
+    /// Review decisions that took neither side, sorted.
+    pub fn rejected(&self) -> impl Iterator<Item = &Rejected> {
+        self.rejected.iter()
+    }
+
+    /// The spans, sorted.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    pub fn get(&self, id: SpanId) -> Option<&Span> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+
+    /// The id a new span gets: one more than the largest in use.
+    pub fn next_id(&self) -> SpanId {
+        self.spans.iter().map(|s| s.id).max().map_or(1, |m| m + 1)
+    }
+
+    /// Spans that contain `offset`, innermost (shortest) first.
+    pub fn spans_at(&self, offset: usize) -> Vec<&Span> {
+        let mut hits: Vec<&Span> = self
+            .spans
+            .iter()
+            .take_while(|s| s.start <= offset)
+            .filter(|s| offset < s.end)
+            .collect();
+        hits.sort_by_key(|s| (s.end - s.start, s.start, s.id));
+        hits
+    }
+
+    /// Spans that overlap `range` (for painting the visible part of a text).
+    pub fn spans_overlapping(&self, range: Range<usize>) -> impl Iterator<Item = &Span> {
+        self.spans
+            .iter()
+            .take_while(move |s| s.start < range.end)
+            .filter(move |s| s.end > range.start)
+    }
+
+    /// Applies one edit.
+    pub fn apply(&mut self, edit: &Edit) -> Result<(), EditError> {
+        match edit {
+            Edit::Add(span) => {
+                if self.get(span.id).is_some() {
+                    return Err(EditError::DuplicateId(span.id));
+                }
+                let at = self
+                    .spans
+                    .partition_point(|s| s.sort_key() < span.sort_key());
+                self.spans.insert(at, span.clone());
+            }
+            Edit::Remove(span) => {
+                // Relations go first (the command that removes a span unlinks them).
+                if self
+                    .relations
+                    .iter()
+                    .any(|r| r.from == span.id || r.to == span.id)
+                {
+                    return Err(EditError::Stale);
+                }
+                let at = self.index_of(span.id)?;
+                if &self.spans[at] != span {
+                    return Err(EditError::Stale);
+                }
+                self.spans.remove(at);
+            }
+            Edit::Relabel { id, from, to } => {
+                let at = self.index_of(*id)?;
+                if &self.spans[at].label != from {
+                    return Err(EditError::Stale);
+                }
+                let mut span = self.spans.remove(at);
+                span.label = to.clone();
+                let at = self
+                    .spans
+                    .partition_point(|s| s.sort_key() < span.sort_key());
+                self.spans.insert(at, span);
+            }
+            Edit::SetNote { id, from, to } => {
+                let at = self.index_of(*id)?;
+                if &self.spans[at].note != from {
+                    return Err(EditError::Stale);
+                }
+                self.spans[at].note = to.clone();
+            }
+            Edit::SetAttribute { id, name, from, to } => {
+                let at = self.index_of(*id)?;
+                let span = &mut self.spans[at];
+                if span.attribute(name) != from.as_str() {
+                    return Err(EditError::Stale);
+                }
+                span.set_attribute(name, to);
+            }
+            Edit::Reject(key) => {
+                if !self.rejected.insert(key.clone()) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::Unreject(key) => {
+                if !self.rejected.remove(key) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::Link(relation) => {
+                if self.get(relation.from).is_none() || self.get(relation.to).is_none() {
+                    return Err(EditError::Stale);
+                }
+                if !self.relations.insert(relation.clone()) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::Unlink(relation) => {
+                if !self.relations.remove(relation) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::SetStatus { from, to } => {
+                if self.status != *from {
+                    return Err(EditError::Stale);
+                }
+                self.status = *to;
+            }
+        }
+        Ok(())
+    }
+
+    fn index_of(&self, id: SpanId) -> Result<usize, EditError> {
+        self.spans
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(EditError::NoSuchSpan(id))
+    }
+}
+
+/// One change to a document's annotations, carrying what it needs to be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    Add(Span),
+    Remove(Span),
+    Reject(Rejected),
+    Unreject(Rejected),
+    Link(Relation),
+    Unlink(Relation),
+    Relabel {
+        id: SpanId,
+        from: String,
+        to: String,
+    },
+    /// Sets an attribute (`value` is the span's normalized value); empty removes it.
+    SetAttribute {
+        id: SpanId,
+        name: String,
+        from: String,
+        to: String,
+    },
+    SetNote {
+        id: SpanId,
+        from: String,
+        to: String,
+    },
+    SetStatus {
+        from: Status,
+        to: Status,
+    },
+}
+
+impl Edit {
+    /// The edit that undoes this one.
+    pub fn inverse(&self) -> Edit {
+        match self {
+            Edit::Add(span) => Edit::Remove(span.clone()),
+            Edit::Remove(span) => Edit::Add(span.clone()),
+            Edit::Reject(key) => Edit::Unreject(key.clone()),
+            Edit::Unreject(key) => Edit::Reject(key.clone()),
+            Edit::Link(relation) => Edit::Unlink(relation.clone()),
+            Edit::Unlink(relation) => Edit::Link(relation.clone()),
+            Edit::Relabel { id, from, to } => Edit::Relabel {
+                id: *id,
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Edit::SetAttribute { id, name, from, to } => Edit::SetAttribute {
+                id: *id,
+                name: name.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Edit::SetNote { id, from, to } => Edit::SetNote {
+                id: *id,
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Edit::SetStatus { from, to } => Edit::SetStatus {
+                from: *to,
+                to: *from,
+            },
+        }
+    }
+}
+
+/// Undo and redo stacks of edit groups. A group is what one command did
+/// (adding the first span also moves the status to "in progress"), and undo
+/// takes back a whole group.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    undo: Vec<Vec<Edit>>,
+    redo: Vec<Vec<Edit>>,
+}
+
+impl History {
+    /// Applies a group of edits and records it. On failure nothing is applied.
+    pub fn apply(
+        &mut self,
+        annotations: &mut Annotations,
+        group: Vec<Edit>,
+    ) -> Result<(), EditError> {
+        apply_group(annotations, &group)?;
+        self.undo.push(group);
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last group; returns false when there is nothing to undo.
+    pub fn undo(&mut self, annotations: &mut Annotations) -> Result<bool, EditError> {
+        let Some(group) = self.undo.pop() else {
+            return Ok(false);
+        };
+        let inverse: Vec<Edit> = group.iter().rev().map(Edit::inverse).collect();
+        if let Err(err) = apply_group(annotations, &inverse) {
+            self.undo.push(group);
+            return Err(err);
+        }
+        self.redo.push(group);
+        Ok(true)
+    }
+
+    /// Redoes the last undone group; returns false when there is nothing to redo.
+    pub fn redo(&mut self, annotations: &mut Annotations) -> Result<bool, EditError> {
+        let Some(group) = self.redo.pop() else {
+            return Ok(false);
+        };
+        if let Err(err) = apply_group(annotations, &group) {
+            self.redo.push(group);
+            return Err(err);
+        }
+        self.undo.push(group);
+        Ok(true)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+}
+
+/// Applies all edits of a group or, if one fails, none of them.
+fn apply_group(annotations: &mut Annotations, group: &[Edit]) -> Result<(), EditError> {
+    let mut scratch = annotations.clone();
+    for edit in group {
+        scratch.apply(edit)?;
+    }
+    *annotations = scratch;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup;
+
+    #[test]
+    fn spans_stay_sorted_through_adds_and_relabels() {
+        let (_, spans) =
+            markup::parse("[[Kim|actor] said it on [Rabu|date]|claim] to [Putin|actor]").unwrap();
+        let mut a =
+            Annotations::new(Status::InProgress, spans.into_iter().rev().collect()).unwrap();
+        let keys = |a: &Annotations| {
+            a.spans()
+                .iter()
+                .map(|s| (s.start, s.end, s.label.clone()))
+                .collect::<Vec<_>>()
+        };
+        let mut sorted = keys(&a);
+        sorted.sort();
+        assert_eq!(keys(&a), sorted);
+        let kim = a.spans()[0].id;
+        a.apply(&Edit::Relabel {
+            id: kim,
+            from: "actor".into(),
+            to: "date".into(),
+        })
+        .unwrap();
+        let mut sorted = keys(&a);
+        sorted.sort();
+        assert_eq!(keys(&a), sorted);
+    }
+
+    #[test]
+    fn undo_then_redo_restores_exactly() {
+        let (text, spans) = markup::parse("“[Kim|actor]” 😊 met\r\n[Putin|actor]").unwrap();
+        let mut a = Annotations::new(Status::NotStarted, Vec::new()).unwrap();
+        let mut history = History::default();
+        let mut states = vec![a.clone()];
+        for span in spans {
+            history.apply(&mut a, vec![Edit::Add(span)]).unwrap();
+            states.push(a.clone());
+        }
+        let id = a.spans()[1].id;
+        history
+            .apply(
+                &mut a,
+                vec![Edit::SetNote {
+                    id,
+                    from: String::new(),
+                    to: "Presiden Rusia".into(),
+                }],
+            )
+            .unwrap();
+        states.push(a.clone());
+        let first = a.spans()[0].clone();
+        history
+            .apply(
+                &mut a,
+                vec![
+                    Edit::Remove(first),
+                    Edit::SetStatus {
+                        from: Status::NotStarted,
+                        to: Status::Done,
+                    },
+                ],
+            )
+            .unwrap();
+        states.push(a.clone());
+        assert_eq!(a.spans()[0].text, "Putin");
+        assert!(text.contains("\r\n"));
+
+        for expected in states.iter().rev().skip(1) {
+            assert!(history.undo(&mut a).unwrap());
+            assert_eq!(&a, expected);
+        }
+        assert!(!history.undo(&mut a).unwrap());
+        for expected in states.iter().skip(1) {
+            assert!(history.redo(&mut a).unwrap());
+            assert_eq!(&a, expected);
+        }
+        assert!(!history.redo(&mut a).unwrap());
+    }
+
+    #[test]
+    fn a_failing_group_changes_nothing() {
+        let (_, spans) = markup::parse("[Kim|actor]").unwrap();
+        let mut a = Annotations::new(Status::NotStarted, spans.clone()).unwrap();
+        let before = a.clone();
+        let mut history = History::default();
+        let group = vec![
+            Edit::SetStatus {
+                from: Status::NotStarted,
+                to: Status::Done,
+            },
+            Edit::Add(spans[0].clone()),
+        ];
+        assert_eq!(history.apply(&mut a, group), Err(EditError::DuplicateId(1)));
+        assert_eq!(a, before);
+        assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn spans_at_lists_innermost_first() {
+        let (_, spans) = markup::parse("[[Kim|actor] berkata|claim]").unwrap();
+        let a = Annotations::new(Status::NotStarted, spans).unwrap();
+        let labels: Vec<&str> = a.spans_at(1).iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, vec!["actor", "claim"]);
+        assert_eq!(a.spans_at(5).len(), 1);
+        assert!(a.spans_at(12).is_empty());
+    }
+}

@@ -1,0 +1,445 @@
+//! Projects: a folder of texts and the annotations made on them.
+//!
+//! Terms:
+//! - **project**: a folder. It holds texts (`*.txt`, UTF-8, found recursively
+//!   under the text folder) and an annotations folder. An optional `sorot.ron`
+//!   at its root names the text folder, the annotations folder and the schema;
+//!   without it the text folder is the project folder itself, the annotations
+//!   folder is `annotations/`, and the schema is the default one.
+//! - **document**: one text file. Its **document id** is its path relative to
+//!   the text folder with `/` separators (`000_1625e3110a626786.txt`).
+//! - **annotator name**: the name of a folder under the annotations folder.
+//!   It starts with a letter or digit, so names starting with `_` stay free for
+//!   Sorot's own sets (such as a gold set).
+//!
+//! Hidden folders (starting with `.`) and the annotations folder are never
+//! searched for texts. Texts are listed without being read: a document's text
+//! is loaded when it is opened.
+
+pub mod document;
+pub mod saver;
+pub mod validate;
+pub mod workspace;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Status;
+use crate::model::schema::{Schema, SchemaError};
+use crate::store::{AnnotationFile, StorageError};
+
+/// The file at a project's root that configures it.
+pub const CONFIG_FILE: &str = "sorot.ron";
+
+/// The content of `sorot.ron`. Every field may be left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProjectConfig {
+    /// The folder of texts, relative to the project folder.
+    pub texts: PathBuf,
+    /// The folder of annotation files, relative to the project folder.
+    pub annotations: PathBuf,
+    pub schema: Schema,
+}
+
+impl Default for ProjectConfig {
+    fn default() -> Self {
+        Self {
+            texts: PathBuf::from("."),
+            annotations: PathBuf::from("annotations"),
+            schema: Schema::default(),
+        }
+    }
+}
+
+/// A document of the project.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DocEntry {
+    /// Path relative to the text folder, `/`-separated.
+    pub id: String,
+    /// Path of the text file.
+    pub path: PathBuf,
+}
+
+/// What the document list shows for one annotator's file, read without
+/// loading the text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocSummary {
+    pub status: Status,
+    pub spans: usize,
+    /// Why the annotation file could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+/// Why a project cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("{}: not a folder; give the path of a project folder", path.display())]
+    NotAFolder { path: PathBuf },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}; fix sorot.ron or remove it to use the defaults", path.display())]
+    Config {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Schema { path: PathBuf, source: SchemaError },
+    #[error("{}: the text folder {} does not exist; fix `texts` in sorot.ron", config.display(), texts.display())]
+    NoTextFolder { config: PathBuf, texts: PathBuf },
+}
+
+/// An open project: its configuration and the list of its documents.
+#[derive(Debug, Clone)]
+pub struct Project {
+    root: PathBuf,
+    config: ProjectConfig,
+    docs: Vec<DocEntry>,
+}
+
+impl Project {
+    /// Opens the project folder at `root` and lists its texts.
+    pub fn open(root: &Path) -> Result<Self, ProjectError> {
+        if !root.is_dir() {
+            return Err(ProjectError::NotAFolder {
+                path: root.to_owned(),
+            });
+        }
+        let config_path = root.join(CONFIG_FILE);
+        let config = if config_path.is_file() {
+            let content =
+                fs::read_to_string(&config_path).map_err(|source| ProjectError::Read {
+                    path: config_path.clone(),
+                    source,
+                })?;
+            let config: ProjectConfig =
+                ron::from_str(&content).map_err(|err| ProjectError::Config {
+                    path: config_path.clone(),
+                    line: err.span.start.line,
+                    column: err.span.start.col,
+                    message: err.code.to_string(),
+                })?;
+            config
+                .schema
+                .validate()
+                .map_err(|source| ProjectError::Schema {
+                    path: config_path.clone(),
+                    source,
+                })?;
+            config
+        } else {
+            ProjectConfig::default()
+        };
+        let mut project = Project {
+            root: root.to_owned(),
+            config,
+            docs: Vec::new(),
+        };
+        if !project.text_dir().is_dir() {
+            return Err(ProjectError::NoTextFolder {
+                config: config_path,
+                texts: project.config.texts.clone(),
+            });
+        }
+        project.rescan()?;
+        Ok(project)
+    }
+
+    /// Lists the texts again, for files added since the project was opened.
+    pub fn rescan(&mut self) -> Result<(), ProjectError> {
+        let text_dir = self.text_dir();
+        let skip = normalize(&self.annotation_dir());
+        let mut docs = Vec::new();
+        collect_texts(&text_dir, &text_dir, &skip, &mut docs)?;
+        docs.sort();
+        self.docs = docs;
+        Ok(())
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A short name for window titles: the project folder's name.
+    pub fn name(&self) -> String {
+        let absolute = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        absolute.file_name().map_or_else(
+            || absolute.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+
+    pub fn config(&self) -> &ProjectConfig {
+        &self.config
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.config.schema
+    }
+
+    /// The folder of the texts, without `.` parts (`p` for `p` and `.`).
+    pub fn text_dir(&self) -> PathBuf {
+        self.root.join(&self.config.texts).components().collect()
+    }
+
+    /// The annotations folder, without `.` parts.
+    pub fn annotation_dir(&self) -> PathBuf {
+        self.root
+            .join(&self.config.annotations)
+            .components()
+            .collect()
+    }
+
+    /// The documents, sorted by id.
+    pub fn docs(&self) -> &[DocEntry] {
+        &self.docs
+    }
+
+    pub fn doc(&self, id: &str) -> Option<&DocEntry> {
+        self.docs
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.docs[i])
+    }
+
+    /// The text's path as written into annotation files: relative to the
+    /// project folder, `/`-separated.
+    pub fn source_path(&self, doc: &DocEntry) -> String {
+        let texts = self.config.texts.to_string_lossy().replace('\\', "/");
+        let texts = texts.trim_start_matches("./").trim_end_matches('/');
+        if texts.is_empty() || texts == "." {
+            doc.id.clone()
+        } else {
+            format!("{texts}/{}", doc.id)
+        }
+    }
+
+    /// Where `annotator`'s annotations of `doc_id` live.
+    pub fn annotation_path(&self, annotator: &str, doc_id: &str) -> PathBuf {
+        let mut path = self.annotation_dir().join(annotator);
+        for part in doc_id.split('/') {
+            path.push(part);
+        }
+        path.as_mut_os_string().push(".ron");
+        path
+    }
+
+    /// Annotators with a folder in the annotations folder, sorted.
+    pub fn annotators(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.annotation_dir()) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| is_valid_annotator(n))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Status and span count of every document that `annotator` has a file
+    /// for. The files are read on a [disk pool](crate::store::disk).
+    pub fn summaries(&self, annotator: &str) -> BTreeMap<String, DocSummary> {
+        use rayon::prelude::*;
+        let read = |doc: &DocEntry| {
+            let path = self.annotation_path(annotator, &doc.id);
+            let summary = match AnnotationFile::read(&path) {
+                Ok((file, _)) => DocSummary {
+                    status: file.status,
+                    spans: file.spans.len(),
+                    error: None,
+                },
+                // No file: nothing to summarize.
+                Err(StorageError::Read { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    return None;
+                }
+                Err(err) => DocSummary {
+                    error: Some(err.to_string()),
+                    ..DocSummary::default()
+                },
+            };
+            Some((doc.id.clone(), summary))
+        };
+        crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
+            self.docs.par_iter().filter_map(read).collect()
+        })
+    }
+}
+
+/// Whether `name` can be an annotator's folder name: letters, digits, `_`,
+/// `-` and `.`, starting with a letter or digit.
+pub fn is_valid_annotator(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(char::is_alphanumeric)
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && name.len() <= 64
+}
+
+/// Turns any string (an OS user name, say) into a valid annotator name.
+pub fn sanitize_annotator(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .skip_while(|c| !c.is_alphanumeric())
+        .take(64)
+        .collect();
+    if cleaned.is_empty() {
+        "annotator".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Whether a `/`-separated document id stays inside its folder.
+pub fn is_safe_doc_id(id: &str) -> bool {
+    !id.contains('\\')
+        && !Path::new(id).has_root()
+        && id
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && Path::new(id)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+}
+
+fn collect_texts(
+    dir: &Path,
+    text_dir: &Path,
+    skip: &Path,
+    docs: &mut Vec<DocEntry>,
+) -> Result<(), ProjectError> {
+    let entries = fs::read_dir(dir).map_err(|source| ProjectError::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| ProjectError::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|source| ProjectError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if file_type.is_dir() {
+            if normalize(&path) != skip {
+                collect_texts(&path, text_dir, skip, docs)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
+            let relative = path.strip_prefix(text_dir).unwrap_or(&path);
+            let id = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            docs.push(DocEntry { id, path });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_without_config_lists_texts_recursively_but_not_annotations() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("news/2023")).unwrap();
+        fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
+        fs::create_dir_all(dir.path().join(".git")).unwrap();
+        fs::write(dir.path().join("b.txt"), "b").unwrap();
+        fs::write(dir.path().join("news/2023/a.txt"), "a").unwrap();
+        fs::write(dir.path().join("news/notes.md"), "x").unwrap();
+        fs::write(dir.path().join("annotations/ayu/c.txt"), "c").unwrap();
+        fs::write(dir.path().join(".git/d.txt"), "d").unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        let ids: Vec<&str> = project.docs().iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, vec!["b.txt", "news/2023/a.txt"]);
+        let doc = project.doc("news/2023/a.txt").unwrap();
+        assert_eq!(project.source_path(doc), "news/2023/a.txt");
+        assert_eq!(
+            project.annotation_path("ayu", "news/2023/a.txt"),
+            dir.path().join("annotations/ayu/news/2023/a.txt.ron")
+        );
+        assert_eq!(project.annotators(), vec!["ayu"]);
+    }
+
+    #[test]
+    fn config_names_folders_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("corpus")).unwrap();
+        fs::write(dir.path().join("corpus/a.txt"), "a").unwrap();
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            r##"(texts: "corpus", annotations: "labels", schema: (labels: [(name: "actor"), (name: "event", color: Some("#aa0000"))]))"##,
+        )
+        .unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        assert_eq!(project.docs()[0].id, "a.txt");
+        assert_eq!(project.source_path(&project.docs()[0]), "corpus/a.txt");
+        assert_eq!(
+            project.schema().label_for_hotkey(2).as_deref(),
+            Some("event")
+        );
+        assert_eq!(
+            project.annotation_path("x", "a.txt"),
+            dir.path().join("labels/x/a.txt.ron")
+        );
+    }
+
+    #[test]
+    fn a_broken_config_names_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            "(texts: \"x\",\n  schema: (labels: [(nam: \"a\")]))",
+        )
+        .unwrap();
+        let err = Project::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("sorot.ron:2:"), "{err}");
+    }
+
+    #[test]
+    fn annotator_names_and_doc_ids_are_checked() {
+        assert!(is_valid_annotator("ayu"));
+        assert!(is_valid_annotator("budi.s-2"));
+        assert!(!is_valid_annotator("_gold"));
+        assert!(!is_valid_annotator("a/b"));
+        assert!(!is_valid_annotator(""));
+        assert_eq!(sanitize_annotator(" Ayu Lestari "), "Ayu_Lestari");
+        assert_eq!(sanitize_annotator("__"), "annotator");
+        assert!(is_safe_doc_id("news/a.txt"));
+        assert!(!is_safe_doc_id("../a.txt"));
+        assert!(!is_safe_doc_id("/etc/a.txt"));
+        assert!(!is_safe_doc_id("a/./b.txt"));
+    }
+}

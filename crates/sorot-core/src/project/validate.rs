@@ -1,0 +1,261 @@
+//! Checking a whole project: every annotation file against its text.
+//!
+//! Terms:
+//! - **problem**: one thing wrong, with the file it is in, the line where
+//!   there is one, and what is wrong. `sorot validate` prints one per line.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::model::text::SourceText;
+use crate::project::document::check_file;
+use crate::project::{Project, is_valid_annotator};
+use crate::store::{self, AnnotationFile, StorageError};
+
+/// One thing wrong in a project.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// 1-based line and column, where known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Checks every text and every annotation file of the project. The result is
+/// sorted by file and line.
+pub fn validate(project: &Project) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let problem = |file: &Path, line: Option<usize>, message: String| Problem {
+        file: file.to_owned(),
+        line,
+        column: None,
+        message,
+    };
+    // Texts that cannot be annotated at all.
+    let mut texts = std::collections::BTreeMap::new();
+    for doc in project.docs() {
+        match fs::read(&doc.path) {
+            Err(err) => problems.push(problem(&doc.path, None, format!("cannot read: {err}"))),
+            Ok(bytes) => {
+                let fingerprint = store::fingerprint(&bytes);
+                match SourceText::from_bytes(bytes) {
+                    Ok(text) => {
+                        texts.insert(
+                            doc.id.clone(),
+                            (text, fingerprint, project.source_path(doc)),
+                        );
+                    }
+                    Err(err) => {
+                        let line = match err {
+                            crate::model::text::TextError::NotUtf8 { line, .. } => Some(line),
+                            _ => None,
+                        };
+                        problems.push(problem(&doc.path, line, err.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    // Temporary files of writes that never finished (a killed import, say).
+    let mut leftovers = std::collections::BTreeSet::new();
+    collect_leftovers(&project.text_dir(), &mut leftovers);
+    collect_leftovers(&project.annotation_dir(), &mut leftovers);
+    // An import that makes the annotations folder (and folders above it
+    // that are missing) builds it in the nearest folder above that exists:
+    // one of those between the annotations folder and the project folder.
+    let annotations = project.annotation_dir();
+    let above = annotations
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(project.root()));
+    for dir in above {
+        let entries = fs::read_dir(dir).into_iter().flatten();
+        leftovers.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && is_temporary(p)),
+        );
+    }
+    for path in leftovers {
+        let message = if path.is_dir() {
+            "left by an import that did not finish; nothing in it was put in place: delete the folder"
+        } else {
+            "left by a save or an import that did not finish; the file it was to replace is intact: delete it"
+        };
+        problems.push(problem(&path, None, message.into()));
+    }
+    let annotation_dir = project.annotation_dir();
+    let Ok(entries) = fs::read_dir(&annotation_dir) else {
+        return problems;
+    };
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if !is_valid_annotator(&name) && name != crate::analysis::review::GOLD {
+            problems.push(problem(&folder, None, format!("{name:?} is not a valid annotator name (letters, digits, '_', '-', '.'; starting with a letter or digit); rename the folder")));
+            continue;
+        }
+        let mut files = Vec::new();
+        collect_ron_files(&folder, &mut files);
+        for path in files {
+            let relative = path.strip_prefix(&folder).unwrap_or(&path);
+            let doc_id = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let doc_id = doc_id.strip_suffix(".ron").unwrap_or(&doc_id).to_owned();
+            let (file, content) = match AnnotationFile::read(&path) {
+                Ok((file, bytes)) => (file, String::from_utf8(bytes).unwrap_or_default()),
+                Err(err) => {
+                    let (line, column) = match &err {
+                        StorageError::Parse { line, column, .. } => (Some(*line), Some(*column)),
+                        _ => (None, None),
+                    };
+                    let message = err.to_string();
+                    let message = message
+                        .split_once(": ")
+                        .map_or(message.clone(), |(_, m)| m.to_owned());
+                    problems.push(Problem {
+                        file: path.clone(),
+                        line,
+                        column,
+                        message: strip_position(&message),
+                    });
+                    continue;
+                }
+            };
+            if file.annotator != name {
+                problems.push(problem(
+                    &path,
+                    line_of(&content, "annotator:"),
+                    format!(
+                        "names annotator {:?} but lies in the folder of {name:?}",
+                        file.annotator
+                    ),
+                ));
+            }
+            let Some((text, fingerprint, source)) = texts.get(&doc_id) else {
+                if project.doc(&doc_id).is_none() {
+                    problems.push(problem(
+                        &path,
+                        None,
+                        format!(
+                            "there is no text {doc_id} in {}; restore the text or remove this file",
+                            project.text_dir().display()
+                        ),
+                    ));
+                }
+                continue;
+            };
+            for finding in check_file(&file, text, fingerprint, source, project.schema()) {
+                let line = match finding.span {
+                    Some(id) => line_of(&content, &format!("(id: {id},")),
+                    None if finding.message.starts_with("names source") => {
+                        line_of(&content, "source:")
+                    }
+                    None => line_of(&content, "fingerprint:"),
+                };
+                problems.push(problem(&path, line, finding.message));
+            }
+        }
+    }
+    problems.sort();
+    problems
+}
+
+/// The 1-based line of the first line that starts with `prefix` (after indentation).
+fn line_of(content: &str, prefix: &str) -> Option<usize> {
+    content
+        .lines()
+        .position(|l| l.trim_start().starts_with(prefix))
+        .map(|i| i + 1)
+}
+
+/// Parse messages start with `line:column: `, which the problem carries apart.
+fn strip_position(message: &str) -> String {
+    let mut parts = message.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(l), Some(c), Some(rest))
+            if l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() =>
+        {
+            rest.trim_start().to_owned()
+        }
+        _ => message.to_owned(),
+    }
+}
+
+/// The temporary files of atomic writes and the temporary folders of batch
+/// writes (`.sorot-*.tmp`) below `dir`, outside hidden folders.
+fn collect_leftovers(dir: &Path, found: &mut std::collections::BTreeSet<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        if is_temporary(&path) {
+            found.insert(path);
+        } else if path.is_dir()
+            && !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            collect_leftovers(&path, found);
+        }
+    }
+}
+
+/// Whether `path` is named as a temporary file or folder (`.sorot-*.tmp`).
+fn is_temporary(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| {
+        let name = name.to_string_lossy();
+        name.starts_with(store::TEMP_PREFIX) && name.ends_with(store::TEMP_SUFFIX)
+    })
+}
+
+fn collect_ron_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        if path.is_dir() {
+            collect_ron_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "ron") {
+            files.push(path);
+        }
+    }
+}

@@ -1,0 +1,1043 @@
+//! Imports and exports on inputs that once lost or misplaced data.
+
+use std::fs;
+
+use sorot_core::formats::export::OffsetUnit;
+use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
+use sorot_core::project::Project;
+use sorot_core::store::AnnotationFile;
+
+fn options(format: ImportFormat) -> ImportOptions {
+    ImportOptions {
+        format,
+        annotator: "ayu".into(),
+        offsets: OffsetUnit::CodePoint,
+        replace: false,
+        strict: false,
+        per_annotator: false,
+        progress: None,
+    }
+}
+
+/// brat: a span ending at a CRLF line end keeps its text without the \r.
+#[test]
+fn brat_span_at_end_of_crlf_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim\r\nPutin\r\n").unwrap();
+    let brat = dir.path().join("brat");
+    fs::create_dir_all(&brat).unwrap();
+    fs::write(brat.join("a.txt"), "Kim\nPutin\n").unwrap();
+    fs::write(
+        brat.join("a.ann"),
+        "T1\tactor 0 3\tKim\nT2\tactor 4 9\tPutin\n",
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    import(
+        &project,
+        &options(ImportFormat::Brat),
+        std::slice::from_ref(&brat),
+    )
+    .unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
+    let got: Vec<(usize, usize, String)> = file
+        .spans
+        .iter()
+        .map(|s| (s.start, s.end, s.text.clone()))
+        .collect();
+    assert_eq!(got, vec![(0, 3, "Kim".into()), (5, 10, "Putin".into())]);
+}
+
+/// doccano: an "annotator" field is a folder name, checked like any annotator name.
+#[test]
+fn doccano_annotator_escapes_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim","label":[[0,3,"actor"]],"annotator":"../../escaped"}"#,
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let result = import(&project, &options(ImportFormat::Jsonl), &[input]);
+    let escaped = dir.path().join("escaped/a.txt.ron");
+    assert!(
+        !escaped.exists(),
+        "wrote outside the project: {} ({result:?})",
+        escaped.display()
+    );
+}
+
+/// Two records of one new document with different texts are an error.
+#[test]
+fn same_new_document_with_two_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("other.txt"), "x").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        concat!(
+            r#"{"id":"n.txt","text":"Kim met Putin","label":[[8,13,"actor"]],"annotator":"ayu"}"#,
+            "\n",
+            r#"{"id":"n.txt","text":"Putin met Kim","label":[[0,5,"actor"]],"annotator":"budi"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let result = import(&project, &options(ImportFormat::Jsonl), &[input]);
+    assert!(
+        result.is_err(),
+        "accepted two different texts for n.txt: {result:?}"
+    );
+}
+
+/// brat: fragments out of order are an error naming the line.
+#[test]
+fn brat_fragments_out_of_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim met Putin").unwrap();
+    let brat = dir.path().join("brat");
+    fs::create_dir_all(&brat).unwrap();
+    fs::write(brat.join("a.txt"), "Kim met Putin").unwrap();
+    fs::write(brat.join("a.ann"), "T1\tactor 8 13;0 3\tPutin Kim\n").unwrap();
+    let project = Project::open(&proj).unwrap();
+    let result = std::panic::catch_unwind(|| {
+        import(
+            &project,
+            &options(ImportFormat::Brat),
+            std::slice::from_ref(&brat),
+        )
+        .map(|_| ())
+    });
+    assert!(matches!(result, Ok(Err(_))), "did not return an error");
+}
+
+/// Spans whose label is not in the schema are exported when asked for, and reported otherwise.
+#[test]
+fn export_drops_unknown_labels_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim met Putin").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    assert_eq!(report.unknown_labels, vec!["PER".to_string()]);
+    let project = Project::open(&proj).unwrap();
+    let opts = sorot_core::formats::export::Options::new(
+        sorot_core::formats::export::Format::Jsonl,
+        "ayu",
+    );
+    let mut out = Vec::new();
+    let (report, _) = sorot_core::formats::export::export(
+        &project,
+        &opts,
+        sorot_core::formats::export::Output::Stream(&mut out),
+    )
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("PER") || !report.losses.is_empty(),
+        "PER span neither exported nor reported: {out} {:?}",
+        report.losses
+    );
+}
+
+/// CoNLL: a document whose tokens are only a prefix of a text does not land on that text.
+#[test]
+fn conll_prefix_match_picks_the_wrong_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim met Putin in Vostochny.").unwrap();
+    fs::write(proj.join("b.txt"), "Kim met Putin").unwrap();
+    let input = dir.path().join("b.conll");
+    fs::write(
+        &input,
+        "-DOCSTART- O\n\nKim B-actor\nmet O\nPutin B-actor\n\n",
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let report = import(&project, &options(ImportFormat::Conll), &[input]).unwrap();
+    assert!(
+        !project.annotation_path("ayu", "a.txt").exists(),
+        "b's annotations went to a.txt: {:?}",
+        report.files_written
+    );
+}
+
+/// CoNLL: documents whose texts the project lacks get a text rebuilt from
+/// their tokens (a sentence a line), named after their input and their place
+/// in it, counted per input file.
+#[test]
+fn conll_documents_without_a_text_are_numbered_per_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim tiba.").unwrap();
+    let first = dir.path().join("one.conll");
+    // An empty document first, then a new one, then one of the project.
+    fs::write(
+        &first,
+        "-DOCSTART- O\n\n-DOCSTART- O\n\n“ O\nPutin B-actor\n” O\n\nKCNA B-actor\nmenulis O\n\n-DOCSTART- O\n\nKim B-actor\ntiba O\n. O\n\n-DOCSTART- O\n\nSeoul B-location\n",
+    )
+    .unwrap();
+    let second = dir.path().join("two.conll");
+    fs::write(&second, "-DOCSTART- O\n\n😊 O\nSeoul B-location\n").unwrap();
+    let project = Project::open(&proj).unwrap();
+    let report = import(&project, &options(ImportFormat::Conll), &[first, second]).unwrap();
+    // The document matched onto a.txt counts too.
+    assert_eq!(
+        report.texts_added,
+        ["one-doc1.txt", "one-doc3.txt", "two-doc1.txt"]
+    );
+    assert_eq!(
+        fs::read_to_string(proj.join("one-doc1.txt")).unwrap(),
+        "“ Putin ”\nKCNA menulis\n"
+    );
+    let spans = |id: &str| -> Vec<(usize, usize, String, String)> {
+        let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", id)).unwrap();
+        file.spans
+            .into_iter()
+            .map(|s| (s.start, s.end, s.label, s.text))
+            .collect()
+    };
+    assert_eq!(
+        spans("one-doc1.txt"),
+        [
+            (2, 7, "actor".into(), "Putin".into()),
+            (10, 14, "actor".into(), "KCNA".into())
+        ]
+    );
+    assert_eq!(spans("a.txt"), [(0, 3, "actor".into(), "Kim".into())]);
+    assert_eq!(
+        spans("two-doc1.txt"),
+        [(2, 7, "location".into(), "Seoul".into())]
+    );
+    // The first error in the file is the one reported: a token not found in
+    // the first document before a malformed line in the second.
+    fs::write(proj.join("b.txt"), "Kim tiba di Seoul.").unwrap();
+    let bad = dir.path().join("bad.conll");
+    fs::write(
+        &bad,
+        "-DOCSTART- O\n\nKim B-actor\ntiba O\ndi O\nBusan B-location\n\n-DOCSTART- O\n\nKim\n",
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let err = import(&project, &options(ImportFormat::Conll), &[bad]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("bad.conll:6: the token \"Busan\" cannot be found"),
+        "{err}"
+    );
+}
+
+/// Label Studio: a value the import does not read still has to be JSON that
+/// a tree can hold (a number in range, a valid escape), as in any task.
+#[test]
+fn label_studio_values_out_of_range_are_errors_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    let project = Project::open(&proj).unwrap();
+    let task = r#"{"data": {"text": "Kim tiba"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 3, "labels": ["actor"]}}]"#;
+    for (name, odd, expected) in [
+        (
+            "big.json",
+            r#""lead_time": 1e400"#,
+            "big.json:3: malformed JSON: number out of range at line 3 column 19",
+        ),
+        (
+            "surrogate.json",
+            r#""lead_time": "\ud800""#,
+            "surrogate.json:3: malformed JSON: unexpected end of hex escape at line 3 column 22",
+        ),
+    ] {
+        let input = dir.path().join(name);
+        fs::write(&input, format!("[\n{task},\n {odd}}}]}}\n]\n")).unwrap();
+        let err = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    assert!(!proj.join("annotations").exists());
+}
+
+/// --strict writes nothing when a duplicate span would be dropped.
+#[test]
+fn strict_ignores_duplicate_span_losses() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(proj.join("a.txt"), "Kim").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim","label":[[0,3,"actor"],[0,3,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(&proj).unwrap();
+    let mut o = options(ImportFormat::Jsonl);
+    o.strict = true;
+    let report = import(&project, &o, &[input]).unwrap();
+    assert!(
+        report.stopped || report.losses.is_empty(),
+        "strict import wrote despite losses: {:?} {:?}",
+        report.losses,
+        report.files_written
+    );
+}
+
+/// A span named with --labels is exported even when the schema lacks its label.
+#[test]
+fn labels_outside_the_schema_export_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim met Putin").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let mut opts = sorot_core::formats::export::Options::new(
+        sorot_core::formats::export::Format::Jsonl,
+        "ayu",
+    );
+    opts.labels = vec!["PER".into()];
+    let mut out = Vec::new();
+    let (report, _) = sorot_core::formats::export::export(
+        &project,
+        &opts,
+        sorot_core::formats::export::Output::Stream(&mut out),
+    )
+    .unwrap();
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains(r#""label":[[0,3,"PER"]]"#)
+    );
+}
+
+/// A span holding a tab survives a brat round trip.
+#[test]
+fn a_span_with_a_tab_round_trips_through_brat() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim\tJong Un tiba").unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        r#"{"id":"a.txt","text":"Kim\tJong Un tiba","label":[[0,11,"actor"]]}"#,
+    )
+    .unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let opts =
+        sorot_core::formats::export::Options::new(sorot_core::formats::export::Format::Brat, "ayu");
+    let out = dir.path().join("brat");
+    sorot_core::formats::export::export_to(&project, &opts, &out, false).unwrap();
+    let mut back = options(ImportFormat::Brat);
+    back.annotator = "back".into();
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(file.spans[0].text, "Kim\tJong Un");
+}
+
+/// Relations go out as brat R lines and come back between the same spans.
+#[test]
+fn relations_round_trip_through_brat() {
+    use sorot_core::model::Relation;
+    use sorot_core::project::document::{Command, OpenDocument};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "“Kim” berkata\r\nPutin datang 😊").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let schema = project.schema();
+    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 15..27,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 15..20,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into(),
+        }),
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 3,
+            kind: "target".into(),
+        }),
+    )
+    .unwrap();
+    let set = |name: &str, value: &str, id| Command::SetAttribute {
+        id,
+        name: name.into(),
+        value: value.into(),
+    };
+    doc.execute(schema, set("stance", "reported", 2)).unwrap();
+    doc.execute(schema, set("value", "Kim Jong Un", 1)).unwrap();
+    doc.save().unwrap();
+    let out = dir.path().join("out");
+    let written = sorot_core::formats::export::export_to(
+        &project,
+        &sorot_core::formats::export::Options::new(
+            sorot_core::formats::export::Format::Brat,
+            "ayu",
+        ),
+        &out,
+        false,
+    )
+    .unwrap();
+    assert!(
+        written.report.losses.is_empty(),
+        "{:?}",
+        written.report.losses
+    );
+    let ann = fs::read_to_string(out.join("a.ann")).unwrap();
+    assert!(
+        ann.contains("R1\tsource Arg1:T3 Arg2:T1\t\nR2\ttarget Arg1:T3 Arg2:T2\t\n"),
+        "{ann}"
+    );
+    assert!(
+        fs::read_to_string(out.join("annotation.conf"))
+            .unwrap()
+            .contains("source\tArg1:claim, Arg2:actor")
+    );
+
+    let mut back = options(ImportFormat::Brat);
+    back.annotator = "back".into();
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    let text = |id: u32| {
+        file.spans
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| (s.text.clone(), s.label.clone()))
+            .unwrap()
+    };
+    type End = (String, String);
+    let relations: Vec<(String, End, End)> = file
+        .relations
+        .iter()
+        .map(|r| (r.kind.clone(), text(r.from), text(r.to)))
+        .collect();
+    assert_eq!(
+        relations,
+        [
+            (
+                "source".into(),
+                ("Putin datang".into(), "claim".into()),
+                ("Kim".into(), "actor".into())
+            ),
+            (
+                "target".into(),
+                ("Putin datang".into(), "claim".into()),
+                ("Putin".into(), "actor".into())
+            ),
+        ]
+    );
+    // Attributes and values come back from A and N lines.
+    let claim = file.spans.iter().find(|s| s.label == "claim").unwrap();
+    assert_eq!(claim.attribute("stance"), "reported");
+    let kim = file.spans.iter().find(|s| s.text == "Kim").unwrap();
+    assert_eq!(kim.value, "Kim Jong Un");
+}
+
+/// A project whose one text, after an emoji, holds a claim (span 2) with an
+/// actor (span 1) as its source, annotated by ayu. The actor has a canonical
+/// name as its value; the claim a stance, a quote attribute and a note.
+fn claim_with_its_source() -> (tempfile::TempDir, Project) {
+    use sorot_core::model::Relation;
+    use sorot_core::project::document::{Command, OpenDocument};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim berkata 😊 Putin datang").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let schema = project.schema();
+    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 0..3,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 14..26,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into(),
+        }),
+    )
+    .unwrap();
+    let set = |id, name: &str, value: &str| Command::SetAttribute {
+        id,
+        name: name.into(),
+        value: value.into(),
+    };
+    doc.execute(schema, set(1, "value", "Kim Jong Un")).unwrap();
+    doc.execute(schema, set(2, "stance", "reported")).unwrap();
+    doc.execute(schema, set(2, "quote", "no")).unwrap();
+    doc.execute(
+        schema,
+        Command::SetNote {
+            id: 2,
+            note: "dikutip dari KCNA".into(),
+        },
+    )
+    .unwrap();
+    doc.save().unwrap();
+    (dir, project)
+}
+
+/// The imported spans of `annotator` equal ayu's, with their notes, values and attributes.
+fn assert_same_spans(project: &Project, annotator: &str) {
+    let read = |name: &str| {
+        let (file, _) = AnnotationFile::read(&project.annotation_path(name, "a.txt")).unwrap();
+        file.spans
+            .into_iter()
+            .map(|s| {
+                (
+                    s.start,
+                    s.end,
+                    s.label,
+                    s.text,
+                    s.note,
+                    s.value,
+                    s.attributes,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let original = read("ayu");
+    assert_eq!(original[1].6.len(), 2, "the claim has two attributes");
+    assert_eq!(read(annotator), original);
+}
+
+/// Relations go out as Label Studio relation results and come back.
+#[test]
+fn relations_round_trip_through_label_studio() {
+    use sorot_core::model::Relation;
+    let (dir, project) = claim_with_its_source();
+    let out = dir.path().join("tasks.json");
+    let export_options = sorot_core::formats::export::Options::new(
+        sorot_core::formats::export::Format::Labelstudio,
+        "ayu",
+    );
+    let written =
+        sorot_core::formats::export::export_to(&project, &export_options, &out, false).unwrap();
+    assert!(
+        written.report.losses.is_empty(),
+        "{:?}",
+        written.report.losses
+    );
+    let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
+    assert!(config.contains("<Relation value=\"source\"/>"), "{config}");
+    assert!(
+        config.contains("<Choices name=\"claim_stance\" toName=\"text\" perRegion=\"true\""),
+        "{config}"
+    );
+    assert!(config.contains("<TextArea name=\"value\""), "{config}");
+    // The value and the attributes are per-region results with the region's id.
+    let tasks: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let results = tasks[0]["annotations"][0]["result"].as_array().unwrap();
+    assert!(
+        results.contains(&serde_json::json!({
+            "id": "ayu-2", "from_name": "claim_stance", "to_name": "text", "type": "choices",
+            "origin": "manual", "value": {"start": 14, "end": 26, "choices": ["reported"]}
+        })),
+        "{results:?}"
+    );
+    assert!(
+        results.contains(&serde_json::json!({
+            "id": "ayu-1", "from_name": "value", "to_name": "text", "type": "textarea",
+            "origin": "manual", "value": {"start": 0, "end": 3, "text": ["Kim Jong Un"]}
+        })),
+        "{results:?}"
+    );
+    let mut back = options(ImportFormat::Labelstudio);
+    back.annotator = "back".into();
+    let report = import(&project, &back, &[out]).unwrap();
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(
+        file.relations,
+        vec![Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into()
+        }]
+    );
+    assert_same_spans(&project, "back");
+}
+
+/// Relations go out as doccano's entities and relations and come back.
+#[test]
+fn relations_round_trip_through_doccano() {
+    use sorot_core::model::Relation;
+    let (dir, project) = claim_with_its_source();
+    let out = dir.path().join("relations.jsonl");
+    let mut export_options = sorot_core::formats::export::Options::new(
+        sorot_core::formats::export::Format::JsonlRelations,
+        "ayu",
+    );
+    export_options.offsets = OffsetUnit::Utf16;
+    let written =
+        sorot_core::formats::export::export_to(&project, &export_options, &out, false).unwrap();
+    assert!(
+        written.report.losses.is_empty(),
+        "{:?}",
+        written.report.losses
+    );
+    let line: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&out).unwrap().trim()).unwrap();
+    assert_eq!(
+        line["relations"],
+        serde_json::json!([{"id": 1, "from_id": 2, "to_id": 1, "type": "source"}])
+    );
+    assert_eq!(
+        line["entities"][1]["start_offset"], 15,
+        "UTF-16 units after the emoji"
+    );
+    let mut back = options(ImportFormat::Jsonl);
+    back.annotator = "back".into();
+    back.offsets = OffsetUnit::Utf16;
+    import(&project, &back, &[out]).unwrap();
+    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(
+        file.relations,
+        vec![Relation {
+            from: 2,
+            to: 1,
+            kind: "source".into()
+        }]
+    );
+    assert_eq!(file.spans[1].text, "Putin datang");
+    assert_same_spans(&project, "back");
+}
+
+/// doccano's label triples carry notes, values and attributes in `span_details`,
+/// which doccano keeps as record metadata.
+#[test]
+fn span_details_round_trip_through_doccano_label_triples() {
+    let (dir, project) = claim_with_its_source();
+    let out = dir.path().join("labels.jsonl");
+    let mut export_options = sorot_core::formats::export::Options::new(
+        sorot_core::formats::export::Format::Jsonl,
+        "ayu",
+    );
+    export_options.offsets = OffsetUnit::Utf16;
+    let written =
+        sorot_core::formats::export::export_to(&project, &export_options, &out, false).unwrap();
+    let reasons: Vec<&str> = written
+        .report
+        .losses
+        .iter()
+        .map(|l| l.reason.as_str())
+        .collect();
+    assert_eq!(reasons, [RELATION_LOST], "only the relation has no place");
+    let line: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&out).unwrap().trim()).unwrap();
+    assert_eq!(
+        line["span_details"],
+        serde_json::json!([
+            {"start": 0, "end": 3, "label": "actor", "value": "Kim Jong Un"},
+            {"start": 15, "end": 27, "label": "claim", "note": "dikutip dari KCNA",
+             "attributes": {"quote": "no", "stance": "reported"}}
+        ])
+    );
+    let mut back = options(ImportFormat::Jsonl);
+    back.annotator = "back".into();
+    back.offsets = OffsetUnit::Utf16;
+    let report = import(&project, &back, &[out]).unwrap();
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    assert_same_spans(&project, "back");
+}
+
+/// Token formats have no place for notes, values and attributes: that is reported.
+#[test]
+fn token_formats_report_the_details_they_drop() {
+    let (dir, project) = claim_with_its_source();
+    for format in [
+        sorot_core::formats::export::Format::Conll,
+        sorot_core::formats::export::Format::Hf,
+    ] {
+        let options = sorot_core::formats::export::Options::new(format, "ayu");
+        let written = sorot_core::formats::export::export_to(
+            &project,
+            &options,
+            &dir.path().join("out"),
+            false,
+        )
+        .unwrap();
+        let reasons: Vec<&str> = written
+            .report
+            .losses
+            .iter()
+            .map(|l| l.reason.as_str())
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                RELATION_LOST,
+                "the notes, values and attributes of 2 spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"
+            ],
+            "{format:?}"
+        );
+    }
+}
+
+const RELATION_LOST: &str = "1 relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)";
+
+/// Label Studio: a region without labels, per-region results for it or for
+/// controls the schema lacks are reported, never a panic or a wrong span.
+#[test]
+fn label_studio_per_region_results_that_fit_no_span_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "“Kim” 😊 berkata Putin datang";
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let region = |id: &str, start: usize, end: usize, labels: serde_json::Value| {
+        serde_json::json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "labels": labels}})
+    };
+    let per_region = |id: &str, control: &str, kind: &str, key: &str, held: &str| {
+        serde_json::json!({"id": id, "from_name": control, "to_name": "text", "type": kind,
+            "value": {"start": 0, "end": 1, key: [held]}})
+    };
+    let tasks = serde_json::json!([{"data": {"text": text, "document": "a.txt"}, "annotations": [{"result": [
+        region("both", 16, 28, serde_json::json!(["actor", "claim"])),
+        per_region("both", "claim_stance", "choices", "choices", "reported"),
+        per_region("both", "value", "textarea", "text", "Vladimir Putin"),
+        per_region("both", "sentiment", "choices", "choices", "neg"),
+        region("none", 1, 4, serde_json::json!([])),
+        per_region("none", "value", "textarea", "text", "X"),
+    ]}]}]);
+    let input = dir.path().join("tasks.json");
+    fs::write(&input, tasks.to_string()).unwrap();
+    let report = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap();
+    let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "a labels region at 1..4 without labels was not imported",
+            "\"sentiment\" (neg) of region both was not imported: the schema has no such attribute for its labels",
+            "a \"value\" result of region none, which is not an imported region, was not imported",
+        ]
+    );
+    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
+    let spans: Vec<_> = file
+        .spans
+        .iter()
+        .map(|s| {
+            (
+                s.label.as_str(),
+                s.value.as_str(),
+                format!("{:?}", s.attributes),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("actor", "Vladimir Putin", "{}".to_owned()),
+            (
+                "claim",
+                "Vladimir Putin",
+                "{\"stance\": \"reported\"}".to_owned()
+            ),
+        ]
+    );
+}
+
+/// doccano: span details that are not what they should be are reported.
+#[test]
+fn doccano_span_details_that_cannot_be_used_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "“Kim” 😊 berkata";
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let lines = [
+        serde_json::json!({"id": "a.txt", "text": text, "label": [[1, 4, "actor"]],
+            "span_details": {"start": 1, "end": 4, "label": "actor", "value": "Kim Jong Un"}}),
+        serde_json::json!({"id": "b.txt", "text": "Putin datang", "label": [[0, 5, "actor"]],
+        "span_details": [
+            {"start": 0, "end": 5, "label": "actor", "value": 7, "note": "presiden", "attributes": {"rank": 1}},
+            {"start": 0, "end": 5, "label": "actor", "value": "Vladimir Putin"},
+        ]}),
+    ];
+    let input = dir.path().join("in.jsonl");
+    fs::write(
+        &input,
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "\"span_details\" is not a list, so it was not imported: {\"end\":4,\"label\":\"actor\",\"start\":1,\"value\":\"Kim Jong Un\"}",
+            "the value of the \"actor\" span at 0..5 is not text, so it was not imported: 7",
+            "attribute rank of the \"actor\" span at 0..5 is not text, so it was not imported: 1",
+            "a second set of details for the \"actor\" span at 0..5 was not imported",
+        ]
+    );
+    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "b.txt")).unwrap();
+    assert_eq!(
+        (file.spans[0].note.as_str(), file.spans[0].value.as_str()),
+        ("presiden", "")
+    );
+}
+
+/// An attribute the schema lacks has no control in Label Studio's config: the
+/// export reports it instead of writing a result the config cannot show.
+#[test]
+fn label_studio_export_reports_attributes_the_schema_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Putin datang").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let line = serde_json::json!({"id": "a.txt", "text": "Putin datang", "label": [[0, 5, "actor"]],
+        "span_details": [{"start": 0, "end": 5, "label": "actor", "attributes": {"mood": "calm"}}]});
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, format!("{line}\n")).unwrap();
+    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let options = sorot_core::formats::export::Options::new(
+        sorot_core::formats::export::Format::Labelstudio,
+        "ayu",
+    );
+    let written = sorot_core::formats::export::export_to(
+        &project,
+        &options,
+        &dir.path().join("tasks.json"),
+        false,
+    )
+    .unwrap();
+    let reasons: Vec<&str> = written
+        .report
+        .losses
+        .iter()
+        .map(|l| l.reason.as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "attribute mood (calm) is not in the schema, so the labeling config has no control for it; not exported"
+        ]
+    );
+}
+
+/// A new text is written with the first of its records still imported, even
+/// when an earlier record for it is kept out because its file exists.
+#[test]
+fn a_new_text_comes_with_any_record_still_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "lain").unwrap();
+    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
+    fs::write(dir.path().join("annotations/ayu/x.txt.ron"), "kept").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let line = |who: &str| serde_json::json!({"id": "x.txt", "text": "“Kim” 😊 tiba", "label": [[1, 4, "actor"]], "annotator": who});
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, format!("{}\n{}\n", line("ayu"), line("budi"))).unwrap();
+    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    assert_eq!(report.texts_added, ["x.txt"]);
+    let project = Project::open(dir.path()).unwrap();
+    let doc = project.doc("x.txt").expect("the text was added");
+    assert_eq!(fs::read_to_string(&doc.path).unwrap(), "“Kim” 😊 tiba");
+    assert!(project.annotation_path("budi", "x.txt").is_file());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("annotations/ayu/x.txt.ron")).unwrap(),
+        "kept"
+    );
+}
+
+/// When the annotation files cannot be written, nothing is imported: the
+/// texts they would point into are not added either.
+#[test]
+fn a_failed_import_adds_no_text() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "lain").unwrap();
+    fs::create_dir_all(dir.path().join("annotations")).unwrap();
+    // A file where the annotator's folder should be.
+    fs::write(dir.path().join("annotations/ayu"), "not a folder").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let line = serde_json::json!({"id": "x.txt", "text": "Putin tiba", "label": [[0, 5, "actor"]]});
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, format!("{line}\n")).unwrap();
+    assert!(import(&project, &options(ImportFormat::Jsonl), &[input]).is_err());
+    let project = Project::open(dir.path()).unwrap();
+    assert!(project.doc("x.txt").is_none(), "the new text was not added");
+    let leftovers: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".sorot-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Values, attributes and notes come back from Label Studio and doccano in
+/// every offset unit, across the emoji.
+#[test]
+fn span_details_round_trip_in_every_offset_unit() {
+    for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16, OffsetUnit::Byte] {
+        for (format, import_format, file) in [
+            (
+                sorot_core::formats::export::Format::Labelstudio,
+                ImportFormat::Labelstudio,
+                "tasks.json",
+            ),
+            (
+                sorot_core::formats::export::Format::Jsonl,
+                ImportFormat::Jsonl,
+                "out.jsonl",
+            ),
+            (
+                sorot_core::formats::export::Format::JsonlRelations,
+                ImportFormat::Jsonl,
+                "rel.jsonl",
+            ),
+        ] {
+            let (dir, project) = claim_with_its_source();
+            let out = dir.path().join(file);
+            let mut export_options = sorot_core::formats::export::Options::new(format, "ayu");
+            export_options.offsets = unit;
+            sorot_core::formats::export::export_to(&project, &export_options, &out, false).unwrap();
+            let mut back = options(import_format);
+            back.annotator = "back".into();
+            back.offsets = unit;
+            let report = import(&project, &back, &[out]).unwrap();
+            assert!(
+                report.losses.is_empty(),
+                "{unit:?} {format:?}: {:?}",
+                report.losses
+            );
+            assert_same_spans(&project, "back");
+        }
+    }
+}
+
+/// Records are checked side by side, yet the error given is the first in
+/// the input, and for one record the first in the order of the checks.
+#[test]
+fn import_errors_come_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "lain").unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let input = dir.path().join("in.jsonl");
+    let run = |lines: &[serde_json::Value]| -> String {
+        let lines: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
+        fs::write(&input, lines.join("\n")).unwrap();
+        let err = import(
+            &project,
+            &options(ImportFormat::Jsonl),
+            std::slice::from_ref(&input),
+        )
+        .unwrap_err();
+        err.to_string()
+    };
+    let text = "Kim “tiba” 🚀\r\nPutin";
+    // A span past the end of line 1's text, before line 2's refused id.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": [[0, 99, "actor"]]}),
+        serde_json::json!({"id": "../y.txt", "text": "y", "label": []}),
+    ]);
+    assert!(err.contains("in.jsonl:1: "), "{err}");
+    // One document with two texts is named against the first.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": []}),
+        serde_json::json!({"id": "x.txt", "annotator": "budi", "text": "Putin", "label": []}),
+    ]);
+    assert!(
+        err.contains("in.jsonl:2: the text of x.txt differs from the one at")
+            && err.ends_with("in.jsonl:1; a document has one text"),
+        "{err}"
+    );
+    // So is an empty second text; alone it is named as empty.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": []}),
+        serde_json::json!({"id": "x.txt", "annotator": "budi", "text": "", "label": []}),
+    ]);
+    assert!(
+        err.contains("in.jsonl:2: the text of x.txt differs"),
+        "{err}"
+    );
+    let err = run(&[serde_json::json!({"id": "z.txt", "text": "", "label": []})]);
+    assert!(err.contains("in.jsonl:1: the text is empty"), "{err}");
+    // A document given twice for one annotator is named as such, before its
+    // text is looked at.
+    let err = run(&[
+        serde_json::json!({"id": "x.txt", "text": text, "label": []}),
+        serde_json::json!({"id": "x.txt", "text": "", "label": [[0, 99, "actor"]]}),
+    ]);
+    assert!(
+        err.contains("in.jsonl:2: document x.txt appears twice (also at"),
+        "{err}"
+    );
+    // Nothing was written by any of them.
+    let project = Project::open(dir.path()).unwrap();
+    assert!(project.doc("x.txt").is_none());
+    assert!(!dir.path().join("annotations").exists());
+}

@@ -1,0 +1,306 @@
+//! Speed of the annotation loop, measured on generated data.
+//!
+//! Run with `cargo bench --bench workbench`. It prints, for release builds:
+//! - opening a 1 MB article with 5,000 spans (text read and indexed, RON
+//!   parsed and checked against the text) and its first frame;
+//! - the time of a workbench frame while scrolling that article, of the frame
+//!   that adds a span (command, edit, the autosave handed to the writer
+//!   thread, paint) and of the frame after it; then that every save landed;
+//! - listing a project of 10,000 short annotated articles (texts found,
+//!   every annotation file's status and span count read), from the cache
+//!   and, on Linux, with nothing cached.
+//!
+//! Medians over repeated runs of wall-clock time on the UI thread, an upper
+//! bound of its CPU time; the machine's other load shows in the spread.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::{Event, MouseWheelSource, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, Vec2};
+use sorot_core::model::Status;
+use sorot_core::project::Project;
+use sorot_core::project::document::OpenDocument;
+use sorot_core::store::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint};
+use sorot_gui::app::Action;
+use sorot_gui::prefs::Preferences;
+use sorot_gui::{SorotApp, StartOptions};
+
+const SENTENCES: [&str; 6] = [
+    "Presiden Rusia Vladimir Putin dan pemimpin Korea Utara Kim Jong Un bertemu di Vostochny pada Rabu (13/9/2023).",
+    "“Kami akan membantu mereka membangun satelit,” kata Putin kepada wartawan — sebuah janji yang memicu kekhawatiran AS.",
+    "Kim Jong-un tiba di Pyongyang pada 18-19 Juni 2024 untuk menyambut Putin 😊 dalam kunjungan kenegaraan.",
+    "Pejabat Korea Selatan mengatakan bahwa senjata dari Korea Utara telah dikirim ke Rusia sejak Juli lalu.",
+    "Menurut KCNA, kedua pemimpin menandatangani perjanjian kemitraan strategis yang komprehensif.",
+    "Para analis di Seoul memperkirakan kerja sama militer kedua negara akan terus meningkat.",
+];
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut report = String::new();
+    large_document(dir.path(), &mut report);
+    large_project(&dir.path().join("many"), &mut report);
+    println!("{report}");
+}
+
+/// Writes a ~1 MB article with `spans` spans and its annotation file.
+fn write_large_document(root: &Path, spans: usize) -> String {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 1_000_000 {
+        text.push_str(SENTENCES[i % SENTENCES.len()]);
+        text.push(if i % 5 == 4 { '\n' } else { ' ' });
+        i += 1;
+    }
+    fs::write(root.join("big.txt"), &text).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    // Evenly spaced spans over whole words, some nested in longer ones.
+    let step = chars.len() / spans;
+    let mut list = Vec::new();
+    for n in 0..spans {
+        let start = n * step;
+        let len = if n % 7 == 0 { step * 2 } else { 9.min(step) };
+        let end = (start + len).min(chars.len());
+        list.push(sorot_core::model::Span {
+            id: n as u32 + 1,
+            start,
+            end,
+            label: ["actor", "location", "date", "claim"][n % 4].into(),
+            text: chars[start..end].iter().collect(),
+            note: String::new(),
+            value: String::new(),
+            attributes: Default::default(),
+        });
+    }
+    let file = AnnotationFile {
+        format_version: FORMAT_VERSION,
+        source: "big.txt".into(),
+        fingerprint: fingerprint(text.as_bytes()),
+        offset_unit: OffsetUnit::CodePoint,
+        annotator: "bench".into(),
+        status: Status::InProgress,
+        spans: list,
+        rejected: Vec::new(),
+        relations: Vec::new(),
+    };
+    fs::create_dir_all(root.join("annotations/bench")).unwrap();
+    fs::write(root.join("annotations/bench/big.txt.ron"), file.to_ron()).unwrap();
+    text
+}
+
+fn large_document(root: &Path, report: &mut String) {
+    let text = write_large_document(root, 5_000);
+    let project = Project::open(root).unwrap();
+    let doc = project.doc("big.txt").unwrap().clone();
+
+    let open_times: Vec<Duration> = (0..9)
+        .map(|_| {
+            let start = Instant::now();
+            let document = OpenDocument::open(&project, &doc, "bench").unwrap();
+            assert_eq!(document.spans().len(), 5_000);
+            assert!(document.is_editable());
+            start.elapsed()
+        })
+        .collect();
+
+    // The whole workbench, headless: open, first frame, scrolling frames, adding spans.
+    let ctx = egui::Context::default();
+    let input = |events: Vec<Event>| RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1400.0, 900.0))),
+        events,
+        ..RawInput::default()
+    };
+    let start = Instant::now();
+    let mut app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(root.to_owned()),
+            annotator: Some("bench".into()),
+        },
+    );
+    let frame = |ctx: &egui::Context, app: &mut SorotApp, events: Vec<Event>| {
+        let t = Instant::now();
+        let output = ctx.run_ui(input(events), |ui| app.show(ui));
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        t.elapsed()
+    };
+    frame(&ctx, &mut app, Vec::new());
+    let open_and_first_frame = start.elapsed();
+
+    let wheel = |dy: f32| Event::MouseWheel {
+        unit: MouseWheelUnit::Point,
+        delta: Vec2::new(0.0, dy),
+        phase: TouchPhase::Move,
+        source: MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    };
+    // Point at the text so the wheel scrolls it.
+    frame(
+        &ctx,
+        &mut app,
+        vec![Event::PointerMoved(Pos2::new(700.0, 450.0))],
+    );
+    let scroll: Vec<Duration> = (0..300)
+        .map(|_| frame(&ctx, &mut app, vec![wheel(-120.0)]))
+        .collect();
+
+    let mut add: Vec<Duration> = Vec::new();
+    let mut after_add: Vec<Duration> = Vec::new();
+    let chars = text.chars().count();
+    for n in 0..30 {
+        let offset = 1_000 + n * 997;
+        app.push(Action::SelectText(offset..offset + 4));
+        app.push(Action::ApplyLabel("date".into()));
+        // The frame runs the actions: command, edit, autosave of 5,000 spans, and paints.
+        add.push(frame(&ctx, &mut app, Vec::new()));
+        after_add.push(frame(&ctx, &mut app, Vec::new()));
+    }
+    let spans = app.workspace().unwrap().current().unwrap().spans().len();
+    assert_eq!(spans, 5_030, "every span was added");
+    app.wait_for_saves();
+    let (saved, _) = AnnotationFile::read(&root.join("annotations/bench/big.txt.ron")).unwrap();
+    assert_eq!(saved.spans.len(), 5_030, "every span reached the disk");
+    assert!(chars > 900_000);
+
+    writeln!(report, "1 MB article ({} chars), 5,000 spans:", chars).unwrap();
+    writeln!(
+        report,
+        "  open (read, index, parse, check):  median {}",
+        ms(median(open_times))
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  open in the workbench + first frame: {}",
+        ms(open_and_first_frame)
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  frame while scrolling:               median {}, 95th percentile {}",
+        ms(median(scroll.clone())),
+        ms(percentile(scroll, 0.95))
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  frame that adds a span (command, edit, autosave handed to the writer thread, paint): median {}",
+        ms(median(add))
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  next frame after adding a span: median {}",
+        ms(median(after_add))
+    )
+    .unwrap();
+}
+
+fn large_project(root: &Path, report: &mut String) {
+    fs::create_dir_all(root.join("texts")).unwrap();
+    fs::create_dir_all(root.join("annotations/bench")).unwrap();
+    fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
+    for n in 0..10_000 {
+        let text = format!("{} {}\n", SENTENCES[n % 6], SENTENCES[(n + 1) % 6]);
+        let id = format!("{:03}/article-{n:05}.txt", n / 100);
+        let path = root.join("texts").join(&id);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &text).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let spans = (0..5)
+            .map(|k| sorot_core::model::Span {
+                id: k + 1,
+                start: k as usize * 10,
+                end: k as usize * 10 + 6,
+                label: "actor".into(),
+                text: chars[k as usize * 10..k as usize * 10 + 6].iter().collect(),
+                note: String::new(),
+                value: String::new(),
+                attributes: Default::default(),
+            })
+            .collect();
+        let file = AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: format!("texts/{id}"),
+            fingerprint: fingerprint(text.as_bytes()),
+            offset_unit: OffsetUnit::CodePoint,
+            annotator: "bench".into(),
+            status: Status::Done,
+            spans,
+            rejected: Vec::new(),
+            relations: Vec::new(),
+        };
+        let ann = root.join("annotations/bench").join(format!("{id}.ron"));
+        fs::create_dir_all(ann.parent().unwrap()).unwrap();
+        fs::write(ann, file.to_ron()).unwrap();
+    }
+    // One listing of the project, as the workbench makes when it opens it.
+    let list = || {
+        let start = Instant::now();
+        let project = Project::open(root).unwrap();
+        let summaries = project.summaries("bench");
+        assert_eq!(summaries.len(), 10_000);
+        start.elapsed()
+    };
+    let times: Vec<Duration> = (0..5).map(|_| list()).collect();
+    writeln!(report, "project of 10,000 short annotated articles:").unwrap();
+    writeln!(
+        report,
+        "  document list (find texts, read every status and span count): median {}",
+        ms(median(times))
+    )
+    .unwrap();
+    // The same with nothing cached, as when a project is opened after a
+    // restart (Linux: the files are dropped from the cache first).
+    #[cfg(target_os = "linux")]
+    {
+        let times: Vec<Duration> = (0..3)
+            .map(|_| {
+                uncache(root);
+                list()
+            })
+            .collect();
+        writeln!(
+            report,
+            "  the same, nothing cached: median {}",
+            ms(median(times))
+        )
+        .unwrap();
+    }
+}
+
+/// Flushes every file under `dir` and drops it from the system's cache.
+#[cfg(target_os = "linux")]
+fn uncache(dir: &Path) {
+    rustix::fs::syncfs(fs::File::open(dir).unwrap()).unwrap();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let file = fs::File::open(&path).unwrap();
+                rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+            }
+        }
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    percentile_sorted(&mut times, 0.5)
+}
+
+fn percentile(mut times: Vec<Duration>, p: f64) -> Duration {
+    percentile_sorted(&mut times, p)
+}
+
+fn percentile_sorted(times: &mut [Duration], p: f64) -> Duration {
+    times.sort();
+    times[((times.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}

@@ -1,0 +1,311 @@
+//! The agreement window (View > Agreement…): the figures of `sorot agree`
+//! computed on a background thread, as a table, a bar chart per label, a heat
+//! map of pairwise agreement and the label counts of each annotator.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use sorot_core::analysis::agree::{self, Figure, Report};
+use sorot_core::formats::export::Progress;
+use sorot_core::model::schema::Schema;
+use sorot_core::project::Project;
+
+struct Job {
+    progress: Arc<Progress>,
+    handle: JoinHandle<Report>,
+}
+
+/// The agreement window's state.
+#[derive(Default)]
+pub struct AgreementWindow {
+    open: bool,
+    job: Option<Job>,
+    report: Option<Report>,
+}
+
+impl AgreementWindow {
+    /// Opens the window and computes the figures afresh.
+    pub fn open(&mut self, project: Project) {
+        self.open = true;
+        if self.job.is_some() {
+            return;
+        }
+        let progress = Arc::new(Progress::default());
+        let job_progress = Arc::clone(&progress);
+        let handle = std::thread::spawn(move || {
+            agree::agree_with_progress(&project, &[], Some(&job_progress))
+        });
+        self.job = Some(Job { progress, handle });
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// The figures, once computed (tests).
+    pub fn report(&self) -> Option<&Report> {
+        self.report.as_ref()
+    }
+
+    /// Waits for the computation (tests).
+    pub fn wait(&mut self) {
+        if let Some(job) = self.job.take() {
+            self.report = job.handle.join().ok();
+        }
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context, schema: &Schema) {
+        if self.job.as_ref().is_some_and(|j| j.handle.is_finished()) {
+            self.wait();
+        }
+        let mut open = self.open;
+        egui::Window::new("Agreement").open(&mut open).default_size([760.0, 620.0]).vscroll(true).show(ctx, |ui| {
+            if let Some(job) = &self.job {
+                ui.label("Reading every annotator's files…");
+                ui.add(egui::ProgressBar::new(job.progress.fraction()).show_percentage());
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                return;
+            }
+            match &self.report {
+                None => {
+                    ui.label("No figures yet.");
+                }
+                Some(report) if report.corpus.annotators.len() < 2 => {
+                    ui.label("Agreement needs at least two annotators with annotation files in this project.");
+                }
+                Some(report) => report_ui(ui, report, schema),
+            }
+        });
+        self.open = open;
+    }
+}
+
+fn show(figure: &Figure) -> String {
+    figure
+        .value()
+        .map_or("n/a".to_owned(), |v| format!("{v:.3}"))
+}
+
+fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
+    let corpus = &report.corpus;
+    ui.label(format!(
+        "{}, {}. Figures over the whole corpus.",
+        sorot_core::counted(corpus.annotators.len(), "annotator"),
+        sorot_core::counted(corpus.documents, "document")
+    ));
+    for skipped in &report.skipped {
+        ui.colored_label(ui.visuals().warn_fg_color, skipped);
+    }
+    for pair in &corpus.pairs {
+        ui.add_space(6.0);
+        ui.label(
+            RichText::new(format!(
+                "{} vs {} ({} both annotated)",
+                pair.a,
+                pair.b,
+                sorot_core::counted(pair.documents, "document")
+            ))
+            .strong(),
+        );
+        egui::Grid::new(("pair", &pair.a, &pair.b))
+            .striped(true)
+            .num_columns(6)
+            .show(ui, |ui| {
+                for heading in [
+                    "label",
+                    "span F1 exact",
+                    "span F1 overlap",
+                    "token kappa",
+                    &pair.a,
+                    &pair.b,
+                ] {
+                    ui.label(RichText::new(heading).strong());
+                }
+                ui.end_row();
+                let rows = pair
+                    .labels
+                    .iter()
+                    .map(|(l, f)| (l.as_str(), f))
+                    .chain(std::iter::once(("micro", &pair.micro)));
+                for (label, f) in rows {
+                    ui.label(label);
+                    for figure in [&f.span_f1_exact, &f.span_f1_overlap, &f.token_kappa] {
+                        let response = ui.label(show(figure));
+                        if let Some(reason) = figure.reason() {
+                            response.on_hover_text(reason);
+                        }
+                    }
+                    ui.label(f.a_spans.to_string());
+                    ui.label(f.b_spans.to_string());
+                    ui.end_row();
+                }
+            });
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Krippendorff's alpha (nominal, token tags, all annotators)").strong());
+    egui::Grid::new("alpha").striped(true).show(ui, |ui| {
+        for (label, figure) in corpus
+            .alpha
+            .iter()
+            .map(|(l, f)| (l.as_str(), f))
+            .chain(std::iter::once(("micro", &corpus.alpha_micro)))
+        {
+            ui.label(label);
+            ui.label(show(figure));
+            ui.label(RichText::new(figure.reason().unwrap_or("")).weak());
+            ui.end_row();
+        }
+    });
+
+    ui.add_space(8.0);
+    ui.label(RichText::new("Agreement per label").strong());
+    let labels: Vec<&String> = corpus.alpha.keys().collect();
+    let mean_f1 = |label: &str| {
+        let values: Vec<f64> = corpus
+            .pairs
+            .iter()
+            .filter_map(|p| p.labels.get(label)?.span_f1_exact.value())
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    };
+    let alpha_bars: Vec<Bar> = labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            corpus.alpha[*l]
+                .value()
+                .map(|v| Bar::new(i as f64 - 0.2, v).width(0.35).name(*l))
+        })
+        .collect();
+    let f1_bars: Vec<Bar> = labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| mean_f1(l).map(|v| Bar::new(i as f64 + 0.2, v).width(0.35).name(*l)))
+        .collect();
+    let names: Vec<String> = labels.iter().map(|l| (*l).clone()).collect();
+    label_plot("agreement per label", names)
+        .include_y(1.0)
+        .show(ui, |plot| {
+            plot.bar_chart(
+                BarChart::new("Krippendorff's alpha", alpha_bars)
+                    .color(Color32::from_rgb(0x3b, 0x82, 0xf6)),
+            );
+            plot.bar_chart(
+                BarChart::new("span F1 exact (mean of pairs)", f1_bars)
+                    .color(Color32::from_rgb(0xe8, 0x9b, 0x0c)),
+            );
+        });
+
+    ui.add_space(8.0);
+    ui.label(RichText::new("Pairwise agreement (micro span F1, exact)").strong());
+    heat_map_ui(ui, report);
+
+    ui.add_space(8.0);
+    ui.label(RichText::new("Spans per label and annotator").strong());
+    let annotators: Vec<&String> = report.counts.keys().collect();
+    let label_names: Vec<String> = schema.labels.iter().map(|l| l.name.clone()).collect();
+    let width = 0.8 / annotators.len().max(1) as f64;
+    let charts: Vec<BarChart> = annotators
+        .iter()
+        .enumerate()
+        .map(|(a, annotator)| {
+            let bars = label_names
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    let count = report.counts[*annotator].get(label).copied().unwrap_or(0);
+                    Bar::new(i as f64 - 0.4 + width * (a as f64 + 0.5), count as f64)
+                        .width(width * 0.9)
+                        .name(label)
+                })
+                .collect();
+            BarChart::new((*annotator).clone(), bars)
+        })
+        .collect();
+    let names = label_names.clone();
+    label_plot("label counts", names).show(ui, |plot| {
+        for chart in charts {
+            plot.bar_chart(chart);
+        }
+    });
+}
+
+/// A fixed bar plot whose x axis names a label at each whole number.
+fn label_plot(id: &str, names: Vec<String>) -> Plot<'static> {
+    Plot::new(id)
+        .height(200.0)
+        .legend(Legend::default())
+        .include_y(0.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+}
+
+/// A grid of annotator pairs colored by their micro exact span F1.
+fn heat_map_ui(ui: &mut Ui, report: &Report) {
+    let annotators = &report.corpus.annotators;
+    let value = |a: &str, b: &str| -> Option<f64> {
+        if a == b {
+            return Some(1.0);
+        }
+        report
+            .corpus
+            .pairs
+            .iter()
+            .find(|p| (p.a == a && p.b == b) || (p.a == b && p.b == a))?
+            .micro
+            .span_f1_exact
+            .value()
+    };
+    egui::Grid::new("heat map")
+        .spacing([2.0, 2.0])
+        .show(ui, |ui| {
+            ui.label("");
+            for b in annotators {
+                ui.label(RichText::new(b).small());
+            }
+            ui.end_row();
+            for a in annotators {
+                ui.label(RichText::new(a).small());
+                for b in annotators {
+                    let figure = value(a, b);
+                    let (rect, response) =
+                        ui.allocate_exact_size(egui::vec2(56.0, 24.0), egui::Sense::hover());
+                    // From red (0) through amber to green (1).
+                    let color = match figure {
+                        Some(v) => {
+                            let v = v.clamp(0.0, 1.0) as f32;
+                            Color32::from_rgb(
+                                (220.0 * (1.0 - v) + 30.0 * v) as u8,
+                                (60.0 + 120.0 * v) as u8,
+                                60,
+                            )
+                        }
+                        None => ui.visuals().faint_bg_color,
+                    };
+                    ui.painter().rect_filled(rect, 3.0, color);
+                    let text = figure.map_or("n/a".to_owned(), |v| format!("{v:.2}"));
+                    ui.painter().text(
+                        rect.center(),
+                        egui::Align2::CENTER_CENTER,
+                        &text,
+                        egui::FontId::proportional(12.0),
+                        Color32::WHITE,
+                    );
+                    response.on_hover_text(format!("{a} vs {b}: {text}"));
+                }
+                ui.end_row();
+            }
+        });
+}

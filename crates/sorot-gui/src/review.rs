@@ -1,0 +1,458 @@
+//! Review mode: two sides of a document at once, their differences by kind,
+//! and one key per decision into the gold set.
+//!
+//! Terms (see [`sorot_core::analysis::review`] for the core ones):
+//! - **sides**: A and B, two annotators, or an annotator and the gold set.
+//! - **current difference**: the one the decision keys act on; N and P move
+//!   through the disagreements, on into the next or previous document.
+
+use egui::{Color32, RichText, Ui};
+
+use sorot_core::analysis::review::{self, Difference, GOLD, Kind};
+use sorot_core::model::Span;
+use sorot_core::project::Project;
+use sorot_core::project::document::{Command, OpenDocument};
+use sorot_core::project::workspace::{Workspace, WorkspaceError};
+
+use super::text_view::Mark;
+
+/// A decision on the current difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    AcceptA,
+    AcceptB,
+    AcceptBoth,
+    RejectBoth,
+}
+
+/// The color of a kind of difference.
+pub fn kind_color(kind: Kind) -> [u8; 3] {
+    match kind {
+        Kind::Agreement => [0x16, 0xa3, 0x4a],
+        Kind::OnlyA => [0x3b, 0x82, 0xf6],
+        Kind::OnlyB => [0xe8, 0x9b, 0x0c],
+        Kind::LabelDiffers => [0xa8, 0x55, 0xf7],
+        Kind::BoundariesDiffer => [0xe1, 0x1d, 0x48],
+    }
+}
+
+/// Review mode's state.
+pub struct ReviewMode {
+    pub a: String,
+    pub b: String,
+    pub hide_names: bool,
+    /// The gold set, edited through its own workspace (autosave, undo).
+    gold: Workspace,
+    /// The current document's A and B sides (B unused when B is the gold set).
+    sides: Option<(String, Vec<Span>, Vec<Span>)>,
+    differences: Vec<Difference>,
+    /// Whether each difference is decided in the gold set.
+    decided: Vec<bool>,
+    /// (document, gold revision) the differences and decisions were computed for.
+    computed_for: Option<(String, u64)>,
+    current: Option<usize>,
+    /// Offset to scroll the text to, once.
+    pub scroll_to: Option<usize>,
+}
+
+impl ReviewMode {
+    pub fn new(gold: Workspace, a: &str, b: &str, hide_names: bool) -> Self {
+        ReviewMode {
+            a: a.to_owned(),
+            b: b.to_owned(),
+            hide_names,
+            gold,
+            sides: None,
+            differences: Vec::new(),
+            decided: Vec::new(),
+            computed_for: None,
+            current: None,
+            scroll_to: None,
+        }
+    }
+
+    pub fn gold(&self) -> &Workspace {
+        &self.gold
+    }
+
+    pub fn gold_mut(&mut self) -> &mut Workspace {
+        &mut self.gold
+    }
+
+    /// How a side is shown: its name, or "A" and "B" when names are hidden.
+    pub fn side_name(&self, side_b: bool) -> String {
+        match (self.hide_names, side_b) {
+            (true, false) => "A".into(),
+            (true, true) => "B".into(),
+            (false, false) => self.a.clone(),
+            (false, true) if self.b == GOLD => "gold set".into(),
+            (false, true) => self.b.clone(),
+        }
+    }
+
+    /// Opens `doc_id` on both sides and in the gold set.
+    pub fn select(&mut self, project: &Project, doc_id: &str) -> Result<(), WorkspaceError> {
+        self.gold.select(doc_id)?;
+        let entry = project
+            .doc(doc_id)
+            .ok_or_else(|| WorkspaceError::UnknownDocument(doc_id.to_owned()))?;
+        let side = |annotator: &str| -> Result<Vec<Span>, WorkspaceError> {
+            if annotator == GOLD || !project.annotation_path(annotator, doc_id).is_file() {
+                return Ok(Vec::new());
+            }
+            Ok(OpenDocument::open_to_read(project, entry, annotator)?
+                .spans()
+                .to_vec())
+        };
+        self.sides = Some((doc_id.to_owned(), side(&self.a)?, side(&self.b)?));
+        self.computed_for = None;
+        self.current = None;
+        self.refresh();
+        self.current = self
+            .next_undecided(None)
+            .or_else(|| self.next_disagreement(None));
+        self.scroll_to = self.current.map(|i| self.differences[i].range().start);
+        Ok(())
+    }
+
+    /// Recomputes the differences when the document or the gold set changed.
+    pub fn refresh(&mut self) {
+        let Some((doc_id, a, b)) = &self.sides else {
+            return;
+        };
+        let Some(gold) = self.gold.current() else {
+            return;
+        };
+        let key = (doc_id.clone(), gold.revision());
+        if self.computed_for.as_ref() == Some(&key) {
+            return;
+        }
+        // The sides only change with the document, unless B is the gold set.
+        let same_document = self
+            .computed_for
+            .as_ref()
+            .is_some_and(|(id, _)| id == doc_id);
+        if !same_document || self.b == GOLD {
+            let b = if self.b == GOLD {
+                gold.spans()
+            } else {
+                b.as_slice()
+            };
+            self.differences = review::differences(a, b);
+        }
+        let decided = review::Decided::new(gold.spans(), gold.annotations().rejected());
+        self.decided = self
+            .differences
+            .iter()
+            .map(|d| decided.is_decided(d))
+            .collect();
+        self.computed_for = Some(key);
+        if self.current.is_some_and(|i| i >= self.differences.len()) {
+            self.current = None;
+        }
+    }
+
+    pub fn differences(&self) -> &[Difference] {
+        &self.differences
+    }
+
+    pub fn current(&self) -> Option<usize> {
+        self.current
+    }
+
+    /// Whether a difference is decided in the gold set (as of the last refresh).
+    pub fn is_decided(&self, difference: &Difference) -> bool {
+        self.differences
+            .iter()
+            .position(|d| d == difference)
+            .is_some_and(|i| self.decided[i])
+    }
+
+    fn next_disagreement(&self, after: Option<usize>) -> Option<usize> {
+        let start = after.map_or(0, |i| i + 1);
+        (start..self.differences.len()).find(|&i| self.differences[i].kind.is_disagreement())
+    }
+
+    fn previous_disagreement(&self, before: Option<usize>) -> Option<usize> {
+        let end = before.unwrap_or(self.differences.len());
+        (0..end)
+            .rev()
+            .find(|&i| self.differences[i].kind.is_disagreement())
+    }
+
+    fn next_undecided(&self, after: Option<usize>) -> Option<usize> {
+        let start = after.map_or(0, |i| i + 1);
+        (start..self.differences.len())
+            .chain(0..start.min(self.differences.len()))
+            .find(|&i| self.differences[i].kind.is_disagreement() && !self.decided[i])
+    }
+
+    /// Moves to the next (or previous) disagreement of this document; false
+    /// at the end, when the caller moves on to another document.
+    pub fn step(&mut self, forward: bool) -> bool {
+        let target = if forward {
+            self.next_disagreement(self.current)
+        } else {
+            self.previous_disagreement(self.current)
+        };
+        match target {
+            Some(i) => {
+                self.current = Some(i);
+                self.scroll_to = Some(self.differences[i].range().start);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// After moving into another document backwards: its last disagreement.
+    pub fn go_to_last(&mut self) {
+        self.current = self.previous_disagreement(None);
+        self.scroll_to = self.current.map(|i| self.differences[i].range().start);
+    }
+
+    /// Whether this document has any disagreement.
+    pub fn has_disagreements(&self) -> bool {
+        self.next_disagreement(None).is_some()
+    }
+
+    /// Selects the difference under `offset`, if any.
+    pub fn select_at(&mut self, offset: usize) {
+        let hit = self
+            .differences
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.range().contains(&offset))
+            .min_by_key(|(_, d)| d.range().end - d.range().start)
+            .map(|(i, _)| i);
+        if hit.is_some() {
+            self.current = hit;
+        }
+    }
+
+    /// Writes a decision on the current difference into the gold set, then
+    /// moves to the next undecided disagreement.
+    pub fn decide(&mut self, decision: Decision) -> Result<(), WorkspaceError> {
+        let Some(difference) = self.current.and_then(|i| self.differences.get(i)).cloned() else {
+            return Ok(());
+        };
+        let side = |span: &Option<Span>| {
+            span.iter()
+                .map(|s| (s.range(), s.label.clone()))
+                .collect::<Vec<_>>()
+        };
+        let (accept, reject) = match decision {
+            Decision::AcceptA => (side(&difference.a), side(&difference.b)),
+            Decision::AcceptB => (side(&difference.b), side(&difference.a)),
+            Decision::AcceptBoth => (
+                [side(&difference.a), side(&difference.b)].concat(),
+                Vec::new(),
+            ),
+            Decision::RejectBoth => (
+                Vec::new(),
+                [side(&difference.a), side(&difference.b)].concat(),
+            ),
+        };
+        // With the gold set as side B, accepting A also takes B's span away.
+        self.gold.execute(Command::Decide { accept, reject })?;
+        self.refresh();
+        let at = self
+            .differences
+            .iter()
+            .position(|d| d.a == difference.a && d.b == difference.b);
+        self.current = self
+            .next_undecided(at.or(self.current))
+            .or(at)
+            .or(self.current);
+        self.scroll_to = self.current.map(|i| self.differences[i].range().start);
+        Ok(())
+    }
+
+    /// The marks to paint: one per side of each difference, dimmed once decided.
+    pub fn marks(&self) -> Vec<Mark<'_>> {
+        let mut marks = Vec::new();
+        for (i, difference) in self.differences.iter().enumerate() {
+            let [r, g, b] = kind_color(difference.kind);
+            let color = if difference.kind.is_disagreement() && self.decided[i] {
+                [r / 2 + 60, g / 2 + 60, b / 2 + 60]
+            } else {
+                [r, g, b]
+            };
+            let title = difference.kind.describe();
+            match difference.kind {
+                Kind::Agreement => {
+                    if let Some(a) = &difference.a {
+                        marks.push(Mark {
+                            id: 2 * i as u32,
+                            start: a.start,
+                            end: a.end,
+                            color,
+                            title,
+                            text: &a.text,
+                            note: &a.label,
+                            ghost: false,
+                        });
+                    }
+                }
+                _ => {
+                    for (n, span) in [&difference.a, &difference.b].into_iter().enumerate() {
+                        if let Some(span) = span {
+                            let id = 2 * i as u32 + n as u32;
+                            marks.push(Mark {
+                                id,
+                                start: span.start,
+                                end: span.end,
+                                color,
+                                title,
+                                text: &span.text,
+                                note: &span.label,
+                                ghost: false,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        marks.sort_by_key(|m| (m.start, m.end, m.id));
+        marks
+    }
+
+    /// The mark id to outline: the current difference's first side.
+    pub fn highlighted_mark(&self) -> Option<u32> {
+        let i = self.current?;
+        let difference = &self.differences[i];
+        Some(2 * i as u32 + u32::from(difference.a.is_none()))
+    }
+
+    /// The right panel in review mode; returns a decision or a command.
+    pub fn side_panel_ui(&mut self, ui: &mut Ui) -> Option<PanelAction> {
+        let mut action = None;
+        ui.add_space(4.0);
+        ui.heading("Review");
+        ui.label(format!(
+            "A: {}   B: {}",
+            self.side_name(false),
+            self.side_name(true)
+        ));
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.hide_names, "Hide annotator names");
+            if ui.button("Leave review").clicked() {
+                action = Some(PanelAction::Leave);
+            }
+        });
+        ui.separator();
+        for kind in Kind::ALL {
+            let count = self.differences.iter().filter(|d| d.kind == kind).count();
+            ui.horizontal(|ui| {
+                let [r, g, b] = kind_color(kind);
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                ui.painter()
+                    .rect_filled(rect, 3.0, Color32::from_rgb(r, g, b));
+                ui.label(format!("{}  ({count})", kind.describe()));
+            });
+        }
+        let disagreements = self
+            .differences
+            .iter()
+            .filter(|d| d.kind.is_disagreement())
+            .count();
+        let decided = (0..self.differences.len())
+            .filter(|&i| self.differences[i].kind.is_disagreement() && self.decided[i])
+            .count();
+        ui.label(format!(
+            "Decided {decided} of {disagreements} disagreements in this document"
+        ));
+        ui.separator();
+        if let Some(difference) = self.current.and_then(|i| self.differences.get(i)).cloned() {
+            ui.label(RichText::new(difference.kind.describe()).strong());
+            for (side_b, span) in [(false, &difference.a), (true, &difference.b)] {
+                let text = match span {
+                    Some(span) => format!(
+                        "{}: {} “{}”",
+                        self.side_name(side_b),
+                        span.label,
+                        ellipsize(&span.text, 120)
+                    ),
+                    None => format!("{}: nothing here", self.side_name(side_b)),
+                };
+                ui.label(text);
+            }
+            if self.current.is_some_and(|i| self.decided[i]) {
+                ui.label(RichText::new("Decided; a new decision replaces it.").weak());
+            }
+            if difference.kind.is_disagreement() {
+                let mut button = |ui: &mut Ui, text: String, key: &str, decision: Decision| {
+                    if ui.add(egui::Button::new(text).shortcut_text(key)).clicked() {
+                        action = Some(PanelAction::Decide(decision));
+                    }
+                };
+                if difference.a.is_some() {
+                    button(
+                        ui,
+                        format!("Accept {}", self.side_name(false)),
+                        "A",
+                        Decision::AcceptA,
+                    );
+                }
+                if difference.b.is_some() {
+                    button(
+                        ui,
+                        format!("Accept {}", self.side_name(true)),
+                        "B",
+                        Decision::AcceptB,
+                    );
+                }
+                if difference.a.is_some() && difference.b.is_some() {
+                    button(ui, "Accept both".into(), "C", Decision::AcceptBoth);
+                }
+                button(ui, "Reject both".into(), "X", Decision::RejectBoth);
+            }
+        } else {
+            ui.label("No disagreement here. N goes on to the next document that has one.");
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add(egui::Button::new("Previous").shortcut_text("P"))
+                .clicked()
+            {
+                action = Some(PanelAction::Step(false));
+            }
+            if ui
+                .add(egui::Button::new("Next").shortcut_text("N"))
+                .clicked()
+            {
+                action = Some(PanelAction::Step(true));
+            }
+        });
+        if ui
+            .button("Edit the gold set by hand")
+            .on_hover_text("Leave review and annotate the gold set itself")
+            .clicked()
+        {
+            action = Some(PanelAction::EditGold);
+        }
+        action
+    }
+}
+
+/// What the review panel asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelAction {
+    Decide(Decision),
+    Step(bool),
+    Leave,
+    EditGold,
+}
+
+fn ellipsize(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max - 1).collect::<String>())
+    }
+}

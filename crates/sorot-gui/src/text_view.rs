@@ -1,0 +1,634 @@
+//! The document view: wrapped text with spans painted underneath.
+//!
+//! Terms:
+//! - **paragraph**: one line of the source text (without its line end). Each
+//!   is laid out on its own into a galley, cached until the width or text size
+//!   changes, and only paragraphs in view are laid out and painted, so a frame
+//!   costs the same for a 1 KB and a 1 MB document.
+//! - **lane**: the level of a span's underline below the text. Spans that
+//!   overlap get different lanes (outer spans lowest), so a claim that holds an
+//!   actor and a date shows three underlines as well as three tinted fills.
+//! - **piece**: the part of a span on one row of a wrapped paragraph.
+//!
+//! The view reports what the pointer did as a [`ViewEvent`]; the app decides
+//! what it means. Offsets in events are code points into the source text.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{
+    Align, Color32, CornerRadius, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2,
+};
+
+use sorot_core::model::text::SourceText;
+
+/// Pixels between an underline lane and the next.
+const LANE_STEP: f32 = 3.5;
+/// Lanes drawn; deeper nesting shares the last one.
+const MAX_LANES: usize = 4;
+/// Vertical gap after each paragraph, as a share of the line height.
+const PARAGRAPH_GAP: f32 = 0.45;
+
+/// What the pointer did in the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewEvent {
+    /// A drag ended over `range` (not yet snapped). `exact` when Alt was held.
+    Dragged { range: Range<usize>, exact: bool },
+    /// A click at `offset`; `extend` when Shift was held.
+    Clicked { offset: usize, extend: bool },
+    /// A drag with Ctrl held, from the span at `from` to the span at `to`:
+    /// a relation; `second` when Shift was held too.
+    Linked {
+        from: usize,
+        to: usize,
+        second: bool,
+    },
+}
+
+/// Something painted under the text: a span, or one side of a review
+/// difference. Marks are passed sorted by start.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark<'a> {
+    pub id: u32,
+    pub start: usize,
+    pub end: usize,
+    pub color: [u8; 3],
+    /// What the mark is, shown on hover (a label, a kind of difference).
+    pub title: &'a str,
+    pub text: &'a str,
+    pub note: &'a str,
+    /// A suggestion: drawn as a dashed outline, not a span.
+    pub ghost: bool,
+}
+
+/// What to highlight besides the marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlight {
+    /// Text selected but not yet labeled.
+    pub selection: Option<Range<usize>>,
+    /// The selected mark.
+    pub span: Option<u32>,
+    /// Marks linked to the selected one: outlined too, lighter.
+    pub related: Vec<u32>,
+}
+
+/// Layout cache and pointer state of the view for one document.
+#[derive(Default)]
+pub struct TextView {
+    key: Option<(String, u64)>,
+    paragraphs: Vec<Range<usize>>,
+    galleys: Vec<Option<Arc<Galley>>>,
+    /// `tops[i]` is paragraph i's top, relative to the content; one more
+    /// entry than paragraphs, the last being the content height.
+    tops: Vec<f32>,
+    wrap_width: f32,
+    text_size: f32,
+    line_height: f32,
+    /// Screen position of the content's top-left corner in the last frame.
+    origin: Pos2,
+    drag_anchor: Option<usize>,
+    drag_head: Option<usize>,
+    /// Whether Alt was held at any time during the drag.
+    drag_exact: bool,
+    /// Whether Ctrl (and Shift) were held during the drag: a relation.
+    drag_link: Option<bool>,
+    lanes: BTreeMap<u32, usize>,
+    lanes_revision: Option<u64>,
+}
+
+impl TextView {
+    /// Shows the text of document `doc_id` with `marks` under it; returns what
+    /// the pointer did. `marks_revision` changes whenever the marks do;
+    /// `scroll_to` brings an offset into view.
+    #[allow(clippy::too_many_arguments)]
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        doc_id: &str,
+        text: &SourceText,
+        marks: &[Mark<'_>],
+        marks_revision: u64,
+        highlight: &Highlight,
+        text_size: f32,
+        scroll_to: Option<usize>,
+    ) -> Option<ViewEvent> {
+        let key = (doc_id.to_owned(), text.len_chars() as u64);
+        if self.key.as_ref() != Some(&key) {
+            *self = TextView {
+                key: Some(key),
+                paragraphs: text.lines(),
+                ..TextView::default()
+            };
+        }
+        if self.lanes_revision != Some(marks_revision) {
+            self.lanes = assign_lanes(marks.iter().map(|m| (m.id, m.start, m.end)));
+            self.lanes_revision = Some(marks_revision);
+        }
+        let mut event = None;
+        egui::ScrollArea::vertical()
+            .id_salt("document text")
+            .auto_shrink(false)
+            .show_viewport(ui, |ui, viewport| {
+                let width = (ui.available_width() - 16.0).max(120.0);
+                let font = FontId::proportional(text_size);
+                let row_height = ui.fonts_mut(|f| f.row_height(&font));
+                let line_height = (row_height + 2.0 * (2.0 + LANE_STEP * MAX_LANES as f32)).round();
+                if width != self.wrap_width
+                    || text_size != self.text_size
+                    || line_height != self.line_height
+                {
+                    self.wrap_width = width;
+                    self.text_size = text_size;
+                    self.line_height = line_height;
+                    self.galleys = vec![None; self.paragraphs.len()];
+                    self.estimate_tops(text_size);
+                }
+                let total = *self.tops.last().unwrap_or(&0.0);
+                let (rect, response) = ui.allocate_exact_size(
+                    Vec2::new(width + 8.0, total.max(viewport.height())),
+                    Sense::click_and_drag(),
+                );
+                self.origin = rect.min + Vec2::new(4.0, 0.0);
+
+                // Lay out what is in view (heights may change, so repeat until stable).
+                let visible = self.visible_paragraphs(viewport.min.y, viewport.max.y);
+                let mut changed = false;
+                for i in visible {
+                    changed |= self.ensure_galley(ui, text, i, &font);
+                }
+                if changed {
+                    self.recompute_tops();
+                    for i in self.visible_paragraphs(viewport.min.y, viewport.max.y) {
+                        self.ensure_galley(ui, text, i, &font);
+                    }
+                    self.recompute_tops();
+                }
+                if let Some(offset) = scroll_to {
+                    let i = self.paragraph_of(offset);
+                    self.ensure_galley(ui, text, i, &font);
+                    self.recompute_tops();
+                    if let Some(target) = self.screen_rect(offset..offset + 1) {
+                        ui.scroll_to_rect(
+                            target.expand(2.0 * self.line_height),
+                            Some(Align::Center),
+                        );
+                    }
+                }
+                self.paint(ui, marks, highlight, row_height, viewport);
+                event = self.handle_pointer(ui, &response, text);
+                if let Some(tip) = self.hover_text(ui, &response, marks) {
+                    response.on_hover_text_at_pointer(tip);
+                }
+            });
+        event
+    }
+
+    /// Screen rectangle covering `range` on its first row, from the last frame's
+    /// layout. `None` when that part of the text has not been laid out.
+    pub fn screen_rect(&self, range: Range<usize>) -> Option<Rect> {
+        let i = self.paragraph_of(range.start);
+        let galley = self.galleys.get(i)?.as_ref()?;
+        let para = &self.paragraphs[i];
+        let local = range.start.saturating_sub(para.start)
+            ..range.end.min(para.end).saturating_sub(para.start);
+        let origin = self.origin + Vec2::new(0.0, self.tops[i]);
+        piece_rects(galley, local)
+            .into_iter()
+            .next()
+            .map(|r| r.translate(origin.to_vec2()))
+    }
+
+    /// The offset under a screen position.
+    pub fn offset_at(&self, pos: Pos2) -> Option<usize> {
+        let y = pos.y - self.origin.y;
+        if self.paragraphs.is_empty() {
+            return None;
+        }
+        if y < 0.0 {
+            return Some(0);
+        }
+        let i = self
+            .tops
+            .partition_point(|top| *top <= y)
+            .saturating_sub(1)
+            .min(self.paragraphs.len() - 1);
+        let para = &self.paragraphs[i];
+        let galley = self.galleys.get(i)?.as_ref()?;
+        let local = pos - (self.origin + Vec2::new(0.0, self.tops[i]));
+        if local.y > galley.size().y {
+            return Some(para.end);
+        }
+        let cursor = galley.cursor_from_pos(local);
+        Some(para.start + cursor.index.0.min(para.end - para.start))
+    }
+
+    fn estimate_tops(&mut self, text_size: f32) {
+        let chars_per_row = (self.wrap_width / (text_size * 0.5)).max(10.0);
+        self.tops = Vec::with_capacity(self.paragraphs.len() + 1);
+        let mut y = 0.0;
+        for para in &self.paragraphs {
+            self.tops.push(y);
+            let rows = ((para.end - para.start) as f32 / chars_per_row)
+                .ceil()
+                .max(1.0);
+            y += rows * self.line_height + self.line_height * PARAGRAPH_GAP;
+        }
+        self.tops.push(y);
+    }
+
+    fn recompute_tops(&mut self) {
+        let mut y = 0.0;
+        for i in 0..self.paragraphs.len() {
+            let height = match &self.galleys[i] {
+                Some(galley) => galley.size().y,
+                None => self.tops[i + 1] - self.tops[i] - self.line_height * PARAGRAPH_GAP,
+            };
+            self.tops[i] = y;
+            y += height + self.line_height * PARAGRAPH_GAP;
+        }
+        if let Some(last) = self.tops.last_mut() {
+            *last = y;
+        }
+    }
+
+    fn visible_paragraphs(&self, top: f32, bottom: f32) -> Range<usize> {
+        let n = self.paragraphs.len();
+        let first = self.tops[..n]
+            .partition_point(|t| *t <= top)
+            .saturating_sub(1);
+        let last = self.tops[..n].partition_point(|t| *t < bottom);
+        first..last.max(first).min(n)
+    }
+
+    fn paragraph_of(&self, offset: usize) -> usize {
+        self.paragraphs
+            .partition_point(|p| p.end < offset)
+            .min(self.paragraphs.len().saturating_sub(1))
+    }
+
+    /// Lays out paragraph `i` if needed; true when its height changed.
+    fn ensure_galley(&mut self, ui: &Ui, text: &SourceText, i: usize, font: &FontId) -> bool {
+        if self.galleys[i].is_some() {
+            return false;
+        }
+        let para = self.paragraphs[i].clone();
+        let mut job = LayoutJob::single_section(
+            text.slice(para).to_owned(),
+            TextFormat {
+                font_id: font.clone(),
+                line_height: Some(self.line_height),
+                color: Color32::PLACEHOLDER,
+                ..Default::default()
+            },
+        );
+        job.wrap = TextWrapping {
+            max_width: self.wrap_width,
+            ..Default::default()
+        };
+        let galley = ui.painter().layout_job(job);
+        let estimated = self.tops[i + 1] - self.tops[i] - self.line_height * PARAGRAPH_GAP;
+        let changed = (galley.size().y - estimated).abs() > 0.5;
+        self.galleys[i] = Some(galley);
+        changed
+    }
+
+    fn paint(
+        &self,
+        ui: &Ui,
+        marks: &[Mark<'_>],
+        highlight: &Highlight,
+        row_height: f32,
+        viewport: Rect,
+    ) {
+        let painter = ui.painter();
+        let dark = ui.visuals().dark_mode;
+        let text_color = ui.visuals().text_color();
+        let fill_alpha = if dark { 70 } else { 52 };
+        let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
+        let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
+        let visible = self.visible_paragraphs(viewport.min.y, viewport.max.y);
+        if visible.is_empty() {
+            return;
+        }
+        // One pass over the spans per frame; each paragraph then filters this short list.
+        let visible_chars =
+            self.paragraphs[visible.start].start..self.paragraphs[visible.end - 1].end + 1;
+        let visible_spans: Vec<&Mark<'_>> = marks
+            .iter()
+            .take_while(|m| m.start < visible_chars.end)
+            .filter(|m| m.end > visible_chars.start)
+            .collect();
+        for i in visible {
+            let Some(galley) = &self.galleys[i] else {
+                continue;
+            };
+            let para = self.paragraphs[i].clone();
+            let origin = self.origin + Vec2::new(0.0, self.tops[i]);
+            let spans: Vec<&Mark<'_>> = visible_spans
+                .iter()
+                .copied()
+                .filter(|s| s.start < para.end.max(para.start + 1) && s.end > para.start)
+                .collect();
+            let local = |s: &Range<usize>| {
+                s.start.max(para.start) - para.start
+                    ..s.end.min(para.end).max(para.start) - para.start
+            };
+            for span in &spans {
+                let [r, g, b] = span.color;
+                let fill = Color32::from_rgba_unmultiplied(r, g, b, fill_alpha);
+                for rect in piece_rects(galley, local(&(span.start..span.end))) {
+                    let band = text_band(rect, row_height).translate(origin.to_vec2());
+                    if span.ghost {
+                        // A suggestion: a dashed frame in the label's color,
+                        // thicker for the one the keys act on.
+                        let width = if highlight.span == Some(span.id) {
+                            3.0
+                        } else {
+                            1.5
+                        };
+                        let stroke = Stroke::new(width, Color32::from_rgb(r, g, b));
+                        let corners = [
+                            band.left_top(),
+                            band.right_top(),
+                            band.right_bottom(),
+                            band.left_bottom(),
+                            band.left_top(),
+                        ];
+                        painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
+                    } else {
+                        painter.rect_filled(band, CornerRadius::same(2), fill);
+                    }
+                }
+            }
+            if let Some(selection) = &highlight.selection
+                && selection.start < para.end.max(para.start + 1)
+                && selection.end > para.start
+            {
+                for rect in piece_rects(galley, local(selection)) {
+                    painter.rect_filled(
+                        text_band(rect, row_height).translate(origin.to_vec2()),
+                        0.0,
+                        selection_fill,
+                    );
+                }
+            }
+            painter.galley(origin, galley.clone(), text_color);
+            for span in spans.iter().filter(|s| !s.ghost) {
+                let [r, g, b] = span.color;
+                let lane = self
+                    .lanes
+                    .get(&span.id)
+                    .copied()
+                    .unwrap_or(0)
+                    .min(MAX_LANES - 1);
+                for rect in piece_rects(galley, local(&(span.start..span.end))) {
+                    let band = text_band(rect, row_height).translate(origin.to_vec2());
+                    let y = band.max.y + 2.0 + LANE_STEP * (MAX_LANES - 1 - lane) as f32;
+                    painter.line_segment(
+                        [
+                            Pos2::new(band.min.x + 1.0, y),
+                            Pos2::new(band.max.x - 1.0, y),
+                        ],
+                        Stroke::new(2.5, Color32::from_rgb(r, g, b)),
+                    );
+                    if highlight.span == Some(span.id) || highlight.related.contains(&span.id) {
+                        let stroke = if highlight.span == Some(span.id) {
+                            selected_stroke
+                        } else {
+                            Stroke::new(1.5, Color32::from_rgb(r, g, b))
+                        };
+                        painter.rect_stroke(
+                            band.expand(1.5),
+                            CornerRadius::same(3),
+                            stroke,
+                            StrokeKind::Outside,
+                        );
+                    }
+                }
+            }
+        }
+        self.paint_arcs(ui, marks, highlight);
+    }
+
+    /// An arc from the selected mark to each related one, over the text
+    /// (under it where there is no room above).
+    fn paint_arcs(&self, ui: &Ui, marks: &[Mark<'_>], highlight: &Highlight) {
+        let Some(selected) = highlight.span else {
+            return;
+        };
+        let rect_of = |id: u32| {
+            let mark = marks.iter().find(|m| m.id == id)?;
+            self.screen_rect(mark.start..mark.end)
+        };
+        let Some(from) = rect_of(selected) else {
+            return;
+        };
+        let stroke = Stroke::new(1.5, ui.visuals().strong_text_color().gamma_multiply(0.8));
+        for &id in &highlight.related {
+            let Some(to) = rect_of(id) else { continue };
+            let lift = 18.0 + (from.center().x - to.center().x).abs().min(400.0) * 0.08;
+            // Over the text, unless that would leave the view (spans on the
+            // first visible line): then under it.
+            let (a, b, bend) = if from.top().min(to.top()) - lift >= ui.clip_rect().top() {
+                let (a, b) = (from.center_top(), to.center_top());
+                (a, b, a.y.min(b.y) - lift)
+            } else {
+                let (a, b) = (from.center_bottom(), to.center_bottom());
+                (a, b, a.y.max(b.y) + lift)
+            };
+            let curve = egui::epaint::CubicBezierShape::from_points_stroke(
+                [a, Pos2::new(a.x, bend), Pos2::new(b.x, bend), b],
+                false,
+                Color32::TRANSPARENT,
+                stroke,
+            );
+            ui.painter().add(curve);
+            ui.painter().circle_filled(b, 2.5, stroke.color);
+        }
+    }
+
+    fn handle_pointer(
+        &mut self,
+        ui: &Ui,
+        response: &egui::Response,
+        text: &SourceText,
+    ) -> Option<ViewEvent> {
+        let modifiers = ui.input(|i| i.modifiers);
+        if response.drag_started() {
+            let origin = ui.input(|i| i.pointer.press_origin());
+            self.drag_anchor = origin.and_then(|p| self.offset_at(p));
+            self.drag_head = self.drag_anchor;
+            self.drag_exact = false;
+            self.drag_link = None;
+        }
+        if self.drag_anchor.is_some() {
+            self.drag_exact |= modifiers.alt;
+            if modifiers.command {
+                self.drag_link = Some(self.drag_link.unwrap_or(false) | modifiers.shift);
+            }
+        }
+        if response.dragged()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            self.drag_head = self.offset_at(pos).or(self.drag_head);
+        }
+        if response.drag_stopped() {
+            let (anchor, head) = (self.drag_anchor.take(), self.drag_head.take());
+            if let (Some(a), Some(h), Some(second)) = (anchor, head, self.drag_link.take()) {
+                return Some(ViewEvent::Linked {
+                    from: a,
+                    to: h,
+                    second,
+                });
+            }
+            if let (Some(a), Some(h)) = (anchor, head)
+                && a != h
+            {
+                return Some(ViewEvent::Dragged {
+                    range: a.min(h)..a.max(h),
+                    exact: self.drag_exact,
+                });
+            }
+        }
+        if response.clicked() {
+            response.request_focus();
+            let offset = response
+                .interact_pointer_pos()
+                .and_then(|p| self.offset_at(p))?;
+            return Some(ViewEvent::Clicked {
+                offset: offset.min(text.len_chars()),
+                extend: modifiers.shift,
+            });
+        }
+        None
+    }
+
+    /// The live selection while a drag is under way.
+    pub fn dragging(&self) -> Option<Range<usize>> {
+        match (self.drag_anchor, self.drag_head) {
+            (Some(a), Some(h)) if a != h => Some(a.min(h)..a.max(h)),
+            _ => None,
+        }
+    }
+
+    fn hover_text(&self, ui: &Ui, response: &egui::Response, marks: &[Mark<'_>]) -> Option<String> {
+        if !response.hovered() || self.drag_anchor.is_some() {
+            return None;
+        }
+        let pos = ui.input(|i| i.pointer.hover_pos())?;
+        let offset = self.offset_at(pos)?;
+        let mut spans: Vec<&Mark<'_>> = marks
+            .iter()
+            .take_while(|m| m.start <= offset)
+            .filter(|m| offset < m.end)
+            .collect();
+        if spans.is_empty() {
+            return None;
+        }
+        spans.sort_by_key(|m| (m.end - m.start, m.start, m.id));
+        let lines: Vec<String> = spans
+            .iter()
+            .map(|s| {
+                let text: String = s.text.chars().take(60).collect();
+                let more = if s.text.chars().count() > 60 {
+                    "…"
+                } else {
+                    ""
+                };
+                let note = if s.note.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n    note: {}", s.note)
+                };
+                if s.ghost {
+                    let value = if s.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" = {}", s.note)
+                    };
+                    return format!("{}: {text}{value}", s.title);
+                }
+                format!("{}: {text}{more}{note}", s.title)
+            })
+            .collect();
+        Some(lines.join("\n"))
+    }
+}
+
+/// Rectangles (relative to the galley) of the characters `local` of a galley,
+/// one per row.
+fn piece_rects(galley: &Galley, local: Range<usize>) -> Vec<Rect> {
+    let mut rects = Vec::new();
+    if local.is_empty() {
+        return rects;
+    }
+    let mut row_start = 0;
+    for row in &galley.rows {
+        let count = row.char_count_excluding_newline().0;
+        let row_end = row_start + count;
+        let a = local.start.max(row_start);
+        let b = local.end.min(row_end);
+        if a < b {
+            let first = &row.glyphs[a - row_start];
+            let last = &row.glyphs[b - 1 - row_start];
+            let x0 = row.pos.x + first.pos.x;
+            let x1 = row.pos.x + last.pos.x + last.advance_width;
+            rects.push(Rect::from_min_max(
+                Pos2::new(x0, row.pos.y),
+                Pos2::new(x1, row.pos.y + row.size.y),
+            ));
+        }
+        row_start = row_end + usize::from(row.ends_with_newline);
+    }
+    rects
+}
+
+/// The band of a row where the glyphs are: the row's middle, one text row high.
+fn text_band(row_rect: Rect, row_height: f32) -> Rect {
+    let center = row_rect.center().y;
+    Rect::from_min_max(
+        Pos2::new(row_rect.min.x, center - row_height / 2.0),
+        Pos2::new(row_rect.max.x, center + row_height / 2.0),
+    )
+}
+
+/// Gives each mark `(id, start, end)` a lane: outer marks lane 0, marks
+/// inside or overlapping them the next free lane.
+pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> BTreeMap<u32, usize> {
+    let mut order: Vec<(u32, usize, usize)> = marks.collect();
+    order.sort_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
+    let mut lane_ends: Vec<usize> = Vec::new();
+    let mut lanes = BTreeMap::new();
+    for (id, start, end) in order {
+        let lane = match lane_ends.iter().position(|e| *e <= start) {
+            Some(lane) => lane,
+            None => {
+                lane_ends.push(0);
+                lane_ends.len() - 1
+            }
+        };
+        lane_ends[lane] = end;
+        lanes.insert(id, lane);
+    }
+    lanes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sorot_core::model::markup;
+
+    #[test]
+    fn nested_spans_get_distinct_lanes_and_siblings_share() {
+        let (_, spans) =
+            markup::parse("[[Kim|actor] tiba [Rabu|date]|claim] lalu [Putin|actor]").unwrap();
+        let lanes = assign_lanes(spans.iter().map(|s| (s.id, s.start, s.end)));
+        let lane_of = |text: &str| lanes[&spans.iter().find(|s| s.text == text).unwrap().id];
+        assert_eq!(lane_of("Kim tiba Rabu"), 0);
+        assert_eq!(lane_of("Kim"), 1);
+        assert_eq!(lane_of("Rabu"), 1);
+        assert_eq!(lane_of("Putin"), 0);
+    }
+}

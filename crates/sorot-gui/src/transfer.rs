@@ -1,0 +1,520 @@
+//! File > Export… and File > Import…: a form, a background job with a
+//! progress bar, and the report of what was written and what was lost.
+//!
+//! Terms:
+//! - **form**: the options of one export or import, as the CLI takes them.
+//! - **job**: the export or import running on its own thread; the window
+//!   keeps drawing and shows its progress.
+//! - **report**: counts, files written and every loss, shown when the job ends.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use egui::{RichText, Ui};
+
+use sorot_core::formats::export::{self, Format, OffsetUnit, Options, Progress};
+use sorot_core::formats::import::{self, ImportFormat, ImportOptions};
+use sorot_core::project::Project;
+
+/// The options of an export.
+#[derive(Debug, Clone)]
+pub struct ExportForm {
+    pub format: Format,
+    pub all_annotators: bool,
+    pub offsets: OffsetUnit,
+    /// Tag columns for CoNLL and Hugging Face: groups separated by `;`.
+    pub layers: String,
+    pub strict: bool,
+    /// A file, or a folder for brat.
+    pub destination: String,
+}
+
+/// The options of an import.
+#[derive(Debug, Clone)]
+pub struct ImportForm {
+    pub format: ImportFormat,
+    pub offsets: OffsetUnit,
+    pub replace: bool,
+    pub strict: bool,
+    /// Input paths, one per line.
+    pub inputs: String,
+}
+
+#[derive(Debug, Clone)]
+enum Form {
+    Export(ExportForm),
+    Import(ImportForm),
+}
+
+/// What the form asks the app to do.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Save everything, then [`Transfer::start_export`].
+    Export(ExportForm),
+    /// Save everything, then [`Transfer::start_import`].
+    Import(ImportForm),
+    /// An import wrote files: read the project again.
+    Reload,
+}
+
+/// What a finished job reports.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub title: String,
+    pub summary: Vec<String>,
+    pub losses: Vec<String>,
+    pub error: Option<String>,
+    pub wrote_annotations: bool,
+}
+
+impl Finished {
+    fn new(title: String) -> Self {
+        Finished {
+            title,
+            summary: Vec::new(),
+            losses: Vec::new(),
+            error: None,
+            wrote_annotations: false,
+        }
+    }
+}
+
+struct Job {
+    title: String,
+    progress: Arc<Progress>,
+    handle: JoinHandle<Finished>,
+}
+
+/// The export and import state of the window.
+#[derive(Default)]
+pub struct Transfer {
+    form: Option<Form>,
+    job: Option<Job>,
+    report: Option<Finished>,
+}
+
+impl Transfer {
+    pub fn open_export(&mut self) {
+        self.form = Some(Form::Export(ExportForm {
+            format: Format::Jsonl,
+            all_annotators: false,
+            offsets: OffsetUnit::CodePoint,
+            layers: "actor,location,date; claim".into(),
+            strict: false,
+            destination: String::new(),
+        }));
+    }
+
+    pub fn open_import(&mut self) {
+        self.form = Some(Form::Import(ImportForm {
+            format: ImportFormat::Jsonl,
+            offsets: OffsetUnit::CodePoint,
+            replace: false,
+            strict: false,
+            inputs: String::new(),
+        }));
+    }
+
+    /// Whether a form, a progress bar or a report is showing.
+    pub fn is_open(&self) -> bool {
+        self.form.is_some() || self.job.is_some() || self.report.is_some()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The report of the last job, while it is shown.
+    pub fn report(&self) -> Option<&Finished> {
+        self.report.as_ref()
+    }
+
+    /// Waits for a running job (tests, closing the window).
+    pub fn wait(&mut self) -> Option<Request> {
+        let job = self.job.take()?;
+        let finished = job.handle.join().unwrap_or_else(|_| panicked(&job.title));
+        let reload = finished.wrote_annotations;
+        self.report = Some(finished);
+        reload.then_some(Request::Reload)
+    }
+
+    /// Starts an export of `annotator`'s (or everyone's) annotations.
+    pub fn start_export(&mut self, project: Project, annotator: &str, form: ExportForm) {
+        let progress = Arc::new(Progress::default());
+        let annotators = if form.all_annotators {
+            project.annotators()
+        } else {
+            vec![annotator.to_owned()]
+        };
+        let mut options = Options::new(form.format, annotator);
+        options.annotators = annotators;
+        options.name_annotators = form.all_annotators;
+        options.offsets = form.offsets;
+        if matches!(form.format, Format::Conll | Format::Hf) {
+            options.layers = form
+                .layers
+                .split(';')
+                .map(|group| {
+                    group
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|group| !group.is_empty())
+                .collect();
+        }
+        options.progress = Some(Arc::clone(&progress));
+        let title = format!("Export to {}", format_name(form.format));
+        let destination = PathBuf::from(form.destination.trim());
+        let job_title = title.clone();
+        let handle = std::thread::spawn(move || {
+            let mut finished = Finished::new(job_title);
+            match export::export_to(&project, &options, &destination, form.strict) {
+                Ok(written) => {
+                    let report = &written.report;
+                    finished.losses = report.losses.iter().map(ToString::to_string).collect();
+                    if written.stopped {
+                        finished.summary.push(format!(
+                            "Nothing was written: {} cannot be exported (strict).",
+                            sorot_core::counted(report.losses.len(), "thing")
+                        ));
+                    } else {
+                        finished.summary.push(format!(
+                            "Exported {} in {}.",
+                            sorot_core::counted(report.spans, "span"),
+                            sorot_core::counted(report.documents, "document")
+                        ));
+                        for path in &written.paths {
+                            finished.summary.push(format!("Wrote {}", path.display()));
+                        }
+                        if form.format.has_offsets() {
+                            finished
+                                .summary
+                                .push(format!("Offsets count {}.", offsets_name(options.offsets)));
+                        }
+                    }
+                }
+                Err(err) => finished.error = Some(format!("{err}; nothing was exported")),
+            }
+            finished
+        });
+        self.form = None;
+        self.job = Some(Job {
+            title,
+            progress,
+            handle,
+        });
+    }
+
+    /// Starts an import as `annotator`.
+    pub fn start_import(&mut self, project: Project, annotator: &str, form: ImportForm) {
+        let progress = Arc::new(Progress::default());
+        let options = ImportOptions {
+            format: form.format,
+            annotator: annotator.to_owned(),
+            offsets: form.offsets,
+            replace: form.replace,
+            strict: form.strict,
+            per_annotator: false,
+            progress: Some(Arc::clone(&progress)),
+        };
+        let inputs: Vec<PathBuf> = form
+            .inputs
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        let title = format!("Import from {}", import_format_name(form.format));
+        let job_title = title.clone();
+        let handle = std::thread::spawn(move || {
+            let mut finished = Finished::new(job_title);
+            match import::import(&project, &options, &inputs) {
+                Ok(report) => {
+                    finished.losses = report.losses.iter().map(ToString::to_string).collect();
+                    if report.stopped {
+                        finished.summary.push(format!(
+                            "Nothing was written: {} cannot be imported (strict).",
+                            sorot_core::counted(report.losses.len(), "thing")
+                        ));
+                    } else {
+                        finished.summary.push(format!(
+                            "Imported {} in {}.",
+                            sorot_core::counted(report.spans, "span"),
+                            sorot_core::counted(report.documents, "document")
+                        ));
+                        finished.wrote_annotations = report.documents > 0;
+                        for text in &report.texts_added {
+                            finished.summary.push(format!("Added the text {text}."));
+                        }
+                        if !report.unknown_labels.is_empty() {
+                            finished.summary.push(format!(
+                                "Labels not in the schema (kept; add them to sorot.ron): {}",
+                                report.unknown_labels.join(", ")
+                            ));
+                        }
+                    }
+                }
+                Err(err) => finished.error = Some(format!("{err}; nothing was imported")),
+            }
+            finished
+        });
+        self.form = None;
+        self.job = Some(Job {
+            title,
+            progress,
+            handle,
+        });
+    }
+
+    /// Draws the form, the progress or the report; returns what the app must do.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Option<Request> {
+        let mut request = None;
+        if self
+            .job
+            .as_ref()
+            .is_some_and(|job| job.handle.is_finished())
+        {
+            request = self.wait();
+        }
+        if let Some(job) = &self.job {
+            egui::Modal::new(egui::Id::unique("transfer progress")).show(ctx, |ui| {
+                ui.heading(&job.title);
+                let done = job.progress.done.load(std::sync::atomic::Ordering::Relaxed);
+                let total = job
+                    .progress
+                    .total
+                    .load(std::sync::atomic::Ordering::Relaxed);
+                ui.add(
+                    egui::ProgressBar::new(job.progress.fraction())
+                        .text(format!("{done} of {total} documents"))
+                        .desired_width(320.0),
+                );
+            });
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+        if let Some(report) = self.report.clone() {
+            let mut open = true;
+            egui::Modal::new(egui::Id::unique("transfer report")).show(ctx, |ui| {
+                ui.heading(&report.title);
+                if let Some(error) = &report.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                for line in &report.summary {
+                    ui.label(line);
+                }
+                if !report.losses.is_empty() {
+                    ui.label(
+                        RichText::new(format!(
+                            "{} could not be carried:",
+                            sorot_core::counted(report.losses.len(), "thing")
+                        ))
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                    egui::ScrollArea::vertical()
+                        .max_height(280.0)
+                        .max_width(720.0)
+                        .show(ui, |ui| {
+                            for loss in &report.losses {
+                                ui.label(RichText::new(loss).small());
+                            }
+                        });
+                }
+                if ui.button("Close").clicked() {
+                    open = false;
+                }
+            });
+            if !open {
+                self.report = None;
+            }
+        }
+        let mut close = false;
+        match &mut self.form {
+            Some(Form::Export(form)) => {
+                egui::Modal::new(egui::Id::unique("export form")).show(ctx, |ui| {
+                    ui.heading("Export");
+                    egui::Grid::new("export options").num_columns(2).show(ui, |ui| {
+                        let label = ui.label("Format");
+                        egui::ComboBox::from_id_salt("export format")
+                            .selected_text(format_name(form.format))
+                            .show_ui(ui, |ui| {
+                                for format in Format::ALL.iter() {
+                                    ui.selectable_value(&mut form.format, *format, format_name(*format));
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        ui.label("Annotations");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(&mut form.all_annotators, false, "mine");
+                            ui.radio_value(&mut form.all_annotators, true, "every annotator's");
+                        });
+                        ui.end_row();
+                        if form.format.has_offsets() {
+                            let label = ui.label("Offsets");
+                            offsets_ui(ui, "export offsets", &mut form.offsets).labelled_by(label.id);
+                            ui.end_row();
+                        }
+                        if matches!(form.format, Format::Conll | Format::Hf) {
+                            let label = ui.label("Tag columns");
+                            ui.text_edit_singleline(&mut form.layers)
+                                .labelled_by(label.id)
+                                .on_hover_text("Labels of one column separated by commas, columns by semicolons");
+                            ui.end_row();
+                        }
+                        let label = ui.label(if form.format.writes_folder() { "Folder" } else { "File" });
+                        ui.horizontal(|ui| {
+                            ui.add(egui::TextEdit::singleline(&mut form.destination).desired_width(320.0)).labelled_by(label.id);
+                            if ui.button("Choose…").clicked() {
+                                let dialog = rfd::FileDialog::new().set_title("Export to");
+                                let chosen = if form.format.writes_folder() { dialog.pick_folder() } else { dialog.save_file() };
+                                if let Some(path) = chosen {
+                                    form.destination = path.display().to_string();
+                                }
+                            }
+                        });
+                        ui.end_row();
+                    });
+                    ui.checkbox(&mut form.strict, "Write nothing if anything cannot be exported");
+                    ui.horizontal(|ui| {
+                        let ready = !form.destination.trim().is_empty();
+                        if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                            request = Some(Request::Export(form.clone()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+            }
+            Some(Form::Import(form)) => {
+                egui::Modal::new(egui::Id::unique("import form")).show(ctx, |ui| {
+                    ui.heading("Import");
+                    egui::Grid::new("import options")
+                        .num_columns(2)
+                        .show(ui, |ui| {
+                            let label = ui.label("Format");
+                            egui::ComboBox::from_id_salt("import format")
+                                .selected_text(import_format_name(form.format))
+                                .show_ui(ui, |ui| {
+                                    for format in ImportFormat::ALL.iter() {
+                                        ui.selectable_value(
+                                            &mut form.format,
+                                            *format,
+                                            import_format_name(*format),
+                                        );
+                                    }
+                                })
+                                .response
+                                .labelled_by(label.id);
+                            ui.end_row();
+                            let label = ui.label("Offsets");
+                            offsets_ui(ui, "import offsets", &mut form.offsets)
+                                .labelled_by(label.id);
+                            ui.end_row();
+                            let label = ui.label("Files");
+                            ui.vertical(|ui| {
+                                ui.add(
+                                    egui::TextEdit::multiline(&mut form.inputs)
+                                        .desired_rows(3)
+                                        .desired_width(360.0),
+                                )
+                                .labelled_by(label.id);
+                                if ui.button("Choose…").clicked() {
+                                    let dialog = rfd::FileDialog::new().set_title("Import");
+                                    let chosen = if form.format == ImportFormat::Brat {
+                                        dialog.pick_folders()
+                                    } else {
+                                        dialog.pick_files()
+                                    };
+                                    for path in chosen.unwrap_or_default() {
+                                        if !form.inputs.is_empty() && !form.inputs.ends_with('\n') {
+                                            form.inputs.push('\n');
+                                        }
+                                        form.inputs.push_str(&path.display().to_string());
+                                    }
+                                }
+                            });
+                            ui.end_row();
+                        });
+                    ui.checkbox(
+                        &mut form.replace,
+                        "Replace my existing annotations of these documents",
+                    );
+                    ui.checkbox(
+                        &mut form.strict,
+                        "Write nothing if anything cannot be imported",
+                    );
+                    ui.horizontal(|ui| {
+                        let ready = !form.inputs.trim().is_empty();
+                        if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
+                            request = Some(Request::Import(form.clone()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+            }
+            None => {}
+        }
+        if close {
+            self.form = None;
+        }
+        request
+    }
+}
+
+fn offsets_ui(ui: &mut Ui, id: &str, offsets: &mut OffsetUnit) -> egui::Response {
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(offsets_name(*offsets))
+        .show_ui(ui, |ui| {
+            for unit in OffsetUnit::ALL.iter() {
+                ui.selectable_value(offsets, *unit, offsets_name(*unit));
+            }
+        })
+        .response
+}
+
+fn format_name(format: Format) -> String {
+    match format {
+        Format::Jsonl => "doccano JSONL",
+        Format::JsonlRelations => "doccano JSONL with relations",
+        Format::Spacy => "spaCy JSONL",
+        Format::Conll => "CoNLL (IOB2)",
+        Format::Hf => "Hugging Face JSONL",
+        Format::Brat => "brat folder",
+        Format::Labelstudio => "Label Studio JSON",
+        Format::Csv => "CSV, a row per span",
+    }
+    .to_owned()
+}
+
+fn import_format_name(format: ImportFormat) -> String {
+    match format {
+        ImportFormat::Brat => "brat (.ann and .txt)",
+        ImportFormat::Jsonl => "doccano JSONL",
+        ImportFormat::Labelstudio => "Label Studio JSON",
+        ImportFormat::Conll => "CoNLL (IOB2)",
+    }
+    .to_owned()
+}
+
+fn offsets_name(unit: OffsetUnit) -> &'static str {
+    match unit {
+        OffsetUnit::CodePoint => "code points",
+        OffsetUnit::Utf16 => "UTF-16 units (browser tools)",
+        OffsetUnit::Byte => "UTF-8 bytes",
+    }
+}
+
+fn panicked(title: &str) -> Finished {
+    Finished {
+        error: Some("the job stopped unexpectedly; nothing is known to be written".into()),
+        ..Finished::new(title.to_owned())
+    }
+}

@@ -1,0 +1,1220 @@
+//! The workbench driven headless, as a person would: drag over text, press
+//! keys, click labels; then check the annotation files on disk.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot_gui::prefs::Preferences;
+use sorot_gui::{SorotApp, StartOptions};
+
+const FIRST: &str = "000_1625e3110a626786.txt";
+
+fn repo() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// The sample texts and settings, without anyone's annotations.
+fn sample_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("seeds")).unwrap();
+    for entry in fs::read_dir(repo().join("seeds")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(
+            entry.path(),
+            dir.path().join("seeds").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    fs::copy(repo().join("sorot.ron"), dir.path().join("sorot.ron")).unwrap();
+    dir
+}
+
+fn harness(project: &Path) -> Harness<'static, SorotApp> {
+    let app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(project.to_owned()),
+            annotator: Some("tester".into()),
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_max_steps(16)
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+/// The annotation file of `doc`, once every autosave has reached the disk.
+fn file_on_disk(harness: &mut Harness<'static, SorotApp>, project: &Path, doc: &str) -> String {
+    harness.state_mut().wait_for_saves();
+    fs::read_to_string(
+        project
+            .join("annotations/tester")
+            .join(format!("{doc}.ron")),
+    )
+    .unwrap_or_default()
+}
+
+/// Presses at `from`, moves to `to` in steps, releases there.
+fn drag(harness: &mut Harness<'static, SorotApp>, from: Pos2, to: Pos2, modifiers: Modifiers) {
+    harness.event(Event::ModifiersChanged(modifiers));
+    harness.event(Event::PointerMoved(from));
+    harness.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers,
+    });
+    harness.step();
+    for i in 1..=4 {
+        let t = i as f32 / 4.0;
+        harness.event(Event::PointerMoved(from + (to - from) * t));
+        harness.step();
+    }
+    harness.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers,
+    });
+    harness.step();
+    harness.event(Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+}
+
+fn click(harness: &mut Harness<'static, SorotApp>, at: Pos2) {
+    harness.event(Event::PointerMoved(at));
+    harness.event(Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.step();
+    harness.event(Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+}
+
+/// Finds `needle` in the current document and returns its code-point range.
+fn find(harness: &Harness<'static, SorotApp>, needle: &str) -> std::ops::Range<usize> {
+    let doc = harness.state().workspace().unwrap().current().unwrap();
+    let byte = doc.text.as_str().find(needle).unwrap();
+    let start = doc.text.offset_of_byte(byte);
+    start..start + needle.chars().count()
+}
+
+#[test]
+fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(FIRST)
+    );
+
+    let range = find(&harness, "Vladimir Putin");
+    assert_eq!(range, 84..98);
+    // Drag from inside "Vladimir" to inside "Putin": word snapping takes both whole words.
+    let start_rect = harness
+        .state()
+        .text_rect(range.start + 1..range.start + 2)
+        .unwrap();
+    let end_rect = harness
+        .state()
+        .text_rect(range.end - 2..range.end - 1)
+        .unwrap();
+    drag(
+        &mut harness,
+        start_rect.center(),
+        end_rect.center(),
+        Modifiers::NONE,
+    );
+    assert_eq!(harness.state().selection(), Some(84..98));
+
+    harness.key_press(Key::Num1);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("(id: 1, start: 84, end: 98, label: \"actor\", text: \"Vladimir Putin\")"),
+        "{saved}"
+    );
+    assert!(saved.contains("status: InProgress"), "{saved}");
+    assert_eq!(harness.state().selected_span(), Some(1));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(saved.contains("spans: [],"), "{saved}");
+    assert!(saved.contains("status: NotStarted"), "{saved}");
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+    assert!(
+        harness.state().title().contains(FIRST),
+        "{}",
+        harness.state().title()
+    );
+    assert!(
+        !harness.state().title().contains("unsaved"),
+        "{}",
+        harness.state().title()
+    );
+}
+
+#[test]
+fn alt_drag_takes_exact_characters_and_labels_apply_by_click() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let range = find(&harness, "Kremlin");
+    let from = harness
+        .state()
+        .text_rect(range.start..range.start + 1)
+        .unwrap()
+        .left_center();
+    let to = harness
+        .state()
+        .text_rect(range.start + 3..range.start + 4)
+        .unwrap()
+        .center();
+    drag(
+        &mut harness,
+        from + egui::vec2(1.0, 0.0),
+        to,
+        Modifiers::ALT,
+    );
+    let selection = harness.state().selection().unwrap();
+    assert_eq!(selection.start, range.start);
+    assert!(
+        selection.end < range.end,
+        "{selection:?} was snapped to the word"
+    );
+
+    harness.get_by_label("2  location").click();
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("label: \"location\", text: \"Kre"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn click_a_span_relabel_it_delete_it_and_mark_the_document_done() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let range = find(&harness, "Kim Jong Un");
+    let rect = harness.state().text_rect(range.clone()).unwrap();
+    drag(
+        &mut harness,
+        rect.left_center() + egui::vec2(2.0, 0.0),
+        rect.right_center() - egui::vec2(2.0, 0.0),
+        Modifiers::NONE,
+    );
+    harness.key_press(Key::Num4);
+    harness.run();
+    assert!(
+        file_on_disk(&mut harness, project.path(), FIRST)
+            .contains("label: \"claim\", text: \"Kim Jong Un\"")
+    );
+
+    // Click elsewhere, then on the span: it is selected; 1 relabels it.
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().selected_span(), None);
+    click(&mut harness, rect.center());
+    assert_eq!(harness.state().selected_span(), Some(1));
+    harness.key_press(Key::Num1);
+    harness.run();
+    assert!(
+        file_on_disk(&mut harness, project.path(), FIRST)
+            .contains("label: \"actor\", text: \"Kim Jong Un\"")
+    );
+
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("spans: [],"));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("status: Done"));
+}
+
+#[test]
+fn alt_arrows_move_between_documents_and_the_list_shows_status() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some("001_29c8b5c4ec59e6d1.txt")
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    // The list shows the status once the autosave has landed.
+    harness.state_mut().wait_for_saves();
+    harness.run();
+    harness.get_by_label("✔  001_29c8b5c4ec59e6d1.txt (0)");
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(FIRST)
+    );
+    harness
+        .get_by_label("○  002_c27b010dec6c9a7a.txt (0)")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some("002_c27b010dec6c9a7a.txt")
+    );
+}
+
+#[test]
+fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let range = find(&harness, "Kremlin");
+    let rect = harness.state().text_rect(range).unwrap();
+    drag(
+        &mut harness,
+        rect.left_center() + egui::vec2(2.0, 0.0),
+        rect.right_center() - egui::vec2(2.0, 0.0),
+        Modifiers::NONE,
+    );
+    harness.key_press(Key::Num1);
+    harness.run();
+    file_on_disk(&mut harness, project.path(), FIRST);
+    // A git pull replaces the file.
+    let path = project
+        .path()
+        .join("annotations/tester")
+        .join(format!("{FIRST}.ron"));
+    let theirs = fs::read_to_string(&path)
+        .unwrap()
+        .replace("status: InProgress", "status: Done");
+    fs::write(&path, &theirs).unwrap();
+
+    harness.key_press(Key::Num2);
+    harness.run();
+    assert_eq!(
+        file_on_disk(&mut harness, project.path(), FIRST),
+        theirs,
+        "overwritten without asking"
+    );
+    harness.run();
+    harness.get_by_label("Keep mine").click();
+    harness.run();
+    let mine = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        mine.contains("label: \"location\", text: \"Kremlin\"")
+            && mine.contains("status: InProgress"),
+        "{mine}"
+    );
+}
+
+/// Selects `needle` in the current document by dragging over it.
+fn drag_over(harness: &mut Harness<'static, SorotApp>, needle: &str) -> std::ops::Range<usize> {
+    let range = find(harness, needle);
+    let first = harness
+        .state()
+        .text_rect(range.start..range.start + 1)
+        .unwrap();
+    let last = harness.state().text_rect(range.end - 1..range.end).unwrap();
+    drag(harness, first.center(), last.center(), Modifiers::NONE);
+    range
+}
+
+#[test]
+fn a_note_typed_for_a_span_is_saved_when_the_field_is_left() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    note.click();
+    note.type_text("kantor presiden");
+    harness.run();
+    // Clicking back into the text (away from any span) leaves the field.
+    let elsewhere = harness
+        .state()
+        .text_rect(find(&harness, "pertemuan").start..find(&harness, "pertemuan").start + 1)
+        .unwrap();
+    click(&mut harness, elsewhere.center());
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("text: \"Kremlin\", note: \"kantor presiden\")"),
+        "{saved}"
+    );
+    assert_eq!(harness.state().selected_span(), None);
+    // The note is one undo step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(saved.contains("text: \"Kremlin\")"), "{saved}");
+}
+
+#[test]
+fn shift_click_extends_the_selection_to_whole_words() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Vladimir");
+    assert_eq!(harness.state().selection(), Some(84..92));
+    let putin = find(&harness, "Putin untuk");
+    let rect = harness
+        .state()
+        .text_rect(putin.start + 2..putin.start + 3)
+        .unwrap();
+    harness.event(Event::ModifiersChanged(Modifiers::SHIFT));
+    harness.event(Event::PointerMoved(rect.center()));
+    harness.event(Event::PointerButton {
+        pos: rect.center(),
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::SHIFT,
+    });
+    harness.step();
+    harness.event(Event::PointerButton {
+        pos: rect.center(),
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::SHIFT,
+    });
+    harness.step();
+    harness.event(Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+    assert_eq!(harness.state().selection(), Some(84..98), "Vladimir Putin");
+}
+
+#[test]
+fn clicking_a_span_in_the_list_selects_it_and_scrolls_the_text_to_it() {
+    let project = sample_project();
+    let dir = project.path();
+    // Give the annotator one span at the very end of the longest article.
+    let mut harness = harness(dir);
+    harness
+        .get_by_label_contains("003_c523628f00a85caf.txt")
+        .click();
+    harness.run();
+    let last_word = {
+        let doc = harness.state().workspace().unwrap().current().unwrap();
+        let text = doc.text.as_str().trim_end();
+        let start = text.rfind(' ').unwrap() + 1;
+        doc.text.offset_of_byte(start)..doc.text.offset_of_byte(text.len())
+    };
+    harness
+        .state_mut()
+        .push(sorot_gui::app::Action::SelectText(last_word.clone()));
+    harness
+        .state_mut()
+        .push(sorot_gui::app::Action::ApplyLabel("claim".into()));
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .text_rect(last_word.clone())
+            .is_none_or(|r| r.min.y > 900.0),
+        "starts out of view"
+    );
+
+    let span_text: String = {
+        let doc = harness.state().workspace().unwrap().current().unwrap();
+        doc.spans()[0].text.clone()
+    };
+    harness.get_by_label(&format!("claim {span_text}")).click();
+    harness.run();
+    assert_eq!(harness.state().selected_span(), Some(1));
+    let rect = harness
+        .state()
+        .text_rect(last_word)
+        .expect("laid out after scrolling");
+    assert!(
+        rect.min.y > 0.0 && rect.max.y < 900.0,
+        "{rect:?} is on screen"
+    );
+}
+
+#[test]
+fn the_first_start_asks_who_is_annotating() {
+    let project = sample_project();
+    let app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(project.path().to_owned()),
+            annotator: None,
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
+    harness.run();
+    assert!(
+        harness.state().workspace().is_none(),
+        "no project before a name"
+    );
+    harness.get_by_label("Who is annotating?");
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name:");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name:")
+        .type_text("rina");
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert_eq!(
+        harness.state().preferences().annotator.as_deref(),
+        Some("rina")
+    );
+    assert_eq!(harness.state().workspace().unwrap().annotator(), "rina");
+    assert!(harness.state().preferences().recent_projects.len() == 1);
+}
+
+#[test]
+fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
+    let project = sample_project();
+    fs::write(
+        project.path().join("seeds/zz_latin1.txt"),
+        b"Caf\xe9 di Moskwa",
+    )
+    .unwrap();
+    let mut harness = harness(project.path());
+    harness.get_by_label_contains("zz_latin1.txt").click();
+    harness.run();
+    let (is_error, message) = harness.state().message().cloned().unwrap();
+    assert!(is_error);
+    assert!(
+        message.contains("zz_latin1.txt")
+            && message.contains("not UTF-8")
+            && message.contains("line 1, column 4"),
+        "{message}"
+    );
+    harness.get_by_label_contains("not UTF-8");
+    // The rest of the project still works.
+    harness
+        .get_by_label_contains("001_29c8b5c4ec59e6d1.txt")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some("001_29c8b5c4ec59e6d1.txt")
+    );
+}
+
+/// The sample project with ayu's annotations, opened as ayu.
+fn annotated_sample() -> (tempfile::TempDir, Harness<'static, SorotApp>) {
+    let project = sample_project();
+    for annotator in ["ayu", "budi"] {
+        let from = repo().join("annotations").join(annotator);
+        let to = project.path().join("annotations").join(annotator);
+        fs::create_dir_all(&to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+    let app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(project.path().to_owned()),
+            annotator: Some("ayu".into()),
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
+    harness.run();
+    (project, harness)
+}
+
+/// In the open export or import dialog: types `value` into the field
+/// `field`, presses `button`, waits for the job and returns its report.
+fn run_transfer(
+    harness: &mut Harness<'static, SorotApp>,
+    role: egui::accesskit::Role,
+    field: &str,
+    value: &str,
+    button: &str,
+) -> sorot_gui::transfer::Finished {
+    harness.get_by_role_and_label(role, field).focus();
+    harness.run();
+    harness.get_by_role_and_label(role, field).type_text(value);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, button)
+        .click();
+    harness.run();
+    harness.state_mut().wait_for_transfer();
+    harness.run();
+    harness
+        .state()
+        .transfer_report()
+        .cloned()
+        .expect("a report")
+}
+
+#[test]
+fn export_from_the_file_menu_writes_the_file_and_shows_the_report() {
+    let (project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    let destination = project.path().join("out/ayu.jsonl");
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::TextInput,
+        "File",
+        destination.to_str().unwrap(),
+        "Export",
+    );
+    assert_eq!(report.error, None);
+    assert!(
+        report
+            .summary
+            .contains(&"Exported 511 spans in 5 documents.".to_owned()),
+        "{:?}",
+        report.summary
+    );
+    assert_eq!(fs::read_to_string(&destination).unwrap().lines().count(), 5);
+    harness.get_by_label("Exported 511 spans in 5 documents.");
+    harness.get_by_label("Close").click();
+    harness.run();
+    assert!(harness.state().transfer_report().is_none());
+}
+
+#[test]
+fn import_from_the_file_menu_adds_spans_and_shows_them() {
+    let project = sample_project();
+    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    let input = project.path().join("from-doccano.jsonl");
+    let record = serde_json::json!({"id": FIRST, "text": text, "label": [[84, 98, "actor"]]});
+    fs::write(&input, format!("{record}\n")).unwrap();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Files",
+        input.to_str().unwrap(),
+        "Import",
+    );
+    assert!(
+        report
+            .summary
+            .contains(&"Imported 1 span in 1 document.".to_owned()),
+        "{report:?}"
+    );
+    let doc = harness.state().workspace().unwrap().current().unwrap();
+    assert_eq!(
+        doc.spans().len(),
+        1,
+        "the open document shows the imported span"
+    );
+    assert_eq!(doc.spans()[0].text, "Vladimir Putin");
+}
+
+#[test]
+fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
+    let (_project, mut harness) = annotated_sample();
+    harness.state_mut().push(sorot_gui::app::Action::Ui(
+        sorot_gui::commands::UiCommand::Agreement,
+    ));
+    harness.run();
+    let report = harness
+        .state_mut()
+        .wait_for_agreement()
+        .cloned()
+        .expect("figures");
+    assert_eq!(report.corpus.annotators, ["ayu", "budi"]);
+    assert_eq!(report.corpus.pairs[0].documents, 5);
+    harness.run();
+    harness.get_by_label("ayu vs budi (5 documents both annotated)");
+    harness.get_by_label("Krippendorff's alpha (nominal, token tags, all annotators)");
+}
+
+#[test]
+fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
+    let (project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    let review = harness.state().review().expect("review mode");
+    assert_eq!((review.a.as_str(), review.b.as_str()), ("ayu", "budi"));
+    let current = review.current().expect("a first disagreement");
+    let difference = review.differences()[current].clone();
+    assert!(difference.kind.is_disagreement());
+    let gold_path = project
+        .path()
+        .join("annotations/_gold")
+        .join(format!("{FIRST}.ron"));
+
+    let taken = difference.a.clone().or(difference.b.clone()).unwrap();
+    let key = if difference.a.is_some() {
+        Key::A
+    } else {
+        Key::B
+    };
+    harness.key_press(key);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let gold = fs::read_to_string(&gold_path).unwrap();
+    let line = format!(
+        "start: {}, end: {}, label: \"{}\"",
+        taken.start, taken.end, taken.label
+    );
+    assert!(gold.contains(&line), "{line} in\n{gold}");
+    assert!(gold.contains("annotator: \"_gold\""));
+    let review = harness.state().review().unwrap();
+    assert!(review.is_decided(&difference));
+    assert_ne!(
+        review.current(),
+        Some(current),
+        "moved on to the next undecided disagreement"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let gold = fs::read_to_string(&gold_path).unwrap();
+    assert!(!gold.contains(&line), "{gold}");
+    assert!(!harness.state().review().unwrap().is_decided(&difference));
+
+    // Mark the document reviewed; the list shows it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    harness.run();
+    harness.get_by_label(&format!("✔  {FIRST}"));
+    // Hidden names: the sides are A and B.
+    harness.get_by_label("Hide annotator names").click();
+    harness.run();
+    harness.get_by_label("A: A   B: B");
+}
+
+#[test]
+fn n_walks_through_disagreements_into_the_next_document() {
+    let (_project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    let disagreements = harness
+        .state()
+        .review()
+        .unwrap()
+        .differences()
+        .iter()
+        .filter(|d| d.kind.is_disagreement())
+        .count();
+    assert!(disagreements > 1);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..disagreements {
+        seen.insert(harness.state().review().unwrap().current());
+        harness.key_press(Key::N);
+        harness.run();
+    }
+    assert_eq!(seen.len(), disagreements, "each disagreement once");
+    assert_eq!(
+        harness.state().review().unwrap().gold().current_id(),
+        Some("001_29c8b5c4ec59e6d1.txt")
+    );
+    harness.key_press(Key::P);
+    harness.run();
+    assert_eq!(
+        harness.state().review().unwrap().gold().current_id(),
+        Some(FIRST),
+        "P goes back into the previous document"
+    );
+}
+
+#[test]
+fn a_date_suggestion_accepted_with_enter_lands_in_the_file_with_its_value() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    assert!(
+        file_on_disk(&mut harness, project.path(), FIRST).is_empty(),
+        "nothing saved before acceptance"
+    );
+    harness.key_press(Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("label: \"date\", text: \"2022\", value: \"2022\")"),
+        "{saved}"
+    );
+    // Reject the next one; suggesting again does not bring it back.
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        !saved.contains("hari Rabu (13/9/2023)"),
+        "the rejected suggestion came back: {saved}"
+    );
+    assert!(
+        saved.contains("text: \"Juli\", value: \"2023-07\")"),
+        "{saved}"
+    );
+    // One undo takes one acceptance back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("\"Juli\""));
+}
+
+#[test]
+fn other_mentions_of_a_span_are_accepted_in_a_batch() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::M);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    assert_eq!(
+        saved.matches("label: \"actor\", text: \"Kremlin\"").count(),
+        text.matches("Kremlin").count(),
+        "{saved}"
+    );
+}
+
+#[test]
+fn r_then_a_number_links_a_claim_to_its_source_and_undo_unlinks() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Putin dikabarkan");
+    let putin = find(&harness, "Putin dikabarkan");
+    // "Putin" alone is the actor; the claim runs to "tersebut".
+    let first = harness
+        .state()
+        .text_rect(putin.start..putin.start + 1)
+        .unwrap();
+    let last = harness
+        .state()
+        .text_rect(putin.start + 3..putin.start + 4)
+        .unwrap();
+    drag(&mut harness, first.center(), last.center(), Modifiers::NONE);
+    harness.key_press(Key::Num1);
+    harness.run();
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    let claim = harness
+        .state()
+        .selected_span()
+        .expect("the new claim is selected");
+    harness.key_press(Key::R);
+    harness.run();
+    harness.get_by_label_contains("Choose the source");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains(&format!("(from: {claim}, to: 1, kind: \"source\")")),
+        "{saved}"
+    );
+    harness.get_by_label("source: “Putin”");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("relations:"));
+}
+
+#[test]
+fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "stance")
+        .click();
+    harness.run();
+    harness.get_by_label("reported").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "quote")
+        .click();
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"reported\"}"),
+        "{saved}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(
+        file_on_disk(&mut harness, project.path(), FIRST)
+            .contains("attributes: {\"stance\": \"reported\"}")
+    );
+}
+
+#[test]
+fn a_new_document_opens_with_suggestions_from_earlier_spans_and_the_gazetteer() {
+    let project = sample_project();
+    fs::write(
+        project.path().join("gazetteer.tsv"),
+        "# known names\nVostochny\tlocation\n",
+    )
+    .unwrap();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    let message = harness.state().message().cloned().unwrap_or_default().1;
+    assert!(
+        message.contains("suggestions from earlier spans"),
+        "{message}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let second = "001_29c8b5c4ec59e6d1.txt";
+    let saved = file_on_disk(&mut harness, project.path(), second);
+    let text = fs::read_to_string(project.path().join("seeds").join(second)).unwrap();
+    assert_eq!(
+        saved.matches("label: \"actor\", text: \"Kremlin\"").count(),
+        text.matches("Kremlin").count(),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("label: \"location\", text: \"Vostochny\""),
+        "{saved}"
+    );
+}
+
+#[test]
+fn alt_digits_cycle_the_selected_spans_attributes() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num2);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"denied\"}"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn ctrl_dragging_from_a_claim_to_an_actor_links_them_and_draws_an_arc() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let putin = find(&harness, "Putin dikabarkan");
+    let first = harness
+        .state()
+        .text_rect(putin.start..putin.start + 1)
+        .unwrap();
+    let last = harness
+        .state()
+        .text_rect(putin.start + 3..putin.start + 4)
+        .unwrap();
+    drag(&mut harness, first.center(), last.center(), Modifiers::NONE);
+    harness.key_press(Key::Num1);
+    harness.run();
+    drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
+    harness.key_press(Key::Num4);
+    harness.run();
+    let tersebut = find(&harness, "undangan tersebut");
+    let from = harness
+        .state()
+        .text_rect(tersebut.end - 2..tersebut.end - 1)
+        .unwrap()
+        .center();
+    let to = harness
+        .state()
+        .text_rect(putin.start + 1..putin.start + 2)
+        .unwrap()
+        .center();
+    drag(&mut harness, from, to, Modifiers::COMMAND);
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("(from: 2, to: 1, kind: \"source\")"),
+        "{saved}"
+    );
+    assert_eq!(
+        harness.state().selected_span(),
+        Some(2),
+        "the claim stays selected, its arc drawn"
+    );
+}
+
+#[test]
+fn a_rejected_suggestion_is_remembered_in_the_file_for_the_next_session() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let path = project
+        .path()
+        .join("annotations/tester")
+        .join(format!("{FIRST}.ron"));
+    let (file, _) = sorot_core::store::AnnotationFile::read(&path).unwrap();
+    assert!(file.spans.is_empty(), "a rejection adds no span");
+    let [rejected] = file.rejected.as_slice() else {
+        panic!("one rejected suggestion: {:?}", file.rejected);
+    };
+    assert_eq!(rejected.label, "date");
+    drop(harness);
+
+    // The next session suggests every other date, not the rejected one.
+    let mut harness = self::harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let (file, _) = sorot_core::store::AnnotationFile::read(&path).unwrap();
+    assert!(file.spans.len() > 3, "{:?}", file.spans);
+    assert!(
+        !file
+            .spans
+            .iter()
+            .any(|s| (s.start, s.end) == (rejected.start, rejected.end)),
+        "the rejected suggestion came back"
+    );
+}
+
+#[test]
+fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kim Jong Un");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let id = harness.state().selected_span().unwrap();
+    harness
+        .state_mut()
+        .push(sorot_gui::app::Action::SetAttribute(
+            id,
+            "value".into(),
+            "Kim Jong Un".into(),
+        ));
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    // One frame starts the search; its spinner repaints until it is done.
+    harness.step();
+    harness.state_mut().wait_for_mentions();
+    harness.run();
+    harness.get_by_label("Mentions in the project");
+    let seeds: Vec<(String, usize)> = fs::read_dir(project.path().join("seeds"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let text = fs::read_to_string(e.path()).unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                text.matches("Kim Jong Un").count(),
+            )
+        })
+        .collect();
+    let total: usize = seeds.iter().map(|(_, n)| n).sum();
+    let mentions = harness.state().mentions().items().to_vec();
+    assert_eq!(mentions.len(), total - 1, "all but the span itself");
+    assert!(mentions.iter().any(|m| m.doc_id != FIRST));
+
+    // Reject the first listed mention of another document, accept the rest.
+    let other = mentions.iter().position(|m| m.doc_id != FIRST).unwrap();
+    let rejected = mentions[other].clone();
+    harness
+        .get_all_by_label("Reject")
+        .nth(other)
+        .unwrap()
+        .click();
+    harness.run();
+    harness
+        .get_by_label(&format!("Accept all {}", total - 2))
+        .click();
+    harness.run();
+    assert!(harness.state().mentions().items().is_empty());
+    harness.state_mut().wait_for_saves();
+    let mut accepted = 0;
+    for (doc, _) in &seeds {
+        let saved = file_on_disk(&mut harness, project.path(), doc);
+        accepted += saved
+            .matches("label: \"actor\", text: \"Kim Jong Un\", value: \"Kim Jong Un\")")
+            .count();
+        if *doc == rejected.doc_id {
+            assert!(
+                saved.contains(&format!(
+                    "(start: {}, end: {}, label: \"actor\")",
+                    rejected.start, rejected.end
+                )),
+                "{saved}"
+            );
+        }
+    }
+    assert_eq!(accepted, total - 1, "the span and every accepted mention");
+}
+
+#[test]
+fn an_actors_canonical_name_is_chosen_from_names_used_in_other_documents() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Kim Jong Un");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    let second = harness
+        .state()
+        .workspace()
+        .unwrap()
+        .current_id()
+        .unwrap()
+        .to_owned();
+    assert_ne!(second, FIRST);
+    drag_over(&mut harness, "Kim ");
+    harness.key_press(Key::Num1);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Canonical name")
+        .click();
+    harness.run();
+    harness.get_by_label("Kim Jong Un").click();
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), &second);
+    assert!(
+        saved.contains("text: \"Kim\", value: \"Kim Jong Un\")"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn a_click_on_a_suggestions_frame_accepts_it() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    let range = find(&harness, "2022");
+    let rect = harness.state().text_rect(range.clone()).unwrap();
+    click(&mut harness, rect.center());
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains(&format!(
+            "start: {}, end: {}, label: \"date\", text: \"2022\", value: \"2022\")",
+            range.start, range.end
+        )),
+        "{saved}"
+    );
+    // A click on text without a suggestion accepts nothing.
+    let plain = find(&harness, "MOSKWA");
+    let rect = harness.state().text_rect(plain).unwrap();
+    click(&mut harness, rect.center());
+    let again = file_on_disk(&mut harness, project.path(), FIRST);
+    assert_eq!(again.matches("label: \"date\"").count(), 1, "{again}");
+}
+
+#[test]
+fn a_date_labeled_by_hand_gets_its_normalized_value() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Rabu (13/9/2023)");
+    harness.key_press(Key::Num3);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(
+        saved.contains("label: \"date\", text: \"Rabu (13/9/2023)\", value: \"2023-09-13\")"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
+    let project = sample_project();
+    let mut harness = harness(project.path());
+    let names = project.path().join("names.tsv");
+    fs::write(&names, "Vladimir Putin\tactor\nKremlin\tactor\n").unwrap();
+    harness
+        .state_mut()
+        .push(sorot_gui::app::Action::ImportGazetteer(names));
+    harness.run();
+    let message = harness.state().message().cloned().unwrap();
+    assert!(
+        !message.0 && message.1.contains("2 names added, 0 relabeled"),
+        "{message:?}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    assert_eq!(
+        saved
+            .matches("label: \"actor\", text: \"Kremlin\")")
+            .count(),
+        text.matches("Kremlin").count(),
+        "{saved}"
+    );
+    assert!(saved.contains("text: \"Vladimir Putin\")"), "{saved}");
+}
+
+/// A long document name stays on one line in the list, cut short, so that
+/// every row has the height the scrolling list counts on.
+#[test]
+fn long_document_names_keep_one_line_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "2024-06-19_kunjungan_kenegaraan_putin_ke_pyongyang_dan_perjanjian_kemitraan.txt";
+    fs::write(
+        dir.path().join(long),
+        "Putin tiba di Pyongyang.\r\n“Kim” 😊\r\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("a.txt"), "Kim tiba.").unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let long_row = format!("○  {long} (0)");
+    let short = harness.get_by_label("○  a.txt (0)").rect();
+    let row = harness.get_by_label(&long_row).rect();
+    assert_eq!(row.height(), short.height(), "{row:?} against {short:?}");
+    assert!(row.width() < 300.0, "{row:?}");
+    // The row is still one click away.
+    harness.get_by_label("○  a.txt (0)").click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some("a.txt")
+    );
+    harness.get_by_label(&long_row).click();
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(long)
+    );
+}

@@ -306,7 +306,8 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
 
 #[test]
 fn export_gold_exports_the_review_decisions() {
-    let dir = TestProject::new().annotated("x", "a.txt", "[Kim|actor] bertemu [Putin|actor].");
+    let dir =
+        TestProject::new().annotated("x", "a.txt", "“[Kim|actor]” 😊 bertemu\r\n[Putin|actor].");
     let output = sorot(
         &["export", "--format", "jsonl", "--gold", "-o", "-"],
         dir.root(),
@@ -317,7 +318,7 @@ fn export_gold_exports_the_review_decisions() {
         "{}",
         stderr(&output)
     );
-    dir.write_annotations("_gold", "a.txt", "[Kim|actor] bertemu Putin.");
+    dir.write_annotations("_gold", "a.txt", "“[Kim|actor]” 😊 bertemu\r\nPutin.");
     let output = sorot(
         &["export", "--format", "jsonl", "--gold", "-o", "-"],
         dir.root(),
@@ -325,7 +326,7 @@ fn export_gold_exports_the_review_decisions() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        r#"{"id":"a.txt","text":"Kim bertemu Putin.","label":[[0,3,"actor"]]}"#
+        r#"{"id":"a.txt","text":"“Kim” 😊 bertemu\r\nPutin.","label":[[1,4,"actor"]]}"#
     );
     assert_eq!(
         sorot(&["validate"], dir.root()).status.code(),
@@ -363,7 +364,7 @@ fn suggest_dates_writes_values_and_measures_against_an_annotator() {
     );
 
     // Strings: other mentions of what the annotator labeled; what it holds is left out.
-    dir.write_annotations("x", "b.txt", "KCNA melaporkan, lalu KCNA diam.");
+    dir.write_annotations("x", "b.txt", "“KCNA” melaporkan 😊,\r\nlalu KCNA diam.");
     let output = sorot(
         &["suggest", "--kind", "strings", "--annotator", "x"],
         dir.root(),
@@ -379,7 +380,7 @@ fn suggest_dates_writes_values_and_measures_against_an_annotator() {
             OffsetUnit::CodePoint,
             triples(&lines[1]["suggestions"])
         ),
-        "[KCNA|actor] melaporkan, lalu [KCNA|actor] diam."
+        "“[KCNA|actor]” melaporkan 😊,\r\nlalu [KCNA|actor] diam."
     );
 }
 

@@ -279,10 +279,10 @@ fn a_strict_import_writes_nothing_when_a_duplicate_span_would_be_dropped() {
 /// A span named with --labels is exported even when the schema lacks its label.
 #[test]
 fn labels_outside_the_schema_export_when_named() {
-    let project = TestProject::new().text("a.txt", "Kim met Putin");
+    let project = TestProject::new().text("a.txt", "“Kim” 😊 met\r\nPutin");
     let input = project.write(
         "in.jsonl",
-        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
+        r#"{"id":"a.txt","text":"“Kim” 😊 met\r\nPutin","label":[[1,4,"PER"],[13,18,"actor"]]}"#,
     );
     import(&project.open(), &options(ImportFormat::Jsonl), &[input]).unwrap();
     let mut opts = sorot_core::formats::export::Options::new(
@@ -301,7 +301,7 @@ fn labels_outside_the_schema_export_when_named() {
     assert!(
         String::from_utf8(out)
             .unwrap()
-            .contains(r#""label":[[0,3,"PER"]]"#)
+            .contains(r#""label":[[1,4,"PER"]]"#)
     );
 }
 

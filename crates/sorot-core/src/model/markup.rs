@@ -4,6 +4,12 @@
 //! spans. Brackets nest: `[[Kim|actor] berkata|claim]` is a claim that contains
 //! an actor. A literal `[`, `]`, `|` or `\` is written with a backslash before it.
 //! Spans get ids 1, 2, ... in the order of their sorted position.
+//!
+//! [`parse`] reads markup into a text and its spans; [`render`] writes a text
+//! and spans back as markup, so that tests state expected annotations the way
+//! a reader sees them. Spans over the same range nest in the order of their
+//! labels, the first label outermost. A span that cannot nest (it crosses
+//! another's edge) is rendered after the text as ` ⟨label start..end⟩`.
 
 use crate::model::Span;
 

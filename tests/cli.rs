@@ -3,10 +3,12 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use common::{sorot, stderr, stdout};
+use sorot_core::store::OffsetUnit;
+use sorot_core::testing::{TestProject, render_offsets, sample_dir};
 
 #[track_caller]
 fn assert_stderr_contains(output: &Output, needle: &str) {
@@ -17,46 +19,33 @@ fn assert_stderr_contains(output: &Output, needle: &str) {
     );
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// ayu's annotations of a text full of offset traps: a curly quote, an
+/// emoji, a combining accent and CRLF line ends.
+const TRICKY: &str = "“[Kim|actor]” 😊 [cafe\u{301}|location]\r\n[Putin|actor] tiba.\r\n";
+
+/// A project whose one text, a.txt, ayu annotated as [`TRICKY`].
+fn tricky_project() -> TestProject {
+    TestProject::new().annotated("ayu", "a.txt", TRICKY)
 }
 
-/// A project with one text full of offset traps and one annotation file.
-fn tricky_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    // A curly quote, an emoji, a combining accent and CRLF line ends.
-    fs::write(
-        dir.path().join("a.txt"),
-        "“Kim” 😊 cafe\u{301}\r\nPutin tiba.\r\n",
-    )
-    .unwrap();
-    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
-    let ron = r#"(
-    format_version: 1,
-    source: "a.txt",
-    fingerprint: "FINGERPRINT",
-    offset_unit: CodePoint,
-    annotator: "ayu",
-    status: InProgress,
-    spans: [
-        (id: 1, start: 1, end: 4, label: "actor", text: "Kim"),
-        (id: 2, start: 8, end: 13, label: "location", text: "cafe\u{301}"),
-        (id: 3, start: 15, end: 20, label: "actor", text: "Putin"),
-    ],
-)
-"#;
-    let fingerprint = sorot_core::store::fingerprint(&fs::read(dir.path().join("a.txt")).unwrap());
-    fs::write(
-        dir.path().join("annotations/ayu/a.txt.ron"),
-        ron.replace("FINGERPRINT", &fingerprint),
-    )
-    .unwrap();
-    dir
+/// `(start, end, label)` of each object of a JSON list, in code points.
+fn triples(list: &serde_json::Value) -> Vec<(usize, usize, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+                s["label"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn validate_is_clean_on_the_sample_project() {
-    let output = sorot(&["validate"], &repo());
+    let output = sorot(&["validate"], &sample_dir());
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -71,37 +60,35 @@ fn validate_is_clean_on_the_sample_project() {
 #[test]
 fn validate_reports_one_problem_per_line_with_file_and_line() {
     let dir = tricky_project();
-    let path = dir.path().join("annotations/ayu/a.txt.ron");
+    let path = dir.annotation_path("ayu", "a.txt");
     let good = fs::read_to_string(&path).unwrap();
-    fs::write(
+    dir.write(
         &path,
         good.replace("end: 20", "end: 99")
             .replace("text: \"Kim\"", "text: \"Kin\""),
-    )
-    .unwrap();
-    fs::write(dir.path().join("empty.txt"), "").unwrap();
-    fs::write(dir.path().join("latin1.txt"), b"caf\xe9").unwrap();
-    fs::create_dir_all(dir.path().join("annotations/budi")).unwrap();
-    fs::write(
-        dir.path().join("annotations/budi/a.txt.ron"),
+    );
+    dir.write_text("empty.txt", "");
+    dir.write("latin1.txt", b"caf\xe9");
+    dir.write(
+        "annotations/budi/a.txt.ron",
         "(format_version: 1,\n  source: ",
-    )
-    .unwrap();
+    );
     let before = fs::read(&path).unwrap();
 
-    let output = sorot(&["validate", dir.path().to_str().unwrap()], Path::new("/"));
+    let output = sorot(&["validate", dir.root().to_str().unwrap()], Path::new("/"));
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 5, "{out}");
     assert!(
-        lines.iter().any(|l| l
-            .contains("ayu/a.txt.ron:9: span 1 [1, 4) says \"Kin\" but the text there is \"Kim\"")),
+        lines.iter().any(|l| l.contains(
+            "ayu/a.txt.ron:10: span 1 [1, 4) says \"Kin\" but the text there is \"Kim\""
+        )),
         "{out}"
     );
     assert!(
         lines.iter().any(|l| l.contains(
-            "ayu/a.txt.ron:11: span 3 [15, 99) lies outside the text, which has 28 characters"
+            "ayu/a.txt.ron:12: span 3 [15, 99) lies outside the text, which has 28 characters"
         )),
         "{out}"
     );
@@ -134,7 +121,6 @@ fn validate_exits_2_when_it_cannot_run() {
 #[test]
 fn export_jsonl_writes_code_point_offsets_that_slice_to_the_span_text() {
     let dir = tricky_project();
-    let out_path = dir.path().join("out.jsonl");
     let output = sorot(
         &[
             "export",
@@ -146,39 +132,26 @@ fn export_jsonl_writes_code_point_offsets_that_slice_to_the_span_text() {
             "-o",
             "out.jsonl",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let content = fs::read_to_string(&out_path).unwrap();
+    let content = dir.read("out.jsonl");
     let line: serde_json::Value = serde_json::from_str(content.lines().next().unwrap()).unwrap();
     assert_eq!(line["id"], "a.txt");
-    let text: Vec<char> = line["text"].as_str().unwrap().chars().collect();
-    assert!(
-        line["text"].as_str().unwrap().contains("\r\n"),
-        "the text is exported exactly"
-    );
-    let labels = line["label"].as_array().unwrap();
-    let sliced: Vec<(String, String)> = labels
-        .iter()
-        .map(|l| {
-            let (s, e) = (
-                l[0].as_u64().unwrap() as usize,
-                l[1].as_u64().unwrap() as usize,
-            );
-            (
-                text[s..e].iter().collect(),
-                l[2].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let text = line["text"].as_str().unwrap();
     assert_eq!(
-        sliced,
-        vec![
-            ("Kim".into(), "actor".into()),
-            ("cafe\u{301}".into(), "location".into()),
-            ("Putin".into(), "actor".into())
-        ]
+        text,
+        dir.read("a.txt"),
+        "the text is exported exactly, CRLF and all"
     );
+    let labels = line["label"].as_array().unwrap().iter().map(|l| {
+        (
+            l[0].as_u64().unwrap() as usize,
+            l[1].as_u64().unwrap() as usize,
+            l[2].as_str().unwrap(),
+        )
+    });
+    assert_eq!(render_offsets(text, OffsetUnit::CodePoint, labels), TRICKY);
 }
 
 #[test]
@@ -193,7 +166,7 @@ fn export_to_stdout_covers_every_document_of_the_sample() {
             "-o",
             "-",
         ],
-        &repo(),
+        &sample_dir(),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let ids: Vec<String> = stdout(&output)
@@ -212,7 +185,7 @@ fn export_to_stdout_covers_every_document_of_the_sample() {
 #[test]
 fn export_reports_what_it_could_not_carry_and_exits_1() {
     let dir = tricky_project();
-    fs::write(dir.path().join("a.txt"), "the text changed").unwrap();
+    dir.write_text("a.txt", "the text changed");
     let output = sorot(
         &[
             "export",
@@ -223,7 +196,7 @@ fn export_reports_what_it_could_not_carry_and_exits_1() {
             "-o",
             "-",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(1));
     assert_stderr_contains(&output, "a.txt.ron: annotations not exported");
@@ -243,58 +216,29 @@ fn export_refuses_an_unknown_annotator_and_names_the_known_ones() {
             "-o",
             "x.jsonl",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(2));
     assert_stderr_contains(&output, "annotators there: ayu");
-    assert!(!dir.path().join("x.jsonl").exists());
-}
-
-/// Writes `annotator`'s annotations of `doc` from markup whose plain text is the document's text.
-fn write_markup(project: &Path, annotator: &str, doc: &str, markup: &str) {
-    let (text, spans) = sorot_core::model::markup::parse(markup).unwrap();
-    let path = project.join(doc);
-    if !path.exists() {
-        fs::write(&path, &text).unwrap();
-    }
-    assert_eq!(fs::read_to_string(&path).unwrap(), text);
-    let file = sorot_core::store::AnnotationFile {
-        format_version: sorot_core::store::FORMAT_VERSION,
-        source: doc.into(),
-        fingerprint: sorot_core::store::fingerprint(text.as_bytes()),
-        offset_unit: sorot_core::store::OffsetUnit::CodePoint,
-        annotator: annotator.into(),
-        status: sorot_core::model::Status::Done,
-        spans,
-        rejected: Vec::new(),
-        relations: Vec::new(),
-    };
-    let target = project
-        .join("annotations")
-        .join(annotator)
-        .join(format!("{doc}.ron"));
-    fs::create_dir_all(target.parent().unwrap()).unwrap();
-    fs::write(target, file.to_ron()).unwrap();
+    assert!(!dir.path("x.jsonl").exists());
 }
 
 #[test]
 fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
-    let dir = tempfile::tempdir().unwrap();
-    write_markup(
-        dir.path(),
-        "x",
-        "a.txt",
-        "[Kim|actor] bertemu [Putin|actor] di [Moskwa|location].",
-    );
-    write_markup(
-        dir.path(),
-        "y",
-        "a.txt",
-        "[Kim|actor] bertemu [Putin|location] di Moskwa.",
-    );
-    // Only x annotated b.txt: it counts for alpha (y missing), not for the pair.
-    write_markup(dir.path(), "x", "b.txt", "[Kim|actor] pulang.");
-    let output = sorot(&["agree", "--format", "json"], dir.path());
+    let dir = TestProject::new()
+        .annotated(
+            "x",
+            "a.txt",
+            "[Kim|actor] bertemu [Putin|actor] di [Moskwa|location].",
+        )
+        .annotated(
+            "y",
+            "a.txt",
+            "[Kim|actor] bertemu [Putin|location] di Moskwa.",
+        )
+        // Only x annotated b.txt: it counts for alpha (y missing), not for the pair.
+        .annotated("x", "b.txt", "[Kim|actor] pulang.");
+    let output = sorot(&["agree", "--format", "json"], dir.root());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["annotators"], serde_json::json!(["x", "y"]));
@@ -346,13 +290,13 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
     // An annotator with itself agrees fully.
     let output = sorot(
         &["agree", "--annotators", "x,x", "--format", "json"],
-        dir.path(),
+        dir.root(),
     );
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["pairs"][0]["labels"]["actor"]["token_kappa"], 1.0);
     assert_eq!(report["pairs"][0]["micro"]["span_f1_exact"], 1.0);
 
-    let output = sorot(&["agree"], dir.path());
+    let output = sorot(&["agree"], dir.root());
     assert!(
         stdout(&output).contains("x vs y (1 document both annotated)"),
         "{}",
@@ -362,16 +306,11 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
 
 #[test]
 fn export_gold_exports_the_review_decisions() {
-    let dir = tempfile::tempdir().unwrap();
-    write_markup(
-        dir.path(),
-        "x",
-        "a.txt",
-        "[Kim|actor] bertemu [Putin|actor].",
-    );
+    let dir =
+        TestProject::new().annotated("x", "a.txt", "“[Kim|actor]” 😊 bertemu\r\n[Putin|actor].");
     let output = sorot(
         &["export", "--format", "jsonl", "--gold", "-o", "-"],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -379,18 +318,18 @@ fn export_gold_exports_the_review_decisions() {
         "{}",
         stderr(&output)
     );
-    write_markup(dir.path(), "_gold", "a.txt", "[Kim|actor] bertemu Putin.");
+    dir.write_annotations("_gold", "a.txt", "“[Kim|actor]” 😊 bertemu\r\nPutin.");
     let output = sorot(
         &["export", "--format", "jsonl", "--gold", "-o", "-"],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         stdout(&output).trim(),
-        r#"{"id":"a.txt","text":"Kim bertemu Putin.","label":[[0,3,"actor"]]}"#
+        r#"{"id":"a.txt","text":"“Kim” 😊 bertemu\r\nPutin.","label":[[1,4,"actor"]]}"#
     );
     assert_eq!(
-        sorot(&["validate"], dir.path()).status.code(),
+        sorot(&["validate"], dir.root()).status.code(),
         Some(0),
         "the gold folder is valid"
     );
@@ -398,26 +337,26 @@ fn export_gold_exports_the_review_decisions() {
 
 #[test]
 fn suggest_dates_writes_values_and_measures_against_an_annotator() {
-    let dir = tempfile::tempdir().unwrap();
-    write_markup(
-        dir.path(),
-        "x",
-        "a.txt",
-        "“Putin” tiba [Rabu (13/9/2023)|date] 😊; [Juli lalu|date] Shoigu datang, kata [KCNA|actor]. Nomor 0812-3456-7890, 3/4 warga.",
-    );
+    let annotated = "“Putin” tiba [Rabu (13/9/2023)|date] 😊; [Juli lalu|date] Shoigu datang, kata [KCNA|actor].\r\nNomor 0812-3456-7890, 3/4 warga.";
+    let dir = TestProject::new().annotated("x", "a.txt", annotated);
     let output = sorot(
         &["suggest", "--kind", "dates", "--evaluate", "x", "-o", "-"],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    let text = dir.read("a.txt");
     assert_eq!(
-        line["suggestions"],
-        serde_json::json!([
-            {"start": 13, "end": 29, "label": "date", "value": "2023-09-13"},
-            {"start": 33, "end": 42, "label": "date", "value": "2023-07"}
-        ])
+        render_offsets(&text, OffsetUnit::CodePoint, triples(&line["suggestions"])),
+        "“Putin” tiba [Rabu (13/9/2023)|date] 😊; [Juli lalu|date] Shoigu datang, kata KCNA.\r\nNomor 0812-3456-7890, 3/4 warga."
     );
+    let values: Vec<&str> = line["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["2023-09-13", "2023-07"]);
     assert!(
         stderr(&output).contains("exact:       precision 1.000 recall 1.000"),
         "{}",
@@ -425,10 +364,10 @@ fn suggest_dates_writes_values_and_measures_against_an_annotator() {
     );
 
     // Strings: other mentions of what the annotator labeled; what it holds is left out.
-    write_markup(dir.path(), "x", "b.txt", "KCNA melaporkan, lalu KCNA diam.");
+    dir.write_annotations("x", "b.txt", "“KCNA” melaporkan 😊,\r\nlalu KCNA diam.");
     let output = sorot(
         &["suggest", "--kind", "strings", "--annotator", "x"],
-        dir.path(),
+        dir.root(),
     );
     let lines: Vec<serde_json::Value> = stdout(&output)
         .lines()
@@ -436,65 +375,62 @@ fn suggest_dates_writes_values_and_measures_against_an_annotator() {
         .collect();
     assert_eq!(lines[0]["suggestions"], serde_json::json!([]));
     assert_eq!(
-        lines[1]["suggestions"],
-        serde_json::json!([{"start": 0, "end": 4, "label": "actor"}, {"start": 22, "end": 26, "label": "actor"}])
+        render_offsets(
+            &dir.read("b.txt"),
+            OffsetUnit::CodePoint,
+            triples(&lines[1]["suggestions"])
+        ),
+        "“[KCNA|actor]” melaporkan 😊,\r\nlalu [KCNA|actor] diam."
     );
 }
 
 #[test]
 fn a_gazetteer_added_to_the_project_feeds_string_suggestions() {
     let dir = tricky_project();
-    fs::write(
-        dir.path().join("names.tsv"),
+    dir.write(
+        "names.tsv",
         "# names\ncafe\u{301}\tlocation\r\ntiba\tclaim\n",
-    )
-    .unwrap();
-    let output = sorot(&["gazetteer", "--add", "names.tsv"], dir.path());
+    );
+    let output = sorot(&["gazetteer", "--add", "names.tsv"], dir.root());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_stderr_contains(&output, "2 names added, 0 relabeled;");
     let output = sorot(
         &["suggest", "--kind", "strings", "--annotator", "ayu"],
-        dir.path(),
+        dir.root(),
     );
     let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
     // "café" is labeled already; "tiba" comes from the gazetteer, after the emoji and CRLF.
     assert_eq!(
-        line["suggestions"],
-        serde_json::json!([{"start": 21, "end": 25, "label": "claim"}])
+        render_offsets(
+            &dir.read("a.txt"),
+            OffsetUnit::CodePoint,
+            triples(&line["suggestions"])
+        ),
+        "“Kim” 😊 cafe\u{301}\r\nPutin [tiba|claim].\r\n"
     );
 
     // A bad line is an error with its line number, and nothing is written.
-    fs::write(dir.path().join("good.tsv"), "Peskov\tactor\n").unwrap();
-    fs::write(dir.path().join("bad.tsv"), "Shoigu\tactor\nKCNA actor\n").unwrap();
-    let output = sorot(&["gazetteer", "--add", "good.tsv", "bad.tsv"], dir.path());
+    dir.write("good.tsv", "Peskov\tactor\n");
+    dir.write("bad.tsv", "Shoigu\tactor\nKCNA actor\n");
+    let output = sorot(&["gazetteer", "--add", "good.tsv", "bad.tsv"], dir.root());
     assert_eq!(output.status.code(), Some(2));
     assert_stderr_contains(&output, "bad.tsv:2: expected a text, a tab and a label");
-    assert!(
-        !fs::read_to_string(dir.path().join("gazetteer.tsv"))
-            .unwrap()
-            .contains("Shoigu")
-    );
+    assert!(!dir.read("gazetteer.tsv").contains("Shoigu"));
 }
 
 #[test]
 fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
-    let dir = tempfile::tempdir().unwrap();
-    write_markup(dir.path(), "ayu", "a.txt", "“[Kim|actor]” 😊 tiba.");
+    let dir = TestProject::new().annotated("ayu", "a.txt", "“[Kim|actor]” 😊 tiba.\r\n");
     // cici turned a suggestion down and did nothing else.
-    let project = sorot_core::project::Project::open(dir.path()).unwrap();
-    let mut doc =
-        sorot_core::project::document::OpenDocument::open(&project, &project.docs()[0], "cici")
-            .unwrap();
-    doc.execute(
-        project.schema(),
-        sorot_core::project::document::Command::RejectSuggestion {
+    dir.edit(
+        "cici",
+        "a.txt",
+        [sorot_core::project::document::Command::RejectSuggestion {
             range: 1..4,
             label: "actor".into(),
-        },
-    )
-    .unwrap();
-    doc.save().unwrap();
-    let output = sorot(&["agree", "--format", "json"], dir.path());
+        }],
+    );
+    let output = sorot(&["agree", "--format", "json"], dir.root());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["pairs"][0]["documents"], 0, "{report}");
@@ -509,7 +445,7 @@ fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
             "-o",
             "-",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(stdout(&output), "", "{}", stderr(&output));
 }
@@ -517,15 +453,10 @@ fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
 #[test]
 fn validate_names_temporary_files_left_by_an_unfinished_write() {
     let dir = tricky_project();
-    fs::write(dir.path().join("annotations/ayu/.sorot-AbC123.tmp"), "(").unwrap();
+    dir.write("annotations/ayu/.sorot-AbC123.tmp", "(");
     // The folder an import builds an annotator's new folder in.
-    fs::create_dir_all(dir.path().join("annotations/.sorot-XyZ789.tmp/a")).unwrap();
-    fs::write(
-        dir.path().join("annotations/.sorot-XyZ789.tmp/a/b.txt.ron"),
-        "(",
-    )
-    .unwrap();
-    let output = sorot(&["validate"], dir.path());
+    dir.write("annotations/.sorot-XyZ789.tmp/a/b.txt.ron", "(");
+    let output = sorot(&["validate"], dir.root());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let all = format!("{}{}", stdout(&output), stderr(&output));
     assert!(
@@ -539,13 +470,11 @@ fn validate_names_temporary_files_left_by_an_unfinished_write() {
     assert!(!all.contains("b.txt.ron"), "{all}");
     // An import into a project without an annotations folder builds it in
     // the project folder, which is not the text folder here.
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("texts")).unwrap();
-    fs::write(dir.path().join("texts/a.txt"), "Putin tiba.").unwrap();
-    fs::write(dir.path().join("sorot.ron"), "(texts: \"texts\")").unwrap();
-    fs::create_dir_all(dir.path().join(".sorot-Top456.tmp/ayu")).unwrap();
-    fs::write(dir.path().join(".sorot-Top456.tmp/ayu/a.txt.ron"), "(").unwrap();
-    let output = sorot(&["validate"], dir.path());
+    let dir = TestProject::new()
+        .config("(texts: \"texts\")")
+        .text("a.txt", "Putin tiba.");
+    dir.write(".sorot-Top456.tmp/ayu/a.txt.ron", "(");
+    let output = sorot(&["validate"], dir.root());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let all = format!("{}{}", stdout(&output), stderr(&output));
     assert!(
@@ -553,18 +482,17 @@ fn validate_names_temporary_files_left_by_an_unfinished_write() {
         "{all}"
     );
     // What lies beside the project folder is not the project's.
-    let outer = tempfile::tempdir().unwrap();
-    let inner = outer.path().join("p");
-    fs::create_dir(&inner).unwrap();
-    fs::write(inner.join("a.txt"), "Putin tiba.").unwrap();
-    fs::create_dir(outer.path().join(".sorot-Out789.tmp")).unwrap();
-    let output = sorot(&["validate", inner.to_str().unwrap()], outer.path());
+    let outer = TestProject::new();
+    let inner = outer.write("p/a.txt", "Putin tiba.");
+    fs::create_dir(outer.path(".sorot-Out789.tmp")).unwrap();
+    let inner = inner.parent().unwrap();
+    let output = sorot(&["validate", inner.to_str().unwrap()], outer.root());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]
 fn an_import_names_a_few_added_texts_and_counts_many() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestProject::new();
     let lines = |n: usize| -> String {
         (0..n)
             .map(|i| format!("{{\"id\": \"t{i:02}\", \"text\": \"“Kim” 😊 tiba\", \"label\": [[1, 4, \"actor\"]]}}\n"))
@@ -573,8 +501,8 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
     // Imports `n` records into a new project folder `name`.
     let import = |name: &str, n: usize| {
         let input = format!("{name}.jsonl");
-        fs::write(dir.path().join(&input), lines(n)).unwrap();
-        fs::create_dir(dir.path().join(name)).unwrap();
+        dir.write(&input, lines(n));
+        fs::create_dir(dir.path(name)).unwrap();
         let output = sorot(
             &[
                 "import",
@@ -585,7 +513,7 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
                 "ayu",
                 &input,
             ],
-            dir.path(),
+            dir.root(),
         );
         assert!(output.status.success(), "{}", stderr(&output));
         output
@@ -595,7 +523,7 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
     assert_stderr_contains(&output, "added the text t01.txt to");
 
     let output = import("many", 12);
-    let project = dir.path().join("many");
+    let project = dir.path("many");
     assert_stderr_contains(&output, "added 12 texts to");
     assert_stderr_contains(&output, ": t00.txt, t01.txt, t02.txt and 9 more");
     assert!(!stderr(&output).contains("added the text"));
@@ -610,10 +538,10 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
 fn a_failed_import_names_its_cause_once() {
     let dir = tricky_project();
     // A file where the annotator's folder should be.
-    fs::write(dir.path().join("annotations/budi"), "not a folder").unwrap();
+    dir.write("annotations/budi", "not a folder");
     let line =
         "{\"id\": \"b.txt\", \"text\": \"“Kim” 😊 tiba\\r\\n\", \"label\": [[1, 4, \"actor\"]]}\n";
-    fs::write(dir.path().join("in.jsonl"), line).unwrap();
+    dir.write("in.jsonl", line);
     let output = sorot(
         &[
             "import",
@@ -624,7 +552,7 @@ fn a_failed_import_names_its_cause_once() {
             "budi",
             "in.jsonl",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_eq!(output.status.code(), Some(2));
     let stderr = stderr(&output);
@@ -639,5 +567,5 @@ fn a_failed_import_names_its_cause_once() {
         .and_then(|rest| rest.split(';').next())
         .unwrap();
     assert_eq!(stderr.matches(cause).count(), 1, "{stderr}");
-    assert!(!dir.path().join("b.txt").exists());
+    assert!(!dir.path("b.txt").exists());
 }

@@ -5,11 +5,13 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::process::Output;
 
 use common::{shared, sorot, stderr};
-use sorot_core::store::AnnotationFile;
+use sorot_core::model::markup;
+use sorot_core::project::document::Command;
+use sorot_core::store::OffsetUnit;
+use sorot_core::testing::{TestProject, render_offsets};
 
 #[track_caller]
 fn assert_status(output: &Output, code: i32) {
@@ -21,140 +23,65 @@ fn assert_status(output: &Output, code: i32) {
     );
 }
 
-/// A curly quote, an emoji (two UTF-16 units, four bytes), a combining accent
-/// and CRLF line ends, with a claim that crosses a line end.
-const TRICKY: &str = "“Kim Jong Un” 😊 tiba di Vostochny, kata KCNA.\r\nPutin menyambut cafe\u{301} “kawan” Rabu (13/9/2023).\r\n";
+/// ayu's annotations of berita.txt: a curly quote, an emoji (two UTF-16
+/// units, four bytes), a combining accent and CRLF line ends, with a claim
+/// that crosses a line end. Every edge is a token edge.
+const TRICKY: &str = "“[[Kim Jong Un|actor]” 😊 tiba di [Vostochny|location]|claim], kata [[KCNA|actor].\r\n[Putin|actor]|claim] menyambut [cafe\u{301}|location] “kawan” [Rabu (13/9/2023)|date].\r\n";
 
-/// (start, end, label, note) in code points; every edge is a token edge.
-fn tricky_spans() -> Vec<(usize, usize, &'static str, &'static str)> {
-    let find = |needle: &str| {
-        let byte = TRICKY.find(needle).unwrap();
-        let start = TRICKY[..byte].chars().count();
-        (start, start + needle.chars().count())
-    };
-    let (kim, kim_end) = find("Kim Jong Un");
-    let (vostochny, vostochny_end) = find("Vostochny");
-    let (kcna, kcna_end) = find("KCNA");
-    let (putin, putin_end) = find("Putin");
-    let (cafe, cafe_end) = find("cafe\u{301}");
-    let (rabu, rabu_end) = find("Rabu (13/9/2023)");
-    vec![
-        (kim, kim_end, "actor", "nama lengkap"),
-        (kim, vostochny_end, "claim", ""),
-        (vostochny, vostochny_end, "location", ""),
-        (kcna, kcna_end, "actor", ""),
-        // Crosses the CRLF.
-        (kcna, putin_end, "claim", "melintasi baris"),
-        (putin, putin_end, "actor", ""),
-        (cafe, cafe_end, "location", ""),
-        (rabu, rabu_end, "date", ""),
-    ]
+/// The notes ayu gave spans of [`TRICKY`]: (the span's text, its note).
+const TRICKY_NOTES: [(&str, &str); 2] = [
+    ("Kim Jong Un", "nama lengkap"),
+    ("KCNA.\r\nPutin", "melintasi baris"),
+];
+
+/// The plain text of [`TRICKY`].
+fn tricky_text() -> String {
+    markup::parse(TRICKY).unwrap().0
 }
 
-/// A project with the tricky text annotated by "ayu".
-fn tricky_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("berita.txt"), TRICKY).unwrap();
-    let chars: Vec<char> = TRICKY.chars().collect();
-    let spans = tricky_spans()
-        .into_iter()
-        .enumerate()
-        .map(|(i, (start, end, label, note))| sorot_core::model::Span {
-            note: note.into(),
-            ..span_of(&chars, i as u32 + 1, start..end, label)
-        })
-        .collect::<Vec<_>>();
-    let annotations =
-        sorot_core::model::Annotations::new(sorot_core::model::Status::InProgress, spans).unwrap();
-    write_ayu_file(
-        dir.path(),
-        "berita.txt",
-        TRICKY,
-        annotations.spans().to_vec(),
-        Vec::new(),
-    );
-    dir
-}
-
-/// A span over `chars[range]`, with that text and nothing else.
-fn span_of(
-    chars: &[char],
-    id: u32,
-    range: std::ops::Range<usize>,
-    label: &str,
-) -> sorot_core::model::Span {
-    sorot_core::model::Span {
+/// A project with berita.txt annotated by ayu as [`TRICKY`], with [`TRICKY_NOTES`].
+fn tricky_project() -> TestProject {
+    let project = TestProject::new().annotated("ayu", "berita.txt", TRICKY);
+    let note = |id, note: &str| Command::SetNote {
         id,
-        start: range.start,
-        end: range.end,
-        label: label.into(),
-        text: chars[range].iter().collect(),
-        note: String::new(),
-        value: String::new(),
-        attributes: Default::default(),
-    }
-}
-
-/// Writes ayu's annotation file for the text `source` of the project at `root`.
-fn write_ayu_file(
-    root: &Path,
-    source: &str,
-    text: &str,
-    spans: Vec<sorot_core::model::Span>,
-    relations: Vec<sorot_core::model::Relation>,
-) {
-    let file = AnnotationFile {
-        format_version: sorot_core::store::FORMAT_VERSION,
-        source: source.into(),
-        fingerprint: sorot_core::store::fingerprint(text.as_bytes()),
-        offset_unit: sorot_core::store::OffsetUnit::CodePoint,
-        annotator: "ayu".into(),
-        status: sorot_core::model::Status::InProgress,
-        spans,
-        rejected: Vec::new(),
-        relations,
+        note: note.into(),
     };
-    fs::create_dir_all(root.join("annotations/ayu")).unwrap();
-    fs::write(
-        root.join(format!("annotations/ayu/{source}.ron")),
-        file.to_ron(),
-    )
-    .unwrap();
+    project.edit(
+        "ayu",
+        "berita.txt",
+        [note(1, TRICKY_NOTES[0].1), note(5, TRICKY_NOTES[1].1)],
+    );
+    project
 }
 
-/// (start, end, label, note) of an annotator's file, sorted.
-fn spans_of(project: &Path, annotator: &str, doc: &str) -> Vec<(usize, usize, String, String)> {
-    let (file, _) = AnnotationFile::read(
-        &project
-            .join("annotations")
-            .join(annotator)
-            .join(format!("{doc}.ron")),
-    )
-    .unwrap();
-    let mut spans: Vec<_> = file
-        .spans
+/// (text, note) of `annotator`'s spans of `doc` that have a note.
+fn notes(project: &TestProject, annotator: &str, doc: &str) -> Vec<(String, String)> {
+    project
+        .spans(annotator, doc)
+        .into_iter()
+        .filter(|s| !s.note.is_empty())
+        .map(|s| (s.text, s.note))
+        .collect()
+}
+
+fn tricky_notes() -> Vec<(String, String)> {
+    TRICKY_NOTES
+        .iter()
+        .map(|(text, note)| ((*text).to_owned(), (*note).to_owned()))
+        .collect()
+}
+
+/// (start, end, label, note) of an annotator's spans, sorted: for the
+/// fixtures of other tools, whose long texts are not written out here.
+fn spans_of(
+    project: &TestProject,
+    annotator: &str,
+    doc: &str,
+) -> Vec<(usize, usize, String, String)> {
+    let mut spans: Vec<_> = project
+        .spans(annotator, doc)
         .into_iter()
         .map(|s| (s.start, s.end, s.label, s.note))
-        .collect();
-    spans.sort();
-    spans
-}
-
-fn expected(with_notes: bool) -> Vec<(usize, usize, String, String)> {
-    let mut spans: Vec<_> = tricky_spans()
-        .into_iter()
-        .map(|(s, e, l, n)| {
-            (
-                s,
-                e,
-                l.to_owned(),
-                if with_notes {
-                    n.to_owned()
-                } else {
-                    String::new()
-                },
-            )
-        })
         .collect();
     spans.sort();
     spans
@@ -182,7 +109,7 @@ fn round_trip(
     export_extra: &[&str],
     import_extra: &[&str],
     output: &str,
-) -> tempfile::TempDir {
+) -> TestProject {
     let dir = tricky_project();
     let mut args = vec![
         "export",
@@ -194,7 +121,7 @@ fn round_trip(
         output,
     ];
     args.extend_from_slice(export_extra);
-    let exported = sorot(&args, dir.path());
+    let exported = sorot(&args, dir.root());
     if matches!(format, "conll" | "hf") {
         assert_only_notes_lost(&exported);
     } else {
@@ -203,19 +130,20 @@ fn round_trip(
     let mut args = vec!["import", "--format", format, "--annotator", "back"];
     args.extend_from_slice(import_extra);
     args.push(output);
-    assert_status(&sorot(&args, dir.path()), 0);
+    assert_status(&sorot(&args, dir.root()), 0);
     dir
 }
 
 #[test]
 fn brat_round_trip_keeps_everything_across_crlf() {
     let dir = round_trip("brat", &[], &[], "out");
-    assert_eq!(spans_of(dir.path(), "back", "berita.txt"), expected(true));
+    assert_eq!(dir.rendered("back", "berita.txt"), TRICKY);
+    assert_eq!(notes(&dir, "back", "berita.txt"), tricky_notes());
     // brat's text has LF line ends and its offsets count code points over it.
-    let text = fs::read_to_string(dir.path().join("out/berita.txt")).unwrap();
-    assert_eq!(text, TRICKY.replace("\r\n", "\n"));
+    let text = dir.read("out/berita.txt");
+    assert_eq!(text, tricky_text().replace("\r\n", "\n"));
     let chars: Vec<char> = text.chars().collect();
-    let ann = fs::read_to_string(dir.path().join("out/berita.ann")).unwrap();
+    let ann = dir.read("out/berita.ann");
     for line in ann.lines().filter(|l| l.starts_with('T')) {
         let fields: Vec<&str> = line.split('\t').collect();
         let fragments: Vec<String> = fields[1]
@@ -237,7 +165,7 @@ fn brat_round_trip_keeps_everything_across_crlf() {
         "the claim across the line end is two fragments:\n{ann}"
     );
     assert!(ann.contains("AnnotatorNotes T1\tnama lengkap"), "{ann}");
-    let conf = fs::read_to_string(dir.path().join("out/annotation.conf")).unwrap();
+    let conf = dir.read("out/annotation.conf");
     assert!(
         conf.contains("[entities]\nactor\nlocation\ndate\nclaim\n"),
         "{conf}"
@@ -248,16 +176,8 @@ fn brat_round_trip_keeps_everything_across_crlf() {
 /// each annotator's folder when there are several.
 #[test]
 fn brat_export_keeps_subfolders() {
-    let dir = tricky_project();
-    let root = dir.path();
-    fs::create_dir_all(root.join("2023")).unwrap();
-    fs::create_dir_all(root.join("annotations/ayu/2023")).unwrap();
-    fs::rename(root.join("berita.txt"), root.join("2023/berita.txt")).unwrap();
-    let ron = fs::read_to_string(root.join("annotations/ayu/berita.txt.ron"))
-        .unwrap()
-        .replace("source: \"berita.txt\"", "source: \"2023/berita.txt\"");
-    fs::write(root.join("annotations/ayu/2023/berita.txt.ron"), ron).unwrap();
-    fs::remove_file(root.join("annotations/ayu/berita.txt.ron")).unwrap();
+    let dir = TestProject::new().annotated("ayu", "2023/berita.txt", TRICKY);
+    let root = dir.root();
     for (extra, folder) in [
         (&["--annotator", "ayu"][..], "one/2023"),
         (&["--all-annotators"][..], "all/ayu/2023"),
@@ -267,7 +187,7 @@ fn brat_export_keeps_subfolders() {
         args.extend_from_slice(extra);
         assert_status(&sorot(&args, root), 0);
         let text = fs::read_to_string(root.join(folder).join("berita.txt")).unwrap();
-        assert_eq!(text, TRICKY.replace("\r\n", "\n"));
+        assert_eq!(text, tricky_text().replace("\r\n", "\n"));
         let ann = fs::read_to_string(root.join(folder).join("berita.ann")).unwrap();
         assert!(
             ann.contains("T5\tclaim 40 45;46 51\tKCNA. Putin"),
@@ -281,11 +201,15 @@ fn brat_export_keeps_subfolders() {
 /// become lines brat would refuse.
 #[test]
 fn brat_reports_a_span_of_only_a_line_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = "“Kim” tiba 😊.\r\nPutin";
-    fs::write(dir.path().join("a.txt"), text).unwrap();
-    let chars: Vec<char> = text.chars().collect();
-    let mut line_end = span_of(&chars, 2, 13..15, "date");
+    let dir = TestProject::new().annotated(
+        "ayu",
+        "a.txt",
+        "[“Kim”|actor] tiba 😊.[\r\n|date][Putin|actor]",
+    );
+    // The line end's span has a note, a value and an attribute, and a
+    // relation ends at it: none of them may reach the export.
+    let mut file = dir.annotation_file("ayu", "a.txt");
+    let line_end = &mut file.spans[1];
     line_end.note = "only the line end".into();
     line_end.value = "2024".into();
     line_end.attributes.insert("stance".into(), "pro".into());
@@ -294,17 +218,8 @@ fn brat_reports_a_span_of_only_a_line_end() {
         to,
         kind: "said".into(),
     };
-    write_ayu_file(
-        dir.path(),
-        "a.txt",
-        text,
-        vec![
-            span_of(&chars, 1, 0..5, "actor"),
-            line_end,
-            span_of(&chars, 3, 15..20, "actor"),
-        ],
-        vec![said(3, 1), said(3, 2)],
-    );
+    file.relations = vec![said(3, 1), said(3, 2)];
+    dir.write_annotation_file(&file);
     let output = sorot(
         &[
             "export",
@@ -315,7 +230,7 @@ fn brat_reports_a_span_of_only_a_line_end() {
             "-o",
             "out",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     let report = stderr(&output);
@@ -324,7 +239,7 @@ fn brat_reports_a_span_of_only_a_line_end() {
             && report.contains("exported 2 spans in 1 document"),
         "{report}"
     );
-    let ann = fs::read_to_string(dir.path().join("out/a.ann")).unwrap();
+    let ann = dir.read("out/a.ann");
     assert_eq!(
         ann,
         "T1\tactor 0 5\t“Kim”\nT3\tactor 14 19\tPutin\nR1\tsaid Arg1:T3 Arg2:T1\t\n"
@@ -334,14 +249,14 @@ fn brat_reports_a_span_of_only_a_line_end() {
 #[test]
 fn label_studio_round_trip_keeps_everything() {
     let dir = round_trip("labelstudio", &[], &[], "tasks.json");
-    assert_eq!(spans_of(dir.path(), "back", "berita.txt"), expected(true));
-    let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
+    assert_eq!(dir.rendered("back", "berita.txt"), TRICKY);
+    assert_eq!(notes(&dir, "back", "berita.txt"), tricky_notes());
+    let config = dir.read("tasks.config.xml");
     assert!(
         config.contains("<Label value=\"claim\" background=\"#a855f7\"/>"),
         "{config}"
     );
-    let tasks: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("tasks.json")).unwrap()).unwrap();
+    let tasks: serde_json::Value = serde_json::from_str(&dir.read("tasks.json")).unwrap();
     let region = &tasks[0]["annotations"][0]["result"][0];
     assert_eq!(region["from_name"], "label");
     assert_eq!(region["to_name"], "text");
@@ -357,61 +272,40 @@ fn doccano_round_trip_in_every_offset_unit() {
             &["--offsets", unit],
             "out.jsonl",
         );
-        assert_eq!(
-            spans_of(dir.path(), "back", "berita.txt"),
-            expected(true),
-            "{unit}"
-        );
-        // The exported offsets slice the text in their own unit.
-        let line: serde_json::Value = serde_json::from_str(
-            fs::read_to_string(dir.path().join("out.jsonl"))
-                .unwrap()
-                .lines()
-                .next()
-                .unwrap(),
-        )
-        .unwrap();
+        assert_eq!(dir.rendered("back", "berita.txt"), TRICKY, "{unit}");
+        assert_eq!(notes(&dir, "back", "berita.txt"), tricky_notes(), "{unit}");
+        // The exported offsets, read in their own unit, put every label on its characters.
+        let line: serde_json::Value =
+            serde_json::from_str(dir.read("out.jsonl").lines().next().unwrap()).unwrap();
         let text = line["text"].as_str().unwrap();
-        assert_eq!(text, TRICKY);
-        for label in line["label"].as_array().unwrap() {
-            let (s, e) = (
-                label[0].as_u64().unwrap() as usize,
-                label[1].as_u64().unwrap() as usize,
-            );
-            let sliced = match unit {
-                "codepoint" => text.chars().skip(s).take(e - s).collect::<String>(),
-                "utf16" => {
-                    String::from_utf16(&text.encode_utf16().collect::<Vec<u16>>()[s..e]).unwrap()
-                }
-                _ => text[s..e].to_owned(),
-            };
-            assert!(
-                tricky_spans().iter().any(|(a, b, _, _)| TRICKY
-                    .chars()
-                    .skip(*a)
-                    .take(b - a)
-                    .collect::<String>()
-                    == sliced),
-                "{unit}: {sliced:?}"
-            );
-        }
-        if unit == "utf16" {
-            // After the emoji, UTF-16 offsets are one more than code points.
-            assert_eq!(line["label"][2][0], 25, "Vostochny starts at code point 24");
-        }
+        assert_eq!(text, tricky_text());
+        let labels = line["label"].as_array().unwrap().iter().map(|l| {
+            (
+                l[0].as_u64().unwrap() as usize,
+                l[1].as_u64().unwrap() as usize,
+                l[2].as_str().unwrap(),
+            )
+        });
+        let unit = match unit {
+            "codepoint" => OffsetUnit::CodePoint,
+            "utf16" => OffsetUnit::Utf16,
+            _ => OffsetUnit::Byte,
+        };
+        assert_eq!(render_offsets(text, unit, labels), TRICKY, "{unit:?}");
     }
 }
 
 #[test]
-fn conll_round_trip_with_layers() {
+fn conll_round_trip_with_layers_keeps_every_span_but_not_notes() {
     let dir = round_trip(
         "conll",
         &["--layers", "actor,location,date", "--layers", "claim"],
         &[],
         "out.conll",
     );
-    assert_eq!(spans_of(dir.path(), "back", "berita.txt"), expected(false));
-    let conll = fs::read_to_string(dir.path().join("out.conll")).unwrap();
+    assert_eq!(dir.rendered("back", "berita.txt"), TRICKY);
+    assert_eq!(notes(&dir, "back", "berita.txt"), [], "CoNLL has no notes");
+    let conll = dir.read("out.conll");
     assert!(
         conll.starts_with("-DOCSTART- O O\n\n“ O O\nKim B-actor B-claim\nJong I-actor I-claim\n"),
         "{conll}"
@@ -425,15 +319,13 @@ fn conll_round_trip_with_layers() {
 
 #[test]
 fn conll_documents_with_the_same_text_go_to_the_texts_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    for name in ["a.txt", "b.txt"] {
-        fs::write(dir.path().join(name), "“Kim” bertemu Putin.\n").unwrap();
-    }
+    let text = "“Kim” 😊 bertemu\r\nPutin.\r\n";
+    let dir = TestProject::new().text("a.txt", text).text("b.txt", text);
     let document = |kim: &str, putin: &str| {
-        format!("-DOCSTART- O\n\n“ O\nKim {kim}\n” O\nbertemu O\nPutin {putin}\n. O\n\n")
+        format!("-DOCSTART- O\n\n“ O\nKim {kim}\n” O\n😊 O\nbertemu O\nPutin {putin}\n. O\n\n")
     };
     let conll = document("B-actor", "O") + &document("O", "B-actor");
-    fs::write(dir.path().join("in.conll"), &conll).unwrap();
+    dir.write("in.conll", &conll);
     let output = sorot(
         &[
             "import",
@@ -443,16 +335,21 @@ fn conll_documents_with_the_same_text_go_to_the_texts_in_order() {
             "x",
             "in.conll",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 0);
-    // (start, end, label, note): “Kim” in the first, Putin in the second.
-    let actor = |start, end| vec![(start, end, "actor".to_owned(), String::new())];
-    assert_eq!(spans_of(dir.path(), "x", "a.txt"), actor(1, 4));
-    assert_eq!(spans_of(dir.path(), "x", "b.txt"), actor(14, 19));
+    // “Kim” in the first, Putin in the second.
+    assert_eq!(
+        dir.rendered("x", "a.txt"),
+        "“[Kim|actor]” 😊 bertemu\r\nPutin.\r\n"
+    );
+    assert_eq!(
+        dir.rendered("x", "b.txt"),
+        "“Kim” 😊 bertemu\r\n[Putin|actor].\r\n"
+    );
 
     // With one such text, the second document has nowhere to go.
-    fs::remove_file(dir.path().join("b.txt")).unwrap();
+    fs::remove_file(dir.path("b.txt")).unwrap();
     let output = sorot(
         &[
             "import",
@@ -462,11 +359,11 @@ fn conll_documents_with_the_same_text_go_to_the_texts_in_order() {
             "y",
             "in.conll",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 2);
     assert!(
-        stderr(&output).contains("in.conll:12: document a.txt appears twice (also at in.conll:3)"),
+        stderr(&output).contains("in.conll:13: document a.txt appears twice (also at in.conll:3)"),
         "{}",
         stderr(&output)
     );
@@ -474,8 +371,7 @@ fn conll_documents_with_the_same_text_go_to_the_texts_in_order() {
 
 #[test]
 fn bad_conll_names_the_line_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "“Kim” bertemu Putin.\n").unwrap();
+    let dir = TestProject::new().text("a.txt", "“Kim” bertemu Putin.\n");
     let good = [
         "“ O",
         "Kim B-actor",
@@ -507,7 +403,7 @@ fn bad_conll_names_the_line_and_writes_nothing() {
         let mut lines = vec!["-DOCSTART- O", ""];
         lines.extend(good);
         lines[5] = line;
-        fs::write(dir.path().join("bad.conll"), lines.join("\n") + "\n").unwrap();
+        dir.write("bad.conll", lines.join("\n") + "\n");
         let output = sorot(
             &[
                 "import",
@@ -517,11 +413,11 @@ fn bad_conll_names_the_line_and_writes_nothing() {
                 "x",
                 "bad.conll",
             ],
-            dir.path(),
+            dir.root(),
         );
         assert_status(&output, 2);
         assert!(stderr(&output).contains(expected), "{}", stderr(&output));
-        assert!(!dir.path().join("annotations").exists());
+        assert!(!dir.path("annotations").exists());
     }
 }
 
@@ -538,7 +434,7 @@ fn one_tag_column_reports_each_span_it_cannot_hold() {
             "-o",
             "one.conll",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     let err = stderr(&output);
@@ -553,7 +449,7 @@ fn one_tag_column_reports_each_span_it_cannot_hold() {
     );
     assert!(err.contains("3 things could not be exported"), "{err}");
     assert!(
-        dir.path().join("one.conll").exists(),
+        dir.path("one.conll").exists(),
         "written, with the losses reported"
     );
 
@@ -568,17 +464,17 @@ fn one_tag_column_reports_each_span_it_cannot_hold() {
             "-o",
             "strict.conll",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     assert!(stderr(&output).contains("nothing was written (--strict)"));
-    assert!(!dir.path().join("strict.conll").exists());
+    assert!(!dir.path("strict.conll").exists());
 }
 
 #[test]
 fn a_span_edge_inside_a_token_is_reported() {
     let dir = tricky_project();
-    let path = dir.path().join("annotations/ayu/berita.txt.ron");
+    let path = dir.path("annotations/ayu/berita.txt.ron");
     // "Vostochn" ends inside the token "Vostochny".
     let ron = fs::read_to_string(&path).unwrap().replace(
         "label: \"location\", text: \"Vostochny\")",
@@ -597,31 +493,23 @@ fn a_span_edge_inside_a_token_is_reported() {
             "-o",
             "hf.jsonl",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     assert!(stderr(&output).contains("span 99: date \"Vostochn\" [24, 32) has an edge inside the token \"Vostochny\" [24, 33)"), "{}", stderr(&output));
-    let tags: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("hf.tags.json")).unwrap())
-            .unwrap();
+    let tags: serde_json::Value = serde_json::from_str(&dir.read("hf.tags.json")).unwrap();
     assert_eq!(
         tags["ner_tags"],
         serde_json::json!(["O", "B-date", "I-date"])
     );
-    let first: serde_json::Value = serde_json::from_str(
-        fs::read_to_string(dir.path().join("hf.jsonl"))
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(dir.read("hf.jsonl").lines().next().unwrap()).unwrap();
     assert_eq!(first["id"], "berita.txt#1");
     assert_eq!(first["tokens"][1], "Kim");
 }
 
 #[test]
-fn spacy_and_csv_exports() {
+fn spacy_carries_notes_and_csv_makes_formulas_inert() {
     let dir = tricky_project();
     assert_status(
         &sorot(
@@ -634,23 +522,27 @@ fn spacy_and_csv_exports() {
                 "-o",
                 "s.jsonl",
             ],
-            dir.path(),
+            dir.root(),
         ),
         0,
     );
-    let line: serde_json::Value = serde_json::from_str(
-        fs::read_to_string(dir.path().join("s.jsonl"))
-            .unwrap()
-            .trim(),
-    )
-    .unwrap();
+    let line: serde_json::Value = serde_json::from_str(dir.read("s.jsonl").trim()).unwrap();
     assert_eq!(line["meta"]["offsets"], "codepoint");
+    let spans = line["spans"].as_array().unwrap();
+    let labels = spans.iter().map(|s| {
+        (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+            s["label"].as_str().unwrap(),
+        )
+    });
     assert_eq!(
-        line["spans"][0],
-        serde_json::json!({"start": 1, "end": 12, "label": "actor", "note": "nama lengkap"})
+        render_offsets(&tricky_text(), OffsetUnit::CodePoint, labels),
+        TRICKY
     );
+    assert_eq!(spans[0]["note"], "nama lengkap");
 
-    let path = dir.path().join("annotations/ayu/berita.txt.ron");
+    let path = dir.path("annotations/ayu/berita.txt.ron");
     let ron = fs::read_to_string(&path)
         .unwrap()
         .replace("note: \"nama lengkap\"", "note: \"=HYPERLINK(\\\"x\\\")\"");
@@ -665,11 +557,11 @@ fn spacy_and_csv_exports() {
                 "-o",
                 "spans.csv",
             ],
-            dir.path(),
+            dir.root(),
         ),
         0,
     );
-    let csv = fs::read_to_string(dir.path().join("spans.csv")).unwrap();
+    let csv = dir.read("spans.csv");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
@@ -702,7 +594,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
     ) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestProject::new();
     let output = sorot(
         &[
             "import",
@@ -712,7 +604,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
             "brat",
             fixtures.join("brat").to_str().unwrap(),
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     let err = stderr(&output);
@@ -725,11 +617,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
         "a note on a relation has no place: {err}"
     );
     // R lines become relations between the imported spans.
-    let (file, _) = AnnotationFile::read(
-        &dir.path()
-            .join("annotations/brat/news-tutorial_110-note_annotation.txt.ron"),
-    )
-    .unwrap();
+    let file = dir.annotation_file("brat", "news-tutorial_110-note_annotation.txt");
     let family: Vec<(String, String)> = file
         .relations
         .iter()
@@ -746,7 +634,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
             ("Orville Wright".into(), "Wilbur Wright".into())
         ]
     );
-    let spans = spans_of(dir.path(), "brat", "news-tutorial_000-introduction.txt");
+    let spans = spans_of(&dir, "brat", "news-tutorial_000-introduction.txt");
     assert_eq!(spans.len(), 7);
     assert!(spans.contains(&(456, 468, "Money".into(), "100000000 USD".into())));
     // A attributes become attributes; N lines from other databases stay notes.
@@ -756,11 +644,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
         "Person".into(),
         "Reference: Wikipedia:64488 (Carlos Salinas de Gortari)".into()
     )));
-    let (file, _) = AnnotationFile::read(
-        &dir.path()
-            .join("annotations/brat/news-tutorial_000-introduction.txt.ron"),
-    )
-    .unwrap();
+    let file = dir.annotation_file("brat", "news-tutorial_000-introduction.txt");
     let former = file.spans.iter().find(|s| s.start == 511).unwrap();
     assert_eq!(
         former.attributes,
@@ -771,15 +655,15 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
         .into_iter()
         .collect()
     );
-    let text: Vec<char> = fs::read_to_string(dir.path().join("news-tutorial_000-introduction.txt"))
-        .unwrap()
+    let text: Vec<char> = dir
+        .read("news-tutorial_000-introduction.txt")
         .chars()
         .collect();
     assert_eq!(
         text[511..535].iter().collect::<String>(),
         "former Mexican president"
     );
-    let notes = spans_of(dir.path(), "brat", "news-tutorial_110-note_annotation.txt");
+    let notes = spans_of(&dir, "brat", "news-tutorial_110-note_annotation.txt");
     assert!(notes.contains(&(
         412,
         421,
@@ -796,7 +680,7 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
     ) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestProject::new();
     let seq = fixtures.join("doccano/import_sequence_labeling_example.jsonl");
     let rel = fixtures.join("doccano/import_relation_extraction_example.jsonl");
     let output = sorot(
@@ -809,7 +693,7 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
             seq.to_str().unwrap(),
             rel.to_str().unwrap(),
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     let err = stderr(&output);
@@ -820,11 +704,7 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
         "{err}"
     );
     // The relations come along: Google founded at the date, founded by both.
-    let (file, _) = AnnotationFile::read(
-        &dir.path()
-            .join("annotations/d/import_relation_extraction_example-line1.txt.ron"),
-    )
-    .unwrap();
+    let file = dir.annotation_file("d", "import_relation_extraction_example-line1.txt");
     let text = |id: u32| file.spans.iter().find(|s| s.id == id).unwrap().text.clone();
     let relations: Vec<(String, String, String)> = file
         .relations
@@ -844,20 +724,12 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
         ]
     );
     assert_eq!(
-        spans_of(
-            dir.path(),
-            "d",
-            "import_sequence_labeling_example-line1.txt"
-        ),
+        spans_of(&dir, "d", "import_sequence_labeling_example-line1.txt"),
         vec![(0, 1, "LOC".into(), String::new())]
     );
-    let google = spans_of(
-        dir.path(),
-        "d",
-        "import_relation_extraction_example-line1.txt",
-    );
+    let google = spans_of(&dir, "d", "import_relation_extraction_example-line1.txt");
     let text: Vec<char> = fs::read_to_string(
-        dir.path()
+        dir.root()
             .join("import_relation_extraction_example-line1.txt"),
     )
     .unwrap()
@@ -883,22 +755,19 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
                 "c",
                 conll.to_str().unwrap(),
             ],
-            dir.path(),
+            dir.root(),
         ),
         0,
     );
-    let doc = fs::read_dir(dir.path().join("annotations/c"))
+    let doc = fs::read_dir(dir.path("annotations/c"))
         .unwrap()
         .next()
         .unwrap()
         .unwrap()
         .file_name();
     let doc = doc.to_string_lossy().trim_end_matches(".ron").to_owned();
-    let text: Vec<char> = fs::read_to_string(dir.path().join(&doc))
-        .unwrap()
-        .chars()
-        .collect();
-    let found: Vec<(String, String)> = spans_of(dir.path(), "c", &doc)
+    let text: Vec<char> = dir.read(&doc).chars().collect();
+    let found: Vec<(String, String)> = spans_of(&dir, "c", &doc)
         .into_iter()
         .map(|(s, e, l, _)| (text[s..e].iter().collect(), l))
         .collect();
@@ -914,7 +783,7 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
 #[test]
 fn bad_input_names_file_and_line_and_writes_nothing() {
     let dir = tricky_project();
-    let before = fs::read_to_string(dir.path().join("annotations/ayu/berita.txt.ron")).unwrap();
+    let before = dir.read("annotations/ayu/berita.txt.ron");
     let cases: [(&str, &str, &str, &str); 4] = [
         (
             "bad.jsonl",
@@ -942,31 +811,31 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
         ),
     ];
     for (name, format, content, message) in cases {
-        fs::write(dir.path().join(name), content).unwrap();
+        dir.write(name, content);
         if name.ends_with(".ann") {
-            fs::write(dir.path().join("bad.txt"), "Kim").unwrap();
+            dir.write("bad.txt", "Kim");
         }
         let output = sorot(
             &["import", "--format", format, "--annotator", "x", name],
-            dir.path(),
+            dir.root(),
         );
         assert_status(&output, 2);
         assert!(stderr(&output).contains(message), "{}", stderr(&output));
         assert!(
-            !dir.path().join("annotations/x").exists(),
+            !dir.path("annotations/x").exists(),
             "{name}: nothing written"
         );
         assert!(
-            !dir.path().join("a.txt").exists() && !dir.path().join("p.txt").exists(),
+            !dir.path("a.txt").exists() && !dir.path("p.txt").exists(),
             "{name}: no text added"
         );
     }
     // An existing file is kept without --replace.
     fs::write(
-        dir.path().join("again.jsonl"),
+        dir.path("again.jsonl"),
         format!(
             "{{\"id\": \"berita.txt\", \"text\": {}, \"label\": []}}\n",
-            serde_json::json!(TRICKY)
+            serde_json::json!(tricky_text())
         ),
     )
     .unwrap();
@@ -979,7 +848,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
             "ayu",
             "again.jsonl",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     assert!(
@@ -987,10 +856,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(
-        fs::read_to_string(dir.path().join("annotations/ayu/berita.txt.ron")).unwrap(),
-        before
-    );
+    assert_eq!(dir.read("annotations/ayu/berita.txt.ron"), before);
     assert_status(
         &sorot(
             &[
@@ -1002,33 +868,33 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
                 "--replace",
                 "again.jsonl",
             ],
-            dir.path(),
+            dir.root(),
         ),
         0,
     );
-    assert!(spans_of(dir.path(), "ayu", "berita.txt").is_empty());
+    assert!(dir.spans("ayu", "berita.txt").is_empty());
 }
 
 #[test]
 fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestProject::new();
     let region = |start: usize, end: usize, label: &str| {
         serde_json::json!({"type": "labels", "from_name": "label", "to_name": "text",
             "value": {"start": start, "end": end, "text": "", "labels": [label]}})
     };
     let tasks = serde_json::json!([{
         "id": 7,
-        "data": {"text": "Kim 😊 bertemu Putin"},
+        "data": {"text": "“Kim” 😊 bertemu\r\nPutin"},
         "annotations": [
             {"completed_by": {"id": 1, "email": "rina@example.org"}, "updated_at": "2024-06-18T10:00:00Z",
-             "result": [region(0, 3, "actor")]},
+             "result": [region(1, 4, "actor")]},
             {"completed_by": 2, "updated_at": "2024-06-19T10:00:00Z",
-             "result": [region(0, 3, "actor"), region(15, 20, "actor"),
+             "result": [region(1, 4, "actor"), region(18, 23, "actor"),
                         {"type": "relation", "from_id": "a", "to_id": "b"}]},
             {"completed_by": 3, "was_cancelled": true, "updated_at": "2024-06-20T10:00:00Z", "result": []}
         ]
     }]);
-    fs::write(dir.path().join("tasks.json"), tasks.to_string()).unwrap();
+    dir.write("tasks.json", tasks.to_string());
     let output = sorot(
         &[
             "import",
@@ -1040,7 +906,7 @@ fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
             "utf16",
             "tasks.json",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     assert!(
@@ -1051,11 +917,8 @@ fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
     );
     // The latest annotation that was not cancelled; UTF-16 offsets after the emoji.
     assert_eq!(
-        spans_of(dir.path(), "ls", "task-7.txt"),
-        vec![
-            (0, 3, "actor".into(), String::new()),
-            (14, 19, "actor".into(), String::new())
-        ]
+        dir.rendered("ls", "task-7.txt"),
+        "“[Kim|actor]” 😊 bertemu\r\n[Putin|actor]"
     );
 
     let output = sorot(
@@ -1070,21 +933,24 @@ fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
             "--per-annotator",
             "tasks.json",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_status(&output, 1);
     assert_eq!(
-        spans_of(dir.path(), "rina", "task-7.txt"),
-        vec![(0, 3, "actor".into(), String::new())]
+        dir.rendered("rina", "task-7.txt"),
+        "“[Kim|actor]” 😊 bertemu\r\nPutin"
     );
-    assert_eq!(spans_of(dir.path(), "user-2", "task-7.txt").len(), 2);
+    assert_eq!(
+        dir.rendered("user-2", "task-7.txt"),
+        "“[Kim|actor]” 😊 bertemu\r\n[Putin|actor]"
+    );
 }
 
 #[test]
 fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestProject::new();
     let task = |id: usize| {
-        serde_json::json!({"id": id, "data": {"text": "“Kim” tiba"},
+        serde_json::json!({"id": id, "data": {"text": "“Kim” 😊 tiba\r\n"},
             "annotations": [{"result": [{"type": "labels", "from_name": "label", "to_name": "text",
                 "value": {"start": 1, "end": 4, "text": "Kim", "labels": ["actor"]}}]}]})
     };
@@ -1099,17 +965,17 @@ fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
                 "ls",
                 file,
             ],
-            dir.path(),
+            dir.root(),
         );
         assert_status(&output, status);
         stderr(&output)
     };
     // A task on its own, not in a list.
-    fs::write(dir.path().join("one.json"), task(1).to_string()).unwrap();
+    dir.write("one.json", task(1).to_string());
     import("one.json", 0);
     assert_eq!(
-        spans_of(dir.path(), "ls", "task-1.txt"),
-        vec![(1, 4, "actor".into(), String::new())]
+        dir.rendered("ls", "task-1.txt"),
+        "“[Kim|actor]” 😊 tiba\r\n"
     );
 
     // A list whose second task breaks off on line 4: nothing is written.
@@ -1117,21 +983,21 @@ fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
         "[\n{},\n{{\"id\": 3,\n \"data\": {{\"text\": \"x\"}} \"annotations\": []}}\n]\n",
         task(2)
     );
-    fs::write(dir.path().join("bad.json"), bad).unwrap();
+    dir.write("bad.json", bad);
     let errors = import("bad.json", 2);
     assert!(errors.contains("bad.json:4: malformed JSON"), "{errors}");
-    assert!(!dir.path().join("task-2.txt").exists());
+    assert!(!dir.path("task-2.txt").exists());
 
     // Well-formed, but a number no JSON reader holds: placed in the whole input.
     let huge = format!("[{},\n  {{\"id\": 1e400, \"data\": {{}}}}]", task(4));
-    fs::write(dir.path().join("huge.json"), huge).unwrap();
+    dir.write("huge.json", huge);
     let errors = import("huge.json", 2);
     assert!(
         errors.contains("huge.json:2: malformed JSON: number out of range at line 2 column 14"),
         "{errors}"
     );
 
-    fs::write(dir.path().join("number.json"), "42\n").unwrap();
+    dir.write("number.json", "42\n");
     let errors = import("number.json", 2);
     assert!(
         errors.contains("expected a list of Label Studio tasks"),
@@ -1140,7 +1006,7 @@ fn label_studio_reads_one_task_alone_and_names_the_line_of_bad_json() {
 }
 
 #[test]
-fn hugging_face_rows_per_document() {
+fn hugging_face_rows_per_document_have_a_tag_list_per_layer() {
     let dir = tricky_project();
     let output = sorot(
         &[
@@ -1158,11 +1024,11 @@ fn hugging_face_rows_per_document() {
             "-o",
             "docs.jsonl",
         ],
-        dir.path(),
+        dir.root(),
     );
     assert_only_notes_lost(&output);
-    let rows: Vec<serde_json::Value> = fs::read_to_string(dir.path().join("docs.jsonl"))
-        .unwrap()
+    let rows: Vec<serde_json::Value> = dir
+        .read("docs.jsonl")
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -1171,9 +1037,7 @@ fn hugging_face_rows_per_document() {
     let tokens = rows[0]["tokens"].as_array().unwrap().len();
     assert_eq!(rows[0]["ner_tags"].as_array().unwrap().len(), tokens);
     assert_eq!(rows[0]["ner_tags_2"].as_array().unwrap().len(), tokens);
-    let names: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("docs.tags.json")).unwrap())
-            .unwrap();
+    let names: serde_json::Value = serde_json::from_str(&dir.read("docs.tags.json")).unwrap();
     assert_eq!(
         names["ner_tags_2"],
         serde_json::json!(["O", "B-claim", "I-claim"])

@@ -4,41 +4,15 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use sorot_core::project::Project;
 use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::store::AnnotationFile;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies the sample project (texts, settings, annotations) into a temp folder.
-fn sample_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("seeds"), &dir.path().join("seeds"));
-    copy_dir(&repo().join("annotations"), &dir.path().join("annotations"));
-    fs::copy(repo().join("sorot.ron"), dir.path().join("sorot.ron")).unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use sorot_core::testing::{TestProject, sample_dir};
 
 #[test]
 fn seeds_are_the_bundled_articles_byte_for_byte() {
-    let project = Project::open(&repo()).unwrap();
+    let project = Project::open(&sample_dir()).unwrap();
     assert_eq!(project.docs().len(), 5);
     let Some(shared) = common::shared("seeds", "seeds_are_the_bundled_articles_byte_for_byte")
     else {
@@ -56,7 +30,7 @@ fn seeds_are_the_bundled_articles_byte_for_byte() {
 
 #[test]
 fn shipped_annotations_are_valid_and_canonical() {
-    let project = Project::open(&repo()).unwrap();
+    let project = Project::open(&sample_dir()).unwrap();
     assert_eq!(sorot_core::project::validate::validate(&project), vec![]);
     for annotator in project.annotators() {
         for doc in project.docs() {
@@ -84,8 +58,8 @@ fn shipped_annotations_are_valid_and_canonical() {
 
 #[test]
 fn save_load_save_is_byte_identical_over_all_seeds() {
-    let dir = sample_project();
-    let project = Project::open(dir.path()).unwrap();
+    let sample = TestProject::sample();
+    let project = sample.open();
     for doc in project.docs() {
         let before = fs::read(project.annotation_path("ayu", &doc.id)).unwrap();
         let mut document = OpenDocument::open(&project, doc, "ayu").unwrap();

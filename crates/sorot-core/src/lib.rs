@@ -20,7 +20,10 @@
 //!   `validate`;
 //! - [`analysis`]: agreement, review's differences and the gold set, date and
 //!   string suggestions;
-//! - [`formats`]: exports to other tools' formats and imports from them.
+//! - [`formats`]: exports to other tools' formats and imports from them;
+//! - `testing` (for tests only: this crate's, and other crates' with the
+//!   `testing` feature): temporary projects written from and read back in
+//!   the markup notation.
 //!
 //! Data flows [`project`] (which texts exist) → [`project::document`] (one
 //! annotator's work on one text) → [`store`] (one RON file per document and
@@ -31,6 +34,8 @@ pub mod formats;
 pub mod model;
 pub mod project;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 /// `n` and a noun that takes an -s in the plural, for messages: "1 span",
 /// "2 spans", "0 spans".

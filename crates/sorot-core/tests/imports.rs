@@ -1,11 +1,15 @@
-//! Imports and exports on inputs that once lost or misplaced data.
+//! Imports and exports at the edges of what each format holds: CRLF texts
+//! against LF copies, spans and details a format has no place for, records
+//! and names that must be refused without writing anything, and relations,
+//! notes, values and attributes that come back in every offset unit.
 
 use std::fs;
 
 use sorot_core::formats::export::OffsetUnit;
 use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
-use sorot_core::project::Project;
-use sorot_core::store::AnnotationFile;
+use sorot_core::model::Relation;
+use sorot_core::project::document::Command;
+use sorot_core::testing::TestProject;
 
 fn options(format: ImportFormat) -> ImportOptions {
     ImportOptions {
@@ -19,53 +23,53 @@ fn options(format: ImportFormat) -> ImportOptions {
     }
 }
 
-/// brat: a span ending at a CRLF line end keeps its text without the \r.
-#[test]
-fn brat_span_at_end_of_crlf_line() {
+/// A folder outside the project holding other tools' files, as (name, content).
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("a.txt"), "Kim\r\nPutin\r\n").unwrap();
-    let brat = dir.path().join("brat");
-    fs::create_dir_all(&brat).unwrap();
-    fs::write(brat.join("a.txt"), "Kim\nPutin\n").unwrap();
-    fs::write(
-        brat.join("a.ann"),
-        "T1\tactor 0 3\tKim\nT2\tactor 4 9\tPutin\n",
-    )
-    .unwrap();
-    let project = Project::open(&proj).unwrap();
-    import(
-        &project,
-        &options(ImportFormat::Brat),
-        std::slice::from_ref(&brat),
-    )
-    .unwrap();
-    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
-    let got: Vec<(usize, usize, String)> = file
-        .spans
-        .iter()
-        .map(|s| (s.start, s.end, s.text.clone()))
-        .collect();
-    assert_eq!(got, vec![(0, 3, "Kim".into()), (5, 10, "Putin".into())]);
+    for (name, content) in files {
+        fs::write(dir.path().join(name), content).unwrap();
+    }
+    dir
 }
 
-/// doccano: an "annotator" field is a folder name, checked like any annotator name.
+/// brat counts offsets over its LF copy of a CRLF text: its spans land on
+/// the same characters of the CRLF text, without a carriage return.
 #[test]
-fn doccano_annotator_escapes_the_project() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
+fn brat_spans_land_on_the_same_characters_of_a_crlf_text() {
+    let project = TestProject::new().text("a.txt", "“Kim” 😊\r\nPutin\r\n");
+    let brat = folder(&[
+        ("a.txt", "“Kim” 😊\nPutin\n"),
+        ("a.ann", "T1\tactor 1 4\tKim\nT2\tactor 8 13\tPutin\n"),
+    ]);
+    import(
+        &project.open(),
+        &options(ImportFormat::Brat),
+        &[brat.path().to_owned()],
+    )
+    .unwrap();
+    assert_eq!(
+        project.rendered("ayu", "a.txt"),
+        "“[Kim|actor]” 😊\r\n[Putin|actor]\r\n"
+    );
+}
+
+/// doccano: an "annotator" field is a folder name, checked like any
+/// annotator name: one that leads out of the project writes nothing there.
+#[test]
+fn a_doccano_annotator_that_leads_out_of_the_project_writes_nothing_outside() {
+    let outer = tempfile::tempdir().unwrap();
+    let proj = outer.path().join("p");
     fs::create_dir_all(&proj).unwrap();
     fs::write(proj.join("a.txt"), "Kim").unwrap();
-    let input = dir.path().join("in.jsonl");
+    let input = outer.path().join("in.jsonl");
     fs::write(
         &input,
         r#"{"id":"a.txt","text":"Kim","label":[[0,3,"actor"]],"annotator":"../../escaped"}"#,
     )
     .unwrap();
-    let project = Project::open(&proj).unwrap();
+    let project = sorot_core::project::Project::open(&proj).unwrap();
     let result = import(&project, &options(ImportFormat::Jsonl), &[input]);
-    let escaped = dir.path().join("escaped/a.txt.ron");
+    let escaped = outer.path().join("escaped/a.txt.ron");
     assert!(
         !escaped.exists(),
         "wrote outside the project: {} ({result:?})",
@@ -75,109 +79,101 @@ fn doccano_annotator_escapes_the_project() {
 
 /// Two records of one new document with different texts are an error.
 #[test]
-fn same_new_document_with_two_texts() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("other.txt"), "x").unwrap();
-    let input = dir.path().join("in.jsonl");
-    fs::write(
-        &input,
+fn two_records_of_one_new_document_with_different_texts_are_an_error() {
+    let project = TestProject::new().text("other.txt", "x");
+    let input = project.write(
+        "in.jsonl",
         concat!(
             r#"{"id":"n.txt","text":"Kim met Putin","label":[[8,13,"actor"]],"annotator":"ayu"}"#,
             "\n",
             r#"{"id":"n.txt","text":"Putin met Kim","label":[[0,5,"actor"]],"annotator":"budi"}"#,
             "\n"
         ),
-    )
-    .unwrap();
-    let project = Project::open(&proj).unwrap();
-    let result = import(&project, &options(ImportFormat::Jsonl), &[input]);
+    );
+    let result = import(&project.open(), &options(ImportFormat::Jsonl), &[input]);
     assert!(
         result.is_err(),
         "accepted two different texts for n.txt: {result:?}"
     );
 }
 
-/// brat: fragments out of order are an error naming the line.
+/// brat: fragments out of order are an error, never a panic.
 #[test]
-fn brat_fragments_out_of_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("a.txt"), "Kim met Putin").unwrap();
-    let brat = dir.path().join("brat");
-    fs::create_dir_all(&brat).unwrap();
-    fs::write(brat.join("a.txt"), "Kim met Putin").unwrap();
-    fs::write(brat.join("a.ann"), "T1\tactor 8 13;0 3\tPutin Kim\n").unwrap();
-    let project = Project::open(&proj).unwrap();
+fn brat_fragments_out_of_order_are_an_error() {
+    let project = TestProject::new().text("a.txt", "Kim met Putin");
+    let brat = folder(&[
+        ("a.txt", "Kim met Putin"),
+        ("a.ann", "T1\tactor 8 13;0 3\tPutin Kim\n"),
+    ]);
+    let project = project.open();
     let result = std::panic::catch_unwind(|| {
         import(
             &project,
             &options(ImportFormat::Brat),
-            std::slice::from_ref(&brat),
+            &[brat.path().to_owned()],
         )
         .map(|_| ())
     });
     assert!(matches!(result, Ok(Err(_))), "did not return an error");
 }
 
-/// Spans whose label is not in the schema are exported when asked for, and reported otherwise.
+/// Without --labels, spans whose label the schema lacks are not exported
+/// and the export reports them.
 #[test]
-fn export_drops_unknown_labels_silently() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("a.txt"), "Kim met Putin").unwrap();
-    let input = dir.path().join("in.jsonl");
-    fs::write(
-        &input,
-        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
-    )
-    .unwrap();
-    let project = Project::open(&proj).unwrap();
-    let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+fn spans_with_labels_outside_the_schema_are_reported_when_not_named() {
+    let project = TestProject::new().text("a.txt", "“Kim” 😊 met\r\nPutin");
+    let input = project.write(
+        "in.jsonl",
+        r#"{"id":"a.txt","text":"“Kim” 😊 met\r\nPutin","label":[[1,4,"PER"],[13,18,"actor"]]}"#,
+    );
+    let report = import(&project.open(), &options(ImportFormat::Jsonl), &[input]).unwrap();
     assert_eq!(report.unknown_labels, vec!["PER".to_string()]);
-    let project = Project::open(&proj).unwrap();
+    assert_eq!(
+        project.rendered("ayu", "a.txt"),
+        "“[Kim|PER]” 😊 met\r\n[Putin|actor]"
+    );
     let opts = sorot_core::formats::export::Options::new(
         sorot_core::formats::export::Format::Jsonl,
         "ayu",
     );
     let mut out = Vec::new();
     let (report, _) = sorot_core::formats::export::export(
-        &project,
+        &project.open(),
         &opts,
         sorot_core::formats::export::Output::Stream(&mut out),
     )
     .unwrap();
-    let out = String::from_utf8(out).unwrap();
-    assert!(
-        out.contains("PER") || !report.losses.is_empty(),
-        "PER span neither exported nor reported: {out} {:?}",
-        report.losses
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "{\"id\":\"a.txt\",\"text\":\"“Kim” 😊 met\\r\\nPutin\",\"label\":[[13,18,\"actor\"]]}\n"
+    );
+    let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["label \"PER\" is not in the project's schema; name it with --labels to export it"]
     );
 }
 
-/// CoNLL: a document whose tokens are only a prefix of a text does not land on that text.
+/// CoNLL: a document whose tokens are only a prefix of a text does not land
+/// on that text.
 #[test]
-fn conll_prefix_match_picks_the_wrong_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("a.txt"), "Kim met Putin in Vostochny.").unwrap();
-    fs::write(proj.join("b.txt"), "Kim met Putin").unwrap();
-    let input = dir.path().join("b.conll");
-    fs::write(
-        &input,
-        "-DOCSTART- O\n\nKim B-actor\nmet O\nPutin B-actor\n\n",
-    )
-    .unwrap();
-    let project = Project::open(&proj).unwrap();
-    let report = import(&project, &options(ImportFormat::Conll), &[input]).unwrap();
+fn a_conll_document_that_is_a_prefix_of_a_text_does_not_land_on_it() {
+    let project = TestProject::new()
+        .text("a.txt", "“Kim” 😊 met Putin in Vostochny.\r\n")
+        .text("b.txt", "“Kim” 😊 met Putin\r\n");
+    let input = project.write(
+        "b.conll",
+        "-DOCSTART- O\n\n“ O\nKim B-actor\n” O\n😊 O\nmet O\nPutin B-actor\n\n",
+    );
+    let report = import(&project.open(), &options(ImportFormat::Conll), &[input]).unwrap();
     assert!(
         !project.annotation_path("ayu", "a.txt").exists(),
         "b's annotations went to a.txt: {:?}",
         report.files_written
+    );
+    assert_eq!(
+        project.rendered("ayu", "b.txt"),
+        "“[Kim|actor]” 😊 met [Putin|actor]\r\n"
     );
 }
 
@@ -186,60 +182,42 @@ fn conll_prefix_match_picks_the_wrong_text() {
 /// in it, counted per input file.
 #[test]
 fn conll_documents_without_a_text_are_numbered_per_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("a.txt"), "Kim tiba.").unwrap();
-    let first = dir.path().join("one.conll");
+    let project = TestProject::new().text("a.txt", "Kim tiba.\r\n");
     // An empty document first, then a new one, then one of the project.
-    fs::write(
-        &first,
+    let first = project.write(
+        "one.conll",
         "-DOCSTART- O\n\n-DOCSTART- O\n\n“ O\nPutin B-actor\n” O\n\nKCNA B-actor\nmenulis O\n\n-DOCSTART- O\n\nKim B-actor\ntiba O\n. O\n\n-DOCSTART- O\n\nSeoul B-location\n",
+    );
+    let second = project.write("two.conll", "-DOCSTART- O\n\n😊 O\nSeoul B-location\n");
+    let report = import(
+        &project.open(),
+        &options(ImportFormat::Conll),
+        &[first, second],
     )
     .unwrap();
-    let second = dir.path().join("two.conll");
-    fs::write(&second, "-DOCSTART- O\n\n😊 O\nSeoul B-location\n").unwrap();
-    let project = Project::open(&proj).unwrap();
-    let report = import(&project, &options(ImportFormat::Conll), &[first, second]).unwrap();
     // The document matched onto a.txt counts too.
     assert_eq!(
         report.texts_added,
         ["one-doc1.txt", "one-doc3.txt", "two-doc1.txt"]
     );
     assert_eq!(
-        fs::read_to_string(proj.join("one-doc1.txt")).unwrap(),
-        "“ Putin ”\nKCNA menulis\n"
+        project.rendered("ayu", "one-doc1.txt"),
+        "“ [Putin|actor] ”\n[KCNA|actor] menulis\n"
     );
-    let spans = |id: &str| -> Vec<(usize, usize, String, String)> {
-        let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", id)).unwrap();
-        file.spans
-            .into_iter()
-            .map(|s| (s.start, s.end, s.label, s.text))
-            .collect()
-    };
+    assert_eq!(project.rendered("ayu", "a.txt"), "[Kim|actor] tiba.\r\n");
+    // The input ends without the blank line after its last sentence.
     assert_eq!(
-        spans("one-doc1.txt"),
-        [
-            (2, 7, "actor".into(), "Putin".into()),
-            (10, 14, "actor".into(), "KCNA".into())
-        ]
-    );
-    assert_eq!(spans("a.txt"), [(0, 3, "actor".into(), "Kim".into())]);
-    assert_eq!(
-        spans("two-doc1.txt"),
-        [(2, 7, "location".into(), "Seoul".into())]
+        project.rendered("ayu", "two-doc1.txt"),
+        "😊 [Seoul|location] "
     );
     // The first error in the file is the one reported: a token not found in
     // the first document before a malformed line in the second.
-    fs::write(proj.join("b.txt"), "Kim tiba di Seoul.").unwrap();
-    let bad = dir.path().join("bad.conll");
-    fs::write(
-        &bad,
+    project.write_text("b.txt", "Kim tiba di Seoul.");
+    let bad = project.write(
+        "bad.conll",
         "-DOCSTART- O\n\nKim B-actor\ntiba O\ndi O\nBusan B-location\n\n-DOCSTART- O\n\nKim\n",
-    )
-    .unwrap();
-    let project = Project::open(&proj).unwrap();
-    let err = import(&project, &options(ImportFormat::Conll), &[bad]).unwrap_err();
+    );
+    let err = import(&project.open(), &options(ImportFormat::Conll), &[bad]).unwrap_err();
     assert!(
         err.to_string()
             .contains("bad.conll:6: the token \"Busan\" cannot be found"),
@@ -251,10 +229,8 @@ fn conll_documents_without_a_text_are_numbered_per_input() {
 /// a tree can hold (a number in range, a valid escape), as in any task.
 #[test]
 fn label_studio_values_out_of_range_are_errors_where_they_are() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    let project = Project::open(&proj).unwrap();
+    let dir = TestProject::new();
+    let project = dir.open();
     let task = r#"{"data": {"text": "Kim tiba"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 3, "labels": ["actor"]}}]"#;
     for (name, odd, expected) in [
         (
@@ -268,52 +244,47 @@ fn label_studio_values_out_of_range_are_errors_where_they_are() {
             "surrogate.json:3: malformed JSON: unexpected end of hex escape at line 3 column 22",
         ),
     ] {
-        let input = dir.path().join(name);
-        fs::write(&input, format!("[\n{task},\n {odd}}}]}}\n]\n")).unwrap();
+        let input = dir.write(name, format!("[\n{task},\n {odd}}}]}}\n]\n"));
         let err = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap_err();
         assert!(err.to_string().contains(expected), "{err}");
     }
-    assert!(!proj.join("annotations").exists());
+    assert!(!dir.path("annotations").exists());
 }
 
 /// --strict writes nothing when a duplicate span would be dropped.
 #[test]
-fn strict_ignores_duplicate_span_losses() {
-    let dir = tempfile::tempdir().unwrap();
-    let proj = dir.path().join("p");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(proj.join("a.txt"), "Kim").unwrap();
-    let input = dir.path().join("in.jsonl");
-    fs::write(
-        &input,
-        r#"{"id":"a.txt","text":"Kim","label":[[0,3,"actor"],[0,3,"actor"]]}"#,
-    )
-    .unwrap();
-    let project = Project::open(&proj).unwrap();
-    let mut o = options(ImportFormat::Jsonl);
-    o.strict = true;
-    let report = import(&project, &o, &[input]).unwrap();
+fn a_strict_import_writes_nothing_when_a_duplicate_span_would_be_dropped() {
+    let project = TestProject::new().text("a.txt", "“Kim” 😊\r\n");
+    let input = project.write(
+        "in.jsonl",
+        r#"{"id":"a.txt","text":"“Kim” 😊\r\n","label":[[1,4,"actor"],[1,4,"actor"]]}"#,
+    );
+    let mut strict = options(ImportFormat::Jsonl);
+    strict.strict = true;
+    let report = import(&project.open(), &strict, std::slice::from_ref(&input)).unwrap();
+    assert!(report.stopped, "{report:?}");
+    let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(reasons, ["actor [1, 4) is there twice; imported once"]);
     assert!(
-        report.stopped || report.losses.is_empty(),
-        "strict import wrote despite losses: {:?} {:?}",
-        report.losses,
+        report.files_written.is_empty(),
+        "{:?}",
         report.files_written
     );
+    assert!(!project.annotation_path("ayu", "a.txt").exists());
+    // Without --strict the duplicate is dropped and the span imported once.
+    import(&project.open(), &options(ImportFormat::Jsonl), &[input]).unwrap();
+    assert_eq!(project.rendered("ayu", "a.txt"), "“[Kim|actor]” 😊\r\n");
 }
 
 /// A span named with --labels is exported even when the schema lacks its label.
 #[test]
 fn labels_outside_the_schema_export_when_named() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "Kim met Putin").unwrap();
-    let input = dir.path().join("in.jsonl");
-    fs::write(
-        &input,
-        r#"{"id":"a.txt","text":"Kim met Putin","label":[[0,3,"PER"],[8,13,"actor"]]}"#,
-    )
-    .unwrap();
-    let project = Project::open(dir.path()).unwrap();
-    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let project = TestProject::new().text("a.txt", "“Kim” 😊 met\r\nPutin");
+    let input = project.write(
+        "in.jsonl",
+        r#"{"id":"a.txt","text":"“Kim” 😊 met\r\nPutin","label":[[1,4,"PER"],[13,18,"actor"]]}"#,
+    );
+    import(&project.open(), &options(ImportFormat::Jsonl), &[input]).unwrap();
     let mut opts = sorot_core::formats::export::Options::new(
         sorot_core::formats::export::Format::Jsonl,
         "ayu",
@@ -321,7 +292,7 @@ fn labels_outside_the_schema_export_when_named() {
     opts.labels = vec!["PER".into()];
     let mut out = Vec::new();
     let (report, _) = sorot_core::formats::export::export(
-        &project,
+        &project.open(),
         &opts,
         sorot_core::formats::export::Output::Stream(&mut out),
     )
@@ -330,95 +301,57 @@ fn labels_outside_the_schema_export_when_named() {
     assert!(
         String::from_utf8(out)
             .unwrap()
-            .contains(r#""label":[[0,3,"PER"]]"#)
+            .contains(r#""label":[[1,4,"PER"]]"#)
     );
 }
 
 /// A span holding a tab survives a brat round trip.
 #[test]
 fn a_span_with_a_tab_round_trips_through_brat() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "Kim\tJong Un tiba").unwrap();
-    let input = dir.path().join("in.jsonl");
-    fs::write(
-        &input,
-        r#"{"id":"a.txt","text":"Kim\tJong Un tiba","label":[[0,11,"actor"]]}"#,
-    )
-    .unwrap();
-    let project = Project::open(dir.path()).unwrap();
-    import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
+    let project = TestProject::new().annotated("ayu", "a.txt", "“[Kim\tJong Un|actor]” 😊\r\ntiba");
     let opts =
         sorot_core::formats::export::Options::new(sorot_core::formats::export::Format::Brat, "ayu");
-    let out = dir.path().join("brat");
-    sorot_core::formats::export::export_to(&project, &opts, &out, false).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    sorot_core::formats::export::export_to(&project.open(), &opts, out.path(), false).unwrap();
     let mut back = options(ImportFormat::Brat);
     back.annotator = "back".into();
-    import(&project, &back, &[out]).unwrap();
-    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
-    assert_eq!(file.spans[0].text, "Kim\tJong Un");
+    import(&project.open(), &back, &[out.path().to_owned()]).unwrap();
+    assert_eq!(
+        project.rendered("back", "a.txt"),
+        "“[Kim\tJong Un|actor]” 😊\r\ntiba"
+    );
 }
 
 /// Relations go out as brat R lines and come back between the same spans.
 #[test]
 fn relations_round_trip_through_brat() {
-    use sorot_core::model::Relation;
-    use sorot_core::project::document::{Command, OpenDocument};
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "“Kim” berkata\r\nPutin datang 😊").unwrap();
-    let project = Project::open(dir.path()).unwrap();
-    let schema = project.schema();
-    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 1..4,
-            label: "actor".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 15..27,
-            label: "claim".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 15..20,
-            label: "actor".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
+    let markup = "“[Kim|actor]” berkata\r\n[[Putin|actor] datang|claim] 😊";
+    let dir = TestProject::new().annotated("ayu", "a.txt", markup);
+    // Spans by id: 1 Kim, 2 Putin, 3 the claim.
+    let link = |to, kind: &str| {
         Command::Link(Relation {
-            from: 2,
-            to: 1,
-            kind: "source".into(),
-        }),
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::Link(Relation {
-            from: 2,
-            to: 3,
-            kind: "target".into(),
-        }),
-    )
-    .unwrap();
+            from: 3,
+            to,
+            kind: kind.into(),
+        })
+    };
     let set = |name: &str, value: &str, id| Command::SetAttribute {
         id,
         name: name.into(),
         value: value.into(),
     };
-    doc.execute(schema, set("stance", "reported", 2)).unwrap();
-    doc.execute(schema, set("value", "Kim Jong Un", 1)).unwrap();
-    doc.save().unwrap();
-    let out = dir.path().join("out");
+    dir.edit(
+        "ayu",
+        "a.txt",
+        [
+            link(1, "source"),
+            link(2, "target"),
+            set("stance", "reported", 3),
+            set("value", "Kim Jong Un", 1),
+        ],
+    );
+    let project = dir.open();
+    let out = dir.path("out");
     let written = sorot_core::formats::export::export_to(
         &project,
         &sorot_core::formats::export::Options::new(
@@ -448,7 +381,8 @@ fn relations_round_trip_through_brat() {
     let mut back = options(ImportFormat::Brat);
     back.annotator = "back".into();
     import(&project, &back, &[out]).unwrap();
-    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
+    assert_eq!(dir.rendered("back", "a.txt"), markup);
+    let file = dir.annotation_file("back", "a.txt");
     let text = |id: u32| {
         file.spans
             .iter()
@@ -484,84 +418,56 @@ fn relations_round_trip_through_brat() {
     assert_eq!(kim.value, "Kim Jong Un");
 }
 
-/// A project whose one text, after an emoji, holds a claim (span 2) with an
-/// actor (span 1) as its source, annotated by ayu. The actor has a canonical
-/// name as its value; the claim a stance, a quote attribute and a note.
-fn claim_with_its_source() -> (tempfile::TempDir, Project) {
-    use sorot_core::model::Relation;
-    use sorot_core::project::document::{Command, OpenDocument};
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "Kim berkata 😊 Putin datang").unwrap();
-    let project = Project::open(dir.path()).unwrap();
-    let schema = project.schema();
-    let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 0..3,
-            label: "actor".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::AddSpan {
-            range: 14..26,
-            label: "claim".into(),
-        },
-    )
-    .unwrap();
-    doc.execute(
-        schema,
-        Command::Link(Relation {
-            from: 2,
-            to: 1,
-            kind: "source".into(),
-        }),
-    )
-    .unwrap();
+/// ayu's spans of a.txt in [`claim_with_its_source`].
+const CLAIM: &str = "“[Kim|actor]” berkata 😊\r\n[Putin datang|claim]";
+
+/// A project whose one text, after a curly quote, an emoji and a CRLF, holds
+/// a claim (span 2) with an actor (span 1) as its source, annotated by ayu
+/// as [`CLAIM`]. The actor has a canonical name as its value; the claim a
+/// stance, a quote attribute and a note.
+fn claim_with_its_source() -> (TestProject, sorot_core::project::Project) {
+    let dir = TestProject::new().annotated("ayu", "a.txt", CLAIM);
     let set = |id, name: &str, value: &str| Command::SetAttribute {
         id,
         name: name.into(),
         value: value.into(),
     };
-    doc.execute(schema, set(1, "value", "Kim Jong Un")).unwrap();
-    doc.execute(schema, set(2, "stance", "reported")).unwrap();
-    doc.execute(schema, set(2, "quote", "no")).unwrap();
-    doc.execute(
-        schema,
-        Command::SetNote {
-            id: 2,
-            note: "dikutip dari KCNA".into(),
-        },
-    )
-    .unwrap();
-    doc.save().unwrap();
+    dir.edit(
+        "ayu",
+        "a.txt",
+        [
+            Command::Link(Relation {
+                from: 2,
+                to: 1,
+                kind: "source".into(),
+            }),
+            set(1, "value", "Kim Jong Un"),
+            set(2, "stance", "reported"),
+            set(2, "quote", "no"),
+            Command::SetNote {
+                id: 2,
+                note: "dikutip dari KCNA".into(),
+            },
+        ],
+    );
+    let project = dir.open();
     (dir, project)
 }
 
-/// The imported spans of `annotator` equal ayu's, with their notes, values and attributes.
-fn assert_same_spans(project: &Project, annotator: &str) {
-    let read = |name: &str| {
-        let (file, _) = AnnotationFile::read(&project.annotation_path(name, "a.txt")).unwrap();
-        file.spans
+/// The imported spans of `annotator` are ayu's [`CLAIM`], with the same
+/// notes, values and attributes.
+fn assert_same_spans(project: &TestProject, annotator: &str) {
+    assert_eq!(project.rendered(annotator, "a.txt"), CLAIM);
+    let details = |name: &str| {
+        project
+            .spans(name, "a.txt")
             .into_iter()
-            .map(|s| {
-                (
-                    s.start,
-                    s.end,
-                    s.label,
-                    s.text,
-                    s.note,
-                    s.value,
-                    s.attributes,
-                )
-            })
+            .map(|s| (s.note, s.value, s.attributes))
             .collect::<Vec<_>>()
     };
-    let original = read("ayu");
-    assert_eq!(original[1].6.len(), 2, "the claim has two attributes");
-    assert_eq!(read(annotator), original);
+    let original = details("ayu");
+    assert_eq!(original[1].2.len(), 2, "the claim has two attributes");
+    assert_eq!(details(annotator), original);
 }
 
 /// Relations go out as Label Studio relation results and come back.
@@ -569,7 +475,7 @@ fn assert_same_spans(project: &Project, annotator: &str) {
 fn relations_round_trip_through_label_studio() {
     use sorot_core::model::Relation;
     let (dir, project) = claim_with_its_source();
-    let out = dir.path().join("tasks.json");
+    let out = dir.path("tasks.json");
     let export_options = sorot_core::formats::export::Options::new(
         sorot_core::formats::export::Format::Labelstudio,
         "ayu",
@@ -581,7 +487,7 @@ fn relations_round_trip_through_label_studio() {
         "{:?}",
         written.report.losses
     );
-    let config = fs::read_to_string(dir.path().join("tasks.config.xml")).unwrap();
+    let config = dir.read("tasks.config.xml");
     assert!(config.contains("<Relation value=\"source\"/>"), "{config}");
     assert!(
         config.contains("<Choices name=\"claim_stance\" toName=\"text\" perRegion=\"true\""),
@@ -595,14 +501,14 @@ fn relations_round_trip_through_label_studio() {
     assert!(
         results.contains(&serde_json::json!({
             "id": "ayu-2", "from_name": "claim_stance", "to_name": "text", "type": "choices",
-            "origin": "manual", "value": {"start": 14, "end": 26, "choices": ["reported"]}
+            "origin": "manual", "value": {"start": 17, "end": 29, "choices": ["reported"]}
         })),
         "{results:?}"
     );
     assert!(
         results.contains(&serde_json::json!({
             "id": "ayu-1", "from_name": "value", "to_name": "text", "type": "textarea",
-            "origin": "manual", "value": {"start": 0, "end": 3, "text": ["Kim Jong Un"]}
+            "origin": "manual", "value": {"start": 1, "end": 4, "text": ["Kim Jong Un"]}
         })),
         "{results:?}"
     );
@@ -610,16 +516,15 @@ fn relations_round_trip_through_label_studio() {
     back.annotator = "back".into();
     let report = import(&project, &back, &[out]).unwrap();
     assert!(report.losses.is_empty(), "{:?}", report.losses);
-    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
     assert_eq!(
-        file.relations,
+        dir.annotation_file("back", "a.txt").relations,
         vec![Relation {
             from: 2,
             to: 1,
             kind: "source".into()
         }]
     );
-    assert_same_spans(&project, "back");
+    assert_same_spans(&dir, "back");
 }
 
 /// Relations go out as doccano's entities and relations and come back.
@@ -627,7 +532,7 @@ fn relations_round_trip_through_label_studio() {
 fn relations_round_trip_through_doccano() {
     use sorot_core::model::Relation;
     let (dir, project) = claim_with_its_source();
-    let out = dir.path().join("relations.jsonl");
+    let out = dir.path("relations.jsonl");
     let mut export_options = sorot_core::formats::export::Options::new(
         sorot_core::formats::export::Format::JsonlRelations,
         "ayu",
@@ -647,24 +552,22 @@ fn relations_round_trip_through_doccano() {
         serde_json::json!([{"id": 1, "from_id": 2, "to_id": 1, "type": "source"}])
     );
     assert_eq!(
-        line["entities"][1]["start_offset"], 15,
+        line["entities"][1]["start_offset"], 18,
         "UTF-16 units after the emoji"
     );
     let mut back = options(ImportFormat::Jsonl);
     back.annotator = "back".into();
     back.offsets = OffsetUnit::Utf16;
     import(&project, &back, &[out]).unwrap();
-    let (file, _) = AnnotationFile::read(&project.annotation_path("back", "a.txt")).unwrap();
     assert_eq!(
-        file.relations,
+        dir.annotation_file("back", "a.txt").relations,
         vec![Relation {
             from: 2,
             to: 1,
             kind: "source".into()
         }]
     );
-    assert_eq!(file.spans[1].text, "Putin datang");
-    assert_same_spans(&project, "back");
+    assert_same_spans(&dir, "back");
 }
 
 /// doccano's label triples carry notes, values and attributes in `span_details`,
@@ -672,7 +575,7 @@ fn relations_round_trip_through_doccano() {
 #[test]
 fn span_details_round_trip_through_doccano_label_triples() {
     let (dir, project) = claim_with_its_source();
-    let out = dir.path().join("labels.jsonl");
+    let out = dir.path("labels.jsonl");
     let mut export_options = sorot_core::formats::export::Options::new(
         sorot_core::formats::export::Format::Jsonl,
         "ayu",
@@ -692,8 +595,8 @@ fn span_details_round_trip_through_doccano_label_triples() {
     assert_eq!(
         line["span_details"],
         serde_json::json!([
-            {"start": 0, "end": 3, "label": "actor", "value": "Kim Jong Un"},
-            {"start": 15, "end": 27, "label": "claim", "note": "dikutip dari KCNA",
+            {"start": 1, "end": 4, "label": "actor", "value": "Kim Jong Un"},
+            {"start": 18, "end": 30, "label": "claim", "note": "dikutip dari KCNA",
              "attributes": {"quote": "no", "stance": "reported"}}
         ])
     );
@@ -702,7 +605,7 @@ fn span_details_round_trip_through_doccano_label_triples() {
     back.offsets = OffsetUnit::Utf16;
     let report = import(&project, &back, &[out]).unwrap();
     assert!(report.losses.is_empty(), "{:?}", report.losses);
-    assert_same_spans(&project, "back");
+    assert_same_spans(&dir, "back");
 }
 
 /// Token formats have no place for notes, values and attributes: that is reported.
@@ -714,13 +617,9 @@ fn token_formats_report_the_details_they_drop() {
         sorot_core::formats::export::Format::Hf,
     ] {
         let options = sorot_core::formats::export::Options::new(format, "ayu");
-        let written = sorot_core::formats::export::export_to(
-            &project,
-            &options,
-            &dir.path().join("out"),
-            false,
-        )
-        .unwrap();
+        let written =
+            sorot_core::formats::export::export_to(&project, &options, &dir.path("out"), false)
+                .unwrap();
         let reasons: Vec<&str> = written
             .report
             .losses
@@ -744,10 +643,9 @@ const RELATION_LOST: &str = "1 relations not exported: this format has no place 
 /// controls the schema lacks are reported, never a panic or a wrong span.
 #[test]
 fn label_studio_per_region_results_that_fit_no_span_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = "“Kim” 😊 berkata Putin datang";
-    fs::write(dir.path().join("a.txt"), text).unwrap();
-    let project = Project::open(dir.path()).unwrap();
+    let text = "“Kim” 😊 berkata\r\nPutin datang";
+    let dir = TestProject::new().text("a.txt", text);
+    let project = dir.open();
     let region = |id: &str, start: usize, end: usize, labels: serde_json::Value| {
         serde_json::json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels",
             "value": {"start": start, "end": end, "labels": labels}})
@@ -757,14 +655,14 @@ fn label_studio_per_region_results_that_fit_no_span_are_reported() {
             "value": {"start": 0, "end": 1, key: [held]}})
     };
     let tasks = serde_json::json!([{"data": {"text": text, "document": "a.txt"}, "annotations": [{"result": [
-        region("both", 16, 28, serde_json::json!(["actor", "claim"])),
+        region("both", 17, 29, serde_json::json!(["actor", "claim"])),
         per_region("both", "claim_stance", "choices", "choices", "reported"),
         per_region("both", "value", "textarea", "text", "Vladimir Putin"),
         per_region("both", "sentiment", "choices", "choices", "neg"),
         region("none", 1, 4, serde_json::json!([])),
         per_region("none", "value", "textarea", "text", "X"),
     ]}]}]);
-    let input = dir.path().join("tasks.json");
+    let input = dir.path("tasks.json");
     fs::write(&input, tasks.to_string()).unwrap();
     let report = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap();
     let reasons: Vec<&str> = report.losses.iter().map(|l| l.reason.as_str()).collect();
@@ -776,9 +674,12 @@ fn label_studio_per_region_results_that_fit_no_span_are_reported() {
             "a \"value\" result of region none, which is not an imported region, was not imported",
         ]
     );
-    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
-    let spans: Vec<_> = file
-        .spans
+    assert_eq!(
+        dir.rendered("ayu", "a.txt"),
+        "“Kim” 😊 berkata\r\n[[Putin datang|claim]|actor]"
+    );
+    let spans = dir.spans("ayu", "a.txt");
+    let spans: Vec<_> = spans
         .iter()
         .map(|s| {
             (
@@ -804,10 +705,9 @@ fn label_studio_per_region_results_that_fit_no_span_are_reported() {
 /// doccano: span details that are not what they should be are reported.
 #[test]
 fn doccano_span_details_that_cannot_be_used_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "“Kim” 😊 berkata";
-    fs::write(dir.path().join("a.txt"), text).unwrap();
-    let project = Project::open(dir.path()).unwrap();
+    let dir = TestProject::new().text("a.txt", text);
+    let project = dir.open();
     let lines = [
         serde_json::json!({"id": "a.txt", "text": text, "label": [[1, 4, "actor"]],
             "span_details": {"start": 1, "end": 4, "label": "actor", "value": "Kim Jong Un"}}),
@@ -817,7 +717,7 @@ fn doccano_span_details_that_cannot_be_used_are_reported() {
             {"start": 0, "end": 5, "label": "actor", "value": "Vladimir Putin"},
         ]}),
     ];
-    let input = dir.path().join("in.jsonl");
+    let input = dir.path("in.jsonl");
     fs::write(
         &input,
         lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
@@ -834,7 +734,7 @@ fn doccano_span_details_that_cannot_be_used_are_reported() {
             "a second set of details for the \"actor\" span at 0..5 was not imported",
         ]
     );
-    let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "b.txt")).unwrap();
+    let file = dir.annotation_file("ayu", "b.txt");
     assert_eq!(
         (file.spans[0].note.as_str(), file.spans[0].value.as_str()),
         ("presiden", "")
@@ -845,25 +745,20 @@ fn doccano_span_details_that_cannot_be_used_are_reported() {
 /// export reports it instead of writing a result the config cannot show.
 #[test]
 fn label_studio_export_reports_attributes_the_schema_lacks() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "Putin datang").unwrap();
-    let project = Project::open(dir.path()).unwrap();
+    let dir = TestProject::new().text("a.txt", "Putin datang");
+    let project = dir.open();
     let line = serde_json::json!({"id": "a.txt", "text": "Putin datang", "label": [[0, 5, "actor"]],
         "span_details": [{"start": 0, "end": 5, "label": "actor", "attributes": {"mood": "calm"}}]});
-    let input = dir.path().join("in.jsonl");
+    let input = dir.path("in.jsonl");
     fs::write(&input, format!("{line}\n")).unwrap();
     import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
     let options = sorot_core::formats::export::Options::new(
         sorot_core::formats::export::Format::Labelstudio,
         "ayu",
     );
-    let written = sorot_core::formats::export::export_to(
-        &project,
-        &options,
-        &dir.path().join("tasks.json"),
-        false,
-    )
-    .unwrap();
+    let written =
+        sorot_core::formats::export::export_to(&project, &options, &dir.path("tasks.json"), false)
+            .unwrap();
     let reasons: Vec<&str> = written
         .report
         .losses
@@ -882,22 +777,20 @@ fn label_studio_export_reports_attributes_the_schema_lacks() {
 /// when an earlier record for it is kept out because its file exists.
 #[test]
 fn a_new_text_comes_with_any_record_still_imported() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "lain").unwrap();
-    fs::create_dir_all(dir.path().join("annotations/ayu")).unwrap();
-    fs::write(dir.path().join("annotations/ayu/x.txt.ron"), "kept").unwrap();
-    let project = Project::open(dir.path()).unwrap();
+    let dir = TestProject::new().text("a.txt", "lain");
+    dir.write("annotations/ayu/x.txt.ron", "kept");
+    let project = dir.open();
     let line = |who: &str| serde_json::json!({"id": "x.txt", "text": "“Kim” 😊 tiba", "label": [[1, 4, "actor"]], "annotator": who});
-    let input = dir.path().join("in.jsonl");
+    let input = dir.path("in.jsonl");
     fs::write(&input, format!("{}\n{}\n", line("ayu"), line("budi"))).unwrap();
     let report = import(&project, &options(ImportFormat::Jsonl), &[input]).unwrap();
     assert_eq!(report.texts_added, ["x.txt"]);
-    let project = Project::open(dir.path()).unwrap();
+    let project = dir.open();
     let doc = project.doc("x.txt").expect("the text was added");
     assert_eq!(fs::read_to_string(&doc.path).unwrap(), "“Kim” 😊 tiba");
     assert!(project.annotation_path("budi", "x.txt").is_file());
     assert_eq!(
-        fs::read_to_string(dir.path().join("annotations/ayu/x.txt.ron")).unwrap(),
+        fs::read_to_string(dir.path("annotations/ayu/x.txt.ron")).unwrap(),
         "kept"
     );
 }
@@ -906,19 +799,17 @@ fn a_new_text_comes_with_any_record_still_imported() {
 /// texts they would point into are not added either.
 #[test]
 fn a_failed_import_adds_no_text() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "lain").unwrap();
-    fs::create_dir_all(dir.path().join("annotations")).unwrap();
+    let dir = TestProject::new().text("a.txt", "lain");
     // A file where the annotator's folder should be.
-    fs::write(dir.path().join("annotations/ayu"), "not a folder").unwrap();
-    let project = Project::open(dir.path()).unwrap();
+    dir.write("annotations/ayu", "not a folder");
+    let project = dir.open();
     let line = serde_json::json!({"id": "x.txt", "text": "Putin tiba", "label": [[0, 5, "actor"]]});
-    let input = dir.path().join("in.jsonl");
+    let input = dir.path("in.jsonl");
     fs::write(&input, format!("{line}\n")).unwrap();
     assert!(import(&project, &options(ImportFormat::Jsonl), &[input]).is_err());
-    let project = Project::open(dir.path()).unwrap();
+    let project = dir.open();
     assert!(project.doc("x.txt").is_none(), "the new text was not added");
-    let leftovers: Vec<_> = walk(dir.path())
+    let leftovers: Vec<_> = walk(dir.root())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains(".sorot-"))
         .collect();
@@ -961,7 +852,7 @@ fn span_details_round_trip_in_every_offset_unit() {
             ),
         ] {
             let (dir, project) = claim_with_its_source();
-            let out = dir.path().join(file);
+            let out = dir.path(file);
             let mut export_options = sorot_core::formats::export::Options::new(format, "ayu");
             export_options.offsets = unit;
             sorot_core::formats::export::export_to(&project, &export_options, &out, false).unwrap();
@@ -974,7 +865,7 @@ fn span_details_round_trip_in_every_offset_unit() {
                 "{unit:?} {format:?}: {:?}",
                 report.losses
             );
-            assert_same_spans(&project, "back");
+            assert_same_spans(&dir, "back");
         }
     }
 }
@@ -983,10 +874,9 @@ fn span_details_round_trip_in_every_offset_unit() {
 /// the input, and for one record the first in the order of the checks.
 #[test]
 fn import_errors_come_in_input_order() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "lain").unwrap();
-    let project = Project::open(dir.path()).unwrap();
-    let input = dir.path().join("in.jsonl");
+    let dir = TestProject::new().text("a.txt", "lain");
+    let project = dir.open();
+    let input = dir.path("in.jsonl");
     let run = |lines: &[serde_json::Value]| -> String {
         let lines: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
         fs::write(&input, lines.join("\n")).unwrap();
@@ -1037,7 +927,7 @@ fn import_errors_come_in_input_order() {
         "{err}"
     );
     // Nothing was written by any of them.
-    let project = Project::open(dir.path()).unwrap();
+    let project = dir.open();
     assert!(project.doc("x.txt").is_none());
-    assert!(!dir.path().join("annotations").exists());
+    assert!(!dir.path("annotations").exists());
 }

@@ -4,6 +4,12 @@
 //! spans. Brackets nest: `[[Kim|actor] berkata|claim]` is a claim that contains
 //! an actor. A literal `[`, `]`, `|` or `\` is written with a backslash before it.
 //! Spans get ids 1, 2, ... in the order of their sorted position.
+//!
+//! [`parse`] reads markup into a text and its spans; [`render`] writes a text
+//! and spans back as markup, so that tests state expected annotations the way
+//! a reader sees them. Spans over the same range nest in the order of their
+//! labels, the first label outermost. A span that cannot nest (it crosses
+//! another's edge) is rendered after the text as ` ⟨label start..end⟩`.
 
 use crate::model::Span;
 
@@ -112,23 +118,62 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
     Ok((text, spans))
 }
 
-/// Writes text and spans back in the notation (notes are not represented).
-/// Spans that cross each other's boundaries without nesting cannot be
-/// written as brackets; they are left out and returned separately.
+/// Writes text and spans back in the notation, the inverse of [`parse`]:
+/// `render(&text, &spans)` gives the markup `parse` read them from, for spans
+/// that nest. Notes, values and attributes are not represented; span ids are
+/// not either, so two sets of spans that differ only in ids render alike.
+///
+/// A span that crosses the edge of a span opened before it, or that ends
+/// past the text, cannot be written as brackets. It is written after the
+/// text instead, as ` ⟨label start..end⟩` in code points (so is a span
+/// whose start lies past its end), which [`parse`]
+/// does not read back.
+///
+/// ```
+/// use sorot_core::model::markup::{parse, render};
+/// let (text, spans) = parse("“[[Kim|actor] tiba|claim]” 😊\r\n[Putin|actor]").unwrap();
+/// assert_eq!(render(&text, &spans), "“[[Kim|actor] tiba|claim]” 😊\r\n[Putin|actor]");
+/// let (text, mut spans) = parse("[Kim tiba|claim] di Seoul").unwrap();
+/// spans.extend(parse("Kim [tiba di|location] Seoul").unwrap().1);
+/// assert_eq!(render(&text, &spans), "[Kim tiba|claim] di Seoul ⟨location 4..11⟩");
+/// ```
 pub fn render(text: &str, spans: &[Span]) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut sorted: Vec<&Span> = spans.iter().collect();
     // Outer spans open first: by start, then longest first.
-    sorted.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end), s.label.clone()));
+    sorted.sort_by(|a, b| {
+        (a.start, std::cmp::Reverse(a.end), &a.label).cmp(&(
+            b.start,
+            std::cmp::Reverse(b.end),
+            &b.label,
+        ))
+    });
+    // Spans that fit inside every span open where they start, in order;
+    // the others are written after the text.
+    let mut nested: Vec<&Span> = Vec::new();
+    let mut crossing: Vec<&Span> = Vec::new();
+    let mut open: Vec<&Span> = Vec::new();
+    for span in sorted {
+        while open.last().is_some_and(|top| top.end <= span.start) {
+            open.pop();
+        }
+        if span.start > span.end
+            || span.end > chars.len()
+            || open.last().is_some_and(|top| span.end > top.end)
+        {
+            crossing.push(span);
+        } else {
+            open.push(span);
+            nested.push(span);
+        }
+    }
     let mut out = String::new();
     let mut stack: Vec<&Span> = Vec::new();
-    let mut next = sorted.into_iter().peekable();
-    let chars: Vec<char> = text.chars().collect();
+    let mut next = nested.into_iter().peekable();
     for offset in 0..=chars.len() {
         while let Some(top) = stack.last() {
             if top.end == offset {
-                out.push('|');
-                out.push_str(&top.label);
-                out.push(']');
+                close(&mut out, top);
                 stack.pop();
             } else {
                 break;
@@ -136,7 +181,11 @@ pub fn render(text: &str, spans: &[Span]) -> String {
         }
         while let Some(span) = next.next_if(|s| s.start == offset) {
             out.push('[');
-            stack.push(span);
+            if span.end == offset {
+                close(&mut out, span);
+            } else {
+                stack.push(span);
+            }
         }
         if let Some(&c) = chars.get(offset) {
             if matches!(c, '[' | ']' | '|' | '\\') {
@@ -145,7 +194,22 @@ pub fn render(text: &str, spans: &[Span]) -> String {
             out.push(c);
         }
     }
+    for span in crossing {
+        out.push_str(&format!(" ⟨{} {}..{}⟩", span.label, span.start, span.end));
+    }
     out
+}
+
+/// Writes the `|label]` that ends a span, escaping the label's brackets and bars.
+fn close(out: &mut String, span: &Span) {
+    out.push('|');
+    for c in span.label.chars() {
+        if matches!(c, '[' | ']' | '|' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push(']');
 }
 
 enum Token {
@@ -180,6 +244,32 @@ mod tests {
         assert_eq!(
             render(&text, &spans),
             "“[[Kim|actor] tiba [Rabu (13/9/2023)|date]|claim]” 😊 \\[x\\]"
+        );
+    }
+
+    #[test]
+    fn renders_what_it_parses_over_crlf_emoji_and_escapes() {
+        for markup in [
+            "“[Kim Jong Un|actor]” 😊 tiba\r\n[[Putin|actor] menyambut|claim].\r\n",
+            "[[[Kim|date]|claim]|actor] \\[x\\] [a\\|b|lab\\]el]",
+            "“[|date]Kim[|actor]” 😊",
+        ] {
+            let (text, spans) = parse(markup).unwrap();
+            assert_eq!(render(&text, &spans), markup);
+        }
+    }
+
+    #[test]
+    fn writes_crossing_spans_and_spans_past_the_text_after_it() {
+        let (text, mut spans) = parse("“[Kim tiba|claim]” 😊\r\ndi Seoul").unwrap();
+        let (_, more) = parse("“Kim [tiba” 😊\r\ndi|location] Seoul").unwrap();
+        spans.extend(more);
+        let mut past = spans[0].clone();
+        past.end = 99;
+        spans.push(past);
+        assert_eq!(
+            render(&text, &spans),
+            "“[Kim tiba|claim]” 😊\r\ndi Seoul ⟨claim 1..99⟩ ⟨location 5..16⟩"
         );
     }
 

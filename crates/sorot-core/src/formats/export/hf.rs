@@ -6,6 +6,8 @@
 
 use std::io::Write;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
 use super::pipeline::{Item, Sink};
 use super::tagged::{Tagger, tag_names};
 use super::{ExportError, HfUnit, Loss, Options, Sidecar};
@@ -43,56 +45,37 @@ struct HfRow<'a> {
     tags: &'a [(&'a str, &'a [u16])],
 }
 
-impl HfRow<'_> {
-    /// Writes the row as `serde_json` writes the same map, compact; a test
-    /// checks it byte for byte. Strings that need escaping go through
-    /// `serde_json`.
-    fn write(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        out.extend_from_slice(b"{\"id\":");
-        json_string(out, self.id)?;
-        out.extend_from_slice(b",\"document\":");
-        json_string(out, self.document)?;
+impl Serialize for HfRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", self.id)?;
+        map.serialize_entry("document", self.document)?;
         if let Some(annotator) = self.annotator {
-            out.extend_from_slice(b",\"annotator\":");
-            json_string(out, annotator)?;
+            map.serialize_entry("annotator", annotator)?;
         }
-        out.extend_from_slice(b",\"tokens\":[");
-        for (i, token) in self.tokens.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            json_string(out, token.text(self.text))?;
-        }
-        out.push(b']');
+        map.serialize_entry(
+            "tokens",
+            &Tokens {
+                tokens: self.tokens,
+                text: self.text,
+            },
+        )?;
         for (key, tags) in self.tags {
-            out.push(b',');
-            json_string(out, key)?;
-            out.extend_from_slice(b":[");
-            let mut digits = itoa::Buffer::new();
-            for (i, tag) in tags.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(digits.format(*tag).as_bytes());
-            }
-            out.push(b']');
+            map.serialize_entry(key, tags)?;
         }
-        out.push(b'}');
-        Ok(())
+        map.end()
     }
 }
 
-/// `s` as a JSON string: as it is between quotes when JSON needs no escape
-/// in it (no quote, backslash or control character), else as `serde_json`
-/// writes it.
-fn json_string(out: &mut Vec<u8>, s: &str) -> std::io::Result<()> {
-    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        serde_json::to_writer(&mut *out, s).map_err(std::io::Error::from)
-    } else {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-        Ok(())
+/// A row's tokens, as a list of their texts.
+struct Tokens<'a> {
+    tokens: &'a [Token],
+    text: &'a SourceText,
+}
+
+impl Serialize for Tokens<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.tokens.iter().map(|t| t.text(self.text)))
     }
 }
 
@@ -136,7 +119,7 @@ impl Sink for Hf {
                 text: item.text,
                 tags: &tags,
             };
-            record.write(&mut out)?;
+            serde_json::to_writer(&mut out, &record)?;
             out.push(b'\n');
         }
         Ok((out, tagging.carried))
@@ -164,82 +147,5 @@ fn tag_key(column: usize) -> String {
         "ner_tags".to_owned()
     } else {
         format!("ner_tags_{}", column + 1)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-    use serde::ser::{SerializeMap, Serializer};
-
-    use super::*;
-    use crate::formats::tokenize;
-
-    /// The row as `serde_json` writes it: a map in the order of the fields.
-    fn through_serde(row: &HfRow<'_>) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut serializer = serde_json::Serializer::new(&mut out);
-        let mut map = serializer.serialize_map(None).unwrap();
-        map.serialize_entry("id", row.id).unwrap();
-        map.serialize_entry("document", row.document).unwrap();
-        if let Some(annotator) = row.annotator {
-            map.serialize_entry("annotator", annotator).unwrap();
-        }
-        let tokens: Vec<&str> = row.tokens.iter().map(|t| t.text(row.text)).collect();
-        map.serialize_entry("tokens", &tokens).unwrap();
-        for (key, tags) in row.tags {
-            map.serialize_entry(key, tags).unwrap();
-        }
-        map.end().unwrap();
-        out
-    }
-
-    /// Characters that JSON escapes, or that are near those it escapes.
-    fn any_char() -> impl Strategy<Value = char> {
-        prop_oneof![
-            4 => any::<char>(),
-            1 => prop::sample::select(vec![
-                '"', '\\', '\u{0}', '\u{1f}', '\n', '\r', '\t', '\u{7f}', '\u{2028}', '😊', '“',
-                'a', ' ',
-            ]),
-        ]
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
-        #[test]
-        fn rows_are_written_as_serde_json_writes_them(
-            text in prop::collection::vec(any_char(), 1..80),
-            id in prop::collection::vec(any_char(), 0..12),
-            annotator in proptest::option::of(prop::collection::vec(any_char(), 0..6)),
-            tags in prop::collection::vec(prop::collection::vec(0u16..300, 0..40), 0..3),
-        ) {
-            let text = SourceText::new(text.into_iter().collect()).unwrap();
-            let tokens = tokenize::tokens(&text);
-            let (id, annotator): (String, Option<String>) = (
-                id.into_iter().collect(),
-                annotator.map(|a| a.into_iter().collect()),
-            );
-            let keys: Vec<String> = (0..tags.len()).map(tag_key).collect();
-            let tags: Vec<(&str, &[u16])> = keys
-                .iter()
-                .zip(&tags)
-                .map(|(key, tags)| (key.as_str(), tags.as_slice()))
-                .collect();
-            let row = HfRow {
-                id: &id,
-                document: "a/b.txt",
-                annotator: annotator.as_deref(),
-                tokens: &tokens,
-                text: &text,
-                tags: &tags,
-            };
-            let mut written = Vec::new();
-            row.write(&mut written).unwrap();
-            prop_assert_eq!(
-                String::from_utf8(written).unwrap(),
-                String::from_utf8(through_serde(&row)).unwrap()
-            );
-        }
     }
 }

@@ -1776,7 +1776,7 @@ impl SorotApp {
         {
             Ok(lexicon) => lexicon,
             Err(err) => {
-                self.message = Some((true, err));
+                self.message = Some((true, sorot_core::formats::with_causes(&err)));
                 return;
             }
         };
@@ -2111,7 +2111,7 @@ impl SorotApp {
                     ),
                 ));
             }
-            Err(err) => self.message = Some((true, err.to_string())),
+            Err(err) => self.message = Some((true, sorot_core::formats::with_causes(&err))),
         }
     }
 

@@ -197,7 +197,12 @@ impl Transfer {
                         }
                     }
                 }
-                Err(err) => finished.error = Some(format!("{err}; nothing was exported")),
+                Err(err) => {
+                    finished.error = Some(format!(
+                        "{}; nothing was exported",
+                        sorot_core::formats::with_causes(&err)
+                    ));
+                }
             }
             finished
         });

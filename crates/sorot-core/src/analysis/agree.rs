@@ -284,7 +284,7 @@ pub fn agree(project: &Project, annotators: &[String]) -> Report {
 pub fn agree_with_progress(
     project: &Project,
     annotators: &[String],
-    progress: Option<&crate::formats::export::Progress>,
+    progress: Option<&crate::formats::Progress>,
 ) -> Report {
     use std::sync::atomic::Ordering;
     let annotators: Vec<String> = if annotators.is_empty() {
@@ -326,7 +326,7 @@ pub fn agree_with_progress(
                     "{}: not trusted, left out",
                     document.path().display()
                 )),
-                Err(err) => skipped.push(err.to_string()),
+                Err(err) => skipped.push(crate::formats::with_causes(&err)),
             }
         }
         if let Some(progress) = progress {

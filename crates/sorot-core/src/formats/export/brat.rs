@@ -14,7 +14,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
+use super::pipeline::{Item, Sink};
+use super::{ExportError, Loss, Offsets, Options, Sidecar};
 use crate::model::schema::Schema;
 use crate::model::text::SourceText;
 use crate::store::write_atomic;

@@ -16,7 +16,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
+use super::pipeline::{Item, Sink};
+use super::{ExportError, Loss, Offsets, Options, Sidecar};
 use crate::model::schema::{AttributeDef, Schema};
 
 pub struct LabelStudio {
@@ -156,8 +157,8 @@ impl Sink for LabelStudio {
         };
         let rendered = Rendered {
             document: item.id.to_owned(),
-            data: serde_json::to_vec(&data).map_err(std::io::Error::from)?,
-            annotation: serde_json::to_vec(&annotation).map_err(std::io::Error::from)?,
+            data: serde_json::to_vec(&data)?,
+            annotation: serde_json::to_vec(&annotation)?,
         };
         Ok((rendered, item.spans.len()))
     }

@@ -13,27 +13,38 @@
 //! - **loss**: something the export could not carry: a span that overlaps
 //!   another in its layer, a span edge inside a token, an annotation file that
 //!   cannot be trusted. Every loss is reported with its file, span and reason.
+//! - **sidecar**: a file a stream format wants beside its output (Label
+//!   Studio's labeling config, Hugging Face tag names).
 //!
-//! Formats (each in its own module): `jsonl` (doccano), `spacy`, `conll`,
-//! `hf` (Hugging Face datasets), `brat` (a folder), `labelstudio`, `csv`.
+//! Formats, each in its own module: `jsonl` and `jsonl-relations` (doccano),
+//! `spacy`, `conll`, `hf` (Hugging Face datasets; both token-tagged formats
+//! share the tagging of `tagged`), `brat` (a folder), `labelstudio`, `csv`.
+//! The run shared by all of them (documents read and rendered in batches,
+//! written in order) is `pipeline`; the output file is written behind it by
+//! `write_behind`.
 
 mod brat;
 mod conll;
-mod csv_rows;
-mod json_lines;
+mod csv;
+mod doccano;
+mod hf;
 mod labelstudio;
+mod pipeline;
+mod spacy;
+mod tagged;
+mod write_behind;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use super::{Loss, Offsets, Progress};
+pub use crate::model::text::OffsetUnit;
+pub use pipeline::Item;
 
 use crate::model::schema::Schema;
-use crate::model::text::SourceText;
-use crate::model::{Relation, Span, SpanId, Status};
 use crate::project::Project;
-use crate::project::document::{Access, OpenDocument};
-use rayon::prelude::*;
+use pipeline::Plan;
 
 /// A target format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,8 +104,6 @@ impl Format {
     }
 }
 
-pub use crate::model::text::OffsetUnit;
-
 /// Hugging Face rows: one per sentence or one per document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HfUnit {
@@ -121,25 +130,6 @@ pub struct Options {
     pub annotated_only: bool,
     /// Counts documents done, for a progress bar in another thread.
     pub progress: Option<Arc<Progress>>,
-}
-
-/// How far a long export or import is, readable from another thread.
-#[derive(Debug, Default)]
-pub struct Progress {
-    pub done: AtomicUsize,
-    pub total: AtomicUsize,
-}
-
-impl Progress {
-    /// Done as a fraction of the total, 0 while the total is unknown.
-    pub fn fraction(&self) -> f32 {
-        let total = self.total.load(Ordering::Relaxed);
-        if total == 0 {
-            0.0
-        } else {
-            self.done.load(Ordering::Relaxed) as f32 / total as f32
-        }
-    }
 }
 
 impl Options {
@@ -189,23 +179,6 @@ impl Options {
     }
 }
 
-/// Something the export could not carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loss {
-    pub file: String,
-    pub span: Option<SpanId>,
-    pub reason: String,
-}
-
-impl std::fmt::Display for Loss {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.span {
-            Some(id) => write!(f, "{}: span {id}: {}", self.file, self.reason),
-            None => write!(f, "{}: {}", self.file, self.reason),
-        }
-    }
-}
-
 /// What an export wrote and what it could not.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -221,55 +194,24 @@ pub enum ExportError {
     LabelInTwoLayers(String),
     #[error("{} cannot be written to standard output; give a folder with -o", .0)]
     NeedsFolder(&'static str),
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    /// A folder given as the output of a format that writes one stream.
+    #[error("{}: only brat writes a folder", path.display())]
+    NotAFolderFormat { path: PathBuf },
+    /// A file or folder of the output that could not be made or written.
+    #[error("{}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error(transparent)]
     Write(#[from] io::Error),
     #[error(transparent)]
+    Csv(#[from] ::csv::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
     Storage(#[from] crate::store::StorageError),
-}
-
-/// One annotator's annotations of one document, as exporters see them: the
-/// spans are already limited to the exported labels.
-pub struct Item<'a> {
-    pub id: &'a str,
-    pub text: &'a SourceText,
-    pub annotator: &'a str,
-    pub status: Status,
-    pub spans: Vec<&'a Span>,
-    /// The annotation file, for loss reports.
-    pub file: String,
-    /// Relations whose two ends are among `spans`.
-    pub relations: Vec<&'a Relation>,
-}
-
-/// Converts code-point offsets of one text to the chosen unit.
-pub struct Offsets<'a> {
-    text: &'a SourceText,
-    unit: OffsetUnit,
-    /// UTF-16 units before each code point, when the text has any character
-    /// outside the Basic Multilingual Plane; otherwise the two counts agree.
-    utf16: Option<Vec<usize>>,
-}
-
-impl<'a> Offsets<'a> {
-    pub fn new(text: &'a SourceText, unit: OffsetUnit) -> Self {
-        let utf16 = (unit == OffsetUnit::Utf16
-            && text.as_str().chars().any(|c| c.len_utf16() == 2))
-        .then(|| {
-            let every: Vec<usize> = (0..=text.len_chars()).collect();
-            crate::model::text::utf16_offsets(text.as_str(), &every)
-        });
-        Offsets { text, unit, utf16 }
-    }
-
-    pub fn map(&self, offset: usize) -> usize {
-        match self.unit {
-            OffsetUnit::CodePoint => offset,
-            OffsetUnit::Byte => self.text.byte_of(offset),
-            OffsetUnit::Utf16 => self.utf16.as_ref().map_or(offset, |u| u[offset]),
-        }
-    }
 }
 
 /// Where a folder format writes, and the stream of a stream format.
@@ -314,262 +256,19 @@ pub fn export(
             &mut io::sink(),
         ),
         (Format::Brat, Output::Stream(_)) => Err(ExportError::NeedsFolder("brat")),
-        (format, Output::Stream(out)) => match format {
-            Format::Jsonl | Format::JsonlRelations | Format::Spacy => {
-                plan.run(json_lines::JsonLines::new(options), out)
-            }
-            Format::Conll | Format::Hf => plan.run(conll::Tagged::new(options, columns), out),
-            Format::Labelstudio => {
-                plan.run(labelstudio::LabelStudio::new(options, schema, &labels), out)
-            }
-            Format::Csv => plan.run(csv_rows::CsvRows::new(options), out),
-            Format::Brat => unreachable!("handled above"),
-        },
-        (_, Output::Folder(folder)) => Err(ExportError::Io {
+        (_, Output::Folder(folder)) => Err(ExportError::NotAFolderFormat {
             path: folder.to_owned(),
-            source: io::Error::other("only brat writes a folder"),
         }),
-    }
-}
-
-/// What every document of one export shares.
-struct Plan<'a> {
-    project: &'a Project,
-    options: &'a Options,
-    /// The exported labels.
-    labels: &'a [String],
-    /// Whether every label is wanted, so that one missing from the schema is a loss.
-    all_wanted: bool,
-}
-
-/// One document rendered, with what it carried and what it lost.
-struct Rendered<T> {
-    /// `None` when the document could not be read or trusted.
-    output: Option<T>,
-    spans: usize,
-    losses: Vec<Loss>,
-}
-
-/// Documents per batch: rendered together, then written in order.
-const BATCH: usize = 256;
-
-impl Plan<'_> {
-    /// Runs the export through `sink`. Documents are read, checked and
-    /// rendered in parallel, a batch at a time; the rendered documents are
-    /// then appended to `out` in document order. Memory holds one batch.
-    fn run<S: Sink>(
-        &self,
-        mut sink: S,
-        out: &mut dyn Write,
-    ) -> Result<(Report, Vec<Sidecar>), ExportError> {
-        let options = self.options;
-        let pairs: Vec<(&crate::project::DocEntry, &String)> = self
-            .project
-            .docs()
-            .iter()
-            .flat_map(|doc| {
-                options
-                    .annotators
-                    .iter()
-                    .map(move |annotator| (doc, annotator))
-            })
-            .filter(|(doc, annotator)| {
-                !options.annotated_only
-                    || self.project.annotation_path(annotator, &doc.id).is_file()
-            })
-            .collect();
-        if let Some(progress) = &options.progress {
-            progress.total.store(pairs.len(), Ordering::Relaxed);
-            progress.done.store(0, Ordering::Relaxed);
+        (Format::Jsonl | Format::JsonlRelations, Output::Stream(out)) => {
+            plan.run(doccano::Doccano::new(options), out)
         }
-        let mut report = Report::default();
-        sink.begin(out)?;
-        // Documents are read on a disk pool: reading may wait for the disk.
-        let pool = crate::store::disk::pool();
-        for batch in pairs.chunks(BATCH) {
-            // The progress bar counts documents as they are rendered.
-            let render_batch = || -> Vec<Result<Rendered<S::Output>, ExportError>> {
-                batch
-                    .par_iter()
-                    .map(|(doc, annotator)| {
-                        let rendered = self.render(&sink, doc, annotator);
-                        if let Some(progress) = &options.progress {
-                            progress.done.fetch_add(1, Ordering::Relaxed);
-                        }
-                        rendered
-                    })
-                    .collect()
-            };
-            let rendered = crate::store::disk::run_on(pool.as_ref(), render_batch);
-            for result in rendered {
-                let rendered = result?;
-                report.losses.extend(rendered.losses);
-                if let Some(output) = rendered.output {
-                    sink.append(out, output)?;
-                    report.documents += 1;
-                    report.spans += rendered.spans;
-                }
-            }
+        (Format::Spacy, Output::Stream(out)) => plan.run(spacy::Spacy::new(options), out),
+        (Format::Conll, Output::Stream(out)) => plan.run(conll::Conll::new(columns), out),
+        (Format::Hf, Output::Stream(out)) => plan.run(hf::Hf::new(options, columns), out),
+        (Format::Labelstudio, Output::Stream(out)) => {
+            plan.run(labelstudio::LabelStudio::new(options, schema, &labels), out)
         }
-        let sidecars = sink.finish(out)?;
-        Ok((report, sidecars))
-    }
-
-    /// Reads, checks and renders one annotator's annotations of one document.
-    fn render<S: Sink>(
-        &self,
-        sink: &S,
-        doc: &crate::project::DocEntry,
-        annotator: &str,
-    ) -> Result<Rendered<S::Output>, ExportError> {
-        let skipped = |loss: Loss| Rendered {
-            output: None,
-            spans: 0,
-            losses: vec![loss],
-        };
-        let document = match OpenDocument::open_to_read(self.project, doc, annotator) {
-            Ok(document) => document,
-            Err(err) => {
-                return Ok(skipped(Loss {
-                    file: doc.path.display().to_string(),
-                    span: None,
-                    reason: err.to_string(),
-                }));
-            }
-        };
-        if let Access::ReadOnly { reason } = document.access() {
-            return Ok(skipped(Loss {
-                file: document.path().display().to_string(),
-                span: None,
-                reason: format!("annotations not exported: {reason}"),
-            }));
-        }
-        // A file holding only rejected suggestions is not annotated.
-        if self.options.annotated_only && !document.is_started() {
-            return Ok(Rendered {
-                output: None,
-                spans: 0,
-                losses: Vec::new(),
-            });
-        }
-        let mut losses = Vec::new();
-        let labels = self.labels;
-        if self.all_wanted {
-            for span in document
-                .spans()
-                .iter()
-                .filter(|s| !labels.contains(&s.label))
-            {
-                losses.push(Loss {
-                    file: document.path().display().to_string(),
-                    span: Some(span.id),
-                    reason: format!(
-                        "label {:?} is not in the project's schema; name it with --labels to export it",
-                        span.label
-                    ),
-                });
-            }
-        }
-        let spans: Vec<&Span> = document
-            .spans()
-            .iter()
-            .filter(|s| labels.contains(&s.label))
-            .collect();
-        // A relation needs both of its ends, and a format with a place for it.
-        let with_relations = self.options.format.carries_relations();
-        let exported = |id: SpanId| spans.iter().any(|s| s.id == id);
-        let relations: Vec<&Relation> = if with_relations {
-            document
-                .annotations()
-                .relations()
-                .filter(|r| exported(r.from) && exported(r.to))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let carried = relations.len();
-        let total = document.annotations().relations().count();
-        if total > carried {
-            losses.push(Loss {
-                file: document.path().display().to_string(),
-                span: None,
-                reason: if with_relations {
-                    format!("{} relations not exported: one of their ends is not", total - carried)
-                } else {
-                    format!("{} relations not exported: this format has no place for them (brat, Label Studio and jsonl-relations have)", total - carried)
-                },
-            });
-        }
-        if !self.options.format.carries_details() {
-            let detailed = spans
-                .iter()
-                .filter(|s| !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty())
-                .count();
-            if detailed > 0 {
-                losses.push(Loss {
-                    file: document.path().display().to_string(),
-                    span: None,
-                    reason: format!("the notes, values and attributes of {detailed} spans not exported: this format has only tags (jsonl, spacy, brat, labelstudio and csv carry them)"),
-                });
-            }
-        }
-        let item = Item {
-            id: &document.id,
-            text: &document.text,
-            annotator,
-            status: document.status(),
-            spans,
-            file: document.path().display().to_string(),
-            relations,
-        };
-        let (output, spans) = sink.render(&item, &mut losses)?;
-        Ok(Rendered {
-            output: Some(output),
-            spans,
-            losses,
-        })
-    }
-}
-
-/// A format writer in two halves: [`Sink::render`] turns one document into
-/// its output and runs on many documents at once; [`Sink::append`] adds
-/// rendered documents to the output one at a time, in document order.
-/// A stream output is written atomically (nothing on error); brat writes each
-/// document's files as it renders them, so a failed export may leave the
-/// documents of its batch in the folder.
-trait Sink: Sync {
-    /// One document as the format renders it.
-    type Output: Send;
-    /// Writes what comes before the first document.
-    fn begin(&mut self, _out: &mut dyn Write) -> Result<(), ExportError> {
-        Ok(())
-    }
-    /// Renders one document; returns it with how many spans it carries, and
-    /// adds a loss for each span it could not carry.
-    fn render(
-        &self,
-        item: &Item<'_>,
-        losses: &mut Vec<Loss>,
-    ) -> Result<(Self::Output, usize), ExportError>;
-    /// Adds the next rendered document to the output.
-    fn append(&mut self, out: &mut dyn Write, output: Self::Output) -> Result<(), ExportError>;
-    /// Ends the output; returns files to write beside it.
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError>;
-}
-
-/// The text of a span for reports: short, on one line.
-fn quote(text: &str) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() > 40 {
-        format!(
-            "{:?}",
-            format!("{}…", flat.chars().take(39).collect::<String>())
-        )
-    } else {
-        format!("{flat:?}")
+        (Format::Csv, Output::Stream(out)) => plan.run(csv::CsvRows::new(options), out),
     }
 }
 
@@ -581,12 +280,16 @@ pub struct Written {
     pub paths: Vec<PathBuf>,
     /// With `strict`, whether losses stopped the export before anything was written.
     pub stopped: bool,
+    /// The sidecars not written because the output is standard output, for
+    /// the caller to show.
+    pub unwritten: Vec<Sidecar>,
 }
 
 /// Exports to `destination`: a file for stream formats (written atomically,
 /// with any sidecar beside it as `<stem><suffix>`), a folder for brat, or `-`
-/// for standard output (sidecars then go to standard error). With `strict`,
-/// a first pass looks for losses and nothing is written if there are any.
+/// for standard output (sidecars are then returned in
+/// [`Written::unwritten`]). With `strict`, a first pass looks for losses and
+/// nothing is written if there are any.
 pub fn export_to(
     project: &Project,
     options: &Options,
@@ -606,8 +309,8 @@ pub fn export_to(
         if !report.losses.is_empty() {
             return Ok(Written {
                 report,
-                paths: Vec::new(),
                 stopped: true,
+                ..Written::default()
             });
         }
     }
@@ -623,32 +326,30 @@ pub fn export_to(
         return Ok(Written {
             report,
             paths: vec![destination.to_owned()],
-            stopped: false,
+            ..Written::default()
         });
     }
     if destination == Path::new("-") {
         let mut stdout = io::BufWriter::new(io::stdout().lock());
         let (report, sidecars) = export(project, options, Output::Stream(&mut stdout))?;
         stdout.flush()?;
-        for (suffix, content) in sidecars {
-            eprintln!("--- {suffix} (not written: the output is standard output) ---\n{content}");
-        }
         return Ok(Written {
             report,
-            paths: Vec::new(),
-            stopped: false,
+            unwritten: sidecars,
+            ..Written::default()
         });
     }
     let mut result = None;
     crate::store::write_atomic_with(destination, |file| {
         let (exported, written) =
-            write_behind(file, |out| export(project, options, Output::Stream(out)));
+            write_behind::write_behind(file, |out| export(project, options, Output::Stream(out)));
         // A failed write shows in the export as a stopped writer: name the
         // write's own error instead.
         written?;
         result = Some(exported);
         match &result {
-            Some(Err(err)) => Err(io::Error::other(err.to_string())),
+            // The file is not kept; the export's own error is returned below.
+            Some(Err(_)) => Err(io::Error::other("the export stopped")),
             _ => Ok(()),
         }
     })
@@ -668,94 +369,8 @@ pub fn export_to(
     Ok(Written {
         report,
         paths,
-        stopped: false,
+        ..Written::default()
     })
-}
-
-/// Bytes handed to the output file's writer thread at a time.
-const CHUNK: usize = 256 * 1024;
-
-/// Runs `produce` with a writer whose bytes a second thread writes to `file`,
-/// a chunk at a time, so that writing the output to the file overlaps
-/// rendering the next batch. At most a few chunks wait, so memory stays
-/// bounded. Returns what `produce` returned and how writing the file went.
-fn write_behind<R>(
-    file: &mut std::fs::File,
-    produce: impl FnOnce(&mut dyn Write) -> R,
-) -> (R, io::Result<()>) {
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-        let writer = scope.spawn(move || -> io::Result<()> {
-            for chunk in receiver {
-                file.write_all(&chunk)?;
-            }
-            Ok(())
-        });
-        let mut out = WriteBehind {
-            chunk: Vec::with_capacity(CHUNK),
-            sender: Some(sender),
-        };
-        let produced = produce(&mut out);
-        let handed_over = out.close();
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the output file's writer failed")));
-        (produced, written.and(handed_over))
-    })
-}
-
-/// The producing half of [`write_behind`].
-struct WriteBehind {
-    chunk: Vec<u8>,
-    /// `None` once closed.
-    sender: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
-}
-
-impl WriteBehind {
-    fn send(&mut self) -> io::Result<()> {
-        if self.chunk.is_empty() {
-            return Ok(());
-        }
-        let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
-        let stopped = || {
-            io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "the output file's writer stopped",
-            )
-        };
-        self.sender
-            .as_ref()
-            .ok_or_else(stopped)?
-            .send(full)
-            .map_err(|_| stopped())
-    }
-
-    /// Hands over what is left and lets the writer thread finish.
-    fn close(mut self) -> io::Result<()> {
-        let sent = self.send();
-        self.sender = None;
-        sent
-    }
-}
-
-impl Write for WriteBehind {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        // A chunk never grows past its capacity: it goes first.
-        if self.chunk.len() + bytes.len() > CHUNK {
-            self.send()?;
-        }
-        if bytes.len() >= CHUNK {
-            self.chunk.extend_from_slice(bytes);
-            self.send()?;
-        } else {
-            self.chunk.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.send()
-    }
 }
 
 /// `out/train.jsonl` and `.tags.json` give `out/train.tags.json`.
@@ -765,52 +380,4 @@ fn sidecar_path(destination: &Path, suffix: &str) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     destination.with_file_name(format!("{stem}{suffix}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn write_behind_writes_every_byte_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out");
-        let mut file = std::fs::File::create(&path).unwrap();
-        // Small writes, a write that fills a chunk exactly, and one larger
-        // than a chunk.
-        let pieces: Vec<Vec<u8>> = [10, CHUNK, 3, CHUNK * 2 + 7, 1]
-            .iter()
-            .enumerate()
-            .map(|(i, len)| (0..*len).map(|n| (n * 7 + i) as u8).collect())
-            .collect();
-        let (produced, written) = write_behind(&mut file, |out| {
-            for piece in &pieces {
-                out.write_all(piece)?;
-            }
-            out.flush()?;
-            out.write_all(b"end")
-        });
-        produced.unwrap();
-        written.unwrap();
-        let mut expected = pieces.concat();
-        expected.extend_from_slice(b"end");
-        assert_eq!(std::fs::read(&path).unwrap(), expected);
-    }
-
-    #[test]
-    fn write_behind_reports_a_failed_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out");
-        std::fs::write(&path, "old").unwrap();
-        // Opened for reading only: every write fails.
-        let mut file = std::fs::File::open(&path).unwrap();
-        let (_, written) = write_behind(&mut file, |out| {
-            for _ in 0..16 {
-                out.write_all(&vec![b'x'; CHUNK])?;
-            }
-            Ok::<(), io::Error>(())
-        });
-        assert!(written.is_err());
-        assert_eq!(std::fs::read(&path).unwrap(), b"old");
-    }
 }

@@ -1,11 +1,13 @@
-//! One CSV row per span: document, annotator, label, start, end, text, left
-//! and right context (40 characters each), note, normalized value, attributes (`name=value; …`). A cell that a spreadsheet
-//! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
-//! return) gets a leading `'`, so it shows as text.
+//! CSV: one row per span, for spreadsheets and statistics. The columns:
+//! document, annotator, label, start, end, text, left and right context (40
+//! characters each), note, normalized value, attributes (`name=value; …`).
+//! A cell that a spreadsheet would run as a formula (starting with `=`, `+`,
+//! `-`, `@`, tab or carriage return) gets a leading `'`, so it shows as text.
 
 use std::io::Write;
 
-use super::{ExportError, Item, Loss, Offsets, Options, Sidecar, Sink};
+use super::pipeline::{Item, Sink};
+use super::{ExportError, Loss, Offsets, Options, Sidecar};
 
 /// Characters of context on each side of a span.
 const CONTEXT: usize = 40;
@@ -27,7 +29,7 @@ impl Sink for CsvRows {
     type Output = Vec<u8>;
 
     fn begin(&mut self, out: &mut dyn Write) -> Result<(), ExportError> {
-        let mut out = csv::Writer::from_writer(out);
+        let mut out = ::csv::Writer::from_writer(out);
         out.write_record([
             "document",
             "annotator",
@@ -40,8 +42,7 @@ impl Sink for CsvRows {
             "note",
             "value",
             "attributes",
-        ])
-        .map_err(csv_error)?;
+        ])?;
         out.flush()?;
         Ok(())
     }
@@ -52,7 +53,7 @@ impl Sink for CsvRows {
         _losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
         // A row per span, with its text and context.
-        let mut out = csv::Writer::from_writer(Vec::with_capacity(256 * item.spans.len() + 256));
+        let mut out = ::csv::Writer::from_writer(Vec::with_capacity(256 * item.spans.len() + 256));
         let offsets = Offsets::new(item.text, self.options.offsets);
         let len = item.text.len_chars();
         for span in &item.spans {
@@ -80,8 +81,7 @@ impl Sink for CsvRows {
                         .join("; "),
                 )
                 .as_str(),
-            ])
-            .map_err(csv_error)?;
+            ])?;
         }
         let rows = out
             .into_inner()
@@ -107,8 +107,4 @@ pub fn inert(cell: &str) -> String {
     } else {
         cell.to_owned()
     }
-}
-
-fn csv_error(err: csv::Error) -> ExportError {
-    ExportError::Write(std::io::Error::other(err))
 }

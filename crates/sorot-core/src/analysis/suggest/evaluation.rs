@@ -1,0 +1,120 @@
+//! Evaluation of suggestions against an annotator's spans: precision and
+//! recall, exact (same range) and overlapping (sharing a character).
+
+use super::Suggestion;
+use crate::model::Span;
+
+/// Precision and recall of suggestions against an annotator's spans.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub suggested: usize,
+    pub annotated: usize,
+    pub exact_suggestions: usize,
+    pub exact_spans: usize,
+    pub overlap_suggestions: usize,
+    pub overlap_spans: usize,
+}
+
+impl Evaluation {
+    /// Adds one document's suggestions and the annotator's spans of `label`.
+    pub fn add(&mut self, suggestions: &[Suggestion], spans: &[Span], label: &str) {
+        let spans: Vec<&Span> = spans.iter().filter(|s| s.label == label).collect();
+        let suggestions: Vec<&Suggestion> =
+            suggestions.iter().filter(|s| s.label == label).collect();
+        let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
+        self.suggested += suggestions.len();
+        self.annotated += spans.len();
+        self.exact_suggestions += suggestions
+            .iter()
+            .filter(|g| spans.iter().any(|s| s.start == g.start && s.end == g.end))
+            .count();
+        self.exact_spans += spans
+            .iter()
+            .filter(|s| {
+                suggestions
+                    .iter()
+                    .any(|g| s.start == g.start && s.end == g.end)
+            })
+            .count();
+        self.overlap_suggestions += suggestions
+            .iter()
+            .filter(|g| {
+                spans
+                    .iter()
+                    .any(|s| overlaps((s.start, s.end), (g.start, g.end)))
+            })
+            .count();
+        self.overlap_spans += spans
+            .iter()
+            .filter(|s| {
+                suggestions
+                    .iter()
+                    .any(|g| overlaps((s.start, s.end), (g.start, g.end)))
+            })
+            .count();
+    }
+
+    fn ratio(part: usize, whole: usize) -> String {
+        if whole == 0 {
+            "n/a".into()
+        } else {
+            format!("{:.3}", part as f64 / whole as f64)
+        }
+    }
+
+    /// Two lines: exact and overlapping precision and recall.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} suggested, {} annotated\nexact:       precision {} recall {}\noverlapping: precision {} recall {}",
+            self.suggested,
+            self.annotated,
+            Self::ratio(self.exact_suggestions, self.suggested),
+            Self::ratio(self.exact_spans, self.annotated),
+            Self::ratio(self.overlap_suggestions, self.suggested),
+            Self::ratio(self.overlap_spans, self.annotated),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup;
+
+    #[test]
+    fn evaluation_counts_exact_and_overlapping_matches() {
+        let (_, spans) =
+            markup::parse("[hari Rabu|date] dan [2022|date] dan [Juli lalu|date]").unwrap();
+        let suggestions = vec![
+            Suggestion {
+                start: 5,
+                end: 9,
+                label: "date".into(),
+                value: None,
+            },
+            Suggestion {
+                start: 14,
+                end: 18,
+                label: "date".into(),
+                value: None,
+            },
+        ];
+        let mut evaluation = Evaluation::default();
+        evaluation.add(&suggestions, &spans, "date");
+        assert_eq!(
+            (evaluation.exact_suggestions, evaluation.exact_spans),
+            (1, 1)
+        );
+        assert_eq!(
+            (evaluation.overlap_suggestions, evaluation.overlap_spans),
+            (2, 2)
+        );
+        assert!(
+            evaluation
+                .describe()
+                .contains("exact:       precision 0.500 recall 0.333"),
+            "{}",
+            evaluation.describe()
+        );
+    }
+}

@@ -198,7 +198,7 @@ pub fn project_mentions(
                 }
                 None => OpenDocument::open_to_read(project, doc, annotator)
                     .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), needle, label))
-                    .map_err(|err| err.to_string()),
+                    .map_err(|err| crate::project::error_chain(&err)),
             })
             .collect::<Vec<Result<Vec<Mention>, String>>>()
     };

@@ -433,7 +433,7 @@ impl Plan<'_> {
                 return Ok(skipped(Loss {
                     file: doc.path.display().to_string(),
                     span: None,
-                    reason: err.to_string(),
+                    reason: crate::project::error_chain(&err),
                 }));
             }
         };

@@ -1754,7 +1754,9 @@ impl SorotApp {
         self.selected_span = None;
         self.note_edit = None;
         self.relating = None;
-        self.message = result.err().map(|err| (true, err.to_string()));
+        self.message = result
+            .err()
+            .map(|err| (true, sorot_core::project::error_chain(&err)));
         if self.message.is_none() {
             self.suggest_known_names();
         }

@@ -11,6 +11,8 @@
 //! - **annotator name**: the name of a folder under the annotations folder.
 //!   It starts with a letter or digit, so names starting with `_` stay free for
 //!   Sorot's own sets (such as a gold set).
+//! - **error chain**: an error's message and its causes', joined by `: `
+//!   ([`error_chain`]); what a read-only document and the document list show.
 //!
 //! Hidden folders (starting with `.`) and the annotations folder are never
 //! searched for texts. Texts are listed without being read: a document's text
@@ -79,11 +81,14 @@ pub struct DocSummary {
 pub enum ProjectError {
     #[error("{}: not a folder; give the path of a project folder", path.display())]
     NotAFolder { path: PathBuf },
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Read {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
+    /// `sorot.ron` is not valid RON for a configuration; `line` and
+    /// `column` are 1-based and `message` says what the reader expected.
     #[error("{}:{line}:{column}: {message}; fix sorot.ron or remove it to use the defaults", path.display())]
     Config {
         path: PathBuf,
@@ -91,8 +96,13 @@ pub enum ProjectError {
         column: usize,
         message: String,
     },
-    #[error("{}: {source}", path.display())]
-    Schema { path: PathBuf, source: SchemaError },
+    /// `sorot.ron` reads, but its schema cannot be used; the cause says why.
+    #[error("{}", path.display())]
+    Schema {
+        path: PathBuf,
+        #[source]
+        source: SchemaError,
+    },
     #[error("{}: the text folder {} does not exist; fix `texts` in sorot.ron", config.display(), texts.display())]
     NoTextFolder { config: PathBuf, texts: PathBuf },
 }
@@ -266,7 +276,7 @@ impl Project {
                     return None;
                 }
                 Err(err) => DocSummary {
-                    error: Some(err.to_string()),
+                    error: Some(error_chain(&err)),
                     ..DocSummary::default()
                 },
             };
@@ -276,6 +286,19 @@ impl Project {
             self.docs.par_iter().filter_map(read).collect()
         })
     }
+}
+
+/// An error's message followed by the messages of its causes, each after
+/// `: `, as a read-only document and the document list show it.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        message.push_str(": ");
+        message.push_str(&err.to_string());
+        cause = err.source();
+    }
+    message
 }
 
 /// Whether `name` can be an annotator's folder name: letters, digits, `_`,

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::model::text::SourceText;
 use crate::project::document::check_file;
-use crate::project::{Project, is_valid_annotator};
-use crate::store::{self, AnnotationFile, StorageError};
+use crate::project::{Project, error_chain, is_valid_annotator};
+use crate::store::{self, AnnotationFile};
 
 /// One thing wrong in a project.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,19 +135,17 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             let (file, content) = match AnnotationFile::read(&path) {
                 Ok((file, bytes)) => (file, String::from_utf8(bytes).unwrap_or_default()),
                 Err(err) => {
-                    let (line, column) = match &err {
-                        StorageError::Parse { line, column, .. } => (Some(*line), Some(*column)),
-                        _ => (None, None),
-                    };
-                    let message = err.to_string();
-                    let message = message
-                        .split_once(": ")
-                        .map_or(message.clone(), |(_, m)| m.to_owned());
+                    let (line, column) = err.position().unzip();
+                    let mut message = err.problem();
+                    if let Some(cause) = std::error::Error::source(&err) {
+                        message.push_str(": ");
+                        message.push_str(&error_chain(cause));
+                    }
                     problems.push(Problem {
                         file: path.clone(),
                         line,
                         column,
-                        message: strip_position(&message),
+                        message,
                     });
                     continue;
                 }
@@ -176,12 +174,10 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                 continue;
             };
             for finding in check_file(&file, text, fingerprint, source, project.schema()) {
-                let line = match finding.span {
-                    Some(id) => line_of(&content, &format!("(id: {id},")),
-                    None if finding.message.starts_with("names source") => {
-                        line_of(&content, "source:")
-                    }
-                    None => line_of(&content, "fingerprint:"),
+                let line = match (finding.span, finding.field) {
+                    (Some(id), _) => line_of(&content, &format!("(id: {id},")),
+                    (None, Some(field)) => line_of(&content, &format!("{}:", field.name())),
+                    (None, None) => None,
                 };
                 problems.push(problem(&path, line, finding.message));
             }
@@ -197,19 +193,6 @@ fn line_of(content: &str, prefix: &str) -> Option<usize> {
         .lines()
         .position(|l| l.trim_start().starts_with(prefix))
         .map(|i| i + 1)
-}
-
-/// Parse messages start with `line:column: `, which the problem carries apart.
-fn strip_position(message: &str) -> String {
-    let mut parts = message.splitn(3, ':');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(l), Some(c), Some(rest))
-            if l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() =>
-        {
-            rest.trim_start().to_owned()
-        }
-        _ => message.to_owned(),
-    }
 }
 
 /// The temporary files of atomic writes and the temporary folders of batch
@@ -257,5 +240,71 @@ fn collect_ron_files(dir: &Path, files: &mut Vec<PathBuf>) {
         } else if path.extension().is_some_and(|e| e == "ron") {
             files.push(path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::document::{Command, OpenDocument};
+
+    /// A project in a folder whose name has `: ` in it, with one saved span.
+    fn saved_project() -> (tempfile::TempDir, Project, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("berita: 2023");
+        fs::create_dir(&root).unwrap();
+        fs::write(root.join("a.txt"), "“Kim” 😊 tiba\r\nRabu").unwrap();
+        let project = Project::open(&root).unwrap();
+        let mut doc = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap();
+        doc.execute(
+            project.schema(),
+            Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+        doc.save().unwrap();
+        let path = doc.path().to_owned();
+        (dir, project, path)
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_one_problem_with_its_line_and_column() {
+        let (_dir, project, path) = saved_project();
+        let good = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            good.replace("status: InProgress", "status: Sideways"),
+        )
+        .unwrap();
+        let problems = validate(&project);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let problem = &problems[0];
+        assert_eq!((&problem.file, problem.line), (&path, Some(8)));
+        assert!(problem.column.is_some_and(|c| c > 1), "{problem}");
+        assert!(
+            !problem.message.contains("berita") && problem.message.contains("fix the file by hand"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn findings_about_a_header_field_or_a_span_point_at_its_line() {
+        let (_dir, project, path) = saved_project();
+        let good = fs::read_to_string(&path).unwrap();
+        let edited = good
+            .replace("source: \"a.txt\"", "source: \"b.txt\"")
+            .replace("label: \"actor\"", "label: \"person\"");
+        fs::write(&path, edited).unwrap();
+        let lines: Vec<(Option<usize>, String)> = validate(&project)
+            .into_iter()
+            .map(|p| (p.line, p.message))
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0].0, Some(4), "source: {lines:?}");
+        assert!(lines[0].1.starts_with("names source"), "{lines:?}");
+        assert_eq!(lines[1].0, Some(10), "the span: {lines:?}");
+        assert!(lines[1].1.contains("\"person\""), "{lines:?}");
     }
 }

@@ -1,0 +1,476 @@
+//! Commands: the changes a user asks of an open document, each planned by
+//! its own function and carried out through the document's history.
+//!
+//! Terms:
+//! - **command** ([`Command`]): what a user asks for (add a span, relabel,
+//!   undo...). The GUI and tests build them alike.
+//! - **plan**: what a command comes to: nothing, or a group of [`Edit`]s
+//!   that is one undo step, and the span to select afterwards. A command's
+//!   function reads the document and the schema and gives the plan or the
+//!   reason it is refused; it changes nothing.
+//! - **starting work**: the first edit of spans in a document that was not
+//!   started also sets its status to in progress, in the same undo step.
+//!   Turning a suggestion down does not start a document.
+
+use std::ops::Range;
+
+use super::{Access, OpenDocument};
+use crate::model::schema::Schema;
+use crate::model::{Edit, EditError, Rejected, Relation, Span, SpanId, Status};
+
+/// A change a user asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    AddSpan {
+        range: Range<usize>,
+        label: String,
+    },
+    /// A span with a normalized value, as an accepted suggestion brings it.
+    AddWithValue {
+        range: Range<usize>,
+        label: String,
+        value: String,
+    },
+    RemoveSpan(SpanId),
+    Relabel {
+        id: SpanId,
+        label: String,
+    },
+    SetNote {
+        id: SpanId,
+        note: String,
+    },
+    SetStatus(Status),
+    /// Sets an attribute of a span (`value`: its normalized value); empty clears it.
+    SetAttribute {
+        id: SpanId,
+        name: String,
+        value: String,
+    },
+    /// Records a suggestion the annotator turned down, so that it is not
+    /// proposed again for this document.
+    RejectSuggestion {
+        range: Range<usize>,
+        label: String,
+    },
+    /// Links two spans with a relation type of the schema.
+    Link(Relation),
+    /// Removes a relation.
+    Unlink(Relation),
+    /// A review decision, one undo step: take the `accept` spans into this
+    /// (gold) document, and remove and record as rejected the `reject` ones.
+    Decide {
+        accept: Vec<(Range<usize>, String)>,
+        reject: Vec<(Range<usize>, String)>,
+    },
+    Undo,
+    Redo,
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The annotations changed; `select` is the span to select (a new span).
+    Changed { select: Option<SpanId> },
+    /// Nothing to do (undo with an empty history, the same label again...).
+    Unchanged,
+}
+
+/// Why a command was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("this document is read-only: {0}")]
+    ReadOnly(String),
+    #[error("select some text first")]
+    EmptySelection,
+    #[error("the selection [{start}, {end}) is outside the text")]
+    OutsideText { start: usize, end: usize },
+    #[error("label {0:?} is not in the project's schema")]
+    UnknownLabel(String),
+    #[error("that text already has a {0} span")]
+    DuplicateSpan(String),
+    #[error("{label} spans have no attribute {name:?} in the schema")]
+    UnknownAttribute { label: String, name: String },
+    #[error("{name} is one of: {allowed}")]
+    AttributeValue { name: String, allowed: String },
+    #[error("a {kind} relation goes from a {from} span to a {to} span")]
+    RelationEnds {
+        kind: String,
+        from: String,
+        to: String,
+    },
+    #[error(transparent)]
+    Edit(#[from] EditError),
+}
+
+/// What a command comes to.
+enum Plan {
+    /// Nothing to change.
+    Nothing,
+    /// One undo step, and the span to select after it.
+    Edits {
+        group: Vec<Edit>,
+        select: Option<SpanId>,
+    },
+}
+
+impl Plan {
+    fn edits(group: Vec<Edit>) -> Self {
+        Plan::Edits {
+            group,
+            select: None,
+        }
+    }
+}
+
+impl OpenDocument {
+    /// Carries out a command. On error nothing changed.
+    pub fn execute(&mut self, schema: &Schema, command: Command) -> Result<Outcome, CommandError> {
+        if let Access::ReadOnly { reason } = &self.access {
+            return Err(CommandError::ReadOnly(reason.clone()));
+        }
+        let starts_work = !matches!(command, Command::RejectSuggestion { .. });
+        let plan = match command {
+            Command::Undo => {
+                let changed = self.history.undo(&mut self.annotations)?;
+                return Ok(self.finish(changed, None));
+            }
+            Command::Redo => {
+                let changed = self.history.redo(&mut self.annotations)?;
+                return Ok(self.finish(changed, None));
+            }
+            Command::AddSpan { range, label } => {
+                add_span(self, schema, range, label, String::new())
+            }
+            Command::AddWithValue {
+                range,
+                label,
+                value,
+            } => add_span(self, schema, range, label, value),
+            Command::RejectSuggestion { range, label } => {
+                reject_suggestion(self, schema, range, label)
+            }
+            Command::RemoveSpan(id) => remove_span(self, id),
+            Command::SetAttribute { id, name, value } => {
+                set_attribute(self, schema, id, name, value)
+            }
+            Command::Link(relation) => link(self, schema, relation),
+            Command::Unlink(relation) => Ok(unlink(self, relation)),
+            Command::Relabel { id, label } => relabel(self, schema, id, label),
+            Command::SetNote { id, note } => set_note(self, id, note),
+            Command::Decide { accept, reject } => decide(self, accept, reject),
+            Command::SetStatus(status) => Ok(set_status(self, status)),
+        }?;
+        let Plan::Edits { mut group, select } = plan else {
+            return Ok(Outcome::Unchanged);
+        };
+        let is_span_edit = !matches!(group.first(), Some(Edit::SetStatus { .. }));
+        if is_span_edit && starts_work && self.status() == Status::NotStarted {
+            group.push(Edit::SetStatus {
+                from: Status::NotStarted,
+                to: Status::InProgress,
+            });
+        }
+        self.history.apply(&mut self.annotations, group)?;
+        Ok(self.finish(true, select))
+    }
+
+    /// Counts a change, if there was one, and says what happened.
+    fn finish(&mut self, changed: bool, select: Option<SpanId>) -> Outcome {
+        if changed {
+            self.revision += 1;
+            Outcome::Changed { select }
+        } else {
+            Outcome::Unchanged
+        }
+    }
+
+    /// The span over exactly `range` with `label`, if there is one.
+    fn span_with(&self, range: &Range<usize>, label: &str) -> Option<&Span> {
+        self.spans()
+            .iter()
+            .find(|s| s.range() == *range && s.label == label)
+    }
+
+    /// A new span over `range` of this document's text, without a note or attributes.
+    fn new_span(&self, id: SpanId, range: Range<usize>, label: String, value: String) -> Span {
+        Span {
+            id,
+            start: range.start,
+            end: range.end,
+            text: self.text.slice(range).to_owned(),
+            label,
+            note: String::new(),
+            value,
+            attributes: Default::default(),
+        }
+    }
+
+    /// The span `id`, or the error that there is none.
+    fn span(&self, id: SpanId) -> Result<&Span, EditError> {
+        self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))
+    }
+
+    /// Whether the document has already rejected `key`.
+    fn has_rejected(&self, key: &Rejected) -> bool {
+        self.annotations.rejected().any(|r| r == key)
+    }
+}
+
+/// The rejection record of a span over `range` with `label`.
+fn rejection(range: &Range<usize>, label: String) -> Rejected {
+    Rejected {
+        start: range.start,
+        end: range.end,
+        label,
+    }
+}
+
+/// Refuses a range that is empty or not in the text.
+fn check_range(doc: &OpenDocument, range: &Range<usize>) -> Result<(), CommandError> {
+    if !doc.text.contains_range(range) || range.is_empty() {
+        return Err(CommandError::OutsideText {
+            start: range.start,
+            end: range.end,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a label the schema does not list.
+fn check_label(schema: &Schema, label: String) -> Result<String, CommandError> {
+    if schema.contains(&label) {
+        Ok(label)
+    } else {
+        Err(CommandError::UnknownLabel(label))
+    }
+}
+
+/// A new span, selected; it takes back an earlier rejection of itself.
+fn add_span(
+    doc: &OpenDocument,
+    schema: &Schema,
+    range: Range<usize>,
+    label: String,
+    value: String,
+) -> Result<Plan, CommandError> {
+    let label = check_label(schema, label)?;
+    if !doc.text.contains_range(&range) {
+        return Err(CommandError::OutsideText {
+            start: range.start,
+            end: range.end,
+        });
+    }
+    if range.is_empty() {
+        return Err(CommandError::EmptySelection);
+    }
+    if doc.span_with(&range, &label).is_some() {
+        return Err(CommandError::DuplicateSpan(label));
+    }
+    let id = doc.annotations.next_id();
+    let key = rejection(&range, label.clone());
+    let mut group = vec![Edit::Add(doc.new_span(id, range, label, value))];
+    if doc.has_rejected(&key) {
+        group.push(Edit::Unreject(key));
+    }
+    Ok(Plan::Edits {
+        group,
+        select: Some(id),
+    })
+}
+
+/// Records a turned-down suggestion, unless it is labeled or rejected already.
+fn reject_suggestion(
+    doc: &OpenDocument,
+    schema: &Schema,
+    range: Range<usize>,
+    label: String,
+) -> Result<Plan, CommandError> {
+    let label = check_label(schema, label)?;
+    check_range(doc, &range)?;
+    // A span made meanwhile is a decision already.
+    if doc.span_with(&range, &label).is_some() {
+        return Ok(Plan::Nothing);
+    }
+    let key = rejection(&range, label);
+    if doc.has_rejected(&key) {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::edits(vec![Edit::Reject(key)]))
+}
+
+/// Removes a span with its relations, in one undo step.
+fn remove_span(doc: &OpenDocument, id: SpanId) -> Result<Plan, CommandError> {
+    let span = doc.span(id)?;
+    let mut group: Vec<Edit> = doc
+        .annotations
+        .relations_of(id)
+        .into_iter()
+        .cloned()
+        .map(Edit::Unlink)
+        .collect();
+    group.push(Edit::Remove(span.clone()));
+    Ok(Plan::edits(group))
+}
+
+/// Sets an attribute the schema gives the span's label (or its value, which
+/// every span has), to one of the values the schema allows, if it lists any.
+fn set_attribute(
+    doc: &OpenDocument,
+    schema: &Schema,
+    id: SpanId,
+    name: String,
+    value: String,
+) -> Result<Plan, CommandError> {
+    let span = doc.span(id)?;
+    if name != "value" {
+        let def = schema
+            .attributes_of(&span.label)
+            .find(|a| a.name == name)
+            .ok_or_else(|| CommandError::UnknownAttribute {
+                label: span.label.clone(),
+                name: name.clone(),
+            })?;
+        if !value.is_empty() && !def.values.is_empty() && !def.values.contains(&value) {
+            return Err(CommandError::AttributeValue {
+                name,
+                allowed: def.values.join(", "),
+            });
+        }
+    }
+    if span.attribute(&name) == value {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::Edits {
+        group: vec![Edit::SetAttribute {
+            id,
+            from: span.attribute(&name).to_owned(),
+            name,
+            to: value,
+        }],
+        select: Some(id),
+    })
+}
+
+/// Links two different spans whose labels the relation type allows.
+fn link(doc: &OpenDocument, schema: &Schema, relation: Relation) -> Result<Plan, CommandError> {
+    let def = schema
+        .relation(&relation.kind)
+        .ok_or_else(|| CommandError::UnknownLabel(relation.kind.clone()))?;
+    let from = doc.span(relation.from)?;
+    let to = doc.span(relation.to)?;
+    if relation.from == relation.to
+        || (!def.from.is_empty() && from.label != def.from)
+        || (!def.to.is_empty() && to.label != def.to)
+    {
+        return Err(CommandError::RelationEnds {
+            kind: def.name.clone(),
+            from: def.from.clone(),
+            to: def.to.clone(),
+        });
+    }
+    if doc.annotations.relations().any(|r| *r == relation) {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::edits(vec![Edit::Link(relation)]))
+}
+
+/// Removes a relation, if the document has it.
+fn unlink(doc: &OpenDocument, relation: Relation) -> Plan {
+    if !doc.annotations.relations().any(|r| *r == relation) {
+        return Plan::Nothing;
+    }
+    Plan::edits(vec![Edit::Unlink(relation)])
+}
+
+/// Gives a span another label of the schema, unless a span over the same
+/// text has it already.
+fn relabel(
+    doc: &OpenDocument,
+    schema: &Schema,
+    id: SpanId,
+    label: String,
+) -> Result<Plan, CommandError> {
+    let label = check_label(schema, label)?;
+    let span = doc.span(id)?;
+    if span.label == label {
+        return Ok(Plan::Nothing);
+    }
+    if doc.span_with(&span.range(), &label).is_some() {
+        return Err(CommandError::DuplicateSpan(label));
+    }
+    Ok(Plan::Edits {
+        group: vec![Edit::Relabel {
+            id,
+            from: span.label.clone(),
+            to: label,
+        }],
+        select: Some(id),
+    })
+}
+
+/// Replaces a span's note.
+fn set_note(doc: &OpenDocument, id: SpanId, note: String) -> Result<Plan, CommandError> {
+    let span = doc.span(id)?;
+    if span.note == note {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::edits(vec![Edit::SetNote {
+        id,
+        from: span.note.clone(),
+        to: note,
+    }]))
+}
+
+/// A review decision: each accepted span is added unless present and no
+/// longer rejected; each rejected one is removed if present and recorded
+/// as rejected.
+fn decide(
+    doc: &OpenDocument,
+    accept: Vec<(Range<usize>, String)>,
+    reject: Vec<(Range<usize>, String)>,
+) -> Result<Plan, CommandError> {
+    let mut group = Vec::new();
+    let mut next_id = doc.annotations.next_id();
+    let rejected: Vec<Rejected> = doc.annotations.rejected().cloned().collect();
+    for (range, label) in accept {
+        check_range(doc, &range)?;
+        if doc.span_with(&range, &label).is_none() {
+            group.push(Edit::Add(doc.new_span(
+                next_id,
+                range.clone(),
+                label.clone(),
+                String::new(),
+            )));
+            next_id += 1;
+        }
+        let key = rejection(&range, label);
+        if rejected.contains(&key) {
+            group.push(Edit::Unreject(key));
+        }
+    }
+    for (range, label) in reject {
+        if let Some(span) = doc.span_with(&range, &label) {
+            group.push(Edit::Remove(span.clone()));
+        }
+        let key = rejection(&range, label);
+        if !rejected.contains(&key) {
+            group.push(Edit::Reject(key));
+        }
+    }
+    if group.is_empty() {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::edits(group))
+}
+
+/// Sets the document's status.
+fn set_status(doc: &OpenDocument, status: Status) -> Plan {
+    if doc.status() == status {
+        return Plan::Nothing;
+    }
+    Plan::edits(vec![Edit::SetStatus {
+        from: doc.status(),
+        to: status,
+    }])
+}

@@ -1,0 +1,509 @@
+//! Tests of open documents: commands, undo, saving, conflicts and
+//! read-only files, on texts with curly quotes, an emoji and CRLF.
+
+use super::*;
+use crate::model::Relation;
+
+fn project_with(text: &[u8]) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    (dir, project)
+}
+
+fn open(project: &Project) -> OpenDocument {
+    OpenDocument::open(project, &project.docs()[0], "ayu").unwrap()
+}
+
+#[test]
+fn a_rejected_suggestion_is_saved_undone_and_taken_back_by_labeling_it() {
+    let (_dir, project) = project_with("“Kim” 😊 bertemu\r\nPutin".as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    let reject = Command::RejectSuggestion {
+        range: 17..22,
+        label: "actor".into(),
+    };
+    doc.execute(schema, reject.clone()).unwrap();
+    assert_eq!(doc.execute(schema, reject).unwrap(), Outcome::Unchanged);
+    doc.save().unwrap();
+    let saved = fs::read_to_string(doc.path()).unwrap();
+    assert!(
+        saved.contains("rejected: [\n        (start: 17, end: 22, label: \"actor\"),\n    ],"),
+        "{saved}"
+    );
+    assert!(doc.spans().is_empty());
+    assert_eq!(
+        doc.status(),
+        Status::NotStarted,
+        "a rejection starts nothing"
+    );
+    assert!(!doc.is_started());
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.annotations().rejected().count(), 0);
+    doc.execute(schema, Command::Redo).unwrap();
+    // Labeling the same span after all takes the rejection back, in one step.
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 17..22,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(doc.annotations().rejected().count(), 0);
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.annotations().rejected().count(), 1);
+    assert!(doc.spans().is_empty());
+    // Rejecting what is labeled, outside the text or with a label the
+    // schema lacks changes nothing.
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    let reject = |range, label: &str| Command::RejectSuggestion {
+        range,
+        label: label.into(),
+    };
+    assert_eq!(
+        doc.execute(schema, reject(1..4, "actor")).unwrap(),
+        Outcome::Unchanged
+    );
+    assert!(doc.execute(schema, reject(20..99, "actor")).is_err());
+    assert!(doc.execute(schema, reject(1..4, "media")).is_err());
+    assert_eq!(doc.annotations().rejected().count(), 1);
+}
+
+#[test]
+fn commands_edit_save_and_undo_through_one_path() {
+    let (_dir, project) = project_with("“Kim” 😊 bertemu\r\nPutin".as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    let outcome = doc
+        .execute(
+            schema,
+            Command::AddSpan {
+                range: 17..22,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(outcome, Outcome::Changed { select: Some(1) });
+    assert_eq!(doc.spans()[0].text, "Putin");
+    assert_eq!(doc.status(), Status::InProgress);
+    doc.save().unwrap();
+    let saved = fs::read_to_string(doc.path()).unwrap();
+    assert!(
+        saved.contains("(id: 1, start: 17, end: 22, label: \"actor\", text: \"Putin\")"),
+        "{saved}"
+    );
+
+    doc.execute(schema, Command::Undo).unwrap();
+    doc.save().unwrap();
+    let reopened = open(&project);
+    assert!(reopened.spans().is_empty());
+    assert_eq!(reopened.status(), Status::NotStarted);
+
+    assert_eq!(
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 0..3,
+                label: "person".into()
+            }
+        ),
+        Err(CommandError::UnknownLabel("person".into()))
+    );
+    assert_eq!(
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range: 20..40,
+                label: "actor".into()
+            }
+        ),
+        Err(CommandError::OutsideText { start: 20, end: 40 })
+    );
+}
+
+#[test]
+fn review_decisions_are_one_undo_step_and_persist_rejections() {
+    let (_dir, project) = project_with(b"Kim tiba Rabu lalu");
+    let schema = project.schema();
+    let mut gold =
+        OpenDocument::open(&project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
+    assert!(gold.path().ends_with("annotations/_gold/a.txt.ron"));
+    // Accept A's "Rabu lalu", reject B's "Rabu".
+    gold.execute(
+        schema,
+        Command::Decide {
+            accept: vec![(9..18, "date".into())],
+            reject: vec![(9..13, "date".into())],
+        },
+    )
+    .unwrap();
+    gold.save().unwrap();
+    let saved = fs::read_to_string(gold.path()).unwrap();
+    assert!(saved.contains("text: \"Rabu lalu\""), "{saved}");
+    assert!(
+        saved.contains("rejected: [\n        (start: 9, end: 13, label: \"date\"),\n    ],"),
+        "{saved}"
+    );
+    let reopened =
+        OpenDocument::open(&project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
+    assert_eq!(reopened.annotations().rejected().count(), 1);
+    // Changing one's mind: accept B after all, then undo.
+    gold.execute(
+        schema,
+        Command::Decide {
+            accept: vec![(9..13, "date".into())],
+            reject: vec![(9..18, "date".into())],
+        },
+    )
+    .unwrap();
+    assert_eq!(gold.spans().len(), 1);
+    assert_eq!(gold.spans()[0].text, "Rabu");
+    gold.execute(schema, Command::Undo).unwrap();
+    assert_eq!(gold.spans()[0].text, "Rabu lalu");
+    assert_eq!(
+        gold.annotations().rejected().next().map(|r| r.end),
+        Some(13)
+    );
+    gold.execute(schema, Command::Undo).unwrap();
+    assert!(gold.spans().is_empty() && gold.annotations().rejected().count() == 0);
+    assert_eq!(gold.status(), Status::NotStarted);
+}
+
+#[test]
+fn relations_link_claims_to_actors_and_go_with_a_deleted_span() {
+    let (_dir, project) = project_with("“Kim” berkata 😊 Putin datang".as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 16..28,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 16..21,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    let (kim, claim, putin) = (1, 2, 3);
+    let source = Relation {
+        from: claim,
+        to: kim,
+        kind: "source".into(),
+    };
+    doc.execute(schema, Command::Link(source.clone())).unwrap();
+    doc.execute(
+        schema,
+        Command::Link(Relation {
+            from: claim,
+            to: putin,
+            kind: "target".into(),
+        }),
+    )
+    .unwrap();
+    // A source goes from a claim to an actor, not the other way.
+    assert!(matches!(
+        doc.execute(
+            schema,
+            Command::Link(Relation {
+                from: kim,
+                to: claim,
+                kind: "source".into()
+            })
+        ),
+        Err(CommandError::RelationEnds { .. })
+    ));
+    doc.save().unwrap();
+    let saved = fs::read_to_string(doc.path()).unwrap();
+    assert!(saved.contains("relations: [\n        (from: 2, to: 1, kind: \"source\"),\n        (from: 2, to: 3, kind: \"target\"),\n    ],"), "{saved}");
+    assert_eq!(open(&project).annotations().relations().count(), 2);
+
+    // Deleting Kim deletes the source relation; one undo brings both back.
+    doc.execute(schema, Command::RemoveSpan(kim)).unwrap();
+    assert_eq!(doc.annotations().relations().count(), 1);
+    doc.execute(schema, Command::Undo).unwrap();
+    assert!(doc.annotations().get(kim).is_some());
+    assert!(doc.annotations().relations().any(|r| *r == source));
+
+    // A file whose relation names a missing span opens read-only.
+    let broken = saved.replace("(from: 2, to: 1,", "(from: 2, to: 9,");
+    fs::write(doc.path(), broken).unwrap();
+    assert!(!open(&project).is_editable());
+}
+
+#[test]
+fn attributes_are_set_checked_saved_and_undone() {
+    let (_dir, project) = project_with("“Kami siap,” kata Kim.".as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..10,
+            label: "claim".into(),
+        },
+    )
+    .unwrap();
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 18..21,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    let set = |name: &str, value: &str, id| Command::SetAttribute {
+        id,
+        name: name.into(),
+        value: value.into(),
+    };
+    doc.execute(schema, set("stance", "asserted", 1)).unwrap();
+    doc.execute(schema, set("quote", "yes", 1)).unwrap();
+    doc.execute(schema, set("value", "Kim Jong Un", 2)).unwrap();
+    assert!(matches!(
+        doc.execute(schema, set("stance", "maybe", 1)),
+        Err(CommandError::AttributeValue { .. })
+    ));
+    assert!(matches!(
+        doc.execute(schema, set("stance", "asserted", 2)),
+        Err(CommandError::UnknownAttribute { .. })
+    ));
+    doc.save().unwrap();
+    let saved = fs::read_to_string(doc.path()).unwrap();
+    assert!(
+        saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"asserted\"}"),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("text: \"Kim\", value: \"Kim Jong Un\")"),
+        "{saved}"
+    );
+    assert_eq!(open(&project).spans()[0].attribute("stance"), "asserted");
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.spans()[1].value, "");
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.spans()[0].attribute("quote"), "");
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_silently() {
+    let (_dir, project) = project_with(b"Kim met Putin");
+    let schema = project.schema();
+    let mut doc = open(&project);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 0..3,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.save().unwrap();
+    // Someone else's version arrives (a git pull).
+    let mut theirs = open(&project);
+    theirs
+        .execute(
+            schema,
+            Command::AddSpan {
+                range: 8..13,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+    theirs.save().unwrap();
+    let theirs_bytes = fs::read(doc.path()).unwrap();
+
+    doc.execute(schema, Command::SetStatus(Status::Done))
+        .unwrap();
+    assert!(matches!(doc.save(), Err(SaveError::Conflict { .. })));
+    assert_eq!(fs::read(doc.path()).unwrap(), theirs_bytes);
+
+    doc.reload(schema);
+    assert_eq!(doc.spans().len(), 2);
+    doc.execute(schema, Command::SetStatus(Status::Done))
+        .unwrap();
+    doc.save().unwrap();
+    assert_eq!(open(&project).status(), Status::Done);
+}
+
+#[test]
+fn a_document_opened_to_read_has_the_same_spans_and_never_saves() {
+    let (_dir, project) = project_with("“Kim” 😊 met\r\nPutin".as_bytes());
+    let schema = project.schema();
+    let entry = &project.docs()[0];
+    // No annotation file yet: nothing annotated, as for `open`.
+    let unannotated = OpenDocument::open_to_read(&project, entry, "ayu").unwrap();
+    assert!(unannotated.is_editable() && unannotated.spans().is_empty());
+
+    let mut doc = open(&project);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let saved = fs::read(doc.path()).unwrap();
+
+    let mut read = OpenDocument::open_to_read(&project, entry, "ayu").unwrap();
+    assert_eq!(read.spans(), open(&project).spans());
+    assert_eq!(read.spans()[0].text, "Kim");
+    read.execute(
+        schema,
+        Command::AddSpan {
+            range: 11..16,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    assert!(read.save_job(false).is_none() && read.save_job(true).is_none());
+    read.save().unwrap();
+    assert_eq!(fs::read(doc.path()).unwrap(), saved);
+}
+
+#[test]
+fn a_changed_text_opens_read_only_with_spans_flagged() {
+    let (dir, project) = project_with(b"Kim met Putin");
+    let schema = project.schema();
+    let mut doc = open(&project);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 8..13,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let before = fs::read(doc.path()).unwrap();
+    fs::write(dir.path().join("a.txt"), b"Kim Jong Un met Putin").unwrap();
+
+    let mut doc = open(&project);
+    assert!(!doc.is_editable());
+    assert!(doc.is_flagged(1));
+    let Access::ReadOnly { reason } = doc.access() else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("changed since these annotations were made"),
+        "{reason}"
+    );
+    assert!(matches!(
+        doc.execute(schema, Command::RemoveSpan(1)),
+        Err(CommandError::ReadOnly(_))
+    ));
+    doc.save_overwriting().unwrap();
+    assert_eq!(fs::read(doc.path()).unwrap(), before);
+}
+
+#[test]
+fn bad_annotation_files_open_read_only_and_stay_untouched() {
+    let (_dir, project) = project_with("“Kim” 😊\r\nPutin".as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: 9..14,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let good = fs::read_to_string(doc.path()).unwrap();
+    let cases = [
+        (good.replace("end: 14", "end: 40"), "lies outside the text"),
+        (
+            good.replace("status: InProgress", "status: Sideways"),
+            ":8:",
+        ),
+        (
+            good.replace("format_version: 2", "format_version: 3"),
+            "newer than this Sorot reads",
+        ),
+        (
+            good.replace("text: \"Putin\"", "text: \"Putim\""),
+            "but the text there is",
+        ),
+    ];
+    for (content, expected) in cases {
+        fs::write(doc.path(), &content).unwrap();
+        let mut bad = open(&project);
+        let Access::ReadOnly { reason } = bad.access() else {
+            panic!("editable with {content}")
+        };
+        assert!(reason.contains(expected), "{reason}");
+        assert!(reason.contains("a.txt.ron"), "{reason}");
+        assert!(
+            bad.execute(schema, Command::SetStatus(Status::Done))
+                .is_err()
+        );
+        bad.save().unwrap();
+        bad.save_overwriting().unwrap();
+        assert_eq!(fs::read_to_string(doc.path()).unwrap(), content);
+    }
+}
+
+#[test]
+fn an_annotation_path_that_cannot_be_read_opens_read_only_and_is_listed() {
+    let (_dir, project) = project_with("“Kim” 😊\r\nPutin".as_bytes());
+    // A folder where the annotation file belongs.
+    let path = project.annotation_path("ayu", "a.txt");
+    fs::create_dir_all(&path).unwrap();
+    for doc in [
+        open(&project),
+        OpenDocument::open_to_read(&project, &project.docs()[0], "ayu").unwrap(),
+    ] {
+        let Access::ReadOnly { reason } = doc.access() else {
+            panic!("a folder opened as an empty annotation file")
+        };
+        assert!(reason.contains("a.txt.ron"), "{reason}");
+    }
+    let summaries = project.summaries("ayu");
+    let error = summaries["a.txt"].error.as_deref().unwrap_or_default();
+    assert!(error.contains("a.txt.ron"), "{error}");
+    assert!(path.is_dir());
+}
+
+#[test]
+fn unreadable_texts_are_errors_that_name_the_file_with_the_reason_as_cause() {
+    let (dir, project) = project_with(b"ab\xffc");
+    let err = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        dir.path().join("a.txt").display().to_string()
+    );
+    let chain = error_chain(&err);
+    assert!(
+        chain.contains("a.txt: not UTF-8") && chain.contains("line 1, column 3"),
+        "{chain}"
+    );
+    let (_dir, project) = project_with(b"");
+    let err = OpenDocument::open(&project, &project.docs()[0], "ayu").unwrap_err();
+    let chain = error_chain(&err);
+    assert!(chain.contains("a.txt: the text is empty"), "{chain}");
+}

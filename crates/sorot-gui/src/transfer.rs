@@ -197,7 +197,10 @@ impl Transfer {
                         }
                     }
                 }
-                Err(err) => finished.error = Some(format!("{err}; nothing was exported")),
+                Err(err) => {
+                    finished.error =
+                        Some(format!("{}; nothing was exported", crate::error_text(&err)))
+                }
             }
             finished
         });
@@ -258,7 +261,10 @@ impl Transfer {
                         }
                     }
                 }
-                Err(err) => finished.error = Some(format!("{err}; nothing was imported")),
+                Err(err) => {
+                    finished.error =
+                        Some(format!("{}; nothing was imported", crate::error_text(&err)))
+                }
             }
             finished
         });

@@ -230,12 +230,15 @@ impl ReviewMode {
         }
     }
 
-    /// Writes a decision on the current difference into the gold set, then
-    /// moves to the next undecided disagreement.
-    pub fn decide(&mut self, decision: Decision) -> Result<(), WorkspaceError> {
-        let Some(difference) = self.current.and_then(|i| self.differences.get(i)).cloned() else {
-            return Ok(());
-        };
+    /// The command that writes `decision` on the current difference into
+    /// the gold set as one undo step, with that difference; `None` when no
+    /// difference is current. The workbench carries it out in the gold set's
+    /// workspace, then calls [`Self::move_on`].
+    pub fn decision(&self, decision: Decision) -> Option<(Difference, Command)> {
+        let difference = self
+            .current
+            .and_then(|i| self.differences.get(i))
+            .cloned()?;
         let side = |span: &Option<Span>| {
             span.iter()
                 .map(|s| (s.range(), s.label.clone()))
@@ -254,7 +257,12 @@ impl ReviewMode {
             ),
         };
         // With the gold set as side B, accepting A also takes B's span away.
-        self.gold.execute(Command::Decide { accept, reject })?;
+        Some((difference, Command::Decide { accept, reject }))
+    }
+
+    /// After a decision on `difference` was written: on to the next
+    /// undecided disagreement.
+    pub fn move_on(&mut self, difference: &Difference) {
         self.refresh();
         let at = self
             .differences
@@ -265,7 +273,6 @@ impl ReviewMode {
             .or(at)
             .or(self.current);
         self.scroll_to = self.current.map(|i| self.differences[i].range().start);
-        Ok(())
     }
 
     /// The marks to paint: one per side of each difference, dimmed once decided.

@@ -198,10 +198,8 @@ impl Transfer {
                     }
                 }
                 Err(err) => {
-                    finished.error = Some(format!(
-                        "{}; nothing was exported",
-                        sorot_core::formats::with_causes(&err)
-                    ));
+                    finished.error =
+                        Some(format!("{}; nothing was exported", crate::error_text(&err)))
                 }
             }
             finished
@@ -263,7 +261,10 @@ impl Transfer {
                         }
                     }
                 }
-                Err(err) => finished.error = Some(format!("{err}; nothing was imported")),
+                Err(err) => {
+                    finished.error =
+                        Some(format!("{}; nothing was imported", crate::error_text(&err)))
+                }
             }
             finished
         });

@@ -630,6 +630,62 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
 }
 
 #[test]
+fn an_import_into_another_document_keeps_the_undo_of_an_earlier_edit() {
+    let project = sample_project();
+    let second = "001_29c8b5c4ec59e6d1.txt";
+    let text = fs::read_to_string(project.path().join("seeds").join(second)).unwrap();
+    let kremlin = text[..text.find("Kremlin").unwrap()].chars().count();
+    let input = project.path().join("from-doccano.jsonl");
+    let record = serde_json::json!({
+        "id": second,
+        "text": text,
+        "label": [[kremlin, kremlin + 7, "location"]],
+    });
+    fs::write(&input, format!("{record}\n")).unwrap();
+    let mut harness = harness(project.path());
+    drag_over(&mut harness, "Vladimir Putin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Files",
+        input.to_str().unwrap(),
+        "Import",
+    );
+    assert!(
+        report
+            .summary
+            .contains(&"Imported 1 span in 1 document.".to_owned()),
+        "{report:?}"
+    );
+    assert!(
+        file_on_disk(&mut harness, project.path(), second)
+            .contains("label: \"location\", text: \"Kremlin\""),
+    );
+    harness.get_by_label("Close").click();
+    harness.run();
+    harness.get_by_label_contains(&format!("{second} (1)"));
+
+    // The edit made before the import is still one Ctrl+Z away.
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(FIRST)
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    assert!(saved.contains("spans: [],"), "{saved}");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+}
+
+#[test]
 fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
     let (_project, mut harness) = annotated_sample();
     harness.state_mut().push(sorot_gui::app::Action::Ui(

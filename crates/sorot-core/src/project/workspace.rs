@@ -13,13 +13,16 @@
 //! Opened documents stay in memory with their undo history, so that coming
 //! back to a document keeps its undo. A document that changed on disk while it
 //! had no unsaved changes is simply read again when it becomes current.
+//! [`Workspace::refresh`] takes in what another program (an import) wrote:
+//! the texts are listed again, and only the open documents whose annotation
+//! files changed are read again; the others keep their undo history.
 
 use crate::model::Status;
 use crate::project::document::{
     Command, CommandError, OpenDocument, OpenError, Outcome, SaveError,
 };
 use crate::project::saver::BackgroundSaver;
-use crate::project::{DocSummary, Project};
+use crate::project::{DocSummary, Project, ProjectError};
 use std::collections::BTreeMap;
 
 /// A failure of a workspace action; the message names the file.
@@ -35,6 +38,20 @@ pub enum WorkspaceError {
     Open(#[from] OpenError),
     #[error(transparent)]
     Save(#[from] SaveError),
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+}
+
+/// What [`Workspace::refresh`] did.
+#[derive(Debug, Default)]
+pub struct Refreshed {
+    /// The open documents read again because their annotation files changed
+    /// on disk; their undo history starts afresh.
+    pub reread: Vec<String>,
+    /// What went wrong: saves that failed, the text folder that could not be
+    /// listed, and the conflicts of documents with unsaved changes whose
+    /// files changed.
+    pub errors: Vec<WorkspaceError>,
 }
 
 /// Whether the annotations are on disk.
@@ -205,15 +222,52 @@ impl Workspace {
         Ok(outcome)
     }
 
-    /// Marks the current document done (or back in progress if it was done).
-    pub fn toggle_done(&mut self) -> Result<Outcome, WorkspaceError> {
-        let status = self.current().ok_or(WorkspaceError::NoDocument)?.status();
-        let next = if status == Status::Done {
+    /// The status that marking the current document done gives it: done, or
+    /// back in progress if it was done.
+    pub fn toggled_done(&self) -> Option<Status> {
+        let status = self.current()?.status();
+        Some(if status == Status::Done {
             Status::InProgress
         } else {
             Status::Done
-        };
-        self.execute(Command::SetStatus(next))
+        })
+    }
+
+    /// Takes in annotation files and texts that another program (an import)
+    /// wrote: waits for the saves under way, lists the texts again, reads
+    /// the document list's summaries again, and reads again every open
+    /// document whose annotation file changed on disk. Every other open
+    /// document stays as it is, with its undo history. An open document
+    /// with unsaved changes whose file changed is not read again: it is
+    /// saved, which runs into the [conflict](Self::conflict) to settle.
+    pub fn refresh(&mut self) -> Refreshed {
+        let mut errors = self.wait_for_saves();
+        if let Err(err) = self.project.rescan() {
+            errors.push(err.into());
+        }
+        self.summaries = self.project.summaries(&self.annotator);
+        let changed: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(_, doc)| doc.changed_on_disk())
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut reread = Vec::new();
+        for id in changed {
+            let Some(doc) = self.docs.get_mut(&id) else {
+                continue;
+            };
+            if doc.is_dirty() {
+                if let Err(err) = self.save_doc(&id) {
+                    errors.push(err);
+                }
+                continue;
+            }
+            doc.reload(self.project.schema());
+            reread.push(id);
+        }
+        errors.extend(self.wait_for_saves());
+        Refreshed { reread, errors }
     }
 
     /// Saves the current document if it has unsaved changes.
@@ -356,6 +410,7 @@ mod tests {
     use super::*;
     use crate::store::AnnotationFile;
     use std::fs;
+    use std::ops::Range;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -444,6 +499,109 @@ mod tests {
             "{mine}"
         );
         assert_eq!(workspace.save_state(), SaveState::Saved);
+    }
+
+    /// Writes `annotator`'s file of `doc_id` as another program would: one
+    /// location span over `range`, the document done.
+    fn write_elsewhere(project: &Project, annotator: &str, doc_id: &str, range: Range<usize>) {
+        let entry = project.doc(doc_id).unwrap();
+        let mut other = OpenDocument::open(project, entry, annotator).unwrap();
+        other
+            .execute(
+                project.schema(),
+                Command::AddSpan {
+                    range,
+                    label: "location".into(),
+                },
+            )
+            .unwrap();
+        let mut file = other.to_file();
+        file.status = Status::Done;
+        let path = project.annotation_path(annotator, doc_id);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, file.to_ron()).unwrap();
+    }
+
+    #[test]
+    fn refreshing_rereads_only_changed_documents_and_keeps_the_others_undo() {
+        let (dir, project) = project();
+        let mut workspace = Workspace::new(project.clone(), "ayu");
+        workspace.select("b.txt").unwrap();
+        workspace.select("a.txt").unwrap();
+        // “Kim” in a text with an emoji and a CRLF line end.
+        workspace
+            .execute(Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            })
+            .unwrap();
+        // An import writes b.txt's file and adds a text with its file.
+        write_elsewhere(&project, "ayu", "b.txt", 0..5);
+        fs::write(dir.path().join("c.txt"), "Vostochny\r\n").unwrap();
+        let project_now = Project::open(dir.path()).unwrap();
+        write_elsewhere(&project_now, "ayu", "c.txt", 0..9);
+
+        let refreshed = workspace.refresh();
+        assert!(refreshed.errors.is_empty(), "{:?}", refreshed.errors);
+        assert_eq!(refreshed.reread, ["b.txt"]);
+        assert!(workspace.project().doc("c.txt").is_some());
+        assert_eq!(workspace.summary("c.txt").map(|s| s.spans), Some(1));
+        assert_eq!(
+            workspace.summary("b.txt").map(|s| s.status),
+            Some(Status::Done)
+        );
+        let b = workspace
+            .open_documents()
+            .find(|d| d.id == "b.txt")
+            .unwrap();
+        assert_eq!(b.spans()[0].text, "Putin");
+        assert!(!b.can_undo());
+
+        // a.txt kept its history: the edit made before the import is undone.
+        assert_eq!(workspace.current_id(), Some("a.txt"));
+        workspace.execute(Command::Undo).unwrap();
+        assert!(workspace.current().unwrap().spans().is_empty());
+        let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
+        assert!(file.spans.is_empty());
+    }
+
+    #[test]
+    fn refreshing_leaves_unsaved_changes_of_a_changed_file_to_the_conflict() {
+        let (_dir, project) = project();
+        let mut workspace = Workspace::new(project.clone(), "ayu");
+        workspace.select("a.txt").unwrap();
+        write_elsewhere(&project, "ayu", "a.txt", 17..22);
+        // The save of this edit finds the file changed: the edit is unsaved.
+        let refused = workspace.execute(Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        });
+        assert!(matches!(
+            refused,
+            Err(WorkspaceError::Save(SaveError::Conflict { .. }))
+        ));
+        let theirs = fs::read_to_string(project.annotation_path("ayu", "a.txt")).unwrap();
+
+        let refreshed = workspace.refresh();
+        assert!(refreshed.reread.is_empty());
+        assert!(
+            matches!(
+                refreshed.errors.as_slice(),
+                [WorkspaceError::Save(SaveError::Conflict { .. })]
+            ),
+            "{:?}",
+            refreshed.errors
+        );
+        assert_eq!(workspace.conflict(), Some("a.txt"));
+        let doc = workspace.current().unwrap();
+        assert_eq!(doc.spans()[0].text, "Kim", "the unsaved edit is kept");
+        assert!(doc.can_undo());
+        assert_eq!(
+            fs::read_to_string(project.annotation_path("ayu", "a.txt")).unwrap(),
+            theirs
+        );
+        workspace.resolve_conflict(Resolution::Reload).unwrap();
+        assert_eq!(workspace.current().unwrap().spans()[0].text, "Putin");
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! The dialogs that wait for an answer before anything else: who is
+//! annotating, which two sides to review, and how to settle a conflict
+//! between unsaved changes and a file changed on disk.
+//!
+//! Terms:
+//! - **dialog**: a modal window; while one is open, keys go to it, not to
+//!   the workbench.
+//! - **conflict**: the editing workspace's document whose save found its
+//!   file changed on disk (a `git pull`, an import); Reload takes the file,
+//!   Keep mine overwrites it.
+
+use egui::Key;
+
+use sorot_core::analysis::review::GOLD;
+use sorot_core::project::is_valid_annotator;
+use sorot_core::project::workspace::Resolution;
+
+use super::{Action, SorotApp};
+
+/// A dialog that waits for an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Dialog {
+    /// Asks for the annotator's name; the field's current text.
+    Annotator(String),
+    /// Chooses the two sides of a review.
+    StartReview {
+        a: String,
+        b: String,
+        hide_names: bool,
+    },
+}
+
+impl SorotApp {
+    pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        match self.dialog.clone() {
+            Some(Dialog::StartReview { a, b, hide_names }) => {
+                self.start_review_ui(ctx, a, b, hide_names)
+            }
+            Some(Dialog::Annotator(name)) => self.annotator_ui(ctx, name),
+            None => {}
+        }
+        self.conflict_ui(ctx);
+    }
+
+    fn start_review_ui(
+        &mut self,
+        ctx: &egui::Context,
+        mut a: String,
+        mut b: String,
+        mut hide_names: bool,
+    ) {
+        let annotators = self
+            .workspace
+            .as_ref()
+            .map(|w| w.project().annotators())
+            .unwrap_or_default();
+        let mut start = false;
+        let mut cancel = false;
+        egui::Modal::new(egui::Id::unique("review dialog")).show(ctx, |ui| {
+            ui.heading("Review");
+            ui.label("Compare two annotators, or one annotator with the gold set; decisions go to the gold set.");
+            egui::Grid::new("review sides").num_columns(2).show(ui, |ui| {
+                let label = ui.label("A");
+                egui::ComboBox::from_id_salt("review a")
+                    .selected_text(a.clone())
+                    .show_ui(ui, |ui| {
+                        for name in &annotators {
+                            ui.selectable_value(&mut a, name.clone(), name);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label("B");
+                let shown = if b == GOLD { "gold set".to_owned() } else { b.clone() };
+                egui::ComboBox::from_id_salt("review b")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for name in &annotators {
+                            ui.selectable_value(&mut b, name.clone(), name);
+                        }
+                        ui.selectable_value(&mut b, GOLD.to_owned(), "gold set");
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+            });
+            ui.checkbox(&mut hide_names, "Hide annotator names");
+            ui.horizontal(|ui| {
+                if ui.add_enabled(!a.is_empty() && a != b, egui::Button::new("Start review")).clicked() {
+                    start = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        self.dialog = if start || cancel {
+            None
+        } else {
+            Some(Dialog::StartReview {
+                a: a.clone(),
+                b: b.clone(),
+                hide_names,
+            })
+        };
+        if start {
+            self.start_review(&a, &b, hide_names);
+        }
+    }
+
+    fn annotator_ui(&mut self, ctx: &egui::Context, mut name: String) {
+        let known = self
+            .workspace
+            .as_ref()
+            .map(|w| w.project().annotators())
+            .unwrap_or_default();
+        let mut confirmed = false;
+        let mut cancelled = false;
+        egui::Modal::new(egui::Id::unique("annotator dialog")).show(ctx, |ui| {
+            ui.heading("Who is annotating?");
+            ui.label("Your annotations are saved under annotations/<name>/.");
+            let label = ui.label("Annotator name:");
+            let response = ui.text_edit_singleline(&mut name).labelled_by(label.id);
+            response.request_focus();
+            if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                confirmed = true;
+            }
+            if !known.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Existing:");
+                    for annotator in &known {
+                        if ui.button(annotator).clicked() {
+                            name = annotator.clone();
+                            confirmed = true;
+                        }
+                    }
+                });
+            }
+            let valid = is_valid_annotator(&name);
+            if !valid {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    "Letters, digits, '_', '-' and '.', starting with a letter or digit",
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.add_enabled(valid, egui::Button::new("OK")).clicked() {
+                    confirmed = true;
+                }
+                if self.prefs.annotator.is_some() && ui.button("Cancel").clicked() {
+                    cancelled = true;
+                }
+            });
+            confirmed &= valid;
+        });
+        self.dialog = if confirmed || cancelled {
+            None
+        } else {
+            Some(Dialog::Annotator(name.clone()))
+        };
+        if confirmed {
+            self.actions.push(Action::SetAnnotator(name));
+        }
+    }
+
+    fn conflict_ui(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.editing().and_then(|w| w.conflict()).map(str::to_owned) else {
+            return;
+        };
+        egui::Modal::new(egui::Id::unique("conflict dialog")).show(ctx, |ui| {
+            ui.heading("Annotations changed on disk");
+            ui.label(format!(
+                "Your annotations of {path} changed on disk since Sorot read them (after a git pull, perhaps), and you have unsaved changes."
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Reload").on_hover_text("Take the file on disk; drop your unsaved change").clicked() {
+                    self.actions.push(Action::Resolve(Resolution::Reload));
+                }
+                if ui.button("Keep mine").on_hover_text("Overwrite the file on disk with your version").clicked() {
+                    self.actions.push(Action::Resolve(Resolution::KeepMine));
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,188 @@
+//! The menu bar (top): File, Edit, Document, Suggest, Review and View menus,
+//! and at the right the project's name and the annotator, who can be
+//! switched there.
+//!
+//! Terms:
+//! - **command button**: a menu entry for a UI command, with the command's
+//!   first shortcut beside it, greyed out while the command has nothing to
+//!   act on.
+
+use egui::{RichText, Ui};
+
+use sorot_core::analysis::review::GOLD;
+use sorot_core::project::workspace::Workspace;
+
+use super::{Action, SorotApp};
+use crate::commands::UiCommand;
+
+impl SorotApp {
+    pub(super) fn menu_bar_ui(&mut self, ui: &mut Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                self.command_button(ui, UiCommand::OpenFolder);
+                self.command_button(ui, UiCommand::Export);
+                self.command_button(ui, UiCommand::Import);
+                ui.menu_button("Open recent", |ui| {
+                    if self.prefs.recent_projects.is_empty() {
+                        ui.label("No recent projects");
+                    }
+                    for path in self.prefs.recent_projects.clone() {
+                        if ui.button(path.display().to_string()).clicked() {
+                            self.actions.push(Action::OpenProject(path));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                for command in [
+                    UiCommand::Undo,
+                    UiCommand::Redo,
+                    UiCommand::DeleteSpan,
+                    UiCommand::ClearSelection,
+                ] {
+                    self.command_button(ui, command);
+                }
+            });
+            ui.menu_button("Document", |ui| {
+                for command in [
+                    UiCommand::ToggleDone,
+                    UiCommand::NextDocument,
+                    UiCommand::PreviousDocument,
+                    UiCommand::FocusFilter,
+                ] {
+                    self.command_button(ui, command);
+                }
+            });
+            ui.menu_button("Suggest", |ui| {
+                for command in [
+                    UiCommand::SuggestDates,
+                    UiCommand::FindMentions,
+                    UiCommand::FindMentionsInProject,
+                    UiCommand::AcceptSuggestion,
+                    UiCommand::RejectSuggestion,
+                    UiCommand::AcceptAllSuggestions,
+                ] {
+                    self.command_button(ui, command);
+                }
+                ui.separator();
+                self.command_button(ui, UiCommand::ImportGazetteer);
+            });
+            ui.menu_button("Review", |ui| {
+                for command in [
+                    UiCommand::Review,
+                    UiCommand::NextDisagreement,
+                    UiCommand::PreviousDisagreement,
+                    UiCommand::AcceptA,
+                    UiCommand::AcceptB,
+                    UiCommand::AcceptBoth,
+                    UiCommand::RejectBoth,
+                ] {
+                    self.command_button(ui, command);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut snap = self.prefs.snap_to_words;
+                let shortcut = ui
+                    .ctx()
+                    .format_shortcut(&UiCommand::ToggleSnapToWords.shortcuts()[0]);
+                if ui
+                    .checkbox(&mut snap, UiCommand::ToggleSnapToWords.label())
+                    .on_hover_text(format!(
+                        "{shortcut}; hold Alt while dragging for exact characters"
+                    ))
+                    .changed()
+                {
+                    self.actions.push(Action::Ui(UiCommand::ToggleSnapToWords));
+                }
+                ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
+                egui::widgets::global_theme_preference_buttons(ui);
+                ui.separator();
+                self.command_button(ui, UiCommand::Agreement);
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let name = match (&self.review, &self.workspace) {
+                    (Some(_), _) => "reviewer (gold set)".to_owned(),
+                    (None, Some(w)) if w.annotator() == GOLD => "gold set".to_owned(),
+                    _ => self
+                        .prefs
+                        .annotator
+                        .clone()
+                        .unwrap_or_else(|| "nobody".into()),
+                };
+                if ui
+                    .button(format!("Annotator: {name}"))
+                    .on_hover_text("Annotating as this person; click to switch")
+                    .clicked()
+                {
+                    self.actions.push(Action::Ui(UiCommand::SwitchAnnotator));
+                }
+                if let Some(workspace) = &self.workspace {
+                    ui.label(RichText::new(workspace.project().name()).strong())
+                        .on_hover_text(workspace.project().root().display().to_string());
+                }
+            });
+        });
+    }
+
+    fn command_button(&mut self, ui: &mut Ui, command: UiCommand) {
+        let mut button = egui::Button::new(command.label());
+        if let Some(shortcut) = command.shortcuts().first() {
+            button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+        }
+        if ui
+            .add_enabled(self.command_enabled(command), button)
+            .clicked()
+        {
+            self.actions.push(Action::Ui(command));
+            ui.close();
+        }
+    }
+
+    /// Whether a command has something to act on; document commands look
+    /// at the editing workspace (the gold set while reviewing).
+    fn command_enabled(&self, command: UiCommand) -> bool {
+        let doc = self.editing().and_then(Workspace::current);
+        let editable = doc.is_some_and(|d| d.is_editable());
+        match command {
+            UiCommand::Undo => editable && doc.is_some_and(|d| d.can_undo()),
+            UiCommand::Redo => editable && doc.is_some_and(|d| d.can_redo()),
+            UiCommand::DeleteSpan => editable && self.selected_span.is_some(),
+            UiCommand::ToggleDone => editable,
+            UiCommand::Export | UiCommand::Import => {
+                self.workspace.is_some() && !self.transfer.is_busy()
+            }
+            UiCommand::NextDocument | UiCommand::PreviousDocument | UiCommand::FocusFilter => {
+                self.workspace.is_some()
+            }
+            UiCommand::Agreement | UiCommand::Review | UiCommand::ImportGazetteer => {
+                self.workspace.is_some()
+            }
+            UiCommand::NextDisagreement
+            | UiCommand::PreviousDisagreement
+            | UiCommand::AcceptA
+            | UiCommand::AcceptB
+            | UiCommand::AcceptBoth
+            | UiCommand::RejectBoth => self.review.is_some(),
+            UiCommand::SuggestDates => editable && self.review.is_none(),
+            UiCommand::LinkSource | UiCommand::LinkTarget => {
+                editable && self.review.is_none() && self.selected_span.is_some()
+            }
+            UiCommand::FindMentions | UiCommand::FindMentionsInProject => {
+                editable && self.review.is_none() && self.selected_span.is_some()
+            }
+            UiCommand::AcceptSuggestion
+            | UiCommand::RejectSuggestion
+            | UiCommand::AcceptAllSuggestions => {
+                editable
+                    && self
+                        .current_suggestions()
+                        .is_some_and(|s| !s.items.is_empty())
+            }
+            _ => true,
+        }
+    }
+}

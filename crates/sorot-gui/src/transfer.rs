@@ -258,7 +258,21 @@ impl Transfer {
                         }
                     }
                 }
-                Err(err) => finished.error = Some(format!("{err}; nothing was imported")),
+                Err(err) => {
+                    // The error and its causes, each once, as the command
+                    // prints them.
+                    let mut message = err.to_string();
+                    let mut cause = std::error::Error::source(&err);
+                    while let Some(err) = cause {
+                        let text = err.to_string();
+                        if !message.contains(&text) {
+                            message.push_str(": ");
+                            message.push_str(&text);
+                        }
+                        cause = err.source();
+                    }
+                    finished.error = Some(format!("{message}; nothing was imported"));
+                }
             }
             finished
         });

@@ -6,11 +6,8 @@
 //!   and `"relations"` between them; `"id"`, `"annotator"`, `"meta"` and
 //!   Sorot's own `"span_details"` (note, value, attributes per span) may come
 //!   with either.
-//! - **plain line**: a line of the usual shape (an id, the text and `label`
-//!   triples, nothing else), read straight into its record; any other line is
-//!   read as a JSON tree, which gives the same record for a plain line.
 //!
-//! Offsets count what `--offsets` names.
+//! Each line is parsed as a JSON tree. Offsets count what `--offsets` names.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -42,53 +39,6 @@ pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), Impo
     Ok(())
 }
 
-/// The shape of most doccano lines, Sorot's own exports among them: an id,
-/// the text and `label` triples, nothing else. Such a line is read straight
-/// into its record; any other (more fields, other types) is read as a tree
-/// by [`read_tree`], which gives the same record for this shape.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlainLine {
-    #[serde(default)]
-    id: Option<Value>,
-    text: String,
-    #[serde(default)]
-    label: Option<Vec<(u64, u64, String)>>,
-}
-
-/// Reads one doccano line: its record, if it has one, and its losses.
-fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, ImportError> {
-    // serde reads a struct from a list of its fields too; a record is an object.
-    let object = line.trim_start().starts_with('{');
-    let Some(plain) = object
-        .then(|| serde_json::from_str::<PlainLine>(line).ok())
-        .flatten()
-    else {
-        return read_tree(input, line_number, line);
-    };
-    let spans = plain
-        .label
-        .into_iter()
-        .flatten()
-        .map(|(start, end, label)| NewSpan::new(start as usize, end as usize, label, line_number))
-        .collect();
-    let record = Record {
-        id: doccano_id(input, line_number, plain.id.as_ref()),
-        file: input.to_owned(),
-        line: line_number,
-        text: Some(plain.text),
-        annotator: None,
-        spans,
-        relations: Vec::new(),
-        relation_keys: Vec::new(),
-        offsets: Counted::AsOptions,
-    };
-    Ok(Reading {
-        records: vec![record],
-        losses: Vec::new(),
-    })
-}
-
 /// The document id of a doccano line: its `id`, or else made from the input's
 /// name and the line number.
 fn doccano_id(input: &Path, line_number: usize, id: Option<&Value>) -> String {
@@ -102,8 +52,8 @@ fn doccano_id(input: &Path, line_number: usize, id: Option<&Value>) -> String {
     }
 }
 
-/// Reads one doccano line of any shape, as a tree.
-fn read_tree(input: &Path, line_number: usize, line: &str) -> Result<Reading, ImportError> {
+/// Reads one doccano line: its record, if it has one, and its losses.
+fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, ImportError> {
     let mut losses = Vec::new();
     let error = |message: String| ImportError::Input {
         file: input.to_owned(),
@@ -327,6 +277,3 @@ fn attach_details(
         )),
     }
 }
-
-#[cfg(test)]
-mod tests;

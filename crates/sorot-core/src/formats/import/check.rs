@@ -352,3 +352,6 @@ pub(super) fn convert_and_check(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -277,3 +277,6 @@ fn attach_details(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -491,3 +491,6 @@ fn joined(list: Option<&Value>) -> String {
         })
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

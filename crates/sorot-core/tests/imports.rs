@@ -11,6 +11,14 @@ use sorot_core::model::Relation;
 use sorot_core::project::document::Command;
 use sorot_core::testing::TestProject;
 
+/// An error and its causes, joined by ": " as the command prints them.
+fn with_causes(err: &dyn std::error::Error) -> String {
+    std::iter::successors(Some(err), |err| err.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 fn options(format: ImportFormat) -> ImportOptions {
     ImportOptions {
         format,
@@ -246,7 +254,8 @@ fn label_studio_values_out_of_range_are_errors_where_they_are() {
     ] {
         let input = dir.write(name, format!("[\n{task},\n {odd}}}]}}\n]\n"));
         let err = import(&project, &options(ImportFormat::Labelstudio), &[input]).unwrap_err();
-        assert!(err.to_string().contains(expected), "{err}");
+        let err = with_causes(&err);
+        assert!(err.contains(expected), "{err}");
     }
     assert!(!dir.path("annotations").exists());
 }
@@ -886,7 +895,7 @@ fn import_errors_come_in_input_order() {
             std::slice::from_ref(&input),
         )
         .unwrap_err();
-        err.to_string()
+        with_causes(&err)
     };
     let text = "Kim “tiba” 🚀\r\nPutin";
     // A span past the end of line 1's text, before line 2's refused id.

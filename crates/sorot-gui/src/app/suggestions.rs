@@ -214,7 +214,7 @@ impl SorotApp {
         {
             Ok(lexicon) => lexicon,
             Err(err) => {
-                self.status.show_error(err);
+                self.status.show_error(crate::error_text(&err));
                 return;
             }
         };

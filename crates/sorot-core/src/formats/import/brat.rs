@@ -1,0 +1,361 @@
+//! brat standoff: `.ann` files with their `.txt`, or folders of them.
+//!
+//! Terms:
+//! - **T line**: a text-bound annotation, `T1 <tab> label start end <tab>
+//!   text`, whose place may be several fragments (`0 3;8 13`); one whose
+//!   fragments are apart (not only whitespace between) is discontinuous and
+//!   lost.
+//! - **A, M, N, # lines**: an attribute, a normalization or a note of a T
+//!   line; `N` with a `Sorot:` reference is Sorot's own normalized value.
+//! - **R line**: a relation between two T lines. Events (`E`) and
+//!   equivalences (`*`) are lost.
+//!
+//! brat counts offsets in code points of the text read with LF line ends; a
+//! record keeps them so ([`Counted::CodePointsWithLf`]) until its text is
+//! known.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::ImportError;
+use super::record::{Counted, NewSpan, Reading, Record, read_to_string};
+use crate::formats::export::Loss;
+
+/// Reads the brat input `input`: one `.ann` file, or a folder searched for
+/// them, each a document named by its path below the folder.
+pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), ImportError> {
+    if input.is_dir() {
+        let mut files = Vec::new();
+        collect_ann(input, &mut files).map_err(|source| ImportError::Read {
+            path: input.to_owned(),
+            source,
+        })?;
+        files.sort();
+        for file in files {
+            let id = file
+                .strip_prefix(input)
+                .unwrap_or(&file)
+                .with_extension("txt");
+            let id = id
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let record = read_brat(&file, id, &mut reading.losses)?;
+            reading.records.push(record);
+        }
+        Ok(())
+    } else {
+        let id = input
+            .with_extension("txt")
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let record = read_brat(input, id, &mut reading.losses)?;
+        reading.records.push(record);
+        Ok(())
+    }
+}
+
+/// Adds the `.ann` files in `dir` and its folders to `files`.
+fn collect_ann(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_ann(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "ann") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one `.ann` file and its `.txt`. brat counts code points over the
+/// text read with LF line ends; the offsets are moved onto the real text
+/// (past the `\r` of each CRLF before them) once the text is known.
+fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Record, ImportError> {
+    let txt_path = ann_path.with_extension("txt");
+    let text = read_to_string(&txt_path)?;
+    let lf_text = text.replace("\r\n", "\n");
+    let lf_chars: Vec<char> = lf_text.chars().collect();
+    let content = read_to_string(ann_path)?;
+    let mut spans: Vec<(String, NewSpan)> = Vec::new();
+    let mut notes: Vec<(String, String, usize)> = Vec::new();
+    let mut relations: Vec<(String, String, String, usize)> = Vec::new();
+    let mut attributes: Vec<(String, String, String, usize)> = Vec::new();
+    let error = |line: usize, message: String| ImportError::Input {
+        file: ann_path.to_owned(),
+        line,
+        message,
+    };
+    let loss = |line: usize, reason: String| Loss {
+        file: format!("{}:{line}", ann_path.display()),
+        span: None,
+        reason,
+    };
+    for (n, line) in content.lines().enumerate() {
+        let line_number = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        // The text field of a T line may itself hold tabs.
+        let fields: Vec<&str> = match line.chars().next() {
+            Some('T' | '#' | 'N') => line.splitn(3, '\t').collect(),
+            _ => line.split('\t').collect(),
+        };
+        let kind = line.chars().next().unwrap_or(' ');
+        match kind {
+            'T' => {
+                if fields.len() != 3 {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "a T line has 3 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
+                }
+                let (label, places) = fields[1].split_once(' ').ok_or_else(|| {
+                    error(
+                        line_number,
+                        "expected `label start end` in the second field".into(),
+                    )
+                })?;
+                let mut fragments = Vec::new();
+                for place in places.split(';') {
+                    let numbers: Vec<&str> = place.split_whitespace().collect();
+                    let parse = |s: &str| {
+                        s.parse::<usize>()
+                            .map_err(|_| error(line_number, format!("{s:?} is not an offset")))
+                    };
+                    if numbers.len() != 2 {
+                        return Err(error(
+                            line_number,
+                            format!("a fragment has a start and an end, not {place:?}"),
+                        ));
+                    }
+                    fragments.push((parse(numbers[0])?, parse(numbers[1])?));
+                }
+                let in_order = fragments.iter().all(|f| f.0 < f.1)
+                    && fragments.windows(2).all(|w| w[0].1 <= w[1].0);
+                if !in_order {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "the fragments {places} are empty, reversed or out of order; each is start end, in text order"
+                        ),
+                    ));
+                }
+                let start = fragments.iter().map(|f| f.0).min().unwrap_or(0);
+                let end = fragments.iter().map(|f| f.1).max().unwrap_or(0);
+                if end > lf_chars.len() || start >= end {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "{label} [{start}, {end}) lies outside {}, which has {} characters",
+                            txt_path.display(),
+                            lf_chars.len()
+                        ),
+                    ));
+                }
+                let gaps_are_space = fragments
+                    .windows(2)
+                    .all(|w| lf_chars[w[0].1..w[1].0].iter().all(|c| c.is_whitespace()));
+                if fragments.len() > 1 && !gaps_are_space {
+                    losses.push(loss(
+                        line_number,
+                        format!("{} is discontinuous ({places}); Sorot spans are continuous, so it was not imported", fields[0]),
+                    ));
+                    continue;
+                }
+                let expected: String = fragments
+                    .iter()
+                    .map(|f| lf_chars[f.0..f.1].iter().collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if expected != fields[2] {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "{} says {:?} but the text at [{start}, {end}) is {:?}",
+                            fields[0], fields[2], expected
+                        ),
+                    ));
+                }
+                let span = NewSpan::new(start, end, label.to_owned(), line_number);
+                spans.push((fields[0].to_owned(), span));
+            }
+            '#' => {
+                if fields.len() != 3 {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "a # line has 3 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
+                }
+                let target = fields[1].split_whitespace().nth(1).unwrap_or("").to_owned();
+                notes.push((target, fields[2].to_owned(), line_number));
+            }
+            'A' | 'M' => {
+                if fields.len() != 2 {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "an A line has 2 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
+                }
+                let parts: Vec<&str> = fields[1].split_whitespace().collect();
+                match parts.as_slice() {
+                    [name, target, value @ ..] if target.starts_with('T') => {
+                        // A binary attribute (no value) is "yes".
+                        let value = if value.is_empty() {
+                            "yes".to_owned()
+                        } else {
+                            value.join(" ")
+                        };
+                        attributes.push((
+                            (*target).to_owned(),
+                            (*name).to_owned(),
+                            value,
+                            line_number,
+                        ));
+                    }
+                    _ => losses.push(loss(
+                        line_number,
+                        format!(
+                            "attribute {} of a relation or event was not imported",
+                            fields[0]
+                        ),
+                    )),
+                }
+            }
+            'N' => {
+                if fields.len() != 3 && fields.len() != 2 {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "an N line has 3 tab-separated fields, this one has {}",
+                            fields.len()
+                        ),
+                    ));
+                }
+                let parts: Vec<&str> = fields[1].split_whitespace().collect();
+                match parts.as_slice() {
+                    [_, target, reference]
+                        if target.starts_with('T') && reference.starts_with("Sorot:") =>
+                    {
+                        // Sorot's own normalized value; the text after the tab is the value as written.
+                        let value = fields.get(2).map_or_else(
+                            || reference["Sorot:".len()..].replace('_', " "),
+                            |v| (*v).to_owned(),
+                        );
+                        attributes.push((
+                            (*target).to_owned(),
+                            "value".to_owned(),
+                            value,
+                            line_number,
+                        ));
+                    }
+                    [kind, target, reference] if target.starts_with('T') => {
+                        let name = fields.get(2).map_or(String::new(), |n| format!(" ({n})"));
+                        notes.push((
+                            (*target).to_owned(),
+                            format!("{kind}: {reference}{name}"),
+                            line_number,
+                        ));
+                    }
+                    _ => losses.push(loss(
+                        line_number,
+                        format!(
+                            "normalization {} of a relation or event was not imported",
+                            fields[0]
+                        ),
+                    )),
+                }
+            }
+            'R' => {
+                // R1 <tab> kind Arg1:T2 Arg2:T1 <tab>
+                let parts: Vec<&str> = fields
+                    .get(1)
+                    .map(|f| f.split_whitespace().collect())
+                    .unwrap_or_default();
+                let arg = |name: &str| {
+                    parts
+                        .iter()
+                        .find_map(|p| p.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))
+                        .map(str::to_owned)
+                };
+                match (parts.first(), arg("Arg1"), arg("Arg2")) {
+                    (Some(kind), Some(from), Some(to)) => {
+                        relations.push(((*kind).to_owned(), from, to, line_number))
+                    }
+                    _ => {
+                        return Err(error(
+                            line_number,
+                            "an R line is `R1 <tab> type Arg1:T1 Arg2:T2`".into(),
+                        ));
+                    }
+                }
+            }
+            'E' | '*' => {
+                let what = if kind == 'E' { "event" } else { "equivalence" };
+                losses.push(loss(
+                    line_number,
+                    format!(
+                        "{what} {} was not imported: Sorot has no {what}s yet",
+                        fields[0]
+                    ),
+                ));
+            }
+            _ => {
+                return Err(error(
+                    line_number,
+                    format!("unknown brat line kind {kind:?}"),
+                ));
+            }
+        }
+    }
+    let mut record_relations = Vec::new();
+    for (kind, from, to, line) in relations {
+        let position = |key: &str| spans.iter().position(|(id, _)| id == key);
+        match (position(&from), position(&to)) {
+            (Some(a), Some(b)) => record_relations.push((a, b, kind)),
+            _ => losses.push(loss(line, format!("relation {kind} between {from} and {to}, whose ends are not both imported text spans, was not imported"))),
+        }
+    }
+    for (target, name, value, line) in attributes {
+        match spans.iter_mut().find(|(id, _)| *id == target) {
+            Some((_, span)) if name == "value" => span.value = value,
+            Some((_, span)) => {
+                span.attributes.insert(name, value);
+            }
+            None => losses.push(loss(line, format!("attribute {name} of {target}, which is not an imported text span, was not imported"))),
+        }
+    }
+    for (target, note, line) in notes {
+        match spans.iter_mut().find(|(id, _)| *id == target) {
+            Some((_, span)) => {
+                if !span.note.is_empty() {
+                    span.note.push_str("; ");
+                }
+                span.note.push_str(&note);
+            }
+            None => losses.push(loss(line, format!("note or attribute of {target}, which is not an imported text span, was not imported"))),
+        }
+    }
+    Ok(Record {
+        id,
+        file: ann_path.to_owned(),
+        line: 1,
+        text: Some(text),
+        annotator: None,
+        spans: spans.into_iter().map(|(_, s)| s).collect(),
+        relations: record_relations,
+        relation_keys: Vec::new(),
+        offsets: Counted::CodePointsWithLf,
+    })
+}

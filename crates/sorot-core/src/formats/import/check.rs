@@ -1,0 +1,357 @@
+//! Checking records against their texts, and the plan of what to write.
+//!
+//! Terms:
+//! - **prepared record**: a record with what it needs no other record for:
+//!   its id made the name of a text file, its text read from the project or
+//!   made from what it brings, its offsets converted into code points of that
+//!   text and checked against it, its repeated spans taken out.
+//! - **plan**: the records to write, in input order, each with the annotator
+//!   it goes to and its text; what is found only across records (a document
+//!   given twice, two texts for one new document) is checked while the plan
+//!   is made.
+//!
+//! Records are prepared in parallel; errors are then taken in input order,
+//! each record's in the order of the checks, so an import names the first
+//! problem of its inputs whatever the threads did.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::record::{Counted, Record, SpanKey};
+use super::{ImportError, ImportOptions};
+use crate::formats::export::{Loss, OffsetUnit};
+use crate::model::text::SourceText;
+use crate::project::{Project, is_safe_doc_id};
+
+/// What an import writes, once every record is checked.
+pub(super) struct Plan {
+    /// The records to write, in input order.
+    pub documents: Vec<Planned>,
+    /// Spans given twice by a record, which are imported once.
+    pub duplicates: Vec<Loss>,
+}
+
+/// One record to write.
+pub(super) struct Planned {
+    /// The checked record: its id ends with `.txt`, its offsets count code
+    /// points of `text`, and it gives each span once.
+    pub record: Record,
+    /// The annotator whose file it goes to: the record's own, or the one of
+    /// the options.
+    pub annotator: String,
+    /// Its text: the project's, or else the one it brings.
+    pub text: SourceText,
+    /// Whether the text is added to the project with this record: it is new
+    /// to the project and no earlier record of the plan adds it.
+    pub adds_text: bool,
+}
+
+/// Checks every record, in parallel where it needs no other, and plans what
+/// to write; the first error in input order stops the import.
+pub(super) fn plan(
+    project: &Project,
+    options: &ImportOptions,
+    records: Vec<Record>,
+) -> Result<Plan, ImportError> {
+    let prepared: Vec<Prepared> = records
+        .into_par_iter()
+        .map(|record| prepare(project, options.offsets, record))
+        .collect();
+    let mut plan = Plan {
+        documents: Vec::with_capacity(prepared.len()),
+        duplicates: Vec::new(),
+    };
+    // Where each (document, annotator) was first given.
+    let mut seen = BTreeMap::new();
+    // Texts that records add to the project, by id: two must not differ.
+    // Each is known by the place in the plan of the record that brings it.
+    let mut new_texts: BTreeMap<String, usize> = BTreeMap::new();
+    for Prepared {
+        record,
+        text,
+        checked,
+        duplicates,
+    } in prepared
+    {
+        let Some(text) = text else {
+            return Err(ImportError::UnsafeId {
+                file: record.file,
+                line: record.line,
+                id: record.id,
+            });
+        };
+        let annotator = record
+            .annotator
+            .clone()
+            .unwrap_or_else(|| options.annotator.clone());
+        if let Some((first_file, first_line)) = seen.insert(
+            (record.id.clone(), annotator.clone()),
+            (record.file.clone(), record.line),
+        ) {
+            return Err(ImportError::Twice {
+                file: record.file,
+                line: record.line,
+                id: record.id,
+                first_file,
+                first_line,
+            });
+        }
+        let (text, adds_text) = match text {
+            PreparedText::Existing(existing) => (existing?, false),
+            PreparedText::New(new) => {
+                if let Some(&first) = new_texts.get(&record.id) {
+                    let first = &plan.documents[first];
+                    // A text that failed to be one (empty, too large)
+                    // differs from the first, which did not.
+                    if !new
+                        .as_ref()
+                        .is_ok_and(|text| text.as_str() == first.text.as_str())
+                    {
+                        return Err(ImportError::TextsDiffer {
+                            file: record.file,
+                            line: record.line,
+                            id: record.id,
+                            first_file: first.record.file.clone(),
+                            first_line: first.record.line,
+                        });
+                    }
+                }
+                let adds_text = !new_texts.contains_key(&record.id);
+                new_texts.insert(record.id.clone(), plan.documents.len());
+                (new?, adds_text)
+            }
+        };
+        checked?;
+        plan.duplicates.extend(duplicates);
+        plan.documents.push(Planned {
+            record,
+            annotator,
+            text,
+            adds_text,
+        });
+    }
+    Ok(plan)
+}
+
+/// A record with what was found for it on its own.
+struct Prepared {
+    /// Its id made the name of a text file, its offsets converted to code
+    /// points of its text, its repeated spans taken out.
+    record: Record,
+    /// None when its id would land outside the project; nothing else was
+    /// done then.
+    text: Option<PreparedText>,
+    /// Whether its spans fit its text.
+    checked: Result<(), ImportError>,
+    /// The spans it gave twice.
+    duplicates: Vec<Loss>,
+}
+
+/// A record's text, as [`prepare`] found it.
+enum PreparedText {
+    /// The project's text; or, when the project has none and the record
+    /// brings none, why there is no text.
+    Existing(Result<SourceText, ImportError>),
+    /// The text the record brings.
+    New(Result<SourceText, ImportError>),
+}
+
+/// Reads or makes `record`'s text and checks the record's spans against it.
+fn prepare(project: &Project, unit: OffsetUnit, mut record: Record) -> Prepared {
+    let unchecked = |record, text| Prepared {
+        record,
+        text,
+        checked: Ok(()),
+        duplicates: Vec::new(),
+    };
+    if !is_safe_doc_id(&record.id) {
+        return unchecked(record, None);
+    }
+    if !record.id.ends_with(".txt") {
+        record.id.push_str(".txt");
+    }
+    let text = match project.doc(&record.id) {
+        Some(doc) => PreparedText::Existing(read_project_text(&doc.path, &record)),
+        None => match record.text.take() {
+            Some(given) => {
+                PreparedText::New(SourceText::new(given).map_err(|source| ImportError::Text {
+                    file: record.file.clone(),
+                    line: record.line,
+                    source,
+                }))
+            }
+            None => PreparedText::Existing(Err(ImportError::NoText {
+                file: record.file.clone(),
+                line: record.line,
+                id: record.id.clone(),
+            })),
+        },
+    };
+    let source = match &text {
+        PreparedText::Existing(Ok(text)) | PreparedText::New(Ok(text)) => text,
+        _ => return unchecked(record, Some(text)),
+    };
+    let checked = convert_and_check(&mut record, source, unit);
+    if checked.is_err() {
+        return Prepared {
+            record,
+            text: Some(text),
+            checked,
+            duplicates: Vec::new(),
+        };
+    }
+    let key = |i: usize| -> SpanKey {
+        (
+            record.spans[i].start,
+            record.spans[i].end,
+            record.spans[i].label.clone(),
+        )
+    };
+    record.relation_keys = record
+        .relations
+        .iter()
+        .map(|(a, b, kind)| (key(*a), key(*b), kind.clone()))
+        .collect();
+    let mut keys = BTreeSet::new();
+    let mut duplicates = Vec::new();
+    record.spans.retain(|span| {
+        let fresh = keys.insert((span.start, span.end, span.label.clone()));
+        if !fresh {
+            duplicates.push(Loss {
+                file: format!("{}:{}", record.file.display(), span.line),
+                span: None,
+                reason: format!(
+                    "{} [{}, {}) is there twice; imported once",
+                    span.label, span.start, span.end
+                ),
+            });
+        }
+        fresh
+    });
+    Prepared {
+        record,
+        text: Some(text),
+        checked,
+        duplicates,
+    }
+}
+
+/// The project's text at `path`, checked against the one `record` carries.
+fn read_project_text(path: &Path, record: &Record) -> Result<SourceText, ImportError> {
+    let bytes = fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let existing = SourceText::from_bytes(bytes).map_err(|source| ImportError::ProjectText {
+        file: path.to_owned(),
+        source,
+    })?;
+    let same = |given: &str| match record.offsets {
+        Counted::CodePointsWithLf => {
+            given.replace("\r\n", "\n") == existing.as_str().replace("\r\n", "\n")
+        }
+        _ => given == existing.as_str(),
+    };
+    if let Some(given) = &record.text
+        && !same(given)
+    {
+        return Err(ImportError::DiffersFromProject {
+            file: record.file.clone(),
+            line: record.line,
+            id: record.id.clone(),
+            text_file: path.to_owned(),
+        });
+    }
+    Ok(existing)
+}
+
+/// Turns the record's offsets into code points and checks them against the text.
+pub(super) fn convert_and_check(
+    record: &mut Record,
+    text: &SourceText,
+    unit: OffsetUnit,
+) -> Result<(), ImportError> {
+    let len = text.len_chars();
+    // (offset as the input counts, code point) for every position of the
+    // text, in order of both.
+    let table: Option<Vec<(usize, usize)>> = match (record.offsets, unit) {
+        (Counted::CodePoints, _) | (Counted::AsOptions, OffsetUnit::CodePoint) => None,
+        (Counted::CodePointsWithLf, _) => {
+            // brat counts a CRLF as one character: its position is the \r's,
+            // and the next position is after the \n.
+            let mut map = Vec::with_capacity(len + 1);
+            let mut position = 0;
+            let chars: Vec<char> = text.as_str().chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                map.push((position, i));
+                position += 1;
+                i += if chars[i] == '\r' && chars.get(i + 1) == Some(&'\n') {
+                    2
+                } else {
+                    1
+                };
+            }
+            map.push((position, len));
+            Some(map)
+        }
+        (Counted::AsOptions, unit) => {
+            let mut map = Vec::with_capacity(len + 1);
+            let mut position = 0;
+            for (i, c) in text.as_str().chars().enumerate() {
+                map.push((position, i));
+                position += if unit == OffsetUnit::Utf16 {
+                    c.len_utf16()
+                } else {
+                    c.len_utf8()
+                };
+            }
+            map.push((position, len));
+            Some(map)
+        }
+    };
+    for span in &mut record.spans {
+        if let Some(table) = &table {
+            let convert = |offset: usize| {
+                table
+                    .binary_search_by_key(&offset, |&(position, _)| position)
+                    .ok()
+                    .map(|i| table[i].1)
+            };
+            match (convert(span.start), convert(span.end)) {
+                (Some(start), Some(end)) => {
+                    span.start = start;
+                    span.end = end;
+                }
+                _ => {
+                    return Err(ImportError::OffBoundary {
+                        file: record.file.clone(),
+                        line: span.line,
+                        label: span.label.clone(),
+                        start: span.start,
+                        end: span.end,
+                        unit: (record.offsets == Counted::AsOptions).then_some(unit),
+                    });
+                }
+            }
+        }
+        if span.start >= span.end || span.end > len {
+            return Err(ImportError::OutsideText {
+                file: record.file.clone(),
+                line: span.line,
+                label: span.label.clone(),
+                start: span.start,
+                end: span.end,
+                id: record.id.clone(),
+                len,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,496 @@
+//! Label Studio JSON exports: a list of tasks, each with its annotations.
+//!
+//! Terms:
+//! - **task**: one document of an export: its `data` (the text, and
+//!   Sorot's `document` id), its `id`, and its annotations (or, in older
+//!   exports, completions).
+//! - **annotation**: one person's work on a task: its results, who made it
+//!   and when, and whether it was cancelled.
+//! - **region**: one result of an annotation: a labeled text range
+//!   (`labels`), a relation between two regions (`relation`), or a
+//!   per-region value of a control (`textarea`, `choices`).
+//! - **taken annotation**: the annotation of a task that is imported: the
+//!   latest one not cancelled, or with `per_annotator` every one not
+//!   cancelled, each for the annotator who made it.
+//! - **per-region value**: a `textarea` or `choices` result of a region,
+//!   which goes to its spans' value (control `value`) or to an attribute of
+//!   the schema (control `<label>_<attribute>`).
+//!
+//! Each task is parsed as a JSON tree of its own, and [`Task`] is what is
+//! read of that tree. Offsets count what `--offsets` names; a task's number
+//! (from 1) stands for its line in what is reported.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::record::{Counted, NewSpan, Reading, Record, read_to_string, stem_id};
+use super::{ImportError, ImportOptions};
+use crate::formats::export::Loss;
+use crate::model::schema::Schema;
+
+/// Reads the Label Studio export `input`: a list of tasks, or one task.
+pub(super) fn read_input(
+    input: &Path,
+    options: &ImportOptions,
+    schema: &Schema,
+    reading: &mut Reading,
+) -> Result<(), ImportError> {
+    let content = read_to_string(input)?;
+    let malformed = |source: serde_json::Error| ImportError::Json {
+        file: input.to_owned(),
+        line: source.line(),
+        source,
+    };
+    // The tasks are kept as slices of the input and each is parsed on its
+    // own, in parallel: a large export never becomes one tree in memory.
+    let tasks: Vec<&serde_json::value::RawValue> = match content.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(&content).map_err(malformed)?,
+        Some(b'{') => vec![serde_json::from_str(&content).map_err(malformed)?],
+        _ => {
+            return Err(ImportError::File {
+                file: input.to_owned(),
+                message: "expected a list of Label Studio tasks".into(),
+            });
+        }
+    };
+    let read: Vec<Result<Reading, ImportError>> = tasks
+        .par_iter()
+        .enumerate()
+        .map(|(n, raw)| {
+            let task = task_tree(input, &content, raw)?;
+            Ok(read_task(
+                input,
+                n,
+                &Task::from_value(&task),
+                options,
+                schema,
+            ))
+        })
+        .collect();
+    for result in read {
+        reading.append(result?);
+    }
+    Ok(())
+}
+
+/// The task `raw`, a slice of `content`, read as a JSON tree. Its syntax was
+/// checked with the whole input; what fails here (a number out of range, an
+/// escape that names no character) is placed in the whole input, not in the
+/// task.
+fn task_tree(
+    input: &Path,
+    content: &str,
+    raw: &serde_json::value::RawValue,
+) -> Result<Value, ImportError> {
+    serde_json::from_str(raw.get()).map_err(|in_task| {
+        // The task is read again behind blanks that stand for what comes
+        // before it in the input (as many line ends, then as many spaces as
+        // characters before it on its line): the error then counts lines and
+        // columns as the input's.
+        let start = raw.get().as_ptr() as usize - content.as_ptr() as usize;
+        let before = &content[..start];
+        let line_start = before.rfind('\n').map_or(0, |b| b + 1);
+        let mut placed = "\n".repeat(before.matches('\n').count());
+        placed.extend(std::iter::repeat_n(
+            ' ',
+            before[line_start..].chars().count(),
+        ));
+        placed.push_str(raw.get());
+        let source = serde_json::from_str::<Value>(&placed)
+            .err()
+            .unwrap_or(in_task);
+        ImportError::Json {
+            file: input.to_owned(),
+            line: source.line(),
+            source,
+        }
+    })
+}
+
+/// Reads task `n` (from 0) of a Label Studio export: its records, one per
+/// annotation taken, and what could not be imported.
+fn read_task(
+    input: &Path,
+    n: usize,
+    task: &Task,
+    options: &ImportOptions,
+    schema: &Schema,
+) -> Reading {
+    let mut records = Vec::new();
+    let mut losses = Vec::new();
+    let where_ = format!("{} task {}", input.display(), n + 1);
+    let data = task.data.as_ref();
+    let text = data.and_then(|d| {
+        d.get("text")
+            .and_then(Value::as_str)
+            .or_else(|| d.as_object()?.values().find_map(Value::as_str))
+    });
+    let Some(text) = text else {
+        losses.push(Loss {
+            file: where_,
+            span: None,
+            reason: "the task has no text in its data; skipped".into(),
+        });
+        return Reading { records, losses };
+    };
+    let id = data
+        .and_then(|d| d.get("document"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            task.id
+                .as_ref()
+                .map(|id| format!("task-{}.txt", id.to_string().trim_matches('"')))
+        })
+        .unwrap_or_else(|| stem_id(input, &format!("-{}", n + 1)));
+    let annotations: Vec<&Annotation> = task.annotations.iter().filter(|a| !a.cancelled).collect();
+    let chosen: Vec<(Option<String>, &Annotation)> = if options.per_annotator {
+        annotations
+            .iter()
+            .map(|a| {
+                let by = a
+                    .sorot_annotator
+                    .clone()
+                    .or_else(|| a.completed_by.as_ref().map(annotator_name));
+                (by, *a)
+            })
+            .collect()
+    } else {
+        // The latest: by updated_at or created_at when given, else the last one.
+        let latest = annotations.iter().max_by_key(|a| a.when.as_str());
+        latest.map(|a| vec![(None, *a)]).unwrap_or_default()
+    };
+    for (annotator, annotation) in chosen {
+        let mut spans = Vec::new();
+        // Region id -> the positions of its spans (one per label);
+        // relations between ids.
+        let mut region_spans: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut relation_results: Vec<(String, String, String)> = Vec::new();
+        // Per-region results: region id, control name, what it holds.
+        let mut per_region: Vec<(String, String, String)> = Vec::new();
+        for region in &annotation.result {
+            let kind = region.kind.as_str();
+            let value = region.value.as_ref();
+            let labels = value.and_then(|v| v.labels.as_ref());
+            match (kind, value, labels) {
+                ("labels", Some(value), Some(labels)) => {
+                    let (Some(start), Some(end)) = (value.start, value.end) else {
+                        losses.push(Loss {
+                            file: where_.clone(),
+                            span: None,
+                            reason: "a labels region without start and end was not imported"
+                                .into(),
+                        });
+                        continue;
+                    };
+                    let (start, end) = (start as usize, end as usize);
+                    let first = spans.len();
+                    for label in labels {
+                        spans.push(NewSpan {
+                            note: region.note.clone(),
+                            ..NewSpan::new(start, end, label.clone(), n + 1)
+                        });
+                    }
+                    if spans.len() == first {
+                        losses.push(Loss {
+                            file: where_.clone(),
+                            span: None,
+                            reason: format!(
+                                "a labels region at {start}..{end} without labels was not imported"
+                            ),
+                        });
+                    } else if let Some(region_id) = &region.id {
+                        region_spans
+                            .entry(region_id.clone())
+                            .or_default()
+                            .extend(first..spans.len());
+                    }
+                }
+                ("relation", _, _) => match (&region.from_id, &region.to_id) {
+                    (Some(from), Some(to)) => relation_results.push((
+                        from.clone(),
+                        to.clone(),
+                        region.relation.clone(),
+                    )),
+                    _ => losses.push(Loss {
+                        file: where_.clone(),
+                        span: None,
+                        reason: "a relation without from_id and to_id was not imported".into(),
+                    }),
+                },
+                ("textarea" | "choices", Some(value), _) if region.id.is_some() => {
+                    let held = if kind == "choices" {
+                        value.choices.clone()
+                    } else {
+                        value.text.clone()
+                    };
+                    let id = region.id.clone().unwrap_or_default();
+                    per_region.push((id, region.from_name.clone(), held));
+                }
+                (kind, _, _) => losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!(
+                        "a {kind:?} result was not imported: Sorot imports labeled text regions and their per-region values"
+                    ),
+                }),
+            }
+        }
+        for (id, control, held) in per_region {
+            let Some(positions) = region_spans.get(&id) else {
+                losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!("a {control:?} result of region {id}, which is not an imported region, was not imported"),
+                });
+                continue;
+            };
+            if held.is_empty() {
+                continue;
+            }
+            let mut taken = false;
+            for &n in positions {
+                let span = &mut spans[n];
+                if control == "value" {
+                    span.value = held.clone();
+                    taken = true;
+                    continue;
+                }
+                // Controls are named <label>_<attribute>, for attributes of the schema.
+                if let Some(name) = control
+                    .strip_prefix(span.label.as_str())
+                    .and_then(|rest| rest.strip_prefix('_'))
+                    && schema.attributes_of(&span.label).any(|a| a.name == name)
+                {
+                    span.attributes.insert(name.to_owned(), held.clone());
+                    taken = true;
+                }
+            }
+            if !taken {
+                losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!("{control:?} ({held}) of region {id} was not imported: the schema has no such attribute for its labels"),
+                });
+            }
+        }
+        let mut relations = Vec::new();
+        for (from, to, kind) in relation_results {
+            let first = |id: &String| region_spans.get(id).and_then(|p| p.first()).copied();
+            match (first(&from), first(&to)) {
+                (Some(a), Some(b)) => relations.push((a, b, kind)),
+                _ => losses.push(Loss {
+                    file: where_.clone(),
+                    span: None,
+                    reason: format!("relation {kind} between {from} and {to}, which are not both imported regions, was not imported"),
+                }),
+            }
+        }
+        let annotator = annotator.map(|a| crate::project::sanitize_annotator(&a));
+        records.push(Record {
+            id: id.clone(),
+            file: input.to_owned(),
+            line: n + 1,
+            text: Some(text.to_owned()),
+            annotator,
+            spans,
+            relations,
+            relation_keys: Vec::new(),
+            offsets: Counted::AsOptions,
+        });
+    }
+    Reading { records, losses }
+}
+
+/// An annotator name from Label Studio's `completed_by`: an id or a user object.
+fn annotator_name(completed_by: &Value) -> String {
+    match completed_by {
+        Value::Object(user) => user
+            .get("email")
+            .and_then(Value::as_str)
+            .map(|e| e.split('@').next().unwrap_or(e).to_owned())
+            .or_else(|| user.get("id").map(|id| format!("user-{id}")))
+            .unwrap_or_else(|| "user".into()),
+        other => format!("user-{}", other.to_string().trim_matches('"')),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What is read of a task
+
+/// What the import reads of a task's tree.
+#[derive(Debug)]
+struct Task {
+    /// `data`, when given (even as null).
+    data: Option<Value>,
+    /// `id`, when given (even as null).
+    id: Option<Value>,
+    /// The `annotations` list, or else the `completions` list; none when
+    /// the one given is no list.
+    annotations: Vec<Annotation>,
+}
+
+#[derive(Debug)]
+struct Annotation {
+    /// `was_cancelled` is true.
+    cancelled: bool,
+    /// `sorot_annotator`, when a string.
+    sorot_annotator: Option<String>,
+    /// `completed_by`, when given (even as null).
+    completed_by: Option<Value>,
+    /// `updated_at`, or else `created_at`, when the one given is a
+    /// string; else empty.
+    when: String,
+    /// The `result` list; empty when it is no list.
+    result: Vec<Region>,
+}
+
+#[derive(Debug)]
+struct Region {
+    /// `type`, when a string; else empty.
+    kind: String,
+    /// `value`, when given (even as null or not an object).
+    value: Option<RegionValue>,
+    /// `id`, when a string.
+    id: Option<String>,
+    /// `from_id`, when a string.
+    from_id: Option<String>,
+    /// `to_id`, when a string.
+    to_id: Option<String>,
+    /// `from_name`, when a string; else empty.
+    from_name: String,
+    /// The first of the region's own `labels` (where a relation keeps
+    /// its kind), when a string; else "related".
+    relation: String,
+    /// The strings of `meta.text`, joined.
+    note: String,
+}
+
+#[derive(Debug)]
+struct RegionValue {
+    /// `start`, when a JSON integer from 0 to `u64::MAX`.
+    start: Option<u64>,
+    /// `end`, likewise.
+    end: Option<u64>,
+    /// The strings of `labels`, when it is a list.
+    labels: Option<Vec<String>>,
+    /// The strings of `choices`, joined.
+    choices: String,
+    /// The strings of `text`, joined (none when it is one string).
+    text: String,
+}
+
+impl Task {
+    /// What is read of a task given as a tree.
+    fn from_value(task: &Value) -> Task {
+        let annotations = task
+            .get("annotations")
+            .or_else(|| task.get("completions"))
+            .and_then(Value::as_array);
+        Task {
+            data: task.get("data").cloned(),
+            id: task.get("id").cloned(),
+            annotations: annotations
+                .into_iter()
+                .flatten()
+                .map(Annotation::from_value)
+                .collect(),
+        }
+    }
+}
+
+impl Annotation {
+    fn from_value(annotation: &Value) -> Annotation {
+        let text = |name: &str| annotation.get(name).and_then(Value::as_str);
+        Annotation {
+            cancelled: annotation
+                .get("was_cancelled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            sorot_annotator: text("sorot_annotator").map(str::to_owned),
+            completed_by: annotation.get("completed_by").cloned(),
+            when: annotation
+                .get("updated_at")
+                .or_else(|| annotation.get("created_at"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            result: annotation
+                .get("result")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(Region::from_value)
+                .collect(),
+        }
+    }
+}
+
+impl Region {
+    fn from_value(region: &Value) -> Region {
+        let text = |name: &str| region.get(name).and_then(Value::as_str).map(str::to_owned);
+        Region {
+            kind: text("type").unwrap_or_default(),
+            value: region.get("value").map(RegionValue::from_value),
+            id: text("id"),
+            from_id: text("from_id"),
+            to_id: text("to_id"),
+            from_name: text("from_name").unwrap_or_default(),
+            relation: relation(region.get("labels")),
+            note: joined(region.get("meta").and_then(|m| m.get("text"))),
+        }
+    }
+}
+
+impl RegionValue {
+    fn from_value(value: &Value) -> RegionValue {
+        RegionValue {
+            start: value.get("start").and_then(Value::as_u64),
+            end: value.get("end").and_then(Value::as_u64),
+            labels: value
+                .get("labels")
+                .and_then(Value::as_array)
+                .map(|labels| strings(labels)),
+            choices: joined(value.get("choices")),
+            text: joined(value.get("text")),
+        }
+    }
+}
+
+/// The strings of a list.
+fn strings(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A relation's kind: its first label, or "related".
+fn relation(labels: Option<&Value>) -> String {
+    labels
+        .and_then(Value::as_array)
+        .and_then(|l| l.first())
+        .and_then(Value::as_str)
+        .unwrap_or("related")
+        .to_owned()
+}
+
+/// The strings of a JSON list joined with "; " (Label Studio keeps notes,
+/// texts and choices as lists); empty when there are none.
+fn joined(list: Option<&Value>) -> String {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

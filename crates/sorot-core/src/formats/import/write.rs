@@ -1,0 +1,198 @@
+//! Writing a plan: each record's annotation file, and the texts it adds, as
+//! one batch.
+//!
+//! Terms:
+//! - **built file**: the annotation file of one planned record, its spans
+//!   numbered in text order, staged in the batch with the record's new text.
+//! - **batch**: see [`store::Batch`]; if any file fails, nothing is changed.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use rayon::prelude::*;
+
+use super::check::Planned;
+use super::record::{Record, SpanKey};
+use super::{ImportError, ImportOptions, ImportReport};
+use crate::formats::export::OffsetUnit;
+use crate::model::text::SourceText;
+use crate::model::{Relation, Span, Status};
+use crate::project::{DocEntry, Project};
+use crate::store::{self, AnnotationFile, FORMAT_VERSION};
+
+/// Writes the files of `documents` as one batch and counts them in `report`.
+pub(super) fn write(
+    project: &Project,
+    options: &ImportOptions,
+    documents: &[Planned],
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    // A document counts as written when its annotation file's content is
+    // handed to the file system (it reaches the disk with the whole batch).
+    if let Some(progress) = &options.progress {
+        progress.total.store(documents.len(), Ordering::Relaxed);
+    }
+    let flushed = || {
+        if let Some(progress) = &options.progress {
+            progress.done.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let schema = project.schema();
+    let paths: Vec<PathBuf> = documents
+        .iter()
+        .map(|planned| project.annotation_path(&planned.annotator, &planned.record.id))
+        .collect();
+    let text_paths: Vec<Option<PathBuf>> = documents
+        .iter()
+        .map(|planned| {
+            planned
+                .adds_text
+                .then(|| text_path(project, &planned.record.id))
+        })
+        .collect();
+    // New texts and annotation files are written as one batch: each file is
+    // staged as soon as it is made, so no content need be kept; if any
+    // fails, nothing is changed.
+    let batch = store::Batch::new(
+        paths
+            .iter()
+            .chain(text_paths.iter().flatten())
+            .filter_map(|path| path.parent()),
+    )?;
+    let built = batch.run(|| {
+        documents
+            .par_iter()
+            .zip(paths.par_iter().zip(&text_paths))
+            .map(|(planned, (path, text_path))| {
+                let text_staged = match text_path {
+                    Some(text_path) => {
+                        Some(batch.stage(text_path, planned.text.as_str().as_bytes())?)
+                    }
+                    None => None,
+                };
+                let file = build_file(project, &planned.record, &planned.annotator, &planned.text);
+                let mut unknown: Vec<String> = file
+                    .spans
+                    .iter()
+                    .filter(|s| !schema.contains(&s.label))
+                    .map(|s| s.label.clone())
+                    .collect();
+                unknown.dedup();
+                let staged = batch.stage(path, file.to_ron().as_bytes())?;
+                flushed();
+                Ok(Built {
+                    text: text_staged,
+                    staged,
+                    spans: file.spans.len(),
+                    unknown_labels: unknown,
+                })
+            })
+            .collect::<Result<Vec<Built>, store::StorageError>>()
+    })?;
+    let mut texts = Vec::new();
+    let mut annotation_files = Vec::with_capacity(documents.len());
+    for (planned, built) in documents.iter().zip(built) {
+        if planned.adds_text {
+            report.texts_added.push(planned.record.id.clone());
+        }
+        for label in built.unknown_labels {
+            if !report.unknown_labels.contains(&label) {
+                report.unknown_labels.push(label);
+            }
+        }
+        report.documents += 1;
+        report.spans += built.spans;
+        texts.extend(built.text);
+        annotation_files.push(built.staged);
+    }
+    // The texts go in place first: no annotation file is on disk before the
+    // text it points into. A failure from here on leaves each file old or
+    // new; a text already in place holds exactly the imported text, so
+    // importing again finds it.
+    batch.commit(vec![texts, annotation_files])?;
+    report.files_written = paths;
+    report.unknown_labels.sort();
+    Ok(())
+}
+
+/// One record's files, staged.
+struct Built {
+    /// Its text, when the record adds it to the project.
+    text: Option<store::Staged>,
+    /// Its annotation file.
+    staged: store::Staged,
+    spans: usize,
+    /// Labels of the file that the project's schema does not list.
+    unknown_labels: Vec<String>,
+}
+
+/// Where the text of document `id` is, or goes when it is new.
+fn text_path(project: &Project, id: &str) -> PathBuf {
+    let mut path = project.text_dir();
+    for part in id.split('/') {
+        path.push(part);
+    }
+    path
+}
+
+/// The annotation file of one checked record.
+/// Spans are numbered in text order.
+fn build_file(
+    project: &Project,
+    record: &Record,
+    annotator: &str,
+    text: &SourceText,
+) -> AnnotationFile {
+    let mut spans: Vec<Span> = record
+        .spans
+        .iter()
+        .map(|span| Span {
+            id: 0,
+            start: span.start,
+            end: span.end,
+            label: span.label.clone(),
+            text: text.slice(span.start..span.end).to_owned(),
+            note: span.note.clone(),
+            value: span.value.clone(),
+            attributes: span.attributes.clone(),
+        })
+        .collect();
+    spans.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+    for (i, span) in spans.iter_mut().enumerate() {
+        span.id = i as u32 + 1;
+    }
+    let entry = DocEntry {
+        id: record.id.clone(),
+        path: text_path(project, &record.id),
+    };
+    let id_of = |key: &SpanKey| {
+        spans
+            .iter()
+            .find(|s| (s.start, s.end, &s.label) == (key.0, key.1, &key.2))
+            .map(|s| s.id)
+    };
+    let mut relations: Vec<Relation> = record
+        .relation_keys
+        .iter()
+        .filter_map(|(a, b, kind)| {
+            Some(Relation {
+                from: id_of(a)?,
+                to: id_of(b)?,
+                kind: kind.clone(),
+            })
+        })
+        .collect();
+    relations.sort();
+    relations.dedup();
+    AnnotationFile {
+        format_version: FORMAT_VERSION,
+        source: project.source_path(&entry),
+        fingerprint: store::fingerprint(text.as_str().as_bytes()),
+        offset_unit: OffsetUnit::CodePoint,
+        annotator: annotator.to_owned(),
+        status: Status::InProgress,
+        spans,
+        rejected: Vec::new(),
+        relations,
+    }
+}

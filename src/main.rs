@@ -120,27 +120,12 @@ fn main() -> ExitCode {
         // A reader that stops early (`sorot export -o - | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("sorot: {}", message(&err));
+            // The error and its causes, joined by ": "; no message repeats
+            // its cause, so each is printed once.
+            eprintln!("sorot: {err:#}");
             ExitCode::from(2)
         }
     }
-}
-
-/// The error and its causes, each cause once: a cause that a message
-/// already quotes (`cannot write: No space left on device; ...`) is not
-/// repeated after it.
-fn message(err: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if !message.contains(&text) {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&text);
-        }
-    }
-    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

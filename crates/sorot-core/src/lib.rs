@@ -37,6 +37,20 @@ pub mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+/// An error's message followed by the message of each of its causes, joined
+/// by `: `, as the command line and the workbench print an error: no message
+/// repeats its cause, so each cause appears once.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        message.push_str(": ");
+        message.push_str(&err.to_string());
+        cause = err.source();
+    }
+    message
+}
+
 /// `n` and a noun that takes an -s in the plural, for messages: "1 span",
 /// "2 spans", "0 spans".
 pub fn counted(n: usize, noun: &str) -> String {
@@ -49,6 +63,18 @@ pub fn counted(n: usize, noun: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_error_is_printed_with_each_cause_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("a.txt: cannot read")]
+        struct Outer(#[source] std::io::Error);
+        let err = Outer(std::io::Error::other("no space left"));
+        assert_eq!(
+            super::error_chain(&err),
+            "a.txt: cannot read: no space left"
+        );
+    }
+
     #[test]
     fn counts_take_the_plural_but_for_one() {
         assert_eq!(super::counted(1, "document"), "1 document");

@@ -11,13 +11,7 @@ use sorot_core::model::Relation;
 use sorot_core::project::document::Command;
 use sorot_core::testing::TestProject;
 
-/// An error and its causes, joined by ": " as the command prints them.
-fn with_causes(err: &dyn std::error::Error) -> String {
-    std::iter::successors(Some(err), |err| err.source())
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
-}
+use sorot_core::error_chain as with_causes;
 
 fn options(format: ImportFormat) -> ImportOptions {
     ImportOptions {

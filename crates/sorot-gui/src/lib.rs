@@ -8,7 +8,7 @@
 //! - **text view**: the central, virtualized view of the current document
 //!   ([`text_view`]), which paints spans as rectangles under the text.
 //! - **error text**: what the workbench shows of an error: its message and
-//!   every cause, joined by ": " ([`error_text`]).
+//!   every cause, joined by ": " ([`sorot_core::error_chain`]).
 
 pub mod agreement;
 pub mod app;
@@ -51,69 +51,10 @@ pub fn run(options: StartOptions) -> anyhow::Result<()> {
             Ok(Box::new(SorotApp::new(prefs, options)))
         }),
     )
-    .map_err(|err| anyhow::anyhow!("cannot open the workbench window: {}", error_text(&err)))
-}
-
-/// An error as the workbench shows it: its message, then each cause, joined
-/// by ": ". A cause whose text a message before it already holds is not
-/// repeated.
-pub fn error_text(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut cause = err.source();
-    while let Some(err) = cause {
-        let more = err.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        cause = err.source();
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fmt;
-
-    /// An error whose message leaves its cause out, as the core's do.
-    #[derive(Debug)]
-    struct Outer {
-        quotes_cause: bool,
-        cause: std::io::Error,
-    }
-
-    impl fmt::Display for Outer {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            if self.quotes_cause {
-                write!(f, "seeds/“Kim” 😊.txt: cannot read: {}", self.cause)
-            } else {
-                write!(f, "seeds/“Kim” 😊.txt: cannot read")
-            }
-        }
-    }
-
-    impl std::error::Error for Outer {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            Some(&self.cause)
-        }
-    }
-
-    #[test]
-    fn the_error_text_joins_every_cause_once() {
-        let cause = || std::io::Error::other("permission denied");
-        let outer = Outer {
-            quotes_cause: false,
-            cause: cause(),
-        };
-        assert_eq!(
-            error_text(&outer),
-            "seeds/“Kim” 😊.txt: cannot read: permission denied"
-        );
-        let quoting = Outer {
-            quotes_cause: true,
-            cause: cause(),
-        };
-        assert_eq!(error_text(&quoting), error_text(&outer));
-    }
+    .map_err(|err| {
+        anyhow::anyhow!(
+            "cannot open the workbench window: {}",
+            sorot_core::error_chain(&err)
+        )
+    })
 }

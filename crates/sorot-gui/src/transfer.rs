@@ -198,8 +198,10 @@ impl Transfer {
                     }
                 }
                 Err(err) => {
-                    finished.error =
-                        Some(format!("{}; nothing was exported", crate::error_text(&err)))
+                    finished.error = Some(format!(
+                        "{}; nothing was exported",
+                        sorot_core::error_chain(&err)
+                    ))
                 }
             }
             finished
@@ -262,8 +264,10 @@ impl Transfer {
                     }
                 }
                 Err(err) => {
-                    finished.error =
-                        Some(format!("{}; nothing was imported", crate::error_text(&err)))
+                    finished.error = Some(format!(
+                        "{}; nothing was imported",
+                        sorot_core::error_chain(&err)
+                    ))
                 }
             }
             finished

@@ -326,7 +326,7 @@ pub fn agree_with_progress(
                     "{}: not trusted, left out",
                     document.path().display()
                 )),
-                Err(err) => skipped.push(crate::formats::with_causes(&err)),
+                Err(err) => skipped.push(crate::error_chain(&err)),
             }
         }
         if let Some(progress) = progress {

@@ -42,23 +42,6 @@ impl std::fmt::Display for Loss {
     }
 }
 
-/// An error and its causes on one line, joined by `: `, for a loss reason or
-/// a message in the workbench. A cause that the line already quotes is not
-/// repeated.
-pub fn with_causes(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut cause = err.source();
-    while let Some(next) = cause {
-        let text = next.to_string();
-        if !line.contains(&text) {
-            line.push_str(": ");
-            line.push_str(&text);
-        }
-        cause = next.source();
-    }
-    line
-}
-
 /// How far a long export or import is, readable from another thread.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -125,21 +108,5 @@ mod tests {
         assert_eq!(at(OffsetUnit::Byte), 16);
         // The end of the text.
         assert_eq!(Offsets::new(&text, OffsetUnit::Utf16).map(13), 14);
-    }
-
-    #[test]
-    fn an_error_line_names_each_cause_once() {
-        #[derive(Debug, thiserror::Error)]
-        #[error("a.txt")]
-        struct Outer(#[source] std::io::Error);
-        #[derive(Debug, thiserror::Error)]
-        #[error("a.txt: cannot read: {0}")]
-        struct Quoting(#[source] std::io::Error);
-        let cause = || std::io::Error::other("no space left");
-        assert_eq!(with_causes(&Outer(cause())), "a.txt: no space left");
-        assert_eq!(
-            with_causes(&Quoting(cause())),
-            "a.txt: cannot read: no space left"
-        );
     }
 }

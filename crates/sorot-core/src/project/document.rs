@@ -27,10 +27,11 @@ mod tests;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::error_chain;
 use crate::model::schema::Schema;
 use crate::model::text::{SourceText, TextError};
 use crate::model::{Annotations, History, Span, SpanId, Status};
-use crate::project::{DocEntry, Project, error_chain};
+use crate::project::{DocEntry, Project};
 use crate::store::{self, AnnotationFile, FORMAT_VERSION, OffsetUnit, StorageError};
 
 pub use checks::{Finding, HeaderField, check_file};

@@ -12,7 +12,8 @@
 //!   It starts with a letter or digit, so names starting with `_` stay free for
 //!   Sorot's own sets (such as a gold set).
 //! - **error chain**: an error's message and its causes', joined by `: `
-//!   ([`error_chain`]); what a read-only document and the document list show.
+//!   ([`crate::error_chain`]); what a read-only document and the document list
+//!   show.
 //!
 //! Hidden folders (starting with `.`) and the annotations folder are never
 //! searched for texts. Texts are listed without being read: a document's text
@@ -29,6 +30,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error_chain;
 use crate::model::Status;
 use crate::model::schema::{Schema, SchemaError};
 use crate::store::{AnnotationFile, StorageError};
@@ -286,19 +288,6 @@ impl Project {
             self.docs.par_iter().filter_map(read).collect()
         })
     }
-}
-
-/// An error's message followed by the messages of its causes, each after
-/// `: `, as a read-only document and the document list show it.
-pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut message = err.to_string();
-    let mut cause = err.source();
-    while let Some(err) = cause {
-        message.push_str(": ");
-        message.push_str(&err.to_string());
-        cause = err.source();
-    }
-    message
 }
 
 /// Whether `name` can be an annotator's folder name: letters, digits, `_`,

@@ -8,9 +8,10 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::error_chain;
 use crate::model::text::SourceText;
 use crate::project::document::check_file;
-use crate::project::{Project, error_chain, is_valid_annotator};
+use crate::project::{Project, is_valid_annotator};
 use crate::store::{self, AnnotationFile};
 
 /// One thing wrong in a project.

@@ -37,8 +37,8 @@ use sorot_core::project::document::{Command, Outcome};
 use sorot_core::project::workspace::{Resolution, Workspace, WorkspaceError};
 
 use super::SorotApp;
-use crate::error_text;
 use crate::review::{Decision, ReviewMode};
+use sorot_core::error_chain;
 
 /// A change the workbench makes; see the module documentation.
 #[derive(Debug)]
@@ -87,7 +87,7 @@ impl Failure {
     /// A failure of the workspace; `doc` names a document that is not the
     /// current one.
     fn of(err: &WorkspaceError, doc: Option<&str>) -> Self {
-        let text = error_text(err);
+        let text = error_chain(err);
         Failure {
             text: match doc {
                 Some(doc) => format!("{doc}: {text}"),
@@ -177,7 +177,7 @@ impl SorotApp {
                 return Some(Carried {
                     docs: Vec::new(),
                     result: Err(Failure {
-                        text: error_text(&err),
+                        text: error_chain(&err),
                         stands: false,
                     }),
                     message: None,

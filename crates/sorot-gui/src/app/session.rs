@@ -24,9 +24,9 @@ use super::apply::Change;
 use super::dialogs::Dialog;
 use super::{SorotApp, os_user_name};
 use crate::commands::UiCommand;
-use crate::error_text;
 use crate::review::{Decision, ReviewMode};
 use crate::transfer;
+use sorot_core::error_chain;
 
 impl SorotApp {
     /// Saves everything and waits for it; called when the window closes.
@@ -41,7 +41,7 @@ impl SorotApp {
         let review = self.review.as_mut().map(|review| review.gold_mut());
         for workspace in review.into_iter().chain(self.workspace.as_mut()) {
             if let Some(err) = step(workspace).into_iter().next() {
-                self.status.show_error(error_text(&err));
+                self.status.show_error(error_chain(&err));
             }
         }
     }
@@ -65,7 +65,7 @@ impl SorotApp {
                     self.select_document(&first);
                 }
             }
-            Err(err) => self.status.show_error(error_text(&err)),
+            Err(err) => self.status.show_error(error_chain(&err)),
         }
     }
 
@@ -121,7 +121,7 @@ impl SorotApp {
                 self.status.clear();
                 self.suggest_known_names();
             }
-            Err(err) => self.status.show_error(error_text(&err)),
+            Err(err) => self.status.show_error(error_chain(&err)),
         }
     }
 
@@ -180,7 +180,7 @@ impl SorotApp {
             return;
         };
         if let Err(err) = review.select(workspace.project(), id) {
-            self.status.show_error(error_text(&err));
+            self.status.show_error(error_chain(&err));
         }
     }
 

@@ -214,7 +214,7 @@ impl SorotApp {
         {
             Ok(lexicon) => lexicon,
             Err(err) => {
-                self.status.show_error(crate::error_text(&err));
+                self.status.show_error(sorot_core::error_chain(&err));
                 return;
             }
         };

@@ -8,7 +8,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::{dates, drop_decided, strings, value_among};
-use crate::formats::with_causes;
+use crate::error_chain;
 use crate::model::Annotations;
 use crate::model::text::SourceText;
 use crate::project::Project;
@@ -102,7 +102,7 @@ pub fn project_mentions(
     for result in found {
         match result {
             Ok(found) => mentions.extend(found),
-            Err(err) => problems.push(with_causes(&err)),
+            Err(err) => problems.push(error_chain(&err)),
         }
     }
     (mentions, problems)

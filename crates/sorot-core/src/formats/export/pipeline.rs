@@ -18,7 +18,8 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 
 use super::{ExportError, Options, Report, Sidecar};
-use crate::formats::{Loss, with_causes};
+use crate::error_chain;
+use crate::formats::Loss;
 use crate::model::text::SourceText;
 use crate::model::{Relation, Span, SpanId, Status};
 use crate::project::document::{Access, OpenDocument};
@@ -171,7 +172,7 @@ impl Plan<'_> {
                 return Ok(Rendered::left_out(Some(Loss {
                     file: doc.path.display().to_string(),
                     span: None,
-                    reason: with_causes(&err),
+                    reason: error_chain(&err),
                 })));
             }
         };

@@ -35,6 +35,22 @@ use super::flush;
 /// flushes of waiting threads together.
 const BATCH_THREADS: usize = 64;
 
+/// The process's one pool for staging files that are each flushed on their
+/// own, with threads named `sorot-flush-N`; built the first time a batch
+/// needs it and kept for the life of the process. `None` where its threads
+/// could not be started (staging then runs on the caller's pool).
+fn flush_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(BATCH_THREADS)
+            .thread_name(|n| format!("sorot-flush-{n}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// A batch of atomic writes: each file is **staged**, from any thread and
 /// while other files' content is still being made, and then the batch is
 /// **committed**: the staged content is flushed to disk, then put in place
@@ -68,7 +84,7 @@ pub struct Batch {
     /// system reports every write of the batch that fails.
     whole: Option<flush::FileSystems>,
     /// Where staging runs when each file is flushed on its own.
-    pool: Option<rayon::ThreadPool>,
+    pool: Option<&'static rayon::ThreadPool>,
 }
 
 /// A folder that did not exist, with everything below it: built at `temp`,
@@ -117,15 +133,14 @@ impl Batch {
     /// A batch that writes files into `folders`; those missing are made as,
     /// or inside, new folders.
     pub fn new<'a>(folders: impl IntoIterator<Item = &'a Path>) -> Result<Batch, StorageError> {
-        Self::open(folders, true, BATCH_THREADS)
+        Self::open(folders, true)
     }
 
     /// [`Batch::new`]; `whole` false flushes each file on its own even where
-    /// whole file systems could be flushed, and `threads` stage files then.
+    /// whole file systems could be flushed.
     fn open<'a>(
         folders: impl IntoIterator<Item = &'a Path>,
         whole: bool,
-        threads: usize,
     ) -> Result<Batch, StorageError> {
         let mut batch = Batch {
             // A bare file name's folder is the current folder.
@@ -188,10 +203,7 @@ impl Batch {
             batch.whole = flush::open(&located);
         }
         if batch.whole.is_none() {
-            batch.pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .ok();
+            batch.pool = flush_pool();
         }
         Ok(batch)
     }
@@ -475,6 +487,18 @@ mod tests {
     use crate::store::write_atomic;
 
     #[test]
+    fn batches_that_flush_each_file_share_one_pool_of_named_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Batch::open([dir.path()], false).unwrap();
+        let second = Batch::open([dir.path()], false).unwrap();
+        if let (Some(a), Some(b)) = (first.pool, second.pool) {
+            assert!(std::ptr::eq(a, b), "one pool for the process");
+            let name = first.run(|| std::thread::current().name().map(str::to_owned));
+            assert!(name.unwrap_or_default().starts_with("sorot-flush-"));
+        }
+    }
+
+    #[test]
     fn batch_writes_replace_files_keep_permissions_and_leave_no_temp_files() {
         // Flushing whole file systems where it can, and each file on its own.
         for whole in [true, false] {
@@ -500,7 +524,7 @@ mod tests {
             (dir.path().join("eko/d.txt"), b"d".to_vec(), 0),
             (dir.path().join("eko/x/e.txt.ron"), b"e".to_vec(), 1),
         ];
-        let batch = Batch::open(files.iter().filter_map(|(p, _, _)| p.parent()), whole, 4).unwrap();
+        let batch = Batch::open(files.iter().filter_map(|(p, _, _)| p.parent()), whole).unwrap();
         let staged = batch.run(|| {
             files
                 .par_iter()

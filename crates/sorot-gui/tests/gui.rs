@@ -2,34 +2,20 @@
 //! keys, click labels; then check the annotation files on disk.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use sorot_core::testing::TestProject;
 use sorot_gui::prefs::Preferences;
 use sorot_gui::{SorotApp, StartOptions};
 
 const FIRST: &str = "000_1625e3110a626786.txt";
 
-fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 /// The sample texts and settings, without anyone's annotations.
-fn sample_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("seeds")).unwrap();
-    for entry in fs::read_dir(repo().join("seeds")).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(
-            entry.path(),
-            dir.path().join("seeds").join(entry.file_name()),
-        )
-        .unwrap();
-    }
-    fs::copy(repo().join("sorot.ron"), dir.path().join("sorot.ron")).unwrap();
-    dir
+fn sample_project() -> TestProject {
+    TestProject::sample_without_annotations()
 }
 
 fn harness(project: &Path) -> Harness<'static, SorotApp> {
@@ -115,7 +101,7 @@ fn find(harness: &Harness<'static, SorotApp>, needle: &str) -> std::ops::Range<u
 #[test]
 fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     assert_eq!(
         harness.state().workspace().unwrap().current_id(),
         Some(FIRST)
@@ -142,7 +128,7 @@ fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
 
     harness.key_press(Key::Num1);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("(id: 1, start: 84, end: 98, label: \"actor\", text: \"Vladimir Putin\")"),
         "{saved}"
@@ -152,13 +138,13 @@ fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(saved.contains("spans: [],"), "{saved}");
     assert!(saved.contains("status: NotStarted"), "{saved}");
 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     harness.run();
-    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+    assert!(file_on_disk(&mut harness, project.root(), FIRST).contains("text: \"Vladimir Putin\""));
     assert!(
         harness.state().title().contains(FIRST),
         "{}",
@@ -174,7 +160,7 @@ fn drag_over_a_name_press_1_and_find_the_span_on_disk_then_undo_it() {
 #[test]
 fn alt_drag_takes_exact_characters_and_labels_apply_by_click() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     let range = find(&harness, "Kremlin");
     let from = harness
         .state()
@@ -201,7 +187,7 @@ fn alt_drag_takes_exact_characters_and_labels_apply_by_click() {
 
     harness.get_by_label("2  location").click();
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("label: \"location\", text: \"Kre"),
         "{saved}"
@@ -211,7 +197,7 @@ fn alt_drag_takes_exact_characters_and_labels_apply_by_click() {
 #[test]
 fn click_a_span_relabel_it_delete_it_and_mark_the_document_done() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     let range = find(&harness, "Kim Jong Un");
     let rect = harness.state().text_rect(range.clone()).unwrap();
     drag(
@@ -223,7 +209,7 @@ fn click_a_span_relabel_it_delete_it_and_mark_the_document_done() {
     harness.key_press(Key::Num4);
     harness.run();
     assert!(
-        file_on_disk(&mut harness, project.path(), FIRST)
+        file_on_disk(&mut harness, project.root(), FIRST)
             .contains("label: \"claim\", text: \"Kim Jong Un\"")
     );
 
@@ -236,23 +222,23 @@ fn click_a_span_relabel_it_delete_it_and_mark_the_document_done() {
     harness.key_press(Key::Num1);
     harness.run();
     assert!(
-        file_on_disk(&mut harness, project.path(), FIRST)
+        file_on_disk(&mut harness, project.root(), FIRST)
             .contains("label: \"actor\", text: \"Kim Jong Un\"")
     );
 
     harness.key_press(Key::Delete);
     harness.run();
-    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("spans: [],"));
+    assert!(file_on_disk(&mut harness, project.root(), FIRST).contains("spans: [],"));
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     harness.run();
-    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("status: Done"));
+    assert!(file_on_disk(&mut harness, project.root(), FIRST).contains("status: Done"));
 }
 
 #[test]
 fn alt_arrows_move_between_documents_and_the_list_shows_status() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
     harness.run();
     assert_eq!(
@@ -284,7 +270,7 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
 #[test]
 fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     let range = find(&harness, "Kremlin");
     let rect = harness.state().text_rect(range).unwrap();
     drag(
@@ -295,10 +281,10 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
     );
     harness.key_press(Key::Num1);
     harness.run();
-    file_on_disk(&mut harness, project.path(), FIRST);
+    file_on_disk(&mut harness, project.root(), FIRST);
     // A git pull replaces the file.
     let path = project
-        .path()
+        .root()
         .join("annotations/tester")
         .join(format!("{FIRST}.ron"));
     let theirs = fs::read_to_string(&path)
@@ -309,14 +295,14 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
     harness.key_press(Key::Num2);
     harness.run();
     assert_eq!(
-        file_on_disk(&mut harness, project.path(), FIRST),
+        file_on_disk(&mut harness, project.root(), FIRST),
         theirs,
         "overwritten without asking"
     );
     harness.run();
     harness.get_by_label("Keep mine").click();
     harness.run();
-    let mine = file_on_disk(&mut harness, project.path(), FIRST);
+    let mine = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         mine.contains("label: \"location\", text: \"Kremlin\"")
             && mine.contains("status: InProgress"),
@@ -339,7 +325,7 @@ fn drag_over(harness: &mut Harness<'static, SorotApp>, needle: &str) -> std::ops
 #[test]
 fn a_note_typed_for_a_span_is_saved_when_the_field_is_left() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Kremlin");
     harness.key_press(Key::Num1);
     harness.run();
@@ -353,7 +339,7 @@ fn a_note_typed_for_a_span_is_saved_when_the_field_is_left() {
         .text_rect(find(&harness, "pertemuan").start..find(&harness, "pertemuan").start + 1)
         .unwrap();
     click(&mut harness, elsewhere.center());
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("text: \"Kremlin\", note: \"kantor presiden\")"),
         "{saved}"
@@ -362,14 +348,14 @@ fn a_note_typed_for_a_span_is_saved_when_the_field_is_left() {
     // The note is one undo step.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(saved.contains("text: \"Kremlin\")"), "{saved}");
 }
 
 #[test]
 fn shift_click_extends_the_selection_to_whole_words() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Vladimir");
     assert_eq!(harness.state().selection(), Some(84..92));
     let putin = find(&harness, "Putin untuk");
@@ -401,7 +387,7 @@ fn shift_click_extends_the_selection_to_whole_words() {
 #[test]
 fn clicking_a_span_in_the_list_selects_it_and_scrolls_the_text_to_it() {
     let project = sample_project();
-    let dir = project.path();
+    let dir = project.root();
     // Give the annotator one span at the very end of the longest article.
     let mut harness = harness(dir);
     harness
@@ -454,7 +440,7 @@ fn the_first_start_asks_who_is_annotating() {
     let app = SorotApp::new(
         Preferences::default(),
         StartOptions {
-            project: Some(project.path().to_owned()),
+            project: Some(project.root().to_owned()),
             annotator: None,
         },
     );
@@ -489,11 +475,11 @@ fn the_first_start_asks_who_is_annotating() {
 fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
     let project = sample_project();
     fs::write(
-        project.path().join("seeds/zz_latin1.txt"),
+        project.root().join("seeds/zz_latin1.txt"),
         b"Caf\xe9 di Moskwa",
     )
     .unwrap();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     harness.get_by_label_contains("zz_latin1.txt").click();
     harness.run();
     let (is_error, message) = harness.state().message().cloned().unwrap();
@@ -517,21 +503,12 @@ fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
 }
 
 /// The sample project with ayu's annotations, opened as ayu.
-fn annotated_sample() -> (tempfile::TempDir, Harness<'static, SorotApp>) {
-    let project = sample_project();
-    for annotator in ["ayu", "budi"] {
-        let from = repo().join("annotations").join(annotator);
-        let to = project.path().join("annotations").join(annotator);
-        fs::create_dir_all(&to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
+fn annotated_sample() -> (TestProject, Harness<'static, SorotApp>) {
+    let project = TestProject::sample();
     let app = SorotApp::new(
         Preferences::default(),
         StartOptions {
-            project: Some(project.path().to_owned()),
+            project: Some(project.root().to_owned()),
             annotator: Some("ayu".into()),
         },
     );
@@ -574,7 +551,7 @@ fn export_from_the_file_menu_writes_the_file_and_shows_the_report() {
     let (project, mut harness) = annotated_sample();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     harness.run();
-    let destination = project.path().join("out/ayu.jsonl");
+    let destination = project.root().join("out/ayu.jsonl");
     let report = run_transfer(
         &mut harness,
         egui::accesskit::Role::TextInput,
@@ -600,11 +577,11 @@ fn export_from_the_file_menu_writes_the_file_and_shows_the_report() {
 #[test]
 fn import_from_the_file_menu_adds_spans_and_shows_them() {
     let project = sample_project();
-    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
-    let input = project.path().join("from-doccano.jsonl");
+    let text = fs::read_to_string(project.root().join("seeds").join(FIRST)).unwrap();
+    let input = project.root().join("from-doccano.jsonl");
     let record = serde_json::json!({"id": FIRST, "text": text, "label": [[84, 98, "actor"]]});
     fs::write(&input, format!("{record}\n")).unwrap();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run();
     let report = run_transfer(
@@ -633,20 +610,20 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
 fn an_import_into_another_document_keeps_the_undo_of_an_earlier_edit() {
     let project = sample_project();
     let second = "001_29c8b5c4ec59e6d1.txt";
-    let text = fs::read_to_string(project.path().join("seeds").join(second)).unwrap();
+    let text = fs::read_to_string(project.root().join("seeds").join(second)).unwrap();
     let kremlin = text[..text.find("Kremlin").unwrap()].chars().count();
-    let input = project.path().join("from-doccano.jsonl");
+    let input = project.root().join("from-doccano.jsonl");
     let record = serde_json::json!({
         "id": second,
         "text": text,
         "label": [[kremlin, kremlin + 7, "location"]],
     });
     fs::write(&input, format!("{record}\n")).unwrap();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Vladimir Putin");
     harness.key_press(Key::Num1);
     harness.run();
-    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+    assert!(file_on_disk(&mut harness, project.root(), FIRST).contains("text: \"Vladimir Putin\""));
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run();
@@ -664,7 +641,7 @@ fn an_import_into_another_document_keeps_the_undo_of_an_earlier_edit() {
         "{report:?}"
     );
     assert!(
-        file_on_disk(&mut harness, project.path(), second)
+        file_on_disk(&mut harness, project.root(), second)
             .contains("label: \"location\", text: \"Kremlin\""),
     );
     harness.get_by_label("Close").click();
@@ -678,11 +655,11 @@ fn an_import_into_another_document_keeps_the_undo_of_an_earlier_edit() {
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(saved.contains("spans: [],"), "{saved}");
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     harness.run();
-    assert!(file_on_disk(&mut harness, project.path(), FIRST).contains("text: \"Vladimir Putin\""));
+    assert!(file_on_disk(&mut harness, project.root(), FIRST).contains("text: \"Vladimir Putin\""));
 }
 
 #[test]
@@ -717,7 +694,7 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     let difference = review.differences()[current].clone();
     assert!(difference.kind.is_disagreement());
     let gold_path = project
-        .path()
+        .root()
         .join("annotations/_gold")
         .join(format!("{FIRST}.ron"));
 
@@ -803,16 +780,16 @@ fn n_walks_through_disagreements_into_the_next_document() {
 #[test]
 fn a_date_suggestion_accepted_with_enter_lands_in_the_file_with_its_value() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
     harness.run();
     assert!(
-        file_on_disk(&mut harness, project.path(), FIRST).is_empty(),
+        file_on_disk(&mut harness, project.root(), FIRST).is_empty(),
         "nothing saved before acceptance"
     );
     harness.key_press(Key::Enter);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("label: \"date\", text: \"2022\", value: \"2022\")"),
         "{saved}"
@@ -824,7 +801,7 @@ fn a_date_suggestion_accepted_with_enter_lands_in_the_file_with_its_value() {
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         !saved.contains("hari Rabu (13/9/2023)"),
         "the rejected suggestion came back: {saved}"
@@ -836,13 +813,13 @@ fn a_date_suggestion_accepted_with_enter_lands_in_the_file_with_its_value() {
     // One undo takes one acceptance back.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("\"Juli\""));
+    assert!(!file_on_disk(&mut harness, project.root(), FIRST).contains("\"Juli\""));
 }
 
 #[test]
 fn other_mentions_of_a_span_are_accepted_in_a_batch() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Kremlin");
     harness.key_press(Key::Num1);
     harness.run();
@@ -850,8 +827,8 @@ fn other_mentions_of_a_span_are_accepted_in_a_batch() {
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
-    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
+    let text = fs::read_to_string(project.root().join("seeds").join(FIRST)).unwrap();
     assert_eq!(
         saved.matches("label: \"actor\", text: \"Kremlin\"").count(),
         text.matches("Kremlin").count(),
@@ -862,7 +839,7 @@ fn other_mentions_of_a_span_are_accepted_in_a_batch() {
 #[test]
 fn r_then_a_number_links_a_claim_to_its_source_and_undo_unlinks() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Putin dikabarkan");
     let putin = find(&harness, "Putin dikabarkan");
     // "Putin" alone is the actor; the claim runs to "tersebut".
@@ -889,7 +866,7 @@ fn r_then_a_number_links_a_claim_to_its_source_and_undo_unlinks() {
     harness.get_by_label_contains("Choose the source");
     harness.key_press(Key::Num1);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains(&format!("(from: {claim}, to: 1, kind: \"source\")")),
         "{saved}"
@@ -897,13 +874,13 @@ fn r_then_a_number_links_a_claim_to_its_source_and_undo_unlinks() {
     harness.get_by_label("source: “Putin”");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert!(!file_on_disk(&mut harness, project.path(), FIRST).contains("relations:"));
+    assert!(!file_on_disk(&mut harness, project.root(), FIRST).contains("relations:"));
 }
 
 #[test]
 fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
     harness.key_press(Key::Num4);
     harness.run();
@@ -917,7 +894,7 @@ fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
         .get_by_role_and_label(egui::accesskit::Role::CheckBox, "quote")
         .click();
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"reported\"}"),
         "{saved}"
@@ -925,7 +902,7 @@ fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert!(
-        file_on_disk(&mut harness, project.path(), FIRST)
+        file_on_disk(&mut harness, project.root(), FIRST)
             .contains("attributes: {\"stance\": \"reported\"}")
     );
 }
@@ -934,11 +911,11 @@ fn a_claims_stance_and_quote_are_set_in_the_span_panel() {
 fn a_new_document_opens_with_suggestions_from_earlier_spans_and_the_gazetteer() {
     let project = sample_project();
     fs::write(
-        project.path().join("gazetteer.tsv"),
+        project.root().join("gazetteer.tsv"),
         "# known names\nVostochny\tlocation\n",
     )
     .unwrap();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Kremlin");
     harness.key_press(Key::Num1);
     harness.run();
@@ -952,8 +929,8 @@ fn a_new_document_opens_with_suggestions_from_earlier_spans_and_the_gazetteer() 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
     harness.run();
     let second = "001_29c8b5c4ec59e6d1.txt";
-    let saved = file_on_disk(&mut harness, project.path(), second);
-    let text = fs::read_to_string(project.path().join("seeds").join(second)).unwrap();
+    let saved = file_on_disk(&mut harness, project.root(), second);
+    let text = fs::read_to_string(project.root().join("seeds").join(second)).unwrap();
     assert_eq!(
         saved.matches("label: \"actor\", text: \"Kremlin\"").count(),
         text.matches("Kremlin").count(),
@@ -968,7 +945,7 @@ fn a_new_document_opens_with_suggestions_from_earlier_spans_and_the_gazetteer() 
 #[test]
 fn alt_digits_cycle_the_selected_spans_attributes() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Putin dikabarkan menerima undangan tersebut");
     harness.key_press(Key::Num4);
     harness.run();
@@ -978,7 +955,7 @@ fn alt_digits_cycle_the_selected_spans_attributes() {
     harness.run();
     harness.key_press_modifiers(Modifiers::ALT, Key::Num2);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("attributes: {\"quote\": \"yes\", \"stance\": \"denied\"}"),
         "{saved}"
@@ -988,7 +965,7 @@ fn alt_digits_cycle_the_selected_spans_attributes() {
 #[test]
 fn ctrl_dragging_from_a_claim_to_an_actor_links_them_and_draws_an_arc() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     let putin = find(&harness, "Putin dikabarkan");
     let first = harness
         .state()
@@ -1016,7 +993,7 @@ fn ctrl_dragging_from_a_claim_to_an_actor_links_them_and_draws_an_arc() {
         .unwrap()
         .center();
     drag(&mut harness, from, to, Modifiers::COMMAND);
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("(from: 2, to: 1, kind: \"source\")"),
         "{saved}"
@@ -1031,14 +1008,14 @@ fn ctrl_dragging_from_a_claim_to_an_actor_links_them_and_draws_an_arc() {
 #[test]
 fn a_rejected_suggestion_is_remembered_in_the_file_for_the_next_session() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
     harness.run();
     harness.key_press(Key::Backspace);
     harness.run();
     harness.state_mut().wait_for_saves();
     let path = project
-        .path()
+        .root()
         .join("annotations/tester")
         .join(format!("{FIRST}.ron"));
     let (file, _) = sorot_core::store::AnnotationFile::read(&path).unwrap();
@@ -1050,7 +1027,7 @@ fn a_rejected_suggestion_is_remembered_in_the_file_for_the_next_session() {
     drop(harness);
 
     // The next session suggests every other date, not the rejected one.
-    let mut harness = self::harness(project.path());
+    let mut harness = self::harness(project.root());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
@@ -1070,7 +1047,7 @@ fn a_rejected_suggestion_is_remembered_in_the_file_for_the_next_session() {
 #[test]
 fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Kim Jong Un");
     harness.key_press(Key::Num1);
     harness.run();
@@ -1089,7 +1066,7 @@ fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
     harness.state_mut().wait_for_mentions();
     harness.run();
     harness.get_by_label("Mentions in the project");
-    let seeds: Vec<(String, usize)> = fs::read_dir(project.path().join("seeds"))
+    let seeds: Vec<(String, usize)> = fs::read_dir(project.root().join("seeds"))
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
@@ -1122,7 +1099,7 @@ fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
     harness.state_mut().wait_for_saves();
     let mut accepted = 0;
     for (doc, _) in &seeds {
-        let saved = file_on_disk(&mut harness, project.path(), doc);
+        let saved = file_on_disk(&mut harness, project.root(), doc);
         accepted += saved
             .matches("label: \"actor\", text: \"Kim Jong Un\", value: \"Kim Jong Un\")")
             .count();
@@ -1142,7 +1119,7 @@ fn mentions_across_the_project_are_listed_and_accepted_with_the_spans_value() {
 #[test]
 fn an_actors_canonical_name_is_chosen_from_names_used_in_other_documents() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Kim Jong Un");
     harness.key_press(Key::Num1);
     harness.run();
@@ -1166,7 +1143,7 @@ fn an_actors_canonical_name_is_chosen_from_names_used_in_other_documents() {
     harness.run();
     harness.get_by_label("Kim Jong Un").click();
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), &second);
+    let saved = file_on_disk(&mut harness, project.root(), &second);
     assert!(
         saved.contains("text: \"Kim\", value: \"Kim Jong Un\")"),
         "{saved}"
@@ -1176,13 +1153,13 @@ fn an_actors_canonical_name_is_chosen_from_names_used_in_other_documents() {
 #[test]
 fn a_click_on_a_suggestions_frame_accepts_it() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
     harness.run();
     let range = find(&harness, "2022");
     let rect = harness.state().text_rect(range.clone()).unwrap();
     click(&mut harness, rect.center());
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains(&format!(
             "start: {}, end: {}, label: \"date\", text: \"2022\", value: \"2022\")",
@@ -1194,18 +1171,18 @@ fn a_click_on_a_suggestions_frame_accepts_it() {
     let plain = find(&harness, "MOSKWA");
     let rect = harness.state().text_rect(plain).unwrap();
     click(&mut harness, rect.center());
-    let again = file_on_disk(&mut harness, project.path(), FIRST);
+    let again = file_on_disk(&mut harness, project.root(), FIRST);
     assert_eq!(again.matches("label: \"date\"").count(), 1, "{again}");
 }
 
 #[test]
 fn a_date_labeled_by_hand_gets_its_normalized_value() {
     let project = sample_project();
-    let mut harness = harness(project.path());
+    let mut harness = harness(project.root());
     drag_over(&mut harness, "Rabu (13/9/2023)");
     harness.key_press(Key::Num3);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
     assert!(
         saved.contains("label: \"date\", text: \"Rabu (13/9/2023)\", value: \"2023-09-13\")"),
         "{saved}"
@@ -1215,8 +1192,8 @@ fn a_date_labeled_by_hand_gets_its_normalized_value() {
 #[test]
 fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
     let project = sample_project();
-    let mut harness = harness(project.path());
-    let names = project.path().join("names.tsv");
+    let mut harness = harness(project.root());
+    let names = project.root().join("names.tsv");
     fs::write(&names, "Vladimir Putin\tactor\nKremlin\tactor\n").unwrap();
     harness
         .state_mut()
@@ -1229,8 +1206,8 @@ fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
     );
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
     harness.run();
-    let saved = file_on_disk(&mut harness, project.path(), FIRST);
-    let text = fs::read_to_string(project.path().join("seeds").join(FIRST)).unwrap();
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
+    let text = fs::read_to_string(project.root().join("seeds").join(FIRST)).unwrap();
     assert_eq!(
         saved
             .matches("label: \"actor\", text: \"Kremlin\")")

@@ -1,14 +1,6 @@
 //! Label Studio JSON exports: a list of tasks, each with its annotations.
 //!
-//! Terms:
-//! - **task**: one document of an export: its `data` (the text, and
-//!   Sorot's `document` id), its `id`, and its annotations (or, in older
-//!   exports, completions).
-//! - **annotation**: one person's work on a task: its results, who made it
-//!   and when, and whether it was cancelled.
-//! - **region**: one result of an annotation: a labeled text range
-//!   (`labels`), a relation between two regions (`relation`), or a
-//!   per-region value of a control (`textarea`, `choices`).
+//! Terms (see [`task`] for those of the export itself):
 //! - **taken annotation**: the annotation of a task that is imported: the
 //!   latest one not cancelled, or with `per_annotator` every one not
 //!   cancelled, each for the annotator who made it.
@@ -16,9 +8,10 @@
 //!   which goes to its spans' value (control `value`) or to an attribute of
 //!   the schema (control `<label>_<attribute>`).
 //!
-//! Each task is parsed as a JSON tree of its own, and [`Task`] is what is
-//! read of that tree. Offsets count what `--offsets` names; a task's number
-//! (from 1) stands for its line in what is reported.
+//! Offsets count what `--offsets` names; a task's number (from 1) stands for
+//! its line in what is reported.
+
+mod task;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,6 +19,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_json::Value;
 
+use self::task::{Annotation, Checked, Obj, RawTask, Task};
 use super::record::{Counted, NewSpan, Reading, Record, read_to_string, stem_id};
 use super::{ImportError, ImportOptions};
 use crate::formats::export::Loss;
@@ -60,6 +54,17 @@ pub(super) fn read_input(
         .par_iter()
         .enumerate()
         .map(|(n, raw)| {
+            // Tasks of the usual shape are read straight into what is read
+            // of them; any other is read as a tree first. A task read
+            // straight is also checked as its tree would be, in the fields
+            // it skips too (numbers in range, escapes, depth), so that both
+            // ways fail alike.
+            if let Ok(Obj(task)) = serde_json::from_str::<Obj<RawTask>>(raw.get())
+                && serde_json::from_str::<Checked>(raw.get()).is_ok()
+            {
+                let task = Task::from(task);
+                return Ok(read_task(input, n, &task, options, schema));
+            }
             let task = task_tree(input, &content, raw)?;
             Ok(read_task(
                 input,
@@ -316,180 +321,6 @@ fn annotator_name(completed_by: &Value) -> String {
             .unwrap_or_else(|| "user".into()),
         other => format!("user-{}", other.to_string().trim_matches('"')),
     }
-}
-
-// ---------------------------------------------------------------------------
-// What is read of a task
-
-/// What the import reads of a task's tree.
-#[derive(Debug)]
-struct Task {
-    /// `data`, when given (even as null).
-    data: Option<Value>,
-    /// `id`, when given (even as null).
-    id: Option<Value>,
-    /// The `annotations` list, or else the `completions` list; none when
-    /// the one given is no list.
-    annotations: Vec<Annotation>,
-}
-
-#[derive(Debug)]
-struct Annotation {
-    /// `was_cancelled` is true.
-    cancelled: bool,
-    /// `sorot_annotator`, when a string.
-    sorot_annotator: Option<String>,
-    /// `completed_by`, when given (even as null).
-    completed_by: Option<Value>,
-    /// `updated_at`, or else `created_at`, when the one given is a
-    /// string; else empty.
-    when: String,
-    /// The `result` list; empty when it is no list.
-    result: Vec<Region>,
-}
-
-#[derive(Debug)]
-struct Region {
-    /// `type`, when a string; else empty.
-    kind: String,
-    /// `value`, when given (even as null or not an object).
-    value: Option<RegionValue>,
-    /// `id`, when a string.
-    id: Option<String>,
-    /// `from_id`, when a string.
-    from_id: Option<String>,
-    /// `to_id`, when a string.
-    to_id: Option<String>,
-    /// `from_name`, when a string; else empty.
-    from_name: String,
-    /// The first of the region's own `labels` (where a relation keeps
-    /// its kind), when a string; else "related".
-    relation: String,
-    /// The strings of `meta.text`, joined.
-    note: String,
-}
-
-#[derive(Debug)]
-struct RegionValue {
-    /// `start`, when a JSON integer from 0 to `u64::MAX`.
-    start: Option<u64>,
-    /// `end`, likewise.
-    end: Option<u64>,
-    /// The strings of `labels`, when it is a list.
-    labels: Option<Vec<String>>,
-    /// The strings of `choices`, joined.
-    choices: String,
-    /// The strings of `text`, joined (none when it is one string).
-    text: String,
-}
-
-impl Task {
-    /// What is read of a task given as a tree.
-    fn from_value(task: &Value) -> Task {
-        let annotations = task
-            .get("annotations")
-            .or_else(|| task.get("completions"))
-            .and_then(Value::as_array);
-        Task {
-            data: task.get("data").cloned(),
-            id: task.get("id").cloned(),
-            annotations: annotations
-                .into_iter()
-                .flatten()
-                .map(Annotation::from_value)
-                .collect(),
-        }
-    }
-}
-
-impl Annotation {
-    fn from_value(annotation: &Value) -> Annotation {
-        let text = |name: &str| annotation.get(name).and_then(Value::as_str);
-        Annotation {
-            cancelled: annotation
-                .get("was_cancelled")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            sorot_annotator: text("sorot_annotator").map(str::to_owned),
-            completed_by: annotation.get("completed_by").cloned(),
-            when: annotation
-                .get("updated_at")
-                .or_else(|| annotation.get("created_at"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-            result: annotation
-                .get("result")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(Region::from_value)
-                .collect(),
-        }
-    }
-}
-
-impl Region {
-    fn from_value(region: &Value) -> Region {
-        let text = |name: &str| region.get(name).and_then(Value::as_str).map(str::to_owned);
-        Region {
-            kind: text("type").unwrap_or_default(),
-            value: region.get("value").map(RegionValue::from_value),
-            id: text("id"),
-            from_id: text("from_id"),
-            to_id: text("to_id"),
-            from_name: text("from_name").unwrap_or_default(),
-            relation: relation(region.get("labels")),
-            note: joined(region.get("meta").and_then(|m| m.get("text"))),
-        }
-    }
-}
-
-impl RegionValue {
-    fn from_value(value: &Value) -> RegionValue {
-        RegionValue {
-            start: value.get("start").and_then(Value::as_u64),
-            end: value.get("end").and_then(Value::as_u64),
-            labels: value
-                .get("labels")
-                .and_then(Value::as_array)
-                .map(|labels| strings(labels)),
-            choices: joined(value.get("choices")),
-            text: joined(value.get("text")),
-        }
-    }
-}
-
-/// The strings of a list.
-fn strings(list: &[Value]) -> Vec<String> {
-    list.iter()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
-}
-
-/// A relation's kind: its first label, or "related".
-fn relation(labels: Option<&Value>) -> String {
-    labels
-        .and_then(Value::as_array)
-        .and_then(|l| l.first())
-        .and_then(Value::as_str)
-        .unwrap_or("related")
-        .to_owned()
-}
-
-/// The strings of a JSON list joined with "; " (Label Studio keeps notes,
-/// texts and choices as lists); empty when there are none.
-fn joined(list: Option<&Value>) -> String {
-    list.and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

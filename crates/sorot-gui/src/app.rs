@@ -624,21 +624,6 @@ impl eframe::App for SorotApp {
     }
 }
 
-/// Cuts `text` to at most `max` characters, on one line, ending in "…" when cut.
-fn ellipsize(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 /// The OS user name, as an annotator name.
 fn os_user_name() -> String {
     let name = std::env::var("USER")

@@ -58,3 +58,18 @@ pub fn run(options: StartOptions) -> anyhow::Result<()> {
         )
     })
 }
+
+/// Cuts `text` to at most `max` characters, on one line, ending in "…" when cut.
+pub(crate) fn ellipsize(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}

@@ -15,6 +15,7 @@ use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::project::workspace::{Workspace, WorkspaceError};
 
 use super::text_view::Mark;
+use crate::ellipsize;
 
 /// A decision on the current difference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -450,16 +451,4 @@ pub enum PanelAction {
     Step(bool),
     Leave,
     EditGold,
-}
-
-fn ellipsize(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        format!("{}…", flat.chars().take(max - 1).collect::<String>())
-    }
 }

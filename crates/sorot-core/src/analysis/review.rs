@@ -19,8 +19,7 @@ use std::ops::Range;
 
 use crate::model::Span;
 
-/// The annotator name of the gold set.
-pub const GOLD: &str = "_gold";
+pub use crate::project::GOLD;
 
 /// What kind of difference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

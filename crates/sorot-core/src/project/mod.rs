@@ -290,6 +290,10 @@ impl Project {
     }
 }
 
+/// The annotator name of the gold set that review makes. It starts with `_`,
+/// so it can never be an annotator's own name.
+pub const GOLD: &str = "_gold";
+
 /// Whether `name` can be an annotator's folder name: letters, digits, `_`,
 /// `-` and `.`, starting with a letter or digit.
 pub fn is_valid_annotator(name: &str) -> bool {

@@ -119,7 +119,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         if name.starts_with('.') {
             continue;
         }
-        if !is_valid_annotator(&name) && name != crate::analysis::review::GOLD {
+        if !is_valid_annotator(&name) && name != crate::project::GOLD {
             problems.push(problem(&folder, None, format!("{name:?} is not a valid annotator name (letters, digits, '_', '-', '.'; starting with a letter or digit); rename the folder")));
             continue;
         }

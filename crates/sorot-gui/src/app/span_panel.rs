@@ -24,8 +24,9 @@ use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::project::workspace::Workspace;
 
 use super::apply::Change;
-use super::{Action, SorotApp, ellipsize};
+use super::{Action, SorotApp};
 use crate::commands::UiCommand;
+use crate::ellipsize;
 use crate::review::{Decision, PanelAction};
 
 /// How many names the canonical-name list offers, best first.

@@ -22,9 +22,10 @@ use sorot_core::project::document::Command;
 use sorot_core::project::workspace::Workspace;
 
 use super::Action;
+use super::SorotApp;
 use super::apply::Change;
-use super::{SorotApp, ellipsize};
 use crate::commands::UiCommand;
+use crate::ellipsize;
 use crate::mentions::{MentionAction, Query};
 
 /// The suggestions of one document and the one the keys act on.

@@ -61,17 +61,17 @@ impl SorotApp {
                 ui.separator();
                 if let Some(gold) = self.review.as_ref().and_then(|r| r.gold().current()) {
                     ui.label(format!(
-                        "reviewing {} · {} gold spans · {}",
+                        "reviewing {} · {} · {}",
                         gold.id,
-                        gold.spans().len(),
+                        sorot_core::counted(gold.spans().len(), "gold span"),
                         review_state(gold.status())
                     ));
                     ui.separator();
                 } else if let Some(doc) = workspace.current() {
                     ui.label(format!(
-                        "{} · {} spans · {}",
+                        "{} · {} · {}",
                         doc.id,
-                        doc.spans().len(),
+                        sorot_core::counted(doc.spans().len(), "span"),
                         doc.status().describe()
                     ));
                     ui.separator();

@@ -28,6 +28,22 @@ fn tricky_project() -> TestProject {
     TestProject::new().annotated("ayu", "a.txt", TRICKY)
 }
 
+/// `sorot export --format FORMAT --annotator ayu -o OUTPUT` in the project.
+fn export_ayu(dir: &TestProject, format: &str, output: &str) -> Output {
+    sorot(
+        &[
+            "export",
+            "--format",
+            format,
+            "--annotator",
+            "ayu",
+            "-o",
+            output,
+        ],
+        dir.root(),
+    )
+}
+
 /// `(start, end, label)` of each object of a JSON list, in code points.
 fn triples(list: &serde_json::Value) -> Vec<(usize, usize, String)> {
     list.as_array()
@@ -568,4 +584,129 @@ fn a_failed_import_names_its_cause_once() {
         .unwrap();
     assert_eq!(stderr.matches(cause).count(), 1, "{stderr}");
     assert!(!dir.path("b.txt").exists());
+}
+
+/// An export never lands in the annotations folder, never replaces a text,
+/// and brat (which copies the texts) never writes among the texts: each is
+/// refused with exit 2 before anything is written.
+#[test]
+fn export_refuses_to_write_over_the_projects_own_files() {
+    let dir = tricky_project();
+    let annotations = dir.annotation_path("ayu", "a.txt");
+    let ron_before = fs::read(&annotations).unwrap();
+    let text_before = fs::read(dir.text_path("a.txt")).unwrap();
+    let refused = [
+        (
+            "jsonl",
+            "annotations/ayu/a.txt.ron",
+            "inside the project's annotations folder",
+        ),
+        (
+            "csv",
+            "annotations/new.csv",
+            "inside the project's annotations folder",
+        ),
+        ("jsonl", "a.txt", "this is the project's text a.txt"),
+        (
+            "spacy",
+            "./sub/../a.txt",
+            "this is the project's text a.txt",
+        ),
+        ("brat", "brat-out", "inside the project's text folder"),
+    ];
+    for (format, output, why) in refused {
+        let result = export_ayu(&dir, format, output);
+        assert_eq!(
+            result.status.code(),
+            Some(2),
+            "{output}: {}",
+            stderr(&result)
+        );
+        assert_stderr_contains(&result, why);
+    }
+    assert_eq!(fs::read(&annotations).unwrap(), ron_before);
+    assert_eq!(
+        fs::read(dir.text_path("a.txt")).unwrap(),
+        text_before,
+        "CRLF and all"
+    );
+    assert!(!dir.path("annotations/new.csv").exists());
+    assert!(!dir.path("brat-out").exists());
+}
+
+/// A link to a text is the text: refused too.
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_link_to_a_text() {
+    let dir = tricky_project();
+    std::os::unix::fs::symlink(dir.text_path("a.txt"), dir.path("out.jsonl")).unwrap();
+    let before = fs::read(dir.text_path("a.txt")).unwrap();
+    let result = export_ayu(&dir, "jsonl", "out.jsonl");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert_stderr_contains(&result, "out.jsonl: this is the project's text a.txt");
+    assert_eq!(fs::read(dir.text_path("a.txt")).unwrap(), before);
+}
+
+/// A link stays a link: the file it points to gets the export, whether it
+/// exists yet or not, and the file beside it is named after the link.
+#[cfg(unix)]
+#[test]
+fn export_through_a_link_writes_the_file_it_points_to() {
+    let dir = tricky_project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (existing, link) in [(false, "new.jsonl"), (true, "old.jsonl")] {
+        let target = elsewhere.path().join(format!("target-{link}"));
+        if existing {
+            fs::write(&target, "old rows\n").unwrap();
+        }
+        std::os::unix::fs::symlink(&target, dir.path(link)).unwrap();
+        let result = export_ayu(&dir, "hf", link);
+        assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+        let meta = fs::symlink_metadata(dir.path(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+        let rows = fs::read_to_string(&target).unwrap();
+        assert!(rows.starts_with("{\"id\":"), "{rows}");
+        let stem = link.trim_end_matches(".jsonl");
+        assert!(dir.path(format!("{stem}.tags.json")).is_file());
+    }
+}
+
+/// A pipe stays a pipe: the export is written into it, and the labeling
+/// config that would go beside it is shown instead.
+#[cfg(unix)]
+#[test]
+fn export_into_a_fifo_writes_into_it() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+
+    let dir = tricky_project();
+    let fifo = dir.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut read = String::new();
+            fs::File::open(fifo)
+                .unwrap()
+                .read_to_string(&mut read)
+                .unwrap();
+            read
+        })
+    };
+    let result = export_ayu(&dir, "labelstudio", "pipe");
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    // Checked first: a pipe replaced by a file would leave the reader waiting.
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    let read = reader.join().unwrap();
+    let tasks: serde_json::Value = serde_json::from_str(&read).unwrap();
+    assert_eq!(tasks[0]["data"]["text"], dir.read("a.txt"));
+    assert_stderr_contains(
+        &result,
+        "--- .config.xml (not written: the output is not a regular file) ---",
+    );
+    assert!(!dir.path("pipe.config.xml").exists());
 }

@@ -39,9 +39,16 @@ fn tricky_text() -> String {
     markup::parse(TRICKY).unwrap().0
 }
 
+/// Settings that keep the texts in their own folder, `texts/`: a brat
+/// export (which copies the texts) is then written beside them, never among
+/// them, where Sorot refuses to write it.
+const TEXTS_APART: &str = "(texts: \"texts\")";
+
 /// A project with berita.txt annotated by ayu as [`TRICKY`], with [`TRICKY_NOTES`].
 fn tricky_project() -> TestProject {
-    let project = TestProject::new().annotated("ayu", "berita.txt", TRICKY);
+    let project = TestProject::new()
+        .config(TEXTS_APART)
+        .annotated("ayu", "berita.txt", TRICKY);
     let note = |id, note: &str| Command::SetNote {
         id,
         note: note.into(),
@@ -176,7 +183,9 @@ fn brat_round_trip_keeps_everything_across_crlf() {
 /// each annotator's folder when there are several.
 #[test]
 fn brat_export_keeps_subfolders() {
-    let dir = TestProject::new().annotated("ayu", "2023/berita.txt", TRICKY);
+    let dir = TestProject::new()
+        .config(TEXTS_APART)
+        .annotated("ayu", "2023/berita.txt", TRICKY);
     let root = dir.root();
     for (extra, folder) in [
         (&["--annotator", "ayu"][..], "one/2023"),
@@ -201,7 +210,7 @@ fn brat_export_keeps_subfolders() {
 /// become lines brat would refuse.
 #[test]
 fn brat_reports_a_span_of_only_a_line_end() {
-    let dir = TestProject::new().annotated(
+    let dir = TestProject::new().config(TEXTS_APART).annotated(
         "ayu",
         "a.txt",
         "[“Kim”|actor] tiba 😊.[\r\n|date][Putin|actor]",

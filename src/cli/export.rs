@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use super::{OffsetsArg, project_or_cwd};
 use sorot_core::counted;
@@ -160,10 +160,22 @@ pub(crate) fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         .collect();
     options.hf_unit = args.hf_unit.into();
     options.annotated_only = args.annotated_only;
-    let written = export::export_to(&project, &options, &args.output, args.strict)
-        .with_context(|| format!("exporting to {}", args.output.display()))?;
+    let written = match export::export_to(&project, &options, &args.output, args.strict) {
+        Ok(written) => written,
+        Err(err) if err.names_its_file() => return Err(err.into()),
+        Err(err) => {
+            return Err(
+                anyhow::Error::from(err).context(format!("exporting to {}", args.output.display()))
+            );
+        }
+    };
+    let why = if args.output.as_os_str() == "-" {
+        "the output is standard output"
+    } else {
+        "the output is not a regular file"
+    };
     for (suffix, content) in &written.unwritten {
-        eprintln!("--- {suffix} (not written: the output is standard output) ---\n{content}");
+        eprintln!("--- {suffix} (not written: {why}) ---\n{content}");
     }
     let report = &written.report;
     for loss in &report.losses {

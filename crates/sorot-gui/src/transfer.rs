@@ -190,6 +190,11 @@ impl Transfer {
                         for path in &written.paths {
                             finished.summary.push(format!("Wrote {}", path.display()));
                         }
+                        for (suffix, _) in &written.unwritten {
+                            finished.summary.push(format!(
+                                "Not written: the {suffix} file, which has no place beside an output that is not a regular file."
+                            ));
+                        }
                         if form.format.has_offsets() {
                             finished
                                 .summary

@@ -137,7 +137,7 @@ impl Sink for Hf {
             names.insert(tag_key(c), serde_json::json!(tag_names(column)));
         }
         let json = serde_json::to_string_pretty(&names)?;
-        Ok(vec![(".tags.json", json + "\n")])
+        Ok(vec![(super::HF_TAGS, json + "\n")])
     }
 }
 

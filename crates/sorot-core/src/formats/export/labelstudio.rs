@@ -187,7 +187,7 @@ impl Sink for LabelStudio {
         }
         out.write_all(if self.tasks == 0 { b"[]\n" } else { b"\n]\n" })?;
         out.flush()?;
-        Ok(vec![(".config.xml", self.config.clone())])
+        Ok(vec![(super::LABEL_STUDIO_CONFIG, self.config.clone())])
     }
 }
 

@@ -26,6 +26,7 @@
 mod brat;
 mod conll;
 mod csv;
+mod destination;
 mod doccano;
 mod hf;
 mod labelstudio;
@@ -44,6 +45,7 @@ pub use pipeline::Item;
 
 use crate::model::schema::Schema;
 use crate::project::Project;
+use destination::Destination;
 use pipeline::Plan;
 
 /// A target format.
@@ -96,6 +98,16 @@ impl Format {
     /// Whether the format has a place for a span's note, value and attributes.
     pub fn carries_details(self) -> bool {
         !matches!(self, Format::Conll | Format::Hf)
+    }
+
+    /// The name endings of the files the format writes beside its output
+    /// (`<output stem><suffix>`).
+    pub fn sidecar_suffixes(self) -> &'static [&'static str] {
+        match self {
+            Format::Hf => &[HF_TAGS],
+            Format::Labelstudio => &[LABEL_STUDIO_CONFIG],
+            _ => &[],
+        }
     }
 
     /// Whether the format carries character offsets.
@@ -212,6 +224,41 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Storage(#[from] crate::store::StorageError),
+    /// The output would land in the project's annotations folder, which
+    /// holds Sorot's own files only.
+    #[error(
+        "{}: this is inside the project's annotations folder {}; choose an output outside it",
+        path.display(),
+        annotations.display()
+    )]
+    IntoAnnotations { path: PathBuf, annotations: PathBuf },
+    /// The output would replace one of the project's texts.
+    #[error("{}: this is the project's text {id}; choose another output", path.display())]
+    OverText { path: PathBuf, id: String },
+    /// brat's folder would put its copies of the texts among the project's
+    /// texts.
+    #[error(
+        "{}: this is inside the project's text folder {}, where brat's copies of the texts would become texts of the project; choose a folder outside it",
+        path.display(),
+        texts.display()
+    )]
+    FolderAmongTexts { path: PathBuf, texts: PathBuf },
+}
+
+impl ExportError {
+    /// Whether the message names the file it is about; the others are about
+    /// the export's destination, for the caller to name.
+    pub fn names_its_file(&self) -> bool {
+        matches!(
+            self,
+            ExportError::NotAFolderFormat { .. }
+                | ExportError::Io { .. }
+                | ExportError::Storage(_)
+                | ExportError::IntoAnnotations { .. }
+                | ExportError::OverText { .. }
+                | ExportError::FolderAmongTexts { .. }
+        )
+    }
 }
 
 /// Where a folder format writes, and the stream of a stream format.
@@ -219,6 +266,11 @@ pub enum Output<'a> {
     Stream(&'a mut dyn Write),
     Folder(&'a Path),
 }
+
+/// The ending of the Hugging Face tag names' file beside the rows.
+const HF_TAGS: &str = ".tags.json";
+/// The ending of the Label Studio labeling config's file beside the tasks.
+const LABEL_STUDIO_CONFIG: &str = ".config.xml";
 
 /// Files written beside a stream output: (file name suffix, content).
 pub type Sidecar = (&'static str, String);
@@ -280,15 +332,19 @@ pub struct Written {
     pub paths: Vec<PathBuf>,
     /// With `strict`, whether losses stopped the export before anything was written.
     pub stopped: bool,
-    /// The sidecars not written because the output is standard output, for
-    /// the caller to show.
+    /// The sidecars not written because the output is standard output or a
+    /// special file (a pipe, a device), for the caller to show.
     pub unwritten: Vec<Sidecar>,
 }
 
 /// Exports to `destination`: a file for stream formats (written atomically,
 /// with any sidecar beside it as `<stem><suffix>`), a folder for brat, or `-`
-/// for standard output (sidecars are then returned in
-/// [`Written::unwritten`]). With `strict`, a first pass looks for losses and
+/// for standard output. A pipe or a device is written into directly, never
+/// replaced; a symbolic link stays a link and the file it points to gets the
+/// export. Sidecars of standard output or of a special file are returned in
+/// [`Written::unwritten`]. An output in the project's annotations folder or
+/// over one of its texts (brat: in its text folder) is refused before
+/// anything is written. With `strict`, a first pass looks for losses and
 /// nothing is written if there are any.
 pub fn export_to(
     project: &Project,
@@ -296,6 +352,7 @@ pub fn export_to(
     destination: &Path,
     strict: bool,
 ) -> Result<Written, ExportError> {
+    let target = destination::check(project, destination, options.format.writes_folder())?;
     if strict {
         let (report, _) = if options.format.writes_folder() {
             let scratch = tempfile::tempdir().map_err(|source| ExportError::Io {
@@ -314,63 +371,120 @@ pub fn export_to(
             });
         }
     }
-    if options.format.writes_folder() {
-        if destination == Path::new("-") {
-            return Err(ExportError::NeedsFolder("brat"));
-        }
-        std::fs::create_dir_all(destination).map_err(|source| ExportError::Io {
-            path: destination.to_owned(),
-            source,
-        })?;
-        let (report, _) = export(project, options, Output::Folder(destination))?;
-        return Ok(Written {
-            report,
-            paths: vec![destination.to_owned()],
-            ..Written::default()
-        });
-    }
-    if destination == Path::new("-") {
-        let mut stdout = io::BufWriter::new(io::stdout().lock());
-        let (report, sidecars) = export(project, options, Output::Stream(&mut stdout))?;
-        stdout.flush()?;
-        return Ok(Written {
-            report,
-            unwritten: sidecars,
-            ..Written::default()
-        });
-    }
-    let mut result = None;
-    crate::store::write_atomic_with(destination, |file| {
+    // The files beside a regular output: as named, and as checked.
+    let mut beside = Vec::new();
+    let stream_to = |out: &mut std::fs::File| {
         let (exported, written) =
-            write_behind::write_behind(file, |out| export(project, options, Output::Stream(out)));
-        // A failed write shows in the export as a stopped writer: name the
-        // write's own error instead.
-        written?;
-        result = Some(exported);
-        match &result {
-            // The file is not kept; the export's own error is returned below.
-            Some(Err(_)) => Err(io::Error::other("the export stopped")),
-            _ => Ok(()),
+            write_behind::write_behind(out, |out| export(project, options, Output::Stream(out)));
+        (exported, written)
+    };
+    let (report, sidecars) = match &target {
+        Destination::Folder(folder) => {
+            std::fs::create_dir_all(folder).map_err(|source| ExportError::Io {
+                path: destination.to_owned(),
+                source,
+            })?;
+            let (report, _) = export(project, options, Output::Folder(folder))?;
+            return Ok(Written {
+                report,
+                paths: vec![destination.to_owned()],
+                ..Written::default()
+            });
         }
-    })
-    .map_err(|err| match result.take() {
-        Some(Err(export_error)) => export_error,
-        _ => ExportError::Storage(err),
-    })?;
-    let Some(Ok((report, sidecars))) = result else {
-        unreachable!("the writer ran")
+        Destination::Stdout => {
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            let (report, sidecars) = export(project, options, Output::Stream(&mut stdout))?;
+            stdout.flush()?;
+            return Ok(Written {
+                report,
+                unwritten: sidecars,
+                ..Written::default()
+            });
+        }
+        // A pipe or a device is written into as it is; its sidecars have no
+        // place beside it.
+        Destination::Special(path) => {
+            let mut file =
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|source| ExportError::Io {
+                        path: destination.to_owned(),
+                        source,
+                    })?;
+            let (exported, written) = stream_to(&mut file);
+            written.map_err(|source| ExportError::Io {
+                path: destination.to_owned(),
+                source,
+            })?;
+            let (report, sidecars) = exported?;
+            return Ok(Written {
+                report,
+                paths: vec![destination.to_owned()],
+                unwritten: sidecars,
+                ..Written::default()
+            });
+        }
+        Destination::File(path) => {
+            for suffix in options.format.sidecar_suffixes() {
+                let path = sidecar_path(destination, suffix);
+                let checked = destination::check_beside(project, &path)?;
+                beside.push((*suffix, path, checked));
+            }
+            let mut result = None;
+            crate::store::write_atomic_with(path, |file| {
+                let (exported, written) = stream_to(file);
+                // A failed write shows in the export as a stopped writer:
+                // name the write's own error instead.
+                written?;
+                result = Some(exported);
+                match &result {
+                    // The file is not kept; the export's own error is returned below.
+                    Some(Err(_)) => Err(io::Error::other("the export stopped")),
+                    _ => Ok(()),
+                }
+            })
+            .map_err(|err| match result.take() {
+                Some(Err(export_error)) => export_error,
+                _ => ExportError::Storage(err),
+            })?;
+            let Some(Ok(exported)) = result else {
+                unreachable!("the writer ran")
+            };
+            exported
+        }
     };
     let mut paths = vec![destination.to_owned()];
     for (suffix, content) in sidecars {
-        let path = sidecar_path(destination, suffix);
-        crate::store::write_atomic(&path, content.as_bytes())?;
-        paths.push(path);
+        let Some((_, path, checked)) = beside.iter().find(|(s, _, _)| *s == suffix) else {
+            unreachable!("every suffix the format writes is checked")
+        };
+        match checked {
+            Destination::Special(resolved) => {
+                write_into(resolved, content.as_bytes()).map_err(|source| ExportError::Io {
+                    path: path.clone(),
+                    source,
+                })?
+            }
+            Destination::File(resolved) => {
+                crate::store::write_atomic(resolved, content.as_bytes())?
+            }
+            _ => unreachable!("a file beside the output is a file"),
+        }
+        paths.push(path.clone());
     }
     Ok(Written {
         report,
         paths,
         ..Written::default()
     })
+}
+
+/// Writes `bytes` into an existing special file (a pipe, a device) as it is.
+fn write_into(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
 }
 
 /// `out/train.jsonl` and `.tags.json` give `out/train.tags.json`.

@@ -789,11 +789,41 @@ fn the_shared_doccano_fixtures_import_in_both_shapes() {
     );
 }
 
+/// In a project whose texts are its own folder, an id into the annotations
+/// folder would make a text there, where the project never looks.
+#[test]
+fn an_id_into_the_annotations_folder_is_refused() {
+    let dir = TestProject::new().annotated("ayu", "a.txt", "[Kim|actor] tiba.");
+    dir.write(
+        "into.jsonl",
+        "{\"id\": \"annotations/ayu/x.txt\", \"text\": \"x\", \"label\": []}\n",
+    );
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "x",
+            "into.jsonl",
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("into.jsonl:1: document id \"annotations/ayu/x.txt\" would land in the project's annotations folder; refused"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path("annotations/ayu/x.txt").exists());
+    assert!(!dir.path("annotations/x").exists());
+}
+
 #[test]
 fn bad_input_names_file_and_line_and_writes_nothing() {
     let dir = tricky_project();
     let before = dir.read("annotations/ayu/berita.txt.ron");
-    let cases: [(&str, &str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str, &str); 7] = [
         (
             "bad.jsonl",
             "jsonl",
@@ -811,6 +841,24 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
             "jsonl",
             "{\"id\": \"../outside.txt\", \"text\": \"x\", \"label\": []}\n",
             "escape.jsonl:1: document id \"../outside.txt\" would land outside the project",
+        ),
+        (
+            "hidden.jsonl",
+            "jsonl",
+            "{\"id\": \".hidden/x.txt\", \"text\": \"x\", \"label\": []}\n",
+            "hidden.jsonl:1: document id \".hidden/x.txt\" has a hidden part (starting with '.'), which the project never reads; refused",
+        ),
+        (
+            "leftover.jsonl",
+            "jsonl",
+            "{\"id\": \".sorot-abc123.tmp/x.txt\", \"text\": \"x\", \"label\": []}\n",
+            "document id \".sorot-abc123.tmp/x.txt\" has a hidden part",
+        ),
+        (
+            "git.jsonl",
+            "jsonl",
+            "{\"id\": \".git/hooks/x.txt\", \"text\": \"x\", \"label\": []}\n",
+            "document id \".git/hooks/x.txt\" has a hidden part",
         ),
         (
             "bad.ann",
@@ -835,7 +883,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
             "{name}: nothing written"
         );
         assert!(
-            !dir.path("a.txt").exists() && !dir.path("p.txt").exists(),
+            !dir.text_path("a.txt").exists() && !dir.text_path("p.txt").exists(),
             "{name}: no text added"
         );
     }

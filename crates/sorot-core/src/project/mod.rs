@@ -15,11 +15,15 @@
 //!   ([`crate::error_chain`]); what a read-only document and the document list
 //!   show.
 //!
-//! Hidden folders (starting with `.`) and the annotations folder are never
-//! searched for texts. Texts are listed without being read: a document's text
+//! Hidden folders (starting with `.`), version-control folders and the
+//! annotations folder are never searched for texts, and a document id that
+//! would put a text in one of them is refused ([`Project::id_checker`]). The
+//! text and annotations folders resolve inside the project folder, links
+//! followed. Texts are listed without being read: a document's text
 //! is loaded when it is opened.
 
 pub mod document;
+pub mod paths;
 pub mod saver;
 pub mod validate;
 pub mod workspace;
@@ -107,6 +111,24 @@ pub enum ProjectError {
     },
     #[error("{}: the text folder {} does not exist; fix `texts` in sorot.ron", config.display(), texts.display())]
     NoTextFolder { config: PathBuf, texts: PathBuf },
+    /// A folder setting of `sorot.ron` that leads out of the project
+    /// folder (by `..`, an absolute path or a link); `line` is 1-based.
+    #[error(
+        "{}{}: `{setting}: {:?}` leads to {}, outside the project folder {}; the texts and annotations must be inside the project",
+        config.display(),
+        at_line(line),
+        value.display(),
+        resolved.display(),
+        project.display()
+    )]
+    OutsideProject {
+        config: PathBuf,
+        line: Option<usize>,
+        setting: &'static str,
+        value: PathBuf,
+        resolved: PathBuf,
+        project: PathBuf,
+    },
 }
 
 /// An open project: its configuration and the list of its documents.
@@ -161,8 +183,54 @@ impl Project {
                 texts: project.config.texts.clone(),
             });
         }
+        project.check_inside(&config_path)?;
         project.rescan()?;
         Ok(project)
+    }
+
+    /// An error if the text or annotations folder leads out of the project
+    /// folder, so that nothing Sorot writes can land outside it.
+    fn check_inside(&self, config_path: &Path) -> Result<(), ProjectError> {
+        let read = |path: &Path| {
+            paths::resolve(path).map_err(|source| ProjectError::Read {
+                path: path.to_owned(),
+                source,
+            })
+        };
+        let root = read(&self.root)?;
+        for (setting, value, dir) in [
+            ("texts", &self.config.texts, self.text_dir()),
+            (
+                "annotations",
+                &self.config.annotations,
+                self.annotation_dir(),
+            ),
+        ] {
+            let resolved = read(&dir)?;
+            if !resolved.starts_with(&root) {
+                let line = fs::read_to_string(config_path)
+                    .ok()
+                    .and_then(|content| setting_line(&content, setting));
+                return Err(ProjectError::OutsideProject {
+                    config: config_path.to_owned(),
+                    line,
+                    setting,
+                    value: value.clone(),
+                    resolved,
+                    project: root,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// What checks document ids for this project, its folders resolved once.
+    pub fn id_checker(&self) -> IdChecker {
+        IdChecker {
+            texts: paths::resolve(&self.text_dir()).unwrap_or_else(|_| self.text_dir()),
+            annotations: paths::resolve(&self.annotation_dir())
+                .unwrap_or_else(|_| self.annotation_dir()),
+        }
     }
 
     /// Lists the texts again, for files added since the project was opened.
@@ -325,6 +393,93 @@ pub fn sanitize_annotator(name: &str) -> String {
     }
 }
 
+/// The 1-based line of `sorot.ron` where `setting` is given, if it is.
+fn setting_line(content: &str, setting: &str) -> Option<usize> {
+    content
+        .lines()
+        .position(|line| {
+            line.match_indices(setting).any(|(at, _)| {
+                let before = line[..at].chars().next_back();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && line[at + setting.len()..].trim_start().starts_with(':')
+            })
+        })
+        .map(|i| i + 1)
+}
+
+/// `:LINE` when the line is known.
+fn at_line(line: &Option<usize>) -> String {
+    line.map(|line| format!(":{line}")).unwrap_or_default()
+}
+
+/// Folders of version-control systems whose names do not start with `.`
+/// (those that do are hidden, and skipped as all hidden folders are).
+const VERSION_CONTROL_FOLDERS: &[&str] = &["CVS", "_darcs"];
+
+/// Why a document id cannot name a text of the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdProblem {
+    /// It leaves the text folder (`..`, an absolute path, a backslash).
+    Escapes,
+    /// A part of it starts with `.`: the project never reads hidden folders
+    /// or files, and Sorot's temporary files are named so.
+    Hidden,
+    /// It would land in the project's annotations folder.
+    InAnnotations,
+    /// It would land in a version-control folder.
+    InVersionControl,
+}
+
+impl std::fmt::Display for IdProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IdProblem::Escapes => "would land outside the project",
+            IdProblem::Hidden => {
+                "has a hidden part (starting with '.'), which the project never reads"
+            }
+            IdProblem::InAnnotations => "would land in the project's annotations folder",
+            IdProblem::InVersionControl => "would land in a version-control folder",
+        })
+    }
+}
+
+/// Checks document ids against one project ([`Project::id_checker`]).
+#[derive(Debug, Clone)]
+pub struct IdChecker {
+    /// The resolved text folder.
+    texts: PathBuf,
+    /// The resolved annotations folder.
+    annotations: PathBuf,
+}
+
+impl IdChecker {
+    /// Why `id` cannot name a text the project would list, if it cannot.
+    pub fn problem(&self, id: &str) -> Option<IdProblem> {
+        if !is_safe_doc_id(id) {
+            return Some(IdProblem::Escapes);
+        }
+        let parts = || id.split('/');
+        if parts().any(|part| part.starts_with('.')) {
+            return Some(IdProblem::Hidden);
+        }
+        if parts().any(|part| VERSION_CONTROL_FOLDERS.contains(&part)) {
+            return Some(IdProblem::InVersionControl);
+        }
+        let mut path = self.texts.clone();
+        path.extend(parts());
+        // Links inside the text folder are followed: a link to the
+        // annotations folder leads there.
+        let resolved = paths::resolve(&path).unwrap_or(path);
+        if resolved.starts_with(&self.annotations) {
+            return Some(IdProblem::InAnnotations);
+        }
+        if !resolved.starts_with(&self.texts) {
+            return Some(IdProblem::Escapes);
+        }
+        None
+    }
+}
+
 /// Whether a `/`-separated document id stays inside its folder.
 pub fn is_safe_doc_id(id: &str) -> bool {
     !id.contains('\\')
@@ -357,7 +512,8 @@ fn collect_texts(
             source,
         })?;
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || VERSION_CONTROL_FOLDERS.contains(&name.as_ref()) {
             continue;
         }
         let path = entry.path();
@@ -442,6 +598,99 @@ mod tests {
         .unwrap();
         let err = Project::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("sorot.ron:2:"), "{err}");
+    }
+
+    /// `texts` or `annotations` leading out of the project, by `..`, an
+    /// absolute path or a link, is refused, naming the setting and its line.
+    #[test]
+    fn folder_settings_that_lead_out_of_the_project_are_refused() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("p");
+        fs::create_dir_all(root.join("texts")).unwrap();
+        fs::create_dir_all(outer.path().join("x")).unwrap();
+        let absolute = outer.path().join("x").display().to_string();
+        let mut cases = vec![
+            ("annotations", "../../../x".to_owned()),
+            ("texts", "../x".to_owned()),
+            ("texts", absolute),
+            ("annotations", "texts/../../x".to_owned()),
+        ];
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outer.path().join("x"), root.join("link")).unwrap();
+            cases.push(("annotations", "link/labels".to_owned()));
+        }
+        for (setting, value) in cases {
+            let other = if setting == "texts" {
+                "annotations"
+            } else {
+                "texts"
+            };
+            let other_value = if setting == "texts" {
+                "annotations"
+            } else {
+                "texts"
+            };
+            fs::write(
+                root.join(CONFIG_FILE),
+                format!("(\n  {other}: {other_value:?},\n  {setting}: {value:?},\n)"),
+            )
+            .unwrap();
+            let err = Project::open(&root).unwrap_err();
+            assert!(
+                matches!(err, ProjectError::OutsideProject { line: Some(3), setting: s, .. } if s == setting),
+                "{setting}: {value}: {err}"
+            );
+            assert!(
+                err.to_string().contains("outside the project folder"),
+                "{err}"
+            );
+        }
+        // Inside, through `..` that comes back, is fine.
+        fs::write(
+            root.join(CONFIG_FILE),
+            "(texts: \"texts/../texts\", annotations: \"texts/../labels\")",
+        )
+        .unwrap();
+        Project::open(&root).unwrap();
+    }
+
+    /// Ids that the project would not list, or that land in its own folders,
+    /// are named with the reason.
+    #[test]
+    fn ids_the_project_cannot_see_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join(".git/hooks")).unwrap();
+        fs::write(dir.path().join("a.txt"), "a").unwrap();
+        let ids = Project::open(dir.path()).unwrap().id_checker();
+        for (id, problem) in [
+            ("../a.txt", IdProblem::Escapes),
+            ("/etc/a.txt", IdProblem::Escapes),
+            (".hidden/x.txt", IdProblem::Hidden),
+            ("news/.x.txt", IdProblem::Hidden),
+            (".sorot-abc123.tmp/x.txt", IdProblem::Hidden),
+            (".git/hooks/x.txt", IdProblem::Hidden),
+            ("CVS/x.txt", IdProblem::InVersionControl),
+            ("annotations/x.txt", IdProblem::InAnnotations),
+            ("annotations/ayu/x.txt", IdProblem::InAnnotations),
+        ] {
+            assert_eq!(ids.problem(id), Some(problem), "{id}");
+        }
+        for id in [
+            "x.txt",
+            "news/2023/“😊”.txt",
+            "annotations.txt",
+            "notes/annotations/x.txt",
+        ] {
+            assert_eq!(ids.problem(id), None, "{id}");
+        }
+        #[cfg(unix)]
+        {
+            fs::create_dir_all(dir.path().join("annotations")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("annotations"), dir.path().join("in"))
+                .unwrap();
+            assert_eq!(ids.problem("in/x.txt"), Some(IdProblem::InAnnotations));
+        }
     }
 
     #[test]

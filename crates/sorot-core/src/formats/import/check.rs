@@ -24,7 +24,7 @@ use super::record::{Counted, Record, SpanKey};
 use super::{ImportError, ImportOptions};
 use crate::formats::export::{Loss, OffsetUnit};
 use crate::model::text::SourceText;
-use crate::project::{Project, is_safe_doc_id};
+use crate::project::{IdChecker, IdProblem, Project};
 
 /// What an import writes, once every record is checked.
 pub(super) struct Plan {
@@ -56,9 +56,10 @@ pub(super) fn plan(
     options: &ImportOptions,
     records: Vec<Record>,
 ) -> Result<Plan, ImportError> {
+    let ids = project.id_checker();
     let prepared: Vec<Prepared> = records
         .into_par_iter()
-        .map(|record| prepare(project, options.offsets, record))
+        .map(|record| prepare(project, &ids, options.offsets, record))
         .collect();
     let mut plan = Plan {
         documents: Vec::with_capacity(prepared.len()),
@@ -76,12 +77,16 @@ pub(super) fn plan(
         duplicates,
     } in prepared
     {
-        let Some(text) = text else {
-            return Err(ImportError::UnsafeId {
-                file: record.file,
-                line: record.line,
-                id: record.id,
-            });
+        let text = match text {
+            Ok(text) => text,
+            Err(problem) => {
+                return Err(ImportError::UnsafeId {
+                    file: record.file,
+                    line: record.line,
+                    id: record.id,
+                    problem,
+                });
+            }
         };
         let annotator = record
             .annotator
@@ -141,9 +146,9 @@ struct Prepared {
     /// Its id made the name of a text file, its offsets converted to code
     /// points of its text, its repeated spans taken out.
     record: Record,
-    /// None when its id would land outside the project; nothing else was
-    /// done then.
-    text: Option<PreparedText>,
+    /// Why its id cannot name a text of the project, if it cannot; nothing
+    /// else was done then.
+    text: Result<PreparedText, IdProblem>,
     /// Whether its spans fit its text.
     checked: Result<(), ImportError>,
     /// The spans it gave twice.
@@ -160,18 +165,22 @@ enum PreparedText {
 }
 
 /// Reads or makes `record`'s text and checks the record's spans against it.
-fn prepare(project: &Project, unit: OffsetUnit, mut record: Record) -> Prepared {
+fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Record) -> Prepared {
     let unchecked = |record, text| Prepared {
         record,
         text,
         checked: Ok(()),
         duplicates: Vec::new(),
     };
-    if !is_safe_doc_id(&record.id) {
-        return unchecked(record, None);
-    }
     if !record.id.ends_with(".txt") {
         record.id.push_str(".txt");
+    }
+    // A text the project lists is where it is; a new one must land where
+    // the project would list it.
+    if project.doc(&record.id).is_none()
+        && let Some(problem) = ids.problem(&record.id)
+    {
+        return unchecked(record, Err(problem));
     }
     let text = match project.doc(&record.id) {
         Some(doc) => PreparedText::Existing(read_project_text(&doc.path, &record)),
@@ -192,13 +201,13 @@ fn prepare(project: &Project, unit: OffsetUnit, mut record: Record) -> Prepared 
     };
     let source = match &text {
         PreparedText::Existing(Ok(text)) | PreparedText::New(Ok(text)) => text,
-        _ => return unchecked(record, Some(text)),
+        _ => return unchecked(record, Ok(text)),
     };
     let checked = convert_and_check(&mut record, source, unit);
     if checked.is_err() {
         return Prepared {
             record,
-            text: Some(text),
+            text: Ok(text),
             checked,
             duplicates: Vec::new(),
         };
@@ -233,7 +242,7 @@ fn prepare(project: &Project, unit: OffsetUnit, mut record: Record) -> Prepared 
     });
     Prepared {
         record,
-        text: Some(text),
+        text: Ok(text),
         checked,
         duplicates,
     }

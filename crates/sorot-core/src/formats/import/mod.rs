@@ -98,12 +98,15 @@ pub enum ImportError {
         #[source]
         source: serde_json::Error,
     },
-    /// A document id that would name a file outside the project.
-    #[error("{}:{line}: document id {id:?} would land outside the project; refused", file.display())]
+    /// A document id that cannot name a text the project would list: it
+    /// leaves the project, is hidden, or lands in the annotations folder or
+    /// a version-control folder.
+    #[error("{}:{line}: document id {id:?} {problem}; refused", file.display())]
     UnsafeId {
         file: PathBuf,
         line: usize,
         id: String,
+        problem: crate::project::IdProblem,
     },
     /// A document given twice for one annotator; `first_file` and
     /// `first_line` say where it was given first.

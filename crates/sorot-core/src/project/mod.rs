@@ -114,12 +114,11 @@ pub enum ProjectError {
     /// A folder setting of `sorot.ron` that leads out of the project
     /// folder (by `..`, an absolute path or a link); `line` is 1-based.
     #[error(
-        "{}{}: `{setting}: {:?}` leads to {}, outside the project folder {}; the texts and annotations must be inside the project",
+        "{}{}: `{setting}: {:?}` leads to {}, outside the project folder; the texts and annotations must be inside it",
         config.display(),
         at_line(line),
         value.display(),
-        resolved.display(),
-        project.display()
+        resolved.display()
     )]
     OutsideProject {
         config: PathBuf,
@@ -127,7 +126,6 @@ pub enum ProjectError {
         setting: &'static str,
         value: PathBuf,
         resolved: PathBuf,
-        project: PathBuf,
     },
 }
 
@@ -217,7 +215,6 @@ impl Project {
                     setting,
                     value: value.clone(),
                     resolved,
-                    project: root,
                 });
             }
         }

@@ -354,7 +354,9 @@ fn relations_round_trip_through_brat() {
         ],
     );
     let project = dir.open();
-    let out = dir.path("out");
+    // Outside the project: its texts are its own folder.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("out");
     let written = sorot_core::formats::export::export_to(
         &project,
         &sorot_core::formats::export::Options::new(
@@ -933,4 +935,66 @@ fn import_errors_come_in_input_order() {
     let project = dir.open();
     assert!(project.doc("x.txt").is_none());
     assert!(!dir.path("annotations").exists());
+}
+
+/// brat: links are followed only inside the input folder. A `.txt` linked
+/// to a file outside is not copied into the project, a link to a folder
+/// outside is not searched, and `ln -s . loop` is not read again; each is
+/// reported.
+#[cfg(unix)]
+#[test]
+fn brat_links_out_of_the_input_folder_or_in_a_loop_are_not_followed() {
+    use std::os::unix::fs::symlink;
+
+    let outside = folder(&[
+        ("secret.txt", "kata sandi 😊\r\n"),
+        ("b.ann", "T1\tactor 0 4\tkata\n"),
+        ("b.txt", "kata sandi 😊\r\n"),
+    ]);
+    let brat = folder(&[
+        ("a.txt", "“Kim” 😊\r\nPutin\r\n"),
+        ("a.ann", "T1\tactor 1 4\tKim\n"),
+        ("s.ann", "T1\tactor 0 4\tkata\n"),
+    ]);
+    symlink(outside.path().join("secret.txt"), brat.path().join("s.txt")).unwrap();
+    symlink(outside.path(), brat.path().join("elsewhere")).unwrap();
+    symlink(".", brat.path().join("loop")).unwrap();
+    // A folder reached by a link and by its own name is read under its
+    // own name; a link to an `.ann` file inside is followed.
+    fs::create_dir(brat.path().join("real")).unwrap();
+    fs::write(brat.path().join("real/c.txt"), "Putin").unwrap();
+    fs::write(brat.path().join("real/c.ann"), "T1\tactor 0 5\tPutin\n").unwrap();
+    symlink("real", brat.path().join("inside")).unwrap();
+    fs::write(brat.path().join("d.txt"), "Putin").unwrap();
+    symlink("real/c.ann", brat.path().join("d.ann")).unwrap();
+
+    let project = TestProject::new().text("a.txt", "“Kim” 😊\r\nPutin\r\n");
+    let report = import(
+        &project.open(),
+        &options(ImportFormat::Brat),
+        &[brat.path().to_owned()],
+    )
+    .unwrap();
+    let ids: Vec<String> = project.open().docs().iter().map(|d| d.id.clone()).collect();
+    assert_eq!(ids, ["a.txt", "d.txt", "real/c.txt"]);
+    assert_eq!(
+        project.rendered("ayu", "a.txt"),
+        "“[Kim|actor]” 😊\r\nPutin\r\n"
+    );
+    let losses: Vec<String> = report.losses.iter().map(ToString::to_string).collect();
+    let said = |needle: &str| losses.iter().any(|l| l.contains(needle));
+    assert!(
+        said("s.txt: a link out of the input folder") && said("its document is not imported"),
+        "{losses:#?}"
+    );
+    assert!(
+        said("elsewhere: a link out of the input folder"),
+        "{losses:#?}"
+    );
+    assert!(said("loop: a link to a folder already read"), "{losses:#?}");
+    assert!(
+        said("inside: a link to a folder already read"),
+        "{losses:#?}"
+    );
+    assert_eq!(losses.len(), 4, "{losses:#?}");
 }

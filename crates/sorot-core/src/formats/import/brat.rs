@@ -14,6 +14,7 @@
 //! record keeps them so ([`Counted::CodePointsWithLf`]) until its text is
 //! known.
 
+use std::collections::{HashSet, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -23,15 +24,28 @@ use crate::formats::export::Loss;
 
 /// Reads the brat input `input`: one `.ann` file, or a folder searched for
 /// them, each a document named by its path below the folder.
+///
+/// Symbolic links are followed only while they stay inside the input's
+/// folder, and a folder already read is not read again (`ln -s . loop`);
+/// each link not followed, and each document whose `.txt` is a link out of
+/// the folder, is a loss.
 pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), ImportError> {
+    let read_error = |path: &Path| {
+        let path = path.to_owned();
+        move |source| ImportError::Read { path, source }
+    };
     if input.is_dir() {
-        let mut files = Vec::new();
-        collect_ann(input, &mut files).map_err(|source| ImportError::Read {
-            path: input.to_owned(),
-            source,
-        })?;
-        files.sort();
-        for file in files {
+        let mut walk = Walk {
+            root: input.canonicalize().map_err(read_error(input))?,
+            visited: HashSet::new(),
+            files: Vec::new(),
+            skipped: Vec::new(),
+        };
+        walk.visited.insert(walk.root.clone());
+        walk.collect_ann(input).map_err(read_error(input))?;
+        reading.losses.append(&mut walk.skipped);
+        walk.files.sort();
+        for file in walk.files {
             let id = file
                 .strip_prefix(input)
                 .unwrap_or(&file)
@@ -41,6 +55,10 @@ pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), Impo
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
+            if let Some(loss) = text_out_of(&walk.root, &file) {
+                reading.losses.push(loss);
+                continue;
+            }
             let record = read_brat(&file, id, &mut reading.losses)?;
             reading.records.push(record);
         }
@@ -51,23 +69,125 @@ pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), Impo
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let folder = match input.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let root = folder.canonicalize().map_err(read_error(folder))?;
+        if let Some(loss) = text_out_of(&root, input) {
+            reading.losses.push(loss);
+            return Ok(());
+        }
         let record = read_brat(input, id, &mut reading.losses)?;
         reading.records.push(record);
         Ok(())
     }
 }
 
-/// Adds the `.ann` files in `dir` and its folders to `files`.
-fn collect_ann(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_ann(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "ann") {
-            files.push(path);
+/// A search of an input folder for `.ann` files. The folders themselves
+/// are read first, links after, so a folder reached both ways is read under
+/// its own name.
+struct Walk {
+    /// The input folder, resolved.
+    root: PathBuf,
+    /// The folders read, resolved.
+    visited: HashSet<PathBuf>,
+    /// The `.ann` files found.
+    files: Vec<PathBuf>,
+    /// The links not followed, as losses.
+    skipped: Vec<Loss>,
+}
+
+impl Walk {
+    /// Adds the `.ann` files in `dir` and its folders, the links among them
+    /// followed once no plain folder is left.
+    fn collect_ann(&mut self, dir: &Path) -> std::io::Result<()> {
+        let mut links = VecDeque::new();
+        self.read_folder(dir, &mut links)?;
+        while let Some(link) = links.pop_front() {
+            let target = match link.canonicalize() {
+                Ok(target) => target,
+                Err(err) => {
+                    self.skip(
+                        &link,
+                        format!("a link that cannot be followed ({err}); skipped"),
+                    );
+                    continue;
+                }
+            };
+            let is_dir = target.is_dir();
+            if !(is_dir || is_ann(&link)) {
+                continue;
+            }
+            if !target.starts_with(&self.root) {
+                self.skip(
+                    &link,
+                    format!(
+                        "a link out of the input folder (to {}); not followed",
+                        target.display()
+                    ),
+                );
+            } else if !is_dir {
+                self.files.push(link);
+            } else if self.visited.insert(target) {
+                self.read_folder(&link, &mut links)?;
+            } else {
+                self.skip(
+                    &link,
+                    "a link to a folder already read (under its own name, or a loop); not read again"
+                        .into(),
+                );
+            }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Adds the `.ann` files of `dir` and of its folders, and the links
+    /// found to `links`, in name order.
+    fn read_folder(&mut self, dir: &Path, links: &mut VecDeque<PathBuf>) -> std::io::Result<()> {
+        let mut entries = fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let file_type = entry.file_type()?;
+            if file_type.is_symlink() {
+                links.push_back(path);
+            } else if file_type.is_dir() {
+                self.visited.insert(path.canonicalize()?);
+                self.read_folder(&path, links)?;
+            } else if is_ann(&path) {
+                self.files.push(path);
+            }
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, path: &Path, reason: String) {
+        self.skipped.push(Loss {
+            file: path.display().to_string(),
+            span: None,
+            reason,
+        });
+    }
+}
+
+fn is_ann(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "ann")
+}
+
+/// A loss if the `.txt` of `ann` is a link that leads out of `root`: its
+/// content is not the input's to import.
+fn text_out_of(root: &Path, ann: &Path) -> Option<Loss> {
+    let txt = ann.with_extension("txt");
+    let target = txt.canonicalize().ok()?;
+    (!target.starts_with(root)).then(|| Loss {
+        file: txt.display().to_string(),
+        span: None,
+        reason: format!(
+            "a link out of the input folder (to {}); its document is not imported",
+            target.display()
+        ),
+    })
 }
 
 /// Reads one `.ann` file and its `.txt`. brat counts code points over the

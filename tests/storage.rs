@@ -91,3 +91,61 @@ fn save_load_save_is_byte_identical_over_all_seeds() {
         );
     }
 }
+
+/// Fields Sorot does not know (a script's `reviewer_comment`, a span's
+/// `confidence`) are kept through edits and saves, follow their span, and
+/// go only with it.
+#[test]
+fn unknown_fields_survive_a_save_and_follow_their_span() {
+    let dir =
+        TestProject::new().annotated("ayu", "a.txt", "“[Kim|actor]” 😊\r\n[Putin|actor] tiba.");
+    let path = dir.annotation_path("ayu", "a.txt");
+    let written = fs::read_to_string(&path).unwrap();
+    let edited = written
+        .replacen(
+            "    annotator:",
+            "    reviewer_comment: \"cek “lagi” 😊\",\n    annotator:",
+            1,
+        )
+        .replacen("text: \"Kim\")", "text: \"Kim\", confidence: 0.75)", 1)
+        .replacen(
+            "text: \"Putin\")",
+            "text: \"Putin\", model: (name: \"ner-2\", tags: [\"a\"]))",
+            1,
+        );
+    assert_ne!(edited, written);
+    fs::write(&path, &edited).unwrap();
+    let putin = dir.spans("ayu", "a.txt")[1].id;
+    dir.edit(
+        "ayu",
+        "a.txt",
+        [
+            Command::AddSpan {
+                range: 15..19,
+                label: "date".into(),
+            },
+            Command::RemoveSpan(putin),
+        ],
+    );
+    let saved = fs::read_to_string(&path).unwrap();
+    assert!(
+        saved.contains("    reviewer_comment: \"cek “lagi” 😊\",\n"),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("text: \"Kim\", confidence: 0.75)"),
+        "{saved}"
+    );
+    assert!(!saved.contains("ner-2"), "went with its span:\n{saved}");
+    assert!(
+        saved.contains("label: \"date\", text: \"tiba\")"),
+        "{saved}"
+    );
+    // Read again, the file is the same file: written byte for byte alike.
+    let file = dir.annotation_file("ayu", "a.txt");
+    assert_eq!(
+        file.unknown.describe(),
+        "reviewer_comment, confidence of span 1"
+    );
+    assert_eq!(file.to_ron(), saved);
+}

@@ -323,6 +323,7 @@ fn generate(root: &Path) -> usize {
             spans: annotations.spans().to_vec(),
             rejected: Vec::new(),
             relations: Vec::new(),
+            unknown: Default::default(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));
         fs::create_dir_all(ann.parent().unwrap()).unwrap();

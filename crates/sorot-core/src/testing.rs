@@ -215,6 +215,7 @@ impl TestProject {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            unknown: Default::default(),
         })
     }
 

@@ -83,6 +83,7 @@ fn write_large_document(root: &Path, spans: usize) -> String {
         spans: list,
         rejected: Vec::new(),
         relations: Vec::new(),
+        unknown: Default::default(),
     };
     fs::create_dir_all(root.join("annotations/bench")).unwrap();
     fs::write(root.join("annotations/bench/big.txt.ron"), file.to_ron()).unwrap();
@@ -230,6 +231,7 @@ fn large_project(root: &Path, report: &mut String) {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            unknown: Default::default(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));
         fs::create_dir_all(ann.parent().unwrap()).unwrap();

@@ -107,6 +107,8 @@ pub struct OpenDocument {
     saved_revision: u64,
     /// Counts changes to the annotations, for views that cache derived data.
     revision: u64,
+    /// The file's fields this build does not know, written back on save.
+    unknown: store::Unknown,
 }
 
 impl OpenDocument {
@@ -158,6 +160,7 @@ impl OpenDocument {
             saves,
             saved_revision: 0,
             revision: 0,
+            unknown: store::Unknown::default(),
         };
         document.load_annotations(project.schema());
         Ok(document)
@@ -176,6 +179,7 @@ impl OpenDocument {
         self.access = Access::Editable;
         self.findings.clear();
         self.disk_fingerprint = None;
+        self.unknown = store::Unknown::default();
         match AnnotationFile::read(&self.path) {
             // No file yet: nothing annotated.
             Err(StorageError::Read { source, .. })
@@ -196,6 +200,7 @@ impl OpenDocument {
                 }
                 self.findings =
                     check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
+                self.unknown = file.unknown;
                 match Annotations::new(file.status, file.spans) {
                     Ok(annotations) => match annotations
                         .with_rejected(file.rejected)
@@ -304,6 +309,7 @@ impl OpenDocument {
             spans: self.spans().to_vec(),
             rejected: self.annotations.rejected().cloned().collect(),
             relations: self.annotations.relations().cloned().collect(),
+            unknown: self.unknown.clone(),
         }
     }
 

@@ -49,6 +49,7 @@ use std::str::FromStr;
 
 use super::file::HEADER;
 use crate::model::{Rejected, Relation, Span, Status};
+use crate::store::unknown::Fields;
 use crate::store::{AnnotationFile, OffsetUnit};
 
 /// Reads `text` if it is in the grammar above; `None` if it is not.
@@ -75,6 +76,7 @@ pub(super) fn write(file: &AnnotationFile) -> String {
         spans,
         rejected,
         relations,
+        unknown,
     } = file;
     let span_bytes: usize = spans
         .iter()
@@ -103,23 +105,44 @@ pub(super) fn write(file: &AnnotationFile) -> String {
         Status::Done => "Done",
     });
     out.push_str(",\n    spans: ");
-    list(&mut out, spans, span);
+    list(&mut out, spans, |out, each| {
+        span(out, each, unknown.spans.get(&each.id));
+    });
     if !rejected.is_empty() {
         out.push_str(",\n    rejected: ");
         list(&mut out, rejected, |out, rejected| {
             let Rejected { start, end, label } = rejected;
-            two_ints_and_a_string(out, ["start", "end", "label"], *start, *end, label);
+            let fields = unknown.rejected.get(rejected);
+            two_ints_and_a_string(out, ["start", "end", "label"], *start, *end, label, fields);
         });
     }
     if !relations.is_empty() {
         out.push_str(",\n    relations: ");
         list(&mut out, relations, |out, relation| {
             let Relation { from, to, kind } = relation;
-            two_ints_and_a_string(out, ["from", "to", "kind"], *from, *to, kind);
+            let fields = unknown.relations.get(relation);
+            two_ints_and_a_string(out, ["from", "to", "kind"], *from, *to, kind, fields);
         });
+    }
+    for (name, raw) in &unknown.file {
+        out.push_str(",\n    ");
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(raw);
     }
     out.push_str(",\n)\n");
     out
+}
+
+/// Unknown fields of a span, a relation or a rejected span, after its own:
+/// `, name: value` each, as they were read.
+fn unknown_fields(out: &mut String, fields: Option<&Fields>) {
+    for (name, raw) in fields.into_iter().flatten() {
+        out.push_str(", ");
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(raw);
+    }
 }
 
 /// A list of the file's top level: one item per line.
@@ -144,6 +167,7 @@ fn two_ints_and_a_string(
     a: impl itoa::Integer,
     b: impl itoa::Integer,
     text: &str,
+    unknown: Option<&Fields>,
 ) {
     out.push('(');
     out.push_str(first);
@@ -157,10 +181,11 @@ fn two_ints_and_a_string(
     out.push_str(third);
     out.push_str(": ");
     string(out, text);
+    unknown_fields(out, unknown);
     out.push(')');
 }
 
-fn span(out: &mut String, span: &Span) {
+fn span(out: &mut String, span: &Span, unknown: Option<&Fields>) {
     let Span {
         id,
         start,
@@ -201,6 +226,7 @@ fn span(out: &mut String, span: &Span) {
         }
         out.push('}');
     }
+    unknown_fields(out, unknown);
     out.push(')');
 }
 
@@ -463,6 +489,7 @@ impl<'a> Reader<'a> {
             spans: spans?,
             rejected: rejected.unwrap_or_default(),
             relations: relations.unwrap_or_default(),
+            unknown: Default::default(),
         })
     }
 
@@ -588,6 +615,7 @@ mod tests {
                 to: 1,
                 kind: "source".into(),
             }],
+            unknown: Default::default(),
         }
     }
 
@@ -688,6 +716,7 @@ mod tests {
                     .into_iter()
                     .map(|(from, to, kind)| Relation { from, to, kind })
                     .collect(),
+                    unknown: Default::default(),
             }
         }
     }

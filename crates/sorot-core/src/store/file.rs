@@ -58,6 +58,9 @@ pub struct AnnotationFile {
     /// Links between spans, by span id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<Relation>,
+    /// Fields this build does not know, written back as they were read.
+    #[serde(skip)]
+    pub unknown: super::Unknown,
 }
 
 /// Reads an annotation file's offset unit, which must be code points: the
@@ -180,7 +183,10 @@ impl AnnotationFile {
         // every error, to the general one.
         let parsed = match fast::read(content) {
             Some(file) => Ok(file),
-            None => ron::from_str::<AnnotationFile>(content),
+            None => ron::from_str::<AnnotationFile>(content).map(|mut file| {
+                file.unknown = super::unknown::read(content).unwrap_or_default();
+                file
+            }),
         };
         match parsed {
             Ok(file) if file.format_version == 0 || file.format_version > FORMAT_VERSION => {
@@ -241,6 +247,7 @@ mod tests {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            unknown: Default::default(),
         }
     }
 
@@ -344,6 +351,7 @@ mod tests {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            unknown: Default::default(),
         };
         let mut full = header(Status::Done, vec![claim, putin, date]);
         full.rejected = vec![

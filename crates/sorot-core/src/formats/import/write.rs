@@ -194,5 +194,6 @@ fn build_file(
         spans,
         rejected: Vec::new(),
         relations,
+        unknown: Default::default(),
     }
 }

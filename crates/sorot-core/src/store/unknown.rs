@@ -1,0 +1,281 @@
+//! Fields of an annotation file that this build does not know, kept through
+//! a save.
+//!
+//! Terms:
+//! - **unknown field**: a field of the file, of a span, of a relation or of a
+//!   rejected span that is not one of Sorot's (a `reviewer_comment` added by
+//!   a script, a span's `confidence` written by a newer Sorot). The general
+//!   reader ignores such fields; this module reads them again, as their
+//!   exact RON text, so that the writer can put them back.
+//! - **owner**: what an unknown field belongs to. Spans are known by their
+//!   id, relations and rejected spans by their content (they have no id), so
+//!   a field follows its span through edits and goes when its span goes.
+//!
+//! The fast reader gives up on any unknown field, so only texts read by the
+//! general reader can have them: reading them costs nothing for the files
+//! Sorot writes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use ron::value::RawValue;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use crate::model::{Rejected, Relation, SpanId};
+
+/// Unknown fields, as (name, RON text) in name order.
+pub type Fields = Vec<(String, String)>;
+
+/// The unknown fields of one annotation file, by owner.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unknown {
+    /// The file's own.
+    pub file: Fields,
+    /// Each span's, by span id.
+    pub spans: BTreeMap<SpanId, Fields>,
+    /// Each relation's.
+    pub relations: BTreeMap<Relation, Fields>,
+    /// Each rejected span's.
+    pub rejected: BTreeMap<Rejected, Fields>,
+}
+
+impl Unknown {
+    pub fn is_empty(&self) -> bool {
+        self.file.is_empty()
+            && self.spans.is_empty()
+            && self.relations.is_empty()
+            && self.rejected.is_empty()
+    }
+
+    /// How many fields there are, and where, as a reader would say it:
+    /// `reviewer_comment, confidence of span 4`.
+    pub fn describe(&self) -> String {
+        let mut said: Vec<String> = self.file.iter().map(|(name, _)| name.clone()).collect();
+        for (id, fields) in &self.spans {
+            for (name, _) in fields {
+                said.push(format!("{name} of span {id}"));
+            }
+        }
+        for (relation, fields) in &self.relations {
+            for (name, _) in fields {
+                said.push(format!(
+                    "{name} of relation {} {} → {}",
+                    relation.kind, relation.from, relation.to
+                ));
+            }
+        }
+        for (rejected, fields) in &self.rejected {
+            for (name, _) in fields {
+                said.push(format!(
+                    "{name} of rejected {} [{}, {})",
+                    rejected.label, rejected.start, rejected.end
+                ));
+            }
+        }
+        said.join(", ")
+    }
+}
+
+/// The fields the file has, by name.
+const FILE_FIELDS: &[&str] = &[
+    "format_version",
+    "source",
+    "fingerprint",
+    "offset_unit",
+    "annotator",
+    "status",
+    "spans",
+    "rejected",
+    "relations",
+];
+/// A span's fields.
+const SPAN_FIELDS: &[&str] = &[
+    "id",
+    "start",
+    "end",
+    "label",
+    "text",
+    "note",
+    "value",
+    "attributes",
+];
+/// A relation's fields.
+const RELATION_FIELDS: &[&str] = &["from", "to", "kind"];
+/// A rejected span's fields.
+const REJECTED_FIELDS: &[&str] = &["start", "end", "label"];
+
+/// Reads the unknown fields of `text`, an annotation file the general reader
+/// has read. `None` if its shape is not the one that reader accepted, which
+/// cannot happen for a text it read.
+pub(super) fn read(text: &str) -> Option<Unknown> {
+    let top: RawStruct = ron::from_str(text).ok()?;
+    let mut unknown = Unknown {
+        file: top.unknown(FILE_FIELDS),
+        ..Unknown::default()
+    };
+    if let Some(spans) = top.get("spans") {
+        for span in ron::from_str::<Vec<RawStruct>>(spans).ok()? {
+            let fields = span.unknown(SPAN_FIELDS);
+            if !fields.is_empty() {
+                let id = ron::from_str(span.get("id")?).ok()?;
+                unknown.spans.insert(id, fields);
+            }
+        }
+    }
+    if let Some(relations) = top.get("relations") {
+        for relation in ron::from_str::<Vec<RawStruct>>(relations).ok()? {
+            let fields = relation.unknown(RELATION_FIELDS);
+            if !fields.is_empty() {
+                let key = Relation {
+                    from: ron::from_str(relation.get("from")?).ok()?,
+                    to: ron::from_str(relation.get("to")?).ok()?,
+                    kind: ron::from_str(relation.get("kind")?).ok()?,
+                };
+                unknown.relations.insert(key, fields);
+            }
+        }
+    }
+    if let Some(rejected) = top.get("rejected") {
+        for item in ron::from_str::<Vec<RawStruct>>(rejected).ok()? {
+            let fields = item.unknown(REJECTED_FIELDS);
+            if !fields.is_empty() {
+                let key = Rejected {
+                    start: ron::from_str(item.get("start")?).ok()?,
+                    end: ron::from_str(item.get("end")?).ok()?,
+                    label: ron::from_str(item.get("label")?).ok()?,
+                };
+                unknown.rejected.insert(key, fields);
+            }
+        }
+    }
+    Some(unknown)
+}
+
+/// A RON struct's fields as (name, exact RON text), in the file's order.
+struct RawStruct(Vec<(String, String)>);
+
+impl RawStruct {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, raw)| raw.as_str())
+    }
+
+    /// The fields not in `known`, in name order; a repeated name keeps its
+    /// last value, as the general reader does.
+    fn unknown(&self, known: &[&str]) -> Fields {
+        let fields: BTreeMap<&str, &str> = self
+            .0
+            .iter()
+            .filter(|(name, _)| !known.contains(&name.as_str()))
+            .map(|(name, raw)| (name.as_str(), raw.as_str()))
+            .collect();
+        fields
+            .into_iter()
+            .map(|(name, raw)| (name.to_owned(), raw.to_owned()))
+            .collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for RawStruct {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = RawStruct;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a struct")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawStruct, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(Name(name)) = map.next_key()? {
+                    let raw: Box<RawValue> = map.next_value()?;
+                    fields.push((name, raw.get_ron().trim().to_owned()));
+                }
+                Ok(RawStruct(fields))
+            }
+        }
+        deserializer.deserialize_struct("", &[], Fields)
+    }
+}
+
+/// A field name, read as the identifier it is.
+struct Name(String);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Identifier;
+        impl Visitor<'_> for Identifier {
+            type Value = Name;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Name, E> {
+                Ok(Name(name.to_owned()))
+            }
+        }
+        deserializer.deserialize_identifier(Identifier)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_are_read_as_their_exact_text_by_owner() {
+        let text = r#"// a comment
+(
+    format_version: 2,
+    reviewer_comment: "cek “lagi” 😊",
+    source: "a.txt",
+    fingerprint: "sha256:0",
+    offset_unit: CodePoint,
+    annotator: "ayu",
+    status: InProgress,
+    spans: [
+        (id: 1, start: 0, end: 3, label: "actor", text: "Kim", confidence: 0.75),
+        (id: 2, start: 4, end: 9, label: "actor", text: "Putin"),
+        (id: 3, start: 4, end: 9, label: "date", text: "Putin", model: (name: "x", tags: ["a", "b"])),
+    ],
+    relations: [(from: 1, to: 2, kind: "source", by: Some("rule"))],
+    rejected: [(start: 0, end: 3, label: "date", why: "no\r\nline")],
+)
+"#;
+        let unknown = read(text).unwrap();
+        assert_eq!(
+            unknown.file,
+            [(
+                "reviewer_comment".to_owned(),
+                "\"cek “lagi” 😊\"".to_owned()
+            )]
+        );
+        assert_eq!(
+            unknown.spans,
+            BTreeMap::from([
+                (1, vec![("confidence".to_owned(), "0.75".to_owned())]),
+                (
+                    3,
+                    vec![(
+                        "model".to_owned(),
+                        "(name: \"x\", tags: [\"a\", \"b\"])".to_owned()
+                    )]
+                ),
+            ])
+        );
+        let relation = Relation {
+            from: 1,
+            to: 2,
+            kind: "source".into(),
+        };
+        assert_eq!(
+            unknown.relations[&relation],
+            [("by".to_owned(), "Some(\"rule\")".to_owned())]
+        );
+        assert_eq!(unknown.rejected.len(), 1);
+        assert_eq!(
+            unknown.describe(),
+            "reviewer_comment, confidence of span 1, model of span 3, by of relation source 1 → 2, why of rejected date [0, 3)"
+        );
+    }
+}

@@ -109,6 +109,8 @@ pub struct OpenDocument {
     revision: u64,
     /// The file's fields this build does not know, written back on save.
     unknown: store::Unknown,
+    /// The project's annotations folder, whose write lock a save holds.
+    annotations_dir: PathBuf,
 }
 
 impl OpenDocument {
@@ -161,6 +163,7 @@ impl OpenDocument {
             saved_revision: 0,
             revision: 0,
             unknown: store::Unknown::default(),
+            annotations_dir: project.annotation_dir(),
         };
         document.load_annotations(project.schema());
         Ok(document)
@@ -342,6 +345,7 @@ impl OpenDocument {
         }
         Some(SaveJob {
             path: self.path.clone(),
+            annotations_dir: self.annotations_dir.clone(),
             file: self.to_file(),
             expected_on_disk: (!overwrite).then(|| self.disk_fingerprint.clone()),
             revision: self.revision,
@@ -383,6 +387,9 @@ impl OpenDocument {
 #[derive(Debug)]
 pub struct SaveJob {
     pub path: PathBuf,
+    /// The annotations folder, whose write lock is held from the check to
+    /// the rename.
+    annotations_dir: PathBuf,
     file: AnnotationFile,
     /// The fingerprint the file on disk must still have (`None`: no file);
     /// absent when overwriting.
@@ -393,8 +400,12 @@ pub struct SaveJob {
 
 impl SaveJob {
     /// Checks for a conflict, serializes and writes atomically; returns the
-    /// fingerprint of what was written.
+    /// fingerprint of what was written. The project's write lock is held
+    /// from the check to the rename, so no other Sorot writer's file lands
+    /// between them unseen.
     pub fn run(self) -> Result<String, SaveError> {
+        let content = self.file.to_ron();
+        let _lock = store::WriteLock::acquire(&self.annotations_dir)?;
         if let Some(expected) = &self.expected_on_disk {
             let on_disk = match fs::read(&self.path) {
                 Ok(bytes) => Some(store::fingerprint(&bytes)),
@@ -411,7 +422,6 @@ impl SaveJob {
                 return Err(SaveError::Conflict { path: self.path });
             }
         }
-        let content = self.file.to_ron();
         store::write_atomic(&self.path, content.as_bytes())?;
         Ok(store::fingerprint(content.as_bytes()))
     }

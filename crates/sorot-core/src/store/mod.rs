@@ -18,6 +18,8 @@
 //! - **layout**: how Sorot writes an annotation file, read and written by
 //!   `fast` without going through `serde`.
 //! - **disk pool**: the threads that read many files at once ([`disk`]).
+//! - **write lock** ([`WriteLock`]): held by every Sorot writer from its
+//!   check of what is on disk to its last rename ([`lock`]).
 //! - **unknown fields**: fields Sorot does not know (added by a script or a
 //!   newer Sorot), kept through every save ([`unknown`]).
 //!
@@ -30,10 +32,12 @@ pub mod disk;
 mod fast;
 pub mod file;
 mod flush;
+pub mod lock;
 pub mod unknown;
 
 pub use crate::model::text::OffsetUnit;
 pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic, write_atomic_with};
 pub use batch::{Batch, Staged};
 pub use file::{AnnotationFile, FORMAT_VERSION, StorageError, fingerprint};
+pub use lock::WriteLock;
 pub use unknown::Unknown;

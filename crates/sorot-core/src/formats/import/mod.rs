@@ -212,6 +212,13 @@ pub enum ImportError {
     },
     #[error(transparent)]
     Storage(#[from] store::StorageError),
+    /// A file the import was to make appeared while it ran (another program
+    /// wrote it): nothing was written.
+    #[error(
+        "{}: this file appeared while the import ran, written by another program; nothing was imported, run the import again",
+        path.display()
+    )]
+    Appeared { path: PathBuf },
 }
 
 /// What an import did.

@@ -37,6 +37,9 @@ pub(super) fn write(
             progress.done.fetch_add(1, Ordering::Relaxed);
         }
     };
+    // No other Sorot writer runs from here to the last rename; a file this
+    // import makes new must still be missing once the lock is held.
+    let _lock = store::WriteLock::acquire(&project.annotation_dir())?;
     let schema = project.schema();
     let paths: Vec<PathBuf> = documents
         .iter()
@@ -50,6 +53,17 @@ pub(super) fn write(
                 .then(|| text_path(project, &planned.record.id))
         })
         .collect();
+    let must_be_missing = paths
+        .iter()
+        .filter(|_| !options.replace)
+        .chain(text_paths.iter().flatten());
+    for path in must_be_missing {
+        if path.exists() {
+            return Err(ImportError::Appeared {
+                path: path.to_owned(),
+            });
+        }
+    }
     // New texts and annotation files are written as one batch: each file is
     // staged as soon as it is made, so no content need be kept; if any
     // fails, nothing is changed.

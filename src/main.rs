@@ -37,6 +37,9 @@ enum Commands {
     Validate {
         /// Project folder (default: the current folder).
         project: Option<PathBuf>,
+        /// First finish an import that was cut short and remove the temporary files of writes that never finished.
+        #[arg(long)]
+        repair: bool,
     },
     /// Write one annotator's annotations in another tool's format.
     /// Exit status: 0 done, 1 something could not be exported (listed on stderr), 2 could not run.
@@ -89,7 +92,9 @@ enum Commands {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Commands::Validate { project }) => run_validate(&project_or_cwd(project)),
+        Some(Commands::Validate { project, repair }) => {
+            run_validate(&project_or_cwd(project), repair)
+        }
         Some(Commands::Export(args)) => run_export(args),
         Some(Commands::Import(args)) => run_import(args),
         Some(Commands::Suggest {

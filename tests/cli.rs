@@ -710,3 +710,33 @@ fn export_into_a_fifo_writes_into_it() {
     );
     assert!(!dir.path("pipe.config.xml").exists());
 }
+
+/// Many leftovers are counted in one line, and `--repair` removes them.
+#[test]
+fn validate_counts_many_leftovers_in_one_line_and_repair_removes_them() {
+    let dir = tricky_project();
+    for n in 0..7 {
+        dir.write(format!("annotations/ayu/.sorot-Left{n}0.tmp"), "(");
+    }
+    let output = sorot(&["validate"], dir.root());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let listed = stdout(&output);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains(
+            ".sorot-Left00.tmp: this and 6 more temporary files and folders were left by saves or imports that did not finish"
+        )
+            && lines[0].contains("run `sorot validate --repair` to remove them"),
+        "{}",
+        lines[0]
+    );
+    let output = sorot(&["validate", "--repair"], dir.root());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_stderr_contains(
+        &output,
+        "removed 7 temporary files and folders left by writes that never finished",
+    );
+    assert!(!dir.path("annotations/ayu/.sorot-Left00.tmp").exists());
+    assert!(dir.annotation_path("ayu", "a.txt").exists());
+}

@@ -99,6 +99,9 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         progress: None,
     };
     let report = import::import(&project, &options, &inputs).context("nothing was imported")?;
+    if let Some(finished) = &report.finished_cut {
+        eprintln!("{finished}");
+    }
     for loss in &report.losses {
         eprintln!("{loss}");
     }

@@ -326,6 +326,17 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Cuts the next batch commit of this process that keeps a journal (an
+/// import's) at `cut`: its files are left as a killed process leaves them,
+/// and the commit returns an error instead of going on. For tests of what
+/// a cut import leaves and of its finishing; a test binary that cuts
+/// commits should hold one test, so that no other commit takes the cut.
+pub fn cut_next_commit(cut: store::batch::Cut) {
+    if let Ok(mut next) = store::batch::cut::NEXT.lock() {
+        *next = Some(cut);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

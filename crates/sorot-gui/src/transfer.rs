@@ -245,6 +245,14 @@ impl Transfer {
             match import::import(&project, &options, &inputs) {
                 Ok(report) => {
                     finished.losses = report.losses.iter().map(ToString::to_string).collect();
+                    if let Some(cut) = &report.finished_cut {
+                        let said = cut.to_string();
+                        finished.summary.push(format!(
+                            "{}{}.",
+                            said[..1].to_uppercase(),
+                            &said[1..]
+                        ));
+                    }
                     if report.stopped {
                         finished.summary.push(format!(
                             "Nothing was written: {} cannot be imported (strict).",

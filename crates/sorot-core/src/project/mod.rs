@@ -221,6 +221,21 @@ impl Project {
         Ok(())
     }
 
+    /// Finishes an import into this project that was cut short (its process
+    /// killed between its first and last rename), if there is one and no
+    /// writer is at work, and lists the texts again; says what it did.
+    pub fn finish_cut_import(&mut self) -> Result<Option<crate::store::journal::Finished>, String> {
+        let annotations = self.annotation_dir();
+        match crate::store::journal::cut_batch(&annotations) {
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(None),
+            Err(err) => return Err(error_chain(&err)),
+        }
+        let finished = crate::store::journal::finish(&annotations).map_err(|e| error_chain(&e))?;
+        self.rescan().map_err(|e| error_chain(&e))?;
+        Ok(finished)
+    }
+
     /// What checks document ids for this project, its folders resolved once.
     pub fn id_checker(&self) -> IdChecker {
         IdChecker {

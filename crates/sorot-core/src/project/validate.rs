@@ -72,34 +72,39 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             }
         }
     }
-    // Temporary files of writes that never finished (a killed import, say).
-    let mut leftovers = std::collections::BTreeSet::new();
-    collect_leftovers(&project.text_dir(), &mut leftovers);
-    collect_leftovers(&project.annotation_dir(), &mut leftovers);
-    // An import that makes the annotations folder (and folders above it
-    // that are missing) builds it in the nearest folder above that exists:
-    // one of those between the annotations folder and the project folder.
-    let annotations = project.annotation_dir();
-    let above = annotations
-        .ancestors()
-        .skip(1)
-        .take_while(|dir| dir.starts_with(project.root()));
-    for dir in above {
-        let entries = fs::read_dir(dir).into_iter().flatten();
-        leftovers.extend(
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_dir() && is_temporary(p)),
-        );
+    // What writes that never finished left: an import cut short, and
+    // temporary files of saves and imports killed before they were done.
+    let Leftovers { cut, temporary } = leftovers(project);
+    if let Some(cut) = cut {
+        problems.push(problem(
+            &cut.journal,
+            None,
+            format!(
+                "an import was cut short: {} of its {} are in place and the others wait, whole, under temporary names; run `sorot validate --repair` (or any import) to put them in place",
+                cut.made,
+                crate::counted(cut.renames, "file")
+            ),
+        ));
     }
-    for path in leftovers {
-        let message = if path.is_dir() {
-            "left by an import that did not finish; nothing in it was put in place: delete the folder"
-        } else {
-            "left by a save or an import that did not finish; the file it was to replace is intact: delete it"
-        };
-        problems.push(problem(&path, None, message.into()));
+    if temporary.len() > LEFTOVERS_LISTED {
+        let first = temporary.first().cloned().unwrap_or_default();
+        problems.push(problem(
+            &first,
+            None,
+            format!(
+                "this and {} more temporary files and folders were left by saves or imports that did not finish; nothing in them is in place and the files they were to replace are intact; run `sorot validate --repair` to remove them",
+                temporary.len() - 1
+            ),
+        ));
+    } else {
+        for path in temporary {
+            let message = if path.is_dir() {
+                "left by an import that did not finish; nothing in it was put in place: delete the folder (or run `sorot validate --repair`)"
+            } else {
+                "left by a save or an import that did not finish; the file it was to replace is intact: delete it (or run `sorot validate --repair`)"
+            };
+            problems.push(problem(&path, None, message.into()));
+        }
     }
     let annotation_dir = project.annotation_dir();
     let Ok(entries) = fs::read_dir(&annotation_dir) else {
@@ -194,6 +199,106 @@ fn line_of(content: &str, prefix: &str) -> Option<usize> {
         .lines()
         .position(|l| l.trim_start().starts_with(prefix))
         .map(|i| i + 1)
+}
+
+/// Up to how many temporary leftovers are listed one per line; more are
+/// counted in one line.
+const LEFTOVERS_LISTED: usize = 5;
+
+/// What writes that never finished left in a project.
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    /// An import cut short between its first and its last rename.
+    pub cut: Option<store::journal::CutBatch>,
+    /// Temporary files and folders (`.sorot-*.tmp`) of writes killed before
+    /// they put anything in place; those the cut import will use are not
+    /// among them.
+    pub temporary: std::collections::BTreeSet<PathBuf>,
+}
+
+/// Finds what writes that never finished left in `project`.
+pub fn leftovers(project: &Project) -> Leftovers {
+    let annotations = project.annotation_dir();
+    let cut = store::journal::cut_batch(&annotations).ok().flatten();
+    let mut temporary = std::collections::BTreeSet::new();
+    collect_leftovers(&project.text_dir(), &mut temporary);
+    collect_leftovers(&annotations, &mut temporary);
+    // An import that makes the annotations folder (and folders above it
+    // that are missing) builds it in the nearest folder above that exists:
+    // one of those between the annotations folder and the project folder.
+    let above = annotations
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(project.root()));
+    for dir in above {
+        let entries = fs::read_dir(dir).into_iter().flatten();
+        temporary.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && is_temporary(p)),
+        );
+    }
+    if cut.is_some() {
+        let used = store::journal::named_by_cut_batch(&annotations);
+        temporary.retain(|path| {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            !used.contains(&absolute)
+        });
+    }
+    Leftovers { cut, temporary }
+}
+
+/// What [`repair`] did.
+#[derive(Debug, Default)]
+pub struct Repaired {
+    /// The import cut short that it finished, if there was one.
+    pub finished: Option<store::journal::Finished>,
+    /// How many temporary files and folders it removed.
+    pub removed: usize,
+}
+
+/// Why [`repair`] did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RepairError {
+    /// Another Sorot writer holds the project's write lock.
+    #[error(
+        "{}: a Sorot writer (a save or an import) is at work in this project; repair when it is done",
+        lock.display()
+    )]
+    Busy { lock: PathBuf },
+    #[error(transparent)]
+    Storage(#[from] store::StorageError),
+}
+
+/// Finishes an import cut short and removes the temporary files and
+/// folders of writes killed before they were done. Runs only when no Sorot
+/// writer is at work (every writer makes its temporary files while it holds
+/// the write lock), and holds the lock while it repairs.
+pub fn repair(project: &Project) -> Result<Repaired, RepairError> {
+    let annotations = project.annotation_dir();
+    let Some(lock) = store::WriteLock::try_acquire(&annotations)? else {
+        return Err(RepairError::Busy {
+            lock: annotations.join(store::lock::LOCK_FILE),
+        });
+    };
+    let mut repaired = Repaired {
+        finished: store::journal::finish_with(&annotations, &lock)?,
+        removed: 0,
+    };
+    for path in leftovers(project).temporary {
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        removed.map_err(|source| store::StorageError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        repaired.removed += 1;
+    }
+    Ok(repaired)
 }
 
 /// The temporary files of atomic writes and the temporary folders of batch

@@ -29,6 +29,7 @@ use super::atomic::{
     TEMP_PREFIX, TEMP_SUFFIX, as_folder, flushed_temp_file, folder_of, sync_folder, temp_file,
 };
 use super::flush;
+use super::journal::Journal;
 
 /// Threads that stage a batch where each file is flushed on its own: most of
 /// their time goes to waiting for the disk, and the file system commits the
@@ -85,6 +86,8 @@ pub struct Batch {
     whole: Option<flush::FileSystems>,
     /// Where staging runs when each file is flushed on its own.
     pool: Option<&'static rayon::ThreadPool>,
+    /// Where the commit writes its journal, if it keeps one.
+    journal: Option<PathBuf>,
 }
 
 /// A folder that did not exist, with everything below it: built at `temp`,
@@ -151,6 +154,7 @@ impl Batch {
             new: Vec::new(),
             whole: None,
             pool: None,
+            journal: None,
         };
         let write_error = |path: &Path| {
             let path = path.to_owned();
@@ -206,6 +210,14 @@ impl Batch {
             batch.pool = flush_pool();
         }
         Ok(batch)
+    }
+
+    /// Makes the commit keep a journal at `path` (see [`super::journal`]):
+    /// written before the first rename and removed after the last, so that
+    /// a commit cut short is finished by the next writer.
+    pub fn with_journal(mut self, path: &Path) -> Batch {
+        self.journal = Some(std::path::absolute(path).unwrap_or_else(|_| path.to_owned()));
+        self
     }
 
     /// Runs `work`, which stages files in parallel, where staging goes
@@ -276,7 +288,12 @@ impl Batch {
     /// renamed whole, and is lost if it is filled file by file. With no waves
     /// at all, nothing is put in place.
     pub fn commit(self, waves: Vec<Vec<Staged>>) -> Result<(), StorageError> {
-        let Batch { new, whole, .. } = self;
+        let Batch {
+            new,
+            whole,
+            journal,
+            ..
+        } = self;
         if let Some(file_systems) = &whole {
             file_systems.flush()?;
         }
@@ -304,15 +321,36 @@ impl Batch {
             .filter(|(_, with)| with.is_none())
             .map(|(new, _)| new.path.clone())
             .collect();
+        let cut = cut::take(journal.is_some());
+        if let Some(path) = &journal {
+            if cut == Some(Cut::BeforeJournal) {
+                return cut::leave(waves, new);
+            }
+            journal_of(&waves, &new, &whole_with).write(path)?;
+        }
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        // Whether the rename that would be the next may be made.
+        let may_rename = || match cut {
+            Some(Cut::AfterRenames(n)) => {
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < n
+            }
+            _ => true,
+        };
         let mut new: Vec<Option<NewFolder>> = new.into_iter().map(Some).collect();
-        let put = || -> Result<(), StorageError> {
-            for (n, wave) in waves.into_iter().enumerate() {
+        let mut waves = waves.into_iter().enumerate();
+        let mut put = || -> Result<(), StorageError> {
+            for (n, wave) in waves.by_ref() {
                 let mut changed = match whole {
                     Some(_) => BTreeSet::new(),
                     None => changed_folders(&wave, &new, &whole_with),
                 };
                 wave.into_par_iter()
                     .try_for_each(|Staged { path, place }| {
+                        if !may_rename() {
+                            // Cut here: left as a killed process leaves it.
+                            std::mem::forget(place);
+                            return Ok(());
+                        }
                         match place {
                             Place::Beside(temp) => {
                                 temp.persist(&path).map(drop).map_err(|e| e.error)
@@ -329,6 +367,9 @@ impl Batch {
                     })?;
                 for (folder, with) in new.iter_mut().zip(&whole_with) {
                     if *with != Some(n) {
+                        continue;
+                    }
+                    if !may_rename() {
                         continue;
                     }
                     let Some(NewFolder { path, temp }) = folder.take() else {
@@ -361,12 +402,90 @@ impl Batch {
             Ok(())
         };
         let done = put();
+        if cut.is_some() {
+            let rest: Vec<Vec<Staged>> = waves.map(|(_, wave)| wave).collect();
+            return cut::leave(rest, new.into_iter().flatten().collect());
+        }
         if done.is_err() {
             for folder in &split {
                 remove_empty_folders(folder);
             }
         }
+        if let Some(path) = &journal {
+            // Made or failed, the renames are over: nothing is left to finish.
+            Journal::remove(path);
+        }
         done
+    }
+}
+
+/// The renames `commit` makes, in order, with the temporary folders they
+/// empty: a file beside its path, a file of a new folder filled file by
+/// file, a new folder renamed whole after the files of its wave.
+fn journal_of(waves: &[Vec<Staged>], new: &[NewFolder], whole_with: &[Option<usize>]) -> Journal {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut journal = Journal::default();
+    for (n, wave) in waves.iter().enumerate() {
+        for Staged { path, place } in wave {
+            let from = match place {
+                Place::Beside(temp) => temp.to_path_buf(),
+                Place::New { folder, file } if whole_with[*folder].is_none() => {
+                    file.0.clone().unwrap_or_default()
+                }
+                Place::New { .. } => continue,
+            };
+            journal.renames.push((absolute(&from), absolute(path)));
+        }
+        for (folder, with) in new.iter().zip(whole_with) {
+            if *with == Some(n) {
+                journal
+                    .renames
+                    .push((absolute(folder.temp.path()), absolute(&folder.path)));
+            }
+        }
+    }
+    for (folder, with) in new.iter().zip(whole_with) {
+        if with.is_none() {
+            journal.emptied.push(absolute(folder.temp.path()));
+        }
+    }
+    journal
+}
+
+/// Where a test cuts the next commit that keeps a journal, as if its process
+/// were killed there (`testing::cut_next_commit`, with the `testing` feature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// Every file staged and flushed, before the journal is written.
+    BeforeJournal,
+    /// After this many renames (all of them: before the journal is removed).
+    AfterRenames(usize),
+}
+
+pub(crate) mod cut {
+    use super::{Cut, NewFolder, Staged, StorageError};
+    use std::sync::Mutex;
+
+    /// The cut of the next commit that keeps a journal.
+    pub(crate) static NEXT: Mutex<Option<Cut>> = Mutex::new(None);
+
+    /// The cut for this commit, taken so that it happens once.
+    pub(super) fn take(journaled: bool) -> Option<Cut> {
+        if !journaled {
+            return None;
+        }
+        NEXT.lock().ok().and_then(|mut next| next.take())
+    }
+
+    /// Leaves the staged files and new folders where they are, as a killed
+    /// process leaves them, and says the commit was cut.
+    pub(super) fn leave(waves: Vec<Vec<Staged>>, new: Vec<NewFolder>) -> Result<(), StorageError> {
+        std::mem::forget(waves);
+        std::mem::forget(new);
+        Err(StorageError::Write {
+            path: std::path::PathBuf::new(),
+            source: std::io::Error::other("cut by a test"),
+        })
     }
 }
 
@@ -404,7 +523,7 @@ fn changed_folders(
 }
 
 /// Removes `folder` and the folders below it, if they hold no file.
-fn remove_empty_folders(folder: &Path) {
+pub(super) fn remove_empty_folders(folder: &Path) {
     if let Ok(entries) = fs::read_dir(folder) {
         for entry in entries.filter_map(Result::ok) {
             if entry.file_type().is_ok_and(|t| t.is_dir()) {

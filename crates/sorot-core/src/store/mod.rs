@@ -20,6 +20,8 @@
 //! - **disk pool**: the threads that read many files at once ([`disk`]).
 //! - **write lock** ([`WriteLock`]): held by every Sorot writer from its
 //!   check of what is on disk to its last rename ([`lock`]).
+//! - **journal**: the renames of a batch's commit, written before the first,
+//!   so that a commit cut short is finished by the next writer ([`journal`]).
 //! - **unknown fields**: fields Sorot does not know (added by a script or a
 //!   newer Sorot), kept through every save ([`unknown`]).
 //!
@@ -32,6 +34,7 @@ pub mod disk;
 mod fast;
 pub mod file;
 mod flush;
+pub mod journal;
 pub mod lock;
 pub mod unknown;
 

@@ -54,7 +54,10 @@ impl SorotApp {
             return;
         };
         match Project::open(&path) {
-            Ok(project) => {
+            Ok(mut project) => {
+                // An import cut short is finished before anything is shown,
+                // so the workbench never shows it half done.
+                let finished = project.finish_cut_import();
                 self.prefs.remember_project(path);
                 let first = project.docs().first().map(|d| d.id.clone());
                 self.workspace = Some(self.new_workspace(project, &annotator));
@@ -63,6 +66,11 @@ impl SorotApp {
                 self.selected_span = None;
                 if let Some(first) = first {
                     self.select_document(&first);
+                }
+                match finished {
+                    Ok(Some(finished)) => self.status.show(sentence(&finished.to_string())),
+                    Ok(None) => {}
+                    Err(err) => self.status.show_error(err),
                 }
             }
             Err(err) => self.status.show_error(error_chain(&err)),
@@ -284,5 +292,14 @@ impl SorotApp {
         }
         self.status
             .show("No further disagreement in this direction".into());
+    }
+}
+
+/// `text` with a capital first letter and a full stop, for the status bar.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }

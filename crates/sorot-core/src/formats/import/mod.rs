@@ -212,6 +212,10 @@ pub enum ImportError {
     },
     #[error(transparent)]
     Storage(#[from] store::StorageError),
+    /// The project's texts could not be listed again after an import cut
+    /// short was finished.
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
     /// A file the import was to make appeared while it ran (another program
     /// wrote it): nothing was written.
     #[error(
@@ -233,6 +237,9 @@ pub struct ImportReport {
     pub unknown_labels: Vec<String>,
     /// With `strict`, whether losses stopped the import before anything was written.
     pub stopped: bool,
+    /// An earlier import that was cut short (its process killed) and that
+    /// this one finished before it began.
+    pub finished_cut: Option<store::journal::Finished>,
 }
 
 /// Imports `inputs` into the project.
@@ -241,6 +248,20 @@ pub fn import(
     options: &ImportOptions,
     inputs: &[PathBuf],
 ) -> Result<ImportReport, ImportError> {
+    // An import cut short is finished first: this one plans on a whole
+    // project.
+    let finished_cut = store::journal::finish(&project.annotation_dir())?;
+    // Its texts are the project's now.
+    let rescanned;
+    let project = match finished_cut {
+        Some(_) => {
+            let mut listed = project.clone();
+            listed.rescan()?;
+            rescanned = listed;
+            &rescanned
+        }
+        None => project,
+    };
     let mut reading = record::Reading::default();
     // CoNLL documents are matched onto the project's texts, read once.
     let texts = match options.format {
@@ -264,6 +285,7 @@ pub fn import(
     } = check::plan(project, options, reading.records)?;
     let mut report = ImportReport {
         losses: reading.losses,
+        finished_cut,
         ..ImportReport::default()
     };
     report.losses.extend(duplicates);

@@ -67,12 +67,15 @@ pub(super) fn write(
     // New texts and annotation files are written as one batch: each file is
     // staged as soon as it is made, so no content need be kept; if any
     // fails, nothing is changed.
+    // Its renames are journaled: an import cut short is finished by the
+    // next Sorot writer, so it ends all in place, never half.
     let batch = store::Batch::new(
         paths
             .iter()
             .chain(text_paths.iter().flatten())
             .filter_map(|path| path.parent()),
-    )?;
+    )?
+    .with_journal(&project.annotation_dir().join(store::journal::JOURNAL_FILE));
     let built = batch.run(|| {
         documents
             .par_iter()

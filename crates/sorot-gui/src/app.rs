@@ -142,6 +142,22 @@ pub struct SorotApp {
     dialog: Option<Dialog>,
     suggestions: SuggestionState,
     status: StatusBar,
+    /// Where closing the window stands.
+    closing: Closing,
+}
+
+/// Where closing the window stands: the window closes at once unless a
+/// conflict would lose unsaved changes; then the user is asked first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Closing {
+    /// No close asked for, or the last one was cancelled.
+    #[default]
+    Open,
+    /// The user settled the conflict and asked to close: the window closes
+    /// once it is settled.
+    WhenSettled,
+    /// Nothing holds the close back any more.
+    Confirmed,
 }
 
 impl SorotApp {
@@ -179,6 +195,7 @@ impl SorotApp {
             dialog: None,
             suggestions: SuggestionState::default(),
             status,
+            closing: Closing::default(),
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -264,6 +281,7 @@ impl SorotApp {
         if let Some(review) = &mut self.review {
             review.refresh();
         }
+        self.handle_close(ui.ctx());
         self.handle_keys(ui.ctx());
         egui::Panel::top("menu bar").show(ui, |ui| self.menu_bar_ui(ui));
         egui::Panel::bottom("status bar").show(ui, |ui| self.status_bar_ui(ui));

@@ -1251,3 +1251,82 @@ fn long_document_names_keep_one_line_in_the_list() {
         Some(long)
     );
 }
+
+/// Steps frame by frame, up to `frames`, until the app sends `command` to
+/// the window; whether it did.
+fn sends(
+    harness: &mut Harness<'static, SorotApp>,
+    command: &egui::ViewportCommand,
+    frames: usize,
+) -> bool {
+    (0..frames).any(|_| {
+        harness.step();
+        harness
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .is_some_and(|out| out.commands.contains(command))
+    })
+}
+
+/// Asks the window to close, as the window's close button does.
+fn request_close(harness: &mut Harness<'static, SorotApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+}
+
+#[test]
+fn closing_with_a_conflict_asks_first_and_keeps_mine() {
+    let project = sample_project();
+    let mut harness = harness(project.root());
+    // Without unsaved changes in conflict, the window closes at once.
+    request_close(&mut harness);
+    assert!(!sends(&mut harness, &egui::ViewportCommand::CancelClose, 3));
+
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    file_on_disk(&mut harness, project.root(), FIRST);
+    // A git pull replaces the file, then an edit finds the conflict.
+    let path = project
+        .root()
+        .join("annotations/tester")
+        .join(format!("{FIRST}.ron"));
+    let theirs = fs::read_to_string(&path)
+        .unwrap()
+        .replace("status: InProgress", "status: Done");
+    fs::write(&path, &theirs).unwrap();
+    harness.key_press(Key::Num2);
+    harness.run();
+    file_on_disk(&mut harness, project.root(), FIRST);
+    harness.run();
+
+    request_close(&mut harness);
+    assert!(
+        sends(&mut harness, &egui::ViewportCommand::CancelClose, 3),
+        "the close is held back"
+    );
+    harness.run();
+    harness.get_by_label("Close Sorot?");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        theirs,
+        "nothing decided yet"
+    );
+    harness.get_by_label("Keep mine and close").click();
+    assert!(
+        sends(&mut harness, &egui::ViewportCommand::Close, 10),
+        "the window closes once the conflict is settled"
+    );
+    let mine = file_on_disk(&mut harness, project.root(), FIRST);
+    assert!(
+        mine.contains("label: \"location\", text: \"Kremlin\"")
+            && mine.contains("status: InProgress"),
+        "{mine}"
+    );
+}

@@ -8,6 +8,9 @@
 //! - **conflict**: the editing workspace's document whose save found its
 //!   file changed on disk (a `git pull`, an import); Reload takes the file,
 //!   Keep mine overwrites it.
+//! - **close with a conflict**: closing the window while a conflict holds
+//!   unsaved changes asks first, as an editor asks before it drops unsaved
+//!   work: keep mine and close, reload and close, or cancel.
 
 use egui::Key;
 
@@ -15,7 +18,7 @@ use sorot_core::analysis::review::GOLD;
 use sorot_core::project::is_valid_annotator;
 use sorot_core::project::workspace::Resolution;
 
-use super::{Action, SorotApp};
+use super::{Action, Closing, SorotApp};
 
 /// A dialog that waits for an answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,9 @@ pub(super) enum Dialog {
         b: String,
         hide_names: bool,
     },
+    /// Asks before closing the window would drop the unsaved changes of the
+    /// document in conflict (its id).
+    Close(String),
 }
 
 impl SorotApp {
@@ -37,9 +43,78 @@ impl SorotApp {
                 self.start_review_ui(ctx, a, b, hide_names)
             }
             Some(Dialog::Annotator(name)) => self.annotator_ui(ctx, name),
+            Some(Dialog::Close(doc)) => {
+                self.close_ui(ctx, &doc);
+                return;
+            }
             None => {}
         }
         self.conflict_ui(ctx);
+    }
+
+    /// Handles a request to close the window: granted unless a conflict
+    /// holds unsaved changes, which the user is asked about first; and
+    /// closes the window once a conflict the user settled to close is
+    /// settled.
+    pub(super) fn handle_close(&mut self, ctx: &egui::Context) {
+        let conflict = self.editing().and_then(|w| w.conflict()).map(str::to_owned);
+        match (self.closing, conflict) {
+            (Closing::WhenSettled, None) => {
+                self.closing = Closing::Confirmed;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                return;
+            }
+            (Closing::Confirmed, _) => return,
+            _ => {}
+        }
+        if !ctx.input(|i| i.viewport().close_requested()) {
+            return;
+        }
+        // What can be saved is saved now; a conflict cannot be.
+        self.save_all();
+        if let Some(doc) = self.editing().and_then(|w| w.conflict()).map(str::to_owned) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.closing = Closing::Open;
+            self.dialog = Some(Dialog::Close(doc));
+        }
+    }
+
+    fn close_ui(&mut self, ctx: &egui::Context, doc: &str) {
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("close dialog")).show(ctx, |ui| {
+            ui.heading("Close Sorot?");
+            ui.label(format!(
+                "Your annotations of {doc} changed on disk since Sorot read them, and you have unsaved changes. Closing now would lose them."
+            ));
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Keep mine and close")
+                    .on_hover_text("Overwrite the file on disk with your version, then close")
+                    .clicked()
+                {
+                    answer = Some(Some(Resolution::KeepMine));
+                }
+                if ui
+                    .button("Reload and close")
+                    .on_hover_text("Keep the file on disk; drop your unsaved changes, then close")
+                    .clicked()
+                {
+                    answer = Some(Some(Resolution::Reload));
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(None);
+                }
+            });
+        });
+        match answer {
+            Some(Some(resolution)) => {
+                self.actions.push(Action::Resolve(resolution));
+                self.closing = Closing::WhenSettled;
+                self.dialog = None;
+            }
+            Some(None) => self.dialog = None,
+            None => {}
+        }
     }
 
     fn start_review_ui(

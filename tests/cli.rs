@@ -740,3 +740,35 @@ fn validate_counts_many_leftovers_in_one_line_and_repair_removes_them() {
     assert!(!dir.path("annotations/ayu/.sorot-Left00.tmp").exists());
     assert!(dir.annotation_path("ayu", "a.txt").exists());
 }
+
+/// A record that gives one span hundreds of times is reported in a few
+/// lines, not one per duplicate; the count stays exact.
+#[test]
+fn a_flood_of_losses_is_counted_not_listed() {
+    let dir = TestProject::new().text("a.txt", "“Kim” 😊\r\ntiba.");
+    let labels: Vec<String> = (0..500).map(|_| "[1, 4, \"actor\"]".to_owned()).collect();
+    dir.write(
+        "in.jsonl",
+        format!(
+            "{{\"id\": \"a.txt\", \"text\": \"“Kim” 😊\\r\\ntiba.\", \"label\": [{}]}}\n",
+            labels.join(", ")
+        ),
+    );
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "ayu",
+            "in.jsonl",
+        ],
+        dir.root(),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stderr(&output);
+    assert!(report.lines().count() < 30, "{report}");
+    assert_stderr_contains(&output, "in.jsonl: 479 more spans there twice, not listed");
+    assert_stderr_contains(&output, "499 things could not be imported");
+    assert_eq!(dir.spans("ayu", "a.txt").len(), 1);
+}

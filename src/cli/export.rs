@@ -184,7 +184,7 @@ pub(crate) fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if written.stopped {
         eprintln!(
             "{} could not be exported (listed above); nothing was written (--strict)",
-            counted(report.losses.len(), "thing")
+            counted(report.lost, "thing")
         );
         return Ok(ExitCode::from(1));
     }
@@ -211,7 +211,7 @@ pub(crate) fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if !report.losses.is_empty() {
         eprintln!(
             "{} could not be exported (listed above)",
-            counted(report.losses.len(), "thing")
+            counted(report.lost, "thing")
         );
         return Ok(ExitCode::from(1));
     }

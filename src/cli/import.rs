@@ -108,7 +108,7 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if report.stopped {
         eprintln!(
             "{} could not be imported (listed above); nothing was written (--strict)",
-            counted(report.losses.len(), "thing")
+            counted(report.lost, "thing")
         );
         return Ok(ExitCode::from(1));
     }
@@ -141,7 +141,7 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if !report.losses.is_empty() {
         eprintln!(
             "{} could not be imported (listed above)",
-            counted(report.losses.len(), "thing")
+            counted(report.lost, "thing")
         );
         return Ok(ExitCode::from(1));
     }

@@ -64,6 +64,8 @@ pub struct Finished {
     pub title: String,
     pub summary: Vec<String>,
     pub losses: Vec<String>,
+    /// How many things could not be carried, listed in `losses` or not.
+    pub lost: usize,
     pub error: Option<String>,
     pub wrote_annotations: bool,
 }
@@ -74,6 +76,7 @@ impl Finished {
             title,
             summary: Vec::new(),
             losses: Vec::new(),
+            lost: 0,
             error: None,
             wrote_annotations: false,
         }
@@ -176,10 +179,11 @@ impl Transfer {
                 Ok(written) => {
                     let report = &written.report;
                     finished.losses = report.losses.iter().map(ToString::to_string).collect();
+                    finished.lost = report.lost;
                     if written.stopped {
                         finished.summary.push(format!(
                             "Nothing was written: {} cannot be exported (strict).",
-                            sorot_core::counted(report.losses.len(), "thing")
+                            sorot_core::counted(report.lost, "thing")
                         ));
                     } else {
                         finished.summary.push(format!(
@@ -245,6 +249,7 @@ impl Transfer {
             match import::import(&project, &options, &inputs) {
                 Ok(report) => {
                     finished.losses = report.losses.iter().map(ToString::to_string).collect();
+                    finished.lost = report.lost;
                     if let Some(cut) = &report.finished_cut {
                         let said = cut.to_string();
                         finished.summary.push(format!(
@@ -256,7 +261,7 @@ impl Transfer {
                     if report.stopped {
                         finished.summary.push(format!(
                             "Nothing was written: {} cannot be imported (strict).",
-                            sorot_core::counted(report.losses.len(), "thing")
+                            sorot_core::counted(report.lost, "thing")
                         ));
                     } else {
                         finished.summary.push(format!(
@@ -333,7 +338,7 @@ impl Transfer {
                     ui.label(
                         RichText::new(format!(
                             "{} could not be carried:",
-                            sorot_core::counted(report.losses.len(), "thing")
+                            sorot_core::counted(report.lost, "thing")
                         ))
                         .color(ui.visuals().warn_fg_color),
                     );

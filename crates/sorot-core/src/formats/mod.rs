@@ -42,6 +42,115 @@ impl std::fmt::Display for Loss {
     }
 }
 
+/// Up to how many losses of one kind in one file a report lists; the rest
+/// of that kind are counted in one line.
+pub const LISTED_PER_KIND: usize = 20;
+
+/// Keeps a report readable however much is lost: lists the first
+/// [`LISTED_PER_KIND`] losses of each kind in each file, and for each kind
+/// with more, one line that counts the rest. Gives how many losses there
+/// were in all.
+///
+/// A loss's **file** is its file without a line number (`in.jsonl:12` is
+/// `in.jsonl`); its **kind** is its reason with the numbers and the quoted
+/// texts taken out (`actor "Kim" [3, 6) is there twice` and `actor "Putin"
+/// [9, 14) is there twice` are one kind).
+pub fn summarise(losses: &mut Vec<Loss>) -> usize {
+    let total = losses.len();
+    if total <= LISTED_PER_KIND {
+        return total;
+    }
+    let key = |loss: &Loss| (file_of(&loss.file).to_owned(), kind_of(&loss.reason));
+    // Per (file, kind): how many there are, and the first left out.
+    let mut kinds: std::collections::HashMap<(String, String), (usize, Option<Loss>)> =
+        std::collections::HashMap::new();
+    for loss in losses.iter() {
+        let entry = kinds.entry(key(loss)).or_insert((0, None));
+        entry.0 += 1;
+        if entry.0 == LISTED_PER_KIND + 1 {
+            entry.1 = Some(loss.clone());
+        }
+    }
+    // The listed ones in their order, each kind's count line after its last.
+    let mut listed: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(losses.len().min(kinds.len() * (LISTED_PER_KIND + 1)));
+    for loss in losses.drain(..) {
+        let key = key(&loss);
+        let seen = listed.entry(key.clone()).or_insert(0);
+        *seen += 1;
+        if *seen > LISTED_PER_KIND {
+            continue;
+        }
+        kept.push(loss);
+        if *seen == LISTED_PER_KIND
+            && let Some((count, Some(first))) = kinds.get(&key)
+        {
+            let first = match first.span {
+                Some(id) => format!("span {id}: {}", first.reason),
+                None => first.reason.clone(),
+            };
+            kept.push(Loss {
+                file: key.0,
+                span: None,
+                reason: format!(
+                    "{} more like those above, not listed; the first: {first}",
+                    count - LISTED_PER_KIND
+                ),
+            });
+        }
+    }
+    *losses = kept;
+    total
+}
+
+/// A loss's file without its line (and column) numbers.
+fn file_of(file: &str) -> &str {
+    let mut file = file;
+    for _ in 0..2 {
+        match file.rsplit_once(':') {
+            Some((before, number))
+                if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                file = before;
+            }
+            _ => break,
+        }
+    }
+    file
+}
+
+/// A reason with its numbers and quoted texts taken out.
+fn kind_of(reason: &str) -> String {
+    let mut kind = String::with_capacity(reason.len());
+    let mut chars = reason.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '0'..='9' => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                kind.push('#');
+            }
+            '"' => {
+                // Up to the closing quote, past escaped quotes.
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                kind.push_str("\"…\"");
+            }
+            c => kind.push(c),
+        }
+    }
+    kind
+}
+
 /// How far a long export or import is, readable from another thread.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -108,5 +217,48 @@ mod tests {
         assert_eq!(at(OffsetUnit::Byte), 16);
         // The end of the text.
         assert_eq!(Offsets::new(&text, OffsetUnit::Utf16).map(13), 14);
+    }
+
+    fn loss(file: &str, reason: &str) -> Loss {
+        Loss {
+            file: file.into(),
+            span: None,
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn past_twenty_of_a_kind_in_a_file_the_rest_are_counted() {
+        let mut losses: Vec<Loss> = (0..50)
+            .map(|n| {
+                loss(
+                    &format!("in.jsonl:{}", n + 1),
+                    &format!("actor \"“Kim” 😊 {n}\" [{n}, {}) is there twice", n + 3),
+                )
+            })
+            .chain((0..3).map(|n| loss("in.jsonl:9", &format!("date [{n}, 9) lies outside"))))
+            .chain((0..25).map(|n| {
+                loss(
+                    "other.jsonl",
+                    &format!("actor \"x\" [{n}, 2) is there twice"),
+                )
+            }))
+            .collect();
+        assert_eq!(summarise(&mut losses), 78);
+        let lines: Vec<String> = losses.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 20 + 1 + 3 + 20 + 1, "{lines:#?}");
+        assert_eq!(
+            lines[20],
+            "in.jsonl: 30 more like those above, not listed; the first: actor \"“Kim” 😊 20\" [20, 23) is there twice"
+        );
+        assert!(
+            lines[44].starts_with("other.jsonl: 5 more like those above"),
+            "{}",
+            lines[44]
+        );
+        // A short report is left as it is.
+        let mut few = vec![loss("a", "x"), loss("a", "x")];
+        assert_eq!(summarise(&mut few), 2);
+        assert_eq!(few.len(), 2);
     }
 }

@@ -196,7 +196,11 @@ impl Options {
 pub struct Report {
     pub documents: usize,
     pub spans: usize,
+    /// What could not be exported: at most [`LISTED_PER_KIND`](super::LISTED_PER_KIND)
+    /// of each kind in each file, then one line counting the rest.
     pub losses: Vec<Loss>,
+    /// How many things could not be exported, listed or not.
+    pub lost: usize,
 }
 
 /// Why an export could not run at all.
@@ -302,7 +306,7 @@ pub fn export(
         all_wanted: options.labels.is_empty() && options.layers.is_empty(),
         labels: &labels,
     };
-    match (options.format, output) {
+    let exported = match (options.format, output) {
         (Format::Brat, Output::Folder(folder)) => plan.run(
             brat::Brat::new(folder, options, schema, &labels)?,
             &mut io::sink(),
@@ -321,7 +325,11 @@ pub fn export(
             plan.run(labelstudio::LabelStudio::new(options, schema, &labels), out)
         }
         (Format::Csv, Output::Stream(out)) => plan.run(csv::CsvRows::new(options), out),
-    }
+    };
+    exported.map(|(mut report, sidecars)| {
+        report.lost = super::summarise(&mut report.losses);
+        (report, sidecars)
+    })
 }
 
 /// What [`export_to`] did.

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use super::record::{Counted, Record, SpanKey};
 use super::{ImportError, ImportOptions};
+use crate::formats::LISTED_PER_KIND;
 use crate::formats::export::{Loss, OffsetUnit};
 use crate::model::text::SourceText;
 use crate::project::{IdChecker, IdProblem, Project};
@@ -30,8 +31,11 @@ use crate::project::{IdChecker, IdProblem, Project};
 pub(super) struct Plan {
     /// The records to write, in input order.
     pub documents: Vec<Planned>,
-    /// Spans given twice by a record, which are imported once.
+    /// Spans given twice by a record, which are imported once: the first
+    /// few of each record, then a line that counts the rest.
     pub duplicates: Vec<Loss>,
+    /// How many more spans given twice those counting lines stand for.
+    pub unlisted: usize,
 }
 
 /// One record to write.
@@ -64,6 +68,7 @@ pub(super) fn plan(
     let mut plan = Plan {
         documents: Vec::with_capacity(prepared.len()),
         duplicates: Vec::new(),
+        unlisted: 0,
     };
     // Where each (document, annotator) was first given.
     let mut seen = BTreeMap::new();
@@ -75,6 +80,7 @@ pub(super) fn plan(
         text,
         checked,
         duplicates,
+        unlisted,
     } in prepared
     {
         let text = match text {
@@ -131,6 +137,7 @@ pub(super) fn plan(
         };
         checked?;
         plan.duplicates.extend(duplicates);
+        plan.unlisted += unlisted;
         plan.documents.push(Planned {
             record,
             annotator,
@@ -151,8 +158,10 @@ struct Prepared {
     text: Result<PreparedText, IdProblem>,
     /// Whether its spans fit its text.
     checked: Result<(), ImportError>,
-    /// The spans it gave twice.
+    /// The spans it gave twice (the first few, then a line counting the rest).
     duplicates: Vec<Loss>,
+    /// How many more the counting line stands for.
+    unlisted: usize,
 }
 
 /// A record's text, as [`prepare`] found it.
@@ -171,6 +180,7 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         text,
         checked: Ok(()),
         duplicates: Vec::new(),
+        unlisted: 0,
     };
     if !record.id.ends_with(".txt") {
         record.id.push_str(".txt");
@@ -210,6 +220,7 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
             text: Ok(text),
             checked,
             duplicates: Vec::new(),
+            unlisted: 0,
         };
     }
     let key = |i: usize| -> SpanKey {
@@ -226,9 +237,14 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         .collect();
     let mut keys = BTreeSet::new();
     let mut duplicates = Vec::new();
+    // Past the first few, duplicates are counted, not kept: a record can
+    // give millions.
+    let mut more: usize = 0;
     record.spans.retain(|span| {
         let fresh = keys.insert((span.start, span.end, span.label.clone()));
-        if !fresh {
+        if !fresh && duplicates.len() >= LISTED_PER_KIND {
+            more += 1;
+        } else if !fresh {
             duplicates.push(Loss {
                 file: format!("{}:{}", record.file.display(), span.line),
                 span: None,
@@ -240,11 +256,19 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         }
         fresh
     });
+    if more > 0 {
+        duplicates.push(Loss {
+            file: record.file.display().to_string(),
+            span: None,
+            reason: format!("{more} more spans there twice, not listed; each was imported once"),
+        });
+    }
     Prepared {
         record,
         text: Ok(text),
         checked,
         duplicates,
+        unlisted: more.saturating_sub(1),
     }
 }
 

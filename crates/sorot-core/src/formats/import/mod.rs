@@ -232,7 +232,11 @@ pub struct ImportReport {
     pub spans: usize,
     pub texts_added: Vec<String>,
     pub files_written: Vec<PathBuf>,
+    /// What could not be imported: at most [`LISTED_PER_KIND`](super::LISTED_PER_KIND)
+    /// of each kind in each file, then one line counting the rest.
     pub losses: Vec<Loss>,
+    /// How many things could not be imported, listed or not.
+    pub lost: usize,
     /// Labels imported that the project's schema does not list.
     pub unknown_labels: Vec<String>,
     /// With `strict`, whether losses stopped the import before anything was written.
@@ -282,6 +286,7 @@ pub fn import(
     let check::Plan {
         mut documents,
         duplicates,
+        unlisted,
     } = check::plan(project, options, reading.records)?;
     let mut report = ImportReport {
         losses: reading.losses,
@@ -302,6 +307,7 @@ pub fn import(
         }
         true
     });
+    report.lost = super::summarise(&mut report.losses) + unlisted;
     if options.strict && !report.losses.is_empty() {
         report.stopped = true;
         return Ok(report);

@@ -49,6 +49,7 @@ enum Commands {
     Import(ImportArgs),
     /// Propose spans: dates with their normalized values, or other mentions of
     /// texts an annotator has labeled. One JSON object per document.
+    /// Exit status: 0 done, 1 a text could not be read (listed on stderr), 2 could not run.
     Suggest {
         /// Project folder (default: the current folder).
         project: Option<PathBuf>,

@@ -772,3 +772,39 @@ fn a_flood_of_losses_is_counted_not_listed() {
     assert_stderr_contains(&output, "499 things could not be imported");
     assert_eq!(dir.spans("ayu", "a.txt").len(), 1);
 }
+
+/// `suggest` names each text it could not read and exits 1.
+#[test]
+fn suggest_names_the_texts_it_skips() {
+    let dir = TestProject::new()
+        .text("a.txt", "“Kim” 😊 tiba Rabu (13/9/2023).\r\n")
+        .text("empty.txt", "");
+    dir.write("latin1.txt", b"caf\xe9\r\n".as_slice());
+    let output = sorot(&["suggest", "--kind", "dates", "-o", "-"], dir.root());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_stderr_contains(&output, "empty.txt: ");
+    assert_stderr_contains(&output, "latin1.txt: ");
+    assert_stderr_contains(&output, "2 documents skipped (listed above)");
+    assert_eq!(stdout(&output).lines().count(), 1);
+}
+
+/// A file that cannot be read is named once in its message, with where in
+/// it the reading stopped.
+#[test]
+fn an_unreadable_file_is_named_once() {
+    let dir = tricky_project().annotated("budi", "a.txt", TRICKY);
+    dir.write("annotations/budi/a.txt.ron", "(garbage");
+    let output = sorot(
+        &["export", "--format", "jsonl", "--all-annotators", "-o", "-"],
+        dir.root(),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stderr(&output);
+    let line = report
+        .lines()
+        .find(|l| l.contains("budi/a.txt.ron"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(line.matches("a.txt.ron").count(), 1, "{line}");
+    assert!(line.contains("a.txt.ron:1:"), "{line}");
+    assert!(line.contains("annotations not exported: "), "{line}");
+}

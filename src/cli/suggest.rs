@@ -56,13 +56,23 @@ pub(crate) fn run_suggest(
     } else {
         store::write_atomic(output, done.lines.as_bytes())?;
     }
+    for skipped in &done.skipped {
+        eprintln!("{skipped}");
+    }
     eprintln!(
         "{} in {}",
         counted(done.suggestions, "suggestion"),
-        counted(done.documents, "document")
+        counted(done.documents - done.skipped.len(), "document")
     );
     if let (Some(name), Some(evaluation)) = (evaluate, &done.evaluation) {
         eprintln!("against {name}'s spans:\n{}", evaluation.describe());
+    }
+    if !done.skipped.is_empty() {
+        eprintln!(
+            "{} skipped (listed above)",
+            counted(done.skipped.len(), "document")
+        );
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

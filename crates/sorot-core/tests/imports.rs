@@ -925,6 +925,57 @@ fn import_errors_come_in_input_order() {
     );
     let err = run(&[serde_json::json!({"id": "z.txt", "text": "", "label": []})]);
     assert!(err.contains("in.jsonl:1: the text is empty"), "{err}");
+    // Offsets that are not offsets are named for what they are.
+    for (start, end, said) in [
+        (
+            serde_json::json!(18446744073709551616.0_f64),
+            serde_json::json!(3),
+            "start 1.8446744073709552e+19 is too large to be an offset",
+        ),
+        (
+            serde_json::json!(-1),
+            serde_json::json!(3),
+            "start -1 is negative",
+        ),
+        (
+            serde_json::json!(1.5),
+            serde_json::json!(3),
+            "start is not a whole number: 1.5",
+        ),
+        (
+            serde_json::json!(6),
+            serde_json::json!(1),
+            "in.jsonl:1: actor [6, 1) is reversed: its end is before its start",
+        ),
+        (
+            serde_json::json!(3),
+            serde_json::json!(3),
+            "in.jsonl:1: actor [3, 3) is empty",
+        ),
+    ] {
+        let err = run(&[
+            serde_json::json!({"id": "x.txt", "text": text, "label": [[start, end, "actor"]]}),
+        ]);
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    // A byte order mark is named as one.
+    fs::write(
+        &input,
+        "\u{feff}{\"id\": \"x.txt\", \"text\": \"x\", \"label\": []}\n",
+    )
+    .unwrap();
+    let err = with_causes(
+        &import(
+            &project,
+            &options(ImportFormat::Jsonl),
+            std::slice::from_ref(&input),
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        err.contains("in.jsonl:1: the file starts with a byte order mark (BOM"),
+        "{err}"
+    );
     // A document given twice for one annotator is named as such, before its
     // text is looked at.
     let err = run(&[

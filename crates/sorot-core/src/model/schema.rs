@@ -120,6 +120,22 @@ pub enum SchemaError {
     },
 }
 
+impl SchemaError {
+    /// The label the error is about, as `sorot.ron` names it, with which of
+    /// its mentions (1 for the first) is at fault.
+    pub fn label(&self) -> Option<(&str, usize)> {
+        match self {
+            SchemaError::Empty => None,
+            SchemaError::BadName(label) => Some((label, 1)),
+            SchemaError::Duplicate(label) => Some((label, 2)),
+            SchemaError::BadColor { label, .. } | SchemaError::BadHotkey { label, .. } => {
+                Some((label, 1))
+            }
+            SchemaError::HotkeyClash { second, .. } => Some((second, 1)),
+        }
+    }
+}
+
 impl Default for Schema {
     fn default() -> Self {
         let label = |name: &str, description: &str| LabelDef {

@@ -102,15 +102,21 @@ pub enum ProjectError {
         column: usize,
         message: String,
     },
-    /// `sorot.ron` reads, but its schema cannot be used; the cause says why.
-    #[error("{}", path.display())]
+    /// `sorot.ron` reads, but its schema cannot be used; the cause says why,
+    /// `line` (1-based) where the label at fault is named.
+    #[error("{}{}", path.display(), at_line(line))]
     Schema {
         path: PathBuf,
+        line: Option<usize>,
         #[source]
         source: SchemaError,
     },
-    #[error("{}: the text folder {} does not exist; fix `texts` in sorot.ron", config.display(), texts.display())]
-    NoTextFolder { config: PathBuf, texts: PathBuf },
+    #[error("{}{}: the text folder {} does not exist; fix `texts` in sorot.ron", config.display(), at_line(line), texts.display())]
+    NoTextFolder {
+        config: PathBuf,
+        line: Option<usize>,
+        texts: PathBuf,
+    },
     /// A folder setting of `sorot.ron` that leads out of the project
     /// folder (by `..`, an absolute path or a link); `line` is 1-based.
     #[error(
@@ -164,6 +170,10 @@ impl Project {
                 .validate()
                 .map_err(|source| ProjectError::Schema {
                     path: config_path.clone(),
+                    line: match source.label() {
+                        Some((label, nth)) => mention_line(&content, label, nth),
+                        None => setting_line(&content, "labels"),
+                    },
                     source,
                 })?;
             config
@@ -176,8 +186,12 @@ impl Project {
             docs: Vec::new(),
         };
         if !project.text_dir().is_dir() {
+            let line = fs::read_to_string(&config_path)
+                .ok()
+                .and_then(|content| setting_line(&content, "texts"));
             return Err(ProjectError::NoTextFolder {
                 config: config_path,
+                line,
                 texts: project.config.texts.clone(),
             });
         }
@@ -419,6 +433,17 @@ fn setting_line(content: &str, setting: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// The 1-based line of the `nth` mention of the label `label` (as a quoted
+/// string) in `sorot.ron`.
+fn mention_line(content: &str, label: &str, nth: usize) -> Option<usize> {
+    let quoted = format!("{label:?}");
+    content
+        .lines()
+        .enumerate()
+        .flat_map(|(i, line)| line.matches(quoted.as_str()).map(move |_| i + 1))
+        .nth(nth.checked_sub(1)?)
+}
+
 /// `:LINE` when the line is known.
 fn at_line(line: &Option<usize>) -> String {
     line.map(|line| format!(":{line}")).unwrap_or_default()
@@ -597,6 +622,35 @@ mod tests {
         assert_eq!(
             project.annotation_path("x", "a.txt"),
             dir.path().join("labels/x/a.txt.ron")
+        );
+    }
+
+    /// A schema that reads but cannot be used, and a missing text folder,
+    /// are named with the line of `sorot.ron` at fault.
+    #[test]
+    fn config_errors_name_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = |ron: &str| {
+            fs::write(dir.path().join(CONFIG_FILE), ron).unwrap();
+            crate::error_chain(&Project::open(dir.path()).unwrap_err())
+        };
+        let err = open(
+            "(\n  schema: (labels: [\n    (name: \"actor\"),\n    (name: \"actor\"),\n  ]),\n)",
+        );
+        assert!(
+            err.contains("sorot.ron:4: label \"actor\" is listed twice"),
+            "{err}"
+        );
+        let err =
+            open("(\n  schema: (labels: [\n    (name: \"actor\", color: Some(\"red\")),\n  ]),\n)");
+        assert!(
+            err.contains("sorot.ron:3: label \"actor\" has color"),
+            "{err}"
+        );
+        let err = open("(\n  texts: \"missing\",\n)");
+        assert!(
+            err.contains("sorot.ron:2: the text folder missing does not exist"),
+            "{err}"
         );
     }
 

@@ -36,6 +36,9 @@ pub struct ProjectSuggestions {
     pub documents: usize,
     /// The evaluation, when one was asked for.
     pub evaluation: Option<Evaluation>,
+    /// The documents whose text could not be read, each as a line naming
+    /// the text and why.
+    pub skipped: Vec<String>,
 }
 
 /// Why suggestions could not be made.
@@ -80,7 +83,8 @@ struct Line<'a> {
 /// `annotator`'s spans and rejected suggestions are not proposed again. With
 /// `evaluate`, the suggestions are measured against that annotator's spans:
 /// of the label `date` for dates, of each of the schema's labels for strings.
-/// A document whose text is not valid gets no line.
+/// A document whose text is not valid (not UTF-8, empty) gets no line and
+/// is named in [`ProjectSuggestions::skipped`].
 pub fn suggest_project(
     project: &Project,
     kind: SuggestKind,
@@ -114,13 +118,18 @@ pub fn suggest_project(
     let mut lines = String::new();
     let mut evaluation = evaluate.map(|_| Evaluation::default());
     let mut total = 0;
+    let mut skipped = Vec::new();
     for doc in project.docs() {
         let bytes = std::fs::read(&doc.path).map_err(|source| SuggestError::ReadText {
             path: doc.path.clone(),
             source,
         })?;
-        let Ok(text) = SourceText::from_bytes(bytes) else {
-            continue;
+        let text = match SourceText::from_bytes(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                skipped.push(format!("{}: {err}; skipped", doc.path.display()));
+                continue;
+            }
         };
         let existing = match annotator {
             Some(name) => annotations_of(name, doc)?,
@@ -155,6 +164,7 @@ pub fn suggest_project(
         suggestions: total,
         documents: project.docs().len(),
         evaluation,
+        skipped,
     })
 }
 

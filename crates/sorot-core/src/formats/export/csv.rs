@@ -1,8 +1,10 @@
 //! CSV: one row per span, for spreadsheets and statistics. The columns:
 //! document, annotator, label, start, end, text, left and right context (40
 //! characters each), note, normalized value, attributes (`name=value; …`).
-//! A cell that a spreadsheet would run as a formula (starting with `=`, `+`,
-//! `-`, `@`, tab or carriage return) gets a leading `'`, so it shows as text.
+//! A cell that a spreadsheet would run as a formula gets a leading `'`, so it
+//! shows as text: one starting with a tab or a carriage return, or whose
+//! first character after any white space (spaces, no-break spaces, line
+//! feeds) is `=`, `+`, `-`, `@` or their full-width forms `＝ ＋ － ＠`.
 
 use std::io::Write;
 
@@ -100,11 +102,46 @@ impl Sink for CsvRows {
     }
 }
 
+/// The characters that start a formula, in their ASCII and full-width forms.
+const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
 /// Makes a cell that a spreadsheet would evaluate show as text.
 pub fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let formula = cell.starts_with(['\t', '\r'])
+        || cell
+            .trim_start_matches(char::is_whitespace)
+            .starts_with(FORMULA);
+    if formula {
         format!("'{cell}")
     } else {
         cell.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_shown_as_text() {
+        for cell in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            " =1+1",
+            "\u{a0}=1+1",
+            "＝1+1",
+            "\n=1+1",
+            " \n @x",
+            "＠x",
+        ] {
+            assert_eq!(inert(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["“Kim” 😊", "Kim = Putin", "a\n=b", "", " ", "e-mail"] {
+            assert_eq!(inert(cell), cell, "{cell:?}");
+        }
     }
 }

@@ -178,6 +178,16 @@ impl Plan<'_> {
         };
         let file = document.path().display().to_string();
         if let Access::ReadOnly { reason } = document.access() {
+            // The reason names the file (and where in it) first: the loss
+            // names it once.
+            let (file, reason) = match reason
+                .strip_prefix(file.as_str())
+                .and_then(|rest| rest.split_once(": "))
+                .filter(|(at, _)| at.chars().all(|c| c == ':' || c.is_ascii_digit()))
+            {
+                Some((at, rest)) => (format!("{file}{at}"), rest.to_owned()),
+                None => (file, reason.clone()),
+            };
             return Ok(Rendered::left_out(Some(Loss {
                 file,
                 span: None,

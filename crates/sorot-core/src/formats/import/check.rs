@@ -347,6 +347,15 @@ pub(super) fn convert_and_check(
         }
     };
     for span in &mut record.spans {
+        if span.start >= span.end {
+            return Err(ImportError::EmptyOrReversed {
+                file: record.file.clone(),
+                line: span.line,
+                label: span.label.clone(),
+                start: span.start,
+                end: span.end,
+            });
+        }
         if let Some(table) = &table {
             let convert = |offset: usize| {
                 table

@@ -16,12 +16,12 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::ImportError;
-use super::record::{Counted, NewSpan, Reading, Record, read_to_string, stem_id};
+use super::record::{Counted, NewSpan, Reading, Record, read_json, stem_id};
 use crate::formats::export::Loss;
 
 /// Reads the doccano file `input`, its lines in parallel.
 pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), ImportError> {
-    let content = read_to_string(input)?;
+    let content = read_json(input)?;
     let lines: Vec<(usize, &str)> = content
         .lines()
         .enumerate()
@@ -80,8 +80,8 @@ fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, Im
     let mut spans = Vec::new();
     let number = |v: &Value, what: &str| {
         v.as_u64()
-            .map(|n| n as usize)
-            .ok_or_else(|| error(format!("{what} is not a whole number: {v}")))
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| error(offset_problem(v, what)))
     };
     if let Some(labels) = value.get("label").and_then(Value::as_array) {
         for triple in labels {
@@ -280,3 +280,16 @@ fn attach_details(
 
 #[cfg(test)]
 mod tests;
+
+/// Why `v` is not an offset: too large, negative, or not a whole number.
+fn offset_problem(v: &Value, what: &str) -> String {
+    match v {
+        Value::Number(n) if n.is_u64() || n.as_f64().is_some_and(|x| x >= u64::MAX as f64) => {
+            format!("{what} {v} is too large to be an offset")
+        }
+        Value::Number(n) if n.is_i64() || n.as_f64().is_some_and(|x| x < 0.0) => {
+            format!("{what} {v} is negative; offsets count from 0")
+        }
+        _ => format!("{what} is not a whole number: {v}"),
+    }
+}

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use self::task::{Annotation, Checked, Obj, RawTask, Task};
-use super::record::{Counted, NewSpan, Reading, Record, read_to_string, stem_id};
+use super::record::{Counted, NewSpan, Reading, Record, read_json, stem_id};
 use super::{ImportError, ImportOptions};
 use crate::formats::export::Loss;
 use crate::model::schema::Schema;
@@ -32,7 +32,7 @@ pub(super) fn read_input(
     schema: &Schema,
     reading: &mut Reading,
 ) -> Result<(), ImportError> {
-    let content = read_to_string(input)?;
+    let content = read_json(input)?;
     let malformed = |source: serde_json::Error| ImportError::Json {
         file: input.to_owned(),
         line: source.line(),
@@ -186,7 +186,7 @@ fn read_task(
                         losses.push(Loss {
                             file: where_.clone(),
                             span: None,
-                            reason: "a labels region without start and end was not imported"
+                            reason: "a labels region without whole-number start and end (counted from 0) was not imported"
                                 .into(),
                         });
                         continue;

@@ -188,8 +188,21 @@ pub enum ImportError {
         end: usize,
         unit: Option<OffsetUnit>,
     },
-    /// A span, in code points, that is empty, reversed or past the end of
-    /// the text of document `id`, which has `len` characters.
+    /// A span whose end is not after its start, as the input gives it.
+    #[error(
+        "{}:{line}: {label} [{start}, {end}) is {}; a span is [start, end) with its start before its end",
+        file.display(),
+        if start == end { "empty" } else { "reversed: its end is before its start" }
+    )]
+    EmptyOrReversed {
+        file: PathBuf,
+        line: usize,
+        label: String,
+        start: usize,
+        end: usize,
+    },
+    /// A span, in code points, that goes past the end of the text of
+    /// document `id`, which has `len` characters.
     #[error(
         "{}:{line}: {label} [{start}, {end}) lies outside the text of {id}, which has {len} characters",
         file.display()

@@ -111,6 +111,20 @@ pub(super) fn read_to_string(path: &Path) -> Result<String, ImportError> {
     })
 }
 
+/// Reads a JSON input as [`read_to_string`] does; a byte order mark at its
+/// start, which JSON does not allow, is named as such.
+pub(super) fn read_json(path: &Path) -> Result<String, ImportError> {
+    let content = read_to_string(path)?;
+    if content.starts_with('\u{feff}') {
+        return Err(ImportError::Input {
+            file: path.to_owned(),
+            line: 1,
+            message: "the file starts with a byte order mark (BOM, U+FEFF), which JSON does not allow; save it as UTF-8 without a BOM".into(),
+        });
+    }
+    Ok(content)
+}
+
 /// The input's file name with `suffix` and `.txt`, for records that carry
 /// no id.
 pub(super) fn stem_id(path: &Path, suffix: &str) -> String {

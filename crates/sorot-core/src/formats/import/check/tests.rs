@@ -110,14 +110,21 @@ fn an_offset_inside_a_character_names_the_unit_and_the_option() {
 }
 
 #[test]
-fn spans_past_the_end_or_empty_are_outside_the_text() {
-    for span in [(14, 20), (4, 4), (10, 4)] {
-        assert_eq!(
-            converted(Counted::AsOptions, OffsetUnit::CodePoint, &[span]),
-            Err(format!(
-                "in.jsonl:3: actor [{}, {}) lies outside the text of a.txt, which has 19 characters",
-                span.0, span.1
-            ))
-        );
-    }
+fn spans_past_the_end_are_outside_the_text_and_others_empty_or_reversed() {
+    assert_eq!(
+        converted(Counted::AsOptions, OffsetUnit::CodePoint, &[(14, 20)]),
+        Err(
+            "in.jsonl:3: actor [14, 20) lies outside the text of a.txt, which has 19 characters"
+                .into()
+        )
+    );
+    assert_eq!(
+        converted(Counted::AsOptions, OffsetUnit::CodePoint, &[(4, 4)]),
+        Err("in.jsonl:3: actor [4, 4) is empty; a span is [start, end) with its start before its end".into())
+    );
+    // Named in the unit the input counts, before any conversion.
+    assert_eq!(
+        converted(Counted::AsOptions, OffsetUnit::Utf16, &[(10, 4)]),
+        Err("in.jsonl:3: actor [10, 4) is reversed: its end is before its start; a span is [start, end) with its start before its end".into())
+    );
 }

@@ -295,10 +295,10 @@ fn generate(root: &Path) -> usize {
             let last = &tokens[n * step + (n % 2)];
             Span {
                 id: n as u32 + 1,
-                start: first.start,
-                end: last.end,
+                start: first.start(),
+                end: last.end(),
                 label: labels[n % 4].into(),
-                text: chars[first.start..last.end].iter().collect(),
+                text: chars[first.start()..last.end()].iter().collect(),
                 note: String::new(),
                 value: String::new(),
                 attributes: Default::default(),

@@ -70,12 +70,12 @@ pub struct PairFigures {
 impl PairFigures {
     /// Figures from span counts and the two sides' token tags; kappa is
     /// undefined when the pair shares no document.
-    fn new(counts: SpanCounts, shared_any: bool, tags_a: &[u8], tags_b: &[u8]) -> Self {
+    fn new(counts: SpanCounts, shared_any: bool, tags: &KappaCounts) -> Self {
         PairFigures {
             span_f1_exact: f1(counts.exact, counts.a, counts.b),
             span_f1_overlap: f1(counts.overlap, counts.a, counts.b),
             token_kappa: if shared_any {
-                cohen_kappa(tags_a, tags_b)
+                tags.kappa()
             } else {
                 Figure::Undefined("no document annotated by both")
             },
@@ -123,8 +123,8 @@ type Annotated = BTreeMap<String, Vec<Span>>;
 fn tags(tokens: &[Token], spans: &[Span], label: &str) -> Vec<u8> {
     let mut tags = vec![0u8; tokens.len()];
     for span in spans.iter().filter(|s| s.label == label) {
-        let first = tokens.partition_point(|t| t.end <= span.start);
-        let end = tokens.partition_point(|t| t.start < span.end);
+        let first = tokens.partition_point(|t| t.end() <= span.start);
+        let end = tokens.partition_point(|t| t.start() < span.end);
         if first >= end || tags[first..end].iter().any(|t| *t != 0) {
             continue;
         }
@@ -201,78 +201,143 @@ fn f1(matches: usize, a: usize, b: usize) -> Figure {
     }
 }
 
-/// Cohen's kappa of two equally long tag sequences.
+/// Cohen's kappa over two annotators' token tags.
 pub fn cohen_kappa(a: &[u8], b: &[u8]) -> Figure {
-    let n = a.len();
-    if n == 0 {
-        return Figure::Undefined("no tokens to compare");
+    let mut counts = KappaCounts::default();
+    counts.add(a, b);
+    counts.kappa()
+}
+
+/// What Cohen's kappa needs of two annotators' token tags, counted as they
+/// come, so that no tags are kept: how many tokens, how many agree, and how
+/// often each side used each tag.
+#[derive(Debug, Clone)]
+struct KappaCounts {
+    n: usize,
+    agree: usize,
+    a: [usize; 256],
+    b: [usize; 256],
+}
+
+impl Default for KappaCounts {
+    fn default() -> Self {
+        KappaCounts {
+            n: 0,
+            agree: 0,
+            a: [0; 256],
+            b: [0; 256],
+        }
     }
-    let mut counts = BTreeMap::new();
-    let mut agree = 0usize;
-    for (x, y) in a.iter().zip(b) {
-        *counts.entry((0, *x)).or_insert(0usize) += 1;
-        *counts.entry((1, *y)).or_insert(0usize) += 1;
-        agree += usize::from(x == y);
+}
+
+impl KappaCounts {
+    fn add(&mut self, a: &[u8], b: &[u8]) {
+        for (x, y) in a.iter().zip(b) {
+            self.a[*x as usize] += 1;
+            self.b[*y as usize] += 1;
+            self.agree += usize::from(x == y);
+        }
+        self.n += a.len().min(b.len());
     }
-    let categories: BTreeSet<u8> = a.iter().chain(b).copied().collect();
-    let observed = agree as f64 / n as f64;
-    let expected: f64 = categories
-        .iter()
-        .map(|c| {
-            let pa = *counts.get(&(0, *c)).unwrap_or(&0) as f64 / n as f64;
-            let pb = *counts.get(&(1, *c)).unwrap_or(&0) as f64 / n as f64;
-            pa * pb
-        })
-        .sum();
-    if (1.0 - expected).abs() < 1e-12 {
-        return Figure::Undefined(
-            "chance agreement is total: both annotators used one and the same category",
-        );
+
+    fn kappa(&self) -> Figure {
+        let n = self.n;
+        if n == 0 {
+            return Figure::Undefined("no tokens to compare");
+        }
+        let observed = self.agree as f64 / n as f64;
+        // Over the tags either side used, in ascending order.
+        let expected: f64 = (0..256)
+            .filter(|&c| self.a[c] > 0 || self.b[c] > 0)
+            .map(|c| {
+                let pa = self.a[c] as f64 / n as f64;
+                let pb = self.b[c] as f64 / n as f64;
+                pa * pb
+            })
+            .sum();
+        if (1.0 - expected).abs() < 1e-12 {
+            return Figure::Undefined(
+                "chance agreement is total: both annotators used one and the same category",
+            );
+        }
+        Figure::Value((observed - expected) / (1.0 - expected))
     }
-    Figure::Value((observed - expected) / (1.0 - expected))
 }
 
 /// Krippendorff's alpha (nominal) over units, each a list of the values the
 /// coders gave it (missing values left out).
 pub fn krippendorff_alpha(units: &[Vec<u8>]) -> Figure {
-    let mut coincidence: BTreeMap<(u8, u8), f64> = BTreeMap::new();
-    for values in units.iter().filter(|v| v.len() >= 2) {
+    let mut coincidences = Coincidences::default();
+    for values in units {
+        coincidences.add(values);
+    }
+    coincidences.alpha()
+}
+
+/// The coincidence matrix of Krippendorff's alpha, added to unit by unit,
+/// so that no unit is kept.
+#[derive(Debug, Clone)]
+struct Coincidences {
+    /// By (value, value), row-major.
+    matrix: Vec<f64>,
+}
+
+impl Default for Coincidences {
+    fn default() -> Self {
+        Coincidences {
+            matrix: vec![0.0; 256 * 256],
+        }
+    }
+}
+
+impl Coincidences {
+    /// Adds a unit: the values its coders gave it. A unit with fewer than
+    /// two values adds nothing.
+    fn add(&mut self, values: &[u8]) {
+        if values.len() < 2 {
+            return;
+        }
         let m = values.len() as f64;
         for (i, c) in values.iter().enumerate() {
             for (j, k) in values.iter().enumerate() {
                 if i != j {
-                    *coincidence.entry((*c, *k)).or_insert(0.0) += 1.0 / (m - 1.0);
+                    self.matrix[*c as usize * 256 + *k as usize] += 1.0 / (m - 1.0);
                 }
             }
         }
     }
-    let mut marginals: BTreeMap<u8, f64> = BTreeMap::new();
-    for ((c, _), count) in &coincidence {
-        *marginals.entry(*c).or_insert(0.0) += count;
-    }
-    let n: f64 = marginals.values().sum();
-    if n == 0.0 {
-        return Figure::Undefined("no token has values from two annotators");
-    }
-    let disagreement: f64 = coincidence
-        .iter()
-        .filter(|((c, k), _)| c != k)
-        .map(|(_, v)| v)
-        .sum();
-    let mut expected = 0.0;
-    for (c, nc) in &marginals {
-        for (k, nk) in &marginals {
-            if c != k {
-                expected += nc * nk;
+
+    fn alpha(&self) -> Figure {
+        let at = |c: usize, k: usize| self.matrix[c * 256 + k];
+        // The values that occur, in ascending order.
+        let marginals: Vec<(usize, f64)> = (0..256)
+            .map(|c| (c, (0..256).map(|k| at(c, k)).sum::<f64>()))
+            .filter(|(c, _)| (0..256).any(|k| at(*c, k) != 0.0))
+            .collect();
+        let n: f64 = marginals.iter().map(|(_, m)| m).sum();
+        if n == 0.0 {
+            return Figure::Undefined("no token has values from two annotators");
+        }
+        let disagreement: f64 = (0..256)
+            .flat_map(|c| (0..256).map(move |k| (c, k)))
+            .filter(|(c, k)| c != k)
+            .map(|(c, k)| at(c, k))
+            .sum();
+        let mut expected = 0.0;
+        for (c, nc) in &marginals {
+            for (k, nk) in &marginals {
+                if c != k {
+                    expected += nc * nk;
+                }
             }
         }
+        if expected == 0.0 {
+            return Figure::Undefined(
+                "only one category occurs, so agreement by chance cannot be told apart",
+            );
+        }
+        Figure::Value(1.0 - (n - 1.0) * disagreement / expected)
     }
-    if expected == 0.0 {
-        return Figure::Undefined(
-            "only one category occurs, so agreement by chance cannot be told apart",
-        );
-    }
-    Figure::Value(1.0 - (n - 1.0) * disagreement / expected)
 }
 
 /// Computes agreement for `annotators` (all of the project's when empty).
@@ -389,22 +454,22 @@ fn agreement(
                 .collect();
             let mut label_figures = BTreeMap::new();
             let mut total = SpanCounts::default();
-            let (mut all_a, mut all_b) = (Vec::new(), Vec::new());
+            let mut all = KappaCounts::default();
             for label in labels {
                 let mut counts = SpanCounts::default();
-                let (mut tags_a, mut tags_b) = (Vec::new(), Vec::new());
+                let mut kappa = KappaCounts::default();
                 for (_, tokens, annotated) in &shared {
                     counts += span_counts(&annotated[a], &annotated[b], label);
-                    tags_a.extend(tags(tokens, &annotated[a], label));
-                    tags_b.extend(tags(tokens, &annotated[b], label));
+                    let tags_a = tags(tokens, &annotated[a], label);
+                    let tags_b = tags(tokens, &annotated[b], label);
+                    kappa.add(&tags_a, &tags_b);
+                    all.add(&tags_a, &tags_b);
                 }
                 total += counts;
-                let figures = PairFigures::new(counts, !shared.is_empty(), &tags_a, &tags_b);
-                all_a.extend(tags_a);
-                all_b.extend(tags_b);
+                let figures = PairFigures::new(counts, !shared.is_empty(), &kappa);
                 label_figures.insert(label.clone(), figures);
             }
-            let micro = PairFigures::new(total, !shared.is_empty(), &all_a, &all_b);
+            let micro = PairFigures::new(total, !shared.is_empty(), &all);
             pairs.push(PairAgreement {
                 a: a.clone(),
                 b: b.clone(),
@@ -414,10 +479,13 @@ fn agreement(
             });
         }
     }
+    // Each token is a unit of alpha, per label; its values are added as
+    // they are made, never kept.
     let mut alpha = BTreeMap::new();
-    let mut all_units = Vec::new();
+    let mut all_units = Coincidences::default();
+    let mut values = Vec::with_capacity(annotators.len());
     for label in labels {
-        let mut units = Vec::new();
+        let mut units = Coincidences::default();
         for (_, tokens, annotated) in documents {
             let per_annotator: Vec<Vec<u8>> = annotators
                 .iter()
@@ -425,23 +493,20 @@ fn agreement(
                 .map(|spans| tags(tokens, spans, label))
                 .collect();
             for t in 0..tokens.len() {
-                units.push(
-                    per_annotator
-                        .iter()
-                        .map(|tags| tags[t])
-                        .collect::<Vec<u8>>(),
-                );
+                values.clear();
+                values.extend(per_annotator.iter().map(|tags| tags[t]));
+                units.add(&values);
+                all_units.add(&values);
             }
         }
-        alpha.insert(label.clone(), krippendorff_alpha(&units));
-        all_units.extend(units);
+        alpha.insert(label.clone(), units.alpha());
     }
     Agreement {
         annotators: annotators.to_vec(),
         documents: documents.len(),
         pairs,
         alpha,
-        alpha_micro: krippendorff_alpha(&all_units),
+        alpha_micro: all_units.alpha(),
     }
 }
 

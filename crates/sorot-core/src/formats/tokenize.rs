@@ -27,43 +27,105 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::model::text::SourceText;
 
 /// A token: its range in the source text, in code points, and where it lies
-/// in the text's bytes, for slicing.
+/// in the text's bytes, for slicing. Positions are kept as `u32`, which holds
+/// any position of a text ([`SourceText`] texts are under 4 GiB), so that a
+/// token takes 16 bytes: the tokens of a long text cost about three times
+/// its size rather than six.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    pub start: usize,
-    pub end: usize,
-    byte_start: usize,
-    byte_end: usize,
+    start: u32,
+    end: u32,
+    byte_start: u32,
+    byte_end: u32,
 }
 
 impl Token {
-    pub fn range(&self) -> Range<usize> {
-        self.start..self.end
+    fn new(start: usize, end: usize, byte_start: usize, byte_end: usize) -> Token {
+        // Positions of a `SourceText` fit in `u32`.
+        Token {
+            start: start as u32,
+            end: end as u32,
+            byte_start: byte_start as u32,
+            byte_end: byte_end as u32,
+        }
     }
 
-    /// The token's text in `source`, the text it was cut from.
+    /// Where the token starts, in code points.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Where the token ends, in code points.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
+
     pub fn text<'a>(&self, source: &'a SourceText) -> &'a str {
-        &source.as_str()[self.byte_start..self.byte_end]
+        &source.as_str()[self.byte_start as usize..self.byte_end as usize]
     }
 }
 
-/// The tokens of a text, grouped by sentence; empty sentences are dropped.
-pub fn sentences(text: &SourceText) -> Vec<Vec<Token>> {
-    let mut sentences = Vec::new();
+/// A text's tokens in order, and where its sentences end.
+#[derive(Debug, Default)]
+pub struct Tokenized {
+    pub tokens: Vec<Token>,
+    /// For each sentence, the index in `tokens` just past its last token;
+    /// no sentence is empty.
+    pub sentence_ends: Vec<usize>,
+}
+
+impl Tokenized {
+    /// The sentence that holds token `i`.
+    pub fn sentence_of(&self, i: usize) -> usize {
+        self.sentence_ends.partition_point(|&end| end <= i)
+    }
+
+    /// The sentences, as ranges of `tokens`.
+    pub fn sentences(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let starts = std::iter::once(0).chain(self.sentence_ends.iter().copied());
+        starts
+            .zip(self.sentence_ends.iter().copied())
+            .map(|(a, b)| a..b)
+    }
+}
+
+/// The tokens of a text, in one list, with its sentence ends.
+pub fn tokenize(text: &SourceText) -> Tokenized {
+    let mut tokenized = Tokenized {
+        // Room for a token every six bytes or so, rather than growing by
+        // doubling; trimmed at the end.
+        tokens: Vec::with_capacity(text.as_str().len() / 6 + 1),
+        sentence_ends: Vec::new(),
+    };
     for line in text.lines() {
         let line_text = text.slice(line.clone());
         let mut offset = line.start;
         let mut byte = text.byte_of(line.start);
         for sentence in split_sentences(line_text) {
-            let tokens = tokens_of(sentence, offset, byte);
+            tokens_of(sentence, offset, byte, &mut tokenized.tokens);
             offset += sentence.chars().count();
             byte += sentence.len();
-            if !tokens.is_empty() {
-                sentences.push(tokens);
+            let end = tokenized.tokens.len();
+            if tokenized.sentence_ends.last().copied().unwrap_or(0) < end {
+                tokenized.sentence_ends.push(end);
             }
         }
     }
-    sentences
+    tokenized.tokens.shrink_to_fit();
+    tokenized
+}
+
+/// The tokens of a text, grouped by sentence; empty sentences are dropped.
+pub fn sentences(text: &SourceText) -> Vec<Vec<Token>> {
+    let tokenized = tokenize(text);
+    tokenized
+        .sentences()
+        .map(|range| tokenized.tokens[range].to_vec())
+        .collect()
 }
 
 /// The sentences of `text`, as [`UnicodeSegmentation::split_sentence_bounds`]
@@ -106,7 +168,7 @@ fn split_sentences(text: &str) -> Vec<&str> {
 
 /// All tokens of a text, in order.
 pub fn tokens(text: &SourceText) -> Vec<Token> {
-    sentences(text).into_iter().flatten().collect()
+    tokenize(text).tokens
 }
 
 /// The tokens of `piece`, which starts at code-point `offset` and byte
@@ -114,9 +176,7 @@ pub fn tokens(text: &SourceText) -> Vec<Token> {
 /// cut at whitespace, and each run without whitespace is split at Unicode word
 /// boundaries. A run of ASCII is split by [`ascii_words`], which gives what
 /// the rules give for ASCII without running them.
-fn tokens_of(piece: &str, offset: usize, byte_offset: usize) -> Vec<Token> {
-    // Room for a token every four bytes or so, rather than growing by doubling.
-    let mut tokens = Vec::with_capacity(piece.len() / 4 + 1);
+fn tokens_of(piece: &str, offset: usize, byte_offset: usize, tokens: &mut Vec<Token>) {
     let bytes = piece.as_bytes();
     let mut position = offset;
     let mut i = 0;
@@ -146,25 +206,19 @@ fn tokens_of(piece: &str, offset: usize, byte_offset: usize) -> Vec<Token> {
                 run.as_bytes(),
                 run_position,
                 byte_offset + run_start,
-                &mut tokens,
+                tokens,
             );
         } else {
             let mut at = run_position;
             let mut at_byte = byte_offset + run_start;
             for word in run.split_word_bounds() {
                 let len = word.chars().count();
-                tokens.push(Token {
-                    start: at,
-                    end: at + len,
-                    byte_start: at_byte,
-                    byte_end: at_byte + word.len(),
-                });
+                tokens.push(Token::new(at, at + len, at_byte, at_byte + word.len()));
                 at += len;
                 at_byte += word.len();
             }
         }
     }
-    tokens
 }
 
 /// The character at byte `i` of `text` and its length in bytes, with ASCII
@@ -189,12 +243,12 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 /// - every other pair is cut (WB999).
 fn ascii_words(run: &[u8], start: usize, byte_start: usize, tokens: &mut Vec<Token>) {
     let mut push = |from: usize, to: usize| {
-        tokens.push(Token {
-            start: start + from,
-            end: start + to,
-            byte_start: byte_start + from,
-            byte_end: byte_start + to,
-        })
+        tokens.push(Token::new(
+            start + from,
+            start + to,
+            byte_start + from,
+            byte_start + to,
+        ))
     };
     #[derive(Clone, Copy, PartialEq)]
     enum Class {
@@ -448,7 +502,8 @@ mod tests {
                 // The piece as the end of a longer text, so that byte and
                 // code-point positions differ before it too (and a text is never empty).
                 let source = SourceText::new(format!("{}{text}.", "é".repeat(offset))).unwrap();
-                let tokens = tokens_of(&text, offset, 2 * offset);
+                let mut tokens = Vec::new();
+                tokens_of(&text, offset, 2 * offset, &mut tokens);
                 let ranges: Vec<Range<usize>> = tokens.iter().map(Token::range).collect();
                 prop_assert_eq!(ranges, expected);
                 for token in tokens {

@@ -36,11 +36,29 @@ impl Sink for Conll {
     ) -> Result<(Vec<u8>, usize), ExportError> {
         let tagging = self.tagger.tag(item, losses);
         let outside = vec!["O"; tagging.columns.len()].join(" ");
-        // A token costs a few bytes more than its text: room for it at once
-        // rather than by doubling. The document is built in memory and
-        // written at once.
-        let mut text = String::with_capacity(4 * item.text.as_str().len() + 256);
-        text.push_str(&format!("-DOCSTART- {outside}\n\n"));
+        // The document is built in memory and written at once: its exact
+        // size is counted first, so that it is made without growing (a long
+        // text's lines would otherwise be copied as they double).
+        let header = format!("-DOCSTART- {outside}\n\n");
+        let size = header.len()
+            + tagging.rows.len()
+            + tagging
+                .rows
+                .iter()
+                .flat_map(Clone::clone)
+                .map(|i| {
+                    let token = tagging.tokens[i].text(item.text).len() + 1;
+                    let tags: usize = tagging
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(c, column)| 1 + self.names[c][column[i] as usize].len())
+                        .sum();
+                    token + tags
+                })
+                .sum::<usize>();
+        let mut text = String::with_capacity(size);
+        text.push_str(&header);
         for row in &tagging.rows {
             for i in row.clone() {
                 text.push_str(tagging.tokens[i].text(item.text));

@@ -50,15 +50,10 @@ impl Tagger {
 
     /// Tags the item's tokens, adding a loss for each span not carried.
     pub fn tag(&self, item: &Item<'_>, losses: &mut Vec<Loss>) -> Tagging {
-        let sentences = tokenize::sentences(item.text);
-        let mut sentence_of = Vec::with_capacity(sentences.iter().map(Vec::len).sum());
-        for (i, sentence) in sentences.iter().enumerate() {
-            sentence_of.extend(std::iter::repeat_n(i, sentence.len()));
-        }
-        let lengths: Vec<usize> = sentences.iter().map(Vec::len).collect();
-        let tokens: Vec<Token> = sentences.into_iter().flatten().collect();
+        let tokenized = tokenize::tokenize(item.text);
+        let tokens = &tokenized.tokens;
         // Whether a sentence ends after sentence i (false when a span goes on).
-        let mut ends = vec![true; lengths.len()];
+        let mut ends = vec![true; tokenized.sentence_ends.len()];
         let mut columns: Vec<Tags> = vec![vec![0; tokens.len()]; self.columns.len()];
         let mut carried = 0;
         for span in &item.spans {
@@ -73,8 +68,8 @@ impl Tagger {
                 .iter()
                 .position(|l| *l == span.label)
                 .unwrap_or(0) as u16;
-            let first = tokens.partition_point(|t| t.end <= span.start);
-            let end = tokens.partition_point(|t| t.start < span.end);
+            let first = tokens.partition_point(|t| t.end() <= span.start);
+            let end = tokens.partition_point(|t| t.start() < span.end);
             let loss = |reason: String| Loss {
                 file: item.file.clone(),
                 span: Some(span.id),
@@ -88,8 +83,8 @@ impl Tagger {
                 )));
                 continue;
             }
-            if tokens[first].start != span.start || tokens[end - 1].end != span.end {
-                let inside = if tokens[first].start != span.start {
+            if tokens[first].start() != span.start || tokens[end - 1].end() != span.end {
+                let inside = if tokens[first].start() != span.start {
                     tokens[first]
                 } else {
                     tokens[end - 1]
@@ -101,8 +96,8 @@ impl Tagger {
                     span.start,
                     span.end,
                     quote(inside.text(item.text)),
-                    inside.start,
-                    inside.end
+                    inside.start(),
+                    inside.end()
                 )));
                 continue;
             }
@@ -121,7 +116,7 @@ impl Tagger {
             for tag in &mut columns[c][first + 1..end] {
                 *tag = 2 + 2 * label_index;
             }
-            for flag in &mut ends[sentence_of[first]..sentence_of[end - 1]] {
+            for flag in &mut ends[tokenized.sentence_of(first)..tokenized.sentence_of(end - 1)] {
                 *flag = false;
             }
             carried += 1;
@@ -129,19 +124,17 @@ impl Tagger {
         // Rows: runs of tokens between the sentence ends that remain.
         let mut rows: Vec<Range<usize>> = Vec::new();
         let mut start = 0;
-        let mut next = 0;
-        for (i, length) in lengths.iter().enumerate() {
-            next += length;
-            if ends[i] {
-                rows.push(start..next);
-                start = next;
+        for (&end, &kept) in tokenized.sentence_ends.iter().zip(&ends) {
+            if kept {
+                rows.push(start..end);
+                start = end;
             }
         }
-        if start < next {
-            rows.push(start..next);
+        if start < tokens.len() {
+            rows.push(start..tokens.len());
         }
         Tagging {
-            tokens,
+            tokens: tokenized.tokens,
             columns,
             rows,
             carried,

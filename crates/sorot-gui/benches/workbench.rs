@@ -8,7 +8,12 @@
 //!   thread, paint) and of the frame after it; then that every save landed;
 //! - listing a project of 10,000 short annotated articles (texts found,
 //!   every annotation file's status and span count read), from the cache
-//!   and, on Linux, with nothing cached.
+//!   and, on Linux, with nothing cached;
+//! - three big documents, each opened in the workbench and scrolled: a 1 MB
+//!   text in one paragraph with 5,000 spans, a 10 MB text with a million
+//!   spans, and a 50 MB text on one line; for each, the time to open it with
+//!   its first frame, a scrolling frame, and (Linux) the peak memory while
+//!   it was open.
 //!
 //! Medians over repeated runs of wall-clock time on the UI thread, an upper
 //! bound of its CPU time; the machine's other load shows in the spread.
@@ -39,18 +44,37 @@ const SENTENCES: [&str; 6] = [
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut report = String::new();
-    large_document(dir.path(), &mut report);
+    for (name, size, paragraph, spans) in [
+        ("1 MB in one paragraph, 5,000 spans", 1_000_000, None, 5_000),
+        ("10 MB, a million spans", 10_000_000, Some(5), 1_000_000),
+        ("50 MB on one line, 5,000 spans", 50_000_000, None, 5_000),
+    ] {
+        let root = dir.path().join(format!("big-{size}"));
+        fs::create_dir_all(&root).unwrap();
+        big_document(&root, name, size, paragraph, spans, &mut report);
+    }
+    let article = dir.path().join("article");
+    fs::create_dir_all(&article).unwrap();
+    large_document(&article, &mut report);
     large_project(&dir.path().join("many"), &mut report);
     println!("{report}");
 }
 
 /// Writes a ~1 MB article with `spans` spans and its annotation file.
 fn write_large_document(root: &Path, spans: usize) -> String {
-    let mut text = String::new();
+    write_document(root, 1_000_000, Some(5), spans)
+}
+
+/// Writes an article of about `size` bytes, a paragraph every `paragraph`
+/// sentences (`None`: one paragraph), with `spans` spans and its annotation
+/// file.
+fn write_document(root: &Path, size: usize, paragraph: Option<usize>, spans: usize) -> String {
+    let mut text = String::with_capacity(size + 200);
     let mut i = 0;
-    while text.len() < 1_000_000 {
+    while text.len() < size {
         text.push_str(SENTENCES[i % SENTENCES.len()]);
-        text.push(if i % 5 == 4 { '\n' } else { ' ' });
+        let ends_paragraph = paragraph.is_some_and(|every| i % every == every - 1);
+        text.push(if ends_paragraph { '\n' } else { ' ' });
         i += 1;
     }
     fs::write(root.join("big.txt"), &text).unwrap();
@@ -196,6 +220,100 @@ fn large_document(root: &Path, report: &mut String) {
         ms(median(after_add))
     )
     .unwrap();
+}
+
+/// Opens a big document in the workbench, headless, and scrolls it.
+fn big_document(
+    root: &Path,
+    name: &str,
+    size: usize,
+    paragraph: Option<usize>,
+    spans: usize,
+    report: &mut String,
+) {
+    write_document(root, size, paragraph, spans);
+    let ctx = egui::Context::default();
+    let input = |events: Vec<Event>| RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1400.0, 900.0))),
+        events,
+        ..RawInput::default()
+    };
+    let frame = |ctx: &egui::Context, app: &mut SorotApp, events: Vec<Event>| {
+        let t = Instant::now();
+        let output = ctx.run_ui(input(events), |ui| app.show(ui));
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        t.elapsed()
+    };
+    reset_peak_memory();
+    let start = Instant::now();
+    let mut app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(root.to_owned()),
+            annotator: Some("bench".into()),
+        },
+    );
+    frame(&ctx, &mut app, Vec::new());
+    let open = start.elapsed();
+    let opened = app
+        .workspace()
+        .and_then(|w| w.current())
+        .map(|d| d.spans().len());
+    assert_eq!(
+        opened,
+        Some(spans),
+        "{name}: the document opened with its spans"
+    );
+    frame(
+        &ctx,
+        &mut app,
+        vec![Event::PointerMoved(Pos2::new(700.0, 450.0))],
+    );
+    let wheel = Event::MouseWheel {
+        unit: MouseWheelUnit::Point,
+        delta: Vec2::new(0.0, -400.0),
+        phase: TouchPhase::Move,
+        source: MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let scroll: Vec<Duration> = (0..100)
+        .map(|_| frame(&ctx, &mut app, vec![wheel.clone()]))
+        .collect();
+    let peak = peak_memory();
+    writeln!(report, "{name}:").unwrap();
+    writeln!(
+        report,
+        "  open in the workbench + first frame: {}",
+        ms(open)
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  frame while scrolling:               median {}, 95th percentile {}",
+        ms(median(scroll.clone())),
+        ms(percentile(scroll, 0.95))
+    )
+    .unwrap();
+    if let Some(peak) = peak {
+        writeln!(
+            report,
+            "  peak memory while open:              {} MB",
+            peak / 1024
+        )
+        .unwrap();
+    }
+}
+
+/// Starts counting the process's peak memory again (Linux).
+fn reset_peak_memory() {
+    let _ = fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since the last reset, in KB (Linux).
+fn peak_memory() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn large_project(root: &Path, report: &mut String) {

@@ -1,10 +1,17 @@
 //! The document view: wrapped text with spans painted underneath.
 //!
 //! Terms:
-//! - **paragraph**: one line of the source text (without its line end). Each
-//!   is laid out on its own into a galley, cached until the width or text size
-//!   changes, and only paragraphs in view are laid out and painted, so a frame
-//!   costs the same for a 1 KB and a 1 MB document.
+//! - **paragraph**: one line of the source text (without its line end).
+//! - **block**: a paragraph, or a stretch of a long one: a paragraph longer
+//!   than [`BLOCK_CHARS`] characters is cut into blocks of about that many,
+//!   after a sentence's end where there is one, else after a space. Each block
+//!   is laid out on its own into a galley, cached until the width or text
+//!   size changes, and only blocks in view are laid out and painted, so a
+//!   frame costs the same for a 1 KB and a 50 MB document, however long its
+//!   paragraphs. A long paragraph's text starts a new row at each block.
+//! - **window**: the characters of the blocks in view. Only the marks that
+//!   overlap it are asked for and painted, so a frame costs the same for ten
+//!   spans and a million.
 //! - **lane**: the level of a span's underline below the text. Spans that
 //!   overlap get different lanes (outer spans lowest), so a claim that holds an
 //!   actor and a date shows three underlines as well as three tinted fills.
@@ -30,6 +37,75 @@ const LANE_STEP: f32 = 3.5;
 const MAX_LANES: usize = 4;
 /// Vertical gap after each paragraph, as a share of the line height.
 const PARAGRAPH_GAP: f32 = 0.45;
+/// The most characters a block holds.
+pub const BLOCK_CHARS: usize = 2_000;
+/// A block is cut no earlier than this many characters into it.
+const BLOCK_MIN: usize = 1_500;
+
+/// A block: its characters, and whether it ends its paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Block {
+    range: Range<usize>,
+    last: bool,
+}
+
+impl Block {
+    /// The gap after the block: only a paragraph's last has one.
+    fn gap(&self, line_height: f32) -> f32 {
+        if self.last {
+            line_height * PARAGRAPH_GAP
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The blocks of a text: each paragraph, cut where it is long.
+fn blocks_of(text: &SourceText) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for line in text.lines() {
+        if line.end - line.start <= BLOCK_CHARS {
+            blocks.push(Block {
+                range: line,
+                last: true,
+            });
+            continue;
+        }
+        let mut start = line.start;
+        // The best cuts found since BLOCK_MIN: after a sentence's end, after
+        // any space.
+        let (mut after_sentence, mut after_space) = (None, None);
+        // The three characters before the current one.
+        let mut before = [' ', ' ', ' '];
+        let ends_sentence = |c: char| matches!(c, '.' | '!' | '?' | '…');
+        for (i, c) in text.slice(line.clone()).chars().enumerate() {
+            let at = line.start + i;
+            if at - start >= BLOCK_MIN && before[2].is_whitespace() && !c.is_whitespace() {
+                after_space = Some(at);
+                // A full stop, or a closing quote after one.
+                let closing = matches!(before[1], '”' | '"' | '’' | '\'' | ')');
+                if ends_sentence(before[1]) || (closing && ends_sentence(before[0])) {
+                    after_sentence = Some(at);
+                }
+            }
+            if at - start >= BLOCK_CHARS {
+                let cut = after_sentence.or(after_space).unwrap_or(at);
+                blocks.push(Block {
+                    range: start..cut,
+                    last: false,
+                });
+                start = cut;
+                (after_sentence, after_space) = (None, None);
+            }
+            before = [before[1], before[2], c];
+        }
+        blocks.push(Block {
+            range: start..line.end,
+            last: true,
+        });
+    }
+    blocks
+}
 
 /// What the pointer did in the view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +124,7 @@ pub enum ViewEvent {
 }
 
 /// Something painted under the text: a span, or one side of a review
-/// difference. Marks are passed sorted by start.
+/// difference. Marks are given sorted by start.
 #[derive(Debug, Clone, Copy)]
 pub struct Mark<'a> {
     pub id: u32,
@@ -78,10 +154,10 @@ pub struct Highlight {
 #[derive(Default)]
 pub struct TextView {
     key: Option<(String, u64)>,
-    paragraphs: Vec<Range<usize>>,
+    blocks: Vec<Block>,
     galleys: Vec<Option<Arc<Galley>>>,
-    /// `tops[i]` is paragraph i's top, relative to the content; one more
-    /// entry than paragraphs, the last being the content height.
+    /// `tops[i]` is block i's top, relative to the content; one more
+    /// entry than blocks, the last being the content height.
     tops: Vec<f32>,
     wrap_width: f32,
     text_size: f32,
@@ -99,17 +175,20 @@ pub struct TextView {
 }
 
 impl TextView {
-    /// Shows the text of document `doc_id` with `marks` under it; returns what
-    /// the pointer did. `marks_revision` changes whenever the marks do;
-    /// `scroll_to` brings an offset into view.
+    /// Shows the text of document `doc_id` with marks under it; returns what
+    /// the pointer did. `marks_in` gives the marks that overlap a window of
+    /// characters, sorted by start; `lanes` gives every mark as `(id, start,
+    /// end)`, asked for only when `marks_revision` changed. `scroll_to`
+    /// brings an offset into view.
     #[allow(clippy::too_many_arguments)]
-    pub fn show(
+    pub fn show<'m>(
         &mut self,
         ui: &mut Ui,
         doc_id: &str,
         text: &SourceText,
-        marks: &[Mark<'_>],
         marks_revision: u64,
+        lanes: impl FnOnce() -> Vec<(u32, usize, usize)>,
+        marks_in: impl FnOnce(Range<usize>) -> Vec<Mark<'m>>,
         highlight: &Highlight,
         text_size: f32,
         scroll_to: Option<usize>,
@@ -118,12 +197,12 @@ impl TextView {
         if self.key.as_ref() != Some(&key) {
             *self = TextView {
                 key: Some(key),
-                paragraphs: text.lines(),
+                blocks: blocks_of(text),
                 ..TextView::default()
             };
         }
         if self.lanes_revision != Some(marks_revision) {
-            self.lanes = assign_lanes(marks.iter().map(|m| (m.id, m.start, m.end)));
+            self.lanes = assign_lanes(lanes().into_iter());
             self.lanes_revision = Some(marks_revision);
         }
         let mut event = None;
@@ -142,7 +221,7 @@ impl TextView {
                     self.wrap_width = width;
                     self.text_size = text_size;
                     self.line_height = line_height;
-                    self.galleys = vec![None; self.paragraphs.len()];
+                    self.galleys = vec![None; self.blocks.len()];
                     self.estimate_tops(text_size);
                 }
                 let total = *self.tops.last().unwrap_or(&0.0);
@@ -153,20 +232,20 @@ impl TextView {
                 self.origin = rect.min + Vec2::new(4.0, 0.0);
 
                 // Lay out what is in view (heights may change, so repeat until stable).
-                let visible = self.visible_paragraphs(viewport.min.y, viewport.max.y);
+                let visible = self.visible_blocks(viewport.min.y, viewport.max.y);
                 let mut changed = false;
                 for i in visible {
                     changed |= self.ensure_galley(ui, text, i, &font);
                 }
                 if changed {
                     self.recompute_tops();
-                    for i in self.visible_paragraphs(viewport.min.y, viewport.max.y) {
+                    for i in self.visible_blocks(viewport.min.y, viewport.max.y) {
                         self.ensure_galley(ui, text, i, &font);
                     }
                     self.recompute_tops();
                 }
                 if let Some(offset) = scroll_to {
-                    let i = self.paragraph_of(offset);
+                    let i = self.block_of(offset);
                     self.ensure_galley(ui, text, i, &font);
                     self.recompute_tops();
                     if let Some(target) = self.screen_rect(offset..offset + 1) {
@@ -176,9 +255,11 @@ impl TextView {
                         );
                     }
                 }
-                self.paint(ui, marks, highlight, row_height, viewport);
+                let window = self.window(viewport.min.y, viewport.max.y);
+                let marks = marks_in(window);
+                self.paint(ui, &marks, highlight, row_height, viewport);
                 event = self.handle_pointer(ui, &response, text);
-                if let Some(tip) = self.hover_text(ui, &response, marks) {
+                if let Some(tip) = self.hover_text(ui, &response, &marks) {
                     response.on_hover_text_at_pointer(tip);
                 }
             });
@@ -188,9 +269,9 @@ impl TextView {
     /// Screen rectangle covering `range` on its first row, from the last frame's
     /// layout. `None` when that part of the text has not been laid out.
     pub fn screen_rect(&self, range: Range<usize>) -> Option<Rect> {
-        let i = self.paragraph_of(range.start);
+        let i = self.block_of(range.start);
         let galley = self.galleys.get(i)?.as_ref()?;
-        let para = &self.paragraphs[i];
+        let para = &self.blocks[i].range;
         let local = range.start.saturating_sub(para.start)
             ..range.end.min(para.end).saturating_sub(para.start);
         let origin = self.origin + Vec2::new(0.0, self.tops[i]);
@@ -203,7 +284,7 @@ impl TextView {
     /// The offset under a screen position.
     pub fn offset_at(&self, pos: Pos2) -> Option<usize> {
         let y = pos.y - self.origin.y;
-        if self.paragraphs.is_empty() {
+        if self.blocks.is_empty() {
             return None;
         }
         if y < 0.0 {
@@ -213,8 +294,8 @@ impl TextView {
             .tops
             .partition_point(|top| *top <= y)
             .saturating_sub(1)
-            .min(self.paragraphs.len() - 1);
-        let para = &self.paragraphs[i];
+            .min(self.blocks.len() - 1);
+        let para = &self.blocks[i].range;
         let galley = self.galleys.get(i)?.as_ref()?;
         let local = pos - (self.origin + Vec2::new(0.0, self.tops[i]));
         if local.y > galley.size().y {
@@ -226,35 +307,36 @@ impl TextView {
 
     fn estimate_tops(&mut self, text_size: f32) {
         let chars_per_row = (self.wrap_width / (text_size * 0.5)).max(10.0);
-        self.tops = Vec::with_capacity(self.paragraphs.len() + 1);
+        self.tops = Vec::with_capacity(self.blocks.len() + 1);
         let mut y = 0.0;
-        for para in &self.paragraphs {
+        for block in &self.blocks {
             self.tops.push(y);
-            let rows = ((para.end - para.start) as f32 / chars_per_row)
+            let rows = ((block.range.end - block.range.start) as f32 / chars_per_row)
                 .ceil()
                 .max(1.0);
-            y += rows * self.line_height + self.line_height * PARAGRAPH_GAP;
+            y += rows * self.line_height + block.gap(self.line_height);
         }
         self.tops.push(y);
     }
 
     fn recompute_tops(&mut self) {
         let mut y = 0.0;
-        for i in 0..self.paragraphs.len() {
+        for i in 0..self.blocks.len() {
+            let gap = self.blocks[i].gap(self.line_height);
             let height = match &self.galleys[i] {
                 Some(galley) => galley.size().y,
-                None => self.tops[i + 1] - self.tops[i] - self.line_height * PARAGRAPH_GAP,
+                None => self.tops[i + 1] - self.tops[i] - gap,
             };
             self.tops[i] = y;
-            y += height + self.line_height * PARAGRAPH_GAP;
+            y += height + gap;
         }
         if let Some(last) = self.tops.last_mut() {
             *last = y;
         }
     }
 
-    fn visible_paragraphs(&self, top: f32, bottom: f32) -> Range<usize> {
-        let n = self.paragraphs.len();
+    fn visible_blocks(&self, top: f32, bottom: f32) -> Range<usize> {
+        let n = self.blocks.len();
         let first = self.tops[..n]
             .partition_point(|t| *t <= top)
             .saturating_sub(1);
@@ -262,18 +344,36 @@ impl TextView {
         first..last.max(first).min(n)
     }
 
-    fn paragraph_of(&self, offset: usize) -> usize {
-        self.paragraphs
-            .partition_point(|p| p.end < offset)
-            .min(self.paragraphs.len().saturating_sub(1))
+    /// The characters of the blocks between `top` and `bottom`, with the
+    /// line end after the last: what marks are asked for.
+    fn window(&self, top: f32, bottom: f32) -> Range<usize> {
+        let visible = self.visible_blocks(top, bottom);
+        if visible.is_empty() {
+            return 0..0;
+        }
+        self.blocks[visible.start].range.start..self.blocks[visible.end - 1].range.end + 1
     }
 
-    /// Lays out paragraph `i` if needed; true when its height changed.
+    /// The block that holds the character at `offset`; a paragraph's end
+    /// (where a caret may stand) belongs to its last block.
+    fn block_of(&self, offset: usize) -> usize {
+        self.blocks
+            .partition_point(|b| {
+                if b.last {
+                    b.range.end < offset
+                } else {
+                    b.range.end <= offset
+                }
+            })
+            .min(self.blocks.len().saturating_sub(1))
+    }
+
+    /// Lays out block `i` if needed; true when its height changed.
     fn ensure_galley(&mut self, ui: &Ui, text: &SourceText, i: usize, font: &FontId) -> bool {
         if self.galleys[i].is_some() {
             return false;
         }
-        let para = self.paragraphs[i].clone();
+        let para = self.blocks[i].range.clone();
         let mut job = LayoutJob::single_section(
             text.slice(para).to_owned(),
             TextFormat {
@@ -288,7 +388,7 @@ impl TextView {
             ..Default::default()
         };
         let galley = ui.painter().layout_job(job);
-        let estimated = self.tops[i + 1] - self.tops[i] - self.line_height * PARAGRAPH_GAP;
+        let estimated = self.tops[i + 1] - self.tops[i] - self.blocks[i].gap(self.line_height);
         let changed = (galley.size().y - estimated).abs() > 0.5;
         self.galleys[i] = Some(galley);
         changed
@@ -308,23 +408,17 @@ impl TextView {
         let fill_alpha = if dark { 70 } else { 52 };
         let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
         let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
-        let visible = self.visible_paragraphs(viewport.min.y, viewport.max.y);
+        let visible = self.visible_blocks(viewport.min.y, viewport.max.y);
         if visible.is_empty() {
             return;
         }
-        // One pass over the spans per frame; each paragraph then filters this short list.
-        let visible_chars =
-            self.paragraphs[visible.start].start..self.paragraphs[visible.end - 1].end + 1;
-        let visible_spans: Vec<&Mark<'_>> = marks
-            .iter()
-            .take_while(|m| m.start < visible_chars.end)
-            .filter(|m| m.end > visible_chars.start)
-            .collect();
+        // The marks are those of the window; each block filters this short list.
+        let visible_spans: Vec<&Mark<'_>> = marks.iter().collect();
         for i in visible {
             let Some(galley) = &self.galleys[i] else {
                 continue;
             };
-            let para = self.paragraphs[i].clone();
+            let para = self.blocks[i].range.clone();
             let origin = self.origin + Vec2::new(0.0, self.tops[i]);
             let spans: Vec<&Mark<'_>> = visible_spans
                 .iter()
@@ -630,5 +724,41 @@ mod tests {
         assert_eq!(lane_of("Kim"), 1);
         assert_eq!(lane_of("Rabu"), 1);
         assert_eq!(lane_of("Putin"), 0);
+    }
+
+    /// A long paragraph is cut into blocks that cover it exactly, each at
+    /// most `BLOCK_CHARS` long, after a sentence's end where there is one;
+    /// short paragraphs stay whole, and offsets stay code points across a
+    /// curly quote, an emoji and CRLF.
+    #[test]
+    fn long_paragraphs_are_cut_into_blocks_after_sentences() {
+        let sentence = "“Kim” 😊 bertemu Putin di Vostochny pada Rabu (13/9/2023). ";
+        let long = sentence.repeat(200);
+        let text = SourceText::new(format!("Judul\r\n{long}\r\nAkhir.")).unwrap();
+        let blocks = blocks_of(&text);
+        let lines = text.lines();
+        assert_eq!(blocks.first().unwrap().range, lines[0]);
+        assert_eq!(blocks.last().unwrap().range, lines[2]);
+        let middle: Vec<&Block> = blocks[1..blocks.len() - 1].iter().collect();
+        assert!(middle.len() >= 5, "{}", middle.len());
+        assert_eq!(middle.first().unwrap().range.start, lines[1].start);
+        assert_eq!(middle.last().unwrap().range.end, lines[1].end);
+        for pair in middle.windows(2) {
+            assert_eq!(
+                pair[0].range.end, pair[1].range.start,
+                "blocks cover the paragraph"
+            );
+            assert!(!pair[0].last);
+            // Each cut falls after a sentence's end.
+            assert!(text.slice(pair[1].range.clone()).starts_with('“'));
+            assert!(text.slice(pair[0].range.clone()).ends_with(". "));
+        }
+        assert!(middle.last().unwrap().last);
+        assert!(middle.iter().all(|b| b.range.len() <= BLOCK_CHARS));
+        // A paragraph without spaces is cut anyway.
+        let text = SourceText::new("😊".repeat(2 * BLOCK_CHARS + 5)).unwrap();
+        let blocks = blocks_of(&text);
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks[2].range.end, 2 * BLOCK_CHARS + 5);
     }
 }

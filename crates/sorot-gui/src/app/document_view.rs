@@ -8,9 +8,15 @@
 //! - **snapping**: a dragged range widens to whole words, unless Alt is
 //!   held or snapping is off, in which case it widens to whole graphemes.
 //! - **related**: the other ends of the selected span's relations, lit up.
+//! - **span index**: for each span, the furthest end among it and the spans
+//!   before it; with it the spans in the view's window are found by two
+//!   binary searches, not a pass over all of them.
+
+use std::ops::Range;
 
 use egui::{RichText, Ui};
 
+use sorot_core::model::Span;
 use sorot_core::project::document::Access;
 
 use super::{Action, SorotApp};
@@ -26,6 +32,49 @@ pub(super) struct DocumentView {
     pub(super) view: TextView,
     /// Offset to scroll the text to, once.
     pub(super) scroll_to: Option<usize>,
+    /// The index of the current document's spans by position.
+    index: SpanIndex,
+}
+
+/// Where a document's spans lie, so that the spans overlapping a window are
+/// found without a pass over all of them: for each span (sorted by start),
+/// the furthest end of it and the spans before it. Made again when the
+/// annotations change.
+#[derive(Default)]
+struct SpanIndex {
+    key: Option<(String, u64)>,
+    furthest_end: Vec<usize>,
+}
+
+impl SpanIndex {
+    fn update(&mut self, doc_id: &str, revision: u64, spans: &[Span]) {
+        if self
+            .key
+            .as_ref()
+            .is_some_and(|(id, r)| id == doc_id && *r == revision)
+        {
+            return;
+        }
+        let mut furthest = 0;
+        self.furthest_end = spans
+            .iter()
+            .map(|s| {
+                furthest = furthest.max(s.end);
+                furthest
+            })
+            .collect();
+        self.key = Some((doc_id.to_owned(), revision));
+    }
+
+    /// The spans of `spans` (those the index was made of) that overlap
+    /// `window`, in order.
+    fn overlapping<'s>(&self, spans: &'s [Span], window: Range<usize>) -> &'s [Span] {
+        let first = self
+            .furthest_end
+            .partition_point(|&end| end <= window.start);
+        let last = spans.partition_point(|s| s.start < window.end);
+        &spans[first.min(last)..last]
+    }
 }
 
 impl SorotApp {
@@ -77,46 +126,66 @@ impl SorotApp {
             .unwrap_or_default();
         let scroll_to = self.text.scroll_to.take();
         let schema = workspace.project().schema();
-        let mut marks: Vec<Mark<'_>> = doc
-            .spans()
-            .iter()
-            .filter(|s| !doc.is_flagged(s.id))
-            .map(|s| Mark {
-                id: s.id,
-                start: s.start,
-                end: s.end,
-                color: schema.color(&s.label),
-                title: &s.label,
-                text: &s.text,
-                note: &s.note,
-                ghost: false,
-            })
-            .collect();
         let mut highlighted = self.selected_span;
         let suggestions = self
             .suggestions
             .list
             .as_ref()
             .filter(|s| s.doc_id == doc.id);
-        if let Some(list) = suggestions {
-            for (i, item) in list.items.iter().enumerate() {
-                let id = GHOST_IDS + i as u32;
-                if i == list.current && highlighted.is_none() {
-                    highlighted = Some(id);
-                }
-                marks.push(Mark {
-                    id,
-                    start: item.start,
-                    end: item.end,
-                    color: schema.color(&item.label),
-                    title: "suggestion",
-                    text: &item.label,
-                    note: item.value.as_deref().unwrap_or(""),
-                    ghost: true,
-                });
-            }
-            marks.sort_by_key(|m| (m.start, m.end, m.id));
+        if let Some(list) = suggestions
+            && highlighted.is_none()
+            && list.current < list.items.len()
+        {
+            highlighted = Some(GHOST_IDS + list.current as u32);
         }
+        self.text.index.update(&doc.id, doc.revision(), doc.spans());
+        let index = &self.text.index;
+        let lanes = || {
+            doc.spans()
+                .iter()
+                .filter(|s| !doc.is_flagged(s.id))
+                .map(|s| (s.id, s.start, s.end))
+                .collect()
+        };
+        // The marks of the window: its spans, and the suggestions in it.
+        let marks_in = |window: Range<usize>| {
+            let mut marks: Vec<Mark<'_>> = index
+                .overlapping(doc.spans(), window.clone())
+                .iter()
+                .filter(|s| s.end > window.start && !doc.is_flagged(s.id))
+                .map(|s| Mark {
+                    id: s.id,
+                    start: s.start,
+                    end: s.end,
+                    color: schema.color(&s.label),
+                    title: &s.label,
+                    text: &s.text,
+                    note: &s.note,
+                    ghost: false,
+                })
+                .collect();
+            if let Some(list) = suggestions {
+                let ghosts = list
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, item)| item.start < window.end && item.end > window.start);
+                for (i, item) in ghosts {
+                    marks.push(Mark {
+                        id: GHOST_IDS + i as u32,
+                        start: item.start,
+                        end: item.end,
+                        color: schema.color(&item.label),
+                        title: "suggestion",
+                        text: &item.label,
+                        note: item.value.as_deref().unwrap_or(""),
+                        ghost: true,
+                    });
+                }
+                marks.sort_by_key(|m| (m.start, m.end, m.id));
+            }
+            marks
+        };
         let highlight = Highlight {
             selection: self.text.view.dragging().or_else(|| self.selection.clone()),
             span: highlighted,
@@ -126,8 +195,9 @@ impl SorotApp {
             ui,
             &doc.id,
             &doc.text,
-            &marks,
             doc.revision() ^ (self.suggestions.generation << 40),
+            lanes,
+            marks_in,
             &highlight,
             self.prefs.text_size,
             scroll_to,
@@ -236,8 +306,16 @@ impl SorotApp {
             ui,
             &gold.id,
             &gold.text,
-            &marks,
             revision,
+            || marks.iter().map(|m| (m.id, m.start, m.end)).collect(),
+            |window| {
+                marks
+                    .iter()
+                    .take_while(|m| m.start < window.end)
+                    .filter(|m| m.end > window.start)
+                    .copied()
+                    .collect()
+            },
             &highlight,
             self.prefs.text_size,
             scroll_to,

@@ -52,6 +52,10 @@ pub(super) struct SpanPanel {
     /// The names last offered: the list is ranked once, not every frame
     /// while it is open.
     names_ranked: Option<(NamesKey, Vec<(String, usize)>)>,
+    /// How many spans each label has in the current document, counted once
+    /// per change of its annotations, not every frame: by (document,
+    /// revision).
+    label_counts: Option<((String, u64), BTreeMap<String, usize>)>,
 }
 
 impl SpanPanel {
@@ -99,10 +103,26 @@ impl SorotApp {
         ui.heading("Labels");
         let can_apply = doc.is_some_and(|d| d.is_editable())
             && (self.selection.is_some() || self.selected_span.is_some());
+        if let Some(doc) = doc {
+            let key = (doc.id.clone(), doc.revision());
+            if self
+                .spans
+                .label_counts
+                .as_ref()
+                .is_none_or(|(k, _)| *k != key)
+            {
+                let mut counts = BTreeMap::new();
+                for span in doc.spans() {
+                    *counts.entry(span.label.clone()).or_insert(0) += 1;
+                }
+                self.spans.label_counts = Some((key, counts));
+            }
+        }
         for label in &schema.labels {
-            let count = doc.map_or(0, |d| {
-                d.spans().iter().filter(|s| s.label == label.name).count()
-            });
+            let count = match (&self.spans.label_counts, doc) {
+                (Some((_, counts)), Some(_)) => counts.get(&label.name).copied().unwrap_or(0),
+                _ => 0,
+            };
             let key = schema
                 .hotkey_of(&label.name)
                 .map_or(String::new(), |k| k.to_string());

@@ -26,11 +26,13 @@
 //! Undefined values are `None` with a reason, never NaN and never 1.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::formats::tokenize::{self, Token};
+use crate::formats::tokenize;
 use crate::model::Span;
+use crate::model::text::SourceText;
 use crate::project::Project;
 use crate::project::document::OpenDocument;
 
@@ -119,21 +121,60 @@ pub struct Report {
 /// One annotator's spans of one document.
 type Annotated = BTreeMap<String, Vec<Span>>;
 
-/// Tags of one label over a document's tokens: 0 = O, 1 = B, 2 = I.
-fn tags(tokens: &[Token], spans: &[Span], label: &str) -> Vec<u8> {
-    let mut tags = vec![0u8; tokens.len()];
-    for span in spans.iter().filter(|s| s.label == label) {
-        let first = tokens.partition_point(|t| t.end() <= span.start);
-        let end = tokens.partition_point(|t| t.start() < span.end);
-        if first >= end || tags[first..end].iter().any(|t| *t != 0) {
-            continue;
-        }
-        tags[first] = 1;
-        for tag in &mut tags[first + 1..end] {
-            *tag = 2;
+/// A document's tokens as agreement needs them: how many there are, and
+/// for each annotator where each of their spans falls among them (first
+/// token, end token), in the order of the spans. The tokens themselves are
+/// not kept.
+struct Tokens {
+    count: usize,
+    places: BTreeMap<String, Vec<Range<usize>>>,
+}
+
+impl Tokens {
+    /// Tokenizes `text` once and places every annotator's spans in it.
+    fn of(text: &SourceText, annotated: &Annotated) -> Tokens {
+        let ranges: Vec<Range<usize>> = annotated
+            .values()
+            .flatten()
+            .map(|s| s.start..s.end)
+            .collect();
+        let (placed, counts) = tokenize::place(text, &ranges);
+        let mut placed = placed.into_iter().map(|p| p.first..p.end);
+        let places = annotated
+            .iter()
+            .map(|(annotator, spans)| {
+                (
+                    annotator.clone(),
+                    placed.by_ref().take(spans.len()).collect(),
+                )
+            })
+            .collect();
+        Tokens {
+            count: counts.tokens,
+            places,
         }
     }
-    tags
+
+    /// Tags of one label over the tokens, from `annotator`'s spans: 0 = O,
+    /// 1 = B, 2 = I.
+    fn tags(&self, annotator: &str, spans: &[Span], label: &str) -> Vec<u8> {
+        let mut tags = vec![0u8; self.count];
+        let places = self.places.get(annotator).map_or(&[][..], Vec::as_slice);
+        for (span, place) in spans.iter().zip(places) {
+            if span.label != label {
+                continue;
+            }
+            let (first, end) = (place.start, place.end);
+            if first >= end || tags[first..end].iter().any(|t| *t != 0) {
+                continue;
+            }
+            tags[first] = 1;
+            for tag in &mut tags[first + 1..end] {
+                *tag = 2;
+            }
+        }
+        tags
+    }
 }
 
 /// Counts for span F1 of one label over some documents.
@@ -365,7 +406,7 @@ pub fn agree_with_progress(
         .collect();
     let mut skipped = Vec::new();
     // Per document: tokens and each annotator's spans.
-    let mut documents: Vec<(String, Vec<Token>, Annotated)> = Vec::new();
+    let mut documents: Vec<(String, Tokens, Annotated)> = Vec::new();
     if let Some(progress) = progress {
         progress
             .total
@@ -399,7 +440,7 @@ pub fn agree_with_progress(
         }
         let document = text
             .filter(|_| !annotated.is_empty())
-            .map(|text| (doc.id.clone(), tokenize::tokens(&text), annotated));
+            .map(|text| (doc.id.clone(), Tokens::of(&text, &annotated), annotated));
         (document, skipped)
     };
     let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
@@ -443,12 +484,12 @@ pub fn agree_with_progress(
 fn agreement(
     annotators: &[String],
     labels: &[String],
-    documents: &[(String, Vec<Token>, Annotated)],
+    documents: &[(String, Tokens, Annotated)],
 ) -> Agreement {
     let mut pairs = Vec::new();
     for (i, a) in annotators.iter().enumerate() {
         for b in &annotators[i + 1..] {
-            let shared: Vec<&(String, Vec<Token>, Annotated)> = documents
+            let shared: Vec<&(String, Tokens, Annotated)> = documents
                 .iter()
                 .filter(|d| d.2.contains_key(a) && d.2.contains_key(b))
                 .collect();
@@ -460,8 +501,8 @@ fn agreement(
                 let mut kappa = KappaCounts::default();
                 for (_, tokens, annotated) in &shared {
                     counts += span_counts(&annotated[a], &annotated[b], label);
-                    let tags_a = tags(tokens, &annotated[a], label);
-                    let tags_b = tags(tokens, &annotated[b], label);
+                    let tags_a = tokens.tags(a, &annotated[a], label);
+                    let tags_b = tokens.tags(b, &annotated[b], label);
                     kappa.add(&tags_a, &tags_b);
                     all.add(&tags_a, &tags_b);
                 }
@@ -489,10 +530,9 @@ fn agreement(
         for (_, tokens, annotated) in documents {
             let per_annotator: Vec<Vec<u8>> = annotators
                 .iter()
-                .filter_map(|a| annotated.get(a))
-                .map(|spans| tags(tokens, spans, label))
+                .filter_map(|a| annotated.get(a).map(|spans| tokens.tags(a, spans, label)))
                 .collect();
-            for t in 0..tokens.len() {
+            for t in 0..tokens.count {
                 values.clear();
                 values.extend(per_annotator.iter().map(|tags| tags[t]));
                 units.add(&values);
@@ -762,7 +802,8 @@ mod tests {
         .unwrap();
         let text =
             crate::model::text::SourceText::new("Kim Jong Un tiba di Moskwa Rabu".into()).unwrap();
-        let tokens = tokenize::tokens(&text);
+        let annotated = Annotated::from([("a".to_owned(), a.clone()), ("b".to_owned(), b.clone())]);
+        let tokens = Tokens::of(&text, &annotated);
         for label in ["actor", "location", "date", "claim"] {
             let ab = span_counts(&a, &b, label);
             let ba = span_counts(&b, &a, label);
@@ -772,8 +813,8 @@ mod tests {
                 "{label}"
             );
             assert_eq!(
-                cohen_kappa(&tags(&tokens, &a, label), &tags(&tokens, &b, label)),
-                cohen_kappa(&tags(&tokens, &b, label), &tags(&tokens, &a, label)),
+                cohen_kappa(&tokens.tags("a", &a, label), &tokens.tags("b", &b, label)),
+                cohen_kappa(&tokens.tags("b", &b, label), &tokens.tags("a", &a, label)),
                 "{label}"
             );
         }

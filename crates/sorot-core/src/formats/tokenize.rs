@@ -95,28 +95,128 @@ impl Tokenized {
 
 /// The tokens of a text, in one list, with its sentence ends.
 pub fn tokenize(text: &SourceText) -> Tokenized {
-    let mut tokenized = Tokenized {
-        // Room for a token every six bytes or so, rather than growing by
-        // doubling; trimmed at the end.
-        tokens: Vec::with_capacity(text.as_str().len() / 6 + 1),
-        sentence_ends: Vec::new(),
-    };
+    let mut tokenized = Tokenized::default();
+    let _ = each_sentence(text, |tokens| -> Result<(), ()> {
+        tokenized.tokens.extend_from_slice(tokens);
+        tokenized.sentence_ends.push(tokenized.tokens.len());
+        Ok(())
+    });
+    tokenized.tokens.shrink_to_fit();
+    tokenized
+}
+
+/// Calls `f` with the tokens of each sentence, in order, holding one
+/// sentence's tokens at a time; no sentence is empty. Stops at `f`'s first
+/// error.
+pub fn each_sentence<E>(
+    text: &SourceText,
+    mut f: impl FnMut(&[Token]) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut tokens = Vec::new();
     for line in text.lines() {
         let line_text = text.slice(line.clone());
         let mut offset = line.start;
         let mut byte = text.byte_of(line.start);
         for sentence in split_sentences(line_text) {
-            tokens_of(sentence, offset, byte, &mut tokenized.tokens);
+            tokens.clear();
+            tokens_of(sentence, offset, byte, &mut tokens);
             offset += sentence.chars().count();
             byte += sentence.len();
-            let end = tokenized.tokens.len();
-            if tokenized.sentence_ends.last().copied().unwrap_or(0) < end {
-                tokenized.sentence_ends.push(end);
+            if !tokens.is_empty() {
+                f(&tokens)?;
             }
         }
     }
-    tokenized.tokens.shrink_to_fit();
-    tokenized
+    Ok(())
+}
+
+/// Where a range of a text falls among its tokens, as [`place`] finds it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// The first token that ends after the range's start (the token count
+    /// when none does), with the token and the sentence it is in.
+    pub first: usize,
+    pub first_token: Option<Token>,
+    pub first_sentence: usize,
+    /// One past the last token that starts before the range's end, with
+    /// that last token and the sentence it is in.
+    pub end: usize,
+    pub last_token: Option<Token>,
+    pub last_sentence: usize,
+}
+
+/// A text's tokens counted, not kept: how many, how many sentences, and
+/// how many bytes the tokens' texts take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tokens: usize,
+    pub sentences: usize,
+    pub token_bytes: usize,
+}
+
+/// Where each of `ranges` falls among the tokens of `text`, found in one
+/// pass over the tokens without keeping them: what tagging needs of a long
+/// text's tokens, in memory that grows with the ranges, not the text.
+pub fn place(text: &SourceText, ranges: &[Range<usize>]) -> (Vec<Placement>, Counts) {
+    let (placed, counts, _) = place_keeping(text, ranges, false);
+    (placed, counts)
+}
+
+/// [`place`], also keeping the tokens when `keep`: for a short text, whose
+/// tokens cost little, so that they need not be made again.
+pub fn place_keeping(
+    text: &SourceText,
+    ranges: &[Range<usize>],
+    keep: bool,
+) -> (Vec<Placement>, Counts, Option<Tokenized>) {
+    let mut kept = keep.then(Tokenized::default);
+    let mut placed = vec![Placement::default(); ranges.len()];
+    let mut by_start: Vec<usize> = (0..ranges.len()).collect();
+    by_start.sort_by_key(|&i| ranges[i].start);
+    let mut by_end: Vec<usize> = (0..ranges.len()).collect();
+    by_end.sort_by_key(|&i| ranges[i].end);
+    let (mut next_start, mut next_end) = (0, 0);
+    let mut counts = Counts::default();
+    let mut previous: Option<(Token, usize)> = None;
+    let _ = each_sentence(text, |tokens| -> Result<(), ()> {
+        for token in tokens {
+            let g = counts.tokens;
+            while let Some(&i) = by_start.get(next_start)
+                && ranges[i].start < token.end()
+            {
+                placed[i].first = g;
+                placed[i].first_token = Some(*token);
+                placed[i].first_sentence = counts.sentences;
+                next_start += 1;
+            }
+            while let Some(&i) = by_end.get(next_end)
+                && ranges[i].end <= token.start()
+            {
+                placed[i].end = g;
+                placed[i].last_token = previous.map(|(t, _)| t);
+                placed[i].last_sentence = previous.map_or(0, |(_, s)| s);
+                next_end += 1;
+            }
+            previous = Some((*token, counts.sentences));
+            counts.tokens += 1;
+            counts.token_bytes += (token.byte_end - token.byte_start) as usize;
+        }
+        counts.sentences += 1;
+        if let Some(kept) = &mut kept {
+            kept.tokens.extend_from_slice(tokens);
+            kept.sentence_ends.push(kept.tokens.len());
+        }
+        Ok(())
+    });
+    for &i in &by_start[next_start..] {
+        placed[i].first = counts.tokens;
+    }
+    for &i in &by_end[next_end..] {
+        placed[i].end = counts.tokens;
+        placed[i].last_token = previous.map(|(t, _)| t);
+        placed[i].last_sentence = previous.map_or(0, |(_, s)| s);
+    }
+    (placed, counts, kept)
 }
 
 /// The tokens of a text, grouped by sentence; empty sentences are dropped.

@@ -35,41 +35,34 @@ impl Sink for Conll {
         losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
         let tagging = self.tagger.tag(item, losses);
-        let outside = vec!["O"; tagging.columns.len()].join(" ");
+        let outside = vec!["O"; self.names.len()].join(" ");
         // The document is built in memory and written at once: its exact
         // size is counted first, so that it is made without growing (a long
         // text's lines would otherwise be copied as they double).
         let header = format!("-DOCSTART- {outside}\n\n");
+        let tokens = tagging.counts.tokens;
         let size = header.len()
-            + tagging.rows.len()
-            + tagging
-                .rows
-                .iter()
-                .flat_map(Clone::clone)
-                .map(|i| {
-                    let token = tagging.tokens[i].text(item.text).len() + 1;
-                    let tags: usize = tagging
-                        .columns
-                        .iter()
-                        .enumerate()
-                        .map(|(c, column)| 1 + self.names[c][column[i] as usize].len())
-                        .sum();
-                    token + tags
-                })
+            + tagging.row_count()
+            + tagging.counts.token_bytes
+            + tokens * (1 + self.names.len())
+            + (0..self.names.len())
+                .map(|c| tagging.tag_bytes(c, &self.names[c]))
                 .sum::<usize>();
         let mut text = String::with_capacity(size);
         text.push_str(&header);
-        for row in &tagging.rows {
-            for i in row.clone() {
-                text.push_str(tagging.tokens[i].text(item.text));
-                for (c, column) in tagging.columns.iter().enumerate() {
+        tagging.rows(item.text, false, |row, tags| -> Result<(), ExportError> {
+            for (i, token) in row.iter().enumerate() {
+                text.push_str(token.text(item.text));
+                for (c, column) in tags.iter().enumerate() {
                     text.push(' ');
                     text.push_str(&self.names[c][column[i] as usize]);
                 }
                 text.push('\n');
             }
             text.push('\n');
-        }
+            Ok(())
+        })?;
+        debug_assert_eq!(text.len(), size, "the CoNLL document's size was counted");
         Ok((text.into_bytes(), tagging.carried))
     }
 

@@ -89,39 +89,45 @@ impl Sink for Hf {
         losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
         let tagging = self.tagger.tag(item, losses);
-        let rows = match self.options.hf_unit {
-            HfUnit::Sentence => tagging.rows,
-            HfUnit::Document => std::iter::once(0..tagging.tokens.len()).collect(),
-        };
+        let whole = self.options.hf_unit == HfUnit::Document;
         // A token costs a few bytes more than its text, more so in JSON:
         // room for it at once rather than by doubling.
-        let mut out = Vec::with_capacity(4 * item.text.as_str().len() + 256);
+        let mut out = Vec::with_capacity(
+            2 * tagging.counts.token_bytes
+                + 8 * tagging.counts.tokens * (1 + self.keys.len())
+                + 256,
+        );
         let mut id = String::with_capacity(item.id.len() + 8);
-        let mut tags = Vec::with_capacity(self.keys.len());
-        for (n, row) in rows.iter().enumerate() {
-            tags.clear();
-            tags.extend(
-                self.keys
+        let mut n = 0;
+        tagging.rows(
+            item.text,
+            whole,
+            |row, columns| -> Result<(), ExportError> {
+                n += 1;
+                let tags: Vec<(&str, &[u16])> = self
+                    .keys
                     .iter()
-                    .map(|(key, c)| (key.as_str(), &tagging.columns[*c][row.clone()])),
-            );
-            id.clear();
-            id.push_str(item.id);
-            if self.options.hf_unit == HfUnit::Sentence {
-                id.push('#');
-                id.push_str(itoa::Buffer::new().format(n + 1));
-            }
-            let record = HfRow {
-                id: &id,
-                document: item.id,
-                annotator: self.options.name_annotators.then_some(item.annotator),
-                tokens: &tagging.tokens[row.clone()],
-                text: item.text,
-                tags: &tags,
-            };
-            serde_json::to_writer(&mut out, &record)?;
-            out.push(b'\n');
-        }
+                    .map(|(key, c)| (key.as_str(), columns[*c].as_slice()))
+                    .collect();
+                id.clear();
+                id.push_str(item.id);
+                if !whole {
+                    id.push('#');
+                    id.push_str(itoa::Buffer::new().format(n));
+                }
+                let record = HfRow {
+                    id: &id,
+                    document: item.id,
+                    annotator: self.options.name_annotators.then_some(item.annotator),
+                    tokens: row,
+                    text: item.text,
+                    tags: &tags,
+                };
+                serde_json::to_writer(&mut out, &record)?;
+                out.push(b'\n');
+                Ok(())
+            },
+        )?;
         Ok((out, tagging.carried))
     }
 

@@ -9,7 +9,7 @@ use std::io::Write;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::pipeline::{Item, Sink};
-use super::tagged::{Tagger, tag_names};
+use super::tagged::{Tagger, Tagging, tag_names};
 use super::{ExportError, HfUnit, Loss, Options, Sidecar};
 use crate::formats::tokenize::Token;
 use crate::model::text::SourceText;
@@ -79,17 +79,91 @@ impl Serialize for Tokens<'_> {
     }
 }
 
+/// A document as the Hugging Face sink renders it: its lines, or, for a long
+/// text, what they are written from (a copy of the text and its tagging), so
+/// that its rows go to the output one at a time instead of being built
+/// whole: the JSON of a long text's rows is about three times the text.
+pub enum HfOutput {
+    Lines(Vec<u8>),
+    Deferred(Box<Deferred>),
+}
+
+/// What a long document's rows are written from.
+pub struct Deferred {
+    id: String,
+    annotator: String,
+    text: SourceText,
+    tagging: Tagging,
+}
+
+/// Texts longer than this many bytes are written row by row at append time.
+const DEFER_OVER: usize = 1 << 22;
+
+impl Hf {
+    /// Writes the document's rows to `out`, one at a time.
+    fn write_rows(
+        &self,
+        out: &mut dyn Write,
+        id: &str,
+        annotator: &str,
+        text: &SourceText,
+        tagging: &Tagging,
+    ) -> Result<(), ExportError> {
+        let whole = self.options.hf_unit == HfUnit::Document;
+        let mut row_id = String::with_capacity(id.len() + 8);
+        let mut n = 0;
+        // Rows go out as they are serialized: one row can be a whole long
+        // text (`--hf-unit document`).
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        tagging.rows(text, whole, |row, columns| -> Result<(), ExportError> {
+            n += 1;
+            let tags: Vec<(&str, &[u16])> = self
+                .keys
+                .iter()
+                .map(|(key, c)| (key.as_str(), columns[*c].as_slice()))
+                .collect();
+            row_id.clear();
+            row_id.push_str(id);
+            if !whole {
+                row_id.push('#');
+                row_id.push_str(itoa::Buffer::new().format(n));
+            }
+            let record = HfRow {
+                id: &row_id,
+                document: id,
+                annotator: self.options.name_annotators.then_some(annotator),
+                tokens: row,
+                text,
+                tags: &tags,
+            };
+            serde_json::to_writer(&mut out, &record)?;
+            out.write_all(b"\n")?;
+            Ok(())
+        })?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
 impl Sink for Hf {
-    /// The document's lines.
-    type Output = Vec<u8>;
+    type Output = HfOutput;
 
     fn render(
         &self,
         item: &Item<'_>,
         losses: &mut Vec<Loss>,
-    ) -> Result<(Vec<u8>, usize), ExportError> {
+    ) -> Result<(HfOutput, usize), ExportError> {
         let tagging = self.tagger.tag(item, losses);
-        let whole = self.options.hf_unit == HfUnit::Document;
+        let carried = tagging.carried;
+        if item.text.as_str().len() > DEFER_OVER {
+            let deferred = Deferred {
+                id: item.id.to_owned(),
+                annotator: item.annotator.to_owned(),
+                text: item.text.clone(),
+                tagging,
+            };
+            return Ok((HfOutput::Deferred(Box::new(deferred)), carried));
+        }
         // A token costs a few bytes more than its text, more so in JSON:
         // room for it at once rather than by doubling.
         let mut out = Vec::with_capacity(
@@ -97,42 +171,23 @@ impl Sink for Hf {
                 + 8 * tagging.counts.tokens * (1 + self.keys.len())
                 + 256,
         );
-        let mut id = String::with_capacity(item.id.len() + 8);
-        let mut n = 0;
-        tagging.rows(
-            item.text,
-            whole,
-            |row, columns| -> Result<(), ExportError> {
-                n += 1;
-                let tags: Vec<(&str, &[u16])> = self
-                    .keys
-                    .iter()
-                    .map(|(key, c)| (key.as_str(), columns[*c].as_slice()))
-                    .collect();
-                id.clear();
-                id.push_str(item.id);
-                if !whole {
-                    id.push('#');
-                    id.push_str(itoa::Buffer::new().format(n));
-                }
-                let record = HfRow {
-                    id: &id,
-                    document: item.id,
-                    annotator: self.options.name_annotators.then_some(item.annotator),
-                    tokens: row,
-                    text: item.text,
-                    tags: &tags,
-                };
-                serde_json::to_writer(&mut out, &record)?;
-                out.push(b'\n');
-                Ok(())
-            },
-        )?;
-        Ok((out, tagging.carried))
+        self.write_rows(&mut out, item.id, item.annotator, item.text, &tagging)?;
+        Ok((HfOutput::Lines(out), carried))
     }
 
-    fn append(&mut self, out: &mut dyn Write, lines: Vec<u8>) -> Result<(), ExportError> {
-        out.write_all(&lines)?;
+    fn append(&mut self, out: &mut dyn Write, output: HfOutput) -> Result<(), ExportError> {
+        match output {
+            HfOutput::Lines(lines) => out.write_all(&lines)?,
+            HfOutput::Deferred(deferred) => {
+                let Deferred {
+                    id,
+                    annotator,
+                    text,
+                    tagging,
+                } = *deferred;
+                self.write_rows(out, &id, &annotator, &text, &tagging)?;
+            }
+        }
         Ok(())
     }
 

@@ -37,7 +37,7 @@ pub(super) struct Tagger {
 /// One document tagged: the spans each column carries, and where rows end.
 /// The tokens are not kept: [`Tagging::rows`] makes them again, a sentence
 /// at a time, so a long text costs memory for its spans, not its tokens.
-pub(super) struct Tagging {
+pub struct Tagging {
     /// Per column, the carried spans as (first token, end token, tag of B),
     /// sorted and apart.
     spans: Vec<Vec<(usize, usize, u16)>>,

@@ -808,3 +808,30 @@ fn an_unreadable_file_is_named_once() {
     assert!(line.contains("a.txt.ron:1:"), "{line}");
     assert!(line.contains("annotations not exported: "), "{line}");
 }
+
+/// A text that is a link to a file elsewhere is still the project's text,
+/// and a new `.txt` among the texts would become one: both refused.
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_linked_text_and_a_new_text() {
+    let dir = tricky_project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("berita.txt");
+    fs::write(&outside, "“Kim” 😊\r\ntiba.").unwrap();
+    std::os::unix::fs::symlink(&outside, dir.path("linked.txt")).unwrap();
+    let result = export_ayu(&dir, "jsonl", "linked.txt");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert_stderr_contains(&result, "linked.txt: this is the project's text linked.txt");
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "“Kim” 😊\r\ntiba.");
+    let result = export_ayu(&dir, "conll", "train.txt");
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert_stderr_contains(
+        &result,
+        "train.txt: a .txt here, in the project's text folder",
+    );
+    assert!(!dir.path("train.txt").exists());
+    // Elsewhere, or under another name, it is written.
+    let result = export_ayu(&dir, "conll", "train.conll");
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(dir.path("train.conll").is_file());
+}

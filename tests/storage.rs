@@ -120,11 +120,11 @@ fn unknown_fields_survive_a_save_and_follow_their_span() {
         "ayu",
         "a.txt",
         [
+            Command::RemoveSpan(putin),
             Command::AddSpan {
                 range: 15..19,
                 label: "date".into(),
             },
-            Command::RemoveSpan(putin),
         ],
     );
     let saved = fs::read_to_string(&path).unwrap();

@@ -54,7 +54,7 @@ pub(crate) fn run_suggest(
     if output == Path::new("-") {
         std::io::stdout().lock().write_all(done.lines.as_bytes())?;
     } else {
-        store::write_atomic(output, done.lines.as_bytes())?;
+        store::write_output(output, done.lines.as_bytes())?;
     }
     for skipped in &done.skipped {
         eprintln!("{skipped}");

@@ -15,6 +15,10 @@
 //! the import, to create them and flush them to disk with one `syncfs`, as
 //! the import's batch write does. Before each step, what earlier steps wrote
 //! is flushed (untimed), so that no step pays for another's writing.
+//!
+//! Last, a single 50 MB text on one line with two annotators: its CoNLL and
+//! Hugging Face exports and agreement, each with its peak memory, to set
+//! against the text's size.
 
 use std::fs;
 use std::io::Write;
@@ -184,6 +188,105 @@ fn main() {
             &what,
         );
     }
+    huge_text(&base.join("huge"));
+}
+
+/// One 50 MB text on one line, annotated by two annotators with 5,000 spans
+/// each: the CoNLL and Hugging Face exports and agreement, each with its
+/// peak memory against the text's size (target: under four times).
+fn huge_text(root: &Path) {
+    fs::create_dir_all(root.join("texts")).unwrap();
+    fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
+    let mut text = String::with_capacity(50_000_100);
+    let mut i = 0;
+    while text.len() < 50_000_000 {
+        text.push_str(SENTENCES[i % SENTENCES.len()]);
+        text.push(' ');
+        i += 1;
+    }
+    fs::write(root.join("texts/huge.txt"), &text).unwrap();
+    // Each annotator marks every n-th "Putin", the other every n-th "Kim".
+    for (annotator, word) in [("ayu", "Putin"), ("budi", "Kim")] {
+        let mut spans = Vec::new();
+        let mut chars = 0;
+        let mut from = 0;
+        while spans.len() < 5_000 {
+            let Some(at) = text[from..].find(word).map(|at| from + at) else {
+                break;
+            };
+            chars += text[from..at].chars().count();
+            spans.push(Span {
+                id: spans.len() as u32 + 1,
+                start: chars,
+                end: chars + word.len(),
+                label: "actor".into(),
+                text: word.into(),
+                note: String::new(),
+                value: String::new(),
+                attributes: Default::default(),
+            });
+            // Skip ahead, so that the spans spread over the text.
+            chars += word.len();
+            from = at + word.len();
+            let skip = text[from..]
+                .char_indices()
+                .nth(9_000)
+                .map_or(text.len() - from, |(b, _)| b);
+            chars += text[from..from + skip].chars().count();
+            from += skip;
+        }
+        let file = AnnotationFile {
+            format_version: FORMAT_VERSION,
+            source: "texts/huge.txt".into(),
+            fingerprint: fingerprint(text.as_bytes()),
+            offset_unit: OffsetUnit::CodePoint,
+            annotator: annotator.into(),
+            status: Status::InProgress,
+            spans,
+            rejected: Vec::new(),
+            relations: Vec::new(),
+            unknown: Default::default(),
+        };
+        fs::create_dir_all(root.join("annotations").join(annotator)).unwrap();
+        fs::write(
+            root.join("annotations")
+                .join(annotator)
+                .join("huge.txt.ron"),
+            file.to_ron(),
+        )
+        .unwrap();
+    }
+    let megabytes = text.len() as f64 / 1e6;
+    drop(text);
+    let project = Project::open(root).unwrap();
+    println!("one text of {megabytes:.0} MB on one line, two annotators with 5,000 spans each:");
+    for format in [Format::Conll, Format::Hf] {
+        reset_peak_memory();
+        let start = Instant::now();
+        let written = export_to(
+            &project,
+            &Options::new(format, "ayu"),
+            &root.join(format!("out.{format:?}")),
+            false,
+        )
+        .unwrap();
+        println!(
+            "  export {:<6} {:.3} s  ({} spans)  peak memory {}",
+            format!("{format:?}").to_lowercase(),
+            start.elapsed().as_secs_f64(),
+            written.report.spans,
+            peak_memory()
+        );
+    }
+    reset_peak_memory();
+    let start = Instant::now();
+    let report = sorot_core::analysis::agree::agree(&project, &["ayu".into(), "budi".into()]);
+    println!(
+        "  agree        {:.3} s  ({} documents)  peak memory {}",
+        start.elapsed().as_secs_f64(),
+        report.corpus.documents,
+        peak_memory()
+    );
 }
 
 /// Imports `input` into `project` as the annotator "imported" (code-point

@@ -11,6 +11,7 @@ use std::fs;
 use std::path::Path;
 
 use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
+use sorot_core::project::document::{Command, OpenDocument, SaveError};
 use sorot_core::project::validate::{repair, validate};
 use sorot_core::store::OffsetUnit;
 use sorot_core::store::batch::Cut;
@@ -141,4 +142,31 @@ fn an_import_cut_at_any_stage_ends_all_old_or_all_new() {
             assert!(validate(&dir.open()).is_empty(), "{cut:?}");
         }
     }
+
+    // A save that comes after a cut finishes it first, then finds the
+    // import's file where it expected none, and asks instead of writing.
+    let dir = project();
+    let opened = dir.open();
+    let mut doc = OpenDocument::open(&opened, opened.doc("a.txt").unwrap(), "budi").unwrap();
+    doc.execute(
+        opened.schema(),
+        Command::AddSpan {
+            range: 8..12,
+            label: "date".into(),
+        },
+    )
+    .unwrap();
+    let job = doc.save_job(false).unwrap();
+    cut_next_commit(Cut::AfterRenames(0));
+    assert!(run_import(&dir).is_err());
+    let saved = job.run();
+    assert!(
+        matches!(saved, Err(SaveError::Conflict { .. })),
+        "the save finds the finished import's file: {saved:?}"
+    );
+    assert_eq!(
+        files(dir.root()),
+        after,
+        "the import was finished, the save did not write"
+    );
 }

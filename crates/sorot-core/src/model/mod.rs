@@ -113,6 +113,9 @@ pub struct Annotations {
     rejected: BTreeSet<Rejected>,
     /// Links between spans, sorted.
     relations: BTreeSet<Relation>,
+    /// Ids up to this one are never given to a new span: they belonged to
+    /// spans that may come back (their unknown fields are kept by id).
+    reserved: SpanId,
 }
 
 /// A typed link from one span to another: a claim's `source` (the actor who
@@ -161,7 +164,13 @@ impl Annotations {
             spans,
             rejected: BTreeSet::new(),
             relations: BTreeSet::new(),
+            reserved: 0,
         })
+    }
+
+    /// Keeps the ids up to `id` from new spans.
+    pub fn reserve_ids_through(&mut self, id: SpanId) {
+        self.reserved = self.reserved.max(id);
     }
 
     /// Adds the relations read from a file; ends that name no span are refused.
@@ -210,9 +219,16 @@ impl Annotations {
         self.spans.iter().find(|s| s.id == id)
     }
 
-    /// The id a new span gets: one more than the largest in use.
+    /// The id a new span gets: one more than the largest in use or
+    /// reserved.
     pub fn next_id(&self) -> SpanId {
-        self.spans.iter().map(|s| s.id).max().map_or(1, |m| m + 1)
+        self.spans
+            .iter()
+            .map(|s| s.id)
+            .max()
+            .unwrap_or(0)
+            .max(self.reserved)
+            + 1
     }
 
     /// Spans that contain `offset`, innermost (shortest) first.

@@ -204,21 +204,27 @@ impl OpenDocument {
                 self.findings =
                     check_file(&file, &self.text, &self.fingerprint, &self.source, schema);
                 self.unknown = file.unknown;
+                // A span's unknown fields are kept by its id: a new span never
+                // takes the id of one that held some.
+                let reserved = self.unknown.spans.keys().max().copied().unwrap_or(0);
                 match Annotations::new(file.status, file.spans) {
-                    Ok(annotations) => match annotations
-                        .with_rejected(file.rejected)
-                        .with_relations(file.relations)
-                    {
-                        Ok(annotations) => self.annotations = annotations,
-                        Err(err) => self.findings.push(Finding {
-                            span: None,
-                            field: None,
-                            message: format!(
-                                "a relation ends at a span that does not exist ({err})"
-                            ),
-                            blocking: true,
-                        }),
-                    },
+                    Ok(mut annotations) => {
+                        annotations.reserve_ids_through(reserved);
+                        match annotations
+                            .with_rejected(file.rejected)
+                            .with_relations(file.relations)
+                        {
+                            Ok(annotations) => self.annotations = annotations,
+                            Err(err) => self.findings.push(Finding {
+                                span: None,
+                                field: None,
+                                message: format!(
+                                    "a relation ends at a span that does not exist ({err})"
+                                ),
+                                blocking: true,
+                            }),
+                        }
+                    }
                     Err(err) => self.findings.push(Finding {
                         span: None,
                         field: None,
@@ -405,7 +411,11 @@ impl SaveJob {
     /// between them unseen.
     pub fn run(self) -> Result<String, SaveError> {
         let content = self.file.to_ron();
-        let _lock = store::WriteLock::acquire(&self.annotations_dir)?;
+        let lock = store::WriteLock::acquire(&self.annotations_dir)?;
+        // An import cut short is finished first, so that its files are the
+        // ones this save checks against, and its renames never land over
+        // this save.
+        store::journal::finish_with(&self.annotations_dir, &lock)?;
         if let Some(expected) = &self.expected_on_disk {
             let on_disk = match fs::read(&self.path) {
                 Ok(bytes) => Some(store::fingerprint(&bytes)),

@@ -424,6 +424,8 @@ fn setting_line(content: &str, setting: &str) -> Option<usize> {
     content
         .lines()
         .position(|line| {
+            // The part before a line comment.
+            let line = line.split("//").next().unwrap_or("");
             line.match_indices(setting).any(|(at, _)| {
                 let before = line[..at].chars().next_back();
                 !before.is_some_and(|c| c.is_alphanumeric() || c == '_')

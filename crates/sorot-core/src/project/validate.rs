@@ -324,7 +324,9 @@ fn collect_leftovers(dir: &Path, found: &mut std::collections::BTreeSet<PathBuf>
 fn is_temporary(path: &Path) -> bool {
     path.file_name().is_some_and(|name| {
         let name = name.to_string_lossy();
-        name.starts_with(store::TEMP_PREFIX) && name.ends_with(store::TEMP_SUFFIX)
+        name.starts_with(store::TEMP_PREFIX)
+            && name.ends_with(store::TEMP_SUFFIX)
+            && !name.starts_with(store::OUTPUT_TEMP_PREFIX)
     })
 }
 

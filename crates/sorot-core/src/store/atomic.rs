@@ -30,13 +30,40 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> Result<(), StorageError> {
+    write_atomic_named(path, TEMP_PREFIX, write)
+}
+
+/// [`write_atomic_with`] for an output that is not the project's (an
+/// export, a suggestions file): its temporary file is named
+/// `.sorot-output-XXXXXX.tmp` ([`OUTPUT_TEMP_PREFIX`]), so that
+/// `validate --repair`, which removes the leftovers of the project's own
+/// writes, never takes it for one, even in a project whose text folder is
+/// where the output goes.
+pub fn write_output_with(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StorageError> {
+    write_atomic_named(path, OUTPUT_TEMP_PREFIX, write)
+}
+
+/// [`write_output_with`] of `bytes`.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    write_output_with(path, |file| file.write_all(bytes))
+}
+
+fn write_atomic_named(
+    path: &Path,
+    prefix: &str,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StorageError> {
     let write_error = |source| StorageError::Write {
         path: path.to_owned(),
         source,
     };
     let dir = folder_of(path);
     fs::create_dir_all(dir).map_err(write_error)?;
-    let temp = flushed_temp_file(path, write).map_err(write_error)?;
+    let temp = temp_file_named(path, prefix, write).map_err(write_error)?;
+    temp.as_file().sync_all().map_err(write_error)?;
     temp.persist(path).map_err(|err| write_error(err.error))?;
     sync_folder(dir);
     Ok(())
@@ -60,6 +87,9 @@ pub(super) fn as_folder(folder: &Path) -> &Path {
 /// batch writes are named: `.sorot-XXXXXX.tmp`.
 pub const TEMP_PREFIX: &str = ".sorot-";
 pub const TEMP_SUFFIX: &str = ".tmp";
+/// How the temporary files of outputs that are not the project's are named:
+/// `.sorot-output-XXXXXX.tmp`.
+pub const OUTPUT_TEMP_PREFIX: &str = ".sorot-output-";
 
 /// A temporary file beside `path` (whose folder exists) holding what `write`
 /// wrote, flushed to disk.
@@ -78,8 +108,17 @@ pub(super) fn temp_file(
     path: &Path,
     write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<tempfile::NamedTempFile> {
+    temp_file_named(path, TEMP_PREFIX, write)
+}
+
+/// [`temp_file`] named with `prefix`.
+fn temp_file_named(
+    path: &Path,
+    prefix: &str,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    builder.prefix(prefix).suffix(TEMP_SUFFIX);
     // The new file keeps the old one's permissions; a new file is readable
     // by all (the temporary file alone would be private to its owner).
     #[cfg(unix)]

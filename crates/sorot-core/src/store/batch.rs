@@ -572,7 +572,7 @@ fn write_new(path: &Path, bytes: &[u8], flush: bool) -> std::io::Result<()> {
 /// made there meanwhile (by another program) is not replaced: refused
 /// atomically on Linux file systems that take `RENAME_NOREPLACE`, elsewhere
 /// checked just before the rename (which leaves a small race).
-fn rename_new_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+pub(super) fn rename_new_folder(from: &Path, to: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};

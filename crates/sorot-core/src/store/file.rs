@@ -181,18 +181,32 @@ impl AnnotationFile {
         };
         // The fast reader reads what Sorot writes and leaves the rest, and
         // every error, to the general one.
-        let parsed = match fast::read(content) {
+        let fast = fast::read(content);
+        let fast_read = fast.is_some();
+        let parsed = match fast {
             Some(file) => Ok(file),
-            None => ron::from_str::<AnnotationFile>(content).map(|mut file| {
-                file.unknown = super::unknown::read(content).unwrap_or_default();
-                file
-            }),
+            None => ron::from_str::<AnnotationFile>(content),
         };
         match parsed {
             Ok(file) if file.format_version == 0 || file.format_version > FORMAT_VERSION => {
                 Err(unknown_version(file.format_version))
             }
-            Ok(file) => Ok(file),
+            Ok(mut file) => {
+                // Read by the general reader: fields this build does not know
+                // are read too, to be written back. A file whose fields
+                // cannot be kept so is not trusted with a save.
+                if !fast_read {
+                    file.unknown = super::unknown::read(content).ok_or_else(|| {
+                        StorageError::Parse {
+                            path: path.to_owned(),
+                            line: 1,
+                            column: 1,
+                            message: "this file holds fields Sorot does not know, in a form it cannot keep through a save".into(),
+                        }
+                    })?;
+                }
+                Ok(file)
+            }
             // A newer version is reported as such, even if its layout differs.
             Err(err) => match ron::from_str::<VersionProbe>(content) {
                 Ok(probe) if probe.format_version == 0 || probe.format_version > FORMAT_VERSION => {

@@ -172,7 +172,13 @@ fn finish_held(path: &Path, journal: &Journal) -> Result<Finished, StorageError>
             source,
         };
         fs::create_dir_all(folder_of(to)).map_err(write_error)?;
-        fs::rename(from, to).map_err(write_error)?;
+        // A folder goes in place only where there is none: one made there
+        // since the cut (by a save) is not replaced, and is reported.
+        if from.is_dir() {
+            super::batch::rename_new_folder(from, to).map_err(write_error)?;
+        } else {
+            fs::rename(from, to).map_err(write_error)?;
+        }
         changed.insert(folder_of(to).to_owned());
         finished.put_in_place += 1;
     }

@@ -39,7 +39,10 @@ pub mod lock;
 pub mod unknown;
 
 pub use crate::model::text::OffsetUnit;
-pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic, write_atomic_with};
+pub use atomic::{
+    OUTPUT_TEMP_PREFIX, TEMP_PREFIX, TEMP_SUFFIX, write_atomic, write_atomic_with, write_output,
+    write_output_with,
+};
 pub use batch::{Batch, Staged};
 pub use file::{AnnotationFile, FORMAT_VERSION, StorageError, fingerprint};
 pub use lock::WriteLock;

@@ -108,13 +108,13 @@ const REJECTED_FIELDS: &[&str] = &["start", "end", "label"];
 /// has read. `None` if its shape is not the one that reader accepted, which
 /// cannot happen for a text it read.
 pub(super) fn read(text: &str) -> Option<Unknown> {
-    let top: RawStruct = ron::from_str(text).ok()?;
+    let RawFile(top) = ron::from_str(text).ok()?;
     let mut unknown = Unknown {
         file: top.unknown(FILE_FIELDS),
         ..Unknown::default()
     };
     if let Some(spans) = top.get("spans") {
-        for span in ron::from_str::<Vec<RawStruct>>(spans).ok()? {
+        for RawSpan(span) in ron::from_str::<Vec<RawSpan>>(spans).ok()? {
             let fields = span.unknown(SPAN_FIELDS);
             if !fields.is_empty() {
                 let id = ron::from_str(span.get("id")?).ok()?;
@@ -123,7 +123,7 @@ pub(super) fn read(text: &str) -> Option<Unknown> {
         }
     }
     if let Some(relations) = top.get("relations") {
-        for relation in ron::from_str::<Vec<RawStruct>>(relations).ok()? {
+        for RawRelation(relation) in ron::from_str::<Vec<RawRelation>>(relations).ok()? {
             let fields = relation.unknown(RELATION_FIELDS);
             if !fields.is_empty() {
                 let key = Relation {
@@ -136,7 +136,7 @@ pub(super) fn read(text: &str) -> Option<Unknown> {
         }
     }
     if let Some(rejected) = top.get("rejected") {
-        for item in ron::from_str::<Vec<RawStruct>>(rejected).ok()? {
+        for RawRejected(item) in ron::from_str::<Vec<RawRejected>>(rejected).ok()? {
             let fields = item.unknown(REJECTED_FIELDS);
             if !fields.is_empty() {
                 let key = Rejected {
@@ -150,6 +150,27 @@ pub(super) fn read(text: &str) -> Option<Unknown> {
     }
     Some(unknown)
 }
+
+/// The struct a RON text holds, read as [`RawStruct`] under the name the
+/// general reader accepts for it (written or left out).
+macro_rules! named_raw_struct {
+    ($type:ident, $name:literal) => {
+        struct $type(RawStruct);
+
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer
+                    .deserialize_struct($name, &[], FieldsOf)
+                    .map($type)
+            }
+        }
+    };
+}
+
+named_raw_struct!(RawFile, "AnnotationFile");
+named_raw_struct!(RawSpan, "Span");
+named_raw_struct!(RawRelation, "Relation");
+named_raw_struct!(RawRejected, "Rejected");
 
 /// A RON struct's fields as (name, exact RON text), in the file's order.
 struct RawStruct(Vec<(String, String)>);
@@ -178,24 +199,33 @@ impl RawStruct {
     }
 }
 
-impl<'de> Deserialize<'de> for RawStruct {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> Visitor<'de> for Fields {
-            type Value = RawStruct;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a struct")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawStruct, A::Error> {
-                let mut fields = Vec::new();
-                while let Some(Name(name)) = map.next_key()? {
-                    let raw: Box<RawValue> = map.next_value()?;
-                    fields.push((name, raw.get_ron().trim().to_owned()));
-                }
-                Ok(RawStruct(fields))
-            }
+/// Reads a struct's fields as [`RawStruct`].
+struct FieldsOf;
+
+impl<'de> Visitor<'de> for FieldsOf {
+    type Value = RawStruct;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a struct")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawStruct, A::Error> {
+        let mut fields = Vec::new();
+        while let Some(Name(name)) = map.next_key()? {
+            let raw: Box<RawValue> = map.next_value()?;
+            fields.push((name, value_text(raw.get_ron())));
         }
-        deserializer.deserialize_struct("", &[], Fields)
+        Ok(RawStruct(fields))
+    }
+}
+
+/// A value's RON text as it is written back: without the white space
+/// around it, but with a line end after a line comment, which would
+/// otherwise take in what follows it on the line.
+fn value_text(raw: &str) -> String {
+    let text = raw.trim();
+    if text.contains("//") {
+        format!("{text}\n")
+    } else {
+        text.to_owned()
     }
 }
 
@@ -277,5 +307,25 @@ mod tests {
             unknown.describe(),
             "reviewer_comment, confidence of span 1, model of span 3, by of relation source 1 → 2, why of rejected date [0, 3)"
         );
+    }
+
+    /// Struct names (as `ron` writes them with `struct_names`) and a line
+    /// comment after a value: the fields are kept, and the file written
+    /// back reads back the same, byte for byte on a second save.
+    #[test]
+    fn named_structs_and_comments_are_kept_through_saves() {
+        let text = "AnnotationFile(\n    format_version: 2,\n    source: \"a.txt\",\n    fingerprint: \"sha256:0\",\n    offset_unit: CodePoint,\n    annotator: \"ayu\",\n    status: InProgress,\n    spans: [\n        Span(\n            id: 1, start: 0, end: 3, label: \"actor\", text: \"Kim\",\n            confidence: 0.75 // from the model\n        ),\n    ],\n    checked_by: Some(\"budi\"),\n)\n";
+        let path = std::path::Path::new("a.txt.ron");
+        let file = crate::store::AnnotationFile::parse(path, text).unwrap();
+        assert_eq!(
+            file.unknown.describe(),
+            "checked_by, confidence of span 1",
+            "{:?}",
+            file.unknown
+        );
+        let written = file.to_ron();
+        let again = crate::store::AnnotationFile::parse(path, &written).unwrap();
+        assert_eq!(again, file, "{written}");
+        assert_eq!(again.to_ron(), written);
     }
 }

@@ -36,22 +36,37 @@ pub(super) struct DocumentView {
     index: SpanIndex,
 }
 
+impl DocumentView {
+    /// Drops the view's layout and span index, for documents that may share
+    /// an id and revision with the ones shown (another annotator's, the
+    /// gold set's).
+    pub(super) fn forget(&mut self) {
+        let scroll_to = self.scroll_to.take();
+        *self = DocumentView {
+            scroll_to,
+            ..DocumentView::default()
+        };
+    }
+}
+
 /// Where a document's spans lie, so that the spans overlapping a window are
 /// found without a pass over all of them: for each span (sorted by start),
 /// the furthest end of it and the spans before it. Made again when the
 /// annotations change.
 #[derive(Default)]
 struct SpanIndex {
-    key: Option<(String, u64)>,
+    /// The document, its revision, and where and how many its spans are.
+    key: Option<(String, u64, usize, usize)>,
     furthest_end: Vec<usize>,
 }
 
 impl SpanIndex {
     fn update(&mut self, doc_id: &str, revision: u64, spans: &[Span]) {
+        let (at, len) = (spans.as_ptr() as usize, spans.len());
         if self
             .key
             .as_ref()
-            .is_some_and(|(id, r)| id == doc_id && *r == revision)
+            .is_some_and(|(id, r, a, l)| id == doc_id && *r == revision && *a == at && *l == len)
         {
             return;
         }
@@ -63,7 +78,7 @@ impl SpanIndex {
                 furthest
             })
             .collect();
-        self.key = Some((doc_id.to_owned(), revision));
+        self.key = Some((doc_id.to_owned(), revision, at, len));
     }
 
     /// The spans of `spans` (those the index was made of) that overlap

@@ -103,6 +103,8 @@ impl SorotApp {
     pub(super) fn new_workspace(&mut self, project: Project, annotator: &str) -> Workspace {
         self.spans.forget_names();
         self.suggestions.clear();
+        // Another annotator's documents have the same ids and revisions.
+        self.text.forget();
         self.mentions.close();
         let repaint = Arc::clone(&self.repaint);
         Workspace::new(project, annotator).with_background_saves(Box::new(move || {
@@ -175,6 +177,9 @@ impl SorotApp {
         self.spans.relating = None;
         let gold = self.new_workspace(project, GOLD);
         self.review = Some(ReviewMode::new(gold, a, b, hide_names));
+        // The view's caches are keyed by document and revision, which the
+        // gold set's documents share with the annotator's.
+        self.text.forget();
         if let Some(id) = current {
             self.review_select(&id);
         }
@@ -194,6 +199,7 @@ impl SorotApp {
 
     pub(super) fn leave_review(&mut self, edit_gold: bool) {
         self.save_all();
+        self.text.forget();
         let Some(review) = self.review.take() else {
             return;
         };

@@ -18,7 +18,7 @@ use super::pipeline::{Item, Sink};
 use super::{ExportError, Loss, Offsets, Options, Sidecar};
 use crate::model::schema::Schema;
 use crate::model::text::SourceText;
-use crate::store::write_atomic;
+use crate::store::write_output;
 
 pub struct Brat {
     folder: PathBuf,
@@ -61,8 +61,8 @@ impl Brat {
         conf.push_str("\n[events]\n\n[attributes]\n");
         visual.push('\n');
         visual.push_str(&drawing);
-        write_atomic(&folder.join("annotation.conf"), conf.as_bytes())?;
-        write_atomic(&folder.join("visual.conf"), visual.as_bytes())?;
+        write_output(&folder.join("annotation.conf"), conf.as_bytes())?;
+        write_output(&folder.join("visual.conf"), visual.as_bytes())?;
         Ok(Brat {
             folder: folder.to_owned(),
             options: options.clone(),

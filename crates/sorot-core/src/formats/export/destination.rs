@@ -86,22 +86,38 @@ pub(super) fn check_beside(project: &Project, path: &Path) -> Result<Destination
     check(project, path, false)
 }
 
-/// An error if `resolved`, inside the resolved text folder `texts`, is one
-/// of the project's texts.
+/// An error if `resolved` is one of the project's texts (also through a
+/// link, either way), or a new `.txt` in the text folder `texts`, which
+/// would become a text of the project.
 fn check_not_a_text(
     project: &Project,
     texts: &Path,
     path: &Path,
     resolved: &Path,
 ) -> Result<(), ExportError> {
-    let Ok(relative) = resolved.strip_prefix(texts) else {
-        return Ok(());
+    let same = |doc: &crate::project::DocEntry| {
+        resolved
+            .strip_prefix(texts)
+            .is_ok_and(|relative| Path::new(&doc.id) == relative)
+            || resolve(&doc.path).is_ok_and(|text| text == resolved)
     };
-    match project.docs().iter().find(|d| Path::new(&d.id) == relative) {
-        Some(doc) => Err(ExportError::OverText {
+    if let Some(doc) = project.docs().iter().find(|doc| same(doc)) {
+        return Err(ExportError::OverText {
             path: path.to_owned(),
             id: doc.id.clone(),
-        }),
-        None => Ok(()),
+        });
     }
+    let listed = resolved.strip_prefix(texts).is_ok_and(|relative| {
+        relative
+            .components()
+            .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'))
+            && !resolved.starts_with(resolve(&project.annotation_dir()).unwrap_or_default())
+    });
+    if listed && resolved.extension().is_some_and(|e| e == "txt") {
+        return Err(ExportError::NewText {
+            path: path.to_owned(),
+            texts: project.text_dir(),
+        });
+    }
+    Ok(())
 }

@@ -236,6 +236,14 @@ pub enum ExportError {
         annotations.display()
     )]
     IntoAnnotations { path: PathBuf, annotations: PathBuf },
+    /// A `.txt` output in the project's text folder, which would become a
+    /// text of the project.
+    #[error(
+        "{}: a .txt here, in the project's text folder {}, would become a text of the project; choose another name or folder",
+        path.display(),
+        texts.display()
+    )]
+    NewText { path: PathBuf, texts: PathBuf },
     /// The output would replace one of the project's texts.
     #[error("{}: this is the project's text {id}; choose another output", path.display())]
     OverText { path: PathBuf, id: String },
@@ -260,6 +268,7 @@ impl ExportError {
                 | ExportError::Storage(_)
                 | ExportError::IntoAnnotations { .. }
                 | ExportError::OverText { .. }
+                | ExportError::NewText { .. }
                 | ExportError::FolderAmongTexts { .. }
         )
     }
@@ -440,7 +449,7 @@ pub fn export_to(
                 beside.push((*suffix, path, checked));
             }
             let mut result = None;
-            crate::store::write_atomic_with(path, |file| {
+            crate::store::write_output_with(path, |file| {
                 let (exported, written) = stream_to(file);
                 // A failed write shows in the export as a stopped writer:
                 // name the write's own error instead.
@@ -475,7 +484,7 @@ pub fn export_to(
                 })?
             }
             Destination::File(resolved) => {
-                crate::store::write_atomic(resolved, content.as_bytes())?
+                crate::store::write_output(resolved, content.as_bytes())?
             }
             _ => unreachable!("a file beside the output is a file"),
         }

@@ -39,7 +39,10 @@ pub(super) fn write(
     };
     // No other Sorot writer runs from here to the last rename; a file this
     // import makes new must still be missing once the lock is held.
-    let _lock = store::WriteLock::acquire(&project.annotation_dir())?;
+    let lock = store::WriteLock::acquire(&project.annotation_dir())?;
+    // An import cut short since this one began is finished before this
+    // one's journal can take its place; a file it made is then found below.
+    store::journal::finish_with(&project.annotation_dir(), &lock)?;
     let schema = project.schema();
     let paths: Vec<PathBuf> = documents
         .iter()

@@ -102,6 +102,9 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if let Some(finished) = &report.finished_cut {
         eprintln!("{finished}");
     }
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
     for loss in &report.losses {
         eprintln!("{loss}");
     }

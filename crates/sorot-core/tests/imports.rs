@@ -958,24 +958,6 @@ fn import_errors_come_in_input_order() {
         ]);
         assert!(err.contains(said), "{said}: {err}");
     }
-    // A byte order mark is named as one.
-    fs::write(
-        &input,
-        "\u{feff}{\"id\": \"x.txt\", \"text\": \"x\", \"label\": []}\n",
-    )
-    .unwrap();
-    let err = with_causes(
-        &import(
-            &project,
-            &options(ImportFormat::Jsonl),
-            std::slice::from_ref(&input),
-        )
-        .unwrap_err(),
-    );
-    assert!(
-        err.contains("in.jsonl:1: the file starts with a byte order mark (BOM"),
-        "{err}"
-    );
     // A document given twice for one annotator is named as such, before its
     // text is looked at.
     let err = run(&[
@@ -1052,4 +1034,32 @@ fn brat_links_out_of_the_input_folder_or_in_a_loop_are_not_followed() {
         "{losses:#?}"
     );
     assert_eq!(losses.len(), 4, "{losses:#?}");
+}
+
+/// A byte order mark at the start of a JSON input is skipped, and said, as
+/// Python's `utf-8-sig` reads it.
+#[test]
+fn a_byte_order_mark_is_skipped_and_said() {
+    let dir = TestProject::new();
+    let input = dir.write(
+        "in.jsonl",
+        "\u{feff}{\"id\": \"x.txt\", \"text\": \"x 😊\\r\\ny\", \"label\": [[2, 3, \"actor\"]]}\n",
+    );
+    let report = import(
+        &dir.open(),
+        &options(ImportFormat::Jsonl),
+        std::slice::from_ref(&input),
+    )
+    .unwrap();
+    assert_eq!(report.spans, 1);
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.ends_with("in.jsonl: starts with a byte order mark (BOM, U+FEFF), which JSON does not allow; read without it")),
+        "{:?}",
+        report.notes
+    );
+    assert_eq!(dir.rendered("ayu", "x.txt"), "x [😊|actor]\r\ny");
 }

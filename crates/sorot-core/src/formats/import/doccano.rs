@@ -21,7 +21,7 @@ use crate::formats::export::Loss;
 
 /// Reads the doccano file `input`, its lines in parallel.
 pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), ImportError> {
-    let content = read_json(input)?;
+    let content = read_json(input, &mut reading.notes)?;
     let lines: Vec<(usize, &str)> = content
         .lines()
         .enumerate()
@@ -74,6 +74,7 @@ fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, Im
         return Ok(Reading {
             records: Vec::new(),
             losses,
+            notes: Vec::new(),
         });
     };
     let id = doccano_id(input, line_number, value.get("id"));
@@ -208,6 +209,7 @@ fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, Im
     Ok(Reading {
         records: vec![record],
         losses,
+        notes: Vec::new(),
     })
 }
 

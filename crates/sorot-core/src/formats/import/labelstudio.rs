@@ -32,7 +32,7 @@ pub(super) fn read_input(
     schema: &Schema,
     reading: &mut Reading,
 ) -> Result<(), ImportError> {
-    let content = read_json(input)?;
+    let content = read_json(input, &mut reading.notes)?;
     let malformed = |source: serde_json::Error| ImportError::Json {
         file: input.to_owned(),
         line: source.line(),
@@ -139,7 +139,11 @@ fn read_task(
             span: None,
             reason: "the task has no text in its data; skipped".into(),
         });
-        return Reading { records, losses };
+        return Reading {
+            records,
+            losses,
+            notes: Vec::new(),
+        };
     };
     let id = data
         .and_then(|d| d.get("document"))
@@ -307,7 +311,11 @@ fn read_task(
             offsets: Counted::AsOptions,
         });
     }
-    Reading { records, losses }
+    Reading {
+        records,
+        losses,
+        notes: Vec::new(),
+    }
 }
 
 /// An annotator name from Label Studio's `completed_by`: an id or a user object.

@@ -250,6 +250,9 @@ pub struct ImportReport {
     pub losses: Vec<Loss>,
     /// How many things could not be imported, listed or not.
     pub lost: usize,
+    /// What was read other than as written, and said (a byte order mark
+    /// skipped); not a loss.
+    pub notes: Vec<String>,
     /// Labels imported that the project's schema does not list.
     pub unknown_labels: Vec<String>,
     /// With `strict`, whether losses stopped the import before anything was written.
@@ -303,6 +306,7 @@ pub fn import(
     } = check::plan(project, options, reading.records)?;
     let mut report = ImportReport {
         losses: reading.losses,
+        notes: reading.notes,
         finished_cut,
         ..ImportReport::default()
     };

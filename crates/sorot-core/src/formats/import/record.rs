@@ -85,6 +85,9 @@ pub(super) struct Reading {
     pub records: Vec<Record>,
     /// What of it cannot be imported, in input order.
     pub losses: Vec<Loss>,
+    /// What was read other than as written, and said so (a byte order
+    /// mark skipped).
+    pub notes: Vec<String>,
 }
 
 impl Reading {
@@ -92,6 +95,7 @@ impl Reading {
     pub(super) fn append(&mut self, later: Reading) {
         self.records.extend(later.records);
         self.losses.extend(later.losses);
+        self.notes.extend(later.notes);
     }
 }
 
@@ -111,16 +115,17 @@ pub(super) fn read_to_string(path: &Path) -> Result<String, ImportError> {
     })
 }
 
-/// Reads a JSON input as [`read_to_string`] does; a byte order mark at its
-/// start, which JSON does not allow, is named as such.
-pub(super) fn read_json(path: &Path) -> Result<String, ImportError> {
-    let content = read_to_string(path)?;
+/// Reads a JSON input as [`read_to_string`] does. A byte order mark at its
+/// start, which JSON does not allow but some programs write, is skipped and
+/// said in `notes`, as Python's `utf-8-sig` reads it.
+pub(super) fn read_json(path: &Path, notes: &mut Vec<String>) -> Result<String, ImportError> {
+    let mut content = read_to_string(path)?;
     if content.starts_with('\u{feff}') {
-        return Err(ImportError::Input {
-            file: path.to_owned(),
-            line: 1,
-            message: "the file starts with a byte order mark (BOM, U+FEFF), which JSON does not allow; save it as UTF-8 without a BOM".into(),
-        });
+        content.drain(..'\u{feff}'.len_utf8());
+        notes.push(format!(
+            "{}: starts with a byte order mark (BOM, U+FEFF), which JSON does not allow; read without it",
+            path.display()
+        ));
     }
     Ok(content)
 }

@@ -210,6 +210,18 @@ impl<'de> Visitor<'de> for FieldsOf {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawStruct, A::Error> {
         let mut fields = Vec::new();
         while let Some(Name(name)) = map.next_key()? {
+            // A name that is not a plain identifier (`r#a-b`) could not be
+            // written back as it was read: such a file is not kept.
+            let plain = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !plain {
+                return Err(de::Error::custom(
+                    "a field name that cannot be written back",
+                ));
+            }
             let raw: Box<RawValue> = map.next_value()?;
             fields.push((name, value_text(raw.get_ron())));
         }

@@ -316,7 +316,9 @@ fn conll_round_trip_with_layers_keeps_every_span_but_not_notes() {
     assert_eq!(notes(&dir, "back", "berita.txt"), [], "CoNLL has no notes");
     let conll = dir.read("out.conll");
     assert!(
-        conll.starts_with("-DOCSTART- O O\n\n“ O O\nKim B-actor B-claim\nJong I-actor I-claim\n"),
+        conll.starts_with(
+            "-DOCSTART- -X- O O\n\n“ O O\nKim B-actor B-claim\nJong I-actor I-claim\n"
+        ),
         "{conll}"
     );
     // The claim across the line end keeps its sentences together.

@@ -81,6 +81,9 @@ def main():
         os.mkdir(out)
         subprocess.run([sys.executable, "-m", "spacy", "convert", path("layers.conll"), out, "-c", "ner"], check=True, capture_output=True)
         docs = list(DocBin().from_disk(os.path.join(out, "layers.spacy")).get_docs(nlp.vocab))
+        exported = sum(1 for line in open(path("layers.conll"), encoding="utf-8") if line.startswith("-DOCSTART-"))
+        assert len(docs) == exported, f"spacy convert made {len(docs)} documents of {exported}"
+        assert not any(t.text == "-DOCSTART-" for d in docs for t in d), "a -DOCSTART- line read as tokens"
         claims = sum(1 for d in docs for e in d.ents)
         assert claims == sum(len(e) for e in Entities(columns[1], IOB2).entities), "spacy convert reads the last column"
         print(f"spaCy convert: {len(docs)} docs, {claims} entities from the last column")

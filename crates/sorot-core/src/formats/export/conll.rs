@@ -1,13 +1,17 @@
 //! CoNLL-2003 style columns: `token tag [tag ...]` per line, one tag column
 //! per layer (see [`super::tagged`]), a blank line after each row,
-//! `-DOCSTART-` and a blank line before each document. spaCy's
-//! `spacy convert -c ner` reads the last column.
+//! `-DOCSTART- -X- O O` and a blank line before each document, the line
+//! that CoNLL-2003's files hold and that spaCy's `spacy convert -c ner`
+//! splits documents at (it reads the last column as the tags).
 
 use std::io::Write;
 
 use super::pipeline::{Item, Sink};
 use super::tagged::{Tagger, tag_names};
 use super::{ExportError, Loss, Sidecar};
+
+/// The line before each document, with the blank line after it.
+const DOCSTART: &str = "-DOCSTART- -X- O O\n\n";
 
 pub struct Conll {
     tagger: Tagger,
@@ -35,11 +39,10 @@ impl Sink for Conll {
         losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
         let tagging = self.tagger.tag(item, losses);
-        let outside = vec!["O"; self.names.len()].join(" ");
         // The document is built in memory and written at once: its exact
         // size is counted first, so that it is made without growing (a long
         // text's lines would otherwise be copied as they double).
-        let header = format!("-DOCSTART- {outside}\n\n");
+        let header = DOCSTART;
         let tokens = tagging.counts.tokens;
         let size = header.len()
             + tagging.row_count()
@@ -49,7 +52,7 @@ impl Sink for Conll {
                 .map(|c| tagging.tag_bytes(c, &self.names[c]))
                 .sum::<usize>();
         let mut text = String::with_capacity(size);
-        text.push_str(&header);
+        text.push_str(header);
         tagging.rows(item.text, false, |row, tags| -> Result<(), ExportError> {
             for (i, token) in row.iter().enumerate() {
                 text.push_str(token.text(item.text));

@@ -57,7 +57,7 @@ pub enum Format {
     JsonlRelations,
     /// spaCy JSONL: {"text", "spans": [{"start", "end", "label"}], "meta"}
     Spacy,
-    /// CoNLL-2003 style: token and IOB2 tag columns, -DOCSTART- between documents
+    /// CoNLL-2003 style: token and IOB2 tag columns, -DOCSTART- -X- O O before each document
     Conll,
     /// Hugging Face datasets JSONL: {"id", "tokens", "ner_tags"}, tag names beside it
     Hf,

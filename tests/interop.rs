@@ -1102,3 +1102,85 @@ fn hugging_face_rows_per_document_have_a_tag_list_per_layer() {
         serde_json::json!(["O", "B-claim", "I-claim"])
     );
 }
+
+/// A file in `tests/fixtures/`.
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Label Studio regions carry their text: offsets that count UTF-16 units
+/// (older Label Studio, its browser UI) are found so and read so, and said;
+/// without the check every span after the emoji would land one further on.
+#[test]
+fn label_studio_offsets_in_utf16_are_found_from_the_regions_texts() {
+    let dir = TestProject::new();
+    let input = fixture("labelstudio-utf16.json");
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            &input,
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 0);
+    assert!(
+        stderr(&output).contains("the offsets of 1 task count utf16 units, as the texts of their regions show, not codepoint units as asked; read so"),
+        "{}",
+        stderr(&output)
+    );
+    let id = dir.open().docs()[0].id.clone();
+    assert_eq!(
+        dir.rendered("ls", &id),
+        "“[Kim|actor]” 😊 bertemu [Putin|actor].\r\nDi 🇷🇺 [Moskwa|location]."
+    );
+}
+
+/// A region whose offsets hold its text in neither unit is a loss, named
+/// with its task's place; the others are imported.
+#[test]
+fn a_label_studio_region_that_does_not_hold_its_text_is_a_loss() {
+    let dir = TestProject::new();
+    let input = fixture("labelstudio-wrong-text.json");
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            &input,
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("actor [16, 21) does not hold its region's text \"Vladimir Putin\" in codepoint units or in utf16 units; not imported"),
+        "{}",
+        stderr(&output)
+    );
+    let id = dir.open().docs()[0].id.clone();
+    assert_eq!(
+        dir.rendered("ls", &id),
+        "“[Kim|actor]” 😊 bertemu Putin.\r\nDi 🇷🇺 [Moskwa|location]."
+    );
+    // Under --strict, nothing is written.
+    let strict = TestProject::new();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "--strict",
+            &input,
+        ],
+        strict.root(),
+    );
+    assert_status(&output, 1);
+    assert!(strict.open().docs().is_empty());
+}

@@ -52,7 +52,7 @@ pub(crate) struct ImportArgs {
     /// Whose annotations the imported spans become.
     #[arg(long, value_name = "NAME")]
     pub(crate) annotator: String,
-    /// What the input's offsets count; utf16 for files made in doccano's or Label Studio's browser UI.
+    /// What the input's offsets count; utf16 for doccano files made in its browser UI. Label Studio's regions carry their own text, which shows their unit: a file whose regions all hold their text in the other unit (code points or UTF-16) is read in it, and said.
     #[arg(long, value_enum, default_value_t = OffsetsArg::Codepoint)]
     pub(crate) offsets: OffsetsArg,
     /// Overwrite the annotator's existing files for the imported documents.

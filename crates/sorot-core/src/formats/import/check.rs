@@ -20,7 +20,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::record::{Counted, Record, SpanKey};
+use super::record::{Counted, NewSpan, Record, SpanKey};
 use super::{ImportError, ImportOptions};
 use crate::formats::LISTED_PER_KIND;
 use crate::formats::export::{Loss, OffsetUnit};
@@ -36,6 +36,9 @@ pub(super) struct Plan {
     pub duplicates: Vec<Loss>,
     /// How many more spans given twice those counting lines stand for.
     pub unlisted: usize,
+    /// What was read other than asked, and why: records whose spans' own
+    /// texts show their offsets count another unit.
+    pub notes: Vec<String>,
 }
 
 /// One record to write.
@@ -69,7 +72,11 @@ pub(super) fn plan(
         documents: Vec::with_capacity(prepared.len()),
         duplicates: Vec::new(),
         unlisted: 0,
+        notes: Vec::new(),
     };
+    // Per input file, how many records were read in another unit than
+    // asked, and in which.
+    let mut read_as_counts: BTreeMap<(std::path::PathBuf, &'static str), usize> = BTreeMap::new();
     // Where each (document, annotator) was first given.
     let mut seen = BTreeMap::new();
     // Texts that records add to the project, by id: two must not differ.
@@ -81,8 +88,14 @@ pub(super) fn plan(
         checked,
         duplicates,
         unlisted,
+        read_as,
     } in prepared
     {
+        if let Some(unit) = read_as {
+            *read_as_counts
+                .entry((record.file.clone(), unit.name()))
+                .or_insert(0) += 1;
+        }
         let text = match text {
             Ok(text) => text,
             Err(problem) => {
@@ -145,6 +158,14 @@ pub(super) fn plan(
             adds_text,
         });
     }
+    for ((file, unit), records) in read_as_counts {
+        plan.notes.push(format!(
+            "{}: the offsets of {} count {unit} units, as the texts of their regions show, not {} units as asked; read so",
+            file.display(),
+            crate::counted(records, "task"),
+            options.offsets.name()
+        ));
+    }
     Ok(plan)
 }
 
@@ -162,6 +183,9 @@ struct Prepared {
     duplicates: Vec<Loss>,
     /// How many more the counting line stands for.
     unlisted: usize,
+    /// The unit its offsets were read in when its spans' own texts showed
+    /// it is not the one asked for.
+    read_as: Option<OffsetUnit>,
 }
 
 /// A record's text, as [`prepare`] found it.
@@ -181,6 +205,7 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         checked: Ok(()),
         duplicates: Vec::new(),
         unlisted: 0,
+        read_as: None,
     };
     if !record.id.ends_with(".txt") {
         record.id.push_str(".txt");
@@ -213,6 +238,9 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         PreparedText::Existing(Ok(text)) | PreparedText::New(Ok(text)) => text,
         _ => return unchecked(record, Ok(text)),
     };
+    // Spans that say which text they cover (Label Studio's regions) tell
+    // which unit their offsets count.
+    let (unit, read_as, mut quote_losses) = settle_unit(&mut record, source, unit);
     let checked = convert_and_check(&mut record, source, unit);
     if checked.is_err() {
         return Prepared {
@@ -221,6 +249,7 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
             checked,
             duplicates: Vec::new(),
             unlisted: 0,
+            read_as: None,
         };
     }
     let key = |i: usize| -> SpanKey {
@@ -263,13 +292,111 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
             reason: format!("{more} more spans there twice, not listed; each was imported once"),
         });
     }
+    quote_losses.append(&mut duplicates);
     Prepared {
         record,
         text: Ok(text),
         checked,
-        duplicates,
+        duplicates: quote_losses,
         unlisted: more.saturating_sub(1),
+        read_as,
     }
+}
+
+/// The unit `record`'s offsets count, as the texts its spans say they
+/// cover show it: `unit` (asked for) if every such span holds its text so
+/// read; else the other unit (code points and UTF-16 units, each the other's)
+/// if every one holds its text so, which is then given as read; else
+/// `unit`, and each span that does not hold its text so is taken out as a
+/// loss. Records whose spans say nothing, or whose offsets are not the
+/// asked-for unit's, are left as they are.
+fn settle_unit(
+    record: &mut Record,
+    text: &SourceText,
+    unit: OffsetUnit,
+) -> (OffsetUnit, Option<OffsetUnit>, Vec<Loss>) {
+    let quoted = record.spans.iter().filter(|s| s.quoted.is_some()).count();
+    if record.offsets != Counted::AsOptions || quoted == 0 {
+        return (unit, None, Vec::new());
+    }
+    let other = match unit {
+        OffsetUnit::Utf16 => OffsetUnit::CodePoint,
+        _ => OffsetUnit::Utf16,
+    };
+    let chars: Vec<char> = text.as_str().chars().collect();
+    // Where each character starts in a unit, and the text's end.
+    let starts = |unit: OffsetUnit| -> Vec<usize> {
+        let mut at = 0;
+        let mut starts: Vec<usize> = chars
+            .iter()
+            .map(|c| {
+                let here = at;
+                at += match unit {
+                    OffsetUnit::CodePoint => 1,
+                    OffsetUnit::Utf16 => c.len_utf16(),
+                    OffsetUnit::Byte => c.len_utf8(),
+                };
+                here
+            })
+            .collect();
+        starts.push(at);
+        starts
+    };
+    let holds = |starts: &[usize], span: &NewSpan| -> bool {
+        let Some(quoted) = &span.quoted else {
+            return true;
+        };
+        match (
+            starts.binary_search(&span.start),
+            starts.binary_search(&span.end),
+        ) {
+            (Ok(a), Ok(b)) if a <= b => chars[a..b].iter().copied().eq(quoted.chars()),
+            _ => false,
+        }
+    };
+    let asked = starts(unit);
+    if record.spans.iter().all(|s| holds(&asked, s)) {
+        return (unit, None, Vec::new());
+    }
+    let others = starts(other);
+    if record.spans.iter().all(|s| holds(&others, s)) {
+        return (other, Some(other), Vec::new());
+    }
+    // Neither unit fits every span: those that do not hold their text as
+    // asked are taken out, with the relations that end at them.
+    let keep: Vec<bool> = record.spans.iter().map(|s| holds(&asked, s)).collect();
+    let mut losses = Vec::new();
+    for (span, _) in record.spans.iter().zip(&keep).filter(|(_, keep)| !**keep) {
+        losses.push(Loss {
+            file: format!("{}:{}", record.file.display(), span.line),
+            span: None,
+            reason: format!(
+                "{} [{}, {}) does not hold its region's text {:?} in {} units or in {} units; not imported",
+                span.label,
+                span.start,
+                span.end,
+                span.quoted.as_deref().unwrap_or(""),
+                unit.name(),
+                other.name()
+            ),
+        });
+    }
+    let mut new_index = Vec::with_capacity(keep.len());
+    let mut next = 0;
+    for kept in &keep {
+        new_index.push(kept.then_some(next));
+        next += usize::from(*kept);
+    }
+    record.relations = std::mem::take(&mut record.relations)
+        .into_iter()
+        .filter_map(|(a, b, kind)| Some((new_index[a]?, new_index[b]?, kind)))
+        .collect();
+    let mut i = 0;
+    record.spans.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    (unit, None, losses)
 }
 
 /// The project's text at `path`, checked against the one `record` carries.

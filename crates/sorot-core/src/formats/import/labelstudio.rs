@@ -200,6 +200,7 @@ fn read_task(
                     for label in labels {
                         spans.push(NewSpan {
                             note: region.note.clone(),
+                            quoted: value.quoted.clone(),
                             ..NewSpan::new(start, end, label.clone(), n + 1)
                         });
                     }

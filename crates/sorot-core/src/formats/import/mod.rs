@@ -303,6 +303,7 @@ pub fn import(
         mut documents,
         duplicates,
         unlisted,
+        notes,
     } = check::plan(project, options, reading.records)?;
     let mut report = ImportReport {
         losses: reading.losses,
@@ -311,6 +312,7 @@ pub fn import(
         ..ImportReport::default()
     };
     report.losses.extend(duplicates);
+    report.notes.extend(notes);
     // Existing files are kept unless asked.
     documents.retain(|planned| {
         let path = project.annotation_path(&planned.annotator, &planned.record.id);

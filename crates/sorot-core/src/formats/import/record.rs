@@ -29,6 +29,9 @@ pub(super) struct NewSpan {
     /// The normalized value and attributes, where the input carries them.
     pub value: String,
     pub attributes: BTreeMap<String, String>,
+    /// The text the input says the span covers, where it says (Label
+    /// Studio's `value.text`): checked against the text at its offsets.
+    pub quoted: Option<String>,
 }
 
 impl NewSpan {
@@ -42,6 +45,7 @@ impl NewSpan {
             line,
             value: String::new(),
             attributes: BTreeMap::new(),
+            quoted: None,
         }
     }
 }

@@ -77,6 +77,9 @@ pub(super) struct RegionValue {
     pub choices: String,
     /// The strings of `text`, joined (none when it is one string).
     pub text: String,
+    /// `text` when it is one string, not empty: the text a `labels` region
+    /// says it covers.
+    pub quoted: Option<String>,
 }
 
 impl Task {
@@ -152,6 +155,11 @@ impl RegionValue {
                 .map(|labels| strings(labels)),
             choices: joined(value.get("choices")),
             text: joined(value.get("text")),
+            quoted: value
+                .get("text")
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
         }
     }
 }
@@ -278,6 +286,12 @@ impl From<RawRegion> for Region {
                 labels: value.labels.as_deref().map(strings),
                 choices: joined(value.choices.as_ref()),
                 text: joined(value.text.as_ref()),
+                quoted: value
+                    .text
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned),
             }),
             id: region.id,
             from_id: region.from_id,

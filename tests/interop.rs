@@ -1184,3 +1184,47 @@ fn a_label_studio_region_that_does_not_hold_its_text_is_a_loss() {
     assert_status(&output, 1);
     assert!(strict.open().docs().is_empty());
 }
+
+/// doccano's browser UI counts UTF-16 units, Python code points: where a
+/// text's emoji come before spans, the two readings differ, and without
+/// `--offsets` the import refuses to guess, naming the documents.
+#[test]
+fn doccano_offsets_that_could_be_either_unit_are_not_guessed() {
+    let dir = TestProject::new();
+    let input = fixture("doccano-utf16.jsonl");
+    let output = sorot(
+        &["import", "--format", "jsonl", "--annotator", "d", &input],
+        dir.root(),
+    );
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains(
+            "doccano-utf16.jsonl: in doccano-utf16-1.txt, characters outside the Basic Multilingual Plane"
+        ) && stderr(&output).contains("--offsets utf16"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(dir.open().docs().is_empty(), "nothing written");
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "d",
+            "--offsets",
+            "utf16",
+            &input,
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 0);
+    assert_eq!(
+        dir.rendered("d", "doccano-utf16-1.txt"),
+        "“[Kim|actor]” 😊 bertemu [Putin|actor].\r\nDi Moskwa."
+    );
+    assert_eq!(
+        dir.rendered("d", "doccano-utf16-2.txt"),
+        "Tanpa emoji: [Putin|actor]."
+    );
+}

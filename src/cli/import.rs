@@ -52,9 +52,9 @@ pub(crate) struct ImportArgs {
     /// Whose annotations the imported spans become.
     #[arg(long, value_name = "NAME")]
     pub(crate) annotator: String,
-    /// What the input's offsets count; utf16 for doccano files made in its browser UI. Label Studio's regions carry their own text, which shows their unit: a file whose regions all hold their text in the other unit (code points or UTF-16) is read in it, and said.
-    #[arg(long, value_enum, default_value_t = OffsetsArg::Codepoint)]
-    pub(crate) offsets: OffsetsArg,
+    /// What the input's offsets count (default: code points); utf16 for doccano files made in its browser UI. Without it, a doccano file whose spans would fall differently counted either way (texts with emoji) is refused. Label Studio's regions carry their own text, which shows their unit: a file whose regions all hold their text in the other unit (code points or UTF-16) is read in it, and said.
+    #[arg(long, value_enum)]
+    pub(crate) offsets: Option<OffsetsArg>,
     /// Overwrite the annotator's existing files for the imported documents.
     #[arg(long)]
     pub(crate) replace: bool,
@@ -92,7 +92,8 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let options = ImportOptions {
         format: args.format.into(),
         annotator: args.annotator,
-        offsets: args.offsets.into(),
+        offsets: args.offsets.unwrap_or(OffsetsArg::Codepoint).into(),
+        offsets_given: args.offsets.is_some(),
         replace: args.replace,
         strict: args.strict,
         per_annotator: args.per_annotator,

@@ -299,6 +299,7 @@ fn timed_import(base: &Path, project: &Project, format: ImportFormat, input: &Pa
         format,
         annotator: "imported".into(),
         offsets: sorot_core::formats::export::OffsetUnit::CodePoint,
+        offsets_given: true,
         replace: true,
         strict: false,
         per_annotator: false,

@@ -49,6 +49,7 @@ fn run_import(project: &TestProject) -> Result<(), String> {
         format: ImportFormat::Jsonl,
         annotator: "ayu".into(),
         offsets: OffsetUnit::CodePoint,
+        offsets_given: true,
         replace: true,
         strict: false,
         per_annotator: false,

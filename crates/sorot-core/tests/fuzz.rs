@@ -168,6 +168,7 @@ fn import_survives(
             format,
             annotator: "imported".into(),
             offsets: OffsetUnit::CodePoint,
+            offsets_given: true,
             replace,
             strict: false,
             per_annotator: false,

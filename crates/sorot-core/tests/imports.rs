@@ -18,6 +18,7 @@ fn options(format: ImportFormat) -> ImportOptions {
         format,
         annotator: "ayu".into(),
         offsets: OffsetUnit::CodePoint,
+        offsets_given: true,
         replace: false,
         strict: false,
         per_annotator: false,

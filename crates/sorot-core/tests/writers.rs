@@ -72,6 +72,7 @@ fn an_import_waits_for_another_writer_and_then_keeps_its_file() {
                 format: ImportFormat::Jsonl,
                 annotator: "ayu".into(),
                 offsets: OffsetUnit::CodePoint,
+                offsets_given: true,
                 replace: false,
                 strict: false,
                 per_annotator: false,

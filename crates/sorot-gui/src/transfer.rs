@@ -230,6 +230,7 @@ impl Transfer {
             format: form.format,
             annotator: annotator.to_owned(),
             offsets: form.offsets,
+            offsets_given: false,
             replace: form.replace,
             strict: form.strict,
             per_annotator: false,

@@ -66,7 +66,7 @@ pub(super) fn plan(
     let ids = project.id_checker();
     let prepared: Vec<Prepared> = records
         .into_par_iter()
-        .map(|record| prepare(project, &ids, options.offsets, record))
+        .map(|record| prepare(project, &ids, options, record))
         .collect();
     let mut plan = Plan {
         documents: Vec::with_capacity(prepared.len()),
@@ -77,6 +77,8 @@ pub(super) fn plan(
     // Per input file, how many records were read in another unit than
     // asked, and in which.
     let mut read_as_counts: BTreeMap<(std::path::PathBuf, &'static str), usize> = BTreeMap::new();
+    // Documents whose spans fall differently in the two counts.
+    let mut ambiguous_documents: Vec<(std::path::PathBuf, String)> = Vec::new();
     // Where each (document, annotator) was first given.
     let mut seen = BTreeMap::new();
     // Texts that records add to the project, by id: two must not differ.
@@ -89,8 +91,12 @@ pub(super) fn plan(
         duplicates,
         unlisted,
         read_as,
+        ambiguous,
     } in prepared
     {
+        if ambiguous {
+            ambiguous_documents.push((record.file.clone(), record.id.clone()));
+        }
         if let Some(unit) = read_as {
             *read_as_counts
                 .entry((record.file.clone(), unit.name()))
@@ -158,6 +164,20 @@ pub(super) fn plan(
             adds_text,
         });
     }
+    if let Some((file, _)) = ambiguous_documents.first() {
+        const NAMED: usize = 10;
+        let file = file.clone();
+        let more = ambiguous_documents.len().saturating_sub(NAMED);
+        return Err(ImportError::AmbiguousOffsets {
+            file,
+            documents: ambiguous_documents
+                .into_iter()
+                .take(NAMED)
+                .map(|(_, id)| id)
+                .collect(),
+            more,
+        });
+    }
     for ((file, unit), records) in read_as_counts {
         plan.notes.push(format!(
             "{}: the offsets of {} count {unit} units, as the texts of their regions show, not {} units as asked; read so",
@@ -186,6 +206,9 @@ struct Prepared {
     /// The unit its offsets were read in when its spans' own texts showed
     /// it is not the one asked for.
     read_as: Option<OffsetUnit>,
+    /// Whether its spans fall differently counted in code points and in
+    /// UTF-16 units, and nobody said which.
+    ambiguous: bool,
 }
 
 /// A record's text, as [`prepare`] found it.
@@ -198,7 +221,13 @@ enum PreparedText {
 }
 
 /// Reads or makes `record`'s text and checks the record's spans against it.
-fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Record) -> Prepared {
+fn prepare(
+    project: &Project,
+    ids: &IdChecker,
+    options: &ImportOptions,
+    mut record: Record,
+) -> Prepared {
+    let unit = options.offsets;
     let unchecked = |record, text| Prepared {
         record,
         text,
@@ -206,6 +235,7 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         duplicates: Vec::new(),
         unlisted: 0,
         read_as: None,
+        ambiguous: false,
     };
     if !record.id.ends_with(".txt") {
         record.id.push_str(".txt");
@@ -239,8 +269,10 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         _ => return unchecked(record, Ok(text)),
     };
     // Spans that say which text they cover (Label Studio's regions) tell
-    // which unit their offsets count.
+    // which unit their offsets count; others, unless the user said, must
+    // fall alike counted either way.
     let (unit, read_as, mut quote_losses) = settle_unit(&mut record, source, unit);
+    let ambiguous = !options.offsets_given && falls_either_way(&record, source);
     let checked = convert_and_check(&mut record, source, unit);
     if checked.is_err() {
         return Prepared {
@@ -250,6 +282,7 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
             duplicates: Vec::new(),
             unlisted: 0,
             read_as: None,
+            ambiguous: false,
         };
     }
     let key = |i: usize| -> SpanKey {
@@ -300,7 +333,26 @@ fn prepare(project: &Project, ids: &IdChecker, unit: OffsetUnit, mut record: Rec
         duplicates: quote_losses,
         unlisted: more.saturating_sub(1),
         read_as,
+        ambiguous,
     }
+}
+
+/// Whether the record's spans, offsets as the input counts them, fall
+/// differently counted in code points and in UTF-16 units: some offset
+/// lies past a character outside the Basic Multilingual Plane (where the
+/// two counts part). Spans that say their text, and offsets of other
+/// kinds, are settled otherwise.
+fn falls_either_way(record: &Record, text: &SourceText) -> bool {
+    if record.offsets != Counted::AsOptions || record.spans.iter().any(|s| s.quoted.is_some()) {
+        return false;
+    }
+    let Some(first_wide) = text.as_str().chars().position(|c| c.len_utf16() == 2) else {
+        return false;
+    };
+    record
+        .spans
+        .iter()
+        .any(|s| s.start > first_wide || s.end > first_wide)
 }
 
 /// The unit `record`'s offsets count, as the texts its spans say they

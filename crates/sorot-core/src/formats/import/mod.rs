@@ -65,6 +65,10 @@ pub struct ImportOptions {
     pub annotator: String,
     /// What the input's offsets count (doccano's UI: utf16).
     pub offsets: OffsetUnit,
+    /// Whether the user said what the offsets count. When not, an input
+    /// whose spans would fall differently counted in code points and in
+    /// UTF-16 units (texts with emoji) is refused rather than guessed.
+    pub offsets_given: bool,
     /// Overwrite an annotator's existing file for a document.
     pub replace: bool,
     /// Stop before writing if anything would be lost.
@@ -107,6 +111,19 @@ pub enum ImportError {
         line: usize,
         id: String,
         problem: crate::project::IdProblem,
+    },
+    /// Spans that fall differently counted in code points and in UTF-16
+    /// units, with no `--offsets` said: the documents, and how many more.
+    #[error(
+        "{}: in {}{}, characters outside the Basic Multilingual Plane (emoji and the like) come before some spans' offsets, so the spans fall differently counted in code points and in UTF-16 units; say what the offsets count: --offsets utf16 (doccano's browser UI) or --offsets codepoint (Python, spaCy)",
+        file.display(),
+        documents.join(", "),
+        if *more > 0 { format!(" and {more} more documents") } else { String::new() }
+    )]
+    AmbiguousOffsets {
+        file: PathBuf,
+        documents: Vec<String>,
+        more: usize,
     },
     /// A document given twice for one annotator; `first_file` and
     /// `first_line` say where it was given first.

@@ -121,7 +121,7 @@ def main():
             ],
         }
         open(path("details.jsonl"), "w", encoding="utf-8").write(json.dumps(record) + "\n")
-        subprocess.run([SOROT, "import", project, "--format", "jsonl", "--annotator", "ayu", path("details.jsonl")], check=True, capture_output=True)
+        subprocess.run([SOROT, "import", project, "--format", "jsonl", "--annotator", "ayu", "--offsets", "codepoint", path("details.jsonl")], check=True, capture_output=True)
         subprocess.run([SOROT, "export", project, "--format", "labelstudio", "--annotator", "ayu", "-o", path("details.json")], check=True, capture_output=True)
         converter = Converter(config=open(path("details.config.xml"), encoding="utf-8").read(), project_dir=tmp)
         converter.convert_to_json_min(path("details.json"), path("ls-details"), is_dir=False)

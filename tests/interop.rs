@@ -274,7 +274,7 @@ fn label_studio_round_trip_keeps_everything() {
 
 #[test]
 fn doccano_round_trip_in_every_offset_unit() {
-    for unit in ["codepoint", "utf16", "byte"] {
+    for unit in ["codepoint", "utf16", "byte", "grapheme"] {
         let dir = round_trip(
             "jsonl",
             &["--offsets", unit],
@@ -298,6 +298,7 @@ fn doccano_round_trip_in_every_offset_unit() {
         let unit = match unit {
             "codepoint" => OffsetUnit::CodePoint,
             "utf16" => OffsetUnit::Utf16,
+            "grapheme" => OffsetUnit::Grapheme,
             _ => OffsetUnit::Byte,
         };
         assert_eq!(render_offsets(text, unit, labels), TRICKY, "{unit:?}");
@@ -1227,4 +1228,121 @@ fn doccano_offsets_that_could_be_either_unit_are_not_guessed() {
         dir.rendered("d", "doccano-utf16-2.txt"),
         "Tanpa emoji: [Putin|actor]."
     );
+}
+
+/// doccano's setting that counts a grapheme cluster as one character: a
+/// family emoji, a flag, an accent over its letter and a CRLF each count
+/// one, and an offset past the last cluster is refused.
+#[test]
+fn doccano_offsets_in_grapheme_clusters() {
+    let text = "👨\u{200d}👩\u{200d}👧 🇷🇺 cafe\u{301}\r\n“Putin” tiba.";
+    // Clusters: family 0, space 1, flag 2, space 3, c a f é 4..8, CRLF 8,
+    // “ 9, Putin 10..15.
+    let dir = TestProject::new().text("a.txt", text);
+    dir.write(
+        "in.jsonl",
+        format!(
+            "{}\n",
+            serde_json::json!({"id": "a.txt", "text": text, "label": [[0, 1, "actor"], [2, 3, "location"], [4, 8, "claim"], [10, 15, "actor"]]})
+        ),
+    );
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "g",
+            "--offsets",
+            "grapheme",
+            "in.jsonl",
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 0);
+    assert_eq!(
+        dir.rendered("g", "a.txt"),
+        "[👨\u{200d}👩\u{200d}👧|actor] [🇷🇺|location] [cafe\u{301}|claim]\r\n“[Putin|actor]” tiba."
+    );
+    // Exported in the same unit, the offsets are the ones imported.
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "g",
+            "--offsets",
+            "grapheme",
+            "-o",
+            "out.jsonl",
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 0);
+    let line: serde_json::Value =
+        serde_json::from_str(dir.read("out.jsonl").lines().next().unwrap()).unwrap();
+    assert_eq!(
+        line["label"],
+        serde_json::json!([
+            [0, 1, "actor"],
+            [2, 3, "location"],
+            [4, 8, "claim"],
+            [10, 15, "actor"]
+        ])
+    );
+    // Every offset names a cluster's edge; one past the last is refused.
+    let past = format!(
+        "{}\n",
+        serde_json::json!({"id": "a.txt", "text": text, "label": [[2, 99, "actor"]]})
+    );
+    dir.write("past.jsonl", past);
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "h",
+            "--offsets",
+            "grapheme",
+            "past.jsonl",
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 2);
+}
+
+/// Exported in grapheme clusters, a span that takes part of a cluster (one
+/// person of a family emoji) is a loss, not a span that silently shrinks.
+#[test]
+fn a_span_inside_a_grapheme_cluster_is_not_exported_in_clusters() {
+    let dir = TestProject::new().annotated(
+        "g",
+        "a.txt",
+        "[👨|actor]\u{200d}👩\u{200d}👧 dan [Putin|actor]\r\n",
+    );
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "g",
+            "--offsets",
+            "grapheme",
+            "-o",
+            "out.jsonl",
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("actor [0, 1) has an edge inside a grapheme cluster"),
+        "{}",
+        stderr(&output)
+    );
+    let line: serde_json::Value =
+        serde_json::from_str(dir.read("out.jsonl").lines().next().unwrap()).unwrap();
+    assert_eq!(line["label"], serde_json::json!([[6, 11, "actor"]]));
 }

@@ -22,10 +22,12 @@ pub(crate) fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
 pub(crate) enum OffsetsArg {
     /// Unicode code points (Python str, spaCy, brat, Label Studio)
     Codepoint,
-    /// UTF-16 code units (doccano's and Label Studio's browser UIs, JavaScript)
+    /// UTF-16 code units (doccano's browser UI, JavaScript)
     Utf16,
     /// UTF-8 bytes
     Byte,
+    /// Grapheme clusters, a family emoji or a flag counted as one (doccano's setting for it)
+    Grapheme,
 }
 
 impl From<OffsetsArg> for OffsetUnit {
@@ -34,6 +36,7 @@ impl From<OffsetsArg> for OffsetUnit {
             OffsetsArg::Codepoint => OffsetUnit::CodePoint,
             OffsetsArg::Utf16 => OffsetUnit::Utf16,
             OffsetsArg::Byte => OffsetUnit::Byte,
+            OffsetsArg::Grapheme => OffsetUnit::Grapheme,
         }
     }
 }

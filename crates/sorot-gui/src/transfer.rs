@@ -538,6 +538,7 @@ fn offsets_name(unit: OffsetUnit) -> &'static str {
         OffsetUnit::CodePoint => "code points",
         OffsetUnit::Utf16 => "UTF-16 units (browser tools)",
         OffsetUnit::Byte => "UTF-8 bytes",
+        OffsetUnit::Grapheme => "grapheme clusters",
     }
 }
 

@@ -174,20 +174,23 @@ impl Progress {
 pub struct Offsets<'a> {
     text: &'a SourceText,
     unit: OffsetUnit,
-    /// UTF-16 units before each code point, when the text has any character
-    /// outside the Basic Multilingual Plane; otherwise the two counts agree.
-    utf16: Option<Vec<usize>>,
+    /// The unit's offset of each code point offset: UTF-16 units, when the
+    /// text has any character outside the Basic Multilingual Plane
+    /// (otherwise the two counts agree); grapheme clusters.
+    table: Option<Vec<usize>>,
 }
 
 impl<'a> Offsets<'a> {
     pub fn new(text: &'a SourceText, unit: OffsetUnit) -> Self {
-        let utf16 = (unit == OffsetUnit::Utf16
-            && text.as_str().chars().any(|c| c.len_utf16() == 2))
-        .then(|| {
-            let every: Vec<usize> = (0..=text.len_chars()).collect();
-            crate::model::text::utf16_offsets(text.as_str(), &every)
-        });
-        Offsets { text, unit, utf16 }
+        let table = match unit {
+            OffsetUnit::Utf16 if text.as_str().chars().any(|c| c.len_utf16() == 2) => {
+                let every: Vec<usize> = (0..=text.len_chars()).collect();
+                Some(crate::model::text::utf16_offsets(text.as_str(), &every))
+            }
+            OffsetUnit::Grapheme => Some(crate::model::text::grapheme_offsets(text.as_str())),
+            _ => None,
+        };
+        Offsets { text, unit, table }
     }
 
     /// The code-point `offset` (at most the text's length) in the chosen unit.
@@ -195,7 +198,9 @@ impl<'a> Offsets<'a> {
         match self.unit {
             OffsetUnit::CodePoint => offset,
             OffsetUnit::Byte => self.text.byte_of(offset),
-            OffsetUnit::Utf16 => self.utf16.as_ref().map_or(offset, |u| u[offset]),
+            OffsetUnit::Utf16 | OffsetUnit::Grapheme => {
+                self.table.as_ref().map_or(offset, |t| t[offset])
+            }
         }
     }
 }

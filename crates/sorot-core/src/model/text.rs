@@ -37,11 +37,19 @@ pub enum OffsetUnit {
     Utf16,
     /// UTF-8 bytes
     Byte,
+    /// Grapheme clusters, what a reader sees as one character (doccano's
+    /// setting that counts a family emoji or a flag as one)
+    Grapheme,
 }
 
 impl OffsetUnit {
     /// Every unit, in the order menus list them.
-    pub const ALL: [OffsetUnit; 3] = [OffsetUnit::CodePoint, OffsetUnit::Utf16, OffsetUnit::Byte];
+    pub const ALL: [OffsetUnit; 4] = [
+        OffsetUnit::CodePoint,
+        OffsetUnit::Utf16,
+        OffsetUnit::Byte,
+        OffsetUnit::Grapheme,
+    ];
 
     /// The unit's name on the command line and in reports.
     pub fn name(self) -> &'static str {
@@ -49,8 +57,24 @@ impl OffsetUnit {
             OffsetUnit::CodePoint => "codepoint",
             OffsetUnit::Utf16 => "utf16",
             OffsetUnit::Byte => "byte",
+            OffsetUnit::Grapheme => "grapheme",
         }
     }
+}
+
+/// For every code point offset of `text` (0 to its length), the number of
+/// grapheme clusters that start before it: a cluster's own offsets map to
+/// its index, and an offset inside a cluster to the index of that cluster.
+pub fn grapheme_offsets(text: &str) -> Vec<usize> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut offsets = Vec::with_capacity(text.len() + 1);
+    for (g, cluster) in text.graphemes(true).enumerate() {
+        for _ in cluster.chars() {
+            offsets.push(g);
+        }
+    }
+    offsets.push(text.graphemes(true).count());
+    offsets
 }
 
 /// Why a file cannot be a source text.

@@ -95,6 +95,7 @@ pub(super) fn write(file: &AnnotationFile) -> String {
         OffsetUnit::CodePoint => "CodePoint",
         OffsetUnit::Utf16 => "Utf16",
         OffsetUnit::Byte => "Byte",
+        OffsetUnit::Grapheme => "Grapheme",
     });
     out.push_str(",\n    annotator: ");
     string(&mut out, annotator);

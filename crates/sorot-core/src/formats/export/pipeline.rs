@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use super::{ExportError, Options, Report, Sidecar};
 use crate::error_chain;
 use crate::formats::Loss;
+use crate::formats::OffsetUnit;
 use crate::model::text::SourceText;
 use crate::model::{Relation, Span, SpanId, Status};
 use crate::project::document::{Access, OpenDocument};
@@ -216,11 +217,31 @@ impl Plan<'_> {
                 });
             }
         }
-        let spans: Vec<&Span> = document
+        let mut spans: Vec<&Span> = document
             .spans()
             .iter()
             .filter(|s| labels.contains(&s.label))
             .collect();
+        // Counted in grapheme clusters, a span must start and end where
+        // clusters do (a selection of part of a family emoji cannot).
+        if self.options.offsets == OffsetUnit::Grapheme && self.options.format.has_offsets() {
+            let edges = crate::model::text::grapheme_offsets(document.text.as_str());
+            let on_edge = |offset: usize| offset == 0 || edges[offset] != edges[offset - 1];
+            spans.retain(|span| {
+                let whole = on_edge(span.start) && on_edge(span.end);
+                if !whole {
+                    losses.push(Loss {
+                        file: file.clone(),
+                        span: Some(span.id),
+                        reason: format!(
+                            "{} [{}, {}) has an edge inside a grapheme cluster, which grapheme offsets cannot name",
+                            span.label, span.start, span.end
+                        ),
+                    });
+                }
+                whole
+            });
+        }
         // A relation needs both of its ends, and a format with a place for it.
         let with_relations = self.options.format.carries_relations();
         let exported = |id: SpanId| spans.iter().any(|s| s.id == id);

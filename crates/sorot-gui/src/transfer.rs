@@ -35,6 +35,9 @@ pub struct ExportForm {
 pub struct ImportForm {
     pub format: ImportFormat,
     pub offsets: OffsetUnit,
+    /// Whether the user chose the offsets' unit (else the import refuses
+    /// to guess between code points and UTF-16 units where they part).
+    pub offsets_chosen: bool,
     pub replace: bool,
     pub strict: bool,
     /// Input paths, one per line.
@@ -113,6 +116,7 @@ impl Transfer {
         self.form = Some(Form::Import(ImportForm {
             format: ImportFormat::Jsonl,
             offsets: OffsetUnit::CodePoint,
+            offsets_chosen: false,
             replace: false,
             strict: false,
             inputs: String::new(),
@@ -230,7 +234,7 @@ impl Transfer {
             format: form.format,
             annotator: annotator.to_owned(),
             offsets: form.offsets,
-            offsets_given: false,
+            offsets_given: form.offsets_chosen,
             replace: form.replace,
             strict: form.strict,
             per_annotator: false,
@@ -385,7 +389,7 @@ impl Transfer {
                         ui.end_row();
                         if form.format.has_offsets() {
                             let label = ui.label("Offsets");
-                            offsets_ui(ui, "export offsets", &mut form.offsets).labelled_by(label.id);
+                            offsets_ui(ui, "export offsets", &mut form.offsets).0.labelled_by(label.id);
                             ui.end_row();
                         }
                         if matches!(form.format, Format::Conll | Format::Hf) {
@@ -442,8 +446,10 @@ impl Transfer {
                                 .labelled_by(label.id);
                             ui.end_row();
                             let label = ui.label("Offsets");
-                            offsets_ui(ui, "import offsets", &mut form.offsets)
-                                .labelled_by(label.id);
+                            let (response, chosen) =
+                                offsets_ui(ui, "import offsets", &mut form.offsets);
+                            response.labelled_by(label.id);
+                            form.offsets_chosen |= chosen;
                             ui.end_row();
                             let label = ui.label("Files");
                             ui.vertical(|ui| {
@@ -498,15 +504,20 @@ impl Transfer {
     }
 }
 
-fn offsets_ui(ui: &mut Ui, id: &str, offsets: &mut OffsetUnit) -> egui::Response {
-    egui::ComboBox::from_id_salt(id)
+/// The offsets' unit as a choice; with whether the user chose one now.
+fn offsets_ui(ui: &mut Ui, id: &str, offsets: &mut OffsetUnit) -> (egui::Response, bool) {
+    let mut chosen = false;
+    let response = egui::ComboBox::from_id_salt(id)
         .selected_text(offsets_name(*offsets))
         .show_ui(ui, |ui| {
             for unit in OffsetUnit::ALL.iter() {
-                ui.selectable_value(offsets, *unit, offsets_name(*unit));
+                chosen |= ui
+                    .selectable_value(offsets, *unit, offsets_name(*unit))
+                    .clicked();
             }
         })
-        .response
+        .response;
+    (response, chosen)
 }
 
 fn format_name(format: Format) -> String {

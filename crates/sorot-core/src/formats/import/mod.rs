@@ -115,7 +115,7 @@ pub enum ImportError {
     /// Spans that fall differently counted in code points and in UTF-16
     /// units, with no `--offsets` said: the documents, and how many more.
     #[error(
-        "{}: in {}{}, characters outside the Basic Multilingual Plane (emoji and the like) come before some spans' offsets, so the spans fall differently counted in code points and in UTF-16 units; say what the offsets count: --offsets utf16 (doccano's browser UI) or --offsets codepoint (Python, spaCy)",
+        "{}: in {}{}, characters outside the Basic Multilingual Plane (emoji and the like) come before some spans' offsets, so the spans fall differently counted in code points and in UTF-16 units; say what the offsets count: --offsets utf16 (doccano's browser UI) or --offsets codepoint (Python, spaCy); in the workbench, choose Offsets in File > Import…",
         file.display(),
         documents.join(", "),
         if *more > 0 { format!(" and {more} more documents") } else { String::new() }

@@ -58,28 +58,10 @@ pub fn render_offsets<L: Into<String>>(
     spans: impl IntoIterator<Item = (usize, usize, L)>,
 ) -> String {
     // The code point at each offset of the unit, where a character starts.
-    let mut code_point_at = std::collections::BTreeMap::new();
-    if unit == OffsetUnit::Grapheme {
-        // A cluster's start is its one edge.
-        use unicode_segmentation::UnicodeSegmentation;
-        let mut i = 0;
-        for (g, cluster) in text.graphemes(true).enumerate() {
-            code_point_at.insert(g, i);
-            i += cluster.chars().count();
-        }
-        code_point_at.insert(code_point_at.len(), i);
-    } else {
-        let mut at = 0;
-        for (i, c) in text.chars().enumerate() {
-            code_point_at.insert(at, i);
-            at += match unit {
-                OffsetUnit::CodePoint | OffsetUnit::Grapheme => 1,
-                OffsetUnit::Utf16 => c.len_utf16(),
-                OffsetUnit::Byte => c.len_utf8(),
-            };
-        }
-        code_point_at.insert(at, text.chars().count());
-    }
+    let code_point_at: std::collections::BTreeMap<usize, usize> =
+        crate::model::text::unit_edges(text, unit)
+            .into_iter()
+            .collect();
     let spans: Vec<Span> = spans
         .into_iter()
         .enumerate()

@@ -280,17 +280,7 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
         Modifiers::NONE,
     );
     harness.key_press(Key::Num1);
-    harness.run();
-    file_on_disk(&mut harness, project.root(), FIRST);
-    // A git pull replaces the file.
-    let path = project
-        .root()
-        .join("annotations/tester")
-        .join(format!("{FIRST}.ron"));
-    let theirs = fs::read_to_string(&path)
-        .unwrap()
-        .replace("status: InProgress", "status: Done");
-    fs::write(&path, &theirs).unwrap();
+    let theirs = replaced_on_disk(&mut harness, project.root());
 
     harness.key_press(Key::Num2);
     harness.run();
@@ -308,6 +298,21 @@ fn a_file_changed_on_disk_asks_before_it_is_overwritten() {
             && mine.contains("status: InProgress"),
         "{mine}"
     );
+}
+
+/// Lets the edit just made reach the disk, then replaces the file of
+/// [`FIRST`] as a git pull would (the status done); gives the new content.
+fn replaced_on_disk(harness: &mut Harness<'static, SorotApp>, project: &Path) -> String {
+    harness.run();
+    file_on_disk(harness, project, FIRST);
+    let path = project
+        .join("annotations/tester")
+        .join(format!("{FIRST}.ron"));
+    let theirs = fs::read_to_string(&path)
+        .unwrap()
+        .replace("status: InProgress", "status: Done");
+    fs::write(&path, &theirs).unwrap();
+    theirs
 }
 
 /// Selects `needle` in the current document by dragging over it.
@@ -1290,17 +1295,12 @@ fn closing_with_a_conflict_asks_first_and_keeps_mine() {
 
     drag_over(&mut harness, "Kremlin");
     harness.key_press(Key::Num1);
-    harness.run();
-    file_on_disk(&mut harness, project.root(), FIRST);
-    // A git pull replaces the file, then an edit finds the conflict.
+    let theirs = replaced_on_disk(&mut harness, project.root());
     let path = project
         .root()
         .join("annotations/tester")
         .join(format!("{FIRST}.ron"));
-    let theirs = fs::read_to_string(&path)
-        .unwrap()
-        .replace("status: InProgress", "status: Done");
-    fs::write(&path, &theirs).unwrap();
+    // An edit then finds the conflict.
     harness.key_press(Key::Num2);
     harness.run();
     file_on_disk(&mut harness, project.root(), FIRST);

@@ -79,11 +79,6 @@ pub struct Tokenized {
 }
 
 impl Tokenized {
-    /// The sentence that holds token `i`.
-    pub fn sentence_of(&self, i: usize) -> usize {
-        self.sentence_ends.partition_point(|&end| end <= i)
-    }
-
     /// The sentences, as ranges of `tokens`.
     pub fn sentences(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         let starts = std::iter::once(0).chain(self.sentence_ends.iter().copied());

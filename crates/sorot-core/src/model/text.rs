@@ -62,6 +62,36 @@ impl OffsetUnit {
     }
 }
 
+/// The places an offset counted in `unit` can name in `text`, as (offset in
+/// the unit, code point), in order, the text's end last: every character's
+/// start for code points, UTF-16 units and bytes; a cluster's start for
+/// grapheme clusters.
+pub fn unit_edges(text: &str, unit: OffsetUnit) -> Vec<(usize, usize)> {
+    let mut edges = Vec::with_capacity(text.len() + 1);
+    let mut code_point = 0;
+    if unit == OffsetUnit::Grapheme {
+        use unicode_segmentation::UnicodeSegmentation;
+        for (g, cluster) in text.graphemes(true).enumerate() {
+            edges.push((g, code_point));
+            code_point += cluster.chars().count();
+        }
+        edges.push((edges.len(), code_point));
+        return edges;
+    }
+    let mut at = 0;
+    for c in text.chars() {
+        edges.push((at, code_point));
+        code_point += 1;
+        at += match unit {
+            OffsetUnit::Utf16 => c.len_utf16(),
+            OffsetUnit::Byte => c.len_utf8(),
+            OffsetUnit::CodePoint | OffsetUnit::Grapheme => 1,
+        };
+    }
+    edges.push((at, code_point));
+    edges
+}
+
 /// For every code point offset of `text` (0 to its length), the number of
 /// grapheme clusters that start before it: a cluster's own offsets map to
 /// its index, and an offset inside a cluster to the index of that cluster.

@@ -24,7 +24,7 @@ use super::record::{Counted, NewSpan, Record, SpanKey};
 use super::{ImportError, ImportOptions};
 use crate::formats::LISTED_PER_KIND;
 use crate::formats::export::{Loss, OffsetUnit};
-use crate::model::text::SourceText;
+use crate::model::text::{SourceText, unit_edges};
 use crate::project::{IdChecker, IdProblem, Project};
 
 /// What an import writes, once every record is checked.
@@ -378,42 +378,25 @@ fn settle_unit(
         _ => OffsetUnit::Utf16,
     };
     let chars: Vec<char> = text.as_str().chars().collect();
-    // Where each character starts in a unit, and the text's end.
-    let starts = |unit: OffsetUnit| -> Vec<usize> {
-        let mut at = 0;
-        let mut starts: Vec<usize> = chars
-            .iter()
-            .map(|c| {
-                let here = at;
-                at += match unit {
-                    // Not asked for here (see above).
-                    OffsetUnit::CodePoint | OffsetUnit::Grapheme => 1,
-                    OffsetUnit::Utf16 => c.len_utf16(),
-                    OffsetUnit::Byte => c.len_utf8(),
-                };
-                here
-            })
-            .collect();
-        starts.push(at);
-        starts
-    };
-    let holds = |starts: &[usize], span: &NewSpan| -> bool {
+    let holds = |edges: &[(usize, usize)], span: &NewSpan| -> bool {
         let Some(quoted) = &span.quoted else {
             return true;
         };
-        match (
-            starts.binary_search(&span.start),
-            starts.binary_search(&span.end),
-        ) {
+        let code_point = |offset: usize| {
+            edges
+                .binary_search_by_key(&offset, |&(at, _)| at)
+                .map(|i| edges[i].1)
+        };
+        match (code_point(span.start), code_point(span.end)) {
             (Ok(a), Ok(b)) if a <= b => chars[a..b].iter().copied().eq(quoted.chars()),
             _ => false,
         }
     };
-    let asked = starts(unit);
+    let asked = unit_edges(text.as_str(), unit);
     if record.spans.iter().all(|s| holds(&asked, s)) {
         return (unit, None, Vec::new());
     }
-    let others = starts(other);
+    let others = unit_edges(text.as_str(), other);
     if record.spans.iter().all(|s| holds(&others, s)) {
         return (other, Some(other), Vec::new());
     }
@@ -513,32 +496,7 @@ pub(super) fn convert_and_check(
             map.push((position, len));
             Some(map)
         }
-        (Counted::AsOptions, OffsetUnit::Grapheme) => {
-            // Only a cluster's start is a place an offset can name.
-            use unicode_segmentation::UnicodeSegmentation;
-            let mut map = Vec::new();
-            let mut at = 0;
-            for (g, cluster) in text.as_str().graphemes(true).enumerate() {
-                map.push((g, at));
-                at += cluster.chars().count();
-            }
-            map.push((map.len(), len));
-            Some(map)
-        }
-        (Counted::AsOptions, unit) => {
-            let mut map = Vec::with_capacity(len + 1);
-            let mut position = 0;
-            for (i, c) in text.as_str().chars().enumerate() {
-                map.push((position, i));
-                position += if unit == OffsetUnit::Utf16 {
-                    c.len_utf16()
-                } else {
-                    c.len_utf8()
-                };
-            }
-            map.push((position, len));
-            Some(map)
-        }
+        (Counted::AsOptions, unit) => Some(unit_edges(text.as_str(), unit)),
     };
     for span in &mut record.spans {
         if span.start >= span.end {

@@ -90,14 +90,12 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let project = Project::open(&root)?;
     let options = ImportOptions {
-        format: args.format.into(),
-        annotator: args.annotator,
         offsets: args.offsets.unwrap_or(OffsetsArg::Codepoint).into(),
         offsets_given: args.offsets.is_some(),
         replace: args.replace,
         strict: args.strict,
         per_annotator: args.per_annotator,
-        progress: None,
+        ..ImportOptions::new(args.format.into(), args.annotator)
     };
     let report = import::import(&project, &options, &inputs).context("nothing was imported")?;
     if let Some(finished) = &report.finished_cut {

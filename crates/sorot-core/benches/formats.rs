@@ -296,14 +296,8 @@ fn huge_text(root: &Path) {
 /// peak memory counted from the start; `what` says what the import did.
 fn timed_import(base: &Path, project: &Project, format: ImportFormat, input: &Path, what: &str) {
     let options = ImportOptions {
-        format,
-        annotator: "imported".into(),
-        offsets: sorot_core::formats::export::OffsetUnit::CodePoint,
-        offsets_given: true,
         replace: true,
-        strict: false,
-        per_annotator: false,
-        progress: None,
+        ..ImportOptions::new(format, "imported")
     };
     settle(base);
     reset_peak_memory();

@@ -13,7 +13,6 @@ use std::path::Path;
 use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
 use sorot_core::project::document::{Command, OpenDocument, SaveError};
 use sorot_core::project::validate::{repair, validate};
-use sorot_core::store::OffsetUnit;
 use sorot_core::store::batch::Cut;
 use sorot_core::testing::{TestProject, cut_next_commit};
 
@@ -46,14 +45,8 @@ const INPUT: &str = concat!(
 fn run_import(project: &TestProject) -> Result<(), String> {
     let input = project.write("in.jsonl", INPUT);
     let options = ImportOptions {
-        format: ImportFormat::Jsonl,
-        annotator: "ayu".into(),
-        offsets: OffsetUnit::CodePoint,
-        offsets_given: true,
         replace: true,
-        strict: false,
-        per_annotator: false,
-        progress: None,
+        ..ImportOptions::new(ImportFormat::Jsonl, "ayu")
     };
     let imported = import(&project.open(), &options, std::slice::from_ref(&input));
     fs::remove_file(&input).unwrap();

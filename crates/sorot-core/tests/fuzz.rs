@@ -22,7 +22,7 @@ use sorot_core::formats::export::{Format, Options, export_to};
 use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
 use sorot_core::project::document::OpenDocument;
 use sorot_core::project::validate::validate;
-use sorot_core::store::{AnnotationFile, OffsetUnit};
+use sorot_core::store::AnnotationFile;
 use sorot_core::testing::TestProject;
 
 /// ayu's annotations of the seed project's one text.
@@ -165,14 +165,8 @@ fn import_survives(
     let before = files(project.root());
     for replace in [false, true] {
         let options = ImportOptions {
-            format,
-            annotator: "imported".into(),
-            offsets: OffsetUnit::CodePoint,
-            offsets_given: true,
             replace,
-            strict: false,
-            per_annotator: false,
-            progress: None,
+            ..ImportOptions::new(format, "imported")
         };
         if import(&project.open(), &options, std::slice::from_ref(&given)).is_err() {
             prop_assert_eq!(

@@ -15,14 +15,7 @@ use sorot_core::error_chain as with_causes;
 
 fn options(format: ImportFormat) -> ImportOptions {
     ImportOptions {
-        format,
-        annotator: "ayu".into(),
-        offsets: OffsetUnit::CodePoint,
-        offsets_given: true,
-        replace: false,
-        strict: false,
-        per_annotator: false,
-        progress: None,
+        ..ImportOptions::new(format, "ayu")
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use sorot_core::formats::import::{ImportError, ImportFormat, ImportOptions, import};
 use sorot_core::project::document::{Command, OpenDocument, SaveError};
-use sorot_core::store::{OffsetUnit, WriteLock, write_atomic};
+use sorot_core::store::{WriteLock, write_atomic};
 use sorot_core::testing::TestProject;
 
 /// Long enough for a writer that does not wait for the lock to check and
@@ -69,14 +69,7 @@ fn an_import_waits_for_another_writer_and_then_keeps_its_file() {
         let project = project.clone();
         thread::spawn(move || {
             let options = ImportOptions {
-                format: ImportFormat::Jsonl,
-                annotator: "ayu".into(),
-                offsets: OffsetUnit::CodePoint,
-                offsets_given: true,
-                replace: false,
-                strict: false,
-                per_annotator: false,
-                progress: None,
+                ..ImportOptions::new(ImportFormat::Jsonl, "ayu")
             };
             import(&project, &options, &[input])
         })

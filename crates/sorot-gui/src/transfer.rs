@@ -231,14 +231,12 @@ impl Transfer {
     pub fn start_import(&mut self, project: Project, annotator: &str, form: ImportForm) {
         let progress = Arc::new(Progress::default());
         let options = ImportOptions {
-            format: form.format,
-            annotator: annotator.to_owned(),
             offsets: form.offsets,
             offsets_given: form.offsets_chosen,
             replace: form.replace,
             strict: form.strict,
-            per_annotator: false,
             progress: Some(Arc::clone(&progress)),
+            ..ImportOptions::new(form.format, annotator)
         };
         let inputs: Vec<PathBuf> = form
             .inputs

@@ -79,6 +79,23 @@ pub struct ImportOptions {
     pub progress: Option<std::sync::Arc<crate::formats::export::Progress>>,
 }
 
+impl ImportOptions {
+    /// Options to import `format` as `annotator`: offsets in code points,
+    /// said; existing files kept; losses reported, not stopping the import.
+    pub fn new(format: ImportFormat, annotator: impl Into<String>) -> Self {
+        ImportOptions {
+            format,
+            annotator: annotator.into(),
+            offsets: OffsetUnit::CodePoint,
+            offsets_given: true,
+            replace: false,
+            strict: false,
+            per_annotator: false,
+            progress: None,
+        }
+    }
+}
+
 /// Why an import did not run; nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

@@ -935,52 +935,133 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
     assert!(dir.spans("ayu", "berita.txt").is_empty());
 }
 
+/// A task annotated by several people: each annotation under its person
+/// by default (said), or with `--latest` the latest alone, each other one
+/// reported; predictions reported unless `--predictions` asks for them.
 #[test]
-fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
+fn label_studio_imports_every_annotation_under_its_person() {
     let dir = TestProject::new();
-    let region = |start: usize, end: usize, label: &str| {
-        serde_json::json!({"type": "labels", "from_name": "label", "to_name": "text",
-            "value": {"start": start, "end": end, "text": "", "labels": [label]}})
+    let input = fixture("labelstudio-several.json");
+    let import = |flags: &[&str]| {
+        let mut args = vec!["import", "--format", "labelstudio", "--annotator", "ls"];
+        args.extend(flags);
+        args.push(&input);
+        sorot(&args, dir.root())
     };
-    let tasks = serde_json::json!([{
-        "id": 7,
-        "data": {"text": "“Kim” 😊 bertemu\r\nPutin"},
-        "annotations": [
-            {"completed_by": {"id": 1, "email": "rina@example.org"}, "updated_at": "2024-06-18T10:00:00Z",
-             "result": [region(1, 4, "actor")]},
-            {"completed_by": 2, "updated_at": "2024-06-19T10:00:00Z",
-             "result": [region(1, 4, "actor"), region(18, 23, "actor"),
-                        {"type": "relation", "from_id": "a", "to_id": "b"}]},
-            {"completed_by": 3, "was_cancelled": true, "updated_at": "2024-06-20T10:00:00Z", "result": []}
-        ]
-    }]);
-    dir.write("tasks.json", tasks.to_string());
-    let output = sorot(
-        &[
-            "import",
-            "--format",
-            "labelstudio",
-            "--annotator",
-            "ls",
-            "--offsets",
-            "utf16",
-            "tasks.json",
-        ],
-        dir.root(),
+    let output = import(&[]);
+    // The predictions are not imported, and said so.
+    assert_status(&output, 1);
+    let said = stderr(&output);
+    assert!(
+        said.contains("annotations by 2 people (rina, user-2), each imported under its annotator; --latest imports only each task's latest annotation"),
+        "{said}"
     );
+    assert!(
+        said.contains("labelstudio-several.json task 2: 1 prediction (model ner-v2) was not imported; import with --predictions"),
+        "{said}"
+    );
+    assert_eq!(
+        dir.rendered("rina", "task-1.txt"),
+        "“[Kim|actor]” 😊 bertemu Putin.\r\nDi 🇷🇺 [Moskwa|location]."
+    );
+    assert_eq!(
+        dir.rendered("user-2", "task-1.txt"),
+        "“[Kim|actor]” 😊 bertemu [Putin|actor].\r\nDi 🇷🇺 Moskwa."
+    );
+    assert_eq!(
+        dir.annotation_file("user-2", "task-1.txt").relations.len(),
+        1
+    );
+    assert_eq!(
+        dir.rendered("rina", "task-2.txt"),
+        "Pertemuan 🤝 di [Vladivostok|location],\r\n“[September 2023|date]”."
+    );
+    // The one cancelled annotation is no one's.
+    assert!(!dir.root().join("annotations/user-3").exists());
+    assert!(!dir.root().join("annotations/ls").exists());
+
+    // Predictions, under their model.
+    let output = import(&["--predictions"]);
+    assert_status(&output, 1);
+    assert_eq!(
+        dir.rendered("model-ner-v2", "task-2.txt"),
+        "Pertemuan 🤝 di [Vladivostok|location],\r\n“September 2023”."
+    );
+
+    // The latest annotation alone, the other reported.
+    let output = import(&["--latest", "--replace"]);
     assert_status(&output, 1);
     assert!(
-        stderr(&output)
-            .contains("relation related between a and b, which are not both imported regions"),
+        stderr(&output).contains("labelstudio-several.json task 1: the annotation by rina was not imported: --latest imports only each task's latest annotation"),
         "{}",
         stderr(&output)
     );
-    // The latest annotation that was not cancelled; UTF-16 offsets after the emoji.
     assert_eq!(
-        dir.rendered("ls", "task-7.txt"),
-        "“[Kim|actor]” 😊 bertemu\r\n[Putin|actor]"
+        dir.rendered("ls", "task-1.txt"),
+        "“[Kim|actor]” 😊 bertemu [Putin|actor].\r\nDi 🇷🇺 Moskwa."
     );
+    assert_eq!(
+        dir.rendered("ls", "task-2.txt"),
+        "Pertemuan 🤝 di [Vladivostok|location],\r\n“[September 2023|date]”."
+    );
+    let output = import(&["--latest", "--per-annotator"]);
+    assert_status(&output, 2);
+}
 
+/// One person's export goes under `--annotator`, or with `--per-annotator`
+/// under the person.
+#[test]
+fn label_studio_imports_one_persons_work_under_the_annotator_asked() {
+    let dir = TestProject::new();
+    let input = fixture("labelstudio-utf16.json");
+    let import = |flags: &[&str]| {
+        let mut args = vec!["import", "--format", "labelstudio", "--annotator", "ls"];
+        args.extend(flags);
+        args.push(&input);
+        sorot(&args, dir.root())
+    };
+    assert_status(&import(&[]), 0);
+    let id = dir.open().docs()[0].id.clone();
+    assert!(!dir.rendered("ls", &id).is_empty());
+    assert!(!dir.root().join("annotations/user-1").exists());
+    assert_status(&import(&["--per-annotator"]), 0);
+    assert_eq!(dir.rendered("user-1", &id), dir.rendered("ls", &id));
+}
+
+/// A task with predictions and no annotation is never "0 spans imported"
+/// in silence.
+#[test]
+fn label_studio_predictions_alone_are_reported_or_imported_under_their_model() {
+    let dir = TestProject::new();
+    let input = fixture("labelstudio-predictions.json");
+    let import = |flags: &[&str]| {
+        let mut args = vec!["import", "--format", "labelstudio", "--annotator", "ls"];
+        args.extend(flags);
+        args.push(&input);
+        sorot(&args, dir.root())
+    };
+    let output = import(&[]);
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("task 1: 1 prediction (model ner-v2) was not imported; import with --predictions to have them, each model's under the annotator model-<version>"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.root().join("annotations").join("ls").exists());
+    let output = import(&["--predictions"]);
+    assert_status(&output, 0);
+    assert_eq!(
+        dir.rendered("model-ner-v2", "task-3.txt"),
+        "Pertemuan 🤝 di [Vladivostok|location],\r\n“[September 2023|date]”."
+    );
+}
+
+/// Label Studio's JSON_MIN export: its regions under their annotators, and
+/// what it cannot carry said.
+#[test]
+fn label_studio_json_min_exports_are_read() {
+    let dir = TestProject::new();
+    let input = fixture("labelstudio-min.json");
     let output = sorot(
         &[
             "import",
@@ -988,22 +1069,58 @@ fn label_studio_imports_the_latest_annotation_or_one_per_annotator() {
             "labelstudio",
             "--annotator",
             "ls",
-            "--offsets",
-            "utf16",
-            "--per-annotator",
-            "tasks.json",
+            &input,
         ],
         dir.root(),
     );
-    assert_status(&output, 1);
-    assert_eq!(
-        dir.rendered("rina", "task-7.txt"),
-        "“[Kim|actor]” 😊 bertemu\r\nPutin"
+    assert_status(&output, 0);
+    let said = stderr(&output);
+    assert!(
+        said.contains("a JSON_MIN export, which keeps labeled regions but no relations, notes or per-region values; export as JSON to import those too; its fields sentiment were not read"),
+        "{said}"
+    );
+    assert!(
+        said.contains("annotations by 2 people (rina, user-2)"),
+        "{said}"
     );
     assert_eq!(
-        dir.rendered("user-2", "task-7.txt"),
-        "“[Kim|actor]” 😊 bertemu\r\n[Putin|actor]"
+        dir.rendered("rina", "task-1.txt"),
+        "“[Kim|actor]” 😊 bertemu Putin.\r\nDi 🇷🇺 [Moskwa|location]."
     );
+    assert_eq!(
+        dir.rendered("user-2", "task-1.txt"),
+        "“[Kim|actor]” 😊 bertemu [Putin|actor].\r\nDi 🇷🇺 Moskwa."
+    );
+    assert_eq!(
+        dir.rendered("rina", "task-2.txt"),
+        "Pertemuan 🤝 di [Vladivostok|location],\r\n“[September 2023|date]”."
+    );
+}
+
+/// One annotation alone, as Label Studio's API gives it, holds no text: it
+/// is named, with what to export instead.
+#[test]
+fn a_label_studio_annotation_alone_is_named_with_what_to_export_instead() {
+    let dir = TestProject::new();
+    let input = fixture("labelstudio-annotation.json");
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            &input,
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("labelstudio-annotation.json: item 1 is one Label Studio annotation (it has a `result`), without its task's text; export the project from Label Studio as JSON (Export > JSON)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.root().join("annotations/ls").exists());
 }
 
 #[test]
@@ -1159,7 +1276,7 @@ fn a_label_studio_region_that_does_not_hold_its_text_is_a_loss() {
     );
     assert_status(&output, 1);
     assert!(
-        stderr(&output).contains("actor [16, 21) does not hold its region's text \"Vladimir Putin\" in codepoint units or in utf16 units; not imported"),
+        stderr(&output).contains("labelstudio-wrong-text.json task 1: region r2: actor [16, 21) does not hold its region's text \"Vladimir Putin\" in codepoint units or in utf16 units; not imported"),
         "{}",
         stderr(&output)
     );

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 
 use super::OffsetsArg;
 use sorot_core::counted;
-use sorot_core::formats::import::{self, ImportFormat, ImportOptions};
+use sorot_core::formats::import::{self, AnnotationsTaken, ImportFormat, ImportOptions};
 use sorot_core::project::{Project, is_valid_annotator};
 
 /// `--format` of `sorot import`: the core's [`ImportFormat`].
@@ -61,9 +61,15 @@ pub(crate) struct ImportArgs {
     /// Treat anything that cannot be imported as an error, before anything is written.
     #[arg(long)]
     pub(crate) strict: bool,
-    /// Label Studio: one annotator per completed_by instead of the latest annotation of each task.
-    #[arg(long)]
+    /// Label Studio: every annotation under the annotator who made it (sorot_annotator, or completed_by: the email's part before @, or user-<id>), even when one person made them all. Without it, that is done when the annotations come from more than one person or a task has several, and otherwise all go under --annotator.
+    #[arg(long, conflicts_with = "latest")]
     pub(crate) per_annotator: bool,
+    /// Label Studio: only each task's latest annotation, under --annotator; each of the others is reported as not imported.
+    #[arg(long)]
+    pub(crate) latest: bool,
+    /// Label Studio: import the tasks' predictions too, each model's under the annotator model-<version>. Without it, predictions are reported as not imported.
+    #[arg(long)]
+    pub(crate) predictions: bool,
 }
 
 pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -94,7 +100,14 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         offsets_given: args.offsets.is_some(),
         replace: args.replace,
         strict: args.strict,
-        per_annotator: args.per_annotator,
+        annotations: if args.per_annotator {
+            AnnotationsTaken::PerAnnotator
+        } else if args.latest {
+            AnnotationsTaken::Latest
+        } else {
+            AnnotationsTaken::Every
+        },
+        predictions: args.predictions,
         ..ImportOptions::new(args.format.into(), args.annotator)
     };
     let report = import::import(&project, &options, &inputs).context("nothing was imported")?;

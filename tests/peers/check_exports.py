@@ -7,7 +7,8 @@ Needs: pip install spacy seqeval label-studio-converter
   with the span's text; `spacy convert -c ner` reads the CoNLL export.
 - seqeval: every tag column of the CoNLL export is valid strict IOB2.
 - Hugging Face: tag values index the tag names written beside the export.
-- Label Studio: its converter reads the task export with the labeling config.
+- Label Studio: its converter reads the task export with the labeling config,
+  and the JSON_MIN it writes imports back to the same spans.
 Prints one line per check and exits non-zero on the first failure.
 """
 
@@ -107,6 +108,24 @@ def main():
         expected = sum(len(json.loads(l)["spans"]) for l in open(path("spacy.jsonl"), encoding="utf-8"))
         assert regions == expected, (regions, expected)
         print(f"Label Studio converter: {len(tasks)} tasks, {regions} regions")
+
+        # The converter's JSON_MIN, imported back, gives the spans exported.
+        back = path("from-json-min")
+        os.makedirs(back)
+        run = subprocess.run([SOROT, "import", back, "--format", "labelstudio", "--annotator", "back", os.path.join(path("ls"), "result.json")], capture_output=True, text=True)
+        # JSON_MIN keeps the values only as bare texts without their regions: reported.
+        lost = [l for l in run.stderr.splitlines() if " item " in l]
+        assert run.returncode == 1 and "a JSON_MIN export" in run.stderr, run.stderr
+        assert lost and all('of "value" that are no labeled region' in l for l in lost), run.stderr
+        subprocess.run([SOROT, "export", back, "--format", "spacy", "--annotator", "back", "-o", path("back.jsonl")], check=True, capture_output=True)
+        spans_of = lambda file: sorted(
+            (r["text"], s["start"], s["end"], s["label"])
+            for l in open(file, encoding="utf-8")
+            for r in [json.loads(l)]
+            for s in r["spans"]
+        )
+        assert spans_of(path("back.jsonl")) == spans_of(path("spacy.jsonl"))
+        print(f"Label Studio converter: its JSON_MIN imports back to the same {regions} spans")
 
         # Values and attributes: per-region results that the converter reads too.
         project = path("details")

@@ -405,11 +405,22 @@ fn settle_unit(
     let keep: Vec<bool> = record.spans.iter().map(|s| holds(&asked, s)).collect();
     let mut losses = Vec::new();
     for (span, _) in record.spans.iter().zip(&keep).filter(|(_, keep)| !**keep) {
+        // A Label Studio region is named by its task and its id.
+        let (file, region) = match &span.region {
+            Some(id) => (
+                format!("{} task {}", record.file.display(), span.line),
+                format!("region {id}: "),
+            ),
+            None => (
+                format!("{}:{}", record.file.display(), span.line),
+                String::new(),
+            ),
+        };
         losses.push(Loss {
-            file: format!("{}:{}", record.file.display(), span.line),
+            file,
             span: None,
             reason: format!(
-                "{} [{}, {}) does not hold its region's text {:?} in {} units or in {} units; not imported",
+                "{region}{} [{}, {}) does not hold its region's text {:?} in {} units or in {} units; not imported",
                 span.label,
                 span.start,
                 span.end,

@@ -73,8 +73,11 @@ pub struct ImportOptions {
     pub replace: bool,
     /// Stop before writing if anything would be lost.
     pub strict: bool,
-    /// Label Studio: one annotator per `completed_by` instead of the latest annotation.
-    pub per_annotator: bool,
+    /// Label Studio: which annotations of a task are imported, for whom.
+    pub annotations: AnnotationsTaken,
+    /// Label Studio: import the tasks' predictions, each model's under the
+    /// annotator `model-<version>`; otherwise they are reported.
+    pub predictions: bool,
     /// Counts documents written, for a progress bar in another thread.
     pub progress: Option<std::sync::Arc<crate::formats::export::Progress>>,
 }
@@ -90,10 +93,27 @@ impl ImportOptions {
             offsets_given: true,
             replace: false,
             strict: false,
-            per_annotator: false,
+            annotations: AnnotationsTaken::Every,
+            predictions: false,
             progress: None,
         }
     }
+}
+
+/// Which annotations of a Label Studio task are imported, and for whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnnotationsTaken {
+    /// Every annotation not cancelled: each under the annotator who made it
+    /// when an input's annotations come from more than one person or a task
+    /// has several, all under the import's annotator otherwise.
+    #[default]
+    Every,
+    /// Every annotation not cancelled, each under the annotator who made
+    /// it, even when one person made them all.
+    PerAnnotator,
+    /// Each task's latest annotation, under the import's annotator; each of
+    /// the others is reported.
+    Latest,
 }
 
 /// Why an import did not run; nothing was written.

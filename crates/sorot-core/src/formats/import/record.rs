@@ -32,6 +32,9 @@ pub(super) struct NewSpan {
     /// The text the input says the span covers, where it says (Label
     /// Studio's `value.text`): checked against the text at its offsets.
     pub quoted: Option<String>,
+    /// The id of the region the span was read from, where the input names
+    /// regions (Label Studio's `id`).
+    pub region: Option<String>,
 }
 
 impl NewSpan {
@@ -46,6 +49,7 @@ impl NewSpan {
             value: String::new(),
             attributes: BTreeMap::new(),
             quoted: None,
+            region: None,
         }
     }
 }

@@ -6,6 +6,8 @@
 //!   exports, completions).
 //! - **annotation**: one person's work on a task: its results, who made it
 //!   and when, and whether it was cancelled.
+//! - **prediction**: a model's work on a task (`predictions`): results as
+//!   an annotation's, and the model's version instead of a person.
 //! - **region**: one result of an annotation: a labeled text range
 //!   (`labels`), a relation between two regions (`relation`), or a
 //!   per-region value of a control (`textarea`, `choices`).
@@ -27,6 +29,8 @@ pub(super) struct Task {
     /// The `annotations` list, or else the `completions` list; none when
     /// the one given is no list.
     pub annotations: Vec<Annotation>,
+    /// The `predictions` list; empty when it is no list.
+    pub predictions: Vec<Annotation>,
 }
 
 #[derive(Debug)]
@@ -42,6 +46,8 @@ pub(super) struct Annotation {
     pub when: String,
     /// The `result` list; empty when it is no list.
     pub result: Vec<Region>,
+    /// `model_version` of a prediction, when a string or a number.
+    pub model_version: Option<String>,
 }
 
 #[derive(Debug)]
@@ -97,6 +103,13 @@ impl Task {
                 .flatten()
                 .map(Annotation::from_value)
                 .collect(),
+            predictions: task
+                .get("predictions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(Annotation::from_value)
+                .collect(),
         }
     }
 }
@@ -124,6 +137,7 @@ impl Annotation {
                 .flatten()
                 .map(Region::from_value)
                 .collect(),
+            model_version: version(annotation.get("model_version")),
         }
     }
 }
@@ -164,6 +178,15 @@ impl RegionValue {
     }
 }
 
+/// A model's version, as Label Studio gives it: a string or a number.
+fn version(given: Option<&Value>) -> Option<String> {
+    match given? {
+        Value::String(version) => Some(version.clone()),
+        Value::Number(version) => Some(version.to_string()),
+        _ => None,
+    }
+}
+
 /// The strings of a list.
 fn strings(list: &[Value]) -> Vec<String> {
     list.iter()
@@ -195,6 +218,19 @@ pub(super) struct RawTask {
     annotations: Option<Vec<Obj<RawAnnotation>>>,
     #[serde(default, deserialize_with = "given")]
     completions: Option<Vec<Obj<RawAnnotation>>>,
+    #[serde(default, deserialize_with = "given")]
+    predictions: Option<Value>,
+}
+
+impl RawTask {
+    /// Whether the object is a task in full: it has `data`, annotations or
+    /// predictions (a JSON_MIN object or one annotation alone has none).
+    pub(super) fn is_full(&self) -> bool {
+        self.data.is_some()
+            || self.annotations.is_some()
+            || self.completions.is_some()
+            || self.predictions.is_some()
+    }
 }
 
 #[derive(Deserialize)]
@@ -208,6 +244,8 @@ struct RawAnnotation {
     #[serde(default, deserialize_with = "given")]
     created_at: Option<Value>,
     result: Option<Vec<Obj<RawRegion>>>,
+    #[serde(default, deserialize_with = "given")]
+    model_version: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -246,10 +284,20 @@ impl From<RawTask> for Task {
     fn from(task: RawTask) -> Task {
         // The tree reads `annotations` when given, else `completions`.
         let annotations = task.annotations.or(task.completions).unwrap_or_default();
+        // Predictions are rare and of any shape: read as the tree reads them.
+        let predictions = task
+            .predictions
+            .as_ref()
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(Annotation::from_value)
+            .collect();
         Task {
             data: task.data,
             id: task.id,
             annotations: annotations.into_iter().map(|Obj(a)| a.into()).collect(),
+            predictions,
         }
     }
 }
@@ -272,6 +320,7 @@ impl From<RawAnnotation> for Annotation {
                 .into_iter()
                 .map(|Obj(r)| r.into())
                 .collect(),
+            model_version: version(annotation.model_version.as_ref()),
         }
     }
 }

@@ -96,6 +96,10 @@ fn any_task() -> impl Strategy<Value = Value> {
         ("created_at", name(vec!["2024-06-18", "2024-06-21"])),
         ("result", any_list(region)),
         ("lead_time", any_value().boxed()),
+        (
+            "model_version",
+            prop_oneof![any_value(), Just(Value::from("ner-v2"))].boxed(),
+        ),
     ]);
     let annotations = any_list(annotation);
     let data = any_object(vec![
@@ -107,8 +111,11 @@ fn any_task() -> impl Strategy<Value = Value> {
         ("data", data),
         ("id", any_value().boxed()),
         ("annotations", annotations.clone()),
-        ("completions", annotations),
-        ("predictions", any_value().boxed()),
+        ("completions", annotations.clone()),
+        (
+            "predictions",
+            prop_oneof![any_value(), annotations.clone()].boxed(),
+        ),
     ])
 }
 

@@ -61,6 +61,9 @@ pub(crate) struct ImportArgs {
     /// Treat anything that cannot be imported as an error, before anything is written.
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Leave out what has an error (a document; a JSONL line or a Label Studio task that cannot be read; a file that cannot be read at all), report each, and import the rest. Without it, every error is listed (up to 50, then counted) and nothing is imported.
+    #[arg(long)]
+    pub(crate) skip_invalid: bool,
     /// Label Studio: every annotation under the annotator who made it (sorot_annotator, or completed_by: the email's part before @, or user-<id>), even when one person made them all. Without it, that is done when the annotations come from more than one person or a task has several, and otherwise all go under --annotator.
     #[arg(long, conflicts_with = "latest")]
     pub(crate) per_annotator: bool,
@@ -100,6 +103,7 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         offsets_given: args.offsets.is_some(),
         replace: args.replace,
         strict: args.strict,
+        skip_invalid: args.skip_invalid,
         annotations: if args.per_annotator {
             AnnotationsTaken::PerAnnotator
         } else if args.latest {

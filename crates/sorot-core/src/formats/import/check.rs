@@ -11,8 +11,9 @@
 //!   is made.
 //!
 //! Records are prepared in parallel; errors are then taken in input order,
-//! each record's in the order of the checks, so an import names the first
-//! problem of its inputs whatever the threads did.
+//! each record's first in the order of the checks, so an import names the
+//! problems of its inputs in the same order whatever the threads did. A
+//! record with an error is left out of the plan, and its error kept in it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -39,6 +40,8 @@ pub(super) struct Plan {
     /// What was read other than asked, and why: records whose spans' own
     /// texts show their offsets count another unit.
     pub notes: Vec<String>,
+    /// The first error of each record left out, in input order.
+    pub errors: Vec<ImportError>,
 }
 
 /// One record to write.
@@ -57,7 +60,8 @@ pub(super) struct Planned {
 }
 
 /// Checks every record, in parallel where it needs no other, and plans what
-/// to write; the first error in input order stops the import.
+/// to write: every record without an error. Offsets that fall differently
+/// in two units, with no unit said, stop the whole plan.
 pub(super) fn plan(
     project: &Project,
     options: &ImportOptions,
@@ -73,6 +77,7 @@ pub(super) fn plan(
         duplicates: Vec::new(),
         unlisted: 0,
         notes: Vec::new(),
+        errors: Vec::new(),
     };
     // Per input file, how many records were read in another unit than
     // asked, and in which.
@@ -105,32 +110,44 @@ pub(super) fn plan(
         let text = match text {
             Ok(text) => text,
             Err(problem) => {
-                return Err(ImportError::UnsafeId {
+                plan.errors.push(ImportError::UnsafeId {
                     file: record.file,
                     line: record.line,
                     id: record.id,
                     problem,
                 });
+                continue;
             }
         };
         let annotator = record
             .annotator
             .clone()
             .unwrap_or_else(|| options.annotator.clone());
-        if let Some((first_file, first_line)) = seen.insert(
-            (record.id.clone(), annotator.clone()),
-            (record.file.clone(), record.line),
-        ) {
-            return Err(ImportError::Twice {
+        if let Some((first_file, first_line)) = seen.get(&(record.id.clone(), annotator.clone())) {
+            plan.errors.push(ImportError::Twice {
+                first_file: std::path::PathBuf::clone(first_file),
+                first_line: *first_line,
                 file: record.file,
                 line: record.line,
                 id: record.id,
-                first_file,
-                first_line,
             });
+            continue;
+        }
+        // A record with an error is not seen: a later one for the same
+        // document is then no repeat.
+        let key = (record.id.clone(), annotator.clone());
+        let place = (record.file.clone(), record.line);
+        // A text that cannot be read or made leaves its spans unchecked.
+        if let Err(error) = checked {
+            plan.errors.push(error);
+            continue;
         }
         let (text, adds_text) = match text {
-            PreparedText::Existing(existing) => (existing?, false),
+            PreparedText::Existing(Err(error)) => {
+                plan.errors.push(error);
+                continue;
+            }
+            PreparedText::Existing(Ok(existing)) => (existing, false),
             PreparedText::New(new) => {
                 if let Some(&first) = new_texts.get(&record.id) {
                     let first = &plan.documents[first];
@@ -140,21 +157,29 @@ pub(super) fn plan(
                         .as_ref()
                         .is_ok_and(|text| text.as_str() == first.text.as_str())
                     {
-                        return Err(ImportError::TextsDiffer {
+                        plan.errors.push(ImportError::TextsDiffer {
                             file: record.file,
                             line: record.line,
                             id: record.id,
                             first_file: first.record.file.clone(),
                             first_line: first.record.line,
                         });
+                        continue;
                     }
                 }
+                let new = match new {
+                    Ok(new) => new,
+                    Err(error) => {
+                        plan.errors.push(error);
+                        continue;
+                    }
+                };
                 let adds_text = !new_texts.contains_key(&record.id);
                 new_texts.insert(record.id.clone(), plan.documents.len());
-                (new?, adds_text)
+                (new, adds_text)
             }
         };
-        checked?;
+        seen.insert(key, place);
         plan.duplicates.extend(duplicates);
         plan.unlisted += unlisted;
         plan.documents.push(Planned {

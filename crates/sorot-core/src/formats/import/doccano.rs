@@ -34,7 +34,10 @@ pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), Impo
         .map(|&(line_number, line)| read_line(input, line_number, line))
         .collect();
     for result in read {
-        reading.append(result?);
+        match result {
+            Ok(line) => reading.append(line),
+            Err(error) => reading.errors.push(error),
+        }
     }
     Ok(())
 }
@@ -72,9 +75,8 @@ fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, Im
             reason: "the record has no \"text\"; skipped".into(),
         });
         return Ok(Reading {
-            records: Vec::new(),
             losses,
-            notes: Vec::new(),
+            ..Reading::default()
         });
     };
     let id = doccano_id(input, line_number, value.get("id"));
@@ -209,7 +211,7 @@ fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, Im
     Ok(Reading {
         records: vec![record],
         losses,
-        notes: Vec::new(),
+        ..Reading::default()
     })
 }
 

@@ -103,7 +103,13 @@ pub(super) fn read_input(
     let mut minimal = false;
     let mut unread = BTreeSet::new();
     for result in read {
-        let task = result?;
+        let task = match result {
+            Ok(task) => task,
+            Err(error) => {
+                reading.errors.push(error);
+                continue;
+            }
+        };
         annotated.extend(task.annotated);
         reading.records.extend(task.predicted);
         reading.losses.extend(task.losses);

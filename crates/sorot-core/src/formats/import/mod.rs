@@ -11,8 +11,10 @@
 //!
 //! An import reads and checks every input first: a malformed line, a span
 //! outside its text, a text that differs from the project's, or a document id
-//! that would land outside the project is an error naming the file and line,
-//! and then nothing is written. Texts the project lacks are added to its text
+//! that would land outside the project is an error naming the file and line.
+//! Every error is found (each line of a JSONL file, each task, each document
+//! on its own) and then nothing is written; or, with `skip_invalid`, what
+//! has an error is left out and reported, and the rest is written. Texts the project lacks are added to its text
 //! folder; an annotator's existing file for a document is kept unless `replace`.
 //!
 //! The rooms (private): one reader a format (`brat`, `doccano`,
@@ -73,6 +75,9 @@ pub struct ImportOptions {
     pub replace: bool,
     /// Stop before writing if anything would be lost.
     pub strict: bool,
+    /// Leave out what has an error (a document; a line, a task or a file
+    /// that cannot be read), report it, and import the rest.
+    pub skip_invalid: bool,
     /// Label Studio: which annotations of a task are imported, for whom.
     pub annotations: AnnotationsTaken,
     /// Label Studio: import the tasks' predictions, each model's under the
@@ -93,6 +98,7 @@ impl ImportOptions {
             offsets_given: true,
             replace: false,
             strict: false,
+            skip_invalid: false,
             annotations: AnnotationsTaken::Every,
             predictions: false,
             progress: None,
@@ -283,6 +289,17 @@ pub enum ImportError {
     /// short was finished.
     #[error(transparent)]
     Project(#[from] crate::project::ProjectError),
+    /// Errors in more than one place of the inputs: up to
+    /// [`LISTED_ERRORS`] of them in input order, and how many there are.
+    #[error(
+        "{count} errors in the inputs, listed below; fix them and import again, or import with --skip-invalid to leave out what has an error and import the rest{}{}",
+        listed_errors(errors),
+        if *count > errors.len() { format!("\n(and {} more errors)", count - errors.len()) } else { String::new() }
+    )]
+    Invalid {
+        errors: Vec<ImportError>,
+        count: usize,
+    },
     /// A file the import was to make appeared while it ran (another program
     /// wrote it): nothing was written.
     #[error(
@@ -290,6 +307,76 @@ pub enum ImportError {
         path.display()
     )]
     Appeared { path: PathBuf },
+}
+
+/// Up to how many errors an import that stops lists.
+pub const LISTED_ERRORS: usize = 50;
+
+/// Errors one a line, each with its causes.
+fn listed_errors(errors: &[ImportError]) -> String {
+    errors
+        .iter()
+        .map(|error| format!("\n{}", crate::error_chain(error)))
+        .collect()
+}
+
+impl ImportError {
+    /// The place in the inputs an error names, as its message begins with
+    /// it: the file, with the line where there is one.
+    fn place(&self) -> Option<String> {
+        let (file, line) = self.position()?;
+        Some(match line {
+            Some(line) => format!("{}:{line}", file.display()),
+            None => file.display().to_string(),
+        })
+    }
+
+    /// The file an error names, and its line where it names one.
+    fn position(&self) -> Option<(&std::path::Path, Option<usize>)> {
+        use ImportError::*;
+        fn at(file: &std::path::Path, line: usize) -> (&std::path::Path, Option<usize>) {
+            (file, Some(line))
+        }
+        Some(match self {
+            Input { file, line, .. }
+            | Json { file, line, .. }
+            | UnsafeId { file, line, .. }
+            | Twice { file, line, .. }
+            | TextsDiffer { file, line, .. }
+            | DiffersFromProject { file, line, .. }
+            | NoText { file, line, .. }
+            | Text { file, line, .. }
+            | OffBoundary { file, line, .. }
+            | EmptyOrReversed { file, line, .. }
+            | OutsideText { file, line, .. } => at(file, *line),
+            File { file, .. } | AmbiguousOffsets { file, .. } | ProjectText { file, .. } => {
+                (file.as_path(), None)
+            }
+            Read { path, .. } | Appeared { path } => (path.as_path(), None),
+            Storage(_) | Project(_) | Invalid { .. } => return None,
+        })
+    }
+
+    /// The error as a loss of an import that leaves out what has an error.
+    fn into_loss(self) -> Loss {
+        let message = crate::error_chain(&self);
+        let (file, reason) = match self.place() {
+            Some(place) => {
+                let reason = message
+                    .strip_prefix(&place)
+                    .and_then(|rest| rest.strip_prefix(": "))
+                    .unwrap_or(&message)
+                    .to_owned();
+                (place, reason)
+            }
+            None => (String::new(), message),
+        };
+        Loss {
+            file,
+            span: None,
+            reason: format!("{reason}; left out (--skip-invalid)"),
+        }
+    }
 }
 
 /// What an import did.
@@ -343,13 +430,20 @@ pub fn import(
         _ => Vec::new(),
     };
     for input in inputs {
-        match options.format {
-            ImportFormat::Brat => brat::read_input(input, &mut reading)?,
-            ImportFormat::Jsonl => doccano::read_input(input, &mut reading)?,
+        // An input that cannot be read is an error of its own; the others
+        // are read on, so that every error is found.
+        let mut part = record::Reading::default();
+        let read = match options.format {
+            ImportFormat::Brat => brat::read_input(input, &mut part),
+            ImportFormat::Jsonl => doccano::read_input(input, &mut part),
             ImportFormat::Labelstudio => {
-                labelstudio::read_input(input, options, project.schema(), &mut reading)?
+                labelstudio::read_input(input, options, project.schema(), &mut part)
             }
-            ImportFormat::Conll => conll::read_input(&texts, input, &mut reading)?,
+            ImportFormat::Conll => conll::read_input(&texts, input, &mut part),
+        };
+        match read {
+            Ok(()) => reading.append(part),
+            Err(error) => reading.errors.push(error),
         }
     }
     // Every record is checked against its text before anything is written.
@@ -358,13 +452,37 @@ pub fn import(
         duplicates,
         unlisted,
         notes,
+        errors: unchecked,
     } = check::plan(project, options, reading.records)?;
+    let mut errors = reading.errors;
+    errors.extend(unchecked);
+    // In input order: by the input each is in, then by file and line.
+    errors.sort_by_cached_key(|error| {
+        let (file, line) = error
+            .position()
+            .map_or((None, None), |(file, line)| (Some(file.to_owned()), line));
+        let input = file
+            .as_ref()
+            .and_then(|file| inputs.iter().position(|input| file.starts_with(input)));
+        (input.unwrap_or(usize::MAX), file, line)
+    });
     let mut report = ImportReport {
         losses: reading.losses,
         notes: reading.notes,
         finished_cut,
         ..ImportReport::default()
     };
+    if options.skip_invalid {
+        report
+            .losses
+            .extend(errors.into_iter().map(ImportError::into_loss));
+    } else if errors.len() == 1 {
+        return Err(errors.remove(0));
+    } else if !errors.is_empty() {
+        let count = errors.len();
+        errors.truncate(LISTED_ERRORS);
+        return Err(ImportError::Invalid { errors, count });
+    }
     report.losses.extend(duplicates);
     report.notes.extend(notes);
     // Existing files are kept unless asked.

@@ -96,6 +96,9 @@ pub(super) struct Reading {
     /// What was read other than as written, and said so (a byte order
     /// mark skipped).
     pub notes: Vec<String>,
+    /// Errors of parts that could not be read (a line of a JSONL file, a
+    /// task), in input order; the other parts are read on.
+    pub errors: Vec<ImportError>,
 }
 
 impl Reading {
@@ -104,6 +107,7 @@ impl Reading {
         self.records.extend(later.records);
         self.losses.extend(later.losses);
         self.notes.extend(later.notes);
+        self.errors.extend(later.errors);
     }
 }
 

@@ -40,6 +40,10 @@ pub struct ImportForm {
     pub offsets_chosen: bool,
     pub replace: bool,
     pub strict: bool,
+    /// Leave out what has an error and import the rest.
+    pub skip_invalid: bool,
+    /// Label Studio: import the tasks' predictions too.
+    pub predictions: bool,
     /// Input paths, one per line.
     pub inputs: String,
 }
@@ -119,6 +123,8 @@ impl Transfer {
             offsets_chosen: false,
             replace: false,
             strict: false,
+            skip_invalid: false,
+            predictions: false,
             inputs: String::new(),
         }));
     }
@@ -235,6 +241,8 @@ impl Transfer {
             offsets_given: form.offsets_chosen,
             replace: form.replace,
             strict: form.strict,
+            skip_invalid: form.skip_invalid,
+            predictions: form.predictions,
             progress: Some(Arc::clone(&progress)),
             ..ImportOptions::new(form.format, annotator)
         };
@@ -482,6 +490,16 @@ impl Transfer {
                         &mut form.strict,
                         "Write nothing if anything cannot be imported",
                     );
+                    ui.checkbox(
+                        &mut form.skip_invalid,
+                        "Leave out documents with errors and import the rest",
+                    );
+                    if form.format == ImportFormat::Labelstudio {
+                        ui.checkbox(
+                            &mut form.predictions,
+                            "Import the tasks' predictions too (as model-<version>)",
+                        );
+                    }
                     ui.horizontal(|ui| {
                         let ready = !form.inputs.trim().is_empty();
                         if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {

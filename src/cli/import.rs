@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use super::OffsetsArg;
 use sorot_core::counted;
 use sorot_core::formats::import::{self, AnnotationsTaken, ImportFormat, ImportOptions};
-use sorot_core::project::{Project, is_valid_annotator};
+use sorot_core::project::{CONFIG_FILE, Project, is_valid_annotator};
 
 /// `--format` of `sorot import`: the core's [`ImportFormat`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,6 +64,9 @@ pub(crate) struct ImportArgs {
     /// Leave out what has an error (a document; a JSONL line or a Label Studio task that cannot be read; a file that cannot be read at all), report each, and import the rest. Without it, every error is listed (up to 50, then counted) and nothing is imported.
     #[arg(long)]
     pub(crate) skip_invalid: bool,
+    /// Add to the schema in sorot.ron the labels, relation types and attributes imported that it lacks (at the end of its lists; the rest of the file is kept as written). Uses the schema lists but does not allow (a relation between other labels, an attribute value outside its list) are named, not changed.
+    #[arg(long)]
+    pub(crate) add_to_schema: bool,
     /// Label Studio: every annotation under the annotator who made it (sorot_annotator, or completed_by: the email's part before @, or user-<id>), even when one person made them all. Without it, that is done when the annotations come from more than one person or a task has several, and otherwise all go under --annotator.
     #[arg(long, conflicts_with = "latest")]
     pub(crate) per_annotator: bool,
@@ -104,6 +107,7 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         replace: args.replace,
         strict: args.strict,
         skip_invalid: args.skip_invalid,
+        add_to_schema: args.add_to_schema,
         annotations: if args.per_annotator {
             AnnotationsTaken::PerAnnotator
         } else if args.latest {
@@ -146,11 +150,58 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             added.len() - 3
         );
     }
-    if !report.unknown_labels.is_empty() {
-        eprintln!(
-            "labels not in the project's schema (kept; add them to sorot.ron to give them colors and hotkeys): {}",
-            report.unknown_labels.join(", ")
-        );
+    let mut failed = false;
+    match &report.schema_added {
+        Some(Ok(added)) => {
+            eprintln!(
+                "added to the schema in {}:",
+                project.root().join(CONFIG_FILE).display()
+            );
+            if !added.labels.is_empty() {
+                eprintln!("  labels: {}", added.labels.join(", "));
+            }
+            for relation in &added.relations {
+                eprintln!(
+                    "  relation type {} (from {} to {})",
+                    relation.name,
+                    or_any(&relation.from),
+                    or_any(&relation.to)
+                );
+            }
+            for attribute in &added.attributes {
+                eprintln!(
+                    "  attribute {} of {} ({})",
+                    attribute.name,
+                    attribute.label,
+                    attribute.values.join("|")
+                );
+            }
+            for label in &added.refused {
+                eprintln!(
+                    "  not label {label:?}, which cannot be a schema label (letters, digits, '_' and '-')"
+                );
+                failed = true;
+            }
+            for misfit in &report.schema_lacks.misfits {
+                eprintln!("not added, for you to decide: {misfit}");
+            }
+        }
+        Some(Err(err)) => {
+            eprintln!(
+                "the import was written; its labels were not added to the schema: {}",
+                sorot_core::error_chain(err)
+            );
+            failed = true;
+        }
+        None if !report.schema_lacks.is_empty() => {
+            eprintln!(
+                "not in the project's schema (kept; import with --add-to-schema to add them to sorot.ron, or add them by hand):"
+            );
+            for line in report.schema_lacks.to_string().lines() {
+                eprintln!("  {line}");
+            }
+        }
+        None => {}
     }
     eprintln!(
         "imported {} in {}",
@@ -164,5 +215,13 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
+    if failed {
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A relation end's label, or "any label".
+fn or_any(label: &str) -> &str {
+    if label.is_empty() { "any label" } else { label }
 }

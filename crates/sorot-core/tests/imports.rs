@@ -123,7 +123,7 @@ fn spans_with_labels_outside_the_schema_are_reported_when_not_named() {
         r#"{"id":"a.txt","text":"“Kim” 😊 met\r\nPutin","label":[[1,4,"PER"],[13,18,"actor"]]}"#,
     );
     let report = import(&project.open(), &options(ImportFormat::Jsonl), &[input]).unwrap();
-    assert_eq!(report.unknown_labels, vec!["PER".to_string()]);
+    assert_eq!(report.schema_lacks.labels, vec!["PER".to_string()]);
     assert_eq!(
         project.rendered("ayu", "a.txt"),
         "“[Kim|PER]” 😊 met\r\n[Putin|actor]"

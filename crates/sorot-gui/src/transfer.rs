@@ -284,10 +284,10 @@ impl Transfer {
                         for text in &report.texts_added {
                             finished.summary.push(format!("Added the text {text}."));
                         }
-                        if !report.unknown_labels.is_empty() {
+                        if !report.schema_lacks.is_empty() {
                             finished.summary.push(format!(
-                                "Labels not in the schema (kept; add them to sorot.ron): {}",
-                                report.unknown_labels.join(", ")
+                                "Not in the schema (kept; sorot import --add-to-schema adds them to sorot.ron):\n{}",
+                                report.schema_lacks
                             ));
                         }
                     }

@@ -13,6 +13,7 @@
 //!
 //! Spans may nest and overlap freely: a claim can contain an actor and a date.
 
+pub mod lacks;
 pub mod markup;
 pub mod schema;
 pub mod text;

@@ -25,8 +25,11 @@
 pub mod document;
 pub mod paths;
 pub mod saver;
+mod schema_edit;
 pub mod validate;
 pub mod workspace;
+
+pub use schema_edit::{SchemaAdded, SchemaEditError, add_to_schema};
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -78,6 +78,9 @@ pub struct ImportOptions {
     /// Leave out what has an error (a document; a line, a task or a file
     /// that cannot be read), report it, and import the rest.
     pub skip_invalid: bool,
+    /// Add to the schema in `sorot.ron` the labels, relation types and
+    /// attributes imported that it lacks.
+    pub add_to_schema: bool,
     /// Label Studio: which annotations of a task are imported, for whom.
     pub annotations: AnnotationsTaken,
     /// Label Studio: import the tasks' predictions, each model's under the
@@ -99,6 +102,7 @@ impl ImportOptions {
             replace: false,
             strict: false,
             skip_invalid: false,
+            add_to_schema: false,
             annotations: AnnotationsTaken::Every,
             predictions: false,
             progress: None,
@@ -394,8 +398,12 @@ pub struct ImportReport {
     /// What was read other than as written, and said (a byte order mark
     /// skipped); not a loss.
     pub notes: Vec<String>,
-    /// Labels imported that the project's schema does not list.
-    pub unknown_labels: Vec<String>,
+    /// Labels, relation types and attributes imported that the project's
+    /// schema does not list, and uses it does not allow.
+    pub schema_lacks: crate::model::lacks::SchemaLacks,
+    /// With `add_to_schema`, what was added to the schema in `sorot.ron`,
+    /// or why nothing could be (the import itself is written).
+    pub schema_added: Option<Result<crate::project::SchemaAdded, crate::project::SchemaEditError>>,
     /// With `strict`, whether losses stopped the import before anything was written.
     pub stopped: bool,
     /// An earlier import that was cut short (its process killed) and that
@@ -511,5 +519,11 @@ pub fn import(
             project.doc(&planned.record.id).is_none() && adding.insert(planned.record.id.clone());
     }
     write::write(project, options, &documents, &mut report)?;
+    if options.add_to_schema && report.schema_lacks.can_add() {
+        report.schema_added = Some(crate::project::add_to_schema(
+            project.root(),
+            &report.schema_lacks,
+        ));
+    }
     Ok(report)
 }

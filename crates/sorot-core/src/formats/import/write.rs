@@ -15,6 +15,7 @@ use super::check::Planned;
 use super::record::{Record, SpanKey};
 use super::{ImportError, ImportOptions, ImportReport};
 use crate::formats::export::OffsetUnit;
+use crate::model::lacks::SchemaLacks;
 use crate::model::text::SourceText;
 use crate::model::{Relation, Span, Status};
 use crate::project::{DocEntry, Project};
@@ -91,20 +92,29 @@ pub(super) fn write(
                     None => None,
                 };
                 let file = build_file(project, &planned.record, &planned.annotator, &planned.text);
-                let mut unknown: Vec<String> = file
-                    .spans
-                    .iter()
-                    .filter(|s| !schema.contains(&s.label))
-                    .map(|s| s.label.clone())
-                    .collect();
-                unknown.dedup();
+                let mut lacks = SchemaLacks::default();
+                for span in &file.spans {
+                    lacks.note_span(schema, &span.label, &span.attributes);
+                }
+                let label_of = |id| {
+                    file.spans
+                        .iter()
+                        .find(|s| s.id == id)
+                        .map(|s| s.label.as_str())
+                };
+                for relation in &file.relations {
+                    if let (Some(from), Some(to)) = (label_of(relation.from), label_of(relation.to))
+                    {
+                        lacks.note_relation(schema, &relation.kind, from, to);
+                    }
+                }
                 let staged = batch.stage(path, file.to_ron().as_bytes())?;
                 flushed();
                 Ok(Built {
                     text: text_staged,
                     staged,
                     spans: file.spans.len(),
-                    unknown_labels: unknown,
+                    lacks,
                 })
             })
             .collect::<Result<Vec<Built>, store::StorageError>>()
@@ -115,11 +125,7 @@ pub(super) fn write(
         if planned.adds_text {
             report.texts_added.push(planned.record.id.clone());
         }
-        for label in built.unknown_labels {
-            if !report.unknown_labels.contains(&label) {
-                report.unknown_labels.push(label);
-            }
-        }
+        report.schema_lacks.merge(built.lacks);
         report.documents += 1;
         report.spans += built.spans;
         texts.extend(built.text);
@@ -131,7 +137,6 @@ pub(super) fn write(
     // importing again finds it.
     batch.commit(vec![texts, annotation_files])?;
     report.files_written = paths;
-    report.unknown_labels.sort();
     Ok(())
 }
 
@@ -142,8 +147,8 @@ struct Built {
     /// Its annotation file.
     staged: store::Staged,
     spans: usize,
-    /// Labels of the file that the project's schema does not list.
-    unknown_labels: Vec<String>,
+    /// What the file uses that the project's schema does not list.
+    lacks: SchemaLacks,
 }
 
 /// Where the text of document `id` is, or goes when it is new.

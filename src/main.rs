@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::{Parser, Subcommand};
 
+use cli::adjudicate::{StrategyArg, run_adjudicate};
 use cli::agree::{AgreeFormat, run_agree};
 use cli::export::{ExportArgs, run_export};
 use cli::import::{ImportArgs, run_import};
@@ -88,6 +89,24 @@ enum Commands {
         #[arg(long, value_enum, default_value_t = AgreeFormat::Table)]
         format: AgreeFormat,
     },
+    /// Take into the gold set, without a decision, what the annotators agree
+    /// on (or what most of them have): spans with the details they share,
+    /// and relations between spans in the gold set. Decisions already in the
+    /// gold set are never changed; running it again changes nothing.
+    /// One line per document on stdout. Exit status: 0 done, 2 could not run.
+    Adjudicate {
+        /// Project folder (default: the current folder).
+        project: Option<PathBuf>,
+        /// The annotators to adjudicate, two or more (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", required = true)]
+        annotators: Vec<String>,
+        /// What to take.
+        #[arg(long, value_enum, default_value_t = StrategyArg::Agreements)]
+        strategy: StrategyArg,
+        /// Only these documents (comma-separated ids); default: all.
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        documents: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -116,6 +135,12 @@ fn main() -> ExitCode {
             annotators,
             format,
         }) => run_agree(&project_or_cwd(project), &annotators, format),
+        Some(Commands::Adjudicate {
+            project,
+            annotators,
+            strategy,
+            documents,
+        }) => run_adjudicate(&project_or_cwd(project), &annotators, strategy, &documents),
         Some(Commands::Gazetteer { project, files }) => {
             run_gazetteer(&project_or_cwd(project), &files)
         }

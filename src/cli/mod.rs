@@ -2,6 +2,7 @@
 //! are more than a few, and the run that calls the core and reports on
 //! standard error.
 
+pub(crate) mod adjudicate;
 pub(crate) mod agree;
 pub(crate) mod export;
 pub(crate) mod import;

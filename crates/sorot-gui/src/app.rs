@@ -47,7 +47,7 @@ use super::transfer::{self, Transfer};
 use sorot_core::analysis::review::GOLD;
 use sorot_core::analysis::suggest;
 use sorot_core::analysis::suggest::Suggestion;
-use sorot_core::model::{Relation, SpanId};
+use sorot_core::model::{Relation, SpanId, Status};
 use sorot_core::project::document::Command;
 use sorot_core::project::workspace::{Resolution, SaveState, Workspace};
 use sorot_core::project::{CONFIG_FILE, is_valid_annotator, sanitize_annotator};
@@ -510,8 +510,23 @@ impl SorotApp {
                 self.selected_span = None;
             }
             UiCommand::ToggleDone => {
-                if let Some(status) = self.editing().and_then(Workspace::toggled_done) {
-                    self.apply(Change::here(Command::SetStatus(status)));
+                let Some(status) = self.editing().and_then(Workspace::toggled_done) else {
+                    return;
+                };
+                match &self.review {
+                    // In review, marking reviewed takes the agreements into
+                    // the gold set, and asks first while disagreements are open.
+                    Some(review) if status == Status::Done => {
+                        let open = review.open_disagreements();
+                        if open > 0 {
+                            self.dialog = Some(Dialog::MarkReviewed(open));
+                        } else {
+                            self.mark_reviewed();
+                        }
+                    }
+                    _ => {
+                        self.apply(Change::here(Command::SetStatus(status)));
+                    }
                 }
             }
             UiCommand::NextDocument | UiCommand::PreviousDocument => {

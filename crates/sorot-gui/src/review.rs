@@ -8,8 +8,9 @@
 
 use egui::{Color32, RichText, Ui};
 
+use sorot_core::analysis::adjudicate::{self, Strategy};
 use sorot_core::analysis::review::{self, Difference, GOLD, Kind};
-use sorot_core::model::Span;
+use sorot_core::model::{Annotations, Span};
 use sorot_core::project::Project;
 use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::project::workspace::{Workspace, WorkspaceError};
@@ -45,7 +46,7 @@ pub struct ReviewMode {
     /// The gold set, edited through its own workspace (autosave, undo).
     gold: Workspace,
     /// The current document's A and B sides (B unused when B is the gold set).
-    sides: Option<(String, Vec<Span>, Vec<Span>)>,
+    sides: Option<(String, Annotations, Annotations)>,
     differences: Vec<Difference>,
     /// Whether each difference is decided in the gold set.
     decided: Vec<bool>,
@@ -97,13 +98,13 @@ impl ReviewMode {
         let entry = project
             .doc(doc_id)
             .ok_or_else(|| WorkspaceError::UnknownDocument(doc_id.to_owned()))?;
-        let side = |annotator: &str| -> Result<Vec<Span>, WorkspaceError> {
+        let side = |annotator: &str| -> Result<Annotations, WorkspaceError> {
             if annotator == GOLD || !project.annotation_path(annotator, doc_id).is_file() {
-                return Ok(Vec::new());
+                return Ok(Annotations::default());
             }
             Ok(OpenDocument::open_to_read(project, entry, annotator)?
-                .spans()
-                .to_vec())
+                .annotations()
+                .clone())
         };
         self.sides = Some((doc_id.to_owned(), side(&self.a)?, side(&self.b)?));
         self.computed_for = None;
@@ -137,9 +138,9 @@ impl ReviewMode {
             let b = if self.b == GOLD {
                 gold.spans()
             } else {
-                b.as_slice()
+                b.spans()
             };
-            self.differences = review::differences(a, b);
+            self.differences = review::differences(a.spans(), b);
         }
         let decided = review::Decided::new(gold.spans(), gold.annotations().rejected());
         self.decided = self
@@ -210,6 +211,28 @@ impl ReviewMode {
     pub fn go_to_last(&mut self) {
         self.current = self.previous_disagreement(None);
         self.scroll_to = self.current.map(|i| self.differences[i].range().start);
+    }
+
+    /// How many disagreements of this document are not decided.
+    pub fn open_disagreements(&self) -> usize {
+        (0..self.differences.len())
+            .filter(|&i| self.differences[i].kind.is_disagreement() && !self.decided[i])
+            .count()
+    }
+
+    /// The command that takes what A and B agree on into the gold set
+    /// (spans with the details both give, and relations between spans in
+    /// the gold set), as marking a document reviewed does; `None` when B
+    /// is the gold set itself or there is nothing to take.
+    pub fn agreements(&self) -> Option<Command> {
+        let (_, a, b) = self.sides.as_ref()?;
+        let gold = self.gold.current()?;
+        if self.b == GOLD {
+            return None;
+        }
+        let proposal = adjudicate::propose(&[a, b], gold.annotations(), Strategy::Agreements);
+        (!proposal.spans.is_empty() || !proposal.relations.is_empty())
+            .then_some(Command::TakeIntoGold(proposal))
     }
 
     /// Whether this document has any disagreement.

@@ -510,6 +510,12 @@ fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
 /// The sample project with ayu's annotations, opened as ayu.
 fn annotated_sample() -> (TestProject, Harness<'static, SorotApp>) {
     let project = TestProject::sample();
+    let harness = workbench_on(&project);
+    (project, harness)
+}
+
+/// The workbench on `project`, as ayu.
+fn workbench_on(project: &TestProject) -> Harness<'static, SorotApp> {
     let app = SorotApp::new(
         Preferences::default(),
         StartOptions {
@@ -522,7 +528,7 @@ fn annotated_sample() -> (TestProject, Harness<'static, SorotApp>) {
         .with_max_steps(16)
         .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
     harness.run();
-    (project, harness)
+    harness
 }
 
 /// In the open export or import dialog: types `value` into the field
@@ -734,8 +740,11 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     assert!(!gold.contains(&line), "{gold}");
     assert!(!harness.state().review().unwrap().is_decided(&difference));
 
-    // Mark the document reviewed; the list shows it.
+    // Mark the document reviewed, confirming with disagreements open; the
+    // list shows it.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    harness.get_by_label("Mark reviewed").click();
     harness.run();
     harness.state_mut().wait_for_saves();
     harness.run();
@@ -744,6 +753,84 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     harness.get_by_label("Hide annotator names").click();
     harness.run();
     harness.get_by_label("A: A   B: B");
+}
+
+/// Marking reviewed with a disagreement decided and others open asks first,
+/// saying how many; then the gold set holds every span both sides agree on
+/// and the decided one, and Ctrl+Z takes the status back, then the
+/// agreements.
+#[test]
+fn marking_reviewed_asks_while_disagreements_are_open_and_takes_every_agreement() {
+    // The sample has no gold set yet.
+    let project = TestProject::sample();
+    assert!(!project.root().join("annotations/_gold").exists());
+    let mut harness = workbench_on(&project);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    let review = harness.state().review().expect("review mode");
+    let agreed: Vec<_> = review
+        .differences()
+        .iter()
+        .filter(|d| d.kind == sorot_core::analysis::review::Kind::Agreement)
+        .filter_map(|d| d.a.clone())
+        .collect();
+    let open = review.open_disagreements();
+    assert!(agreed.len() > 50 && open > 1, "{} {open}", agreed.len());
+    let difference = review.differences()[review.current().unwrap()].clone();
+    let taken = difference.a.clone().or(difference.b.clone()).unwrap();
+    harness.key_press(if difference.a.is_some() {
+        Key::A
+    } else {
+        Key::B
+    });
+    harness.run();
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    harness.get_by_label(&format!(
+        "{} disagreements of this document are still undecided; they stay out of the gold set.",
+        open - 1
+    ));
+    harness.get_by_label("Mark reviewed").click();
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let gold_path = project
+        .root()
+        .join("annotations/_gold")
+        .join(format!("{FIRST}.ron"));
+    let gold = fs::read_to_string(&gold_path).unwrap();
+    let line = |span: &sorot_core::model::Span| {
+        format!(
+            "start: {}, end: {}, label: \"{}\"",
+            span.start, span.end, span.label
+        )
+    };
+    for span in agreed.iter().chain([&taken]) {
+        assert!(
+            gold.contains(&line(span)),
+            "{} in
+{gold}",
+            line(span)
+        );
+    }
+    assert!(gold.contains("status: Done"), "{gold}");
+    harness.run();
+    harness.get_by_label(&format!("✔  {FIRST}"));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    let gold = fs::read_to_string(&gold_path).unwrap();
+    assert!(!gold.contains("status: Done"), "{gold}");
+    assert!(gold.contains(&line(&taken)), "the decision stays: {gold}");
+    assert!(
+        !gold.contains(&line(&agreed[0])) || agreed[0] == taken,
+        "{gold}"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! differences that review decides into the gold set, and suggestions (dates
 //! and other mentions) for the annotator to accept or reject.
 
+pub mod adjudicate;
 pub mod agree;
 pub mod dates;
 pub mod review;

@@ -8,6 +8,9 @@
 //! - **conflict**: the editing workspace's document whose save found its
 //!   file changed on disk (a `git pull`, an import); Reload takes the file,
 //!   Keep mine overwrites it.
+//! - **mark reviewed with open disagreements**: marking a document reviewed
+//!   while some of its disagreements are undecided asks first, saying how
+//!   many.
 //! - **close with a conflict**: closing the window while a conflict holds
 //!   unsaved changes asks first, as an editor asks before it drops unsaved
 //!   work: keep mine and close, reload and close, or cancel.
@@ -34,6 +37,9 @@ pub(super) enum Dialog {
     /// Asks before closing the window would drop the unsaved changes of the
     /// document in conflict (its id).
     Close(String),
+    /// Asks before marking the document reviewed with this many
+    /// disagreements undecided.
+    MarkReviewed(usize),
 }
 
 impl SorotApp {
@@ -43,6 +49,7 @@ impl SorotApp {
                 self.start_review_ui(ctx, a, b, hide_names)
             }
             Some(Dialog::Annotator(name)) => self.annotator_ui(ctx, name),
+            Some(Dialog::MarkReviewed(open)) => self.mark_reviewed_ui(ctx, open),
             Some(Dialog::Close(doc)) => {
                 self.close_ui(ctx, &doc);
                 return;
@@ -114,6 +121,33 @@ impl SorotApp {
             }
             Some(None) => self.dialog = None,
             None => {}
+        }
+    }
+
+    fn mark_reviewed_ui(&mut self, ctx: &egui::Context, open: usize) {
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("mark reviewed dialog")).show(ctx, |ui| {
+            ui.heading("Mark reviewed?");
+            ui.label(if open == 1 {
+                "1 disagreement of this document is still undecided; it stays out of the gold set.".to_owned()
+            } else {
+                format!("{open} disagreements of this document are still undecided; they stay out of the gold set.")
+            });
+            ui.label("What both sides agree on goes into the gold set either way.");
+            ui.horizontal(|ui| {
+                if ui.button("Mark reviewed").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                    answer = Some(true);
+                }
+                if ui.button("Keep reviewing").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(confirmed) = answer {
+            self.dialog = None;
+            if confirmed {
+                self.mark_reviewed();
+            }
         }
     }
 

@@ -17,7 +17,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use sorot_core::analysis::review::GOLD;
+use sorot_core::model::Status;
 use sorot_core::project::Project;
+use sorot_core::project::document::Command;
 use sorot_core::project::workspace::{Workspace, WorkspaceError};
 
 use super::apply::Change;
@@ -195,6 +197,15 @@ impl SorotApp {
         if let Err(err) = review.select(workspace.project(), id) {
             self.status.show_error(error_chain(&err));
         }
+    }
+
+    /// Marks the reviewed document reviewed: what both sides agree on goes
+    /// into the gold set first (one undo step), then the status (another).
+    pub(super) fn mark_reviewed(&mut self) {
+        if let Some(take) = self.review.as_ref().and_then(ReviewMode::agreements) {
+            self.apply(Change::here(take));
+        }
+        self.apply(Change::here(Command::SetStatus(Status::Done)));
     }
 
     pub(super) fn leave_review(&mut self, edit_gold: bool) {

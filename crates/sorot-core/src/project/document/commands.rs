@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use super::{Access, OpenDocument};
+use crate::analysis::adjudicate::{Key, Proposal};
 use crate::model::schema::Schema;
 use crate::model::{Edit, EditError, Rejected, Relation, Span, SpanId, Status};
 
@@ -63,6 +64,10 @@ pub enum Command {
         accept: Vec<(Range<usize>, String)>,
         reject: Vec<(Range<usize>, String)>,
     },
+    /// What adjudication takes into this (gold) document without a
+    /// decision, one undo step: its spans, with their shared details, and
+    /// its relations. What the document holds already is left as it is.
+    TakeIntoGold(Proposal),
     Undo,
     Redo,
 }
@@ -159,6 +164,7 @@ impl OpenDocument {
             Command::Relabel { id, label } => relabel(self, schema, id, label),
             Command::SetNote { id, note } => set_note(self, id, note),
             Command::Decide { accept, reject } => decide(self, accept, reject),
+            Command::TakeIntoGold(proposal) => take_into_gold(self, proposal),
             Command::SetStatus(status) => Ok(set_status(self, status)),
         }?;
         let Plan::Edits { mut group, select } = plan else {
@@ -456,6 +462,50 @@ fn decide(
         let key = rejection(&range, label);
         if !rejected.contains(&key) {
             group.push(Edit::Reject(key));
+        }
+    }
+    if group.is_empty() {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::edits(group))
+}
+
+/// Adds the spans and relations adjudication takes that the document does
+/// not hold.
+fn take_into_gold(doc: &OpenDocument, proposal: Proposal) -> Result<Plan, CommandError> {
+    let mut group = Vec::new();
+    let mut next_id = doc.annotations.next_id();
+    // The id of each key, held or added.
+    let mut ids: std::collections::BTreeMap<Key, SpanId> = doc
+        .spans()
+        .iter()
+        .map(|s| ((s.start, s.end, s.label.clone()), s.id))
+        .collect();
+    for taken in proposal.spans {
+        check_range(doc, &taken.range)?;
+        let key = (taken.range.start, taken.range.end, taken.label.clone());
+        if ids.contains_key(&key) {
+            continue;
+        }
+        let mut span = doc.new_span(next_id, taken.range, taken.label, taken.value);
+        span.note = taken.note;
+        span.attributes = taken.attributes;
+        ids.insert(key, next_id);
+        next_id += 1;
+        group.push(Edit::Add(span));
+    }
+    let held: Vec<&Relation> = doc.annotations.relations().collect();
+    for relation in proposal.relations {
+        let (Some(&from), Some(&to)) = (ids.get(&relation.from), ids.get(&relation.to)) else {
+            continue;
+        };
+        let relation = Relation {
+            from,
+            to,
+            kind: relation.kind,
+        };
+        if !held.contains(&&relation) {
+            group.push(Edit::Link(relation));
         }
     }
     if group.is_empty() {

@@ -1,0 +1,434 @@
+//! Adjudication: what the gold set takes from the annotators of a document
+//! without a curator's decision.
+//!
+//! Terms:
+//! - **side**: one annotator's spans and relations of the document.
+//! - **key**: a span's (start, end, label); two sides have the same span
+//!   when they have the same key.
+//! - **taken**: a key that enough sides have: all of them
+//!   ([`Strategy::Agreements`]), or more than half ([`Strategy::Majority`]).
+//!   A taken span goes into the gold set with the note, value and attributes
+//!   that every side having it gives alike; a field the sides give
+//!   differently is left empty and named, for the curator to decide.
+//! - **settled**: a key the curator has dealt with: the gold set holds or
+//!   has rejected it, or a key over the same range (another label), or a
+//!   key of the same label that overlaps it (other boundaries), as review
+//!   pairs differences. Adjudication never changes a decision: a settled
+//!   key is left as it is, so the gold set gets two overlapping spans of a
+//!   label only when the curator accepts both.
+//! - **open**: a key that some side has, that is not taken, and that is not
+//!   settled.
+//! - A relation is taken when enough sides have it (its kind and both ends'
+//!   keys) and both its ends are in the gold set, held or taken.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use crate::model::{Annotations, Span};
+
+/// Which spans the gold set takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// What every annotator of the document has.
+    #[default]
+    Agreements,
+    /// What more than half of the annotators of the document have.
+    Majority,
+}
+
+/// A span's place and label.
+pub type Key = (usize, usize, String);
+
+/// A span for the gold set, with the details the sides share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub range: Range<usize>,
+    pub label: String,
+    pub note: String,
+    pub value: String,
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A relation for the gold set, between two keys.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TakenRelation {
+    pub from: Key,
+    pub to: Key,
+    pub kind: String,
+}
+
+/// What adjudication gives the gold set of one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Proposal {
+    /// Spans to add, in text order.
+    pub spans: Vec<Taken>,
+    /// Relations to add.
+    pub relations: Vec<TakenRelation>,
+    /// Keys left for the curator, in text order.
+    pub open: Vec<Key>,
+    /// Details of taken spans that the sides give differently, one line
+    /// each ("actor [0, 3): the note differs").
+    pub details: Vec<String>,
+}
+
+/// What the gold set takes from `sides` (each annotator's annotations of
+/// one document), given what it holds and has rejected (`gold`).
+pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -> Proposal {
+    let needed = match strategy {
+        Strategy::Agreements => sides.len(),
+        Strategy::Majority => sides.len() / 2 + 1,
+    };
+    let key = |span: &Span| (span.start, span.end, span.label.clone());
+    // Each key's spans, one per side that has it.
+    let mut by_key: BTreeMap<Key, Vec<&Span>> = BTreeMap::new();
+    for side in sides {
+        let mut seen = BTreeSet::new();
+        for span in side.spans() {
+            if seen.insert(key(span)) {
+                by_key.entry(key(span)).or_default().push(span);
+            }
+        }
+    }
+    let held: BTreeSet<Key> = gold.spans().iter().map(key).collect();
+    // Every key the curator dealt with, held or rejected.
+    let dealt: Vec<Key> = held
+        .iter()
+        .cloned()
+        .chain(gold.rejected().map(|r| (r.start, r.end, r.label.clone())))
+        .collect();
+    let settled = |k: &Key| {
+        dealt.iter().any(|d| {
+            let same_range = d.0 == k.0 && d.1 == k.1;
+            let overlapping_label = d.2 == k.2 && d.0 < k.1 && k.0 < d.1;
+            same_range || overlapping_label
+        })
+    };
+    let mut proposal = Proposal::default();
+    for (k, spans) in &by_key {
+        if settled(k) {
+            continue;
+        }
+        if spans.len() < needed {
+            proposal.open.push(k.clone());
+            continue;
+        }
+        let (taken, differing) = shared_details(spans);
+        for field in differing {
+            proposal.details.push(format!(
+                "{} [{}, {}) {:?}: the sides give {field} differently; left empty",
+                k.2, k.0, k.1, spans[0].text
+            ));
+        }
+        proposal.spans.push(Taken {
+            range: k.0..k.1,
+            label: k.2.clone(),
+            ..taken
+        });
+    }
+    // Relations whose ends are in the gold set, held or taken.
+    let in_gold: BTreeSet<Key> = held
+        .iter()
+        .cloned()
+        .chain(
+            proposal
+                .spans
+                .iter()
+                .map(|t| (t.range.start, t.range.end, t.label.clone())),
+        )
+        .collect();
+    let held_relations: BTreeSet<TakenRelation> = relations_of(gold).collect();
+    let mut relation_sides: BTreeMap<TakenRelation, usize> = BTreeMap::new();
+    for side in sides {
+        let distinct: BTreeSet<TakenRelation> = relations_of(side).collect();
+        for relation in distinct {
+            *relation_sides.entry(relation).or_default() += 1;
+        }
+    }
+    proposal.relations = relation_sides
+        .into_iter()
+        .filter(|(relation, count)| {
+            *count >= needed
+                && in_gold.contains(&relation.from)
+                && in_gold.contains(&relation.to)
+                && !held_relations.contains(relation)
+        })
+        .map(|(relation, _)| relation)
+        .collect();
+    proposal
+}
+
+/// The relations of a side, by their ends' keys.
+fn relations_of(side: &Annotations) -> impl Iterator<Item = TakenRelation> + '_ {
+    side.relations().filter_map(|relation| {
+        let end = |id| {
+            side.get(id)
+                .map(|s: &Span| (s.start, s.end, s.label.clone()))
+        };
+        Some(TakenRelation {
+            from: end(relation.from)?,
+            to: end(relation.to)?,
+            kind: relation.kind.clone(),
+        })
+    })
+}
+
+/// The note, value and attributes that all `spans` give alike, and the
+/// names of the fields they give differently.
+fn shared_details(spans: &[&Span]) -> (Taken, Vec<String>) {
+    let first = spans[0];
+    let mut differing = Vec::new();
+    let alike = |field: &dyn Fn(&Span) -> &str| spans.iter().all(|s| field(s) == field(first));
+    let note = if alike(&|s| &s.note) {
+        first.note.clone()
+    } else {
+        differing.push("the note".to_owned());
+        String::new()
+    };
+    let value = if alike(&|s| &s.value) {
+        first.value.clone()
+    } else {
+        differing.push("the value".to_owned());
+        String::new()
+    };
+    let names: BTreeSet<&String> = spans.iter().flat_map(|s| s.attributes.keys()).collect();
+    let mut attributes = BTreeMap::new();
+    for name in names {
+        let given = |s: &Span| s.attributes.get(name).cloned();
+        if spans.iter().all(|s| given(s) == given(first)) {
+            if let Some(value) = given(first) {
+                attributes.insert(name.clone(), value);
+            }
+        } else {
+            differing.push(format!("attribute {name}"));
+        }
+    }
+    (
+        Taken {
+            range: first.start..first.end,
+            label: first.label.clone(),
+            note,
+            value,
+            attributes,
+        },
+        differing,
+    )
+}
+
+/// What adjudication did to one document's gold set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentAdjudicated {
+    pub document: String,
+    /// The annotators whose files it read.
+    pub annotators: Vec<String>,
+    /// Spans and relations added to the gold set.
+    pub spans_added: usize,
+    pub relations_added: usize,
+    /// Keys left for the curator.
+    pub open: usize,
+    /// Details of added spans the annotators give differently.
+    pub details: Vec<String>,
+    /// Why the document was left alone, when it was.
+    pub skipped: Option<String>,
+}
+
+/// Takes into the gold set of each document what `annotators` agree on
+/// (or what most of them have), as [`propose`] says, through the gold
+/// document's commands; documents are read and written on the disk pool.
+/// `documents` limits the run to those ids (all when empty).
+pub fn adjudicate(
+    project: &crate::project::Project,
+    annotators: &[String],
+    strategy: Strategy,
+    documents: &[String],
+) -> Vec<DocumentAdjudicated> {
+    use crate::project::document::{Command, OpenDocument};
+    use rayon::prelude::*;
+    let run = |doc: &crate::project::DocEntry| {
+        let mut done = DocumentAdjudicated {
+            document: doc.id.clone(),
+            ..DocumentAdjudicated::default()
+        };
+        let mut sides = Vec::new();
+        for annotator in annotators {
+            if !project.annotation_path(annotator, &doc.id).is_file() {
+                continue;
+            }
+            match OpenDocument::open_to_read(project, doc, annotator) {
+                Ok(side) if side.is_editable() => {
+                    sides.push(side.annotations().clone());
+                    done.annotators.push(annotator.clone());
+                }
+                Ok(side) => {
+                    done.skipped = Some(format!(
+                        "{} cannot be trusted (run sorot validate); nothing taken",
+                        side.path().display()
+                    ));
+                    return done;
+                }
+                Err(err) => {
+                    done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
+                    return done;
+                }
+            }
+        }
+        if sides.len() < 2 {
+            done.skipped = Some(match done.annotators.as_slice() {
+                [] => "no annotator of the list has a file for it".to_owned(),
+                [one] => format!("only {one} annotated it"),
+                _ => unreachable!("two or more sides are adjudicated"),
+            });
+            return done;
+        }
+        let mut gold = match OpenDocument::open(project, doc, super::review::GOLD) {
+            Ok(gold) if gold.is_editable() => gold,
+            Ok(gold) => {
+                done.skipped = Some(format!(
+                    "the gold file {} cannot be trusted (run sorot validate); nothing taken",
+                    gold.path().display()
+                ));
+                return done;
+            }
+            Err(err) => {
+                done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
+                return done;
+            }
+        };
+        let sides: Vec<&Annotations> = sides.iter().collect();
+        let proposal = propose(&sides, gold.annotations(), strategy);
+        done.open = proposal.open.len();
+        done.details = proposal.details.clone();
+        let (spans, relations) = (gold.spans().len(), gold.annotations().relations().count());
+        match gold.execute(project.schema(), Command::TakeIntoGold(proposal)) {
+            Ok(_) => {}
+            Err(err) => {
+                done.skipped = Some(format!("{err}; nothing taken"));
+                return done;
+            }
+        }
+        done.spans_added = gold.spans().len() - spans;
+        done.relations_added = gold.annotations().relations().count() - relations;
+        if let Err(err) = gold.save() {
+            done.spans_added = 0;
+            done.relations_added = 0;
+            done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
+        }
+        done
+    };
+    let chosen: Vec<&crate::project::DocEntry> = project
+        .docs()
+        .iter()
+        .filter(|doc| documents.is_empty() || documents.contains(&doc.id))
+        .collect();
+    crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
+        chosen.par_iter().map(|doc| run(doc)).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Rejected, Relation, Status, markup};
+
+    fn side(markup_text: &str) -> Annotations {
+        let (_, spans) = markup::parse(markup_text).unwrap();
+        Annotations::new(Status::InProgress, spans).unwrap()
+    }
+
+    fn keys(proposal: &Proposal) -> Vec<(usize, usize, &str)> {
+        proposal
+            .spans
+            .iter()
+            .map(|t| (t.range.start, t.range.end, t.label.as_str()))
+            .collect()
+    }
+
+    // “Kim” 😊 tiba di Moskwa, kata KCNA.\r\n: a curly quote, an emoji, CRLF.
+    const A: &str = "“[Kim|actor]” 😊 tiba di [Moskwa|location], kata [KCNA|actor].\r\n";
+    const B: &str = "“[Kim|actor]” 😊 tiba di [Moskwa|actor], [kata KCNA|claim].\r\n";
+    const C: &str = "“[Kim|actor]” 😊 tiba di [Moskwa|location], kata KCNA.\r\n";
+
+    #[test]
+    fn agreements_take_what_every_side_has_and_leave_the_rest_open() {
+        let (a, b) = (side(A), side(B));
+        let gold = side("“Kim” 😊 tiba di Moskwa, kata KCNA.\r\n");
+        let proposal = propose(&[&a, &b], &gold, Strategy::Agreements);
+        assert_eq!(keys(&proposal), [(1, 4, "actor")]);
+        assert_eq!(
+            proposal.open,
+            [
+                (16, 22, "actor".to_owned()),
+                (16, 22, "location".to_owned()),
+                (24, 33, "claim".to_owned()),
+                (29, 33, "actor".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn majority_takes_what_more_than_half_have() {
+        let (a, b, c) = (side(A), side(B), side(C));
+        let gold = side("“Kim” 😊 tiba di Moskwa, kata KCNA.\r\n");
+        let proposal = propose(&[&a, &b, &c], &gold, Strategy::Majority);
+        assert_eq!(keys(&proposal), [(1, 4, "actor"), (16, 22, "location")]);
+        // With two of three, half is not more than half.
+        let proposal = propose(&[&a, &b], &gold, Strategy::Majority);
+        assert_eq!(keys(&proposal), [(1, 4, "actor")]);
+    }
+
+    #[test]
+    fn decisions_stay_and_same_label_overlaps_are_left_to_the_curator() {
+        let (a, c) = (side(A), side(C));
+        // The curator rejected Kim and accepted a longer location.
+        let mut gold = side("“Kim” 😊 tiba di [Moskwa,|location] kata KCNA.\r\n");
+        gold.apply(&crate::model::Edit::Reject(Rejected {
+            start: 1,
+            end: 4,
+            label: "actor".into(),
+        }))
+        .unwrap();
+        let proposal = propose(&[&a, &c], &gold, Strategy::Agreements);
+        assert!(proposal.spans.is_empty(), "{proposal:?}");
+        assert_eq!(proposal.open, [(29, 33, "actor".to_owned())]);
+    }
+
+    #[test]
+    fn details_alike_are_taken_and_others_named_and_relations_follow_their_ends() {
+        let mut a = side(A);
+        let mut c = side(C);
+        for (side, stance) in [(&mut a, "asserted"), (&mut c, "reported")] {
+            let kim = side.spans()[0].clone();
+            let mut changed = kim.clone();
+            changed.note = "the leader".into();
+            changed.value = "Kim Jong Un".into();
+            changed.attributes.insert("stance".into(), stance.into());
+            side.apply(&crate::model::Edit::Remove(kim)).unwrap();
+            side.apply(&crate::model::Edit::Add(changed)).unwrap();
+            let (kim, moskwa) = (side.spans()[0].id, side.spans()[1].id);
+            side.apply(&crate::model::Edit::Link(Relation {
+                from: kim,
+                to: moskwa,
+                kind: "visits".into(),
+            }))
+            .unwrap();
+        }
+        let gold = side("“Kim” 😊 tiba di Moskwa, kata KCNA.\r\n");
+        let proposal = propose(&[&a, &c], &gold, Strategy::Agreements);
+        let kim = &proposal.spans[0];
+        assert_eq!(
+            (kim.note.as_str(), kim.value.as_str(), kim.attributes.len()),
+            ("the leader", "Kim Jong Un", 0)
+        );
+        assert_eq!(
+            proposal.details,
+            ["actor [1, 4) \"Kim\": the sides give attribute stance differently; left empty"]
+        );
+        assert_eq!(
+            proposal.relations,
+            [TakenRelation {
+                from: (1, 4, "actor".into()),
+                to: (16, 22, "location".into()),
+                kind: "visits".into()
+            }]
+        );
+    }
+}

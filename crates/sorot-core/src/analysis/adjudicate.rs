@@ -233,17 +233,18 @@ pub struct DocumentAdjudicated {
 
 /// Takes into the gold set of each document what `annotators` agree on
 /// (or what most of them have), as [`propose`] says, through the gold
-/// document's commands; documents are read and written on the disk pool.
-/// `documents` limits the run to those ids (all when empty).
+/// document's commands; documents are read on the disk pool, and the gold
+/// files that changed are written as one batch. `documents` limits the run
+/// to those ids (all when empty).
 pub fn adjudicate(
     project: &crate::project::Project,
     annotators: &[String],
     strategy: Strategy,
     documents: &[String],
 ) -> Vec<DocumentAdjudicated> {
-    use crate::project::document::{Command, OpenDocument};
+    use crate::project::document::{Command, OpenDocument, SaveError, SaveJob};
     use rayon::prelude::*;
-    let run = |doc: &crate::project::DocEntry| {
+    let run = |doc: &crate::project::DocEntry| -> (DocumentAdjudicated, Option<SaveJob>) {
         let mut done = DocumentAdjudicated {
             document: doc.id.clone(),
             ..DocumentAdjudicated::default()
@@ -263,11 +264,11 @@ pub fn adjudicate(
                         "{} cannot be trusted (run sorot validate); nothing taken",
                         side.path().display()
                     ));
-                    return done;
+                    return (done, None);
                 }
                 Err(err) => {
                     done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-                    return done;
+                    return (done, None);
                 }
             }
         }
@@ -277,7 +278,7 @@ pub fn adjudicate(
                 [one] => format!("only {one} annotated it"),
                 _ => unreachable!("two or more sides are adjudicated"),
             });
-            return done;
+            return (done, None);
         }
         let mut gold = match OpenDocument::open(project, doc, super::review::GOLD) {
             Ok(gold) if gold.is_editable() => gold,
@@ -286,11 +287,11 @@ pub fn adjudicate(
                     "the gold file {} cannot be trusted (run sorot validate); nothing taken",
                     gold.path().display()
                 ));
-                return done;
+                return (done, None);
             }
             Err(err) => {
                 done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-                return done;
+                return (done, None);
             }
         };
         let sides: Vec<&Annotations> = sides.iter().collect();
@@ -302,26 +303,45 @@ pub fn adjudicate(
             Ok(_) => {}
             Err(err) => {
                 done.skipped = Some(format!("{err}; nothing taken"));
-                return done;
+                return (done, None);
             }
         }
         done.spans_added = gold.spans().len() - spans;
         done.relations_added = gold.annotations().relations().count() - relations;
-        if let Err(err) = gold.save() {
-            done.spans_added = 0;
-            done.relations_added = 0;
-            done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-        }
-        done
+        (done, gold.save_job(false))
     };
     let chosen: Vec<&crate::project::DocEntry> = project
         .docs()
         .iter()
         .filter(|doc| documents.is_empty() || documents.contains(&doc.id))
         .collect();
-    crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
-        chosen.par_iter().map(|doc| run(doc)).collect()
-    })
+    let ran: Vec<(DocumentAdjudicated, Option<SaveJob>)> =
+        crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
+            chosen.par_iter().map(|doc| run(doc)).collect()
+        });
+    let (mut done, jobs): (Vec<DocumentAdjudicated>, Vec<Option<SaveJob>>) =
+        ran.into_iter().unzip();
+    let saving: Vec<usize> = (0..jobs.len()).filter(|&i| jobs[i].is_some()).collect();
+    let outcomes = SaveJob::run_batch(jobs.into_iter().flatten().collect());
+    for (n, &i) in saving.iter().enumerate() {
+        let failed = match &outcomes {
+            Ok(outcomes) => match &outcomes[n] {
+                Ok(_) => None,
+                Err(SaveError::Conflict { path }) => Some(format!(
+                    "{} changed on disk while this ran; nothing taken, run it again",
+                    path.display()
+                )),
+                Err(err) => Some(crate::error_chain(err)),
+            },
+            Err(err) => Some(crate::error_chain(err)),
+        };
+        if let Some(why) = failed {
+            done[i].spans_added = 0;
+            done[i].relations_added = 0;
+            done[i].skipped = Some(why);
+        }
+    }
+    done
 }
 
 #[cfg(test)]

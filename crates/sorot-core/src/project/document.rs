@@ -405,6 +405,65 @@ pub struct SaveJob {
 }
 
 impl SaveJob {
+    /// Runs save jobs of one annotations folder as one batch, for a command
+    /// carried out over many documents at once: the write lock is taken
+    /// once; each file is checked for a conflict as [`Self::run`] checks
+    /// it; the others are staged and put in place together, journaled, so
+    /// that a run cut short is finished by the next writer. Gives each
+    /// job's outcome, in order: the fingerprint written, or the conflict.
+    pub fn run_batch(jobs: Vec<SaveJob>) -> Result<Vec<Result<String, SaveError>>, SaveError> {
+        use rayon::prelude::*;
+        let Some(first) = jobs.first() else {
+            return Ok(Vec::new());
+        };
+        let annotations_dir = first.annotations_dir.clone();
+        let lock = store::WriteLock::acquire(&annotations_dir)?;
+        store::journal::finish_with(&annotations_dir, &lock)?;
+        let checked: Vec<Result<(&SaveJob, String), SaveError>> = jobs
+            .par_iter()
+            .map(|job| {
+                if let Some(expected) = &job.expected_on_disk {
+                    let on_disk = match fs::read(&job.path) {
+                        Ok(bytes) => Some(store::fingerprint(&bytes)),
+                        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                        Err(source) => {
+                            return Err(StorageError::Read {
+                                path: job.path.clone(),
+                                source,
+                            }
+                            .into());
+                        }
+                    };
+                    if &on_disk != expected {
+                        return Err(SaveError::Conflict {
+                            path: job.path.clone(),
+                        });
+                    }
+                }
+                Ok((job, job.file.to_ron()))
+            })
+            .collect();
+        let batch = store::Batch::new(
+            checked
+                .iter()
+                .filter_map(|c| c.as_ref().ok())
+                .filter_map(|(job, _)| job.path.parent()),
+        )?
+        .with_journal(&annotations_dir.join(store::journal::JOURNAL_FILE));
+        let staged = batch.run(|| {
+            checked
+                .par_iter()
+                .filter_map(|c| c.as_ref().ok())
+                .map(|(job, content)| batch.stage(&job.path, content.as_bytes()))
+                .collect::<Result<Vec<_>, StorageError>>()
+        })?;
+        batch.commit(vec![staged])?;
+        Ok(checked
+            .into_iter()
+            .map(|c| c.map(|(_, content)| store::fingerprint(content.as_bytes())))
+            .collect())
+    }
+
     /// Checks for a conflict, serializes and writes atomically; returns the
     /// fingerprint of what was written. The project's write lock is held
     /// from the check to the rename, so no other Sorot writer's file lands

@@ -55,6 +55,10 @@ pub struct ReviewMode {
     current: Option<usize>,
     /// Offset to scroll the text to, once.
     pub scroll_to: Option<usize>,
+    /// The direction N (true) or P (false) last found no further
+    /// disagreement in: pressed again that way, it moves on to another
+    /// document.
+    at_edge: Option<bool>,
 }
 
 impl ReviewMode {
@@ -70,6 +74,7 @@ impl ReviewMode {
             computed_for: None,
             current: None,
             scroll_to: None,
+            at_edge: None,
         }
     }
 
@@ -109,6 +114,7 @@ impl ReviewMode {
         self.sides = Some((doc_id.to_owned(), side(&self.a)?, side(&self.b)?));
         self.computed_for = None;
         self.current = None;
+        self.at_edge = None;
         self.refresh();
         self.current = self
             .next_undecided(None)
@@ -192,6 +198,7 @@ impl ReviewMode {
     /// Moves to the next (or previous) disagreement of this document; false
     /// at the end, when the caller moves on to another document.
     pub fn step(&mut self, forward: bool) -> bool {
+        let at_edge = self.at_edge.take();
         let target = if forward {
             self.next_disagreement(self.current)
         } else {
@@ -203,8 +210,22 @@ impl ReviewMode {
                 self.scroll_to = Some(self.differences[i].range().start);
                 true
             }
-            None => false,
+            None => {
+                // The first time at the edge, stay and say so; the next
+                // time, move on.
+                if at_edge != Some(forward) && self.has_disagreements() {
+                    self.at_edge = Some(forward);
+                    return true;
+                }
+                false
+            }
         }
+    }
+
+    /// Whether the last step found no further disagreement this way, and
+    /// stayed: the next step moves to another document.
+    pub fn at_edge(&self) -> Option<bool> {
+        self.at_edge
     }
 
     /// After moving into another document backwards: its last disagreement.
@@ -434,8 +455,18 @@ impl ReviewMode {
                         Decision::AcceptB,
                     );
                 }
-                if difference.a.is_some() && difference.b.is_some() {
+                if let (Some(a), Some(b)) = (&difference.a, &difference.b) {
                     button(ui, "Accept both".into(), "C", Decision::AcceptBoth);
+                    // Two overlapping spans of one label are rarely meant.
+                    if a.label == b.label && a.range() != b.range() {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!(
+                                "Accept both puts two overlapping {} spans in the gold set.",
+                                a.label
+                            ),
+                        );
+                    }
                 }
                 button(ui, "Reject both".into(), "X", Decision::RejectBoth);
             }

@@ -833,6 +833,41 @@ fn marking_reviewed_asks_while_disagreements_are_open_and_takes_every_agreement(
     );
 }
 
+/// A difference of boundaries between two spans of one label warns, before
+/// any decision, that accepting both puts two overlapping spans of that
+/// label in the gold set.
+#[test]
+fn accepting_both_of_two_overlapping_spans_of_a_label_is_warned_of() {
+    let (_project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    let same_label_overlap = |harness: &Harness<'static, SorotApp>| {
+        let review = harness.state().review().unwrap();
+        let difference = &review.differences()[review.current()?];
+        match (&difference.a, &difference.b) {
+            (Some(a), Some(b)) if a.label == b.label && a.range() != b.range() => {
+                Some(a.label.clone())
+            }
+            _ => None,
+        }
+    };
+    let mut label = None;
+    for _ in 0..200 {
+        label = same_label_overlap(&harness);
+        if label.is_some() {
+            break;
+        }
+        harness.key_press(Key::N);
+        harness.run();
+    }
+    let label = label.expect("the sample has two overlapping spans of a label");
+    harness.get_by_label(&format!(
+        "Accept both puts two overlapping {label} spans in the gold set."
+    ));
+}
+
 #[test]
 fn n_walks_through_disagreements_into_the_next_document() {
     let (_project, mut harness) = annotated_sample();
@@ -856,10 +891,24 @@ fn n_walks_through_disagreements_into_the_next_document() {
         harness.run();
     }
     assert_eq!(seen.len(), disagreements, "each disagreement once");
+    // Past the last one, N says where it goes before it goes there.
+    assert_eq!(
+        harness.state().review().unwrap().gold().current_id(),
+        Some(FIRST)
+    );
+    harness.get_by_label_contains(
+        "No further disagreement in this document: N again goes on to the next document",
+    );
+    harness.key_press(Key::N);
+    harness.run();
     assert_eq!(
         harness.state().review().unwrap().gold().current_id(),
         Some("001_29c8b5c4ec59e6d1.txt")
     );
+    // At the first disagreement, P says so once, then goes back.
+    harness.key_press(Key::P);
+    harness.run();
+    harness.get_by_label_contains("No earlier disagreement in this document: P again goes back");
     harness.key_press(Key::P);
     harness.run();
     assert_eq!(

@@ -242,10 +242,16 @@ impl SorotApp {
         match command {
             UiCommand::NextDisagreement | UiCommand::PreviousDisagreement => {
                 let forward = command == UiCommand::NextDisagreement;
-                if let Some(review) = &mut self.review
-                    && !review.step(forward)
-                {
-                    self.review_other_document(forward);
+                if let Some(review) = &mut self.review {
+                    if !review.step(forward) {
+                        self.review_other_document(forward);
+                    } else if let Some(forward) = review.at_edge() {
+                        self.status.show(if forward {
+                            "No further disagreement in this document: N again goes on to the next document".to_owned()
+                        } else {
+                            "No earlier disagreement in this document: P again goes back to the previous document".to_owned()
+                        });
+                    }
                 }
             }
             UiCommand::NextDocument | UiCommand::PreviousDocument => {

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{sorot, stderr, stdout};
+use common::{fixture, sorot, stderr, stdout};
 use sorot_core::store::OffsetUnit;
 use sorot_core::testing::{TestProject, render_offsets, sample_dir};
 
@@ -546,6 +546,99 @@ fn an_import_names_a_few_added_texts_and_counts_many() {
     assert_eq!(
         fs::read_to_string(project.join("t11.txt")).unwrap(),
         "“Kim” 😊 tiba"
+    );
+}
+
+/// CoNLL-2003's `token POS chunk NER` in IOB1: the command says which
+/// column it read and that it read IOB1, `--tag-column` picks the chunks,
+/// `--scheme iob2` refuses the file where an I- opens an entity, and a
+/// column that cannot hold tags, or either flag with another format, is
+/// refused before anything is read.
+#[test]
+fn conll_import_says_its_columns_and_scheme_and_takes_them_as_flags() {
+    let dir = TestProject::new()
+        .text(
+            "en-1.txt",
+            "UN praises Dutch plan to rebuild Greek ports.\r\n“We agree” 😊, Anna Smith Peter Jones told Reuters in Geneva.\r\n",
+        )
+        .text("en-2.txt", "GENEVA 2024-03-05\r\nThe Red Cross met in Bern.\r\n");
+    let input = fixture("conll2003.conll");
+    let import = |annotator: &str, flags: &[&str]| {
+        let mut args = vec!["import", "--format", "conll", "--annotator", annotator];
+        args.extend(flags);
+        args.push(&input);
+        sorot(&args, dir.root())
+    };
+    let iob1 = format!(
+        "{input}: read as IOB1, as in the original CoNLL-2003: an I- tag may open an entity (I-ORG opens one at line 3); --scheme iob2 refuses such a file\n"
+    );
+
+    let output = import("ner", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{input}: 3 columns after the token; the tags are read from the last (column 4), columns 2 and 3 ignored (--tag-column N reads column N instead, the token being column 1)\n\
+             {iob1}\
+             not in the project's schema (kept; import with --add-to-schema to add them to sorot.ron, or add them by hand):\n  \
+             labels: ORG, MISC, PER, LOC\n\
+             imported 10 spans in 2 documents\n"
+        )
+    );
+    assert_eq!(
+        dir.rendered("ner", "en-2.txt"),
+        "[GENEVA|LOC] 2024-03-05\r\nThe [Red Cross|ORG] met in [Bern|LOC].\r\n"
+    );
+
+    let output = import("chunks", &["--tag-column", "3", "--scheme", "iob1"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{input}: the tags are read from column 3 (--tag-column 3), columns 2 and 4 ignored\n\
+             not in the project's schema (kept; import with --add-to-schema to add them to sorot.ron, or add them by hand):\n  \
+             labels: NP, VP, PP\n\
+             imported 18 spans in 2 documents\n"
+        )
+    );
+    assert_eq!(
+        dir.rendered("chunks", "en-2.txt"),
+        "[GENEVA 2024-03-05|NP]\r\n[The Red Cross|NP] [met|VP] [in|PP] [Bern|NP].\r\n"
+    );
+
+    let output = import("strict", &["--scheme", "iob2"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "sorot: nothing was imported: {input}:3: I-ORG follows no B-ORG or I-ORG (IOB2 starts each entity with B-)\n"
+        )
+    );
+    assert!(!dir.path("annotations/strict").exists());
+
+    let output = import("token", &["--tag-column", "1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_stderr_contains(
+        &output,
+        "invalid value '1' for '--tag-column <N>': the token is column 1; the tags are in column 2 or after",
+    );
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "x",
+            "--scheme",
+            "iob1",
+            &input,
+        ],
+        dir.root(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_stderr_contains(
+        &output,
+        "--tag-column and --scheme apply to --format conll only",
     );
 }
 

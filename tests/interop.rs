@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::process::Output;
 
-use common::{shared, sorot, stderr};
+use common::{fixture, shared, sorot, stderr};
 use sorot_core::model::markup;
 use sorot_core::project::document::Command;
 use sorot_core::store::OffsetUnit;
@@ -392,41 +392,44 @@ fn bad_conll_names_the_line_and_writes_nothing() {
         "Putin B-actor",
         ". O",
     ];
-    // (the line to put in place of the fourth token line, what stderr says)
-    let cases = [
+    // (the line to put in place of the fourth token line, the options of
+    // the import, what stderr says)
+    let cases: [(&str, &[&str], &str); 5] = [
         (
             "bertemu",
+            &[],
             "bad.conll:6: a token line has a token and at least one tag",
         ),
         (
             "bertemu I-actor",
+            &["--scheme", "iob2"],
             "bad.conll:6: I-actor follows no B-actor or I-actor",
         ),
         (
             "bertemu X-actor",
-            "bad.conll:6: \"X-actor\" is not an IOB2 tag",
+            &[],
+            "bad.conll:6: \"X-actor\" in column 2 is not a tag (O, B-label or I-label)",
+        ),
+        (
+            "bertemu O",
+            &["--tag-column", "3"],
+            "bad.conll:3: this line has 2 columns, none for --tag-column 3 (the token is column 1)",
         ),
         (
             "bertamu O",
+            &[],
             "bad.conll:6: the token \"bertamu\" cannot be found at its place",
         ),
     ];
-    for (line, expected) in cases {
+    for (line, extra, expected) in cases {
         let mut lines = vec!["-DOCSTART- O", ""];
         lines.extend(good);
         lines[5] = line;
         dir.write("bad.conll", lines.join("\n") + "\n");
-        let output = sorot(
-            &[
-                "import",
-                "--format",
-                "conll",
-                "--annotator",
-                "x",
-                "bad.conll",
-            ],
-            dir.root(),
-        );
+        let mut args = vec!["import", "--format", "conll", "--annotator", "x"];
+        args.extend(extra);
+        args.push("bad.conll");
+        let output = sorot(&args, dir.root());
         assert_status(&output, 2);
         assert!(stderr(&output).contains(expected), "{}", stderr(&output));
         assert!(!dir.path("annotations").exists());
@@ -1219,11 +1222,6 @@ fn hugging_face_rows_per_document_have_a_tag_list_per_layer() {
         names["ner_tags_2"],
         serde_json::json!(["O", "B-claim", "I-claim"])
     );
-}
-
-/// A file in `tests/fixtures/`.
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Label Studio regions carry their text: offsets that count UTF-16 units

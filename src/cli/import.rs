@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 
 use super::OffsetsArg;
 use sorot_core::counted;
-use sorot_core::formats::import::{self, AnnotationsTaken, ImportFormat, ImportOptions};
+use sorot_core::formats::import::{self, AnnotationsTaken, ImportFormat, ImportOptions, TagScheme};
 use sorot_core::project::{CONFIG_FILE, Project, is_valid_annotator};
 
 /// `--format` of `sorot import`: the core's [`ImportFormat`].
@@ -20,7 +20,7 @@ pub(crate) enum ImportFormatArg {
     Jsonl,
     /// Label Studio JSON export (tasks with annotations)
     Labelstudio,
-    /// CoNLL IOB2: token and tag columns; tokens are matched onto the project's texts
+    /// CoNLL: a token a line with its columns, the tags (IOB2 or IOB1) in the last column or in every one; tokens are matched onto the project's texts
     Conll,
 }
 
@@ -31,6 +31,24 @@ impl From<ImportFormatArg> for ImportFormat {
             ImportFormatArg::Jsonl => ImportFormat::Jsonl,
             ImportFormatArg::Labelstudio => ImportFormat::Labelstudio,
             ImportFormatArg::Conll => ImportFormat::Conll,
+        }
+    }
+}
+
+/// `--scheme` of `sorot import`: the core's [`TagScheme`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SchemeArg {
+    /// Each entity starts with B-; an I- that would open one is an error
+    Iob2,
+    /// I- may open an entity, B- starts one right after another of the same label (the original CoNLL-2003)
+    Iob1,
+}
+
+impl From<SchemeArg> for TagScheme {
+    fn from(arg: SchemeArg) -> TagScheme {
+        match arg {
+            SchemeArg::Iob2 => TagScheme::Iob2,
+            SchemeArg::Iob1 => TagScheme::Iob1,
         }
     }
 }
@@ -76,6 +94,21 @@ pub(crate) struct ImportArgs {
     /// Label Studio: import the tasks' predictions too, each model's under the annotator model-<version>. Without it, predictions are reported as not imported.
     #[arg(long)]
     pub(crate) predictions: bool,
+    /// CoNLL: read the tags from column N alone, counting the token as column 1 (CoNLL-2003's named entities are column 4, CoNLL-2002's column 3). Without it, when every column after the token holds tags (O, B-label, I-label), each is read as a layer of its own; otherwise the tags are the last column. The columns not read are said.
+    #[arg(long, value_name = "N", value_parser = tag_column)]
+    pub(crate) tag_column: Option<usize>,
+    /// CoNLL: the tag scheme. Without it, a file in which an I- tag opens an entity is read as IOB1, and said; IOB2 files read the same either way.
+    #[arg(long, value_enum)]
+    pub(crate) scheme: Option<SchemeArg>,
+}
+
+/// `--tag-column`'s value: a column after the token.
+fn tag_column(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n >= 2 => Ok(n),
+        Ok(_) => Err("the token is column 1; the tags are in column 2 or after".into()),
+        Err(err) => Err(err.to_string()),
+    }
 }
 
 pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -84,6 +117,10 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             "{:?} is not a valid annotator name (letters, digits, '_', '-', '.', starting with a letter or digit)",
             args.annotator
         );
+    }
+    if args.format != ImportFormatArg::Conll && (args.tag_column.is_some() || args.scheme.is_some())
+    {
+        bail!("--tag-column and --scheme apply to --format conll only");
     }
     // The first of several paths is the project when it is a folder that
     // cannot be an input: any folder for formats read from files, and for
@@ -116,6 +153,8 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             AnnotationsTaken::Every
         },
         predictions: args.predictions,
+        tag_column: args.tag_column,
+        scheme: args.scheme.map(Into::into),
         ..ImportOptions::new(args.format.into(), args.annotator)
     };
     let report = import::import(&project, &options, &inputs).context("nothing was imported")?;

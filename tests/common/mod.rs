@@ -15,6 +15,12 @@ pub fn sorot(args: &[&str], cwd: &Path) -> Output {
         .unwrap()
 }
 
+/// A file in `tests/fixtures/`: other tools' files, written for these tests
+/// in the shapes those tools write.
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -6,7 +6,7 @@
 use std::fs;
 
 use sorot_core::formats::export::OffsetUnit;
-use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
+use sorot_core::formats::import::{ImportFormat, ImportOptions, TagScheme, import};
 use sorot_core::model::Relation;
 use sorot_core::project::document::Command;
 use sorot_core::testing::TestProject;
@@ -218,6 +218,388 @@ fn conll_documents_without_a_text_are_numbered_per_input() {
         err.to_string()
             .contains("bad.conll:6: the token \"Busan\" cannot be found"),
         "{err}"
+    );
+}
+
+/// A file in the repository's `tests/fixtures/`: other tools' files, written
+/// for these tests in the shapes those tools write.
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+/// (start, end, label, text) of an annotator's spans of a document, as its
+/// file holds them.
+fn spans_of(
+    project: &TestProject,
+    annotator: &str,
+    doc: &str,
+) -> Vec<(usize, usize, String, String)> {
+    project
+        .spans(annotator, doc)
+        .into_iter()
+        .map(|s| (s.start, s.end, s.label, s.text))
+        .collect()
+}
+
+/// (start, end, label, text) spans written out.
+fn expected(spans: &[(usize, usize, &str, &str)]) -> Vec<(usize, usize, String, String)> {
+    spans
+        .iter()
+        .map(|&(start, end, label, text)| (start, end, label.to_owned(), text.to_owned()))
+        .collect()
+}
+
+/// The texts of `conll2003.conll`, with a curly quote, an emoji and CRLF.
+fn conll2003_project() -> TestProject {
+    TestProject::new()
+        .text(
+            "en-1.txt",
+            "UN praises Dutch plan to rebuild Greek ports.\r\n“We agree” 😊, Anna Smith Peter Jones told Reuters in Geneva.\r\n",
+        )
+        .text("en-2.txt", "GENEVA 2024-03-05\r\nThe Red Cross met in Bern.\r\n")
+}
+
+/// The note of an input read as IOB1, whose first `I-` opening an entity is
+/// `tag` at `line`.
+fn iob1_note(input: &std::path::Path, tag: &str, line: usize) -> String {
+    format!(
+        "{}: read as IOB1, as in the original CoNLL-2003: an I- tag may open an entity ({tag} opens one at line {line}); --scheme iob2 refuses such a file",
+        input.display()
+    )
+}
+
+/// CoNLL-2002's `token POS NER`: the part-of-speech column ("Pron") is not
+/// read as tags; the last column is, and the note says so once for the file.
+/// `-DOCSTART- -DOCSTART- O` lines split its two documents.
+#[test]
+fn conll_2002_columns_give_the_last_as_tags_and_say_so() {
+    let project = TestProject::new()
+        .text(
+            "nl-1.txt",
+            "“Wij” 😊 zien Jan de Vries in Amsterdam.\r\nHet Rode Kruis helpt.\r\n",
+        )
+        .text("nl-2.txt", "Ajax speelt zondag tegen PSV in Eindhoven.\r\n");
+    let input = fixture("conll2002.conll");
+    let report = import(
+        &project.open(),
+        &options(ImportFormat::Conll),
+        std::slice::from_ref(&input),
+    )
+    .unwrap();
+    assert_eq!(
+        spans_of(&project, "ayu", "nl-1.txt"),
+        expected(&[
+            (13, 25, "PER", "Jan de Vries"),
+            (29, 38, "LOC", "Amsterdam"),
+            (41, 55, "ORG", "Het Rode Kruis"),
+        ])
+    );
+    assert_eq!(
+        spans_of(&project, "ayu", "nl-2.txt"),
+        expected(&[
+            (0, 4, "ORG", "Ajax"),
+            (25, 28, "ORG", "PSV"),
+            (32, 41, "LOC", "Eindhoven"),
+        ])
+    );
+    assert_eq!(
+        report.notes,
+        [format!(
+            "{}: 2 columns after the token; the tags are read from the last (column 3), column 2 ignored (--tag-column N reads column N instead, the token being column 1)",
+            input.display()
+        )]
+    );
+}
+
+/// CoNLL-2003's `token POS chunk NER` in IOB1: an I- opens an entity, a B-
+/// separates two adjacent entities of one label. Found and said without
+/// `--scheme`; read so and not said with `--scheme iob1`; refused, naming
+/// the file and line, with `--scheme iob2`.
+#[test]
+fn conll_2003_in_iob1_is_read_so_and_said() {
+    let project = conll2003_project();
+    let input = fixture("conll2003.conll");
+    let columns = format!(
+        "{}: 3 columns after the token; the tags are read from the last (column 4), columns 2 and 3 ignored (--tag-column N reads column N instead, the token being column 1)",
+        input.display()
+    );
+    let en1 = expected(&[
+        (0, 2, "ORG", "UN"),
+        (11, 16, "MISC", "Dutch"),
+        (33, 38, "MISC", "Greek"),
+        (61, 71, "PER", "Anna Smith"),
+        (72, 83, "PER", "Peter Jones"),
+        (89, 96, "ORG", "Reuters"),
+        (100, 106, "LOC", "Geneva"),
+    ]);
+    let en2 = expected(&[
+        (0, 6, "LOC", "GENEVA"),
+        (23, 32, "ORG", "Red Cross"),
+        (40, 44, "LOC", "Bern"),
+    ]);
+    let inputs = std::slice::from_ref(&input);
+
+    let report = import(&project.open(), &options(ImportFormat::Conll), inputs).unwrap();
+    assert_eq!(spans_of(&project, "ayu", "en-1.txt"), en1);
+    assert_eq!(spans_of(&project, "ayu", "en-2.txt"), en2);
+    assert_eq!(
+        report.notes,
+        [columns.clone(), iob1_note(&input, "I-ORG", 3)]
+    );
+
+    let iob1 = ImportOptions {
+        scheme: Some(TagScheme::Iob1),
+        ..ImportOptions::new(ImportFormat::Conll, "budi")
+    };
+    let report = import(&project.open(), &iob1, inputs).unwrap();
+    assert_eq!(spans_of(&project, "budi", "en-1.txt"), en1);
+    assert_eq!(spans_of(&project, "budi", "en-2.txt"), en2);
+    assert_eq!(report.notes, [columns]);
+
+    let iob2 = ImportOptions {
+        scheme: Some(TagScheme::Iob2),
+        ..ImportOptions::new(ImportFormat::Conll, "citra")
+    };
+    let err = import(&project.open(), &iob2, inputs).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:3: I-ORG follows no B-ORG or I-ORG (IOB2 starts each entity with B-)",
+            input.display()
+        )
+    );
+    assert!(!project.path("annotations/citra").exists());
+}
+
+/// `tag_column` reads the column it names (CoNLL-2003's chunks, in IOB1
+/// too), the others ignored and said; a line without that column, a column
+/// that holds no tags and the token's own column are errors.
+#[test]
+fn conll_tag_column_reads_the_column_it_names() {
+    let project = conll2003_project();
+    let input = fixture("conll2003.conll");
+    let inputs = std::slice::from_ref(&input);
+    let column = |n: usize, annotator: &str| ImportOptions {
+        tag_column: Some(n),
+        ..ImportOptions::new(ImportFormat::Conll, annotator)
+    };
+    let report = import(&project.open(), &column(3, "chunks"), inputs).unwrap();
+    assert_eq!(
+        spans_of(&project, "chunks", "en-1.txt"),
+        expected(&[
+            (0, 2, "NP", "UN"),
+            (3, 10, "VP", "praises"),
+            (11, 21, "NP", "Dutch plan"),
+            (22, 32, "VP", "to rebuild"),
+            (33, 44, "NP", "Greek ports"),
+            (48, 50, "NP", "We"),
+            (51, 56, "VP", "agree"),
+            (61, 71, "NP", "Anna Smith"),
+            (72, 83, "NP", "Peter Jones"),
+            (84, 88, "VP", "told"),
+            (89, 96, "NP", "Reuters"),
+            (97, 99, "PP", "in"),
+            (100, 106, "NP", "Geneva"),
+        ])
+    );
+    // The dateline is a sentence of its own: its noun phrase ends with it.
+    assert_eq!(
+        spans_of(&project, "chunks", "en-2.txt"),
+        expected(&[
+            (0, 17, "NP", "GENEVA 2024-03-05"),
+            (19, 32, "NP", "The Red Cross"),
+            (33, 36, "VP", "met"),
+            (37, 39, "PP", "in"),
+            (40, 44, "NP", "Bern"),
+        ])
+    );
+    assert_eq!(
+        report.notes,
+        [
+            format!(
+                "{}: the tags are read from column 3 (--tag-column 3), columns 2 and 4 ignored",
+                input.display()
+            ),
+            iob1_note(&input, "I-NP", 3),
+        ]
+    );
+
+    for (n, message) in [
+        (
+            5,
+            ":3: this line has 4 columns, none for --tag-column 5 (the token is column 1)",
+        ),
+        (
+            2,
+            ":3: \"NNP\" in column 2 is not a tag (O, B-label or I-label)",
+        ),
+        (
+            1,
+            ": --tag-column 1: the token is column 1, so tags are in column 2 or after",
+        ),
+    ] {
+        let err = import(&project.open(), &column(n, "x"), inputs).unwrap_err();
+        assert_eq!(err.to_string(), format!("{}{message}", input.display()));
+    }
+    assert!(!project.path("annotations/x").exists());
+}
+
+/// Label Studio's CoNLL export, `token -X- _ tag` after `-DOCSTART- -X- O`,
+/// with CRLF line ends as Python writes them on Windows; its tokens are the
+/// text's whitespace-separated words, punctuation and curly quotes kept on.
+#[test]
+fn label_studio_conll_reads_its_last_column() {
+    let project = TestProject::new().text(
+        "ls.txt",
+        "Kim Jong Un 😊 bertemu Putin di Vostochny hari Rabu.\r\nKCNA menyebutnya “pertemuan kawan”.\r\n",
+    );
+    let input = fixture("labelstudio.conll");
+    assert!(fs::read_to_string(&input).unwrap().contains("B-actor\r\n"));
+    let report = import(
+        &project.open(),
+        &options(ImportFormat::Conll),
+        std::slice::from_ref(&input),
+    )
+    .unwrap();
+    assert_eq!(
+        spans_of(&project, "ayu", "ls.txt"),
+        expected(&[
+            (0, 11, "actor", "Kim Jong Un"),
+            (22, 27, "actor", "Putin"),
+            (31, 40, "location", "Vostochny"),
+            (53, 57, "actor", "KCNA"),
+        ])
+    );
+    assert_eq!(
+        report.notes,
+        [format!(
+            "{}: 3 columns after the token; the tags are read from the last (column 4), columns 2 and 3 ignored (--tag-column N reads column N instead, the token being column 1)",
+            input.display()
+        )]
+    );
+}
+
+/// When every column after the token holds tags, each is a layer of its
+/// own, with nothing said; an I- that opens an entity in any of them makes
+/// the file IOB1, said once with the first such line. A file whose columns
+/// are not all tags reads the last of each line, and says so when lines
+/// differ in their columns; a last column that holds no tag is an error.
+#[test]
+fn conll_tag_columns_are_layers_when_all_hold_tags() {
+    let project = TestProject::new().text("a.txt", "“Kim” 😊 bertemu\r\nPutin di Vostochny.\r\n");
+    // The tokens of a.txt with the columns of each line after the token.
+    let file = |rows: [&str; 9]| -> String {
+        let tokens = [
+            "“",
+            "Kim",
+            "”",
+            "😊",
+            "bertemu",
+            "Putin",
+            "di",
+            "Vostochny",
+            ".",
+        ];
+        let mut out = String::from("-DOCSTART- -X- O O\n\n");
+        for (token, columns) in tokens.iter().zip(rows) {
+            out.push_str(&format!("{token} {columns}\n"));
+        }
+        out
+    };
+    let spans = expected(&[
+        (0, 22, "claim", "“Kim” 😊 bertemu\r\nPutin"),
+        (1, 4, "actor", "Kim"),
+        (17, 22, "actor", "Putin"),
+        (26, 35, "location", "Vostochny"),
+    ]);
+    let layers = project.write(
+        "layers.conll",
+        file([
+            "O B-claim",
+            "B-actor I-claim",
+            "O I-claim",
+            "O I-claim",
+            "O I-claim",
+            "B-actor I-claim",
+            "O O",
+            "B-location O",
+            "O O",
+        ]),
+    );
+    let report = import(&project.open(), &options(ImportFormat::Conll), &[layers]).unwrap();
+    assert_eq!(report.notes, Vec::<String>::new());
+    assert_eq!(spans_of(&project, "ayu", "a.txt"), spans);
+
+    // The claim opens with I- at line 3, each actor at theirs.
+    let iob1 = project.write(
+        "iob1.conll",
+        file([
+            "O I-claim",
+            "I-actor I-claim",
+            "O I-claim",
+            "O I-claim",
+            "O I-claim",
+            "I-actor I-claim",
+            "O O",
+            "I-location O",
+            "O O",
+        ]),
+    );
+    let budi = ImportOptions::new(ImportFormat::Conll, "budi");
+    let report = import(&project.open(), &budi, std::slice::from_ref(&iob1)).unwrap();
+    assert_eq!(report.notes, [iob1_note(&iob1, "I-claim", 3)]);
+    assert_eq!(spans_of(&project, "budi", "a.txt"), spans);
+
+    // Lines with one and with two columns after the token, the tags last.
+    let ragged = project.write(
+        "ragged.conll",
+        file([
+            "Punc O",
+            "B-actor",
+            "Punc O",
+            "O",
+            "V O",
+            "N B-actor",
+            "O",
+            "N B-location",
+            "Punc O",
+        ]),
+    );
+    let citra = ImportOptions::new(ImportFormat::Conll, "citra");
+    let report = import(&project.open(), &citra, std::slice::from_ref(&ragged)).unwrap();
+    assert_eq!(
+        report.notes,
+        [format!(
+            "{}: 1 to 2 columns after the token; the tags are read from the last of each line, the others ignored (--tag-column N reads column N instead, the token being column 1)",
+            ragged.display()
+        )]
+    );
+    assert_eq!(spans_of(&project, "citra", "a.txt"), spans[1..]);
+
+    // The tags before another column.
+    let before = project.write(
+        "before.conll",
+        file([
+            "O Punc",
+            "B-actor N",
+            "O Punc",
+            "O Misc",
+            "O V",
+            "B-actor N",
+            "O Prep",
+            "B-location N",
+            "O Punc",
+        ]),
+    );
+    let err = import(&project.open(), &citra, std::slice::from_ref(&before)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:3: \"Punc\" in column 3 is not a tag (O, B-label or I-label); the tags are read from the last column unless --tag-column N names another",
+            before.display()
+        )
     );
 }
 

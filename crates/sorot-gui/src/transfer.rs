@@ -269,6 +269,9 @@ impl Transfer {
                             &said[1..]
                         ));
                     }
+                    // What was read other than as written: CoNLL columns
+                    // ignored, an IOB1 file, offsets in another unit.
+                    finished.summary.extend(report.notes.iter().cloned());
                     if report.stopped {
                         finished.summary.push(format!(
                             "Nothing was written: {} cannot be imported (strict).",
@@ -555,7 +558,7 @@ fn import_format_name(format: ImportFormat) -> String {
         ImportFormat::Brat => "brat (.ann and .txt)",
         ImportFormat::Jsonl => "doccano JSONL",
         ImportFormat::Labelstudio => "Label Studio JSON",
-        ImportFormat::Conll => "CoNLL (IOB2)",
+        ImportFormat::Conll => "CoNLL (IOB2 or IOB1)",
     }
     .to_owned()
 }

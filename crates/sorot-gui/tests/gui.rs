@@ -617,6 +617,48 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
     assert_eq!(doc.spans()[0].text, "Vladimir Putin");
 }
 
+/// What an import read other than as written (here the columns of a CoNLL
+/// file it did not read as tags) is in the report the workbench shows.
+#[test]
+fn an_import_shows_what_it_read_other_than_as_written() {
+    let project = sample_project();
+    let input = project.root().join("from-label-studio.conll");
+    fs::write(
+        &input,
+        "-DOCSTART- -X- O\r\n“Kim” -X- _ O\r\n😊 -X- _ O\r\nPutin -X- _ B-actor\r\n\r\n",
+    )
+    .unwrap();
+    let mut harness = harness(project.root());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Format")
+        .click();
+    harness.run();
+    harness.get_by_label("CoNLL (IOB2 or IOB1)").click();
+    harness.run();
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Files",
+        input.to_str().unwrap(),
+        "Import",
+    );
+    assert!(
+        report.summary.contains(&format!(
+            "{}: 3 columns after the token; the tags are read from the last (column 4), columns 2 and 3 ignored (--tag-column N reads column N instead, the token being column 1)",
+            input.display()
+        )),
+        "{report:?}"
+    );
+    assert!(
+        report
+            .summary
+            .contains(&"Imported 1 span in 1 document.".to_owned()),
+        "{report:?}"
+    );
+}
+
 #[test]
 fn an_import_into_another_document_keeps_the_undo_of_an_earlier_edit() {
     let project = sample_project();

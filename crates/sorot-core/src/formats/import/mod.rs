@@ -46,7 +46,7 @@ pub enum ImportFormat {
     Jsonl,
     /// Label Studio JSON export (tasks with annotations)
     Labelstudio,
-    /// CoNLL IOB2: token and tag columns; tokens are matched onto the project's texts
+    /// CoNLL: a token a line with its columns, the tags (IOB2 or IOB1) in the last column or in every one; tokens are matched onto the project's texts
     Conll,
 }
 
@@ -58,6 +58,16 @@ impl ImportFormat {
         ImportFormat::Labelstudio,
         ImportFormat::Conll,
     ];
+}
+
+/// How the tags of a CoNLL input mark where an entity starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagScheme {
+    /// Every entity starts with `B-`; an `I-` that would open one is an error.
+    Iob2,
+    /// `I-` may open an entity, and `B-` starts one only right after another
+    /// of the same label, as in the original CoNLL-2003.
+    Iob1,
 }
 
 /// How to import.
@@ -86,13 +96,23 @@ pub struct ImportOptions {
     /// Label Studio: import the tasks' predictions, each model's under the
     /// annotator `model-<version>`; otherwise they are reported.
     pub predictions: bool,
+    /// CoNLL: the one column to read the tags from, counting the token as
+    /// column 1 (CoNLL-2003's named entities are column 4). When `None`,
+    /// every column after the token is read as tags if all hold tags, and
+    /// otherwise only the last; the columns not read are said in the report.
+    pub tag_column: Option<usize>,
+    /// CoNLL: the tag scheme. When `None`, an input in which an `I-` tag
+    /// opens an entity is read as IOB1, and said; IOB2 inputs read the same
+    /// either way.
+    pub scheme: Option<TagScheme>,
     /// Counts documents written, for a progress bar in another thread.
     pub progress: Option<std::sync::Arc<crate::formats::export::Progress>>,
 }
 
 impl ImportOptions {
     /// Options to import `format` as `annotator`: offsets in code points,
-    /// said; existing files kept; losses reported, not stopping the import.
+    /// said; existing files kept; losses reported, not stopping the import;
+    /// CoNLL's tag columns and scheme found from the input.
     pub fn new(format: ImportFormat, annotator: impl Into<String>) -> Self {
         ImportOptions {
             format,
@@ -105,6 +125,8 @@ impl ImportOptions {
             add_to_schema: false,
             annotations: AnnotationsTaken::Every,
             predictions: false,
+            tag_column: None,
+            scheme: None,
             progress: None,
         }
     }
@@ -447,7 +469,7 @@ pub fn import(
             ImportFormat::Labelstudio => {
                 labelstudio::read_input(input, options, project.schema(), &mut part)
             }
-            ImportFormat::Conll => conll::read_input(&texts, input, &mut part),
+            ImportFormat::Conll => conll::read_input(&texts, input, options, &mut part),
         };
         match read {
             Ok(()) => reading.append(part),

@@ -313,6 +313,34 @@ fn conll_2002_columns_give_the_last_as_tags_and_say_so() {
     );
 }
 
+/// A CoNLL file that starts with a byte order mark: its first line is still
+/// the document break, not a token, and the mark is said.
+#[test]
+fn conll_with_a_byte_order_mark_reads_as_without_it() {
+    let project = TestProject::new().text("bom.txt", "“Kim” 😊 tiba\r\n");
+    let input = project.write(
+        "in/bom.conll",
+        "\u{feff}-DOCSTART- -X- -X- O\n\n“ O\nKim B-actor\n” O\n😊 O\ntiba O\n",
+    );
+    let report = import(
+        &project.open(),
+        &options(ImportFormat::Conll),
+        std::slice::from_ref(&input),
+    )
+    .unwrap();
+    assert_eq!(
+        spans_of(&project, "ayu", "bom.txt"),
+        expected(&[(1, 4, "actor", "Kim")])
+    );
+    assert_eq!(
+        report.notes,
+        [format!(
+            "{}: starts with a byte order mark (BOM, U+FEFF), which the format does not allow; read without it",
+            input.display()
+        )]
+    );
+}
+
 /// CoNLL-2003's `token POS chunk NER` in IOB1: an I- opens an entity, a B-
 /// separates two adjacent entities of one label. Found and said without
 /// `--scheme`; read so and not said with `--scheme iob1`; refused, naming
@@ -1433,7 +1461,7 @@ fn a_byte_order_mark_is_skipped_and_said() {
         report
             .notes
             .iter()
-            .any(|n| n.ends_with("in.jsonl: starts with a byte order mark (BOM, U+FEFF), which JSON does not allow; read without it")),
+            .any(|n| n.ends_with("in.jsonl: starts with a byte order mark (BOM, U+FEFF), which the format does not allow; read without it")),
         "{:?}",
         report.notes
     );

@@ -31,7 +31,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::record::{Counted, NewSpan, Reading, Record, read_to_string, stem_id};
+use super::record::{Counted, NewSpan, Reading, Record, read_skipping_bom, stem_id};
 use super::{ImportError, ImportOptions, TagScheme};
 use crate::model::text::SourceText;
 use crate::project::Project;
@@ -221,7 +221,7 @@ pub(super) fn read_input(
             ),
         });
     }
-    let content = read_to_string(input)?;
+    let content = read_skipping_bom(input, &mut reading.notes)?;
     let shape = Shape::of(&content);
     let columns = match options.tag_column {
         Some(n) => Columns::Only(n),

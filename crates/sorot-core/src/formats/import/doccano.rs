@@ -16,12 +16,12 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::ImportError;
-use super::record::{Counted, NewSpan, Reading, Record, read_json, stem_id};
+use super::record::{Counted, NewSpan, Reading, Record, read_skipping_bom, stem_id};
 use crate::formats::export::Loss;
 
 /// Reads the doccano file `input`, its lines in parallel.
 pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), ImportError> {
-    let content = read_json(input, &mut reading.notes)?;
+    let content = read_skipping_bom(input, &mut reading.notes)?;
     let lines: Vec<(usize, &str)> = content
         .lines()
         .enumerate()

@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use self::task::{Annotation, Checked, Obj, RawTask, Task};
-use super::record::{Counted, NewSpan, Reading, Record, read_json, stem_id};
+use super::record::{Counted, NewSpan, Reading, Record, read_skipping_bom, stem_id};
 use super::{AnnotationsTaken, ImportError, ImportOptions};
 use crate::formats::export::Loss;
 use crate::model::schema::Schema;
@@ -45,7 +45,7 @@ pub(super) fn read_input(
     schema: &Schema,
     reading: &mut Reading,
 ) -> Result<(), ImportError> {
-    let content = read_json(input, &mut reading.notes)?;
+    let content = read_skipping_bom(input, &mut reading.notes)?;
     let malformed = |source: serde_json::Error| ImportError::Json {
         file: input.to_owned(),
         line: source.line(),

@@ -127,15 +127,19 @@ pub(super) fn read_to_string(path: &Path) -> Result<String, ImportError> {
     })
 }
 
-/// Reads a JSON input as [`read_to_string`] does. A byte order mark at its
-/// start, which JSON does not allow but some programs write, is skipped and
-/// said in `notes`, as Python's `utf-8-sig` reads it.
-pub(super) fn read_json(path: &Path, notes: &mut Vec<String>) -> Result<String, ImportError> {
+/// Reads a JSON or CoNLL input as [`read_to_string`] does. A byte order
+/// mark at its start, which JSON does not allow and which would make a
+/// CoNLL file's first token another one, but which some programs write, is
+/// skipped and said in `notes`, as Python's `utf-8-sig` reads it.
+pub(super) fn read_skipping_bom(
+    path: &Path,
+    notes: &mut Vec<String>,
+) -> Result<String, ImportError> {
     let mut content = read_to_string(path)?;
     if content.starts_with('\u{feff}') {
         content.drain(..'\u{feff}'.len_utf8());
         notes.push(format!(
-            "{}: starts with a byte order mark (BOM, U+FEFF), which JSON does not allow; read without it",
+            "{}: starts with a byte order mark (BOM, U+FEFF), which the format does not allow; read without it",
             path.display()
         ));
     }

@@ -252,30 +252,36 @@ pub fn cohen_kappa(a: &[u8], b: &[u8]) -> Figure {
 /// What Cohen's kappa needs of two annotators' token tags, counted as they
 /// come, so that no tags are kept: how many tokens, how many agree, and how
 /// often each side used each tag.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct KappaCounts {
     n: usize,
     agree: usize,
-    a: [usize; 256],
-    b: [usize; 256],
-}
-
-impl Default for KappaCounts {
-    fn default() -> Self {
-        KappaCounts {
-            n: 0,
-            agree: 0,
-            a: [0; 256],
-            b: [0; 256],
-        }
-    }
+    /// How often each side used each tag, up to the highest tag used: a
+    /// document's counts stay a few numbers.
+    a: Vec<usize>,
+    b: Vec<usize>,
 }
 
 impl KappaCounts {
+    /// Adds another's counts.
+    fn merge(&mut self, other: &KappaCounts) {
+        self.n += other.n;
+        self.agree += other.agree;
+        add_into(&mut self.a, &other.a);
+        add_into(&mut self.b, &other.b);
+    }
+
     fn add(&mut self, a: &[u8], b: &[u8]) {
         for (x, y) in a.iter().zip(b) {
-            self.a[*x as usize] += 1;
-            self.b[*y as usize] += 1;
+            let (x, y) = (*x as usize, *y as usize);
+            if x >= self.a.len() {
+                self.a.resize(x + 1, 0);
+            }
+            if y >= self.b.len() {
+                self.b.resize(y + 1, 0);
+            }
+            self.a[x] += 1;
+            self.b[y] += 1;
             self.agree += usize::from(x == y);
         }
         self.n += a.len().min(b.len());
@@ -288,11 +294,12 @@ impl KappaCounts {
         }
         let observed = self.agree as f64 / n as f64;
         // Over the tags either side used, in ascending order.
-        let expected: f64 = (0..256)
-            .filter(|&c| self.a[c] > 0 || self.b[c] > 0)
+        let count = |side: &[usize], c: usize| side.get(c).copied().unwrap_or(0);
+        let expected: f64 = (0..self.a.len().max(self.b.len()))
+            .filter(|&c| count(&self.a, c) > 0 || count(&self.b, c) > 0)
             .map(|c| {
-                let pa = self.a[c] as f64 / n as f64;
-                let pb = self.b[c] as f64 / n as f64;
+                let pa = count(&self.a, c) as f64 / n as f64;
+                let pb = count(&self.b, c) as f64 / n as f64;
                 pa * pb
             })
             .sum();
@@ -302,6 +309,16 @@ impl KappaCounts {
             );
         }
         Figure::Value((observed - expected) / (1.0 - expected))
+    }
+}
+
+/// Adds `other` into `into`, cell by cell, growing `into` as needed.
+fn add_into(into: &mut Vec<usize>, other: &[usize]) {
+    if other.len() > into.len() {
+        into.resize(other.len(), 0);
+    }
+    for (mine, theirs) in into.iter_mut().zip(other) {
+        *mine += theirs;
     }
 }
 
@@ -317,18 +334,13 @@ pub fn krippendorff_alpha(units: &[Vec<u8>]) -> Figure {
 
 /// The coincidence matrix of Krippendorff's alpha, added to unit by unit,
 /// so that no unit is kept.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Coincidences {
-    /// By (value, value), row-major.
+    /// By (value, value), row-major, `size` by `size`: as many values as
+    /// the highest one seen needs, so that an input with a few tags costs a
+    /// few cells, not 256 by 256.
     matrix: Vec<f64>,
-}
-
-impl Default for Coincidences {
-    fn default() -> Self {
-        Coincidences {
-            matrix: vec![0.0; 256 * 256],
-        }
-    }
+    size: usize,
 }
 
 impl Coincidences {
@@ -338,29 +350,66 @@ impl Coincidences {
         if values.len() < 2 {
             return;
         }
+        let highest = values.iter().copied().max().unwrap_or(0) as usize;
+        if highest >= self.size {
+            self.grow(highest + 1);
+        }
+        let size = self.size;
         let m = values.len() as f64;
+        // Most units have one value from every coder: m (m - 1) pairs of
+        // it, each 1 / (m - 1).
+        if values.iter().all(|v| *v == values[0]) {
+            let c = values[0] as usize;
+            self.matrix[c * size + c] += m;
+            return;
+        }
         for (i, c) in values.iter().enumerate() {
             for (j, k) in values.iter().enumerate() {
                 if i != j {
-                    self.matrix[*c as usize * 256 + *k as usize] += 1.0 / (m - 1.0);
+                    self.matrix[*c as usize * size + *k as usize] += 1.0 / (m - 1.0);
                 }
             }
         }
     }
 
+    /// Adds another's coincidences.
+    fn merge(&mut self, other: &Coincidences) {
+        if other.size > self.size {
+            self.grow(other.size);
+        }
+        for c in 0..other.size {
+            for k in 0..other.size {
+                self.matrix[c * self.size + k] += other.matrix[c * other.size + k];
+            }
+        }
+    }
+
+    /// Makes room for values below `size`, keeping what was counted.
+    fn grow(&mut self, size: usize) {
+        let mut matrix = vec![0.0; size * size];
+        for c in 0..self.size {
+            for k in 0..self.size {
+                matrix[c * size + k] = self.matrix[c * self.size + k];
+            }
+        }
+        self.matrix = matrix;
+        self.size = size;
+    }
+
     fn alpha(&self) -> Figure {
-        let at = |c: usize, k: usize| self.matrix[c * 256 + k];
+        let size = self.size;
+        let at = |c: usize, k: usize| self.matrix[c * size + k];
         // The values that occur, in ascending order.
-        let marginals: Vec<(usize, f64)> = (0..256)
-            .map(|c| (c, (0..256).map(|k| at(c, k)).sum::<f64>()))
-            .filter(|(c, _)| (0..256).any(|k| at(*c, k) != 0.0))
+        let marginals: Vec<(usize, f64)> = (0..size)
+            .map(|c| (c, (0..size).map(|k| at(c, k)).sum::<f64>()))
+            .filter(|(c, _)| (0..size).any(|k| at(*c, k) != 0.0))
             .collect();
         let n: f64 = marginals.iter().map(|(_, m)| m).sum();
         if n == 0.0 {
             return Figure::Undefined("no token has values from two annotators");
         }
-        let disagreement: f64 = (0..256)
-            .flat_map(|c| (0..256).map(move |k| (c, k)))
+        let disagreement: f64 = (0..size)
+            .flat_map(|c| (0..size).map(move |k| (c, k)))
             .filter(|(c, k)| c != k)
             .map(|(c, k)| at(c, k))
             .sum();
@@ -405,14 +454,14 @@ pub fn agree_with_progress(
         .map(|l| l.name.clone())
         .collect();
     let mut skipped = Vec::new();
-    // Per document: tokens and each annotator's spans.
-    let mut documents: Vec<(String, Tokens, Annotated)> = Vec::new();
     if let Some(progress) = progress {
         progress
             .total
             .store(project.docs().len(), Ordering::Relaxed);
     }
-    // Documents are read and tokenized on a disk pool, and taken in order.
+    // Documents are read, tokenized and counted on a disk pool, one at a
+    // time: a document's tokens and spans are dropped once counted, its
+    // counts added into the corpus's, and its own figures kept.
     let read = |doc: &crate::project::DocEntry| {
         let mut skipped = Vec::new();
         let mut annotated = Annotated::new();
@@ -438,115 +487,200 @@ pub fn agree_with_progress(
         if let Some(progress) = progress {
             progress.done.fetch_add(1, Ordering::Relaxed);
         }
-        let document = text
-            .filter(|_| !annotated.is_empty())
-            .map(|text| (doc.id.clone(), Tokens::of(&text, &annotated), annotated));
-        (document, skipped)
+        let counted = text.filter(|_| !annotated.is_empty()).map(|text| {
+            let tokens = Tokens::of(&text, &annotated);
+            let counts = Counts::of(&annotators, &labels, &tokens, &annotated);
+            let figures = counts.figures(&annotators, &labels);
+            let spans: Vec<(String, Vec<String>)> = annotated
+                .iter()
+                .map(|(annotator, spans)| {
+                    (
+                        annotator.clone(),
+                        spans.iter().map(|s| s.label.clone()).collect(),
+                    )
+                })
+                .collect();
+            (doc.id.clone(), counts, figures, spans)
+        });
+        (counted, skipped)
     };
     let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
         use rayon::prelude::*;
         project.docs().par_iter().map(read).collect()
     });
-    for (document, doc_skipped) in read {
-        skipped.extend(doc_skipped);
-        documents.extend(document);
-    }
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for annotator in &annotators {
         let per_label = counts.entry(annotator.clone()).or_default();
         for label in &labels {
             per_label.insert(label.clone(), 0);
         }
-        for (_, _, annotated) in &documents {
-            for span in annotated.get(annotator).into_iter().flatten() {
-                *per_label.entry(span.label.clone()).or_insert(0) += 1;
+    }
+    let mut corpus = Counts::new(&annotators, &labels);
+    let mut per_document = Vec::new();
+    for (counted, doc_skipped) in read {
+        skipped.extend(doc_skipped);
+        let Some((id, doc_counts, figures, spans)) = counted else {
+            continue;
+        };
+        corpus.merge(doc_counts);
+        per_document.push((id, figures));
+        for (annotator, labels) in spans {
+            let per_label = counts.entry(annotator).or_default();
+            for label in labels {
+                *per_label.entry(label).or_insert(0) += 1;
             }
         }
     }
-    let corpus = agreement(&annotators, &labels, &documents);
-    let per_document = documents
-        .iter()
-        .map(|d| {
-            (
-                d.0.clone(),
-                agreement(&annotators, &labels, std::slice::from_ref(d)),
-            )
-        })
-        .collect();
     Report {
-        corpus,
+        corpus: corpus.figures(&annotators, &labels),
         per_document,
         counts,
         skipped,
     }
 }
 
-fn agreement(
-    annotators: &[String],
-    labels: &[String],
-    documents: &[(String, Tokens, Annotated)],
-) -> Agreement {
-    let mut pairs = Vec::new();
-    for (i, a) in annotators.iter().enumerate() {
-        for b in &annotators[i + 1..] {
-            let shared: Vec<&(String, Tokens, Annotated)> = documents
-                .iter()
-                .filter(|d| d.2.contains_key(a) && d.2.contains_key(b))
-                .collect();
-            let mut label_figures = BTreeMap::new();
-            let mut total = SpanCounts::default();
-            let mut all = KappaCounts::default();
-            for label in labels {
-                let mut counts = SpanCounts::default();
-                let mut kappa = KappaCounts::default();
-                for (_, tokens, annotated) in &shared {
-                    counts += span_counts(&annotated[a], &annotated[b], label);
-                    let tags_a = tokens.tags(a, &annotated[a], label);
-                    let tags_b = tokens.tags(b, &annotated[b], label);
-                    kappa.add(&tags_a, &tags_b);
-                    all.add(&tags_a, &tags_b);
-                }
-                total += counts;
-                let figures = PairFigures::new(counts, !shared.is_empty(), &kappa);
-                label_figures.insert(label.clone(), figures);
-            }
-            let micro = PairFigures::new(total, !shared.is_empty(), &all);
-            pairs.push(PairAgreement {
-                a: a.clone(),
-                b: b.clone(),
-                documents: shared.len(),
-                labels: label_figures,
-                micro,
-            });
+/// What the figures of some documents are made from, added document by
+/// document: per pair of annotators, the documents both annotated and, per
+/// label, span counts and token tag counts; per label, the coincidences of
+/// every annotator's token tags.
+#[derive(Debug, Clone)]
+struct Counts {
+    documents: usize,
+    /// Per pair (a before b in the annotators' order).
+    pairs: Vec<PairCounts>,
+    /// Per label, in the labels' order.
+    alpha: Vec<Coincidences>,
+    alpha_all: Coincidences,
+}
+
+#[derive(Debug, Clone)]
+struct PairCounts {
+    documents: usize,
+    /// Per label, in the labels' order.
+    labels: Vec<(SpanCounts, KappaCounts)>,
+    all: KappaCounts,
+}
+
+impl Counts {
+    /// Nothing counted yet.
+    fn new(annotators: &[String], labels: &[String]) -> Counts {
+        let n = annotators.len();
+        let pair = PairCounts {
+            documents: 0,
+            labels: vec![(SpanCounts::default(), KappaCounts::default()); labels.len()],
+            all: KappaCounts::default(),
+        };
+        Counts {
+            documents: 0,
+            pairs: vec![pair; n * n.saturating_sub(1) / 2],
+            alpha: vec![Coincidences::default(); labels.len()],
+            alpha_all: Coincidences::default(),
         }
     }
-    // Each token is a unit of alpha, per label; its values are added as
-    // they are made, never kept.
-    let mut alpha = BTreeMap::new();
-    let mut all_units = Coincidences::default();
-    let mut values = Vec::with_capacity(annotators.len());
-    for label in labels {
-        let mut units = Coincidences::default();
-        for (_, tokens, annotated) in documents {
-            let per_annotator: Vec<Vec<u8>> = annotators
+
+    /// The counts of one document: each annotator's token tags are made
+    /// once per label.
+    fn of(
+        annotators: &[String],
+        labels: &[String],
+        tokens: &Tokens,
+        annotated: &Annotated,
+    ) -> Counts {
+        let mut counts = Counts::new(annotators, labels);
+        counts.documents = 1;
+        let mut pair = 0;
+        for (i, a) in annotators.iter().enumerate() {
+            for b in &annotators[i + 1..] {
+                counts.pairs[pair].documents =
+                    usize::from(annotated.contains_key(a) && annotated.contains_key(b));
+                pair += 1;
+            }
+        }
+        let mut values = Vec::with_capacity(annotators.len());
+        for (l, label) in labels.iter().enumerate() {
+            let tags: Vec<Option<Vec<u8>>> = annotators
                 .iter()
-                .filter_map(|a| annotated.get(a).map(|spans| tokens.tags(a, spans, label)))
+                .map(|a| annotated.get(a).map(|spans| tokens.tags(a, spans, label)))
                 .collect();
+            let mut pair = 0;
+            for i in 0..annotators.len() {
+                for j in i + 1..annotators.len() {
+                    if let (Some(tags_a), Some(tags_b)) = (&tags[i], &tags[j]) {
+                        let spans_a = &annotated[&annotators[i]];
+                        let spans_b = &annotated[&annotators[j]];
+                        let counted = &mut counts.pairs[pair];
+                        counted.labels[l].0 += span_counts(spans_a, spans_b, label);
+                        counted.labels[l].1.add(tags_a, tags_b);
+                        counted.all.add(tags_a, tags_b);
+                    }
+                    pair += 1;
+                }
+            }
+            let given: Vec<&Vec<u8>> = tags.iter().flatten().collect();
             for t in 0..tokens.count {
                 values.clear();
-                values.extend(per_annotator.iter().map(|tags| tags[t]));
-                units.add(&values);
-                all_units.add(&values);
+                values.extend(given.iter().map(|tags| tags[t]));
+                counts.alpha[l].add(&values);
+                counts.alpha_all.add(&values);
             }
         }
-        alpha.insert(label.clone(), units.alpha());
+        counts
     }
-    Agreement {
-        annotators: annotators.to_vec(),
-        documents: documents.len(),
-        pairs,
-        alpha,
-        alpha_micro: all_units.alpha(),
+
+    /// Adds another set of documents' counts.
+    fn merge(&mut self, other: Counts) {
+        self.documents += other.documents;
+        for (mine, theirs) in self.pairs.iter_mut().zip(other.pairs) {
+            mine.documents += theirs.documents;
+            for ((spans, kappa), (other_spans, other_kappa)) in
+                mine.labels.iter_mut().zip(theirs.labels)
+            {
+                *spans += other_spans;
+                kappa.merge(&other_kappa);
+            }
+            mine.all.merge(&theirs.all);
+        }
+        for (mine, theirs) in self.alpha.iter_mut().zip(&other.alpha) {
+            mine.merge(theirs);
+        }
+        self.alpha_all.merge(&other.alpha_all);
+    }
+
+    /// The figures of what was counted.
+    fn figures(&self, annotators: &[String], labels: &[String]) -> Agreement {
+        let mut pairs = Vec::new();
+        let mut pair = 0;
+        for (i, a) in annotators.iter().enumerate() {
+            for b in &annotators[i + 1..] {
+                let counted = &self.pairs[pair];
+                pair += 1;
+                let shared = counted.documents > 0;
+                let mut total = SpanCounts::default();
+                let mut label_figures = BTreeMap::new();
+                for (label, (spans, kappa)) in labels.iter().zip(&counted.labels) {
+                    total += *spans;
+                    label_figures.insert(label.clone(), PairFigures::new(*spans, shared, kappa));
+                }
+                pairs.push(PairAgreement {
+                    a: a.clone(),
+                    b: b.clone(),
+                    documents: counted.documents,
+                    labels: label_figures,
+                    micro: PairFigures::new(total, shared, &counted.all),
+                });
+            }
+        }
+        Agreement {
+            annotators: annotators.to_vec(),
+            documents: self.documents,
+            pairs,
+            alpha: labels
+                .iter()
+                .zip(&self.alpha)
+                .map(|(label, units)| (label.clone(), units.alpha()))
+                .collect(),
+            alpha_micro: self.alpha_all.alpha(),
+        }
     }
 }
 

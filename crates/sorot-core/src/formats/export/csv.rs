@@ -52,13 +52,14 @@ impl Sink for CsvRows {
     fn render(
         &self,
         item: &Item<'_>,
-        _losses: &mut Vec<Loss>,
+        losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
         // A row per span, with its text and context.
         let mut out = ::csv::Writer::from_writer(Vec::with_capacity(256 * item.spans.len() + 256));
         let offsets = Offsets::new(item.text, self.options.offsets);
         let len = item.text.len_chars();
         for span in &item.spans {
+            super::lose_typed_notes_and_resource(&item.file, span, losses);
             let left = item
                 .text
                 .slice(span.start.saturating_sub(CONTEXT)..span.start);
@@ -96,7 +97,11 @@ impl Sink for CsvRows {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         out.flush()?;
         Ok(Vec::new())
     }

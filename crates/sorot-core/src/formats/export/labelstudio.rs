@@ -86,6 +86,7 @@ impl Sink for LabelStudio {
             })
             .collect();
         for span in &item.spans {
+            super::lose_typed_notes_and_resource(&item.file, span, losses);
             let (start, end) = (offsets.map(span.start), offsets.map(span.end));
             let per_region = |from_name: String, kind, text, choices| {
                 ResultItem::PerRegion(PerRegion {
@@ -181,7 +182,11 @@ impl Sink for LabelStudio {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         if self.open_task.take().is_some() {
             out.write_all(b"]}")?;
         }

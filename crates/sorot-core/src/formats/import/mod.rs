@@ -322,9 +322,12 @@ pub fn import(
         ImportFormat::Conll => conll::project_texts(project),
         _ => Vec::new(),
     };
+    if options.format == ImportFormat::Brat {
+        brat::read_inputs(inputs, &mut reading)?;
+    }
     for input in inputs {
         match options.format {
-            ImportFormat::Brat => brat::read_input(input, &mut reading)?,
+            ImportFormat::Brat => {}
             ImportFormat::Jsonl => doccano::read_input(input, &mut reading)?,
             ImportFormat::Labelstudio => {
                 labelstudio::read_input(input, options, project.schema(), &mut reading)?

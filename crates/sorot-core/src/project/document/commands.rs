@@ -201,7 +201,10 @@ impl OpenDocument {
             text: self.text.slice(range).to_owned(),
             label,
             note: String::new(),
+            notes: Vec::new(),
             value,
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: Default::default(),
         }
     }

@@ -244,7 +244,12 @@ fn a_brat_folders_files_given_one_by_one_read_as_the_folder() {
         );
     }
     fs::remove_file(&kota_ann).unwrap();
-    let err = import(&project.open(), &brat_import("alone"), &[kota_txt.clone()]).unwrap_err();
+    let err = import(
+        &project.open(),
+        &brat_import("alone"),
+        std::slice::from_ref(&kota_txt),
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, ImportError::File { file, message } if *file == kota_txt && message.contains("does not exist")),
         "{err}"

@@ -1,6 +1,8 @@
 //! CSV: one row per span, for spreadsheets and statistics. The columns:
 //! document, annotator, label, start, end, text, left and right context (40
 //! characters each), note, normalized value, attributes (`name=value; …`).
+//! A span's typed notes and the resource of its value have no column: each
+//! span's are one loss.
 //! A cell that a spreadsheet would run as a formula gets a leading `'`, so it
 //! shows as text: one starting with a tab or a carriage return, or whose
 //! first character after any white space (spaces, no-break spaces, line

@@ -10,7 +10,9 @@
 //! from the `value` control, an attribute a `choices` result (or `textarea`,
 //! when the schema allows any text) from a control named `<label>_<attribute>`,
 //! shown for regions of that label. The labeling config to paste into the
-//! project settings goes to a `.config.xml` file beside it.
+//! project settings goes to a `.config.xml` file beside it. A span's typed
+//! notes and the resource of its value have no place here: each span's are
+//! one loss.
 
 use std::io::Write;
 

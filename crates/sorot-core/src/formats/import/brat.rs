@@ -61,18 +61,10 @@ struct Normalized {
     entry_name: String,
 }
 
-/// The configuration files of a brat collection, which a folder holds
-/// beside its documents.
-const CONFIGURATION: [&str; 4] = [
-    "annotation.conf",
-    "visual.conf",
-    "tools.conf",
-    "kb_shortcuts.conf",
-];
-
 /// Reads the brat inputs, as a shell gives a folder's files (`dir/*`):
 /// `.ann` files and folders are read; a `.txt` whose `.ann` is also given
-/// is that file's text; brat's configuration files are skipped, and said.
+/// is that file's text; brat's configuration files (`annotation.conf`,
+/// `visual.conf` and the other `.conf` files) are skipped, and said.
 /// A `.txt` without its `.ann`, or any other file, is an error naming it.
 pub(super) fn read_inputs(inputs: &[PathBuf], reading: &mut Reading) -> Result<(), ImportError> {
     // Files are known by their resolved path where they have one, so that
@@ -86,10 +78,6 @@ pub(super) fn read_inputs(inputs: &[PathBuf], reading: &mut Reading) -> Result<(
             read_input(input, reading)?;
             continue;
         }
-        let name = input
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         if input.extension().is_some_and(|e| e == "txt") {
             let ann = input.with_extension("ann");
             if given.contains(&key(&ann)) {
@@ -108,7 +96,7 @@ pub(super) fn read_inputs(inputs: &[PathBuf], reading: &mut Reading) -> Result<(
                 ),
             });
         }
-        if CONFIGURATION.contains(&name.as_str()) {
+        if input.extension().is_some_and(|e| e == "conf") {
             reading.notes.push(format!(
                 "{}: brat's configuration, not annotations; skipped (the project's labels are in its sorot.ron)",
                 input.display()

@@ -364,11 +364,14 @@ fn an_attribute_both_binary_and_valued_is_reported() {
 /// What brat cannot name or list is a loss, and the rest of the span goes
 /// out: a label, a relation type, a note kind or an attribute value brat's
 /// configuration cannot hold, and a resource's id with spaces (written as
-/// Sorot's own value).
+/// Sorot's own value). A schema's values that brat cannot list are not
+/// declared; a schema attribute whose only value is `true` is binary.
 #[test]
 fn what_brat_cannot_name_is_reported() {
     let project = project()
-        .config("(texts: \"texts\", schema: (labels: [(name: \"actor\"), (name: \"lokasi_é\")]))")
+        .config(
+            "(texts: \"texts\", schema: (labels: [(name: \"actor\"), (name: \"lokasi_é\")], attributes: [(label: \"actor\", name: \"role\", values: [\"head of state\", \"special envoy\"]), (label: \"actor\", name: \"Negated\", values: [\"true\"])]))",
+        )
         .annotated(
             "ayu",
             "a.txt",
@@ -427,5 +430,14 @@ fn what_brat_cannot_name_is_reported() {
     assert_eq!(
         fs::read_to_string(out.path().join("a.ann")).unwrap(),
         "T1\tactor 1 4\tKim\n#1\tLemma T1\tKim  Jong\nT3\tactor 22 27\tPutin\nN1\tReference T3 Sorot:Vladimir_Putin\tVladimir Putin\n"
+    );
+    let conf = fs::read_to_string(out.path().join("annotation.conf")).unwrap();
+    assert!(
+        conf.starts_with("# Written by Sorot: the exported labels, and the relation types and attributes that the files use or the project's schema defines.\n[entities]\nactor\n\n"),
+        "{conf}"
+    );
+    assert!(
+        conf.ends_with("[attributes]\nNegated\tArg:actor\n"),
+        "{conf}"
     );
 }

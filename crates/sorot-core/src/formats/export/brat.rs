@@ -118,11 +118,12 @@ impl Brat {
     /// `annotation.conf`: the exported labels, and every relation type and
     /// attribute that the files use or the schema gives the exported labels.
     fn annotation_conf(&self, losses: &mut Vec<Loss>) -> String {
-        let exported = |label: &str| self.labels.iter().any(|l| l == label);
+        let exported = |label: &str| is_brat_name(label) && self.labels.iter().any(|l| l == label);
         let mut conf = String::from(
             "# Written by Sorot: the exported labels, and the relation types and attributes that the files use or the project's schema defines.\n[entities]\n",
         );
-        for label in &self.labels {
+        // A label brat cannot name has no spans in the files (each is a loss).
+        for label in self.labels.iter().filter(|l| is_brat_name(l)) {
             conf.push_str(label);
             conf.push('\n');
         }
@@ -178,44 +179,50 @@ impl Brat {
         // The schema's attributes of the exported labels first, then the
         // others the files use; values as the schema orders them, then the
         // others used, sorted.
-        let mut attributes: Vec<(String, BTreeSet<String>, Vec<String>)> = Vec::new();
-        let mut add_attribute = |name: &str, labels: Vec<&String>, values: Vec<&String>| {
-            let at = match attributes.iter().position(|(n, _, _)| n == name) {
-                Some(at) => at,
-                None => {
-                    attributes.push((name.to_owned(), BTreeSet::new(), Vec::new()));
-                    attributes.len() - 1
+        // (name, labels, values, whether binary)
+        let mut attributes: Vec<(String, BTreeSet<String>, Vec<String>, bool)> = Vec::new();
+        let mut add_attribute =
+            |name: &str, labels: Vec<&String>, values: Vec<&String>, binary: bool| {
+                let at = match attributes.iter().position(|(n, ..)| n == name) {
+                    Some(at) => at,
+                    None => {
+                        attributes.push((name.to_owned(), BTreeSet::new(), Vec::new(), false));
+                        attributes.len() - 1
+                    }
+                };
+                let (_, mine, known, is_binary) = &mut attributes[at];
+                mine.extend(labels.into_iter().cloned());
+                for value in values {
+                    if !known.contains(value) {
+                        known.push(value.clone());
+                    }
                 }
+                *is_binary |= binary;
             };
-            let (_, mine, known) = &mut attributes[at];
-            mine.extend(labels.into_iter().cloned());
-            for value in values {
-                if !known.contains(value) {
-                    known.push(value.clone());
-                }
-            }
-        };
         for attribute in self.schema.attributes.iter().filter(|a| exported(&a.label)) {
-            // Values that are all `true` make a binary attribute.
-            let values = if attribute.values.iter().all(|v| v == BINARY) {
+            // Values that are all `true` make a binary attribute; no values,
+            // free text, which has none to declare until a span uses it.
+            let binary =
+                !attribute.values.is_empty() && attribute.values.iter().all(|v| v == BINARY);
+            if attribute.values.is_empty() && !self.used.attributes.contains_key(&attribute.name) {
+                continue;
+            }
+            let values = if binary {
                 Vec::new()
             } else {
                 attribute.values.iter().collect()
             };
-            // Free text that no span uses has no values to declare.
-            if values.is_empty() && !self.used.attributes.contains_key(&attribute.name) {
-                continue;
-            }
-            add_attribute(&attribute.name, vec![&attribute.label], values);
+            add_attribute(&attribute.name, vec![&attribute.label], values, binary);
         }
         for (name, used) in &self.used.attributes {
             add_attribute(
                 name,
                 used.labels.iter().collect(),
                 used.values.iter().collect(),
+                used.binary > 0,
             );
         }
-        for (name, labels, values) in &attributes {
+        for (name, labels, values, binary) in &attributes {
             if !is_brat_name(name) {
                 continue;
             }
@@ -226,7 +233,11 @@ impl Brat {
                 .filter(|v| is_brat_value(v))
                 .collect();
             if values.is_empty() {
-                writeln!(conf, "{name}\tArg:{labels}").expect("writing to a String");
+                // Values brat cannot list (a schema's, with spaces) leave
+                // nothing to declare but a binary attribute.
+                if *binary {
+                    writeln!(conf, "{name}\tArg:{labels}").expect("writing to a String");
+                }
                 continue;
             }
             writeln!(conf, "{name}\tArg:{labels}, Value:{}", values.join("|"))
@@ -369,17 +380,8 @@ impl Sink for Brat {
                     );
                     continue;
                 }
-                let attribute = used.attributes.entry(name.clone()).or_default();
-                if self.is_binary(&span.label, name, value) {
-                    attribute.binary += 1;
-                    attribute_number += 1;
-                    writeln!(ann, "A{attribute_number}\t{name} T{t}").expect("writing to a String");
-                } else if is_brat_value(value) {
-                    attribute.values.insert(value.clone());
-                    attribute_number += 1;
-                    writeln!(ann, "A{attribute_number}\t{name} T{t} {value}")
-                        .expect("writing to a String");
-                } else {
+                let binary = self.is_binary(&span.label, name, value);
+                if !binary && !is_brat_value(value) {
                     lose(
                         losses,
                         span,
@@ -389,7 +391,17 @@ impl Sink for Brat {
                     );
                     continue;
                 }
+                let attribute = used.attributes.entry(name.clone()).or_default();
                 attribute.labels.insert(span.label.clone());
+                attribute_number += 1;
+                if binary {
+                    attribute.binary += 1;
+                    writeln!(ann, "A{attribute_number}\t{name} T{t}").expect("writing to a String");
+                } else {
+                    attribute.values.insert(value.clone());
+                    writeln!(ann, "A{attribute_number}\t{name} T{t} {value}")
+                        .expect("writing to a String");
+                }
             }
             if span.value.is_empty() {
                 if !span.resource.is_empty() || !span.entry_name.is_empty() {
@@ -537,7 +549,7 @@ impl Sink for Brat {
     ) -> Result<Vec<Sidecar>, ExportError> {
         let mut visual = String::from("[labels]\n");
         let mut drawing = String::from("[drawing]\n");
-        for label in &self.labels {
+        for label in self.labels.iter().filter(|l| is_brat_name(l)) {
             writeln!(visual, "{label} | {label}").expect("writing to a String");
             let [r, g, b] = self.schema.color(label);
             writeln!(drawing, "{label}\tbgColor:#{r:02x}{g:02x}{b:02x}")

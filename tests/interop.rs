@@ -932,7 +932,7 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
             "lone.txt",
             "brat",
             "“Kim” 😊\r\n",
-            "lone.txt: a brat text whose annotations lone.ann does not exist; give the .ann files (their texts are read beside them) or the folder",
+            "lone.txt: a brat text whose annotation file lone.ann does not exist; give the .ann files (their texts are read beside them) or the folder",
         ),
     ];
     for (name, format, content, message) in cases {

@@ -237,7 +237,7 @@ fn a_brat_folders_files_given_one_by_one_read_as_the_folder() {
         assert_eq!(
             err.to_string(),
             format!(
-                "{}: a brat text whose annotations {} {missing}; give the .ann files (their texts are read beside them) or the folder",
+                "{}: a brat text whose annotation file {} {missing}; give the .ann files (their texts are read beside them) or the folder",
                 kota_txt.display(),
                 kota_ann.display()
             )

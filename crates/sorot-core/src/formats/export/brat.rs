@@ -418,7 +418,9 @@ impl Sink for Brat {
             }
             normalization_number += 1;
             let from_resource = !span.resource.is_empty()
-                && !span.resource.contains([':', ' ', '\t', '\n', '\r'])
+                && !span
+                    .resource
+                    .contains(|c: char| c == ':' || c.is_whitespace())
                 && !span.value.contains(char::is_whitespace);
             if from_resource {
                 let name = one_line(&span.entry_name);

@@ -91,7 +91,7 @@ pub(super) fn read_inputs(inputs: &[PathBuf], reading: &mut Reading) -> Result<(
             return Err(ImportError::File {
                 file: input.clone(),
                 message: format!(
-                    "a brat text whose annotations {} {missing}; give the .ann files (their texts are read beside them) or the folder",
+                    "a brat text whose annotation file {} {missing}; give the .ann files (their texts are read beside them) or the folder",
                     ann.display()
                 ),
             });
@@ -576,9 +576,8 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
             _ => losses.push(loss(line, format!("relation {kind} between {from} and {to}, whose ends are not both imported text spans, was not imported"))),
         }
     }
-    let span_of = |spans: &mut Vec<(String, NewSpan)>, target: &str| {
-        spans.iter().position(|(id, _)| id == target)
-    };
+    let span_of =
+        |spans: &[(String, NewSpan)], target: &str| spans.iter().position(|(id, _)| id == target);
     for Given {
         id,
         target,
@@ -587,7 +586,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         line,
     } in attributes
     {
-        let Some(n) = span_of(&mut spans, &target) else {
+        let Some(n) = span_of(&spans, &target) else {
             losses.push(loss(line, format!("attribute {id} ({name}) of {target}, which is not an imported text span, was not imported")));
             continue;
         };
@@ -605,7 +604,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         }
     }
     for (id, target, reference, normalized, line) in normalizations {
-        let Some(n) = span_of(&mut spans, &target) else {
+        let Some(n) = span_of(&spans, &target) else {
             losses.push(loss(line, format!("normalization {id} of {target}, which is not an imported text span, was not imported")));
             continue;
         };
@@ -631,7 +630,7 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
         line,
     } in notes
     {
-        let Some(n) = span_of(&mut spans, &target) else {
+        let Some(n) = span_of(&spans, &target) else {
             losses.push(loss(line, format!("note {id} ({kind}) of {target}, which is not an imported text span, was not imported")));
             continue;
         };

@@ -148,3 +148,38 @@ fn every_brat_file_with_bad_offsets_is_named() {
     assert!(!dir.root().join("1.txt").exists());
     assert!(!dir.root().join("2.txt").exists());
 }
+
+/// A brat folder whose files have malformed lines: each file's first error
+/// is listed, and with `--skip-invalid` the folder's other files are read.
+#[test]
+fn every_malformed_brat_file_of_a_folder_is_named() {
+    let dir = TestProject::new();
+    dir.write("corpus/a.txt", "“Kim” 😊 tiba\r\n");
+    dir.write("corpus/a.ann", "T1\tactor 1 4\tKim\n");
+    dir.write("corpus/b.txt", "Putin tiba\r\n");
+    dir.write("corpus/b.ann", "T1\tactor 0 5\tPutin\nT2 actor zero 5\n");
+    dir.write("corpus/c.txt", "Moskwa\r\n");
+    dir.write("corpus/c.ann", "X1\tthis is no brat line\n");
+    let import = |flags: &[&str]| {
+        let mut args = vec!["import", "--format", "brat", "--annotator", "ayu"];
+        args.extend(flags);
+        args.push("corpus");
+        sorot(&args, dir.root())
+    };
+    let output = import(&[]);
+    assert_status(&output, 2);
+    let said = stderr(&output);
+    assert!(
+        said.contains("2 errors in the inputs, listed below"),
+        "{said}"
+    );
+    let b = said.find("corpus/b.ann:2:").expect(&said);
+    let c = said.find("corpus/c.ann:1:").expect(&said);
+    assert!(b < c, "{said}");
+    assert!(!dir.root().join("annotations").exists());
+
+    let output = import(&["--skip-invalid"]);
+    assert_status(&output, 1);
+    assert_eq!(dir.rendered("ayu", "a.txt"), "“[Kim|actor]” 😊 tiba\r\n");
+    assert!(!dir.root().join("annotations/ayu/b.txt.ron").exists());
+}

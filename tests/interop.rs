@@ -628,7 +628,7 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
         "{err}"
     );
     assert!(
-        err.contains("news-tutorial_110-note_annotation.ann:12: note or attribute of R1"),
+        err.contains("news-tutorial_110-note_annotation.ann:12: note #3 (AnnotatorNotes) of R1"),
         "a note on a relation has no place: {err}"
     );
     // R lines become relations between the imported spans.
@@ -652,19 +652,19 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
     let spans = spans_of(&dir, "brat", "news-tutorial_000-introduction.txt");
     assert_eq!(spans.len(), 7);
     assert!(spans.contains(&(456, 468, "Money".into(), "100000000 USD".into())));
-    // A attributes become attributes; N lines from other databases stay notes.
-    assert!(spans.contains(&(
-        511,
-        535,
-        "Person".into(),
-        "Reference: Wikipedia:64488 (Carlos Salinas de Gortari)".into()
-    )));
+    // A attributes become attributes, a binary one `true`; an N line the
+    // span's value with its resource and the entry's name.
+    assert!(spans.contains(&(511, 535, "Person".into(), String::new())));
     let file = dir.annotation_file("brat", "news-tutorial_000-introduction.txt");
     let former = file.spans.iter().find(|s| s.start == 511).unwrap();
     assert_eq!(
+        (&*former.value, &*former.resource, &*former.entry_name),
+        ("64488", "Wikipedia", "Carlos Salinas de Gortari")
+    );
+    assert_eq!(
         former.attributes,
         [
-            ("Individual".to_owned(), "yes".to_owned()),
+            ("Individual".to_owned(), "true".to_owned()),
             ("Mention".to_owned(), "Nominal".to_owned())
         ]
         .into_iter()
@@ -685,6 +685,65 @@ fn the_shared_brat_fixtures_import_with_their_notes_and_report_the_rest() {
         "GPE".into(),
         "Should fictional places be annotated?".into()
     )));
+
+    // The folder's files one by one, as a shell gives `brat/*`: each .txt is
+    // its .ann's text, the collection's .conf is skipped and said.
+    let mut files: Vec<String> = fs::read_dir(fixtures.join("brat"))
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut args = vec!["import", "--format", "brat", "--annotator", "files"];
+    args.extend(files.iter().map(String::as_str));
+    let output = sorot(&args, dir.root());
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains(
+            "news-tutorial_annotation.conf: brat's configuration, not annotations; skipped"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    for doc in [
+        "news-tutorial_000-introduction.txt",
+        "news-tutorial_110-note_annotation.txt",
+    ] {
+        assert_eq!(dir.spans("files", doc), dir.spans("brat", doc), "{doc}");
+    }
+
+    // Exported again, annotation.conf declares the relation types and
+    // attributes the collection uses, a binary one without values.
+    // Outside the project, whose texts are its own folder.
+    let out = tempfile::tempdir().unwrap();
+    let output = sorot(
+        &[
+            "export",
+            "--format",
+            "brat",
+            "--annotator",
+            "brat",
+            "--labels",
+            "GPE,Merge-org,Money,Organization,Person,Transfer-money",
+            "-o",
+            out.path().to_str().unwrap(),
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 0);
+    let conf = fs::read_to_string(out.path().join("annotation.conf")).unwrap();
+    for line in [
+        "Family\tArg1:Person, Arg2:Person\n",
+        "Individual\tArg:Person\n",
+        "Mention\tArg:Person, Value:Name|Nominal\n",
+    ] {
+        assert!(conf.contains(line), "{line:?} in\n{conf}");
+    }
+    let ann = fs::read_to_string(out.path().join("news-tutorial_000-introduction.ann")).unwrap();
+    assert!(
+        ann.contains("\tIndividual T5\n")
+            && ann.contains("\tReference T5 Wikipedia:64488\tCarlos Salinas de Gortari\n"),
+        "{ann}"
+    );
 }
 
 #[test]
@@ -829,7 +888,7 @@ fn an_id_into_the_annotations_folder_is_refused() {
 fn bad_input_names_file_and_line_and_writes_nothing() {
     let dir = tricky_project();
     let before = dir.read("annotations/ayu/berita.txt.ron");
-    let cases: [(&str, &str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str, &str); 8] = [
         (
             "bad.jsonl",
             "jsonl",
@@ -871,6 +930,12 @@ fn bad_input_names_file_and_line_and_writes_nothing() {
             "brat",
             "T1\tactor 0 3\n",
             "bad.ann:1: a T line has 3 tab-separated fields, this one has 2",
+        ),
+        (
+            "lone.txt",
+            "brat",
+            "“Kim” 😊\r\n",
+            "lone.txt: a brat text whose annotation file lone.ann does not exist; give the .ann files (their texts are read beside them) or the folder",
         ),
     ];
     for (name, format, content, message) in cases {

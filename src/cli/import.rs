@@ -61,7 +61,8 @@ pub(crate) struct ImportArgs {
     /// [PROJECT] INPUT...: the first path is the project folder when it is a
     /// folder that is not an input (for brat: one with a sorot.ron or an
     /// annotations folder); otherwise the project is the current folder. brat
-    /// inputs may be folders of .ann and .txt files.
+    /// inputs may be folders of .ann and .txt files, or their files (dir/*):
+    /// a .txt given with its .ann is its text, .conf files are skipped.
     #[arg(required = true, value_name = "PATHS")]
     pub(crate) paths: Vec<PathBuf>,
     /// Input format.

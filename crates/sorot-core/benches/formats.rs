@@ -224,7 +224,10 @@ fn huge_text(root: &Path) {
                 label: "actor".into(),
                 text: word.into(),
                 note: String::new(),
+                notes: Vec::new(),
                 value: String::new(),
+                resource: String::new(),
+                entry_name: String::new(),
                 attributes: Default::default(),
             });
             // Skip ahead, so that the spans spread over the text.
@@ -400,7 +403,10 @@ fn generate(root: &Path) -> usize {
                 label: labels[n % 4].into(),
                 text: chars[first.start()..last.end()].iter().collect(),
                 note: String::new(),
+                notes: Vec::new(),
                 value: String::new(),
+                resource: String::new(),
+                entry_name: String::new(),
                 attributes: Default::default(),
             }
         })

@@ -83,7 +83,10 @@ pub fn render_offsets<L: Into<String>>(
                     .take(end.saturating_sub(start))
                     .collect(),
                 note: String::new(),
+                notes: Vec::new(),
                 value: String::new(),
+                resource: String::new(),
+                entry_name: String::new(),
                 attributes: Default::default(),
             }
         })

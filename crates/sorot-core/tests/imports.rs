@@ -1017,6 +1017,84 @@ fn span_details_round_trip_through_doccano_label_triples() {
     assert_same_spans(&dir, "back");
 }
 
+/// Typed notes and a value's resource, with the entry's name, go out and
+/// come back through both doccano shapes in every offset unit; Label
+/// Studio and CSV have no place for them and report them.
+#[test]
+fn typed_notes_and_resources_round_trip_through_doccano_and_are_reported_elsewhere() {
+    use sorot_core::formats::export::{Format, Options, export_to};
+    let (dir, _) = claim_with_its_source();
+    let mut file = dir.annotation_file("ayu", "a.txt");
+    let kim = &mut file.spans[0];
+    kim.value = "Q56226".into();
+    kim.resource = "Wikidata".into();
+    kim.entry_name = "Kim Jong Un “KJU”".into();
+    file.spans[1].notes = vec![
+        sorot_core::model::Note {
+            kind: "Lemma".into(),
+            text: "datang 😊".into(),
+        },
+        sorot_core::model::Note {
+            kind: "AnnotatorNotes".into(),
+            text: "catatan kedua\r\nbaris".into(),
+        },
+    ];
+    dir.write_annotation_file(&file);
+    let project = dir.open();
+    for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16, OffsetUnit::Byte] {
+        for (n, format) in [Format::Jsonl, Format::JsonlRelations]
+            .into_iter()
+            .enumerate()
+        {
+            let out = dir.path(format!("out-{n}.jsonl"));
+            let mut export_options = Options::new(format, "ayu");
+            export_options.offsets = unit;
+            export_to(&project, &export_options, &out, false).unwrap();
+            let mut back = options(ImportFormat::Jsonl);
+            back.annotator = "back".into();
+            back.offsets = unit;
+            back.replace = true;
+            let report = import(&project, &back, &[out]).unwrap();
+            assert!(
+                report.losses.is_empty(),
+                "{unit:?} {format:?}: {:?}",
+                report.losses
+            );
+            assert_eq!(
+                dir.spans("back", "a.txt"),
+                dir.spans("ayu", "a.txt"),
+                "{unit:?} {format:?}"
+            );
+        }
+    }
+    for (format, out) in [
+        (Format::Labelstudio, "tasks.json"),
+        (Format::Csv, "spans.csv"),
+    ] {
+        let written = export_to(
+            &project,
+            &Options::new(format, "ayu"),
+            &dir.path(out),
+            false,
+        )
+        .unwrap();
+        let reasons: Vec<&str> = written
+            .report
+            .losses
+            .iter()
+            .map(|l| l.reason.as_str())
+            .collect();
+        let mut expected = vec![
+            "the resource of its value (Wikidata) and the entry's name (Kim Jong Un “KJU”) not exported: this format has no place for them (brat, jsonl, jsonl-relations and spacy have)",
+            "2 typed notes (Lemma, AnnotatorNotes) not exported: this format has no place for them (brat, jsonl, jsonl-relations and spacy have)",
+        ];
+        if format == Format::Csv {
+            expected.insert(0, RELATION_LOST);
+        }
+        assert_eq!(reasons, expected, "{format:?}");
+    }
+}
+
 /// Token formats have no place for notes, values and attributes: that is reported.
 #[test]
 fn token_formats_report_the_details_they_drop() {

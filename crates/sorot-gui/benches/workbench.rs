@@ -93,7 +93,10 @@ fn write_document(root: &Path, size: usize, paragraph: Option<usize>, spans: usi
             label: ["actor", "location", "date", "claim"][n % 4].into(),
             text: chars[start..end].iter().collect(),
             note: String::new(),
+            notes: Vec::new(),
             value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: Default::default(),
         });
     }
@@ -335,7 +338,10 @@ fn large_project(root: &Path, report: &mut String) {
                 label: "actor".into(),
                 text: chars[k as usize * 10..k as usize * 10 + 6].iter().collect(),
                 note: String::new(),
+                notes: Vec::new(),
                 value: String::new(),
+                resource: String::new(),
+                entry_name: String::new(),
                 attributes: Default::default(),
             })
             .collect();

@@ -45,7 +45,12 @@ pub struct Taken {
     pub range: Range<usize>,
     pub label: String,
     pub note: String,
+    /// Notes of other kinds (brat's `Lemma`, say), as every side gives them.
+    pub notes: Vec<crate::model::Note>,
     pub value: String,
+    /// Where the value comes from, and the name it gives it.
+    pub resource: String,
+    pub entry_name: String,
     pub attributes: BTreeMap<String, String>,
 }
 
@@ -184,11 +189,23 @@ fn shared_details(spans: &[&Span]) -> (Taken, Vec<String>) {
         differing.push("the note".to_owned());
         String::new()
     };
-    let value = if alike(&|s| &s.value) {
-        first.value.clone()
+    // The value goes with its resource and entry name, all or none.
+    let (value, resource, entry_name) =
+        if alike(&|s| &s.value) && alike(&|s| &s.resource) && alike(&|s| &s.entry_name) {
+            (
+                first.value.clone(),
+                first.resource.clone(),
+                first.entry_name.clone(),
+            )
+        } else {
+            differing.push("the value".to_owned());
+            (String::new(), String::new(), String::new())
+        };
+    let notes = if spans.iter().all(|s| s.notes == first.notes) {
+        first.notes.clone()
     } else {
-        differing.push("the value".to_owned());
-        String::new()
+        differing.push("the other notes".to_owned());
+        Vec::new()
     };
     let names: BTreeSet<&String> = spans.iter().flat_map(|s| s.attributes.keys()).collect();
     let mut attributes = BTreeMap::new();
@@ -207,7 +224,10 @@ fn shared_details(spans: &[&Span]) -> (Taken, Vec<String>) {
             range: first.start..first.end,
             label: first.label.clone(),
             note,
+            notes,
             value,
+            resource,
+            entry_name,
             attributes,
         },
         differing,

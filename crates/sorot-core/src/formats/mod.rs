@@ -13,6 +13,7 @@
 //! - **token** and **sentence**: the units of the one shared tokenizer
 //!   ([`tokenize`]), used by every format that writes tokens.
 
+mod brat;
 pub mod export;
 pub mod import;
 pub mod tokenize;

@@ -111,7 +111,10 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
             text: text.chars().skip(start).take(end - start).collect(),
             label,
             note: String::new(),
+            notes: Vec::new(),
             value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: Default::default(),
         })
         .collect();

@@ -2,7 +2,12 @@
 //!
 //! Terms:
 //! - **span**: a labeled range of a source text (see [`crate::model::text`] for offsets),
-//!   with a stable id, a copy of the text it covers, and an optional note.
+//!   with a stable id, a copy of the text it covers, and optional details: a
+//!   note, typed notes, a normalized value and attributes.
+//! - **typed note**: a note of a kind other tools name (brat's `Lemma`,
+//!   `AnnotatorNotes`), kept as it came so that it can go back out.
+//! - **resource**: an outside catalogue (`Wikipedia`, `UniProt`) whose entry a
+//!   span's normalized value names, as brat normalizations give it.
 //! - **label**: the tag a span carries (`actor`, `location`, `date`, `claim`, or
 //!   any label the project's schema adds).
 //! - **annotator**: the person whose work an annotation file holds.
@@ -41,17 +46,56 @@ pub struct Span {
     /// Free text from the annotator; empty means no note.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Notes of other kinds, and any annotator's note after the first, in
+    /// the order they came (an import of brat's `#` lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// The normalized value: a date's ISO 8601 form, an actor's canonical
-    /// name; empty means none.
+    /// name, or the id of an entry of `resource`; empty means none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
+    /// The resource whose entry `value` is (`Wikipedia` for `64488`); empty
+    /// for Sorot's own values.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource: String,
+    /// The name the resource gives that entry (`Carlos Salinas de
+    /// Gortari`); empty when none was given.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub entry_name: String,
     /// Attributes the schema defines for the span's label (a claim's `stance`,
     /// whether it is a `quote`), by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
 }
 
+/// A note of a named kind: brat's `#` line `AnnotatorNotes T1 <tab> text`
+/// is the kind `AnnotatorNotes` with that text.
+///
+/// A note with a field other than these two is refused when read, rather
+/// than the field dropped at the next save.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub kind: String,
+    pub text: String,
+}
+
+/// The kind of note that an annotator writes, as brat names it: a span's
+/// first such note is its [`Span::note`].
+pub const ANNOTATOR_NOTES: &str = "AnnotatorNotes";
+
 impl Span {
+    /// Whether the span has a note, a typed note, a normalized value (or
+    /// where one came from) or attributes.
+    pub fn has_details(&self) -> bool {
+        !self.note.is_empty()
+            || !self.notes.is_empty()
+            || !self.value.is_empty()
+            || !self.resource.is_empty()
+            || !self.entry_name.is_empty()
+            || !self.attributes.is_empty()
+    }
+
     /// An attribute's value, `value` being the normalized value; "" when unset.
     pub fn attribute(&self, name: &str) -> &str {
         if name == "value" {

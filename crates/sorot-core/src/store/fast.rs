@@ -31,8 +31,10 @@
 //!                  spans: [span], rejected?: [rejected],
 //!                  relations?: [relation] ")"
 //! span      = "(" fields of: id: int, start: int, end: int, label: string,
-//!                  text: string, note?: string, value?: string,
+//!                  text: string, note?: string, notes?: [note],
+//!                  value?: string, resource?: string, entry_name?: string,
 //!                  attributes?: {string: string} ")"
+//! note      = "(" fields of: kind: string, text: string ")"
 //! rejected  = "(" fields of: start: int, end: int, label: string ")"
 //! relation  = "(" fields of: from: int, to: int, kind: string ")"
 //! int       = ASCII digits without a leading zero (or just 0), in range
@@ -48,7 +50,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use super::file::HEADER;
-use crate::model::{Rejected, Relation, Span, Status};
+use crate::model::{Note, Rejected, Relation, Span, Status};
 use crate::store::unknown::Fields;
 use crate::store::{AnnotationFile, OffsetUnit};
 
@@ -80,7 +82,13 @@ pub(super) fn write(file: &AnnotationFile) -> String {
     } = file;
     let span_bytes: usize = spans
         .iter()
-        .map(|s| 64 + s.label.len() + s.text.len() + s.note.len() + s.value.len())
+        .map(|s| {
+            64 + s.label.len()
+                + s.text.len()
+                + s.note.len()
+                + s.notes.iter().map(|n| 24 + n.text.len()).sum::<usize>()
+                + s.value.len()
+        })
         .sum();
     let mut out = String::with_capacity(HEADER.len() + 512 + span_bytes);
     out.push_str(HEADER);
@@ -194,7 +202,10 @@ fn span(out: &mut String, span: &Span, unknown: Option<&Fields>) {
         label,
         text,
         note,
+        notes,
         value,
+        resource,
+        entry_name,
         attributes,
     } = span;
     out.push_str("(id: ");
@@ -211,9 +222,31 @@ fn span(out: &mut String, span: &Span, unknown: Option<&Fields>) {
         out.push_str(", note: ");
         string(out, note);
     }
+    if !notes.is_empty() {
+        out.push_str(", notes: [");
+        for (n, Note { kind, text }) in notes.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("(kind: ");
+            string(out, kind);
+            out.push_str(", text: ");
+            string(out, text);
+            out.push(')');
+        }
+        out.push(']');
+    }
     if !value.is_empty() {
         out.push_str(", value: ");
         string(out, value);
+    }
+    if !resource.is_empty() {
+        out.push_str(", resource: ");
+        string(out, resource);
+    }
+    if !entry_name.is_empty() {
+        out.push_str(", entry_name: ");
+        string(out, entry_name);
     }
     if !attributes.is_empty() {
         out.push_str(", attributes: {");
@@ -501,7 +534,10 @@ impl<'a> Reader<'a> {
         let mut label = None;
         let mut text = None;
         let mut note = None;
+        let mut notes = None;
         let mut value = None;
+        let mut resource = None;
+        let mut entry_name = None;
         let mut attributes = None;
         self.fields(|r, name| match name {
             "id" => once(&mut id, r.int()?),
@@ -510,7 +546,10 @@ impl<'a> Reader<'a> {
             "label" => once(&mut label, r.string()?),
             "text" => once(&mut text, r.string()?),
             "note" => once(&mut note, r.string()?),
+            "notes" => once(&mut notes, r.list(Self::note)?),
             "value" => once(&mut value, r.string()?),
+            "resource" => once(&mut resource, r.string()?),
+            "entry_name" => once(&mut entry_name, r.string()?),
             "attributes" => once(&mut attributes, r.map()?),
             _ => None,
         })?;
@@ -521,8 +560,25 @@ impl<'a> Reader<'a> {
             label: label?,
             text: text?,
             note: note.unwrap_or_default(),
+            notes: notes.unwrap_or_default(),
             value: value.unwrap_or_default(),
+            resource: resource.unwrap_or_default(),
+            entry_name: entry_name.unwrap_or_default(),
             attributes: attributes.unwrap_or_default(),
+        })
+    }
+
+    fn note(&mut self) -> Option<Note> {
+        let mut kind = None;
+        let mut text = None;
+        self.fields(|r, name| match name {
+            "kind" => once(&mut kind, r.string()?),
+            "text" => once(&mut text, r.string()?),
+            _ => None,
+        })?;
+        Some(Note {
+            kind: kind?,
+            text: text?,
         })
     }
 
@@ -589,15 +645,30 @@ mod tests {
             label: label.into(),
             text: text.into(),
             note: String::new(),
+            notes: Vec::new(),
             value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: BTreeMap::new(),
         };
         let mut claim = span(3, 0, 31, "claim", "“Kami akan membantu,” kata Putin 🙂");
         claim.note = "quote with \"inner\" and 'single' marks\\\r\n".into();
         claim.attributes.insert("stance".into(), "asserted".into());
         claim.attributes.insert("quote".into(), "yes".into());
+        claim.notes = vec![
+            Note {
+                kind: "Lemma".into(),
+                text: "membantu".into(),
+            },
+            Note {
+                kind: "AnnotatorNotes".into(),
+                text: "a second note, “curly”".into(),
+            },
+        ];
         let mut putin = span(1, 26, 31, "actor", "Putin");
-        putin.value = "Vladimir Putin".into();
+        putin.value = "64488".into();
+        putin.resource = "Wikipedia".into();
+        putin.entry_name = "Vladimir Putin".into();
         AnnotationFile {
             format_version: crate::store::FORMAT_VERSION,
             source: "texts/ber\u{301}ita.txt".into(),
@@ -686,9 +757,12 @@ mod tests {
         fn any_span()(
             id in 0u32..1000, start in 0usize..100_000, len in 0usize..50,
             label in any_text(), text in any_text(), note in any_text(), value in any_text(),
+            notes in proptest::collection::vec((any_text(), any_text()), 0..3),
+            resource in any_text(), entry_name in any_text(),
             attributes in proptest::collection::btree_map(any_text(), any_text(), 0..3),
         ) -> Span {
-            Span { id, start, end: start + len, label, text, note, value, attributes }
+            let notes = notes.into_iter().map(|(kind, text)| Note { kind, text }).collect();
+            Span { id, start, end: start + len, label, text, note, notes, value, resource, entry_name, attributes }
         }
     }
 

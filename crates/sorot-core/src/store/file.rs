@@ -342,7 +342,10 @@ mod tests {
             label: label.into(),
             text: text.into(),
             note: String::new(),
+            notes: Vec::new(),
             value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: BTreeMap::new(),
         };
         let text = "“Kami akan membantu,” kata Putin 😊 Rabu\r\nlalu";
@@ -350,8 +353,20 @@ mod tests {
         claim.note = "kutipan \"langsung\", 'tunggal' dan \\ garis\r\nbaris kedua\tlagi".into();
         claim.attributes.insert("stance".into(), "asserted".into());
         claim.attributes.insert("quote".into(), "yes".into());
+        claim.notes = vec![
+            crate::model::Note {
+                kind: "Lemma".into(),
+                text: "bantu".into(),
+            },
+            crate::model::Note {
+                kind: "AnnotatorNotes".into(),
+                text: "catatan kedua “kedua”".into(),
+            },
+        ];
         let mut putin = span(2, 27, 32, "actor", "Putin");
-        putin.value = "Vladimir Putin".into();
+        putin.value = "Q7747".into();
+        putin.resource = "Wikidata".into();
+        putin.entry_name = "Vladimir Putin".into();
         let mut date = span(3, 35, 45, "date", "Rabu\r\nlalu");
         date.value = "2023-09-13".into();
         date.note = "😊 \u{0} \u{7f} \u{200b}".into();

@@ -96,7 +96,10 @@ const SPAN_FIELDS: &[&str] = &[
     "label",
     "text",
     "note",
+    "notes",
     "value",
+    "resource",
+    "entry_name",
     "attributes",
 ];
 /// A relation's fields.

@@ -189,6 +189,19 @@ impl SorotApp {
         } else if !span.value.is_empty() {
             ui.label(format!("value: {}", span.value));
         }
+        // Where the value comes from and the notes of other kinds, as an
+        // import brought them: shown, not edited.
+        if !span.resource.is_empty() || !span.entry_name.is_empty() {
+            let name = if span.entry_name.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", ellipsize(&span.entry_name, 80))
+            };
+            ui.label(RichText::new(format!("an entry of {}{name}", span.resource)).weak());
+        }
+        for note in &span.notes {
+            ui.label(format!("{}: {}", note.kind, ellipsize(&note.text, 200)));
+        }
         for relation in doc.annotations().relations_of(id) {
             let other = if relation.from == id {
                 relation.to

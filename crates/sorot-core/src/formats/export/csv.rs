@@ -1,6 +1,8 @@
 //! CSV: one row per span, for spreadsheets and statistics. The columns:
 //! document, annotator, label, start, end, text, left and right context (40
 //! characters each), note, normalized value, attributes (`name=value; …`).
+//! A span's typed notes and the resource of its value have no column: each
+//! span's are one loss.
 //! A cell that a spreadsheet would run as a formula gets a leading `'`, so it
 //! shows as text: one starting with a tab or a carriage return, or whose
 //! first character after any white space (spaces, no-break spaces, line
@@ -52,13 +54,14 @@ impl Sink for CsvRows {
     fn render(
         &self,
         item: &Item<'_>,
-        _losses: &mut Vec<Loss>,
+        losses: &mut Vec<Loss>,
     ) -> Result<(Vec<u8>, usize), ExportError> {
         // A row per span, with its text and context.
         let mut out = ::csv::Writer::from_writer(Vec::with_capacity(256 * item.spans.len() + 256));
         let offsets = Offsets::new(item.text, self.options.offsets);
         let len = item.text.len_chars();
         for span in &item.spans {
+            super::lose_typed_notes_and_resource(&item.file, span, losses);
             let left = item
                 .text
                 .slice(span.start.saturating_sub(CONTEXT)..span.start);
@@ -96,7 +99,11 @@ impl Sink for CsvRows {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         out.flush()?;
         Ok(Vec::new())
     }

@@ -6,9 +6,11 @@
 //!   "end_offset", "label"}], "relations": [{"id", "from_id", "to_id",
 //!   "type"}]}`, entity ids being span ids.
 //! - Both shapes add `"span_details": [{"start", "end", "label", "note",
-//!   "value", "attributes"}]` for the spans that have a note, a normalized
-//!   value or attributes (**details**), found again by their offsets and
-//!   label. doccano keeps a record's other keys as its metadata and writes
+//!   "notes", "value", "resource", "entry_name", "attributes"}]` for the
+//!   spans that have a note, typed notes (`[{"kind", "text"}]`), a
+//!   normalized value (with the resource it is an entry of, and that
+//!   entry's name) or attributes (**details**), found again by their offsets
+//!   and label. doccano keeps a record's other keys as its metadata and writes
 //!   them back on export, so the details survive a trip through doccano.
 
 use std::collections::BTreeMap;
@@ -18,7 +20,7 @@ use serde::Serialize;
 
 use super::pipeline::{Item, Sink};
 use super::{ExportError, Format, Loss, Offsets, Options, Sidecar};
-use crate::model::Span;
+use crate::model::{Note, Span};
 
 pub struct Doccano {
     options: Options,
@@ -64,8 +66,14 @@ pub(super) struct Details<'a> {
     label: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     note: &'a str,
+    #[serde(skip_serializing_if = "<[Note]>::is_empty")]
+    notes: &'a [Note],
     #[serde(skip_serializing_if = "str::is_empty")]
     value: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    resource: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    entry_name: &'a str,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     attributes: &'a BTreeMap<String, String>,
 }
@@ -77,7 +85,10 @@ impl<'a> Details<'a> {
             end: offsets.map(span.end),
             label: &span.label,
             note: &span.note,
+            notes: &span.notes,
             value: &span.value,
+            resource: &span.resource,
+            entry_name: &span.entry_name,
             attributes: &span.attributes,
         }
     }
@@ -87,7 +98,7 @@ impl<'a> Details<'a> {
 fn details<'a>(item: &Item<'a>, offsets: &Offsets<'_>) -> Vec<Details<'a>> {
     item.spans
         .iter()
-        .filter(|s| !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty())
+        .filter(|s| s.has_details())
         .map(|s| Details::new(s, offsets))
         .collect()
 }
@@ -175,7 +186,11 @@ impl Sink for Doccano {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         out.flush()?;
         Ok(Vec::new())
     }

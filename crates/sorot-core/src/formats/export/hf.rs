@@ -191,7 +191,11 @@ impl Sink for Hf {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         out.flush()?;
         let mut names = serde_json::Map::new();
         for (c, column) in self.tagger.columns().iter().enumerate() {

@@ -10,7 +10,9 @@
 //! from the `value` control, an attribute a `choices` result (or `textarea`,
 //! when the schema allows any text) from a control named `<label>_<attribute>`,
 //! shown for regions of that label. The labeling config to paste into the
-//! project settings goes to a `.config.xml` file beside it.
+//! project settings goes to a `.config.xml` file beside it. A span's typed
+//! notes and the resource of its value have no place here: each span's are
+//! one loss.
 
 use std::io::Write;
 
@@ -86,6 +88,7 @@ impl Sink for LabelStudio {
             })
             .collect();
         for span in &item.spans {
+            super::lose_typed_notes_and_resource(&item.file, span, losses);
             let (start, end) = (offsets.map(span.start), offsets.map(span.end));
             let per_region = |from_name: String, kind, text, choices| {
                 ResultItem::PerRegion(PerRegion {
@@ -181,7 +184,11 @@ impl Sink for LabelStudio {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         if self.open_task.take().is_some() {
             out.write_all(b"]}")?;
         }

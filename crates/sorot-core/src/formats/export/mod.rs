@@ -317,7 +317,7 @@ pub fn export(
     };
     let exported = match (options.format, output) {
         (Format::Brat, Output::Folder(folder)) => plan.run(
-            brat::Brat::new(folder, options, schema, &labels)?,
+            brat::Brat::new(folder, options, schema, &labels),
             &mut io::sink(),
         ),
         (Format::Brat, Output::Stream(_)) => Err(ExportError::NeedsFolder("brat")),
@@ -495,6 +495,37 @@ pub fn export_to(
         paths,
         ..Written::default()
     })
+}
+
+/// Adds a loss for what of `span` a format that carries notes, values and
+/// attributes but not typed notes or resources has no place for: its typed
+/// notes, and the resource of its value with the entry's name.
+fn lose_typed_notes_and_resource(file: &str, span: &crate::model::Span, losses: &mut Vec<Loss>) {
+    let mut lost = Vec::new();
+    if !span.notes.is_empty() {
+        let kinds: Vec<&str> = span.notes.iter().map(|n| n.kind.as_str()).collect();
+        lost.push(format!(
+            "{} ({})",
+            crate::counted(span.notes.len(), "typed note"),
+            kinds.join(", ")
+        ));
+    }
+    if !span.resource.is_empty() || !span.entry_name.is_empty() {
+        lost.push(format!(
+            "the resource of its value ({}) and the entry's name ({})",
+            span.resource, span.entry_name
+        ));
+    }
+    if !lost.is_empty() {
+        losses.push(Loss {
+            file: file.to_owned(),
+            span: Some(span.id),
+            reason: format!(
+                "{} not exported: this format has no place for them (brat, jsonl, jsonl-relations and spacy have)",
+                lost.join(" and ")
+            ),
+        });
+    }
 }
 
 /// Writes `bytes` into an existing special file (a pipe, a device) as it is.

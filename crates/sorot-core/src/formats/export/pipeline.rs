@@ -62,8 +62,13 @@ pub(super) trait Sink: Sync {
     ) -> Result<(Self::Output, usize), ExportError>;
     /// Adds the next rendered document to the output.
     fn append(&mut self, out: &mut dyn Write, output: Self::Output) -> Result<(), ExportError>;
-    /// Ends the output; returns files to write beside it.
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError>;
+    /// Ends the output; returns files to write beside it, and adds a loss
+    /// for what the output as a whole could not carry.
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError>;
 }
 
 /// What every document of one export shares.
@@ -156,7 +161,7 @@ impl Plan<'_> {
                 }
             }
         }
-        let sidecars = sink.finish(out)?;
+        let sidecars = sink.finish(out, &mut report.losses)?;
         Ok((report, sidecars))
     }
 
@@ -268,10 +273,7 @@ impl Plan<'_> {
             });
         }
         if !self.options.format.carries_details() {
-            let detailed = spans
-                .iter()
-                .filter(|s| !s.note.is_empty() || !s.value.is_empty() || !s.attributes.is_empty())
-                .count();
+            let detailed = spans.iter().filter(|s| s.has_details()).count();
             if detailed > 0 {
                 losses.push(Loss {
                     file: file.clone(),

@@ -1,7 +1,9 @@
 //! spaCy JSONL: `{"text", "spans": [{"start", "end", "label"}], "meta": {"id",
 //! "annotator", "status", "offsets"}}` per document (and annotator); a span
-//! with a note carries `"note"`, one with a normalized value `"value"`, one
-//! with attributes `"attributes"`. With code-point offsets the spans are what
+//! with a note carries `"note"`, one with typed notes `"notes"` (`[{"kind",
+//! "text"}]`), one with a normalized value `"value"` (and `"resource"` and
+//! `"entry_name"` when it is an entry of a resource), one with attributes
+//! `"attributes"`. With code-point offsets the spans are what
 //! `doc.char_span` takes.
 
 use std::io::Write;
@@ -75,7 +77,11 @@ impl Sink for Spacy {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<Vec<Sidecar>, ExportError> {
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _losses: &mut Vec<Loss>,
+    ) -> Result<Vec<Sidecar>, ExportError> {
         out.flush()?;
         Ok(Vec::new())
     }

@@ -5,10 +5,22 @@
 //!   text`, whose place may be several fragments (`0 3;8 13`); one whose
 //!   fragments are apart (not only whitespace between) is discontinuous and
 //!   lost.
-//! - **A, M, N, # lines**: an attribute, a normalization or a note of a T
-//!   line; `N` with a `Sorot:` reference is Sorot's own normalized value.
+//! - **A line**: an attribute of a T line, `A1 <tab> name T1 value`; a
+//!   **binary** one has no value (`A2 <tab> Individual T4`, or an old `M`
+//!   line) and is imported with the value [`BINARY`](crate::formats::brat::BINARY).
+//! - **N line**: a normalization, `N1 <tab> Reference T5 Wikipedia:64488
+//!   <tab> name`: the span's value is the entry's id (`64488`), with its
+//!   resource (`Wikipedia`) and the entry's name. One whose resource is
+//!   `Sorot` carries Sorot's own value, written after the tab.
+//! - **# line**: a note, `#1 <tab> AnnotatorNotes T1 <tab> text`. The first
+//!   `AnnotatorNotes` note with text is the span's note; every other note
+//!   keeps its kind as a typed note.
 //! - **R line**: a relation between two T lines. Events (`E`) and
 //!   equivalences (`*`) are lost.
+//!
+//! A span takes one normalization and one value of each attribute: a second
+//! one is a loss. Inputs given one by one (`dir/*`) may name a `.txt` beside
+//! its `.ann`: it is that file's text, not an input.
 //!
 //! brat counts offsets in code points of the text read with LF line ends; a
 //! record keeps them so ([`Counted::CodePointsWithLf`]) until its text is
@@ -20,7 +32,89 @@ use std::path::{Path, PathBuf};
 
 use super::ImportError;
 use super::record::{Counted, NewSpan, Reading, Record, read_to_string};
+use crate::formats::brat::{BINARY, NORMALIZATION, SOROT};
 use crate::formats::export::Loss;
+use crate::model::{ANNOTATOR_NOTES, Note};
+
+/// A `#` line: a note of `kind` about the annotation `target`.
+struct Noted {
+    id: String,
+    target: String,
+    kind: String,
+    text: String,
+    line: usize,
+}
+
+/// An `A` (or `M`) line: attribute `name` of `target` with `value`.
+struct Given {
+    id: String,
+    target: String,
+    name: String,
+    value: String,
+    line: usize,
+}
+
+/// What an `N` line gives its span.
+struct Normalized {
+    value: String,
+    resource: String,
+    entry_name: String,
+}
+
+/// Reads the brat inputs, as a shell gives a folder's files (`dir/*`):
+/// `.ann` files and folders are read; a `.txt` whose `.ann` is also given
+/// is that file's text; brat's configuration files (`annotation.conf`,
+/// `visual.conf` and the other `.conf` files) are skipped, and said.
+/// A `.txt` without its `.ann`, or any other file, is an error naming it.
+/// Each input's errors (and in a folder, each file's) go into the reading's
+/// errors, and the other inputs and files are read on.
+pub(super) fn read_inputs(inputs: &[PathBuf], reading: &mut Reading) -> Result<(), ImportError> {
+    // Files are known by their resolved path where they have one, so that
+    // `a/x.txt` and `./a/x.ann` go together.
+    let key = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let given: HashSet<PathBuf> = inputs.iter().map(|input| key(input)).collect();
+    for input in inputs {
+        // A missing input, a folder and an .ann file are read (and a
+        // missing one is the error that it cannot be read).
+        if !input.exists() || input.is_dir() || is_ann(input) {
+            if let Err(error) = read_input(input, reading) {
+                reading.errors.push(error);
+            }
+            continue;
+        }
+        if input.extension().is_some_and(|e| e == "txt") {
+            let ann = input.with_extension("ann");
+            if given.contains(&key(&ann)) {
+                continue;
+            }
+            let missing = if ann.exists() {
+                "is not among the inputs"
+            } else {
+                "does not exist"
+            };
+            reading.errors.push(ImportError::File {
+                file: input.clone(),
+                message: format!(
+                    "a brat text whose annotation file {} {missing}; give the .ann files (their texts are read beside them) or the folder",
+                    ann.display()
+                ),
+            });
+            continue;
+        }
+        if input.extension().is_some_and(|e| e == "conf") {
+            reading.notes.push(format!(
+                "{}: brat's configuration, not annotations; skipped (the project's labels are in its sorot.ron)",
+                input.display()
+            ));
+            continue;
+        }
+        reading.errors.push(ImportError::File {
+            file: input.clone(),
+            message: "not a brat file: brat inputs are .ann files (with their .txt beside them) or folders of them".into(),
+        });
+    }
+    Ok(())
+}
 
 /// Reads the brat input `input`: one `.ann` file, or a folder searched for
 /// them, each a document named by its path below the folder.
@@ -59,8 +153,12 @@ pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), Impo
                 reading.losses.push(loss);
                 continue;
             }
-            let record = read_brat(&file, id, &mut reading.losses)?;
-            reading.records.push(record);
+            // A file that cannot be read is an error of its own; the
+            // folder's other files are read on.
+            match read_brat(&file, id, &mut reading.losses) {
+                Ok(record) => reading.records.push(record),
+                Err(error) => reading.errors.push(error),
+            }
         }
         Ok(())
     } else {
@@ -200,9 +298,11 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
     let lf_chars: Vec<char> = lf_text.chars().collect();
     let content = read_to_string(ann_path)?;
     let mut spans: Vec<(String, NewSpan)> = Vec::new();
-    let mut notes: Vec<(String, String, usize)> = Vec::new();
+    let mut notes: Vec<Noted> = Vec::new();
     let mut relations: Vec<(String, String, String, usize)> = Vec::new();
-    let mut attributes: Vec<(String, String, String, usize)> = Vec::new();
+    let mut attributes: Vec<Given> = Vec::new();
+    // (N id, target, reference, what it gives, line)
+    let mut normalizations: Vec<(String, String, String, Normalized, usize)> = Vec::new();
     let error = |line: usize, message: String| ImportError::Input {
         file: ann_path.to_owned(),
         line,
@@ -315,8 +415,19 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                         ),
                     ));
                 }
-                let target = fields[1].split_whitespace().nth(1).unwrap_or("").to_owned();
-                notes.push((target, fields[2].to_owned(), line_number));
+                let [kind, target] = fields[1].split_whitespace().collect::<Vec<_>>()[..] else {
+                    return Err(error(
+                        line_number,
+                        "a # line is `#1 <tab> AnnotatorNotes T1 <tab> text`: a kind and the annotation it is about".into(),
+                    ));
+                };
+                notes.push(Noted {
+                    id: fields[0].to_owned(),
+                    target: target.to_owned(),
+                    kind: kind.to_owned(),
+                    text: fields[2].to_owned(),
+                    line: line_number,
+                });
             }
             'A' | 'M' => {
                 if fields.len() != 2 {
@@ -331,18 +442,19 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                 let parts: Vec<&str> = fields[1].split_whitespace().collect();
                 match parts.as_slice() {
                     [name, target, value @ ..] if target.starts_with('T') => {
-                        // A binary attribute (no value) is "yes".
+                        // A binary attribute (no value, or an M line) is "true".
                         let value = if value.is_empty() {
-                            "yes".to_owned()
+                            BINARY.to_owned()
                         } else {
                             value.join(" ")
                         };
-                        attributes.push((
-                            (*target).to_owned(),
-                            (*name).to_owned(),
+                        attributes.push(Given {
+                            id: fields[0].to_owned(),
+                            target: (*target).to_owned(),
+                            name: (*name).to_owned(),
                             value,
-                            line_number,
-                        ));
+                            line: line_number,
+                        });
                     }
                     _ => losses.push(loss(
                         line_number,
@@ -364,38 +476,64 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
                     ));
                 }
                 let parts: Vec<&str> = fields[1].split_whitespace().collect();
-                match parts.as_slice() {
-                    [_, target, reference]
-                        if target.starts_with('T') && reference.starts_with("Sorot:") =>
-                    {
-                        // Sorot's own normalized value; the text after the tab is the value as written.
-                        let value = fields.get(2).map_or_else(
-                            || reference["Sorot:".len()..].replace('_', " "),
-                            |v| (*v).to_owned(),
-                        );
-                        attributes.push((
-                            (*target).to_owned(),
-                            "value".to_owned(),
-                            value,
-                            line_number,
-                        ));
-                    }
-                    [kind, target, reference] if target.starts_with('T') => {
-                        let name = fields.get(2).map_or(String::new(), |n| format!(" ({n})"));
-                        notes.push((
-                            (*target).to_owned(),
-                            format!("{kind}: {reference}{name}"),
-                            line_number,
-                        ));
-                    }
-                    _ => losses.push(loss(
+                let [kind, target, reference] = parts[..] else {
+                    return Err(error(
+                        line_number,
+                        "an N line is `N1 <tab> Reference T1 resource:id <tab> name`".into(),
+                    ));
+                };
+                let Some((resource, entry)) = reference
+                    .split_once(':')
+                    .filter(|(resource, entry)| !resource.is_empty() && !entry.is_empty())
+                else {
+                    return Err(error(
+                        line_number,
+                        format!(
+                            "{reference:?} is not a reference: an N line names an entry as resource:id (Wikipedia:64488)"
+                        ),
+                    ));
+                };
+                if !target.starts_with('T') {
+                    losses.push(loss(
                         line_number,
                         format!(
                             "normalization {} of a relation or event was not imported",
                             fields[0]
                         ),
-                    )),
+                    ));
+                    continue;
                 }
+                if kind != NORMALIZATION {
+                    losses.push(loss(
+                        line_number,
+                        format!(
+                            "the type {kind} of normalization {} was not kept: its value was imported, and goes back to brat as a {NORMALIZATION}",
+                            fields[0]
+                        ),
+                    ));
+                }
+                let name = fields.get(2).copied();
+                let normalized = if resource == SOROT {
+                    // Sorot's own value; the text after the tab is the value as written.
+                    Normalized {
+                        value: name.map_or_else(|| entry.replace('_', " "), str::to_owned),
+                        resource: String::new(),
+                        entry_name: String::new(),
+                    }
+                } else {
+                    Normalized {
+                        value: entry.to_owned(),
+                        resource: resource.to_owned(),
+                        entry_name: name.unwrap_or("").to_owned(),
+                    }
+                };
+                normalizations.push((
+                    fields[0].to_owned(),
+                    target.to_owned(),
+                    reference.to_owned(),
+                    normalized,
+                    line_number,
+                ));
             }
             'R' => {
                 // R1 <tab> kind Arg1:T2 Arg2:T1 <tab>
@@ -447,24 +585,71 @@ fn read_brat(ann_path: &Path, id: String, losses: &mut Vec<Loss>) -> Result<Reco
             _ => losses.push(loss(line, format!("relation {kind} between {from} and {to}, whose ends are not both imported text spans, was not imported"))),
         }
     }
-    for (target, name, value, line) in attributes {
-        match spans.iter_mut().find(|(id, _)| *id == target) {
-            Some((_, span)) if name == "value" => span.value = value,
-            Some((_, span)) => {
+    let span_of =
+        |spans: &[(String, NewSpan)], target: &str| spans.iter().position(|(id, _)| id == target);
+    for Given {
+        id,
+        target,
+        name,
+        value,
+        line,
+    } in attributes
+    {
+        let Some(n) = span_of(&spans, &target) else {
+            losses.push(loss(line, format!("attribute {id} ({name}) of {target}, which is not an imported text span, was not imported")));
+            continue;
+        };
+        let span = &mut spans[n].1;
+        match span.attributes.get(&name) {
+            Some(first) => losses.push(loss(
+                line,
+                format!(
+                    "attribute {id} gives {target} a second {name} ({value}); a span has one value of an attribute, so it keeps the first ({first})"
+                ),
+            )),
+            None => {
                 span.attributes.insert(name, value);
             }
-            None => losses.push(loss(line, format!("attribute {name} of {target}, which is not an imported text span, was not imported"))),
         }
     }
-    for (target, note, line) in notes {
-        match spans.iter_mut().find(|(id, _)| *id == target) {
-            Some((_, span)) => {
-                if !span.note.is_empty() {
-                    span.note.push_str("; ");
-                }
-                span.note.push_str(&note);
-            }
-            None => losses.push(loss(line, format!("note or attribute of {target}, which is not an imported text span, was not imported"))),
+    for (id, target, reference, normalized, line) in normalizations {
+        let Some(n) = span_of(&spans, &target) else {
+            losses.push(loss(line, format!("normalization {id} of {target}, which is not an imported text span, was not imported")));
+            continue;
+        };
+        let span = &mut spans[n].1;
+        if !span.value.is_empty() {
+            losses.push(loss(
+                line,
+                format!(
+                    "normalization {id} ({reference}) of {target} was not imported: a span has one normalized value, and {target} has one already"
+                ),
+            ));
+            continue;
+        }
+        span.value = normalized.value;
+        span.resource = normalized.resource;
+        span.entry_name = normalized.entry_name;
+    }
+    for Noted {
+        id,
+        target,
+        kind,
+        text,
+        line,
+    } in notes
+    {
+        let Some(n) = span_of(&spans, &target) else {
+            losses.push(loss(line, format!("note {id} ({kind}) of {target}, which is not an imported text span, was not imported")));
+            continue;
+        };
+        let span = &mut spans[n].1;
+        // The first annotator's note with text is the span's note; every
+        // other note is kept as it came, in order.
+        if kind == ANNOTATOR_NOTES && span.note.is_empty() && !text.is_empty() {
+            span.note = text;
+        } else {
+            span.notes.push(Note { kind, text });
         }
     }
     Ok(Record {

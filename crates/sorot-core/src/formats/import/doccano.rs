@@ -4,8 +4,8 @@
 //! - **line**: `{"text", "label": [[start, end, label]]}`, or with
 //!   `"entities"` (objects with `start_offset`, `end_offset`, `label`, `id`)
 //!   and `"relations"` between them; `"id"`, `"annotator"`, `"meta"` and
-//!   Sorot's own `"span_details"` (note, value, attributes per span) may come
-//!   with either.
+//!   Sorot's own `"span_details"` (note, typed notes, value with its
+//!   resource and entry name, attributes per span) may come with either.
 //!
 //! Each line is parsed as a JSON tree. Offsets count what `--offsets` names.
 
@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::ImportError;
 use super::record::{Counted, NewSpan, Reading, Record, read_skipping_bom, stem_id};
 use crate::formats::export::Loss;
+use crate::model::Note;
 
 /// Reads the doccano file `input`, its lines in parallel.
 pub(super) fn read_input(input: &Path, reading: &mut Reading) -> Result<(), ImportError> {
@@ -215,7 +216,7 @@ fn read_line(input: &Path, line_number: usize, line: &str) -> Result<Reading, Im
     })
 }
 
-/// Gives a doccano `span_details` entry's note, value and attributes to the
+/// Gives a doccano `span_details` entry's notes, value and attributes to the
 /// span it names by offsets and label. What cannot be given (no such span, a
 /// second entry for it, a field that is not text) goes to `problems`.
 fn attach_details(
@@ -262,6 +263,24 @@ fn attach_details(
     };
     text("note", &mut span.note);
     text("value", &mut span.value);
+    text("resource", &mut span.resource);
+    text("entry_name", &mut span.entry_name);
+    match detail.get("notes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(notes)) => {
+            for note in notes {
+                match serde_json::from_value::<Note>(note.clone()) {
+                    Ok(note) => span.notes.push(note),
+                    Err(_) => problems.push(format!(
+                        "a note of the {label:?} span at {start}..{end} is not {{\"kind\", \"text\"}}, so it was not imported: {note}"
+                    )),
+                }
+            }
+        }
+        Some(other) => problems.push(format!(
+            "the notes of the {label:?} span at {start}..{end} are not a list, so they were not imported: {other}"
+        )),
+    }
     match detail.get("attributes") {
         None | Some(Value::Null) => {}
         Some(Value::Object(attributes)) => {

@@ -459,12 +459,17 @@ pub fn import(
         ImportFormat::Conll => conll::project_texts(project),
         _ => Vec::new(),
     };
+    if options.format == ImportFormat::Brat
+        && let Err(error) = brat::read_inputs(inputs, &mut reading)
+    {
+        reading.errors.push(error);
+    }
     for input in inputs {
         // An input that cannot be read is an error of its own; the others
         // are read on, so that every error is found.
         let mut part = record::Reading::default();
         let read = match options.format {
-            ImportFormat::Brat => brat::read_input(input, &mut part),
+            ImportFormat::Brat => continue,
             ImportFormat::Jsonl => doccano::read_input(input, &mut part),
             ImportFormat::Labelstudio => {
                 labelstudio::read_input(input, options, project.schema(), &mut part)

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::ImportError;
 use crate::formats::export::Loss;
+use crate::model::Note;
 
 /// One span read from an input, in code points, with where it came from.
 #[derive(Debug, Clone)]
@@ -26,8 +27,13 @@ pub(super) struct NewSpan {
     /// The line of the input the span was read from (for Label Studio, the
     /// number of its task).
     pub line: usize,
-    /// The normalized value and attributes, where the input carries them.
+    /// Typed notes, the normalized value (with the resource it names an
+    /// entry of, and that entry's name) and attributes, where the input
+    /// carries them.
+    pub notes: Vec<Note>,
     pub value: String,
+    pub resource: String,
+    pub entry_name: String,
     pub attributes: BTreeMap<String, String>,
     /// The text the input says the span covers, where it says (Label
     /// Studio's `value.text`): checked against the text at its offsets.
@@ -46,7 +52,10 @@ impl NewSpan {
             label,
             note: String::new(),
             line,
+            notes: Vec::new(),
             value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: BTreeMap::new(),
             quoted: None,
             region: None,

@@ -178,7 +178,10 @@ fn build_file(
             label: span.label.clone(),
             text: text.slice(span.start..span.end).to_owned(),
             note: span.note.clone(),
+            notes: span.notes.clone(),
             value: span.value.clone(),
+            resource: span.resource.clone(),
+            entry_name: span.entry_name.clone(),
             attributes: span.attributes.clone(),
         })
         .collect();

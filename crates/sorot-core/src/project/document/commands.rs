@@ -207,7 +207,10 @@ impl OpenDocument {
             text: self.text.slice(range).to_owned(),
             label,
             note: String::new(),
+            notes: Vec::new(),
             value,
+            resource: String::new(),
+            entry_name: String::new(),
             attributes: Default::default(),
         }
     }
@@ -489,6 +492,9 @@ fn take_into_gold(doc: &OpenDocument, proposal: Proposal) -> Result<Plan, Comman
         }
         let mut span = doc.new_span(next_id, taken.range, taken.label, taken.value);
         span.note = taken.note;
+        span.notes = taken.notes;
+        span.resource = taken.resource;
+        span.entry_name = taken.entry_name;
         span.attributes = taken.attributes;
         ids.insert(key, next_id);
         next_id += 1;

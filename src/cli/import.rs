@@ -86,13 +86,13 @@ pub(crate) struct ImportArgs {
     /// Add to the schema in sorot.ron the labels, relation types and attributes imported that it lacks (at the end of its lists; the rest of the file is kept as written). Uses the schema lists but does not allow (a relation between other labels, an attribute value outside its list) are named, not changed.
     #[arg(long)]
     pub(crate) add_to_schema: bool,
-    /// Label Studio: every annotation under the annotator who made it (sorot_annotator, or completed_by: the email's part before @, or user-<id>), even when one person made them all. Without it, that is done when the annotations come from more than one person or a task has several, and otherwise all go under --annotator.
+    /// Label Studio: every annotation under the annotator who made it (sorot_annotator, or completed_by: the email's part before @, or user-ID), even when one person made them all. Without it, that is done when the annotations come from more than one person or a task has several, and otherwise all go under --annotator.
     #[arg(long, conflicts_with = "latest")]
     pub(crate) per_annotator: bool,
     /// Label Studio: only each task's latest annotation, under --annotator; each of the others is reported as not imported.
     #[arg(long)]
     pub(crate) latest: bool,
-    /// Label Studio: import the tasks' predictions too, each model's under the annotator model-<version>. Without it, predictions are reported as not imported.
+    /// Label Studio: import the tasks' predictions too, each model's under the annotator model-VERSION. Without it, predictions are reported as not imported.
     #[arg(long)]
     pub(crate) predictions: bool,
     /// CoNLL: read the tags from column N alone, counting the token as column 1 (CoNLL-2003's named entities are column 4, CoNLL-2002's column 3). Without it, when every column after the token holds tags (O, B-label, I-label), each is read as a layer of its own; otherwise the tags are the last column. The columns not read are said.

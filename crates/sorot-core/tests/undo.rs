@@ -8,6 +8,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use sorot_core::analysis::adjudicate::Taken;
 use sorot_core::model::{Annotations, Relation, Status};
 use sorot_core::project::document::{Command, OpenDocument, Outcome};
 use sorot_core::testing::TestProject;
@@ -158,7 +159,7 @@ fn command(document: &OpenDocument, op: &Op) -> Command {
             accept: (start, len, label),
             reject,
         } => Command::Decide {
-            accept: vec![(range(start, len), LABELS[label].into())],
+            accept: vec![Taken::plain(range(start, len), LABELS[label])],
             reject: spans
                 .get(reject % spans.len().max(1))
                 .map(|s| (s.range(), s.label.clone()))

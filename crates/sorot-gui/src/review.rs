@@ -284,16 +284,20 @@ impl ReviewMode {
             .current
             .and_then(|i| self.differences.get(i))
             .cloned()?;
+        // Accepted with its details (note, value, attributes); rejected by
+        // its range and label.
+        let taken =
+            |span: &Option<Span>| span.iter().map(adjudicate::Taken::of).collect::<Vec<_>>();
         let side = |span: &Option<Span>| {
             span.iter()
                 .map(|s| (s.range(), s.label.clone()))
                 .collect::<Vec<_>>()
         };
         let (accept, reject) = match decision {
-            Decision::AcceptA => (side(&difference.a), side(&difference.b)),
-            Decision::AcceptB => (side(&difference.b), side(&difference.a)),
+            Decision::AcceptA => (taken(&difference.a), side(&difference.b)),
+            Decision::AcceptB => (taken(&difference.b), side(&difference.a)),
             Decision::AcceptBoth => (
-                [side(&difference.a), side(&difference.b)].concat(),
+                [taken(&difference.a), taken(&difference.b)].concat(),
                 Vec::new(),
             ),
             Decision::RejectBoth => (

@@ -54,6 +54,36 @@ pub struct Taken {
     pub attributes: BTreeMap<String, String>,
 }
 
+impl Taken {
+    /// A span with no details: its range and label only.
+    pub fn plain(range: Range<usize>, label: impl Into<String>) -> Taken {
+        Taken {
+            range,
+            label: label.into(),
+            note: String::new(),
+            notes: Vec::new(),
+            value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// A span as an annotator gave it, with its details.
+    pub fn of(span: &Span) -> Taken {
+        Taken {
+            range: span.start..span.end,
+            label: span.label.clone(),
+            note: span.note.clone(),
+            notes: span.notes.clone(),
+            value: span.value.clone(),
+            resource: span.resource.clone(),
+            entry_name: span.entry_name.clone(),
+            attributes: span.attributes.clone(),
+        }
+    }
+}
+
 /// A relation for the gold set, between two keys.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TakenRelation {

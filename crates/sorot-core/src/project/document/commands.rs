@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use super::{Access, OpenDocument};
-use crate::analysis::adjudicate::{Key, Proposal};
+use crate::analysis::adjudicate::{Key, Proposal, Taken};
 use crate::model::schema::Schema;
 use crate::model::{Edit, EditError, Rejected, Relation, Span, SpanId, Status};
 
@@ -59,9 +59,10 @@ pub enum Command {
     /// Removes a relation.
     Unlink(Relation),
     /// A review decision, one undo step: take the `accept` spans into this
-    /// (gold) document, and remove and record as rejected the `reject` ones.
+    /// (gold) document with their details (note, value, attributes), and
+    /// remove and record as rejected the `reject` ones.
     Decide {
-        accept: Vec<(Range<usize>, String)>,
+        accept: Vec<Taken>,
         reject: Vec<(Range<usize>, String)>,
     },
     /// What adjudication takes into this (gold) document without a
@@ -436,21 +437,23 @@ fn set_note(doc: &OpenDocument, id: SpanId, note: String) -> Result<Plan, Comman
 /// as rejected.
 fn decide(
     doc: &OpenDocument,
-    accept: Vec<(Range<usize>, String)>,
+    accept: Vec<Taken>,
     reject: Vec<(Range<usize>, String)>,
 ) -> Result<Plan, CommandError> {
     let mut group = Vec::new();
     let mut next_id = doc.annotations.next_id();
     let rejected: Vec<Rejected> = doc.annotations.rejected().cloned().collect();
-    for (range, label) in accept {
+    for taken in accept {
+        let (range, label) = (taken.range.clone(), taken.label.clone());
         check_range(doc, &range)?;
         if doc.span_with(&range, &label).is_none() {
-            group.push(Edit::Add(doc.new_span(
-                next_id,
-                range.clone(),
-                label.clone(),
-                String::new(),
-            )));
+            let mut span = doc.new_span(next_id, range.clone(), label.clone(), taken.value);
+            span.note = taken.note;
+            span.notes = taken.notes;
+            span.resource = taken.resource;
+            span.entry_name = taken.entry_name;
+            span.attributes = taken.attributes;
+            group.push(Edit::Add(span));
             next_id += 1;
         }
         let key = rejection(&range, label);

@@ -2,6 +2,7 @@
 //! read-only files, on texts with curly quotes, an emoji and CRLF.
 
 use super::*;
+use crate::analysis::adjudicate::Taken;
 use crate::model::Relation;
 
 fn project_with(text: &[u8]) -> (tempfile::TempDir, Project) {
@@ -141,7 +142,7 @@ fn review_decisions_are_one_undo_step_and_persist_rejections() {
     gold.execute(
         schema,
         Command::Decide {
-            accept: vec![(9..18, "date".into())],
+            accept: vec![Taken::plain(9..18, "date")],
             reject: vec![(9..13, "date".into())],
         },
     )
@@ -160,7 +161,7 @@ fn review_decisions_are_one_undo_step_and_persist_rejections() {
     gold.execute(
         schema,
         Command::Decide {
-            accept: vec![(9..13, "date".into())],
+            accept: vec![Taken::plain(9..13, "date")],
             reject: vec![(9..18, "date".into())],
         },
     )
@@ -176,6 +177,36 @@ fn review_decisions_are_one_undo_step_and_persist_rejections() {
     gold.execute(schema, Command::Undo).unwrap();
     assert!(gold.spans().is_empty() && gold.annotations().rejected().count() == 0);
     assert_eq!(gold.status(), Status::NotStarted);
+}
+
+/// An accepted span comes into the gold set with its note, value and
+/// attributes (a curly quote and an emoji before it).
+#[test]
+fn an_accepted_span_brings_its_details() {
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu".as_bytes());
+    let schema = project.schema();
+    let mut gold =
+        OpenDocument::open(&project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
+    let mut taken = Taken::plain(16..20, "date");
+    taken.note = "the day of the talks".into();
+    taken.value = "2023-09-13".into();
+    let mut claim = Taken::plain(8..20, "claim");
+    claim.attributes.insert("stance".into(), "reported".into());
+    gold.execute(
+        schema,
+        Command::Decide {
+            accept: vec![taken, claim],
+            reject: Vec::new(),
+        },
+    )
+    .unwrap();
+    let date = gold.spans().iter().find(|s| s.label == "date").unwrap();
+    assert_eq!(
+        (date.text.as_str(), date.note.as_str(), date.value.as_str()),
+        ("Rabu", "the day of the talks", "2023-09-13")
+    );
+    let claim = gold.spans().iter().find(|s| s.label == "claim").unwrap();
+    assert_eq!(claim.attribute("stance"), "reported");
 }
 
 #[test]

@@ -55,6 +55,8 @@ pub struct ReviewMode {
     current: Option<usize>,
     /// Offset to scroll the text to, once.
     pub scroll_to: Option<usize>,
+    /// The tooltip titles of the marks, by mark id (see [`Self::marks`]).
+    titles: Vec<String>,
     /// The direction N (true) or P (false) last found no further
     /// disagreement in: pressed again that way, it moves on to another
     /// document.
@@ -75,6 +77,7 @@ impl ReviewMode {
             current: None,
             scroll_to: None,
             at_edge: None,
+            titles: Vec::new(),
         }
     }
 
@@ -158,6 +161,7 @@ impl ReviewMode {
         if self.current.is_some_and(|i| i >= self.differences.len()) {
             self.current = None;
         }
+        self.make_titles();
     }
 
     pub fn differences(&self) -> &[Difference] {
@@ -324,53 +328,116 @@ impl ReviewMode {
         self.scroll_to = self.current.map(|i| self.differences[i].range().start);
     }
 
-    /// The marks to paint: one per side of each difference, dimmed once decided.
+    /// The marks to paint: one per side of each difference (one for an
+    /// agreement), filled in its label's color and underlined in the color
+    /// of its kind of difference (an agreement in its label's); once
+    /// decided, a side the gold set does not hold is faded and struck
+    /// through.
     pub fn marks(&self) -> Vec<Mark<'_>> {
+        let schema = self.gold.project().schema();
+        let held: std::collections::HashSet<(usize, usize, &str)> = self
+            .gold
+            .current()
+            .map(|gold| {
+                gold.spans()
+                    .iter()
+                    .map(|s| (s.start, s.end, s.label.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut marks = Vec::new();
         for (i, difference) in self.differences.iter().enumerate() {
-            let [r, g, b] = kind_color(difference.kind);
-            let color = if difference.kind.is_disagreement() && self.decided[i] {
-                [r / 2 + 60, g / 2 + 60, b / 2 + 60]
-            } else {
-                [r, g, b]
+            let underline = difference
+                .kind
+                .is_disagreement()
+                .then(|| kind_color(difference.kind));
+            let sides: [Option<&Span>; 2] = match difference.kind {
+                Kind::Agreement => [difference.a.as_ref(), None],
+                _ => [difference.a.as_ref(), difference.b.as_ref()],
             };
-            let title = difference.kind.describe();
-            match difference.kind {
-                Kind::Agreement => {
-                    if let Some(a) = &difference.a {
-                        marks.push(Mark {
-                            id: 2 * i as u32,
-                            start: a.start,
-                            end: a.end,
-                            color,
-                            title,
-                            text: &a.text,
-                            note: &a.label,
-                            ghost: false,
-                        });
-                    }
-                }
-                _ => {
-                    for (n, span) in [&difference.a, &difference.b].into_iter().enumerate() {
-                        if let Some(span) = span {
-                            let id = 2 * i as u32 + n as u32;
-                            marks.push(Mark {
-                                id,
-                                start: span.start,
-                                end: span.end,
-                                color,
-                                title,
-                                text: &span.text,
-                                note: &span.label,
-                                ghost: false,
-                            });
-                        }
-                    }
-                }
+            for (n, span) in sides.into_iter().enumerate() {
+                let Some(span) = span else {
+                    continue;
+                };
+                let struck = difference.kind.is_disagreement()
+                    && self.decided[i]
+                    && !held.contains(&(span.start, span.end, span.label.as_str()));
+                let title = self.titles.get(2 * i + n).map_or("", String::as_str);
+                marks.push(Mark {
+                    id: 2 * i as u32 + n as u32,
+                    start: span.start,
+                    end: span.end,
+                    color: schema.color(&span.label),
+                    title,
+                    text: &span.text,
+                    note: "",
+                    ghost: false,
+                    underline,
+                    struck,
+                });
             }
         }
         marks.sort_by_key(|m| (m.start, m.end, m.id));
         marks
+    }
+
+    /// The tooltip title of each side of each difference: the kind, the
+    /// side's name and label, the other side's, and whether it is decided.
+    fn make_titles(&mut self) {
+        let held: std::collections::HashSet<(usize, usize, String)> = self
+            .gold
+            .current()
+            .map(|gold| {
+                gold.spans()
+                    .iter()
+                    .map(|s| (s.start, s.end, s.label.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut titles = Vec::with_capacity(2 * self.differences.len());
+        for (i, difference) in self.differences.iter().enumerate() {
+            for side_b in [false, true] {
+                let (this, other) = if side_b {
+                    (&difference.b, &difference.a)
+                } else {
+                    (&difference.a, &difference.b)
+                };
+                let Some(this) = this else {
+                    titles.push(String::new());
+                    continue;
+                };
+                let mut title = if difference.kind == Kind::Agreement {
+                    format!(
+                        "{} ({} and {})",
+                        this.label,
+                        self.side_name(false),
+                        self.side_name(true)
+                    )
+                } else {
+                    let other = match other {
+                        Some(other) => format!("{} “{}”", other.label, ellipsize(&other.text, 40)),
+                        None => "nothing".to_owned(),
+                    };
+                    format!(
+                        "{}: {} {}, {} {other}",
+                        difference.kind.describe(),
+                        self.side_name(side_b),
+                        this.label,
+                        self.side_name(!side_b),
+                    )
+                };
+                if difference.kind.is_disagreement() && self.decided[i] {
+                    let accepted = held.contains(&(this.start, this.end, this.label.clone()));
+                    title.push_str(if accepted {
+                        " — accepted into the gold set"
+                    } else {
+                        " — rejected"
+                    });
+                }
+                titles.push(title);
+            }
+        }
+        self.titles = titles;
     }
 
     /// The mark id to outline: the current difference's first side.
@@ -391,23 +458,52 @@ impl ReviewMode {
             self.side_name(true)
         ));
         ui.horizontal(|ui| {
-            ui.checkbox(&mut self.hide_names, "Hide annotator names");
+            if ui
+                .checkbox(&mut self.hide_names, "Hide annotator names")
+                .changed()
+            {
+                self.make_titles();
+            }
             if ui.button("Leave review").clicked() {
                 action = Some(PanelAction::Leave);
             }
         });
         ui.separator();
+        // The legend: each kind's underline; spans are filled in their
+        // label's color.
+        ui.label(
+            RichText::new("Spans are filled in their label's color and underlined by kind:").weak(),
+        );
         for kind in Kind::ALL {
             let count = self.differences.iter().filter(|d| d.kind == kind).count();
             ui.horizontal(|ui| {
-                let [r, g, b] = kind_color(kind);
+                let color = if kind.is_disagreement() {
+                    let [r, g, b] = kind_color(kind);
+                    Color32::from_rgb(r, g, b)
+                } else {
+                    ui.visuals().weak_text_color()
+                };
                 let (rect, _) =
                     ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                ui.painter()
-                    .rect_filled(rect, 3.0, Color32::from_rgb(r, g, b));
-                ui.label(format!("{}  ({count})", kind.describe()));
+                ui.painter().line_segment(
+                    [
+                        rect.left_bottom() - egui::vec2(0.0, 3.0),
+                        rect.right_bottom() - egui::vec2(0.0, 3.0),
+                    ],
+                    egui::Stroke::new(2.5, color),
+                );
+                let name = if kind.is_disagreement() {
+                    kind.describe().to_owned()
+                } else {
+                    format!("{} (in the label's color)", kind.describe())
+                };
+                ui.label(format!("{name}  ({count})"));
             });
         }
+        ui.label(
+            RichText::new("Decided: the side taken stays; the other is faded and struck through.")
+                .weak(),
+        );
         let disagreements = self
             .differences
             .iter()

@@ -137,6 +137,11 @@ pub struct Mark<'a> {
     pub note: &'a str,
     /// A suggestion: drawn as a dashed outline, not a span.
     pub ghost: bool,
+    /// The underline's color when it is not `color` (in review, the kind
+    /// of difference).
+    pub underline: Option<[u8; 3]>,
+    /// Decided against: drawn faded and struck through.
+    pub struck: bool,
 }
 
 /// What to highlight besides the marks.
@@ -431,7 +436,12 @@ impl TextView {
             };
             for span in &spans {
                 let [r, g, b] = span.color;
-                let fill = Color32::from_rgba_unmultiplied(r, g, b, fill_alpha);
+                let alpha = if span.struck {
+                    fill_alpha / 3
+                } else {
+                    fill_alpha
+                };
+                let fill = Color32::from_rgba_unmultiplied(r, g, b, alpha);
                 for rect in piece_rects(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     if span.ghost {
@@ -470,7 +480,7 @@ impl TextView {
             }
             painter.galley(origin, galley.clone(), text_color);
             for span in spans.iter().filter(|s| !s.ghost) {
-                let [r, g, b] = span.color;
+                let [r, g, b] = span.underline.unwrap_or(span.color);
                 let lane = self
                     .lanes
                     .get(&span.id)
@@ -487,6 +497,13 @@ impl TextView {
                         ],
                         Stroke::new(2.5, Color32::from_rgb(r, g, b)),
                     );
+                    if span.struck {
+                        let middle = band.center().y;
+                        painter.line_segment(
+                            [Pos2::new(band.min.x, middle), Pos2::new(band.max.x, middle)],
+                            Stroke::new(1.5, text_color.gamma_multiply(0.8)),
+                        );
+                    }
                     if highlight.span == Some(span.id) || highlight.related.contains(&span.id) {
                         let stroke = if highlight.span == Some(span.id) {
                             selected_stroke

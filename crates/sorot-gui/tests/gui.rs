@@ -769,6 +769,38 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     assert!(gold.contains("annotator: \"_gold\""));
     let review = harness.state().review().unwrap();
     assert!(review.is_decided(&difference));
+    // The decided difference's sides: in their labels' colors, underlined in
+    // its kind's; the side taken plain, the other faded and struck through.
+    let schema = sorot_core::model::schema::Schema::clone(
+        harness.state().review().unwrap().gold().project().schema(),
+    );
+    let marks = review.marks();
+    for (side, accepted) in [
+        (&difference.a, key == Key::A),
+        (&difference.b, key == Key::B),
+    ] {
+        let Some(side) = side else { continue };
+        let mark = marks
+            .iter()
+            .find(|m| {
+                m.start == side.start && m.end == side.end && m.color == schema.color(&side.label)
+            })
+            .expect("a mark for each side");
+        assert_eq!(mark.struck, !accepted, "{}", mark.title);
+        assert_eq!(
+            mark.underline,
+            Some(sorot_gui::review::kind_color(difference.kind))
+        );
+        assert!(
+            mark.title.ends_with(if accepted {
+                "accepted into the gold set"
+            } else {
+                "rejected"
+            }),
+            "{}",
+            mark.title
+        );
+    }
     assert_ne!(
         review.current(),
         Some(current),

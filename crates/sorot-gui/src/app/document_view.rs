@@ -177,6 +177,8 @@ impl SorotApp {
                     text: &s.text,
                     note: &s.note,
                     ghost: false,
+                    underline: None,
+                    struck: false,
                 })
                 .collect();
             if let Some(list) = suggestions {
@@ -195,6 +197,8 @@ impl SorotApp {
                         text: &item.label,
                         note: item.value.as_deref().unwrap_or(""),
                         ghost: true,
+                        underline: None,
+                        struck: false,
                     });
                 }
                 marks.sort_by_key(|m| (m.start, m.end, m.id));

@@ -40,6 +40,7 @@ use egui::{Modifiers, Ui};
 use super::StartOptions;
 use super::agreement::AgreementWindow;
 use super::commands::{UiCommand, digit_of};
+use super::compare::CompareWindow;
 use super::mentions::MentionsWindow;
 use super::prefs::Preferences;
 use super::review::ReviewMode;
@@ -135,6 +136,8 @@ pub struct SorotApp {
     agreement: AgreementWindow,
     /// Mentions of a span's text across the project, waiting for answers.
     mentions: MentionsWindow,
+    /// The annotator's work against the gold set.
+    compare: CompareWindow,
     documents: DocumentList,
     spans: SpanPanel,
     text: DocumentView,
@@ -189,6 +192,7 @@ impl SorotApp {
             transfer: Transfer::default(),
             agreement: AgreementWindow::default(),
             mentions: MentionsWindow::default(),
+            compare: CompareWindow::default(),
             documents: DocumentList::default(),
             spans: SpanPanel::default(),
             text: DocumentView::default(),
@@ -209,6 +213,11 @@ impl SorotApp {
 
     pub fn workspace(&self) -> Option<&Workspace> {
         self.workspace.as_ref()
+    }
+
+    /// The compare-with-gold window's state.
+    pub fn compare_window(&mut self) -> &mut CompareWindow {
+        &mut self.compare
     }
 
     /// The project mentions window's state.
@@ -303,6 +312,20 @@ impl SorotApp {
         }
         if self.mentions.poll() {
             self.mentions_found();
+        }
+        self.compare.poll();
+        let current = self
+            .workspace
+            .as_ref()
+            .and_then(|w| w.current_id())
+            .map(str::to_owned);
+        if let Some(show) = self.compare.ui(ui.ctx(), current.as_deref())
+            && self.review.is_none()
+        {
+            self.select_document(&show.document);
+            self.selected_span = None;
+            self.selection = Some(show.start..show.end);
+            self.text.scroll_to = Some(show.start);
         }
         for action in self.mentions.ui(ui.ctx()) {
             self.mention_action(action);
@@ -591,6 +614,16 @@ impl SorotApp {
             }
             UiCommand::RejectSuggestion => self.reject_suggestion(),
             UiCommand::AcceptAllSuggestions => self.accept_all_suggestions(),
+            UiCommand::CompareWithGold => {
+                // The comparison reads the files: everything on disk first.
+                self.save_all();
+                if let Some(workspace) = &self.workspace {
+                    self.compare.compare(
+                        workspace.project().clone(),
+                        workspace.annotator().to_owned(),
+                    );
+                }
+            }
             UiCommand::Agreement => {
                 // The figures read the files: everything must be on disk first.
                 self.save_all();

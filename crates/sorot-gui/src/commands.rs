@@ -23,6 +23,7 @@ pub enum UiCommand {
     Export,
     Import,
     Agreement,
+    CompareWithGold,
     Review,
     NextDisagreement,
     PreviousDisagreement,
@@ -42,7 +43,7 @@ pub enum UiCommand {
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 30] = [
+    pub const ALL: [UiCommand; 31] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -57,6 +58,7 @@ impl UiCommand {
         UiCommand::Export,
         UiCommand::Import,
         UiCommand::Agreement,
+        UiCommand::CompareWithGold,
         UiCommand::Review,
         UiCommand::NextDisagreement,
         UiCommand::PreviousDisagreement,
@@ -92,6 +94,7 @@ impl UiCommand {
             UiCommand::Export => "Export…",
             UiCommand::Import => "Import…",
             UiCommand::Agreement => "Agreement…",
+            UiCommand::CompareWithGold => "Compare with gold…",
             UiCommand::Review => "Review two annotators…",
             UiCommand::NextDisagreement => "Next disagreement",
             UiCommand::PreviousDisagreement => "Previous disagreement",
@@ -139,6 +142,7 @@ impl UiCommand {
             UiCommand::Export => vec![ctrl(Key::E)],
             UiCommand::Import => vec![ctrl(Key::I)],
             UiCommand::Agreement => vec![],
+            UiCommand::CompareWithGold => vec![],
             UiCommand::Review => vec![ctrl(Key::R)],
             UiCommand::NextDisagreement => vec![plain(Key::N)],
             UiCommand::PreviousDisagreement => vec![plain(Key::P)],

@@ -13,6 +13,7 @@
 pub mod agreement;
 pub mod app;
 pub mod commands;
+pub mod compare;
 pub mod mentions;
 pub mod prefs;
 pub mod review;

@@ -829,6 +829,68 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     harness.get_by_label("A: A   B: B");
 }
 
+/// An annotator compares their work with the gold set: each difference is
+/// listed with what the curator did, and Show opens it.
+#[test]
+fn compare_with_gold_lists_each_difference_with_the_curators_decision() {
+    let project = TestProject::sample();
+    // The gold set of the first document is budi's work.
+    let budi =
+        fs::read_to_string(project.root().join(format!("annotations/budi/{FIRST}.ron"))).unwrap();
+    fs::create_dir_all(project.root().join("annotations/_gold")).unwrap();
+    fs::write(
+        project
+            .root()
+            .join(format!("annotations/_gold/{FIRST}.ron")),
+        budi.replace("annotator: \"budi\"", "annotator: \"_gold\""),
+    )
+    .unwrap();
+    let mut harness = workbench_on(&project);
+    harness.state_mut().push(sorot_gui::app::Action::Ui(
+        sorot_gui::commands::UiCommand::CompareWithGold,
+    ));
+    harness.run();
+    harness.state_mut().compare_window().wait();
+    harness.run();
+    let compared = harness
+        .state_mut()
+        .compare_window()
+        .compared()
+        .cloned()
+        .unwrap();
+    assert_eq!(compared.documents, 1);
+    let ayu = project.spans("ayu", FIRST);
+    let budi = project.spans("budi", FIRST);
+    let expected = sorot_core::analysis::review::differences(&ayu, &budi)
+        .into_iter()
+        .filter(|d| d.kind.is_disagreement())
+        .count();
+    assert_eq!(compared.differences.len(), expected);
+    assert!(
+        harness
+            .get_all_by_label("Compare with gold")
+            .next()
+            .is_some()
+    );
+    harness.get_by_label_contains(&format!("ayu against the gold set, {FIRST}"));
+    assert_eq!(
+        harness.get_all_by_label_contains("   gold: ").count(),
+        expected.min(harness.get_all_by_label("Show").count())
+    );
+    harness.get_by_label("Whole project").click();
+    harness.run();
+    harness.get_by_label_contains("ayu against the gold set, 1 documents");
+    // Show opens the document with the difference selected.
+    harness.get_all_by_label("Show").next().unwrap().click();
+    harness.run();
+    let first = compared.differences[0].1.range();
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(FIRST)
+    );
+    assert_eq!(harness.state().selection(), Some(first));
+}
+
 /// Marking reviewed with a disagreement decided and others open asks first,
 /// saying how many; then the gold set holds every span both sides agree on
 /// and the decided one, and Ctrl+Z takes the status back, then the

@@ -183,6 +183,110 @@ impl<'a> Decided<'a> {
     }
 }
 
+/// An annotator's work compared with the gold set, document by document:
+/// what the curator did with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GoldComparison {
+    /// Documents that both the annotator and the gold set have.
+    pub documents: usize,
+    /// Spans the annotator and the gold set share.
+    pub agreements: usize,
+    /// The same, per document.
+    pub alike: std::collections::BTreeMap<String, usize>,
+    /// Each difference, side A the annotator's and side B the gold set's,
+    /// with its document, in document order then text order.
+    pub differences: Vec<(String, Difference)>,
+    /// The spans of the annotator the curator rejected, by document, as
+    /// (start, end, label): an "only in A" among them was decided against,
+    /// not overlooked.
+    pub rejected: std::collections::BTreeSet<(String, usize, usize, String)>,
+    /// Files that could not be read, with why.
+    pub problems: Vec<String>,
+}
+
+impl GoldComparison {
+    /// What the curator did with one difference, in the annotator's words.
+    pub fn decision(&self, document: &str, difference: &Difference) -> &'static str {
+        match difference.kind {
+            Kind::Agreement => "the gold set has it too",
+            Kind::OnlyA => match &difference.a {
+                Some(a)
+                    if self.rejected.contains(&(
+                        document.to_owned(),
+                        a.start,
+                        a.end,
+                        a.label.clone(),
+                    )) =>
+                {
+                    "the curator rejected it"
+                }
+                _ => "not in the gold set",
+            },
+            Kind::OnlyB => "in the gold set, not yours",
+            Kind::LabelDiffers => "the gold set has another label",
+            Kind::BoundariesDiffer => "the gold set has other boundaries",
+        }
+    }
+}
+
+/// Compares `annotator`'s spans with the gold set in every document both
+/// have; documents are read on the disk pool.
+pub fn compare_with_gold(project: &crate::project::Project, annotator: &str) -> GoldComparison {
+    use crate::project::document::OpenDocument;
+    use rayon::prelude::*;
+    // A document's differences and the gold set's rejections, when both
+    // have it.
+    type Compared = Option<(Vec<Difference>, Vec<(usize, usize, String)>)>;
+    let read = |doc: &crate::project::DocEntry| -> Result<Compared, String> {
+        if !project.annotation_path(annotator, &doc.id).is_file()
+            || !project.annotation_path(GOLD, &doc.id).is_file()
+        {
+            return Ok(None);
+        }
+        let open = |who: &str| {
+            OpenDocument::open_to_read(project, doc, who).map_err(|err| crate::error_chain(&err))
+        };
+        let (mine, gold) = (open(annotator)?, open(GOLD)?);
+        let rejected = gold
+            .annotations()
+            .rejected()
+            .map(|r| (r.start, r.end, r.label.clone()))
+            .collect();
+        Ok(Some((differences(mine.spans(), gold.spans()), rejected)))
+    };
+    let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
+        project
+            .docs()
+            .par_iter()
+            .map(|doc| (doc.id.clone(), read(doc)))
+            .collect()
+    });
+    let mut comparison = GoldComparison::default();
+    for (id, compared) in read {
+        match compared {
+            Ok(Some((differences, rejected))) => {
+                comparison.documents += 1;
+                for difference in differences {
+                    if difference.kind == Kind::Agreement {
+                        comparison.agreements += 1;
+                        *comparison.alike.entry(id.clone()).or_default() += 1;
+                    } else {
+                        comparison.differences.push((id.clone(), difference));
+                    }
+                }
+                comparison.rejected.extend(
+                    rejected
+                        .into_iter()
+                        .map(|(start, end, label)| (id.clone(), start, end, label)),
+                );
+            }
+            Ok(None) => {}
+            Err(problem) => comparison.problems.push(problem),
+        }
+    }
+    comparison
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +335,59 @@ mod tests {
             label: "actor".into(),
         }];
         assert!(Decided::new(&[], rejected.iter()).is_decided(diff));
+    }
+
+    #[test]
+    fn an_annotator_sees_what_the_curator_did_with_each_span() {
+        use crate::model::Status;
+        use crate::project::document::{Command, OpenDocument};
+        use crate::testing::TestProject;
+        // A curly quote, an emoji and CRLF line ends.
+        let dir = TestProject::new();
+        dir.write_annotations(
+            "ayu",
+            "a.txt",
+            "“[Kim|actor]” 😊 tiba di [Moskwa|actor],\r\n[kata|claim] KCNA.\r\n",
+        );
+        dir.write_annotations(
+            "_gold",
+            "a.txt",
+            "“[Kim|actor]” 😊 tiba di [Moskwa|location],\r\nkata [KCNA|actor].\r\n",
+        );
+        dir.write_annotations("ayu", "b.txt", "[Putin|actor]\r\n");
+        let project = dir.open();
+        // The curator rejected ayu's claim.
+        let mut gold = OpenDocument::open(&project, project.doc("a.txt").unwrap(), GOLD).unwrap();
+        gold.execute(
+            project.schema(),
+            Command::Decide {
+                accept: Vec::new(),
+                reject: vec![(25..29, "claim".into())],
+            },
+        )
+        .unwrap();
+        gold.execute(project.schema(), Command::SetStatus(Status::Done))
+            .unwrap();
+        gold.save().unwrap();
+        let compared = compare_with_gold(&project, "ayu");
+        assert_eq!((compared.documents, compared.agreements), (1, 1));
+        let said: Vec<(&str, Kind, &str)> = compared
+            .differences
+            .iter()
+            .map(|(doc, d)| (doc.as_str(), d.kind, compared.decision(doc, d)))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "a.txt",
+                    Kind::LabelDiffers,
+                    "the gold set has another label"
+                ),
+                ("a.txt", Kind::OnlyA, "the curator rejected it"),
+                ("a.txt", Kind::OnlyB, "in the gold set, not yours"),
+            ]
+        );
     }
 
     #[test]

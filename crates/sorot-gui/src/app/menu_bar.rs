@@ -102,6 +102,7 @@ impl SorotApp {
                 egui::widgets::global_theme_preference_buttons(ui);
                 ui.separator();
                 self.command_button(ui, UiCommand::Agreement);
+                self.command_button(ui, UiCommand::CompareWithGold);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let name = match (&self.review, &self.workspace) {
@@ -161,6 +162,11 @@ impl SorotApp {
             UiCommand::Agreement | UiCommand::Review | UiCommand::ImportGazetteer => {
                 self.workspace.is_some()
             }
+            // An annotator's own work, against the gold set.
+            UiCommand::CompareWithGold => self
+                .workspace
+                .as_ref()
+                .is_some_and(|w| w.annotator() != GOLD && self.review.is_none()),
             UiCommand::NextDisagreement
             | UiCommand::PreviousDisagreement
             | UiCommand::AcceptA

@@ -1,0 +1,199 @@
+//! The compare-with-gold window (View > Compare with gold…): the annotator's
+//! spans against the gold set, each difference listed by kind with what the
+//! curator did, for the open document or the whole project.
+//!
+//! The comparison runs on a background thread (it reads every document the
+//! annotator and the gold set both have); the list paints only its visible
+//! rows. The window only shows: Show opens the document at the difference.
+
+use std::thread::JoinHandle;
+
+use egui::{RichText, Ui};
+
+use sorot_core::analysis::review::{self, GoldComparison, Kind};
+use sorot_core::project::Project;
+
+/// The window's state.
+#[derive(Default)]
+pub struct CompareWindow {
+    /// Whose work is compared, while the window is open.
+    annotator: Option<String>,
+    running: Option<JoinHandle<GoldComparison>>,
+    compared: Option<GoldComparison>,
+    /// Whether the list shows the whole project, or the open document.
+    whole_project: bool,
+}
+
+/// Open the document at this range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowAt {
+    pub document: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl CompareWindow {
+    /// Opens the window and compares on a background thread.
+    pub fn compare(&mut self, project: Project, annotator: String) {
+        let who = annotator.clone();
+        self.running = Some(std::thread::spawn(move || {
+            review::compare_with_gold(&project, &who)
+        }));
+        self.annotator = Some(annotator);
+        self.compared = None;
+    }
+
+    /// Takes the comparison once it has finished; true when it did.
+    pub fn poll(&mut self) -> bool {
+        if self.running.as_ref().is_some_and(JoinHandle::is_finished) {
+            self.wait();
+            return true;
+        }
+        false
+    }
+
+    /// Waits for the comparison (tests).
+    pub fn wait(&mut self) {
+        if let Some(running) = self.running.take() {
+            self.compared = Some(running.join().unwrap_or_else(|_| GoldComparison {
+                problems: vec!["the comparison stopped unexpectedly".into()],
+                ..GoldComparison::default()
+            }));
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.annotator.is_some()
+    }
+
+    /// The comparison, once made.
+    pub fn compared(&self) -> Option<&GoldComparison> {
+        self.compared.as_ref()
+    }
+
+    pub fn close(&mut self) {
+        self.annotator = None;
+        self.running = None;
+        self.compared = None;
+    }
+
+    /// Shows the window over `current` (the open document's id); returns
+    /// the difference to show, when one is asked for.
+    pub fn ui(&mut self, ctx: &egui::Context, current: Option<&str>) -> Option<ShowAt> {
+        let annotator = self.annotator.clone()?;
+        let mut open = true;
+        let mut show = None;
+        egui::Window::new("Compare with gold")
+            .open(&mut open)
+            .default_width(620.0)
+            .default_height(440.0)
+            .show(ctx, |ui| {
+                let Some(compared) = &self.compared else {
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(100));
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Comparing with the gold set…");
+                    });
+                    return;
+                };
+                if compared.documents == 0 {
+                    ui.label(format!(
+                        "The gold set has none of {annotator}'s documents yet: a curator reviews them into it (Review > Review two annotators…)."
+                    ));
+                    return;
+                }
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.whole_project, false, "This document");
+                    ui.selectable_value(&mut self.whole_project, true, "Whole project");
+                });
+                let rows: Vec<&(String, review::Difference)> = compared
+                    .differences
+                    .iter()
+                    .filter(|(doc, _)| self.whole_project || Some(doc.as_str()) == current)
+                    .collect();
+                ui.label(format!(
+                    "{annotator} against the gold set, {}: {} spans alike, {} differences",
+                    if self.whole_project {
+                        format!("{} documents", compared.documents)
+                    } else {
+                        current.unwrap_or("no document").to_owned()
+                    },
+                    if self.whole_project {
+                        compared.agreements
+                    } else {
+                        current.and_then(|c| compared.alike.get(c)).copied().unwrap_or(0)
+                    },
+                    rows.len()
+                ));
+                ui.horizontal_wrapped(|ui| {
+                    for kind in Kind::ALL.into_iter().filter(|k| k.is_disagreement()) {
+                        let count = rows.iter().filter(|(_, d)| d.kind == kind).count();
+                        ui.label(RichText::new(format!("{}: {count}", heading(kind))).weak());
+                    }
+                });
+                for problem in &compared.problems {
+                    ui.label(RichText::new(problem).color(ui.visuals().warn_fg_color));
+                }
+                ui.separator();
+                let height = ui.spacing().interact_size.y;
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, true])
+                    .show_rows(ui, height, rows.len(), |ui, visible| {
+                        for (doc, difference) in &rows[visible] {
+                            ui.horizontal(|ui| {
+                                ui.set_height(height);
+                                if ui.small_button("Show").clicked() {
+                                    let range = difference.range();
+                                    show = Some(ShowAt {
+                                        document: doc.clone(),
+                                        start: range.start,
+                                        end: range.end,
+                                    });
+                                }
+                                row_ui(ui, compared, doc, difference, self.whole_project);
+                            });
+                        }
+                    });
+            });
+        if !open {
+            self.close();
+        }
+        show
+    }
+}
+
+/// A kind of difference, from the annotator's side.
+fn heading(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Agreement => "alike",
+        Kind::OnlyA => "only yours",
+        Kind::OnlyB => "only in gold",
+        Kind::LabelDiffers => "another label",
+        Kind::BoundariesDiffer => "other boundaries",
+    }
+}
+
+/// One difference: yours, the gold set's, and what the curator did.
+fn row_ui(
+    ui: &mut Ui,
+    compared: &GoldComparison,
+    doc: &str,
+    difference: &review::Difference,
+    with_document: bool,
+) {
+    let side = |span: &Option<sorot_core::model::Span>| match span {
+        Some(span) => format!("{} “{}”", span.label, crate::ellipsize(&span.text, 40)),
+        None => "—".to_owned(),
+    };
+    let mut text = format!(
+        "yours: {}   gold: {}   ({})",
+        side(&difference.a),
+        side(&difference.b),
+        compared.decision(doc, difference)
+    );
+    if with_document {
+        text = format!("{doc}: {text}");
+    }
+    ui.add(egui::Label::new(text).truncate());
+}

@@ -99,7 +99,8 @@ impl CompareWindow {
                 };
                 if compared.documents == 0 {
                     ui.label(format!(
-                        "The gold set has none of {annotator}'s documents yet: a curator reviews them into it (Review > Review two annotators…)."
+                        "None of {annotator}'s documents is reviewed into the gold set yet ({} in review): a curator reviews them into it (Review > Review two annotators…) and marks them reviewed.",
+                        compared.unreviewed.len()
                     ));
                     return;
                 }
@@ -112,19 +113,34 @@ impl CompareWindow {
                     .iter()
                     .filter(|(doc, _)| self.whole_project || Some(doc.as_str()) == current)
                     .collect();
+                if !self.whole_project
+                    && current.is_some_and(|c| compared.unreviewed.contains(c))
+                {
+                    ui.label(
+                        "This document is not reviewed into the gold set yet; its differences show once the curator marks it reviewed.",
+                    );
+                    return;
+                }
                 ui.label(format!(
-                    "{annotator} against the gold set, {}: {} spans alike, {} differences",
+                    "{annotator} against the gold set, {}: {} alike, {}",
                     if self.whole_project {
-                        format!("{} documents", compared.documents)
+                        format!(
+                            "{} reviewed ({} in review left out)",
+                            sorot_core::counted(compared.documents, "document"),
+                            compared.unreviewed.len()
+                        )
                     } else {
                         current.unwrap_or("no document").to_owned()
                     },
-                    if self.whole_project {
-                        compared.agreements
-                    } else {
-                        current.and_then(|c| compared.alike.get(c)).copied().unwrap_or(0)
-                    },
-                    rows.len()
+                    sorot_core::counted(
+                        if self.whole_project {
+                            compared.agreements
+                        } else {
+                            current.and_then(|c| compared.alike.get(c)).copied().unwrap_or(0)
+                        },
+                        "span"
+                    ),
+                    sorot_core::counted(rows.len(), "difference")
                 ));
                 ui.horizontal_wrapped(|ui| {
                     for kind in Kind::ALL.into_iter().filter(|k| k.is_disagreement()) {

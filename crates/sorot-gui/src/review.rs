@@ -6,7 +6,7 @@
 //! - **current difference**: the one the decision keys act on; N and P move
 //!   through the disagreements, on into the next or previous document.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use sorot_core::analysis::adjudicate::{self, Strategy};
 use sorot_core::analysis::review::{self, Difference, GOLD, Kind};
@@ -15,7 +15,7 @@ use sorot_core::project::Project;
 use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::project::workspace::{Workspace, WorkspaceError};
 
-use super::text_view::Mark;
+use super::text_view::{Mark, Underline};
 use crate::ellipsize;
 
 /// A decision on the current difference.
@@ -27,14 +27,15 @@ pub enum Decision {
     RejectBoth,
 }
 
-/// The color of a kind of difference.
-pub fn kind_color(kind: Kind) -> [u8; 3] {
+/// How a kind of difference is underlined, in the span's label color: an
+/// agreement plainly, each kind of disagreement with a stroke of its own.
+pub fn kind_underline(kind: Kind) -> Underline {
     match kind {
-        Kind::Agreement => [0x16, 0xa3, 0x4a],
-        Kind::OnlyA => [0x3b, 0x82, 0xf6],
-        Kind::OnlyB => [0xe8, 0x9b, 0x0c],
-        Kind::LabelDiffers => [0xa8, 0x55, 0xf7],
-        Kind::BoundariesDiffer => [0xe1, 0x1d, 0x48],
+        Kind::Agreement => Underline::Solid,
+        Kind::OnlyA => Underline::Dashed,
+        Kind::OnlyB => Underline::Dotted,
+        Kind::LabelDiffers => Underline::Double,
+        Kind::BoundariesDiffer => Underline::Wavy,
     }
 }
 
@@ -329,8 +330,8 @@ impl ReviewMode {
     }
 
     /// The marks to paint: one per side of each difference (one for an
-    /// agreement), filled in its label's color and underlined in the color
-    /// of its kind of difference (an agreement in its label's); once
+    /// agreement), in its label's color, underlined by its kind of
+    /// difference (see [`kind_underline`]); once
     /// decided, a side the gold set does not hold is faded and struck
     /// through.
     pub fn marks(&self) -> Vec<Mark<'_>> {
@@ -347,10 +348,7 @@ impl ReviewMode {
             .unwrap_or_default();
         let mut marks = Vec::new();
         for (i, difference) in self.differences.iter().enumerate() {
-            let underline = difference
-                .kind
-                .is_disagreement()
-                .then(|| kind_color(difference.kind));
+            let underline = kind_underline(difference.kind);
             let sides: [Option<&Span>; 2] = match difference.kind {
                 Kind::Agreement => [difference.a.as_ref(), None],
                 _ => [difference.a.as_ref(), difference.b.as_ref()],
@@ -469,35 +467,22 @@ impl ReviewMode {
             }
         });
         ui.separator();
-        // The legend: each kind's underline; spans are filled in their
-        // label's color.
+        // The legend: each kind's underline; spans keep their label's color.
         ui.label(
-            RichText::new("Spans are filled in their label's color and underlined by kind:").weak(),
+            RichText::new("Spans keep their label's color; the underline tells the kind:").weak(),
         );
         for kind in Kind::ALL {
             let count = self.differences.iter().filter(|d| d.kind == kind).count();
             ui.horizontal(|ui| {
-                let color = if kind.is_disagreement() {
-                    let [r, g, b] = kind_color(kind);
-                    Color32::from_rgb(r, g, b)
-                } else {
-                    ui.visuals().weak_text_color()
-                };
                 let (rect, _) =
-                    ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                ui.painter().line_segment(
-                    [
-                        rect.left_bottom() - egui::vec2(0.0, 3.0),
-                        rect.right_bottom() - egui::vec2(0.0, 3.0),
-                    ],
-                    egui::Stroke::new(2.5, color),
-                );
-                let name = if kind.is_disagreement() {
-                    kind.describe().to_owned()
-                } else {
-                    format!("{} (in the label's color)", kind.describe())
-                };
-                ui.label(format!("{name}  ({count})"));
+                    ui.allocate_exact_size(egui::vec2(22.0, 14.0), egui::Sense::hover());
+                let y = rect.bottom() - 4.0;
+                ui.painter().extend(kind_underline(kind).shapes(
+                    egui::pos2(rect.left(), y),
+                    egui::pos2(rect.right(), y),
+                    ui.visuals().text_color(),
+                ));
+                ui.label(format!("{}  ({count})", kind.describe()));
             });
         }
         ui.label(

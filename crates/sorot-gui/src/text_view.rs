@@ -137,11 +137,55 @@ pub struct Mark<'a> {
     pub note: &'a str,
     /// A suggestion: drawn as a dashed outline, not a span.
     pub ghost: bool,
-    /// The underline's color when it is not `color` (in review, the kind
-    /// of difference).
-    pub underline: Option<[u8; 3]>,
+    /// How the underline is drawn (in review, the kind of difference).
+    pub underline: Underline,
     /// Decided against: drawn faded and struck through.
     pub struck: bool,
+}
+
+/// The stroke of a mark's underline, in the mark's color.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Underline {
+    #[default]
+    Solid,
+    Dashed,
+    Dotted,
+    Double,
+    Wavy,
+}
+
+impl Underline {
+    /// The underline from `from` to `to` (at one height).
+    pub fn shapes(self, from: Pos2, to: Pos2, color: Color32) -> Vec<egui::Shape> {
+        let stroke = |width| Stroke::new(width, color);
+        match self {
+            Underline::Solid => vec![egui::Shape::line_segment([from, to], stroke(2.5))],
+            Underline::Dashed => egui::Shape::dashed_line(&[from, to], stroke(2.5), 6.0, 3.0),
+            Underline::Dotted => egui::Shape::dotted_line(&[from, to], color, 4.0, 1.4),
+            Underline::Double => vec![
+                egui::Shape::line_segment(
+                    [from - Vec2::new(0.0, 1.5), to - Vec2::new(0.0, 1.5)],
+                    stroke(1.2),
+                ),
+                egui::Shape::line_segment(
+                    [from + Vec2::new(0.0, 1.5), to + Vec2::new(0.0, 1.5)],
+                    stroke(1.2),
+                ),
+            ],
+            Underline::Wavy => {
+                let mut points = Vec::new();
+                let mut x = from.x;
+                let mut up = true;
+                while x < to.x {
+                    points.push(Pos2::new(x, from.y + if up { -1.5 } else { 1.5 }));
+                    up = !up;
+                    x += 3.0;
+                }
+                points.push(Pos2::new(to.x, from.y));
+                vec![egui::Shape::line(points, stroke(1.5))]
+            }
+        }
+    }
 }
 
 /// What to highlight besides the marks.
@@ -480,7 +524,7 @@ impl TextView {
             }
             painter.galley(origin, galley.clone(), text_color);
             for span in spans.iter().filter(|s| !s.ghost) {
-                let [r, g, b] = span.underline.unwrap_or(span.color);
+                let [r, g, b] = span.color;
                 let lane = self
                     .lanes
                     .get(&span.id)
@@ -490,13 +534,11 @@ impl TextView {
                 for rect in piece_rects(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     let y = band.max.y + 2.0 + LANE_STEP * (MAX_LANES - 1 - lane) as f32;
-                    painter.line_segment(
-                        [
-                            Pos2::new(band.min.x + 1.0, y),
-                            Pos2::new(band.max.x - 1.0, y),
-                        ],
-                        Stroke::new(2.5, Color32::from_rgb(r, g, b)),
-                    );
+                    painter.extend(span.underline.shapes(
+                        Pos2::new(band.min.x + 1.0, y),
+                        Pos2::new(band.max.x - 1.0, y),
+                        Color32::from_rgb(r, g, b),
+                    ));
                     if span.struck {
                         let middle = band.center().y;
                         painter.line_segment(

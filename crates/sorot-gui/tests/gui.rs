@@ -769,8 +769,8 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     assert!(gold.contains("annotator: \"_gold\""));
     let review = harness.state().review().unwrap();
     assert!(review.is_decided(&difference));
-    // The decided difference's sides: in their labels' colors, underlined in
-    // its kind's; the side taken plain, the other faded and struck through.
+    // The decided difference's sides: in their labels' colors, underlined as
+    // its kind is; the side taken plain, the other faded and struck through.
     let schema = sorot_core::model::schema::Schema::clone(
         harness.state().review().unwrap().gold().project().schema(),
     );
@@ -789,7 +789,7 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
         assert_eq!(mark.struck, !accepted, "{}", mark.title);
         assert_eq!(
             mark.underline,
-            Some(sorot_gui::review::kind_color(difference.kind))
+            sorot_gui::review::kind_underline(difference.kind)
         );
         assert!(
             mark.title.ends_with(if accepted {
@@ -842,7 +842,8 @@ fn compare_with_gold_lists_each_difference_with_the_curators_decision() {
         project
             .root()
             .join(format!("annotations/_gold/{FIRST}.ron")),
-        budi.replace("annotator: \"budi\"", "annotator: \"_gold\""),
+        budi.replace("annotator: \"budi\"", "annotator: \"_gold\"")
+            .replace("status: InProgress", "status: Done"),
     )
     .unwrap();
     let mut harness = workbench_on(&project);
@@ -879,7 +880,9 @@ fn compare_with_gold_lists_each_difference_with_the_curators_decision() {
     );
     harness.get_by_label("Whole project").click();
     harness.run();
-    harness.get_by_label_contains("ayu against the gold set, 1 documents");
+    harness.get_by_label_contains(
+        "ayu against the gold set, 1 document reviewed (0 in review left out)",
+    );
     // Show opens the document with the difference selected.
     harness.get_all_by_label("Show").next().unwrap().click();
     harness.run();

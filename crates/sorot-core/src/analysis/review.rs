@@ -187,8 +187,12 @@ impl<'a> Decided<'a> {
 /// what the curator did with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoldComparison {
-    /// Documents that both the annotator and the gold set have.
+    /// Documents that the annotator has and that are reviewed into the
+    /// gold set (marked reviewed).
     pub documents: usize,
+    /// Documents the annotator has that the gold set has, but not reviewed
+    /// yet: left out, since the curator has not decided them.
+    pub unreviewed: std::collections::BTreeSet<String>,
     /// Spans the annotator and the gold set share.
     pub agreements: usize,
     /// The same, per document.
@@ -229,14 +233,15 @@ impl GoldComparison {
     }
 }
 
-/// Compares `annotator`'s spans with the gold set in every document both
-/// have; documents are read on the disk pool.
+/// Compares `annotator`'s spans with the gold set in every document the
+/// annotator has and the gold set marks reviewed; documents are read on the
+/// disk pool.
 pub fn compare_with_gold(project: &crate::project::Project, annotator: &str) -> GoldComparison {
     use crate::project::document::OpenDocument;
     use rayon::prelude::*;
     // A document's differences and the gold set's rejections, when both
     // have it.
-    type Compared = Option<(Vec<Difference>, Vec<(usize, usize, String)>)>;
+    type Compared = Option<Result<(Vec<Difference>, Vec<(usize, usize, String)>), ()>>;
     let read = |doc: &crate::project::DocEntry| -> Result<Compared, String> {
         if !project.annotation_path(annotator, &doc.id).is_file()
             || !project.annotation_path(GOLD, &doc.id).is_file()
@@ -247,12 +252,18 @@ pub fn compare_with_gold(project: &crate::project::Project, annotator: &str) -> 
             OpenDocument::open_to_read(project, doc, who).map_err(|err| crate::error_chain(&err))
         };
         let (mine, gold) = (open(annotator)?, open(GOLD)?);
+        if gold.status() != crate::model::Status::Done {
+            return Ok(Some(Err(())));
+        }
         let rejected = gold
             .annotations()
             .rejected()
             .map(|r| (r.start, r.end, r.label.clone()))
             .collect();
-        Ok(Some((differences(mine.spans(), gold.spans()), rejected)))
+        Ok(Some(Ok((
+            differences(mine.spans(), gold.spans()),
+            rejected,
+        ))))
     };
     let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
         project
@@ -264,7 +275,10 @@ pub fn compare_with_gold(project: &crate::project::Project, annotator: &str) -> 
     let mut comparison = GoldComparison::default();
     for (id, compared) in read {
         match compared {
-            Ok(Some((differences, rejected))) => {
+            Ok(Some(Err(()))) => {
+                comparison.unreviewed.insert(id);
+            }
+            Ok(Some(Ok((differences, rejected)))) => {
                 comparison.documents += 1;
                 for difference in differences {
                     if difference.kind == Kind::Agreement {
@@ -355,6 +369,8 @@ mod tests {
             "“[Kim|actor]” 😊 tiba di [Moskwa|location],\r\nkata [KCNA|actor].\r\n",
         );
         dir.write_annotations("ayu", "b.txt", "[Putin|actor]\r\n");
+        // Still in review: left out, and said.
+        dir.write_annotations("_gold", "b.txt", "Putin\r\n");
         let project = dir.open();
         // The curator rejected ayu's claim.
         let mut gold = OpenDocument::open(&project, project.doc("a.txt").unwrap(), GOLD).unwrap();
@@ -371,6 +387,7 @@ mod tests {
         gold.save().unwrap();
         let compared = compare_with_gold(&project, "ayu");
         assert_eq!((compared.documents, compared.agreements), (1, 1));
+        assert_eq!(compared.unreviewed.iter().collect::<Vec<_>>(), ["b.txt"]);
         let said: Vec<(&str, Kind, &str)> = compared
             .differences
             .iter()

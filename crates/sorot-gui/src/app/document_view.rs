@@ -21,7 +21,7 @@ use sorot_core::project::document::Access;
 
 use super::{Action, SorotApp};
 use crate::commands::UiCommand;
-use crate::text_view::{Highlight, Mark, TextView, ViewEvent};
+use crate::text_view::{Highlight, Mark, TextView, Underline, ViewEvent};
 
 /// Mark ids of suggestions start here, clear of span ids.
 const GHOST_IDS: u32 = 3_000_000_000;
@@ -177,7 +177,7 @@ impl SorotApp {
                     text: &s.text,
                     note: &s.note,
                     ghost: false,
-                    underline: None,
+                    underline: Underline::Solid,
                     struck: false,
                 })
                 .collect();
@@ -197,7 +197,7 @@ impl SorotApp {
                         text: &item.label,
                         note: item.value.as_deref().unwrap_or(""),
                         ghost: true,
-                        underline: None,
+                        underline: Underline::Solid,
                         struck: false,
                     });
                 }

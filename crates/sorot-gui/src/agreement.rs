@@ -143,6 +143,32 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
                     ui.end_row();
                 }
             });
+        // Relations and attributes, over the spans both have.
+        egui::Grid::new(("details", &pair.a, &pair.b))
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                let relations = &pair.relations;
+                ui.label("relations between spans both have");
+                let response = ui.label(format!("F1 {}", show(&relations.f1)));
+                if let Some(reason) = relations.f1.reason() {
+                    response.on_hover_text(reason);
+                }
+                ui.label(format!(
+                    "{} {}, {} {}",
+                    pair.a, relations.a, pair.b, relations.b
+                ));
+                ui.end_row();
+                for (name, (kappa, items)) in &pair.attributes {
+                    ui.label(name);
+                    let response = ui.label(format!("kappa {}", show(kappa)));
+                    if let Some(reason) = kappa.reason() {
+                        response.on_hover_text(reason);
+                    }
+                    ui.label(sorot_core::counted(*items, "span"));
+                    ui.end_row();
+                }
+            });
     }
     ui.add_space(6.0);
     ui.label(RichText::new("Krippendorff's alpha (nominal, token tags, all annotators)").strong());

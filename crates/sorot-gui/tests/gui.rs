@@ -732,6 +732,13 @@ fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
     harness.run();
     harness.get_by_label("ayu vs budi (5 documents both annotated)");
     harness.get_by_label("Krippendorff's alpha (nominal, token tags, all annotators)");
+    // Relations and attribute values, over the spans both have.
+    harness.get_by_label("relations between spans both have");
+    assert!(
+        report.corpus.pairs[0]
+            .attributes
+            .contains_key("claim.stance")
+    );
 }
 
 #[test]

@@ -95,6 +95,21 @@ pub struct PairAgreement {
     pub documents: usize,
     pub labels: BTreeMap<String, PairFigures>,
     pub micro: PairFigures,
+    /// Among the spans both sides have (same start, end and label): F1 of
+    /// the relations between them, and how many each side has.
+    pub relations: RelationFigures,
+    /// Per `label.attribute` (and `label.value` for normalized values):
+    /// Cohen's kappa of the values the two sides give the spans both have,
+    /// and over how many spans.
+    pub attributes: BTreeMap<String, (Figure, usize)>,
+}
+
+/// F1 of one pair's relations between the spans both sides have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationFigures {
+    pub f1: Figure,
+    pub a: usize,
+    pub b: usize,
 }
 
 /// Agreement over a set of documents.
@@ -453,6 +468,14 @@ pub fn agree_with_progress(
         .iter()
         .map(|l| l.name.clone())
         .collect();
+    // The attributes the schema gives each label.
+    let mut attribute_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for attribute in &project.schema().attributes {
+        attribute_names
+            .entry(attribute.label.clone())
+            .or_default()
+            .push(attribute.name.clone());
+    }
     let mut skipped = Vec::new();
     if let Some(progress) = progress {
         progress
@@ -465,6 +488,7 @@ pub fn agree_with_progress(
     let read = |doc: &crate::project::DocEntry| {
         let mut skipped = Vec::new();
         let mut annotated = Annotated::new();
+        let mut links = Links::new();
         let mut text = None;
         for annotator in &annotators {
             if !project.annotation_path(annotator, &doc.id).is_file() {
@@ -474,6 +498,7 @@ pub fn agree_with_progress(
                 // A file holding only rejected suggestions is not annotated.
                 Ok(document) if document.is_editable() && !document.is_started() => {}
                 Ok(document) if document.is_editable() => {
+                    links.insert(annotator.clone(), relation_keys(document.annotations()));
                     annotated.insert(annotator.clone(), document.spans().to_vec());
                     text.get_or_insert(document.text);
                 }
@@ -489,7 +514,8 @@ pub fn agree_with_progress(
         }
         let counted = text.filter(|_| !annotated.is_empty()).map(|text| {
             let tokens = Tokens::of(&text, &annotated);
-            let counts = Counts::of(&annotators, &labels, &tokens, &annotated);
+            let mut counts = Counts::of(&annotators, &labels, &tokens, &annotated);
+            counts.add_details(&annotators, &attribute_names, &annotated, &links);
             let figures = counts.figures(&annotators, &labels);
             let spans: Vec<(String, Vec<String>)> = annotated
                 .iter()
@@ -559,6 +585,91 @@ struct PairCounts {
     /// Per label, in the labels' order.
     labels: Vec<(SpanCounts, KappaCounts)>,
     all: KappaCounts,
+    relations: RelationCounts,
+    /// Per `label.attribute` or `label.value`.
+    attributes: BTreeMap<String, ValuePairs>,
+}
+
+/// Relations between spans both sides have: how many each side has, and
+/// how many both.
+#[derive(Debug, Clone, Default)]
+struct RelationCounts {
+    both: usize,
+    a: usize,
+    b: usize,
+}
+
+/// The values two sides give the same items, as (A's, B's) with how often;
+/// an unset value is the empty one.
+#[derive(Debug, Clone, Default)]
+struct ValuePairs {
+    pairs: BTreeMap<(String, String), usize>,
+}
+
+impl ValuePairs {
+    fn add(&mut self, a: &str, b: &str) {
+        *self.pairs.entry((a.to_owned(), b.to_owned())).or_default() += 1;
+    }
+
+    fn merge(&mut self, other: ValuePairs) {
+        for (pair, n) in other.pairs {
+            *self.pairs.entry(pair).or_default() += n;
+        }
+    }
+
+    fn items(&self) -> usize {
+        self.pairs.values().sum()
+    }
+
+    /// Cohen's kappa of the two sides' values.
+    fn kappa(&self) -> Figure {
+        let n = self.items() as f64;
+        if n == 0.0 {
+            return Figure::Undefined("no span both sides have carries this attribute");
+        }
+        let observed = self
+            .pairs
+            .iter()
+            .filter(|((a, b), _)| a == b)
+            .map(|(_, k)| *k as f64)
+            .sum::<f64>()
+            / n;
+        let mut a_counts: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut b_counts: BTreeMap<&str, f64> = BTreeMap::new();
+        for ((a, b), k) in &self.pairs {
+            *a_counts.entry(a).or_default() += *k as f64;
+            *b_counts.entry(b).or_default() += *k as f64;
+        }
+        let expected: f64 = a_counts
+            .iter()
+            .map(|(value, na)| na / n * b_counts.get(value).copied().unwrap_or(0.0) / n)
+            .sum();
+        if (1.0 - expected).abs() < 1e-12 {
+            return Figure::Undefined(
+                "chance agreement is total: both annotators gave one and the same value",
+            );
+        }
+        Figure::Value((observed - expected) / (1.0 - expected))
+    }
+}
+
+/// Each annotator's relations of a document, by their ends' keys.
+type Links = BTreeMap<String, Vec<(SpanKey, SpanKey, String)>>;
+
+/// A span's place and label.
+type SpanKey = (usize, usize, String);
+
+/// The relations of `annotations`, by their ends' keys.
+fn relation_keys(annotations: &crate::model::Annotations) -> Vec<(SpanKey, SpanKey, String)> {
+    let key = |id| {
+        annotations
+            .get(id)
+            .map(|s: &Span| (s.start, s.end, s.label.clone()))
+    };
+    annotations
+        .relations()
+        .filter_map(|r| Some((key(r.from)?, key(r.to)?, r.kind.clone())))
+        .collect()
 }
 
 impl Counts {
@@ -569,6 +680,8 @@ impl Counts {
             documents: 0,
             labels: vec![(SpanCounts::default(), KappaCounts::default()); labels.len()],
             all: KappaCounts::default(),
+            relations: RelationCounts::default(),
+            attributes: BTreeMap::new(),
         };
         Counts {
             documents: 0,
@@ -627,6 +740,69 @@ impl Counts {
         counts
     }
 
+    /// Counts, for each pair, the relations between the spans both sides
+    /// have and the values they give those spans: every attribute the
+    /// schema gives their label (unset being a value of its own), and the
+    /// normalized value where either side gives one.
+    fn add_details(
+        &mut self,
+        annotators: &[String],
+        attribute_names: &BTreeMap<String, Vec<String>>,
+        annotated: &Annotated,
+        links: &Links,
+    ) {
+        let mut pair = 0;
+        for (i, a) in annotators.iter().enumerate() {
+            for b in &annotators[i + 1..] {
+                let counted = &mut self.pairs[pair];
+                pair += 1;
+                let (Some(spans_a), Some(spans_b)) = (annotated.get(a), annotated.get(b)) else {
+                    continue;
+                };
+                let key = |s: &Span| (s.start, s.end, s.label.clone());
+                let b_by_key: BTreeMap<SpanKey, &Span> =
+                    spans_b.iter().map(|s| (key(s), s)).collect();
+                let mut shared = std::collections::BTreeSet::new();
+                for span_a in spans_a {
+                    let k = key(span_a);
+                    let Some(span_b) = b_by_key.get(&k) else {
+                        continue;
+                    };
+                    if !shared.insert(k) {
+                        continue;
+                    }
+                    for name in attribute_names.get(&span_a.label).into_iter().flatten() {
+                        counted
+                            .attributes
+                            .entry(format!("{}.{name}", span_a.label))
+                            .or_default()
+                            .add(span_a.attribute(name), span_b.attribute(name));
+                    }
+                    if !span_a.value.is_empty() || !span_b.value.is_empty() {
+                        counted
+                            .attributes
+                            .entry(format!("{}.value", span_a.label))
+                            .or_default()
+                            .add(&span_a.value, &span_b.value);
+                    }
+                }
+                let between_shared =
+                    |who: &String| -> std::collections::BTreeSet<&(SpanKey, SpanKey, String)> {
+                        links
+                            .get(who)
+                            .into_iter()
+                            .flatten()
+                            .filter(|(from, to, _)| shared.contains(from) && shared.contains(to))
+                            .collect()
+                    };
+                let (rel_a, rel_b) = (between_shared(a), between_shared(b));
+                counted.relations.a += rel_a.len();
+                counted.relations.b += rel_b.len();
+                counted.relations.both += rel_a.intersection(&rel_b).count();
+            }
+        }
+    }
+
     /// Adds another set of documents' counts.
     fn merge(&mut self, other: Counts) {
         self.documents += other.documents;
@@ -639,6 +815,12 @@ impl Counts {
                 kappa.merge(&other_kappa);
             }
             mine.all.merge(&theirs.all);
+            mine.relations.both += theirs.relations.both;
+            mine.relations.a += theirs.relations.a;
+            mine.relations.b += theirs.relations.b;
+            for (name, values) in theirs.attributes {
+                mine.attributes.entry(name).or_default().merge(values);
+            }
         }
         for (mine, theirs) in self.alpha.iter_mut().zip(&other.alpha) {
             mine.merge(theirs);
@@ -661,12 +843,29 @@ impl Counts {
                     total += *spans;
                     label_figures.insert(label.clone(), PairFigures::new(*spans, shared, kappa));
                 }
+                let relations = &counted.relations;
                 pairs.push(PairAgreement {
                     a: a.clone(),
                     b: b.clone(),
                     documents: counted.documents,
                     labels: label_figures,
                     micro: PairFigures::new(total, shared, &counted.all),
+                    relations: RelationFigures {
+                        f1: if relations.a + relations.b == 0 {
+                            Figure::Undefined("neither side links spans both have")
+                        } else {
+                            Figure::Value(
+                                2.0 * relations.both as f64 / (relations.a + relations.b) as f64,
+                            )
+                        },
+                        a: relations.a,
+                        b: relations.b,
+                    },
+                    attributes: counted
+                        .attributes
+                        .iter()
+                        .map(|(name, values)| (name.clone(), (values.kappa(), values.items())))
+                        .collect(),
                 });
             }
         }
@@ -728,6 +927,25 @@ struct JsonPair {
     documents: usize,
     labels: BTreeMap<String, JsonFigures>,
     micro: JsonFigures,
+    relations: JsonRelations,
+    attributes: BTreeMap<String, JsonKappa>,
+}
+
+#[derive(Serialize)]
+struct JsonRelations {
+    f1: Option<f64>,
+    a: usize,
+    b: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undefined: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct JsonKappa {
+    kappa: Option<f64>,
+    items: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undefined: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -767,6 +985,26 @@ impl From<&Agreement> for JsonAgreement {
                         .map(|(l, f)| (l.clone(), f.into()))
                         .collect(),
                     micro: (&p.micro).into(),
+                    relations: JsonRelations {
+                        f1: p.relations.f1.value(),
+                        a: p.relations.a,
+                        b: p.relations.b,
+                        undefined: p.relations.f1.reason(),
+                    },
+                    attributes: p
+                        .attributes
+                        .iter()
+                        .map(|(name, (kappa, items))| {
+                            (
+                                name.clone(),
+                                JsonKappa {
+                                    kappa: kappa.value(),
+                                    items: *items,
+                                    undefined: kappa.reason(),
+                                },
+                            )
+                        })
+                        .collect(),
                 })
                 .collect(),
             alpha: a
@@ -845,6 +1083,21 @@ impl Report {
                     f.b_spans
                 ));
             }
+            // Relations and attributes, over the spans both have.
+            let relations = &pair.relations;
+            out.push_str(&format!(
+                "relations between spans both have: F1 {} (A {}, B {})\n",
+                show(&relations.f1),
+                relations.a,
+                relations.b
+            ));
+            for (name, (kappa, items)) in &pair.attributes {
+                out.push_str(&format!(
+                    "{name:<20} kappa {:>6} over {}\n",
+                    show(kappa),
+                    crate::counted(*items, "span")
+                ));
+            }
         }
         out.push_str("\nKrippendorff's alpha (nominal, token tags, all annotators)\n");
         for (label, f) in a
@@ -864,6 +1117,77 @@ impl Report {
 mod tests {
     use super::*;
 
+    /// Relations and attribute values, over the spans both sides have:
+    /// hand-counted figures (a curly quote, an emoji, CRLF line ends).
+    #[test]
+    fn relations_and_attributes_agree_over_the_spans_both_have() {
+        use crate::model::Relation;
+        use crate::testing::TestProject;
+        let markup = "[“[A|actor]” 😊 satu|claim].\r\n[[B|actor] dua|claim].\r\n[C tiga|claim].\r\n[D empat|claim].\r\n";
+        let dir = TestProject::new();
+        for (who, stances, links) in [
+            ("ayu", ["asserted", "asserted", "reported", "denied"], 1),
+            ("budi", ["asserted", "reported", "reported", "denied"], 2),
+        ] {
+            dir.write_annotations(who, "a.txt", markup);
+            let mut file = dir.annotation_file(who, "a.txt");
+            let claims: Vec<u32> = file
+                .spans
+                .iter()
+                .filter(|s| s.label == "claim")
+                .map(|s| s.id)
+                .collect();
+            let actors: Vec<u32> = file
+                .spans
+                .iter()
+                .filter(|s| s.label == "actor")
+                .map(|s| s.id)
+                .collect();
+            for span in &mut file.spans {
+                if let Some(n) = claims.iter().position(|id| *id == span.id) {
+                    span.attributes.insert("stance".into(), stances[n].into());
+                }
+                if span.label == "actor" {
+                    span.value = format!("{}-{who}", span.text);
+                }
+            }
+            for n in 0..links {
+                file.relations.push(Relation {
+                    from: claims[n],
+                    to: actors[n],
+                    kind: "source".into(),
+                });
+            }
+            dir.write_annotation_file(&file);
+        }
+        let report = agree(&dir.open(), &[]);
+        let pair = &report.corpus.pairs[0];
+        assert_eq!((pair.relations.a, pair.relations.b), (1, 2));
+        assert!((pair.relations.f1.value().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        // Observed 3/4; by chance 1/2·1/4 + 1/4·1/2 + 1/4·1/4 = 5/16.
+        let (stance, items) = &pair.attributes["claim.stance"];
+        assert_eq!(*items, 4);
+        assert!((stance.value().unwrap() - (0.75 - 0.3125) / (1.0 - 0.3125)).abs() < 1e-12);
+        // Never set on either side: one value, chance agreement total.
+        assert_eq!(
+            pair.attributes["claim.quote"].0.reason(),
+            Some("chance agreement is total: both annotators gave one and the same value")
+        );
+        // The actors' values always differ: observed 0, chance 0.
+        assert_eq!(pair.attributes["actor.value"], (Figure::Value(0.0), 2));
+        let json = report.to_json();
+        assert!(json.contains("\"relations\": {\n        \"f1\": 0.6666666666666666,\n        \"a\": 1,\n        \"b\": 2\n      }"), "{json}");
+        assert!(json.contains("\"claim.stance\": {\n          \"kappa\": 0.6363636363636364,\n          \"items\": 4\n        }"), "{json}");
+        let table = report.to_table();
+        assert!(
+            table.contains("relations between spans both have: F1 0.667 (A 1, B 2)"),
+            "{table}"
+        );
+        assert!(
+            table.contains("claim.stance         kappa  0.636 over 4 spans"),
+            "{table}"
+        );
+    }
     fn close(figure: &Figure, expected: f64) {
         let value = figure
             .value()

@@ -1,6 +1,9 @@
 //! The agreement window (View > Agreement…): the figures of `sorot agree`
 //! computed on a background thread, as a table, a bar chart per label, a heat
-//! map of pairwise agreement and the label counts of each annotator.
+//! map of pairwise agreement, a table of the documents (those the annotators
+//! disagree on most first) and the label counts of each annotator. Labels
+//! are in the schema's order; annotators can be left out and the figures
+//! computed again.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -24,21 +27,62 @@ pub struct AgreementWindow {
     open: bool,
     job: Option<Job>,
     report: Option<Report>,
+    /// The project the figures are of, to compute them again.
+    project: Option<Project>,
+    /// Annotators left out of the figures.
+    left_out: std::collections::BTreeSet<String>,
+    /// How the document table is sorted.
+    sort: DocumentSort,
+}
+
+/// The order of the document table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum DocumentSort {
+    /// Lowest mean micro span F1 first: where annotators disagree most.
+    #[default]
+    DisagreementFirst,
+    ById,
 }
 
 impl AgreementWindow {
     /// Opens the window and computes the figures afresh.
     pub fn open(&mut self, project: Project) {
         self.open = true;
+        self.project = Some(project);
+        self.compute();
+    }
+
+    /// Computes the figures of the annotators not left out, on a
+    /// background thread.
+    fn compute(&mut self) {
         if self.job.is_some() {
             return;
         }
+        let Some(project) = self.project.clone() else {
+            return;
+        };
+        let chosen: Vec<String> = project
+            .annotators()
+            .into_iter()
+            .filter(|a| !self.left_out.contains(a))
+            .collect();
         let progress = Arc::new(Progress::default());
         let job_progress = Arc::clone(&progress);
         let handle = std::thread::spawn(move || {
-            agree::agree_with_progress(&project, &[], Some(&job_progress))
+            agree::agree_with_progress(&project, &chosen, Some(&job_progress))
         });
         self.job = Some(Job { progress, handle });
+    }
+
+    /// Leaves `annotator` out of the figures (or takes them back in) and
+    /// computes them again.
+    pub fn leave_out(&mut self, annotator: &str, out: bool) {
+        if out {
+            self.left_out.insert(annotator.to_owned());
+        } else {
+            self.left_out.remove(annotator);
+        }
+        self.compute();
     }
 
     pub fn is_open(&self) -> bool {
@@ -62,7 +106,23 @@ impl AgreementWindow {
             self.wait();
         }
         let mut open = self.open;
+        let mut toggled = None;
+        let annotators = self
+            .project
+            .as_ref()
+            .map(Project::annotators)
+            .unwrap_or_default();
         egui::Window::new("Agreement").open(&mut open).default_size([760.0, 620.0]).vscroll(true).show(ctx, |ui| {
+            // Each annotator can be left out; the figures are computed again.
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Annotators:");
+                for annotator in &annotators {
+                    let mut included = !self.left_out.contains(annotator);
+                    if ui.checkbox(&mut included, annotator).changed() {
+                        toggled = Some((annotator.clone(), !included));
+                    }
+                }
+            });
             if let Some(job) = &self.job {
                 ui.label("Reading every annotator's files…");
                 ui.add(egui::ProgressBar::new(job.progress.fraction()).show_percentage());
@@ -76,10 +136,13 @@ impl AgreementWindow {
                 Some(report) if report.corpus.annotators.len() < 2 => {
                     ui.label("Agreement needs at least two annotators with annotation files in this project.");
                 }
-                Some(report) => report_ui(ui, report, schema),
+                Some(report) => report_ui(ui, report, schema, &mut self.sort),
             }
         });
         self.open = open;
+        if let Some((annotator, out)) = toggled {
+            self.leave_out(&annotator, out);
+        }
     }
 }
 
@@ -89,7 +152,27 @@ fn show(figure: &Figure) -> String {
         .map_or("n/a".to_owned(), |v| format!("{v:.3}"))
 }
 
-fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
+/// The labels of `figures`, the schema's first in its order, then any other.
+fn in_schema_order<'a, T>(
+    figures: &'a std::collections::BTreeMap<String, T>,
+    schema: &Schema,
+) -> Vec<(&'a str, &'a T)> {
+    let mut ordered: Vec<(&str, &T)> = schema
+        .labels
+        .iter()
+        .filter_map(|l| figures.get_key_value(&l.name))
+        .map(|(l, f)| (l.as_str(), f))
+        .collect();
+    ordered.extend(
+        figures
+            .iter()
+            .filter(|(l, _)| !schema.contains(l))
+            .map(|(l, f)| (l.as_str(), f)),
+    );
+    ordered
+}
+
+fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentSort) {
     let corpus = &report.corpus;
     ui.label(format!(
         "{}, {}. Figures over the whole corpus.",
@@ -125,10 +208,8 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
                     ui.label(RichText::new(heading).strong());
                 }
                 ui.end_row();
-                let rows = pair
-                    .labels
-                    .iter()
-                    .map(|(l, f)| (l.as_str(), f))
+                let rows = in_schema_order(&pair.labels, schema)
+                    .into_iter()
                     .chain(std::iter::once(("micro", &pair.micro)));
                 for (label, f) in rows {
                     ui.label(label);
@@ -173,10 +254,8 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
     ui.add_space(6.0);
     ui.label(RichText::new("Krippendorff's alpha (nominal, token tags, all annotators)").strong());
     egui::Grid::new("alpha").striped(true).show(ui, |ui| {
-        for (label, figure) in corpus
-            .alpha
-            .iter()
-            .map(|(l, f)| (l.as_str(), f))
+        for (label, figure) in in_schema_order(&corpus.alpha, schema)
+            .into_iter()
             .chain(std::iter::once(("micro", &corpus.alpha_micro)))
         {
             ui.label(label);
@@ -188,7 +267,10 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
 
     ui.add_space(8.0);
     ui.label(RichText::new("Agreement per label").strong());
-    let labels: Vec<&String> = corpus.alpha.keys().collect();
+    let labels: Vec<&str> = in_schema_order(&corpus.alpha, schema)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
     let mean_f1 = |label: &str| {
         let values: Vec<f64> = corpus
             .pairs
@@ -203,15 +285,15 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
         .filter_map(|(i, l)| {
             corpus.alpha[*l]
                 .value()
-                .map(|v| Bar::new(i as f64 - 0.2, v).width(0.35).name(*l))
+                .map(|v| Bar::new(i as f64 - 0.2, v).width(0.35).name(l))
         })
         .collect();
     let f1_bars: Vec<Bar> = labels
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| mean_f1(l).map(|v| Bar::new(i as f64 + 0.2, v).width(0.35).name(*l)))
+        .filter_map(|(i, l)| mean_f1(l).map(|v| Bar::new(i as f64 + 0.2, v).width(0.35).name(l)))
         .collect();
-    let names: Vec<String> = labels.iter().map(|l| (*l).clone()).collect();
+    let names: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
     label_plot("agreement per label", names)
         .include_y(1.0)
         .show(ui, |plot| {
@@ -228,6 +310,10 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema) {
     ui.add_space(8.0);
     ui.label(RichText::new("Pairwise agreement (micro span F1, exact)").strong());
     heat_map_ui(ui, report);
+
+    ui.add_space(8.0);
+    ui.label(RichText::new("Documents").strong());
+    documents_ui(ui, report, sort);
 
     ui.add_space(8.0);
     ui.label(RichText::new("Spans per label and annotator").strong());
@@ -282,9 +368,6 @@ fn label_plot(id: &str, names: Vec<String>) -> Plot<'static> {
 fn heat_map_ui(ui: &mut Ui, report: &Report) {
     let annotators = &report.corpus.annotators;
     let value = |a: &str, b: &str| -> Option<f64> {
-        if a == b {
-            return Some(1.0);
-        }
         report
             .corpus
             .pairs
@@ -305,9 +388,13 @@ fn heat_map_ui(ui: &mut Ui, report: &Report) {
             for a in annotators {
                 ui.label(RichText::new(a).small());
                 for b in annotators {
-                    let figure = value(a, b);
                     let (rect, response) =
                         ui.allocate_exact_size(egui::vec2(56.0, 24.0), egui::Sense::hover());
+                    // An annotator against themselves says nothing.
+                    if a == b {
+                        continue;
+                    }
+                    let figure = value(a, b);
                     // From red (0) through amber to green (1).
                     let color = match figure {
                         Some(v) => {
@@ -333,5 +420,77 @@ fn heat_map_ui(ui: &mut Ui, report: &Report) {
                 }
                 ui.end_row();
             }
+        });
+}
+
+/// The mean over pairs of a document's micro exact span F1, when defined.
+fn mean_micro_f1(agreement: &agree::Agreement) -> Option<f64> {
+    let values: Vec<f64> = agreement
+        .pairs
+        .iter()
+        .filter_map(|p| p.micro.span_f1_exact.value())
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// The documents of a report with their mean micro span F1 over pairs:
+/// the lowest first (where the annotators disagree most, undefined last),
+/// or by id.
+pub fn document_order(report: &Report, disagreement_first: bool) -> Vec<(&str, Option<f64>)> {
+    let mut rows: Vec<(&str, Option<f64>)> = report
+        .per_document
+        .iter()
+        .map(|(id, a)| (id.as_str(), mean_micro_f1(a)))
+        .collect();
+    if disagreement_first {
+        let key = |v: Option<f64>| v.unwrap_or(f64::INFINITY);
+        rows.sort_by(|x, y| key(x.1).total_cmp(&key(y.1)).then(x.0.cmp(y.0)));
+    } else {
+        rows.sort_by(|x, y| x.0.cmp(y.0));
+    }
+    rows
+}
+
+/// One row per document with its figures, in the order chosen.
+fn documents_ui(ui: &mut Ui, report: &Report, sort: &mut DocumentSort) {
+    ui.horizontal(|ui| {
+        ui.label("Sort:");
+        ui.selectable_value(
+            sort,
+            DocumentSort::DisagreementFirst,
+            "most disagreement first",
+        );
+        ui.selectable_value(sort, DocumentSort::ById, "by document");
+    });
+    let figures: std::collections::BTreeMap<&str, &agree::Agreement> = report
+        .per_document
+        .iter()
+        .map(|(id, a)| (id.as_str(), a))
+        .collect();
+    let rows = document_order(report, *sort == DocumentSort::DisagreementFirst);
+    let height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical()
+        .id_salt("documents")
+        .max_height(240.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, height, rows.len(), |ui, visible| {
+            egui::Grid::new("documents grid")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    for (id, f1) in &rows[visible] {
+                        let agreement = figures[id];
+                        let spans: usize = agreement
+                            .pairs
+                            .iter()
+                            .map(|p| p.micro.a_spans + p.micro.b_spans)
+                            .sum();
+                        ui.add(egui::Label::new(*id).truncate());
+                        ui.label(f1.map_or("n/a".to_owned(), |v| format!("F1 {v:.3}")));
+                        ui.label(format!("alpha {}", show(&agreement.alpha_micro)));
+                        ui.label(sorot_core::counted(spans, "span"));
+                        ui.end_row();
+                    }
+                });
         });
 }

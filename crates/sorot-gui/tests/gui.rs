@@ -739,6 +739,33 @@ fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
             .attributes
             .contains_key("claim.stance")
     );
+    // The documents, those the annotators disagree on most first.
+    let mut by_f1: Vec<(f64, &str)> = report
+        .per_document
+        .iter()
+        .map(|(id, a)| (a.pairs[0].micro.span_f1_exact.value().unwrap(), id.as_str()))
+        .collect();
+    by_f1.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let listed: Vec<&str> = sorot_gui::agreement::document_order(&report, true)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let expected: Vec<&str> = by_f1.iter().map(|(_, id)| *id).collect();
+    assert_eq!(listed, expected);
+    harness.get_by_label("most disagreement first");
+    // With budi left out, one annotator is too few for figures.
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::CheckBox, "budi")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    let report = harness.state_mut().wait_for_agreement().cloned().unwrap();
+    assert_eq!(report.corpus.annotators, ["ayu"]);
+    harness.run();
+    harness.get_by_label(
+        "Agreement needs at least two annotators with annotation files in this project.",
+    );
 }
 
 #[test]

@@ -474,23 +474,27 @@ fn documents_ui(ui: &mut Ui, report: &Report, sort: &mut DocumentSort) {
         .max_height(240.0)
         .auto_shrink([false, true])
         .show_rows(ui, height, rows.len(), |ui, visible| {
-            egui::Grid::new("documents grid")
-                .striped(true)
-                .num_columns(4)
-                .show(ui, |ui| {
-                    for (id, f1) in &rows[visible] {
-                        let agreement = figures[id];
-                        let spans: usize = agreement
-                            .pairs
-                            .iter()
-                            .map(|p| p.micro.a_spans + p.micro.b_spans)
-                            .sum();
-                        ui.add(egui::Label::new(*id).truncate());
-                        ui.label(f1.map_or("n/a".to_owned(), |v| format!("F1 {v:.3}")));
-                        ui.label(format!("alpha {}", show(&agreement.alpha_micro)));
-                        ui.label(sorot_core::counted(spans, "span"));
-                        ui.end_row();
-                    }
+            // Fixed columns, so that rows laid out a few at a time line up.
+            for (id, f1) in &rows[visible] {
+                let agreement = figures[id];
+                let spans: usize = agreement
+                    .pairs
+                    .iter()
+                    .map(|p| p.micro.a_spans + p.micro.b_spans)
+                    .sum();
+                ui.horizontal(|ui| {
+                    ui.set_height(height);
+                    ui.add_sized([300.0, height], egui::Label::new(*id).truncate());
+                    ui.add_sized(
+                        [80.0, height],
+                        egui::Label::new(f1.map_or("F1 n/a".to_owned(), |v| format!("F1 {v:.3}"))),
+                    );
+                    ui.add_sized(
+                        [100.0, height],
+                        egui::Label::new(format!("alpha {}", show(&agreement.alpha_micro))),
+                    );
+                    ui.label(sorot_core::counted(spans, "span"));
                 });
+            }
         });
 }

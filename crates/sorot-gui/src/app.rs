@@ -254,6 +254,11 @@ impl SorotApp {
         self.review.as_ref()
     }
 
+    /// Review mode, to wait for what it computes (tests).
+    pub fn review_mut(&mut self) -> Option<&mut ReviewMode> {
+        self.review.as_mut()
+    }
+
     /// The report of the last export or import, while it is shown.
     pub fn transfer_report(&self) -> Option<&transfer::Finished> {
         self.transfer.report()

@@ -58,6 +58,11 @@ pub struct ReviewMode {
     pub scroll_to: Option<usize>,
     /// The tooltip titles of the marks, by mark id (see [`Self::marks`]).
     titles: Vec<String>,
+    /// Undecided disagreements per document, for the document list: counted
+    /// for every document on a background thread when review starts, and
+    /// kept up to date for the document under review.
+    left: std::collections::BTreeMap<String, usize>,
+    counting: Option<std::thread::JoinHandle<std::collections::BTreeMap<String, usize>>>,
     /// The direction N (true) or P (false) last found no further
     /// disagreement in: pressed again that way, it moves on to another
     /// document.
@@ -79,6 +84,8 @@ impl ReviewMode {
             scroll_to: None,
             at_edge: None,
             titles: Vec::new(),
+            left: std::collections::BTreeMap::new(),
+            counting: None,
         }
     }
 
@@ -163,6 +170,10 @@ impl ReviewMode {
             self.current = None;
         }
         self.make_titles();
+        let open = self.open_disagreements();
+        if let Some((doc_id, _, _)) = &self.sides {
+            self.left.insert(doc_id.clone(), open);
+        }
     }
 
     pub fn differences(&self) -> &[Difference] {
@@ -237,6 +248,46 @@ impl ReviewMode {
     pub fn go_to_last(&mut self) {
         self.current = self.previous_disagreement(None);
         self.scroll_to = self.current.map(|i| self.differences[i].range().start);
+    }
+
+    /// Counts the undecided disagreements of every document on a background
+    /// thread (the document list shows them).
+    pub fn count_left(&mut self) {
+        let (project, a, b) = (self.gold.project().clone(), self.a.clone(), self.b.clone());
+        self.counting = Some(std::thread::spawn(move || {
+            review::open_disagreements(&project, &a, &b)
+        }));
+    }
+
+    /// Takes the count of every document once it is made; true when it was.
+    pub fn poll_counts(&mut self) -> bool {
+        if self.counting.as_ref().is_some_and(|c| c.is_finished()) {
+            self.wait_for_counts();
+            return true;
+        }
+        false
+    }
+
+    /// Whether the documents are still being counted.
+    pub fn is_counting(&self) -> bool {
+        self.counting.is_some()
+    }
+
+    /// Waits for the count of every document (tests).
+    pub fn wait_for_counts(&mut self) {
+        if let Some(counting) = self.counting.take()
+            && let Ok(counted) = counting.join()
+        {
+            // What was counted since it started is newer.
+            for (id, n) in counted {
+                self.left.entry(id).or_insert(n);
+            }
+        }
+    }
+
+    /// Undecided disagreements of `doc_id`, once counted.
+    pub fn left(&self, doc_id: &str) -> Option<usize> {
+        self.left.get(doc_id).copied()
     }
 
     /// How many disagreements of this document are not decided.

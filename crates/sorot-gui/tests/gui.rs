@@ -1006,6 +1006,39 @@ fn marking_reviewed_asks_while_disagreements_are_open_and_takes_every_agreement(
     );
 }
 
+/// In review, the document list says how many disagreements each document
+/// has left to decide, and keeps the count of the open one up to date.
+#[test]
+fn the_document_list_says_how_many_disagreements_are_left() {
+    let (project, mut harness) = annotated_sample();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    harness.run();
+    harness.get_by_label("Start review").click();
+    harness.run();
+    harness.state_mut().review_mut().unwrap().wait_for_counts();
+    harness.run();
+    let second = "001_29c8b5c4ec59e6d1.txt";
+    let open = sorot_core::analysis::review::differences(
+        &project.spans("ayu", second),
+        &project.spans("budi", second),
+    )
+    .iter()
+    .filter(|d| d.kind.is_disagreement())
+    .count();
+    harness.get_by_label_contains(&format!("{second} ({open} left)"));
+    let first_open = harness.state().review().unwrap().open_disagreements();
+    harness.get_by_label_contains(&format!("{FIRST} ({first_open} left)"));
+    // One decision: one fewer.
+    harness.key_press(Key::A);
+    harness.run();
+    harness.run();
+    assert_eq!(
+        harness.state().review().unwrap().left(FIRST),
+        Some(first_open - 1)
+    );
+    harness.get_by_label_contains(&format!("{FIRST} ({} left)", first_open - 1));
+}
+
 /// A difference of boundaries between two spans of one label warns, before
 /// any decision, that accepting both puts two overlapping spans of that
 /// label in the gold set.

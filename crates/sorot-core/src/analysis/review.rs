@@ -183,6 +183,53 @@ impl<'a> Decided<'a> {
     }
 }
 
+/// How many disagreements between `a` and `b` (an annotator, or the gold
+/// set) the gold set has not decided, per document that either side
+/// annotated; documents are read on the disk pool.
+pub fn open_disagreements(
+    project: &crate::project::Project,
+    a: &str,
+    b: &str,
+) -> std::collections::BTreeMap<String, usize> {
+    use crate::project::document::OpenDocument;
+    use rayon::prelude::*;
+    let spans = |who: &str, doc: &crate::project::DocEntry| -> Option<Vec<Span>> {
+        if !project.annotation_path(who, &doc.id).is_file() {
+            return None;
+        }
+        OpenDocument::open_to_read(project, doc, who)
+            .ok()
+            .map(|d| d.spans().to_vec())
+    };
+    let count = |doc: &crate::project::DocEntry| -> Option<(String, usize)> {
+        let (side_a, side_b) = (spans(a, doc), spans(b, doc));
+        if side_a.is_none() && side_b.is_none() {
+            return None;
+        }
+        let gold = project
+            .annotation_path(GOLD, &doc.id)
+            .is_file()
+            .then(|| OpenDocument::open_to_read(project, doc, GOLD).ok())
+            .flatten();
+        let (held, rejected) = match &gold {
+            Some(gold) => (
+                gold.spans().to_vec(),
+                gold.annotations().rejected().cloned().collect(),
+            ),
+            None => (Vec::new(), Vec::<crate::model::Rejected>::new()),
+        };
+        let decided = Decided::new(&held, rejected.iter());
+        let open = differences(&side_a.unwrap_or_default(), &side_b.unwrap_or_default())
+            .iter()
+            .filter(|d| d.kind.is_disagreement() && !decided.is_decided(d))
+            .count();
+        Some((doc.id.clone(), open))
+    };
+    crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
+        project.docs().par_iter().filter_map(count).collect()
+    })
+}
+
 /// An annotator's work compared with the gold set, document by document:
 /// what the curator did with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -78,7 +78,16 @@ impl SorotApp {
         if ids.is_empty() {
             ui.label(RichText::new("No texts match").weak());
         }
-        let reviewing = self.review.as_ref().map(|r| r.gold());
+        if let Some(review) = &mut self.review {
+            if review.poll_counts() {
+                ui.ctx().request_repaint();
+            } else if review.is_counting() {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
+        let review = self.review.as_ref();
+        let reviewing = review.map(|r| r.gold());
         let current = reviewing
             .unwrap_or(workspace)
             .current_id()
@@ -95,8 +104,16 @@ impl SorotApp {
                     let (text, right, tip) = match reviewing {
                         Some(gold) => {
                             let status = gold.summary(id).map_or(Status::NotStarted, |s| s.status);
-                            let tip = review_state(status).to_owned();
-                            (format!("{}  {id}", status_icon(status)), None, tip)
+                            let mut tip = review_state(status).to_owned();
+                            // Until reviewed: how many disagreements are left.
+                            let left = review
+                                .and_then(|r| r.left(id))
+                                .filter(|_| status != Status::Done);
+                            if let Some(left) = left {
+                                tip = format!("{tip}, {left} left to decide");
+                            }
+                            let right = left.map(|n| format!("({n} left)"));
+                            (format!("{}  {id}", status_icon(status)), right, tip)
                         }
                         None => {
                             let summary = workspace.summary(id);

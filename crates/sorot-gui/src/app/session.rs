@@ -178,7 +178,9 @@ impl SorotApp {
         self.selected_span = None;
         self.spans.relating = None;
         let gold = self.new_workspace(project, GOLD);
-        self.review = Some(ReviewMode::new(gold, a, b, hide_names));
+        let mut review = ReviewMode::new(gold, a, b, hide_names);
+        review.count_left();
+        self.review = Some(review);
         // The view's caches are keyed by document and revision, which the
         // gold set's documents share with the annotator's.
         self.text.forget();

@@ -116,5 +116,12 @@ fn adjudicate_refuses_what_it_cannot_run() {
         "{}",
         stderr(&output)
     );
+    let output = sorot(&["adjudicate", "--annotators", "ayu,ayu"], dir.root());
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("ayu is named twice; name each annotator once"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!dir.root().join("annotations/_gold").exists());
 }

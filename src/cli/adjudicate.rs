@@ -31,6 +31,14 @@ pub(crate) fn run_adjudicate(
     if annotators.len() < 2 {
         bail!("name at least two annotators: --annotators a,b");
     }
+    if let Some(twice) = annotators
+        .iter()
+        .enumerate()
+        .find(|(i, a)| annotators[..*i].contains(a))
+        .map(|(_, a)| a)
+    {
+        bail!("{twice} is named twice; name each annotator once");
+    }
     if annotators.iter().any(|a| a == GOLD) {
         bail!("{GOLD} is the gold set, not an annotator to adjudicate");
     }

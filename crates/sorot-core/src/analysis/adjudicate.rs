@@ -11,13 +11,15 @@
 //!   that every side having it gives alike; a field the sides give
 //!   differently is left empty and named, for the curator to decide.
 //! - **settled**: a key the curator has dealt with: the gold set holds or
-//!   has rejected it, or a key over the same range (another label), or a
-//!   key of the same label that overlaps it (other boundaries), as review
-//!   pairs differences. Adjudication never changes a decision: a settled
-//!   key is left as it is, so the gold set gets two overlapping spans of a
-//!   label only when the curator accepts both.
-//! - **open**: a key that some side has, that is not taken, and that is not
-//!   settled.
+//!   has rejected it, or it is a side of a disagreement between two of the
+//!   sides, as review pairs them (another label over the same range, other
+//!   boundaries, only on one side), that the gold set has decided. An
+//!   agreement between two sides settles nothing. Adjudication never
+//!   changes a decision: a settled key is left as it is.
+//! - **open**: a key that some side has and that is not settled, and is not
+//!   taken; also a taken key that overlaps a span of its label the gold set
+//!   holds: the gold set gets two overlapping spans of a label only when the
+//!   curator accepts both.
 //! - A relation is taken when enough sides have it (its kind and both ends'
 //!   keys) and both its ends are in the gold set, held or taken.
 
@@ -131,12 +133,28 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
         .cloned()
         .chain(gold.rejected().map(|r| (r.start, r.end, r.label.clone())))
         .collect();
-    let settled = |k: &Key| {
-        dealt.iter().any(|d| {
-            let same_range = d.0 == k.0 && d.1 == k.1;
-            let overlapping_label = d.2 == k.2 && d.0 < k.1 && k.0 < d.1;
-            same_range || overlapping_label
-        })
+    // The keys of every disagreement between two sides that the gold set
+    // has decided, as review pairs and decides them.
+    let decided = crate::analysis::review::Decided::new(gold.spans(), gold.rejected());
+    let mut paired: BTreeSet<Key> = BTreeSet::new();
+    for (i, x) in sides.iter().enumerate() {
+        for y in &sides[i + 1..] {
+            for difference in crate::analysis::review::differences(x.spans(), y.spans()) {
+                if difference.kind.is_disagreement() && decided.is_decided(&difference) {
+                    paired.extend(
+                        [&difference.a, &difference.b]
+                            .into_iter()
+                            .flatten()
+                            .map(key),
+                    );
+                }
+            }
+        }
+    }
+    let settled = |k: &Key| dealt.contains(k) || paired.contains(k);
+    let overlaps_held = |k: &Key| {
+        held.iter()
+            .any(|h| h.2 == k.2 && h.0 < k.1 && k.0 < h.1 && h != k)
     };
     let mut proposal = Proposal::default();
     for (k, spans) in &by_key {
@@ -144,6 +162,10 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
             continue;
         }
         if spans.len() < needed {
+            proposal.open.push(k.clone());
+            continue;
+        }
+        if overlaps_held(k) {
             proposal.open.push(k.clone());
             continue;
         }
@@ -458,7 +480,34 @@ mod tests {
         .unwrap();
         let proposal = propose(&[&a, &c], &gold, Strategy::Agreements);
         assert!(proposal.spans.is_empty(), "{proposal:?}");
-        assert_eq!(proposal.open, [(29, 33, "actor".to_owned())]);
+        // The agreed Moskwa overlaps the longer one the curator took: left
+        // open, not added beside it.
+        assert_eq!(
+            proposal.open,
+            [
+                (16, 22, "location".to_owned()),
+                (29, 33, "actor".to_owned())
+            ]
+        );
+    }
+
+    /// A decision on a disagreement never keeps out an agreement over the
+    /// same range or overlapping it.
+    #[test]
+    fn a_decision_beside_an_agreement_keeps_it_taken() {
+        let a = side("“[[Kim|actor]|location]” 😊 tiba\r\n");
+        let b = side("“[Kim|actor]” 😊 tiba\r\n");
+        // The curator rejected A's location over Kim.
+        let mut gold = side("“Kim” 😊 tiba\r\n");
+        gold.apply(&crate::model::Edit::Reject(Rejected {
+            start: 1,
+            end: 4,
+            label: "location".into(),
+        }))
+        .unwrap();
+        let proposal = propose(&[&a, &b], &gold, Strategy::Agreements);
+        assert_eq!(keys(&proposal), [(1, 4, "actor")]);
+        assert!(proposal.open.is_empty(), "{proposal:?}");
     }
 
     #[test]

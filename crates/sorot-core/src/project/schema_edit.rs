@@ -164,6 +164,8 @@ fn edit(content: &str, old: &Schema, added: &SchemaAdded) -> Result<String, Stri
     match top.field(&tokens, "schema") {
         Some(value) => {
             let schema = Struct::at(&tokens, value).ok_or("`schema` is not in parentheses")?;
+            // Fields the schema lacks go in together, with one comma before.
+            let mut missing = Vec::new();
             for (name, defaults, new) in lists {
                 if new.is_empty() {
                     continue;
@@ -177,9 +179,12 @@ fn edit(content: &str, old: &Schema, added: &SchemaAdded) -> Result<String, Stri
                     }
                     None => {
                         let all: Vec<String> = defaults.into_iter().chain(new).collect();
-                        inserts.extend(schema.append(content, &tokens, &[list_field(name, &all)]));
+                        missing.push(list_field(name, &all));
                     }
                 }
+            }
+            if !missing.is_empty() {
+                inserts.extend(schema.append(content, &tokens, &missing));
             }
         }
         None => {
@@ -200,9 +205,15 @@ fn edit(content: &str, old: &Schema, added: &SchemaAdded) -> Result<String, Stri
     inserts.sort_by_key(|(at, _)| *at);
     let mut edited = String::with_capacity(content.len() + 256);
     let mut from = 0;
+    // New lines end as the file's do.
+    let crlf = content.contains("\r\n");
     for (at, text) in inserts {
         edited.push_str(&content[from..at]);
-        edited.push_str(&text);
+        if crlf {
+            edited.push_str(&text.replace('\n', "\r\n"));
+        } else {
+            edited.push_str(&text);
+        }
         from = at;
     }
     edited.push_str(&content[from..]);
@@ -363,9 +374,15 @@ struct Struct {
 }
 
 impl Struct {
-    /// The settings' struct: the first `(` of the file.
+    /// The settings' struct: the first `(` of the file, past attributes
+    /// such as `#![enable(implicit_some)]`.
     fn find_top(tokens: &[Token]) -> Option<Struct> {
-        let open = tokens.iter().position(|t| t.text == "(")?;
+        let mut at = 0;
+        while tokens.get(at)?.text.starts_with('#') {
+            let attribute = Struct::at(tokens, at + 1)?;
+            at = attribute.close + 1;
+        }
+        let open = at + tokens[at..].iter().position(|t| t.text == "(")?;
         Struct::at(tokens, open)
     }
 
@@ -525,6 +542,35 @@ mod tests {
         assert_eq!(
             written,
             r#"(schema: (labels: [(name: "actor"), (name: "Disease"), (name: "Organization")], relations: [(name: "foundedBy", from: "Organization", to: "actor")], attributes: [(label: "actor", name: "role",), (label: "Disease", name: "Category", values: ["Modifier"])]))"#
+        );
+    }
+
+    #[test]
+    fn two_missing_lists_go_in_together_whatever_the_commas() {
+        for content in [
+            "(\n    schema: (\n        labels: [(name: \"actor\")]\n    ),\n)\n",
+            "(schema: (labels: [(name: \"actor\")],))",
+            "(schema: (labels: [(name: \"actor\")]))",
+        ] {
+            let (written, _) = added_to(Some(content));
+            let config: ProjectConfig = ron::from_str(&written).unwrap();
+            assert_eq!(config.schema.relations.len(), 3, "{written}");
+            assert_eq!(config.schema.attributes.len(), 3, "{written}");
+        }
+    }
+
+    #[test]
+    fn crlf_files_and_attributes_at_the_top_are_kept() {
+        let content = "#![enable(implicit_some)]\r\n(\r\n    schema: (\r\n        labels: [\r\n            (name: \"actor\"),\r\n        ],\r\n    ),\r\n)\r\n";
+        let (written, _) = added_to(Some(content));
+        assert!(
+            written.starts_with("#![enable(implicit_some)]\r\n(\r\n"),
+            "{written}"
+        );
+        assert!(!written.replace("\r\n", "").contains('\n'), "{written:?}");
+        assert!(
+            written.contains("            (name: \"Disease\"),\r\n"),
+            "{written:?}"
         );
     }
 

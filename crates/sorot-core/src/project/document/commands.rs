@@ -463,6 +463,14 @@ fn decide(
     }
     for (range, label) in reject {
         if let Some(span) = doc.span_with(&range, &label) {
+            // Its relations go with it.
+            group.extend(
+                doc.annotations
+                    .relations_of(span.id)
+                    .into_iter()
+                    .cloned()
+                    .map(Edit::Unlink),
+            );
             group.push(Edit::Remove(span.clone()));
         }
         let key = rejection(&range, label);

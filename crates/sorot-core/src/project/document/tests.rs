@@ -209,6 +209,42 @@ fn an_accepted_span_brings_its_details() {
     assert_eq!(claim.attribute("stance"), "reported");
 }
 
+/// Rejecting a gold span that has relations takes them away with it.
+#[test]
+fn rejecting_a_linked_span_unlinks_it() {
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu".as_bytes());
+    let schema = project.schema();
+    let mut gold =
+        OpenDocument::open(&project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
+    gold.execute(
+        schema,
+        Command::Decide {
+            accept: vec![Taken::plain(1..4, "actor"), Taken::plain(8..20, "claim")],
+            reject: Vec::new(),
+        },
+    )
+    .unwrap();
+    let id = |label: &str| gold.spans().iter().find(|s| s.label == label).unwrap().id;
+    let relation = Relation {
+        from: id("claim"),
+        to: id("actor"),
+        kind: "source".into(),
+    };
+    gold.execute(schema, Command::Link(relation)).unwrap();
+    gold.execute(
+        schema,
+        Command::Decide {
+            accept: Vec::new(),
+            reject: vec![(1..4, "actor".into())],
+        },
+    )
+    .unwrap();
+    assert_eq!(gold.spans().len(), 1);
+    assert_eq!(gold.annotations().relations().count(), 0);
+    gold.execute(schema, Command::Undo).unwrap();
+    assert_eq!(gold.annotations().relations().count(), 1);
+}
+
 #[test]
 fn relations_link_claims_to_actors_and_go_with_a_deleted_span() {
     let (_dir, project) = project_with("“Kim” berkata 😊 Putin datang".as_bytes());

@@ -1165,6 +1165,73 @@ fn label_studio_json_min_exports_are_read() {
     );
 }
 
+/// `--latest` on a JSON_MIN export keeps each task's latest object, and one
+/// person's two annotations of a task keep the latest, the other reported:
+/// never "appears twice".
+#[test]
+fn label_studio_keeps_one_annotation_per_annotator_and_document() {
+    let dir = TestProject::new();
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "--latest",
+            &fixture("labelstudio-min.json"),
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("labelstudio-min.json item 1: the annotation by rina was not imported: --latest imports only each task's latest annotation"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        dir.rendered("ls", "task-1.txt"),
+        "“[Kim|actor]” 😊 bertemu [Putin|actor].\r\nDi 🇷🇺 Moskwa."
+    );
+
+    let text = "“Kim” 😊 tiba\r\n";
+    let region = |label: &str| {
+        serde_json::json!({"id": "r", "type": "labels", "from_name": "label", "to_name": "text",
+            "value": {"start": 1, "end": 4, "text": "Kim", "labels": [label]}})
+    };
+    let tasks = serde_json::json!([{"id": 9, "data": {"text": text}, "annotations": [
+        {"completed_by": 3, "updated_at": "2024-06-19T10:00:00Z", "result": [region("actor")]},
+        {"completed_by": 3, "updated_at": "2024-06-18T10:00:00Z", "result": [region("location")]},
+        {"completed_by": 4, "updated_at": "2024-06-18T10:00:00Z", "result": [region("actor")]}
+    ]}]);
+    dir.write("twice.json", tasks.to_string());
+    let output = sorot(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "ls",
+            "twice.json",
+        ],
+        dir.root(),
+    );
+    assert_status(&output, 1);
+    assert!(
+        stderr(&output).contains("twice.json task 1: the annotation by user-3 was not imported: user-3 has a later one of task-9.txt"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        dir.rendered("user-3", "task-9.txt"),
+        "“[Kim|actor]” 😊 tiba\r\n"
+    );
+    assert_eq!(
+        dir.rendered("user-4", "task-9.txt"),
+        "“[Kim|actor]” 😊 tiba\r\n"
+    );
+}
+
 /// One annotation alone, as Label Studio's API gives it, holds no text: it
 /// is named, with what to export instead.
 #[test]

@@ -100,6 +100,7 @@ pub(super) fn read_input(
         })
         .collect();
     let mut annotated = Vec::new();
+    let mut predicted = Vec::new();
     let mut minimal = false;
     let mut unread = BTreeSet::new();
     for result in read {
@@ -111,7 +112,7 @@ pub(super) fn read_input(
             }
         };
         annotated.extend(task.annotated);
-        reading.records.extend(task.predicted);
+        predicted.extend(task.predicted);
         reading.losses.extend(task.losses);
         minimal |= task.minimal;
         unread.extend(task.unread);
@@ -130,6 +131,7 @@ pub(super) fn read_input(
         ));
     }
     take_by_person(input, options, annotated, reading);
+    one_each(options, predicted, reading);
     Ok(())
 }
 
@@ -139,14 +141,14 @@ pub(super) fn read_input(
 fn take_by_person(
     input: &Path,
     options: &ImportOptions,
-    annotated: Vec<(Record, Option<String>)>,
+    annotated: Vec<Taken>,
     reading: &mut Reading,
 ) {
-    let people: BTreeSet<Option<&String>> = annotated.iter().map(|(_, who)| who.as_ref()).collect();
+    let people: BTreeSet<Option<&String>> = annotated.iter().map(|t| t.who.as_ref()).collect();
     let mut documents = HashSet::new();
     let several_on_a_task = !annotated
         .iter()
-        .all(|(record, _)| documents.insert(record.id.as_str()));
+        .all(|t| documents.insert(t.record.id.as_str()));
     let by_person = match options.annotations {
         AnnotationsTaken::PerAnnotator => true,
         AnnotationsTaken::Latest => false,
@@ -172,23 +174,84 @@ fn take_by_person(
         ));
     }
     drop(people);
-    reading
-        .records
-        .extend(annotated.into_iter().map(|(mut record, who)| {
-            record.annotator = who
+    let taken = annotated
+        .into_iter()
+        .map(|mut t| {
+            t.record.annotator = t
+                .who
+                .take()
                 .filter(|_| by_person)
                 .map(|who| crate::project::sanitize_annotator(&who));
-            record
-        }));
+            t
+        })
+        .collect();
+    one_each(options, taken, reading);
+}
+
+/// Keeps one record per (document, annotator): the latest (by `updated_at`,
+/// or else `created_at`; else the last given), and reports each other one.
+/// With `--latest` this is what keeps each task's latest annotation.
+fn one_each(options: &ImportOptions, taken: Vec<Taken>, reading: &mut Reading) {
+    let annotator_of = |t: &Taken| {
+        t.record
+            .annotator
+            .clone()
+            .unwrap_or_else(|| options.annotator.clone())
+    };
+    let mut latest: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for (n, t) in taken.iter().enumerate() {
+        let key = (t.record.id.clone(), annotator_of(t));
+        match latest.get(&key) {
+            Some(&kept) if taken[kept].when > t.when => {}
+            _ => {
+                latest.insert(key, n);
+            }
+        }
+    }
+    for (n, t) in taken.into_iter().enumerate() {
+        let annotator = annotator_of(&t);
+        if latest.get(&(t.record.id.clone(), annotator.clone())) == Some(&n) {
+            reading.records.push(t.record);
+            continue;
+        }
+        let reason = if options.annotations == AnnotationsTaken::Latest {
+            "was not imported: --latest imports only each task's latest annotation".to_owned()
+        } else {
+            format!(
+                "was not imported: {annotator} has a later one of {}, and an annotator has one annotation of a document; the latest is imported",
+                t.record.id
+            )
+        };
+        reading.losses.push(Loss {
+            file: t.place,
+            span: None,
+            reason: format!("the annotation by {} {reason}", t.by),
+        });
+    }
+}
+
+/// A record of an annotation or a prediction, before it is given its
+/// annotator.
+struct Taken {
+    record: Record,
+    /// The person who made it, when it names one.
+    who: Option<String>,
+    /// Who made it, in words: a person, a model, or "an unnamed annotator".
+    by: String,
+    /// `updated_at`, or else `created_at`; empty when neither is given.
+    when: String,
+    /// Where it is in the input ("tasks.json task 3").
+    place: String,
 }
 
 /// What one task (or one JSON_MIN object) gave.
 #[derive(Default)]
 struct TaskReading {
     /// A record per taken annotation, with its person when it names one.
-    annotated: Vec<(Record, Option<String>)>,
+    annotated: Vec<Taken>,
     /// A record per prediction taken, each under its model's annotator.
-    predicted: Vec<Record>,
+    predicted: Vec<Taken>,
     losses: Vec<Loss>,
     /// Whether it was a JSON_MIN object.
     minimal: bool,
@@ -314,8 +377,17 @@ fn read_min(input: &Path, n: usize, item: &Value) -> TaskReading {
     let who = field("annotator")
         .filter(|by| !by.is_null())
         .map(annotator_name);
-    read.annotated.push((
-        Record {
+    let when = field("updated_at")
+        .or_else(|| field("created_at"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    read.annotated.push(Taken {
+        by: who.clone().unwrap_or_else(|| "an unnamed annotator".into()),
+        who,
+        when,
+        place: where_,
+        record: Record {
             id,
             file: input.to_owned(),
             line: n + 1,
@@ -326,8 +398,7 @@ fn read_min(input: &Path, n: usize, item: &Value) -> TaskReading {
             relation_keys: Vec::new(),
             offsets: Counted::AsOptions,
         },
-        who,
-    ));
+    });
     read
 }
 
@@ -610,10 +681,22 @@ fn read_task(
             offsets: Counted::AsOptions,
         };
         match taker {
-            Taker::Person(who) => read.annotated.push((record, who)),
-            Taker::Model(model) => read.predicted.push(Record {
-                annotator: Some(model),
-                ..record
+            Taker::Person(who) => read.annotated.push(Taken {
+                record,
+                by: who.clone().unwrap_or_else(|| "an unnamed annotator".into()),
+                who,
+                when: annotation.when.clone(),
+                place: where_.clone(),
+            }),
+            Taker::Model(model) => read.predicted.push(Taken {
+                record: Record {
+                    annotator: Some(model.clone()),
+                    ..record
+                },
+                by: model,
+                who: None,
+                when: String::new(),
+                place: where_.clone(),
             }),
         }
     }

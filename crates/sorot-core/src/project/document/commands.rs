@@ -320,6 +320,14 @@ fn remove_span(doc: &OpenDocument, id: SpanId) -> Result<Plan, CommandError> {
         .map(Edit::Unlink)
         .collect();
     group.push(Edit::Remove(span.clone()));
+    // In the gold set, a span taken out is decided against: recorded as
+    // rejected, so that adjudication does not bring it back.
+    if doc.annotator == crate::analysis::review::GOLD {
+        let key = rejection(&span.range(), span.label.clone());
+        if !doc.has_rejected(&key) {
+            group.push(Edit::Reject(key));
+        }
+    }
     Ok(Plan::edits(group))
 }
 

@@ -209,6 +209,44 @@ fn an_accepted_span_brings_its_details() {
     assert_eq!(claim.attribute("stance"), "reported");
 }
 
+/// A span deleted from the gold set by hand is recorded as rejected, so
+/// that adjudication does not bring it back; undo takes both back.
+#[test]
+fn a_span_deleted_from_the_gold_set_is_rejected() {
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu".as_bytes());
+    let schema = project.schema();
+    let mut gold =
+        OpenDocument::open(&project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
+    gold.execute(
+        schema,
+        Command::Decide {
+            accept: vec![Taken::plain(1..4, "actor")],
+            reject: Vec::new(),
+        },
+    )
+    .unwrap();
+    let id = gold.spans()[0].id;
+    gold.execute(schema, Command::RemoveSpan(id)).unwrap();
+    assert!(gold.spans().is_empty());
+    assert_eq!(gold.annotations().rejected().count(), 1);
+    gold.execute(schema, Command::Undo).unwrap();
+    assert_eq!(gold.spans().len(), 1);
+    assert_eq!(gold.annotations().rejected().count(), 0);
+    // An annotator's deletion is only a deletion.
+    let mut mine = open(&project);
+    mine.execute(
+        schema,
+        Command::AddSpan {
+            range: 1..4,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    let id = mine.spans()[0].id;
+    mine.execute(schema, Command::RemoveSpan(id)).unwrap();
+    assert_eq!(mine.annotations().rejected().count(), 0);
+}
+
 /// Rejecting a gold span that has relations takes them away with it.
 #[test]
 fn rejecting_a_linked_span_unlinks_it() {

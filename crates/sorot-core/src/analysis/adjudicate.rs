@@ -405,7 +405,12 @@ pub fn adjudicate(
                 )),
                 Err(err) => Some(crate::error_chain(err)),
             },
-            Err(err) => Some(crate::error_chain(err)),
+            // The batch is journaled: what it left half done, the next
+            // Sorot writer (or sorot validate --repair) finishes.
+            Err(err) => Some(format!(
+                "{}; the gold files may be partly written: run sorot validate --repair, then adjudicate again (it takes only what is still missing)",
+                crate::error_chain(err)
+            )),
         };
         if let Some(why) = failed {
             done[i].spans_added = 0;

@@ -489,6 +489,90 @@ impl ReviewMode {
         self.titles = titles;
     }
 
+    /// The sentence around `difference`, a row per side and one for the gold
+    /// set, each with its spans there in their labels' colors, as curation
+    /// shows them side by side.
+    fn side_by_side_ui(&self, ui: &mut Ui, difference: &Difference) {
+        let Some(gold) = self.gold.current() else {
+            return;
+        };
+        let Some((_, a, b)) = &self.sides else {
+            return;
+        };
+        let text = &gold.text;
+        let chars: Vec<char> = text.as_str().chars().collect();
+        let range = difference.range();
+        // From the line or sentence start before the difference to the end
+        // after it, at most about 160 characters each way.
+        let is_break = |c: char| matches!(c, '\n' | '.' | '!' | '?');
+        let mut start = range.start;
+        while start > 0 && !is_break(chars[start - 1]) && range.start - start < 160 {
+            start -= 1;
+        }
+        let mut end = range.end.min(chars.len());
+        while end < chars.len() && !is_break(chars[end]) && end - range.end < 160 {
+            end += 1;
+        }
+        end = (end + 1).min(chars.len());
+        let schema = self.gold.project().schema();
+        let row = |ui: &mut Ui, name: String, spans: &[Span]| {
+            let mut job = egui::text::LayoutJob::default();
+            let style = egui::TextStyle::Body.resolve(ui.style());
+            let plain = egui::TextFormat::simple(style.clone(), ui.visuals().text_color());
+            job.append(
+                &format!("{name}: "),
+                0.0,
+                egui::TextFormat::simple(style.clone(), ui.visuals().weak_text_color()),
+            );
+            // Each character's innermost span of this side, if any.
+            let mut at = start;
+            while at < end {
+                let covering = spans
+                    .iter()
+                    .filter(|s| s.start <= at && at < s.end)
+                    .min_by_key(|s| s.end - s.start);
+                let next = spans
+                    .iter()
+                    .flat_map(|s| [s.start, s.end])
+                    .filter(|&edge| edge > at)
+                    .min()
+                    .unwrap_or(end)
+                    .min(end);
+                let piece: String = chars[at..next]
+                    .iter()
+                    .map(|c| if *c == '\r' || *c == '\n' { ' ' } else { *c })
+                    .collect();
+                let format = match covering {
+                    Some(span) => {
+                        let [r, g, b] = schema.color(&span.label);
+                        egui::TextFormat {
+                            background: egui::Color32::from_rgba_unmultiplied(r, g, b, 90),
+                            ..plain.clone()
+                        }
+                    }
+                    None => plain.clone(),
+                };
+                job.append(&piece, 0.0, format);
+                at = next;
+            }
+            job.wrap.max_width = ui.available_width();
+            ui.label(job);
+        };
+        ui.label(RichText::new("Side by side").weak());
+        let in_view = |spans: &[Span]| -> Vec<Span> {
+            spans
+                .iter()
+                .filter(|s| s.start < end && s.end > start)
+                .cloned()
+                .collect()
+        };
+        row(ui, self.side_name(false), &in_view(a.spans()));
+        if self.b != GOLD {
+            row(ui, self.side_name(true), &in_view(b.spans()));
+        }
+        row(ui, "gold".into(), &in_view(gold.spans()));
+    }
+
     /// The mark id to outline: the current difference's first side.
     pub fn highlighted_mark(&self) -> Option<u32> {
         let i = self.current?;
@@ -569,6 +653,7 @@ impl ReviewMode {
             if self.current.is_some_and(|i| self.decided[i]) {
                 ui.label(RichText::new("Decided; a new decision replaces it.").weak());
             }
+            self.side_by_side_ui(ui, &difference);
             if difference.kind.is_disagreement() {
                 let mut button = |ui: &mut Ui, text: String, key: &str, decision: Decision| {
                     if ui.add(egui::Button::new(text).shortcut_text(key)).clicked() {

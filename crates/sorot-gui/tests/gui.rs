@@ -785,7 +785,17 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
         .join("annotations/_gold")
         .join(format!("{FIRST}.ron"));
 
+    // Side by side: the sentence around the difference, a row per side and
+    // one for the gold set.
     let taken = difference.a.clone().or(difference.b.clone()).unwrap();
+    // Each side's name starts its line of the difference and its row.
+    for side in ["ayu: ", "budi: "] {
+        assert!(
+            harness.get_all_by_label_contains(side).count() >= 2,
+            "{side}"
+        );
+    }
+    harness.get_by_label_contains("gold: ");
     let key = if difference.a.is_some() {
         Key::A
     } else {

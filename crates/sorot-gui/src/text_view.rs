@@ -281,9 +281,14 @@ impl TextView {
                 self.origin = rect.min + Vec2::new(4.0, 0.0);
 
                 // Lay out what is in view (heights may change, so repeat until stable).
+                // What is in view is asked of egui's galley cache every frame,
+                // so that it follows what egui lays text out with: a galley kept
+                // across frames points into a font atlas that a change of
+                // theme or of text options (or a full atlas) starts over.
                 let visible = self.visible_blocks(viewport.min.y, viewport.max.y);
                 let mut changed = false;
                 for i in visible {
+                    self.galleys[i] = None;
                     changed |= self.ensure_galley(ui, text, i, &font);
                 }
                 if changed {

@@ -1682,3 +1682,25 @@ fn closing_with_a_conflict_asks_first_and_keeps_mine() {
         "{mine}"
     );
 }
+
+/// View > Zoom In makes everything larger, and the text is still drawn at
+/// the new size (its layout follows the zoom).
+#[test]
+fn zoom_is_in_the_view_menu_and_the_text_follows_it() {
+    let (_project, mut harness) = annotated_sample();
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label_contains("Zoom In").click();
+    harness.run();
+    harness.run();
+    assert!((harness.ctx.zoom_factor() - 1.1).abs() < 1e-6);
+    // The document's text is still there, and spans can still be picked.
+    let before = harness
+        .state()
+        .workspace()
+        .unwrap()
+        .current_id()
+        .map(str::to_owned);
+    assert!(before.is_some());
+    harness.get_by_label_contains("spans · done");
+}

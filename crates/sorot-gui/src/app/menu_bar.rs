@@ -100,6 +100,8 @@ impl SorotApp {
                 }
                 ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
                 egui::widgets::global_theme_preference_buttons(ui);
+                // Zoom in, out and back (Ctrl+Plus, Ctrl+Minus, Ctrl+0).
+                egui::gui_zoom::zoom_menu_buttons(ui);
                 ui.separator();
                 self.command_button(ui, UiCommand::Agreement);
                 self.command_button(ui, UiCommand::CompareWithGold);

@@ -51,6 +51,9 @@ pub struct ReviewMode {
     differences: Vec<Difference>,
     /// Whether each difference is decided in the gold set.
     decided: Vec<bool>,
+    /// Per difference, whether its side A and side B were decided against
+    /// (decided, and not held by the gold set).
+    struck: Vec<[bool; 2]>,
     /// (document, gold revision) the differences and decisions were computed for.
     computed_for: Option<(String, u64)>,
     current: Option<usize>,
@@ -79,6 +82,7 @@ impl ReviewMode {
             sides: None,
             differences: Vec::new(),
             decided: Vec::new(),
+            struck: Vec::new(),
             computed_for: None,
             current: None,
             scroll_to: None,
@@ -164,6 +168,26 @@ impl ReviewMode {
             .differences
             .iter()
             .map(|d| decided.is_decided(d))
+            .collect();
+        // Of each decided disagreement, the sides the gold set does not hold.
+        let held: std::collections::HashSet<(usize, usize, &str)> = gold
+            .spans()
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        self.struck = self
+            .differences
+            .iter()
+            .zip(&self.decided)
+            .map(|(d, decided)| {
+                [&d.a, &d.b].map(|side| {
+                    d.kind.is_disagreement()
+                        && *decided
+                        && side
+                            .as_ref()
+                            .is_some_and(|s| !held.contains(&(s.start, s.end, s.label.as_str())))
+                })
+            })
             .collect();
         self.computed_for = Some(key);
         if self.current.is_some_and(|i| i >= self.differences.len()) {
@@ -387,16 +411,6 @@ impl ReviewMode {
     /// through.
     pub fn marks(&self) -> Vec<Mark<'_>> {
         let schema = self.gold.project().schema();
-        let held: std::collections::HashSet<(usize, usize, &str)> = self
-            .gold
-            .current()
-            .map(|gold| {
-                gold.spans()
-                    .iter()
-                    .map(|s| (s.start, s.end, s.label.as_str()))
-                    .collect()
-            })
-            .unwrap_or_default();
         let mut marks = Vec::new();
         for (i, difference) in self.differences.iter().enumerate() {
             let underline = kind_underline(difference.kind);
@@ -408,9 +422,7 @@ impl ReviewMode {
                 let Some(span) = span else {
                     continue;
                 };
-                let struck = difference.kind.is_disagreement()
-                    && self.decided[i]
-                    && !held.contains(&(span.start, span.end, span.label.as_str()));
+                let struck = self.struck[i][n];
                 let title = self.titles.get(2 * i + n).map_or("", String::as_str);
                 marks.push(Mark {
                     id: 2 * i as u32 + n as u32,
@@ -433,16 +445,6 @@ impl ReviewMode {
     /// The tooltip title of each side of each difference: the kind, the
     /// side's name and label, the other side's, and whether it is decided.
     fn make_titles(&mut self) {
-        let held: std::collections::HashSet<(usize, usize, String)> = self
-            .gold
-            .current()
-            .map(|gold| {
-                gold.spans()
-                    .iter()
-                    .map(|s| (s.start, s.end, s.label.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
         let mut titles = Vec::with_capacity(2 * self.differences.len());
         for (i, difference) in self.differences.iter().enumerate() {
             for side_b in [false, true] {
@@ -476,7 +478,7 @@ impl ReviewMode {
                     )
                 };
                 if difference.kind.is_disagreement() && self.decided[i] {
-                    let accepted = held.contains(&(this.start, this.end, this.label.clone()));
+                    let accepted = !self.struck[i][usize::from(side_b)];
                     title.push_str(if accepted {
                         " — accepted into the gold set"
                     } else {
@@ -500,20 +502,25 @@ impl ReviewMode {
             return;
         };
         let text = &gold.text;
-        let chars: Vec<char> = text.as_str().chars().collect();
         let range = difference.range();
+        // Only the characters the window can reach, not the whole text.
+        let lo = range.start.saturating_sub(161);
+        let hi = (range.end + 161).min(text.len_chars());
+        let near: Vec<char> = text.slice(lo..hi).chars().collect();
+        let chars = |at: usize| near[at - lo];
+        let len = hi;
         // From the line or sentence start before the difference to the end
         // after it, at most about 160 characters each way.
         let is_break = |c: char| matches!(c, '\n' | '.' | '!' | '?');
         let mut start = range.start;
-        while start > 0 && !is_break(chars[start - 1]) && range.start - start < 160 {
+        while start > 0 && !is_break(chars(start - 1)) && range.start - start < 160 {
             start -= 1;
         }
-        let mut end = range.end.min(chars.len());
-        while end < chars.len() && !is_break(chars[end]) && end - range.end < 160 {
+        let mut end = range.end.min(len);
+        while end < len && !is_break(chars(end)) && end - range.end < 160 {
             end += 1;
         }
-        end = (end + 1).min(chars.len());
+        end = (end + 1).min(len);
         let schema = self.gold.project().schema();
         let row = |ui: &mut Ui, name: String, spans: &[Span]| {
             let mut job = egui::text::LayoutJob::default();
@@ -538,7 +545,7 @@ impl ReviewMode {
                     .min()
                     .unwrap_or(end)
                     .min(end);
-                let piece: String = chars[at..next]
+                let piece: String = near[at - lo..next - lo]
                     .iter()
                     .map(|c| if *c == '\r' || *c == '\n' { ' ' } else { *c })
                     .collect();

@@ -216,6 +216,18 @@ impl OpenDocument {
         }
     }
 
+    /// A new span for what review or adjudication takes, with its details.
+    fn taken_span(&self, id: SpanId, taken: Taken) -> Span {
+        Span {
+            note: taken.note,
+            notes: taken.notes,
+            resource: taken.resource,
+            entry_name: taken.entry_name,
+            attributes: taken.attributes,
+            ..self.new_span(id, taken.range, taken.label, taken.value)
+        }
+    }
+
     /// The span `id`, or the error that there is none.
     fn span(&self, id: SpanId) -> Result<&Span, EditError> {
         self.annotations.get(id).ok_or(EditError::NoSuchSpan(id))
@@ -455,13 +467,7 @@ fn decide(
         let (range, label) = (taken.range.clone(), taken.label.clone());
         check_range(doc, &range)?;
         if doc.span_with(&range, &label).is_none() {
-            let mut span = doc.new_span(next_id, range.clone(), label.clone(), taken.value);
-            span.note = taken.note;
-            span.notes = taken.notes;
-            span.resource = taken.resource;
-            span.entry_name = taken.entry_name;
-            span.attributes = taken.attributes;
-            group.push(Edit::Add(span));
+            group.push(Edit::Add(doc.taken_span(next_id, taken)));
             next_id += 1;
         }
         let key = rejection(&range, label);
@@ -509,12 +515,7 @@ fn take_into_gold(doc: &OpenDocument, proposal: Proposal) -> Result<Plan, Comman
         if ids.contains_key(&key) {
             continue;
         }
-        let mut span = doc.new_span(next_id, taken.range, taken.label, taken.value);
-        span.note = taken.note;
-        span.notes = taken.notes;
-        span.resource = taken.resource;
-        span.entry_name = taken.entry_name;
-        span.attributes = taken.attributes;
+        let span = doc.taken_span(next_id, taken);
         ids.insert(key, next_id);
         next_id += 1;
         group.push(Edit::Add(span));

@@ -252,15 +252,31 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentS
             });
     }
     ui.add_space(6.0);
-    ui.label(RichText::new("Krippendorff's alpha (nominal, token tags, all annotators)").strong());
+    ui.label(RichText::new("Krippendorff's alpha, all annotators at once").strong());
     egui::Grid::new("alpha").striped(true).show(ui, |ui| {
-        for (label, figure) in in_schema_order(&corpus.alpha, schema)
+        ui.label("");
+        ui.label("alpha")
+            .on_hover_text("nominal, over each label's token tags");
+        ui.label("u-alpha").on_hover_text(
+            "unitizing, over characters, on the documents every annotator annotated",
+        );
+        ui.end_row();
+        let rows = in_schema_order(&corpus.alpha, schema)
             .into_iter()
-            .chain(std::iter::once(("micro", &corpus.alpha_micro)))
-        {
+            .map(|(label, alpha)| (label, alpha, &corpus.u_alpha[label]))
+            .chain(std::iter::once((
+                "micro",
+                &corpus.alpha_micro,
+                &corpus.u_alpha_micro,
+            )));
+        for (label, alpha, u_alpha) in rows {
             ui.label(label);
-            ui.label(show(figure));
-            ui.label(RichText::new(figure.reason().unwrap_or("")).weak());
+            for figure in [alpha, u_alpha] {
+                let response = ui.label(show(figure));
+                if let Some(reason) = figure.reason() {
+                    response.on_hover_text(reason);
+                }
+            }
             ui.end_row();
         }
     });

@@ -22,6 +22,9 @@
 //!   one category occurs or no token has two values.
 //! - **micro**: span F1 from the matches and spans of all labels summed; kappa
 //!   and alpha over the tags of all labels pooled (each token and label one item).
+//! - **u-alpha**: Krippendorff's unitizing alpha per label over characters,
+//!   across all annotators at once, over the documents every one of them
+//!   annotated ([`super::unitizing`]).
 //!
 //! Undefined values are `None` with a reason, never NaN and never 1.
 
@@ -35,6 +38,8 @@ use crate::model::Span;
 use crate::model::text::SourceText;
 use crate::project::Project;
 use crate::project::document::OpenDocument;
+
+use super::unitizing::Unitizing;
 
 /// A figure, or why it has none.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +125,10 @@ pub struct Agreement {
     pub pairs: Vec<PairAgreement>,
     pub alpha: BTreeMap<String, Figure>,
     pub alpha_micro: Figure,
+    /// Krippendorff's unitizing alpha per label, over the documents every
+    /// annotator annotated.
+    pub u_alpha: BTreeMap<String, Figure>,
+    pub u_alpha_micro: Figure,
 }
 
 /// Corpus figures and the same per document.
@@ -515,6 +524,7 @@ pub fn agree_with_progress(
         let counted = text.filter(|_| !annotated.is_empty()).map(|text| {
             let tokens = Tokens::of(&text, &annotated);
             let mut counts = Counts::of(&annotators, &labels, &tokens, &annotated);
+            counts.add_units(&annotators, &labels, text.len_chars(), &annotated);
             counts.add_details(&annotators, &attribute_names, &annotated, &links);
             let figures = counts.figures(&annotators, &labels);
             let spans: Vec<(String, Vec<String>)> = annotated
@@ -577,6 +587,9 @@ struct Counts {
     /// Per label, in the labels' order.
     alpha: Vec<Coincidences>,
     alpha_all: Coincidences,
+    /// Per label, in the labels' order: the units of the documents every
+    /// annotator annotated, in the project's order.
+    units: Vec<Unitizing>,
 }
 
 #[derive(Debug, Clone)]
@@ -688,6 +701,7 @@ impl Counts {
             pairs: vec![pair; n * n.saturating_sub(1) / 2],
             alpha: vec![Coincidences::default(); labels.len()],
             alpha_all: Coincidences::default(),
+            units: vec![Unitizing::default(); labels.len()],
         }
     }
 
@@ -738,6 +752,34 @@ impl Counts {
             }
         }
         counts
+    }
+
+    /// Counts each label's units for u-alpha, when every annotator (two or
+    /// more) annotated the document.
+    fn add_units(
+        &mut self,
+        annotators: &[String],
+        labels: &[String],
+        length: usize,
+        annotated: &Annotated,
+    ) {
+        if annotators.len() < 2 || !annotators.iter().all(|a| annotated.contains_key(a)) {
+            return;
+        }
+        for (label, units) in labels.iter().zip(&mut self.units) {
+            let of_each: Vec<Vec<(usize, usize)>> = annotators
+                .iter()
+                .map(|a| {
+                    annotated[a]
+                        .iter()
+                        .filter(|s| &s.label == label)
+                        .map(|s| (s.start, s.end))
+                        .collect()
+                })
+                .collect();
+            let slices: Vec<&[(usize, usize)]> = of_each.iter().map(Vec::as_slice).collect();
+            *units = Unitizing::of_document(length, &slices);
+        }
     }
 
     /// Counts, for each pair, the relations between the spans both sides
@@ -826,6 +868,9 @@ impl Counts {
             mine.merge(theirs);
         }
         self.alpha_all.merge(&other.alpha_all);
+        for (mine, theirs) in self.units.iter_mut().zip(other.units) {
+            mine.append(theirs);
+        }
     }
 
     /// The figures of what was counted.
@@ -879,6 +924,12 @@ impl Counts {
                 .map(|(label, units)| (label.clone(), units.alpha()))
                 .collect(),
             alpha_micro: self.alpha_all.alpha(),
+            u_alpha: labels
+                .iter()
+                .zip(&self.units)
+                .map(|(label, units)| (label.clone(), units.alpha()))
+                .collect(),
+            u_alpha_micro: Unitizing::micro(&self.units),
         }
     }
 }
@@ -957,18 +1008,39 @@ struct JsonAgreement {
     alpha_micro: Option<f64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     alpha_undefined: BTreeMap<String, &'static str>,
+    u_alpha: BTreeMap<String, Option<f64>>,
+    u_alpha_micro: Option<f64>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    u_alpha_undefined: BTreeMap<String, &'static str>,
+}
+
+/// Each figure's value, and the reasons of those without one (the micro
+/// figure's under `micro`).
+fn values_and_reasons(
+    figures: &BTreeMap<String, Figure>,
+    micro: &Figure,
+) -> (
+    BTreeMap<String, Option<f64>>,
+    BTreeMap<String, &'static str>,
+) {
+    let mut reasons: BTreeMap<String, &'static str> = figures
+        .iter()
+        .filter_map(|(l, f)| f.reason().map(|r| (l.clone(), r)))
+        .collect();
+    if let Some(reason) = micro.reason() {
+        reasons.insert("micro".into(), reason);
+    }
+    let values = figures
+        .iter()
+        .map(|(l, f)| (l.clone(), f.value()))
+        .collect();
+    (values, reasons)
 }
 
 impl From<&Agreement> for JsonAgreement {
     fn from(a: &Agreement) -> Self {
-        let mut alpha_undefined: BTreeMap<String, &'static str> = a
-            .alpha
-            .iter()
-            .filter_map(|(l, f)| f.reason().map(|r| (l.clone(), r)))
-            .collect();
-        if let Some(reason) = a.alpha_micro.reason() {
-            alpha_undefined.insert("micro".into(), reason);
-        }
+        let (alpha, alpha_undefined) = values_and_reasons(&a.alpha, &a.alpha_micro);
+        let (u_alpha, u_alpha_undefined) = values_and_reasons(&a.u_alpha, &a.u_alpha_micro);
         JsonAgreement {
             annotators: a.annotators.clone(),
             documents: a.documents,
@@ -1007,13 +1079,12 @@ impl From<&Agreement> for JsonAgreement {
                         .collect(),
                 })
                 .collect(),
-            alpha: a
-                .alpha
-                .iter()
-                .map(|(l, f)| (l.clone(), f.value()))
-                .collect(),
+            alpha,
             alpha_micro: a.alpha_micro.value(),
             alpha_undefined,
+            u_alpha,
+            u_alpha_micro: a.u_alpha_micro.value(),
+            u_alpha_undefined,
         }
     }
 }
@@ -1099,15 +1170,27 @@ impl Report {
                 ));
             }
         }
-        out.push_str("\nKrippendorff's alpha (nominal, token tags, all annotators)\n");
-        for (label, f) in a
-            .alpha
-            .iter()
-            .map(|(l, f)| (l.as_str(), f))
-            .chain(std::iter::once(("micro", &a.alpha_micro)))
-        {
-            let reason = f.reason().map_or(String::new(), |r| format!("  ({r})"));
-            out.push_str(&format!("{label:<12} {:>9}{reason}\n", show(f)));
+        for (title, figures, micro) in [
+            (
+                "Krippendorff's alpha (nominal, token tags, all annotators)",
+                &a.alpha,
+                &a.alpha_micro,
+            ),
+            (
+                "Krippendorff's u-alpha (characters, all annotators, documents all annotated)",
+                &a.u_alpha,
+                &a.u_alpha_micro,
+            ),
+        ] {
+            out.push_str(&format!("\n{title}\n"));
+            for (label, f) in figures
+                .iter()
+                .map(|(l, f)| (l.as_str(), f))
+                .chain(std::iter::once(("micro", micro)))
+            {
+                let reason = f.reason().map_or(String::new(), |r| format!("  ({r})"));
+                out.push_str(&format!("{label:<12} {:>9}{reason}\n", show(f)));
+            }
         }
         out
     }
@@ -1276,6 +1359,48 @@ mod tests {
                 "{label}"
             );
         }
+    }
+
+    /// u-alpha through `agree`: the documents every annotator annotated,
+    /// end to end, in code points (a curly quote, an emoji, CRLF line ends);
+    /// a document one annotator lacks is left out of the corpus figure.
+    #[test]
+    fn u_alpha_lays_the_documents_all_annotated_end_to_end() {
+        use crate::testing::TestProject;
+        let dir = TestProject::new();
+        // a.txt: 20 code points; b.txt: 18.
+        dir.write_annotations("ayu", "a.txt", "“[Kim|actor]” 😊 tiba.\r\nIa.\r\n");
+        dir.write_annotations("budi", "a.txt", "[“Kim”|actor] 😊 tiba.\r\nIa.\r\n");
+        dir.write_annotations("ayu", "b.txt", "[Putin|actor] menyambut.\r\n");
+        dir.write_annotations("budi", "b.txt", "Putin menyambut.\r\n");
+        dir.write_annotations("citra", "b.txt", "[Putin|actor] menyambut.\r\n");
+        let two = agree(&dir.open(), &["ayu".into(), "budi".into()]);
+        // One continuum of 20 + 18: ayu [1, 4) and [20, 25), budi [0, 5).
+        let whole = Unitizing::of_document(38, &[&[(1, 4), (20, 25)], &[(0, 5)]]);
+        assert_eq!(two.corpus.u_alpha["actor"], whole.alpha());
+        let value = whole.alpha().value().unwrap();
+        assert!(value < 1.0 && value > -1.0, "{value}");
+        assert!(two.corpus.u_alpha["date"].reason().is_some());
+        let per_b = &two
+            .per_document
+            .iter()
+            .find(|(id, _)| id == "b.txt")
+            .unwrap()
+            .1;
+        assert_eq!(
+            per_b.u_alpha["actor"],
+            Unitizing::of_document(18, &[&[(0, 5)], &[]]).alpha()
+        );
+        // citra lacks a.txt: the corpus figure is b.txt's alone.
+        let three = agree(&dir.open(), &["ayu".into(), "budi".into(), "citra".into()]);
+        assert_eq!(
+            three.corpus.u_alpha["actor"],
+            Unitizing::of_document(18, &[&[(0, 5)], &[], &[(0, 5)]]).alpha()
+        );
+        let json = two.to_json();
+        assert!(json.contains("\"u_alpha\": {"), "{json}");
+        assert!(json.contains("\"u_alpha_micro\": "), "{json}");
+        assert!(two.to_table().contains("u-alpha"));
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod agree;
 pub mod dates;
 pub mod review;
 pub mod suggest;
+pub mod unitizing;

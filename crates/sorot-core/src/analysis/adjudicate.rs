@@ -314,7 +314,7 @@ pub fn adjudicate(
     strategy: Strategy,
     documents: &[String],
 ) -> Vec<DocumentAdjudicated> {
-    use crate::project::document::{Command, OpenDocument, SaveError, SaveJob};
+    use crate::project::document::{Command, OpenDocument, ReadText, SaveError, SaveJob};
     use rayon::prelude::*;
     let run = |doc: &crate::project::DocEntry| -> (DocumentAdjudicated, Option<SaveJob>) {
         let mut done = DocumentAdjudicated {
@@ -322,27 +322,32 @@ pub fn adjudicate(
             ..DocumentAdjudicated::default()
         };
         let mut sides = Vec::new();
+        // The text is read once, for the sides and the gold set.
+        let mut read_text: Option<ReadText> = None;
         for annotator in annotators {
             if !project.annotation_path(annotator, &doc.id).is_file() {
                 continue;
             }
-            match OpenDocument::open_to_read(project, doc, annotator) {
-                Ok(side) if side.is_editable() => {
-                    sides.push(side.annotations().clone());
-                    done.annotators.push(annotator.clone());
-                }
-                Ok(side) => {
-                    done.skipped = Some(format!(
-                        "{} cannot be trusted (run sorot validate); nothing taken",
-                        side.path().display()
-                    ));
-                    return (done, None);
-                }
-                Err(err) => {
-                    done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-                    return (done, None);
-                }
+            let read = match &read_text {
+                Some(read) => read,
+                None => match ReadText::read(doc) {
+                    Ok(read) => read_text.insert(read),
+                    Err(err) => {
+                        done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
+                        return (done, None);
+                    }
+                },
+            };
+            let side = OpenDocument::open_to_read_on(project, doc, annotator, read);
+            if !side.is_editable() {
+                done.skipped = Some(format!(
+                    "{} cannot be trusted (run sorot validate); nothing taken",
+                    side.path().display()
+                ));
+                return (done, None);
             }
+            sides.push(side.annotations().clone());
+            done.annotators.push(annotator.clone());
         }
         if sides.len() < 2 {
             done.skipped = Some(match done.annotators.as_slice() {
@@ -352,20 +357,17 @@ pub fn adjudicate(
             });
             return (done, None);
         }
-        let mut gold = match OpenDocument::open(project, doc, super::review::GOLD) {
-            Ok(gold) if gold.is_editable() => gold,
-            Ok(gold) => {
-                done.skipped = Some(format!(
-                    "the gold file {} cannot be trusted (run sorot validate); nothing taken",
-                    gold.path().display()
-                ));
-                return (done, None);
-            }
-            Err(err) => {
-                done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-                return (done, None);
-            }
+        let Some(read) = read_text else {
+            unreachable!("two or more sides were read")
         };
+        let mut gold = OpenDocument::open_on_text(project, doc, super::review::GOLD, read);
+        if !gold.is_editable() {
+            done.skipped = Some(format!(
+                "the gold file {} cannot be trusted (run sorot validate); nothing taken",
+                gold.path().display()
+            ));
+            return (done, None);
+        }
         let sides: Vec<&Annotations> = sides.iter().collect();
         let proposal = propose(&sides, gold.annotations(), strategy);
         done.open = proposal.open.len();

@@ -37,7 +37,7 @@ use crate::formats::tokenize;
 use crate::model::Span;
 use crate::model::text::SourceText;
 use crate::project::Project;
-use crate::project::document::OpenDocument;
+use crate::project::document::{OpenDocument, ReadText};
 
 use super::unitizing::Unitizing;
 
@@ -499,11 +499,21 @@ pub fn agree_with_progress(
         let mut annotated = Annotated::new();
         let mut links = Links::new();
         let mut text = None;
+        // The text is read once, when the first annotator's file is found.
+        let mut read_text: Option<ReadText> = None;
         for annotator in &annotators {
             if !project.annotation_path(annotator, &doc.id).is_file() {
                 continue;
             }
-            match OpenDocument::open_to_read(project, doc, annotator) {
+            let opened = match &read_text {
+                Some(read) => Ok(OpenDocument::open_to_read_on(project, doc, annotator, read)),
+                None => ReadText::read(doc).map(|read| {
+                    let opened = OpenDocument::open_to_read_on(project, doc, annotator, &read);
+                    read_text = Some(read);
+                    opened
+                }),
+            };
+            match opened {
                 // A file holding only rejected suggestions is not annotated.
                 Ok(document) if document.is_editable() && !document.is_started() => {}
                 Ok(document) if document.is_editable() => {

@@ -88,6 +88,11 @@ impl Unitizing {
     /// Lays `next` at the end of this continuum: a gap open at the end of
     /// this one joins the gap `next` opens with.
     pub fn append(&mut self, next: Unitizing) {
+        // A part not compared (not every annotator annotated it) adds
+        // nothing.
+        if next.open.is_empty() {
+            return;
+        }
         if self.open.is_empty() {
             *self = next;
             return;
@@ -263,7 +268,6 @@ mod tests {
     /// Krippendorff's (1995, p. 57) example of two coders on a continuum of
     /// 24, as DKPro Statistics' tests encode it: units as (start, length)
     /// per category, stretched by a factor.
-
     fn example(stretch: f64) -> (usize, Vec<(&'static str, Coders)>) {
         let at = |x: usize| (x as f64 * stretch) as usize;
         let units = |list: &[(usize, usize)]| -> Vec<(usize, usize)> {
@@ -426,5 +430,10 @@ mod tests {
         // Overlapping units of one annotator count as their union.
         let overlapping = vec![vec![(3, 7), (5, 9), (20, 24)], vec![(3, 9), (20, 24)]];
         assert_eq!(label(40, &overlapping).alpha(), Figure::Value(1.0));
+        // A document not compared, before or after, adds nothing.
+        let mut with_others = Unitizing::default();
+        with_others.append(label(40, &same));
+        with_others.append(Unitizing::default());
+        assert_eq!(with_others, label(40, &same));
     }
 }

@@ -113,6 +113,30 @@ pub struct OpenDocument {
     annotations_dir: PathBuf,
 }
 
+/// A document's text, read and checked once, with its fingerprint: to open
+/// several annotators' files of one document without reading it again.
+#[derive(Debug, Clone)]
+pub struct ReadText {
+    text: SourceText,
+    fingerprint: String,
+}
+
+impl ReadText {
+    /// Reads and checks the text of `doc`.
+    pub fn read(doc: &DocEntry) -> Result<ReadText, OpenError> {
+        let bytes = fs::read(&doc.path).map_err(|source| OpenError::Read {
+            path: doc.path.clone(),
+            source,
+        })?;
+        let fingerprint = store::fingerprint(&bytes);
+        let text = SourceText::from_bytes(bytes).map_err(|source| OpenError::Text {
+            path: doc.path.clone(),
+            source,
+        })?;
+        Ok(ReadText { text, fingerprint })
+    }
+}
+
 impl OpenDocument {
     /// Reads a document's text and `annotator`'s annotations of it. Only an
     /// unreadable text is an error; an untrustworthy annotation file opens the
@@ -138,15 +162,43 @@ impl OpenDocument {
         annotator: &str,
         saves: bool,
     ) -> Result<Self, OpenError> {
-        let bytes = fs::read(&doc.path).map_err(|source| OpenError::Read {
-            path: doc.path.clone(),
-            source,
-        })?;
-        let fingerprint = store::fingerprint(&bytes);
-        let text = SourceText::from_bytes(bytes).map_err(|source| OpenError::Text {
-            path: doc.path.clone(),
-            source,
-        })?;
+        Ok(Self::open_on(
+            project,
+            doc,
+            annotator,
+            ReadText::read(doc)?,
+            saves,
+        ))
+    }
+
+    /// [`OpenDocument::open_to_read`] on a text already read, so that
+    /// several annotators' files of one document read it once.
+    pub fn open_to_read_on(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+        text: &ReadText,
+    ) -> Self {
+        Self::open_on(project, doc, annotator, text.clone(), false)
+    }
+
+    /// [`OpenDocument::open`] on a text already read.
+    pub fn open_on_text(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+        text: ReadText,
+    ) -> Self {
+        Self::open_on(project, doc, annotator, text, true)
+    }
+
+    fn open_on(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+        ReadText { text, fingerprint }: ReadText,
+        saves: bool,
+    ) -> Self {
         let mut document = OpenDocument {
             id: doc.id.clone(),
             text,
@@ -166,7 +218,7 @@ impl OpenDocument {
             annotations_dir: project.annotation_dir(),
         };
         document.load_annotations(project.schema());
-        Ok(document)
+        document
     }
 
     /// (Re)reads the annotation file, dropping unsaved changes and history.

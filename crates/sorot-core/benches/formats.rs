@@ -250,6 +250,7 @@ fn huge_text(root: &Path) {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            rejected_relations: Vec::new(),
             unknown: Default::default(),
         };
         fs::create_dir_all(root.join("annotations").join(annotator)).unwrap();
@@ -429,6 +430,7 @@ fn generate(root: &Path) -> usize {
             spans: annotations.spans().to_vec(),
             rejected: Vec::new(),
             relations: Vec::new(),
+            rejected_relations: Vec::new(),
             unknown: Default::default(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));

@@ -211,6 +211,7 @@ impl TestProject {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            rejected_relations: Vec::new(),
             unknown: Default::default(),
         })
     }

@@ -110,6 +110,7 @@ fn write_document(root: &Path, size: usize, paragraph: Option<usize>, spans: usi
         spans: list,
         rejected: Vec::new(),
         relations: Vec::new(),
+        rejected_relations: Vec::new(),
         unknown: Default::default(),
     };
     fs::create_dir_all(root.join("annotations/bench")).unwrap();
@@ -355,6 +356,7 @@ fn large_project(root: &Path, report: &mut String) {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            rejected_relations: Vec::new(),
             unknown: Default::default(),
         };
         let ann = root.join("annotations/bench").join(format!("{id}.ron"));

@@ -193,7 +193,14 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
                 .map(|t| (t.range.start, t.range.end, t.label.clone())),
         )
         .collect();
-    let held_relations: BTreeSet<TakenRelation> = relations_of(gold).collect();
+    // Relations the gold set holds or the curator took out.
+    let held_relations: BTreeSet<TakenRelation> = relations_of(gold)
+        .chain(gold.rejected_relations().map(|r| TakenRelation {
+            from: (r.from_start, r.from_end, r.from_label.clone()),
+            to: (r.to_start, r.to_end, r.to_label.clone()),
+            kind: r.kind.clone(),
+        }))
+        .collect();
     let mut relation_sides: BTreeMap<TakenRelation, usize> = BTreeMap::new();
     for side in sides {
         let distinct: BTreeSet<TakenRelation> = relations_of(side).collect();

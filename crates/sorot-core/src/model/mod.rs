@@ -158,6 +158,9 @@ pub struct Annotations {
     rejected: BTreeSet<Rejected>,
     /// Links between spans, sorted.
     relations: BTreeSet<Relation>,
+    /// In a gold set, relations the curator took out: kept so that
+    /// adjudication does not bring them back.
+    rejected_relations: BTreeSet<RejectedRelation>,
     /// Ids up to this one are never given to a new span: they belonged to
     /// spans that may come back (their unknown fields are kept by id).
     reserved: SpanId,
@@ -172,6 +175,35 @@ pub struct Relation {
     pub from: SpanId,
     pub to: SpanId,
     pub kind: String,
+}
+
+/// A relation decided against in the gold set, by its ends' places and
+/// labels (ids are not kept across files): kept so the decision is
+/// remembered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RejectedRelation {
+    pub from_start: usize,
+    pub from_end: usize,
+    pub from_label: String,
+    pub to_start: usize,
+    pub to_end: usize,
+    pub to_label: String,
+    pub kind: String,
+}
+
+impl RejectedRelation {
+    /// The record of `relation` between `from` and `to`.
+    pub fn of(from: &Span, to: &Span, kind: &str) -> Self {
+        RejectedRelation {
+            from_start: from.start,
+            from_end: from.end,
+            from_label: from.label.clone(),
+            to_start: to.start,
+            to_end: to.end,
+            to_label: to.label.clone(),
+            kind: kind.to_owned(),
+        }
+    }
 }
 
 /// A span decided against (in review, or a rejected suggestion): kept so the
@@ -209,6 +241,7 @@ impl Annotations {
             spans,
             rejected: BTreeSet::new(),
             relations: BTreeSet::new(),
+            rejected_relations: BTreeSet::new(),
             reserved: 0,
         })
     }
@@ -253,6 +286,26 @@ impl Annotations {
     /// Review decisions that took neither side, sorted.
     pub fn rejected(&self) -> impl Iterator<Item = &Rejected> {
         self.rejected.iter()
+    }
+
+    /// Adds the relations a gold file records as taken out.
+    pub fn with_rejected_relations(mut self, rejected: Vec<RejectedRelation>) -> Self {
+        self.rejected_relations = rejected.into_iter().collect();
+        self
+    }
+
+    /// Relations taken out of a gold set, sorted.
+    pub fn rejected_relations(&self) -> impl Iterator<Item = &RejectedRelation> {
+        self.rejected_relations.iter()
+    }
+
+    /// The record of `relation` taken out, while both its ends are here.
+    pub fn rejection_of(&self, relation: &Relation) -> Option<RejectedRelation> {
+        Some(RejectedRelation::of(
+            self.get(relation.from)?,
+            self.get(relation.to)?,
+            &relation.kind,
+        ))
     }
 
     /// The spans, sorted.
@@ -360,6 +413,16 @@ impl Annotations {
                     return Err(EditError::Stale);
                 }
             }
+            Edit::RejectRelation(key) => {
+                if !self.rejected_relations.insert(key.clone()) {
+                    return Err(EditError::Stale);
+                }
+            }
+            Edit::UnrejectRelation(key) => {
+                if !self.rejected_relations.remove(key) {
+                    return Err(EditError::Stale);
+                }
+            }
             Edit::Link(relation) => {
                 if self.get(relation.from).is_none() || self.get(relation.to).is_none() {
                     return Err(EditError::Stale);
@@ -398,6 +461,8 @@ pub enum Edit {
     Remove(Span),
     Reject(Rejected),
     Unreject(Rejected),
+    RejectRelation(RejectedRelation),
+    UnrejectRelation(RejectedRelation),
     Link(Relation),
     Unlink(Relation),
     Relabel {
@@ -431,6 +496,8 @@ impl Edit {
             Edit::Remove(span) => Edit::Add(span.clone()),
             Edit::Reject(key) => Edit::Unreject(key.clone()),
             Edit::Unreject(key) => Edit::Reject(key.clone()),
+            Edit::RejectRelation(key) => Edit::UnrejectRelation(key.clone()),
+            Edit::UnrejectRelation(key) => Edit::RejectRelation(key.clone()),
             Edit::Link(relation) => Edit::Unlink(relation.clone()),
             Edit::Unlink(relation) => Edit::Link(relation.clone()),
             Edit::Relabel { id, from, to } => Edit::Relabel {

@@ -264,6 +264,7 @@ impl OpenDocument {
                         annotations.reserve_ids_through(reserved);
                         match annotations
                             .with_rejected(file.rejected)
+                            .with_rejected_relations(file.rejected_relations)
                             .with_relations(file.relations)
                         {
                             Ok(annotations) => self.annotations = annotations,
@@ -370,6 +371,7 @@ impl OpenDocument {
             spans: self.spans().to_vec(),
             rejected: self.annotations.rejected().cloned().collect(),
             relations: self.annotations.relations().cloned().collect(),
+            rejected_relations: self.annotations.rejected_relations().cloned().collect(),
             unknown: self.unknown.clone(),
         }
     }

@@ -29,7 +29,8 @@
 //!                  fingerprint: string, offset_unit: CodePoint,
 //!                  annotator: string, status: NotStarted|InProgress|Done,
 //!                  spans: [span], rejected?: [rejected],
-//!                  relations?: [relation] ")"
+//!                  relations?: [relation],
+//!                  rejected_relations?: [rejected_relation] ")"
 //! span      = "(" fields of: id: int, start: int, end: int, label: string,
 //!                  text: string, note?: string, notes?: [note],
 //!                  value?: string, resource?: string, entry_name?: string,
@@ -37,6 +38,9 @@
 //! note      = "(" fields of: kind: string, text: string ")"
 //! rejected  = "(" fields of: start: int, end: int, label: string ")"
 //! relation  = "(" fields of: from: int, to: int, kind: string ")"
+//! rejected_relation = "(" fields of: from_start: int, from_end: int,
+//!                  from_label: string, to_start: int, to_end: int,
+//!                  to_label: string, kind: string ")"
 //! int       = ASCII digits without a leading zero (or just 0), in range
 //! string    = '"' characters and the escapes \' \" \\ \n \r \t \0 \u{1-6 hex digits} '"'
 //! ```
@@ -50,7 +54,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use super::file::HEADER;
-use crate::model::{Note, Rejected, Relation, Span, Status};
+use crate::model::{Note, Rejected, RejectedRelation, Relation, Span, Status};
 use crate::store::unknown::Fields;
 use crate::store::{AnnotationFile, OffsetUnit};
 
@@ -78,6 +82,7 @@ pub(super) fn write(file: &AnnotationFile) -> String {
         spans,
         rejected,
         relations,
+        rejected_relations,
         unknown,
     } = file;
     let span_bytes: usize = spans
@@ -133,6 +138,45 @@ pub(super) fn write(file: &AnnotationFile) -> String {
             two_ints_and_a_string(out, ["from", "to", "kind"], *from, *to, kind, fields);
         });
     }
+    if !rejected_relations.is_empty() {
+        out.push_str(",\n    rejected_relations: ");
+        list(&mut out, rejected_relations, |out, rejected| {
+            let RejectedRelation {
+                from_start,
+                from_end,
+                from_label,
+                to_start,
+                to_end,
+                to_label,
+                kind,
+            } = rejected;
+            out.push('(');
+            for (n, (name, value)) in [
+                ("from_start", Value::Int(*from_start)),
+                ("from_end", Value::Int(*from_end)),
+                ("from_label", Value::Text(from_label)),
+                ("to_start", Value::Int(*to_start)),
+                ("to_end", Value::Int(*to_end)),
+                ("to_label", Value::Text(to_label)),
+                ("kind", Value::Text(kind)),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+                out.push_str(": ");
+                match value {
+                    Value::Int(i) => int(out, i),
+                    Value::Text(t) => string(out, t),
+                }
+            }
+            unknown_fields(out, unknown.rejected_relations.get(rejected));
+            out.push(')');
+        });
+    }
     for (name, raw) in &unknown.file {
         out.push_str(",\n    ");
         out.push_str(name);
@@ -141,6 +185,12 @@ pub(super) fn write(file: &AnnotationFile) -> String {
     }
     out.push_str(",\n)\n");
     out
+}
+
+/// A field's value in a rejected relation.
+enum Value<'a> {
+    Int(usize),
+    Text(&'a str),
 }
 
 /// Unknown fields of a span, a relation or a rejected span, after its own:
@@ -490,6 +540,7 @@ impl<'a> Reader<'a> {
         let mut spans = None;
         let mut rejected = None;
         let mut relations = None;
+        let mut rejected_relations = None;
         self.fields(|r, name| match name {
             "format_version" => once(&mut format_version, r.int()?),
             "source" => once(&mut source, r.string()?),
@@ -511,6 +562,7 @@ impl<'a> Reader<'a> {
             "spans" => once(&mut spans, r.list(Self::span)?),
             "rejected" => once(&mut rejected, r.list(Self::rejected)?),
             "relations" => once(&mut relations, r.list(Self::relation)?),
+            "rejected_relations" => once(&mut rejected_relations, r.list(Self::rejected_relation)?),
             _ => None,
         })?;
         Some(AnnotationFile {
@@ -523,6 +575,7 @@ impl<'a> Reader<'a> {
             spans: spans?,
             rejected: rejected.unwrap_or_default(),
             relations: relations.unwrap_or_default(),
+            rejected_relations: rejected_relations.unwrap_or_default(),
             unknown: Default::default(),
         })
     }
@@ -596,6 +649,31 @@ impl<'a> Reader<'a> {
             start: start?,
             end: end?,
             label: label?,
+        })
+    }
+
+    fn rejected_relation(&mut self) -> Option<RejectedRelation> {
+        let (mut from_start, mut from_end, mut from_label) = (None, None, None);
+        let (mut to_start, mut to_end, mut to_label) = (None, None, None);
+        let mut kind = None;
+        self.fields(|r, name| match name {
+            "from_start" => once(&mut from_start, r.int()?),
+            "from_end" => once(&mut from_end, r.int()?),
+            "from_label" => once(&mut from_label, r.string()?),
+            "to_start" => once(&mut to_start, r.int()?),
+            "to_end" => once(&mut to_end, r.int()?),
+            "to_label" => once(&mut to_label, r.string()?),
+            "kind" => once(&mut kind, r.string()?),
+            _ => None,
+        })?;
+        Some(RejectedRelation {
+            from_start: from_start?,
+            from_end: from_end?,
+            from_label: from_label?,
+            to_start: to_start?,
+            to_end: to_end?,
+            to_label: to_label?,
+            kind: kind?,
         })
     }
 
@@ -687,6 +765,15 @@ mod tests {
                 to: 1,
                 kind: "source".into(),
             }],
+            rejected_relations: vec![RejectedRelation {
+                from_start: 0,
+                from_end: 20,
+                from_label: "claim".into(),
+                to_start: 40,
+                to_end: 44,
+                to_label: "date".into(),
+                kind: "when".into(),
+            }],
             unknown: Default::default(),
         }
     }
@@ -774,6 +861,10 @@ mod tests {
             spans in proptest::collection::vec(any_span(), 0..6),
             rejected in proptest::collection::vec((0usize..500, 0usize..20, any_text()), 0..3),
             relations in proptest::collection::vec((0u32..9, 0u32..9, any_text()), 0..3),
+            rejected_relations in proptest::collection::vec(
+                ((0usize..500, 0usize..20, any_text()), (0usize..500, 0usize..20, any_text())),
+                0..3,
+            ),
         ) -> AnnotationFile {
             AnnotationFile {
                 format_version,
@@ -790,6 +881,20 @@ mod tests {
                 relations: relations
                     .into_iter()
                     .map(|(from, to, kind)| Relation { from, to, kind })
+                    .collect(),
+                rejected_relations: rejected_relations
+                    .into_iter()
+                    .map(|((from_start, from_len, from_label), (to_start, to_len, kind))| {
+                        RejectedRelation {
+                            from_start,
+                            from_end: from_start + from_len,
+                            to_label: from_label.clone(),
+                            from_label,
+                            to_start,
+                            to_end: to_start + to_len,
+                            kind,
+                        }
+                    })
                     .collect(),
                     unknown: Default::default(),
             }

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 use super::fast;
 use crate::model::text::OffsetUnit;
-use crate::model::{Rejected, Relation, Span, Status};
+use crate::model::{Rejected, RejectedRelation, Relation, Span, Status};
 
 /// The newest annotation file format this build reads and the one it writes.
 ///
@@ -58,6 +58,9 @@ pub struct AnnotationFile {
     /// Links between spans, by span id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<Relation>,
+    /// In a gold set, relations the curator took out, by their ends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected_relations: Vec<RejectedRelation>,
     /// Fields this build does not know, written back as they were read.
     #[serde(skip)]
     pub unknown: super::Unknown,
@@ -261,6 +264,7 @@ mod tests {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            rejected_relations: Vec::new(),
             unknown: Default::default(),
         }
     }
@@ -380,6 +384,7 @@ mod tests {
             spans,
             rejected: Vec::new(),
             relations: Vec::new(),
+            rejected_relations: Vec::new(),
             unknown: Default::default(),
         };
         let mut full = header(Status::Done, vec![claim, putin, date]);
@@ -399,6 +404,15 @@ mod tests {
             from: 1,
             to: 2,
             kind: "source".into(),
+        }];
+        full.rejected_relations = vec![RejectedRelation {
+            from_start: 0,
+            from_end: 21,
+            from_label: "claim".into(),
+            to_start: 33,
+            to_end: 34,
+            to_label: "actor".into(),
+            kind: "target “x”".into(),
         }];
         [
             (full, include_str!("testdata/full.ron")),

@@ -21,7 +21,7 @@ use std::fmt;
 use ron::value::RawValue;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-use crate::model::{Rejected, Relation, SpanId};
+use crate::model::{Rejected, RejectedRelation, Relation, SpanId};
 
 /// Unknown fields, as (name, RON text) in name order.
 pub type Fields = Vec<(String, String)>;
@@ -37,6 +37,8 @@ pub struct Unknown {
     pub relations: BTreeMap<Relation, Fields>,
     /// Each rejected span's.
     pub rejected: BTreeMap<Rejected, Fields>,
+    /// Each rejected relation's.
+    pub rejected_relations: BTreeMap<RejectedRelation, Fields>,
 }
 
 impl Unknown {
@@ -45,6 +47,7 @@ impl Unknown {
             && self.spans.is_empty()
             && self.relations.is_empty()
             && self.rejected.is_empty()
+            && self.rejected_relations.is_empty()
     }
 
     /// How many fields there are, and where, as a reader would say it:
@@ -72,6 +75,18 @@ impl Unknown {
                 ));
             }
         }
+        for (rejected, fields) in &self.rejected_relations {
+            for (name, _) in fields {
+                said.push(format!(
+                    "{name} of rejected relation {} [{}, {}) → [{}, {})",
+                    rejected.kind,
+                    rejected.from_start,
+                    rejected.from_end,
+                    rejected.to_start,
+                    rejected.to_end
+                ));
+            }
+        }
         said.join(", ")
     }
 }
@@ -87,6 +102,7 @@ const FILE_FIELDS: &[&str] = &[
     "spans",
     "rejected",
     "relations",
+    "rejected_relations",
 ];
 /// A span's fields.
 const SPAN_FIELDS: &[&str] = &[
@@ -106,6 +122,16 @@ const SPAN_FIELDS: &[&str] = &[
 const RELATION_FIELDS: &[&str] = &["from", "to", "kind"];
 /// A rejected span's fields.
 const REJECTED_FIELDS: &[&str] = &["start", "end", "label"];
+/// A rejected relation's fields.
+const REJECTED_RELATION_FIELDS: &[&str] = &[
+    "from_start",
+    "from_end",
+    "from_label",
+    "to_start",
+    "to_end",
+    "to_label",
+    "kind",
+];
 
 /// Reads the unknown fields of `text`, an annotation file the general reader
 /// has read. `None` if its shape is not the one that reader accepted, which
@@ -151,6 +177,25 @@ pub(super) fn read(text: &str) -> Option<Unknown> {
             }
         }
     }
+    if let Some(rejected) = top.get("rejected_relations") {
+        for RawRejectedRelation(item) in ron::from_str::<Vec<RawRejectedRelation>>(rejected).ok()? {
+            let fields = item.unknown(REJECTED_RELATION_FIELDS);
+            if !fields.is_empty() {
+                let field = |name| item.get(name).and_then(|raw| ron::from_str(raw).ok());
+                let text = |name| item.get(name).and_then(|raw| ron::from_str(raw).ok());
+                let key = RejectedRelation {
+                    from_start: field("from_start")?,
+                    from_end: field("from_end")?,
+                    from_label: text("from_label")?,
+                    to_start: field("to_start")?,
+                    to_end: field("to_end")?,
+                    to_label: text("to_label")?,
+                    kind: text("kind")?,
+                };
+                unknown.rejected_relations.insert(key, fields);
+            }
+        }
+    }
     Some(unknown)
 }
 
@@ -174,6 +219,7 @@ named_raw_struct!(RawFile, "AnnotationFile");
 named_raw_struct!(RawSpan, "Span");
 named_raw_struct!(RawRelation, "Relation");
 named_raw_struct!(RawRejected, "Rejected");
+named_raw_struct!(RawRejectedRelation, "RejectedRelation");
 
 /// A RON struct's fields as (name, exact RON text), in the file's order.
 struct RawStruct(Vec<(String, String)>);

@@ -222,6 +222,7 @@ fn build_file(
         spans,
         rejected: Vec::new(),
         relations,
+        rejected_relations: Vec::new(),
         unknown: Default::default(),
     }
 }

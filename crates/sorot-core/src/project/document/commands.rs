@@ -402,15 +402,36 @@ fn link(doc: &OpenDocument, schema: &Schema, relation: Relation) -> Result<Plan,
     if doc.annotations.relations().any(|r| *r == relation) {
         return Ok(Plan::Nothing);
     }
-    Ok(Plan::edits(vec![Edit::Link(relation)]))
+    // Linking again takes back an earlier rejection of the relation.
+    let taken_back = doc
+        .annotations
+        .rejection_of(&relation)
+        .filter(|key| doc.annotations.rejected_relations().any(|r| r == key))
+        .map(Edit::UnrejectRelation);
+    Ok(Plan::edits(
+        std::iter::once(Edit::Link(relation))
+            .chain(taken_back)
+            .collect(),
+    ))
 }
 
-/// Removes a relation, if the document has it.
+/// Removes a relation, if the document has it. In the gold set, a relation
+/// taken out is decided against: recorded, so that adjudication and
+/// marking reviewed do not bring it back.
 fn unlink(doc: &OpenDocument, relation: Relation) -> Plan {
     if !doc.annotations.relations().any(|r| *r == relation) {
         return Plan::Nothing;
     }
-    Plan::edits(vec![Edit::Unlink(relation)])
+    let rejection = (doc.annotator == crate::analysis::review::GOLD)
+        .then(|| doc.annotations.rejection_of(&relation))
+        .flatten()
+        .filter(|key| !doc.annotations.rejected_relations().any(|r| r == key))
+        .map(Edit::RejectRelation);
+    Plan::edits(
+        std::iter::once(Edit::Unlink(relation))
+            .chain(rejection)
+            .collect(),
+    )
 }
 
 /// Gives a span another label of the schema, unless a span over the same

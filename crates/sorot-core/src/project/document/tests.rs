@@ -247,15 +247,14 @@ fn a_span_deleted_from_the_gold_set_is_rejected() {
     assert_eq!(mine.annotations().rejected().count(), 0);
 }
 
-/// Rejecting a gold span that has relations takes them away with it.
-#[test]
-fn rejecting_a_linked_span_unlinks_it() {
-    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu".as_bytes());
-    let schema = project.schema();
+/// The first document's gold set with an actor over 1..4 and a claim over
+/// 8..20 accepted, and the claim's `source` relation to the actor (not yet
+/// linked).
+fn gold_claim_and_its_source(project: &Project) -> (OpenDocument, Relation) {
     let mut gold =
-        OpenDocument::open(&project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
+        OpenDocument::open(project, &project.docs()[0], crate::analysis::review::GOLD).unwrap();
     gold.execute(
-        schema,
+        project.schema(),
         Command::Decide {
             accept: vec![Taken::plain(1..4, "actor"), Taken::plain(8..20, "claim")],
             reject: Vec::new(),
@@ -268,6 +267,15 @@ fn rejecting_a_linked_span_unlinks_it() {
         to: id("actor"),
         kind: "source".into(),
     };
+    (gold, relation)
+}
+
+/// Rejecting a gold span that has relations takes them away with it.
+#[test]
+fn rejecting_a_linked_span_unlinks_it() {
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu".as_bytes());
+    let schema = project.schema();
+    let (mut gold, relation) = gold_claim_and_its_source(&project);
     gold.execute(schema, Command::Link(relation)).unwrap();
     gold.execute(
         schema,
@@ -281,6 +289,59 @@ fn rejecting_a_linked_span_unlinks_it() {
     assert_eq!(gold.annotations().relations().count(), 0);
     gold.execute(schema, Command::Undo).unwrap();
     assert_eq!(gold.annotations().relations().count(), 1);
+}
+
+/// A relation taken out of the gold set is remembered (in the file too):
+/// adjudication does not bring it back, undo and linking again take the
+/// record back.
+#[test]
+fn a_relation_unlinked_in_the_gold_set_stays_out() {
+    use crate::analysis::adjudicate::{Strategy, propose};
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu\r\n".as_bytes());
+    let schema = project.schema();
+    let entry = &project.docs()[0];
+    let (mut gold, relation) = gold_claim_and_its_source(&project);
+    gold.execute(schema, Command::Link(relation.clone()))
+        .unwrap();
+    // Both sides have the two spans and the relation.
+    let side = gold.annotations().clone();
+    gold.execute(schema, Command::Unlink(relation.clone()))
+        .unwrap();
+    assert_eq!(gold.annotations().relations().count(), 0);
+    let rejected: Vec<_> = gold.annotations().rejected_relations().cloned().collect();
+    assert_eq!(
+        rejected,
+        [crate::model::RejectedRelation {
+            from_start: 8,
+            from_end: 20,
+            from_label: "claim".into(),
+            to_start: 1,
+            to_end: 4,
+            to_label: "actor".into(),
+            kind: "source".into(),
+        }]
+    );
+    let proposal = propose(&[&side, &side], gold.annotations(), Strategy::Agreements);
+    assert!(proposal.relations.is_empty(), "{:?}", proposal.relations);
+    // Saved and read again.
+    gold.save().unwrap();
+    let mut gold = OpenDocument::open(&project, entry, crate::analysis::review::GOLD).unwrap();
+    assert_eq!(
+        gold.annotations()
+            .rejected_relations()
+            .cloned()
+            .collect::<Vec<_>>(),
+        rejected
+    );
+    let proposal = propose(&[&side, &side], gold.annotations(), Strategy::Agreements);
+    assert!(proposal.relations.is_empty());
+    // Linking again takes the record back, and undo puts it back.
+    gold.execute(schema, Command::Link(relation)).unwrap();
+    assert_eq!(gold.annotations().rejected_relations().count(), 0);
+    assert_eq!(gold.annotations().relations().count(), 1);
+    gold.execute(schema, Command::Undo).unwrap();
+    assert_eq!(gold.annotations().rejected_relations().count(), 1);
+    assert_eq!(gold.annotations().relations().count(), 0);
 }
 
 #[test]

@@ -31,16 +31,12 @@ use sorot_core::model::{Span, Status};
 use sorot_core::project::Project;
 use sorot_core::store::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint};
 
+mod common;
+use common::{peak_memory, reset_peak_memory, settle};
+
 const DOCUMENTS: usize = 10_000;
 const SPANS: usize = 50;
 
-const SENTENCES: [&str; 5] = [
-    "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Vostochny pada Rabu (13/9/2023).",
-    "“Kami akan membantu mereka membangun satelit,” kata Putin kepada wartawan — janji yang memicu kekhawatiran AS.",
-    "Kim Jong-un tiba di Pyongyang pada 18-19 Juni 2024 untuk menyambut Putin dalam kunjungan kenegaraan.",
-    "Pejabat Korea Selatan mengatakan senjata dari Korea Utara telah dikirim ke Rusia sejak Juli lalu.",
-    "Menurut KCNA, kedua pemimpin menandatangani perjanjian kemitraan strategis yang komprehensif.",
-];
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -202,7 +198,7 @@ fn huge_text(root: &Path) {
     let mut text = String::with_capacity(50_000_100);
     let mut i = 0;
     while text.len() < 50_000_000 {
-        text.push_str(SENTENCES[i % SENTENCES.len()]);
+        text.push_str(common::SENTENCES[i % common::SENTENCES.len()]);
         text.push(' ');
         i += 1;
     }
@@ -318,21 +314,6 @@ fn timed_import(base: &Path, project: &Project, format: ImportFormat, input: &Pa
     assert_eq!(report.spans, DOCUMENTS * SPANS);
 }
 
-/// Starts counting the process's peak memory afresh, where the system can
-/// (Linux: `/proc/self/clear_refs`).
-fn reset_peak_memory() {
-    let _ = fs::write("/proc/self/clear_refs", "5");
-}
-
-/// Flushes what earlier steps wrote, untimed, so that the disk writing it
-/// back does not slow the next step down.
-fn settle(dir: &Path) {
-    #[cfg(target_os = "linux")]
-    rustix::fs::syncfs(fs::File::open(dir).unwrap()).unwrap();
-    #[cfg(not(target_os = "linux"))]
-    let _ = dir;
-}
-
 /// Every file under `dir`: its path relative to `dir` and its size.
 fn files_under(dir: &Path) -> Vec<(PathBuf, usize)> {
     let mut files = Vec::new();
@@ -382,11 +363,7 @@ fn floor(files: &[(PathBuf, usize)], root: &Path, flush: bool) -> f64 {
 fn generate(root: &Path) -> usize {
     fs::create_dir_all(root.join("texts")).unwrap();
     fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
-    let mut text = String::new();
-    for i in 0..30 {
-        text.push_str(SENTENCES[i % SENTENCES.len()]);
-        text.push(if i % 6 == 5 { '\n' } else { ' ' });
-    }
+    let text = common::article();
     let chars: Vec<char> = text.chars().collect();
     // Spans on token edges: whole tokens of the shared tokenizer.
     let source = sorot_core::model::text::SourceText::new(text.clone()).unwrap();
@@ -440,14 +417,3 @@ fn generate(root: &Path) -> usize {
     bytes
 }
 
-/// The process's peak resident memory, from /proc (Linux).
-fn peak_memory() -> String {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
-        })
-        .unwrap_or_else(|| "unknown".into())
-}

@@ -37,7 +37,6 @@ use common::{peak_memory, reset_peak_memory, settle};
 const DOCUMENTS: usize = 10_000;
 const SPANS: usize = 50;
 
-
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     // First, while the process is small: a step's peak memory is counted
@@ -416,4 +415,3 @@ fn generate(root: &Path) -> usize {
     }
     bytes
 }
-

@@ -121,8 +121,10 @@ pub struct SorotApp {
     prefs: Preferences,
     /// The project open for the annotator (or, edited by hand, the gold set).
     workspace: Option<Workspace>,
-    /// A project waiting for an annotator name before it opens.
+    /// A project waiting for an annotator name before it opens, and what
+    /// it holds (its documents and annotators), shown behind the question.
     pending_project: Option<PathBuf>,
+    waiting: Option<sorot_core::project::Project>,
     /// Text selected in the view but not yet labeled.
     selection: Option<Range<usize>>,
     selected_span: Option<SpanId>,
@@ -183,6 +185,7 @@ impl SorotApp {
             prefs,
             workspace: None,
             pending_project: None,
+            waiting: None,
             selection: None,
             selected_span: None,
             actions: Vec::new(),

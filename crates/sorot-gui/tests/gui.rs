@@ -476,6 +476,43 @@ fn the_first_start_asks_who_is_annotating() {
     assert!(harness.state().preferences().recent_projects.len() == 1);
 }
 
+/// Behind the first question, the project's documents are listed and its
+/// annotators offered; a name that differs from one of them only in case
+/// is warned about; Enter confirms.
+#[test]
+fn the_first_start_lists_the_project_and_its_annotators() {
+    let project = TestProject::sample();
+    let app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(project.root().to_owned()),
+            annotator: None,
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
+    harness.run();
+    harness.get_by_label("Who is annotating?");
+    harness.get_by_label(FIRST);
+    harness.get_by_label("Opens once you say who is annotating");
+    // The sample's annotators are offered.
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "ayu");
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "budi");
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name:");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name:")
+        .type_text("Ayu");
+    harness.run();
+    harness.get_by_label_contains("ayu already annotates this project");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().workspace().unwrap().annotator(), "Ayu");
+}
+
 #[test]
 fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
     let project = sample_project();

@@ -222,7 +222,9 @@ impl SorotApp {
         let known = self
             .workspace
             .as_ref()
-            .map(|w| w.project().annotators())
+            .map(|w| w.project())
+            .or(self.waiting.as_ref())
+            .map(|p| p.annotators())
             .unwrap_or_default();
         let mut confirmed = false;
         let mut cancelled = false;
@@ -232,7 +234,8 @@ impl SorotApp {
             let label = ui.label("Annotator name:");
             let response = ui.text_edit_singleline(&mut name).labelled_by(label.id);
             response.request_focus();
-            if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+            // Enter confirms, wherever the focus is: the dialog is modal.
+            if ui.input(|i| i.key_pressed(Key::Enter)) {
                 confirmed = true;
             }
             if !known.is_empty() {
@@ -247,6 +250,14 @@ impl SorotApp {
                 });
             }
             let valid = is_valid_annotator(&name);
+            if let Some(other) = same_but_for_case(&name, &known) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "{other} already annotates this project; {name} would be another annotator, with files of its own"
+                    ),
+                );
+            }
             if !valid {
                 ui.colored_label(
                     ui.visuals().error_fg_color,
@@ -291,5 +302,26 @@ impl SorotApp {
                 }
             });
         });
+    }
+}
+
+/// An existing annotator whose name differs from `name` only in case.
+fn same_but_for_case<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .find(|k| k.as_str() != name && k.to_lowercase() == name.to_lowercase())
+        .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differing_only_in_case_are_told_apart() {
+        let known = ["ayu".to_owned(), "budi".to_owned()];
+        assert_eq!(same_but_for_case("Ayu", &known), Some("ayu"));
+        assert_eq!(same_but_for_case("ayu", &known), None);
+        assert_eq!(same_but_for_case("citra", &known), None);
     }
 }

@@ -72,7 +72,20 @@ impl SorotApp {
         ui.add_space(4.0);
         let ids = self.documents.ids(self.workspace.as_ref());
         let Some(workspace) = &self.workspace else {
-            ui.label("No project open. File > Open folder…");
+            match &self.waiting {
+                // The project opens once the annotator is known.
+                Some(project) => {
+                    ui.label(RichText::new("Opens once you say who is annotating").weak());
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        for doc in project.docs() {
+                            ui.label(RichText::new(&doc.id).weak());
+                        }
+                    });
+                }
+                None => {
+                    ui.label("No project open. File > Open folder…");
+                }
+            }
             return;
         };
         if ids.is_empty() {

@@ -51,6 +51,7 @@ impl SorotApp {
     pub(super) fn open_project(&mut self, path: PathBuf) {
         self.save_all();
         let Some(annotator) = self.prefs.annotator.clone() else {
+            self.waiting = Project::open(&path).ok();
             self.pending_project = Some(path);
             self.dialog = Some(Dialog::Annotator(os_user_name()));
             return;
@@ -83,6 +84,7 @@ impl SorotApp {
         self.save_all();
         self.prefs.annotator = Some(name.clone());
         if let Some(path) = self.pending_project.take() {
+            self.waiting = None;
             self.open_project(path);
             return;
         }

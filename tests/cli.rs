@@ -466,6 +466,50 @@ fn a_file_holding_only_rejected_suggestions_is_not_annotated() {
     assert_eq!(stdout(&output), "", "{}", stderr(&output));
 }
 
+/// `--status done` exports only the documents marked done (with `--gold`,
+/// the reviewed ones).
+#[test]
+fn export_status_done_takes_only_the_documents_marked_done() {
+    let dir = TestProject::new()
+        .annotated("ayu", "a.txt", "“[Kim|actor]” 😊 tiba.\r\n")
+        .annotated("ayu", "b.txt", "[Putin|actor] menyambut.\r\n")
+        .text("c.txt", "Belum dibaca.\r\n");
+    dir.edit(
+        "ayu",
+        "b.txt",
+        [sorot_core::project::document::Command::SetStatus(
+            sorot_core::model::Status::Done,
+        )],
+    );
+    let export = |status: &str| {
+        let output = sorot(
+            &[
+                "export",
+                "--format",
+                "jsonl",
+                "--annotator",
+                "ayu",
+                "--status",
+                status,
+                "-o",
+                "-",
+            ],
+            dir.root(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+            .lines()
+            .map(|line| {
+                let record: serde_json::Value = serde_json::from_str(line).unwrap();
+                record["id"].as_str().unwrap().to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(export("done"), ["b.txt"]);
+    assert_eq!(export("in-progress"), ["a.txt"]);
+    assert_eq!(export("not-started"), ["c.txt"]);
+}
+
 #[test]
 fn validate_names_temporary_files_left_by_an_unfinished_write() {
     let dir = tricky_project();

@@ -47,6 +47,24 @@ impl From<ExportFormatArg> for Format {
     }
 }
 
+/// `--status`: a document's status (in the gold set, done is reviewed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StatusArg {
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+impl From<StatusArg> for sorot_core::model::Status {
+    fn from(arg: StatusArg) -> Self {
+        match arg {
+            StatusArg::NotStarted => Self::NotStarted,
+            StatusArg::InProgress => Self::InProgress,
+            StatusArg::Done => Self::Done,
+        }
+    }
+}
+
 /// `--hf-unit`: the core's [`HfUnit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum HfUnitArg {
@@ -99,6 +117,9 @@ pub(crate) struct ExportArgs {
     /// Leave out documents the annotator has no annotation file for.
     #[arg(long)]
     pub(crate) annotated_only: bool,
+    /// Only documents with this status (with --gold, done means reviewed).
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub(crate) status: Option<StatusArg>,
     /// Treat anything that cannot be exported as an error, before anything is written.
     #[arg(long)]
     pub(crate) strict: bool,
@@ -160,6 +181,7 @@ pub(crate) fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         .collect();
     options.hf_unit = args.hf_unit.into();
     options.annotated_only = args.annotated_only;
+    options.status = args.status.map(Into::into);
     let written = match export::export_to(&project, &options, &args.output, args.strict) {
         Ok(written) => written,
         Err(err) if err.names_its_file() => return Err(err.into()),

@@ -315,7 +315,12 @@ impl SorotApp {
         if let Some(workspace) = &self.workspace {
             self.agreement.ui(ui.ctx(), workspace.project().schema());
         }
-        if let Some(request) = self.transfer.ui(ui.ctx()) {
+        let me = self
+            .workspace
+            .as_ref()
+            .map(|w| w.annotator().to_owned())
+            .unwrap_or_default();
+        if let Some(request) = self.transfer.ui(ui.ctx(), &me) {
             self.transfer_request(request);
         }
         if self.mentions.poll() {
@@ -582,7 +587,15 @@ impl SorotApp {
                 self.dialog = Some(Dialog::Annotator(current));
             }
             UiCommand::FocusFilter => self.documents.focus = true,
-            UiCommand::Export if self.workspace.is_some() => self.transfer.open_export(),
+            UiCommand::Export if self.workspace.is_some() => {
+                let labels: Vec<String> = self
+                    .workspace
+                    .iter()
+                    .flat_map(|w| w.project().schema().labels.iter())
+                    .map(|l| l.name.clone())
+                    .collect();
+                self.transfer.open_export(&labels)
+            }
             UiCommand::Import if self.workspace.is_some() => self.transfer.open_import(),
             UiCommand::Export | UiCommand::Import => {}
             UiCommand::Review => {

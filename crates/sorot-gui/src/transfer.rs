@@ -17,11 +17,37 @@ use sorot_core::formats::export::{self, Format, OffsetUnit, Options, Progress};
 use sorot_core::formats::import::{self, ImportFormat, ImportOptions};
 use sorot_core::project::Project;
 
+/// Whose annotations an export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    Mine,
+    Everyone,
+    Gold,
+}
+
+/// Which annotator an import's spans go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportAs {
+    /// The annotator working in the workbench.
+    Me,
+    /// The name typed in the form (a colleague's, new or not).
+    Named,
+    /// Label Studio: each annotation under the person who made it, as the
+    /// file names them.
+    Authors,
+}
+
 /// The options of an export.
 #[derive(Debug, Clone)]
 pub struct ExportForm {
     pub format: Format,
-    pub all_annotators: bool,
+    pub whose: Whose,
+    /// Only documents with an annotation file.
+    pub annotated_only: bool,
+    /// Only documents marked done (in the gold set: reviewed).
+    pub done_only: bool,
+    /// The schema's labels, each with whether it is exported.
+    pub labels: Vec<(String, bool)>,
     pub offsets: OffsetUnit,
     /// Tag columns for CoNLL and Hugging Face: groups separated by `;`.
     pub layers: String,
@@ -38,6 +64,11 @@ pub struct ImportForm {
     /// Whether the user chose the offsets' unit (else the import refuses
     /// to guess between code points and UTF-16 units where they part).
     pub offsets_chosen: bool,
+    pub import_as: ImportAs,
+    /// The annotator's name when importing as [`ImportAs::Named`].
+    pub name: String,
+    /// Add the labels, relation types and attributes the schema lacks.
+    pub add_to_schema: bool,
     pub replace: bool,
     pub strict: bool,
     /// Leave out what has an error and import the rest.
@@ -105,10 +136,14 @@ pub struct Transfer {
 }
 
 impl Transfer {
-    pub fn open_export(&mut self) {
+    /// Opens the export form; `labels` are the schema's.
+    pub fn open_export(&mut self, labels: &[String]) {
         self.form = Some(Form::Export(ExportForm {
             format: Format::Jsonl,
-            all_annotators: false,
+            whose: Whose::Mine,
+            annotated_only: false,
+            done_only: false,
+            labels: labels.iter().map(|l| (l.clone(), true)).collect(),
             offsets: OffsetUnit::CodePoint,
             layers: "actor,location,date; claim".into(),
             strict: false,
@@ -121,6 +156,9 @@ impl Transfer {
             format: ImportFormat::Jsonl,
             offsets: OffsetUnit::CodePoint,
             offsets_chosen: false,
+            import_as: ImportAs::Me,
+            name: String::new(),
+            add_to_schema: false,
             replace: false,
             strict: false,
             skip_invalid: false,
@@ -152,17 +190,28 @@ impl Transfer {
         reload.then_some(Request::Reload)
     }
 
-    /// Starts an export of `annotator`'s (or everyone's) annotations.
+    /// Starts an export of `annotator`'s (or everyone's, or the gold set's)
+    /// annotations.
     pub fn start_export(&mut self, project: Project, annotator: &str, form: ExportForm) {
         let progress = Arc::new(Progress::default());
-        let annotators = if form.all_annotators {
-            project.annotators()
-        } else {
-            vec![annotator.to_owned()]
+        let annotators = match form.whose {
+            Whose::Mine => vec![annotator.to_owned()],
+            Whose::Everyone => project.annotators(),
+            Whose::Gold => vec![sorot_core::analysis::review::GOLD.to_owned()],
         };
         let mut options = Options::new(form.format, annotator);
         options.annotators = annotators;
-        options.name_annotators = form.all_annotators;
+        options.name_annotators = form.whose == Whose::Everyone;
+        options.annotated_only = form.annotated_only;
+        options.status = form.done_only.then_some(sorot_core::model::Status::Done);
+        if form.labels.iter().any(|(_, on)| !on) {
+            options.labels = form
+                .labels
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(l, _)| l.clone())
+                .collect();
+        }
         options.offsets = form.offsets;
         if matches!(form.format, Format::Conll | Format::Hf) {
             options.layers = form
@@ -185,10 +234,26 @@ impl Transfer {
         let job_title = title.clone();
         let handle = std::thread::spawn(move || {
             let mut finished = Finished::new(job_title);
+            if form.whose == Whose::Gold
+                && !project
+                    .annotation_dir()
+                    .join(sorot_core::analysis::review::GOLD)
+                    .is_dir()
+            {
+                finished.error = Some(
+                    "There is no gold set yet: Review (Ctrl+R) makes one. Nothing was exported."
+                        .into(),
+                );
+                return finished;
+            }
             match export::export_to(&project, &options, &destination, form.strict) {
                 Ok(written) => {
                     let report = &written.report;
-                    finished.losses = report.losses.iter().map(ToString::to_string).collect();
+                    finished.losses = report
+                        .losses
+                        .iter()
+                        .map(|loss| in_workbench_words(&loss.to_string()))
+                        .collect();
                     finished.lost = report.lost;
                     if written.stopped {
                         finished.summary.push(format!(
@@ -202,7 +267,9 @@ impl Transfer {
                             sorot_core::counted(report.documents, "document")
                         ));
                         for path in &written.paths {
-                            finished.summary.push(format!("Wrote {}", path.display()));
+                            finished
+                                .summary
+                                .push(format!("Wrote {}.", shown_path(&project, path)));
                         }
                         for (suffix, _) in &written.unwritten {
                             finished.summary.push(format!(
@@ -233,10 +300,18 @@ impl Transfer {
         });
     }
 
-    /// Starts an import as `annotator`.
+    /// Starts an import as `annotator`, another annotator, or the file's
+    /// own, as the form says.
     pub fn start_import(&mut self, project: Project, annotator: &str, form: ImportForm) {
         let progress = Arc::new(Progress::default());
+        let (annotator, annotations) = match form.import_as {
+            ImportAs::Me => (annotator, Default::default()),
+            ImportAs::Named => (form.name.trim(), Default::default()),
+            ImportAs::Authors => (annotator, import::AnnotationsTaken::PerAnnotator),
+        };
         let options = ImportOptions {
+            annotations,
+            add_to_schema: form.add_to_schema,
             offsets: form.offsets,
             offsets_given: form.offsets_chosen,
             replace: form.replace,
@@ -289,9 +364,19 @@ impl Transfer {
                         }
                         if !report.schema_lacks.is_empty() {
                             finished.summary.push(format!(
-                                "Not in the schema (kept; sorot import --add-to-schema adds them to sorot.ron):\n{}",
+                                "Not in the schema (kept; import again with \"Add what the schema lacks to sorot.ron\" ticked to add them):\n{}",
                                 report.schema_lacks
                             ));
+                        }
+                        match &report.schema_added {
+                            Some(Ok(added)) => finished.summary.push(schema_added(added)),
+                            Some(Err(err)) => {
+                                finished.error = Some(format!(
+                                    "The spans were imported, but sorot.ron could not be changed: {}",
+                                    sorot_core::error_chain(err)
+                                ))
+                            }
+                            None => {}
                         }
                     }
                 }
@@ -312,8 +397,9 @@ impl Transfer {
         });
     }
 
-    /// Draws the form, the progress or the report; returns what the app must do.
-    pub fn ui(&mut self, ctx: &egui::Context) -> Option<Request> {
+    /// Draws the form, the progress or the report; returns what the app
+    /// must do. `me` is the annotator working in the workbench.
+    pub fn ui(&mut self, ctx: &egui::Context, me: &str) -> Option<Request> {
         let mut request = None;
         if self
             .job
@@ -392,8 +478,27 @@ impl Transfer {
                         ui.end_row();
                         ui.label("Annotations");
                         ui.horizontal(|ui| {
-                            ui.radio_value(&mut form.all_annotators, false, "mine");
-                            ui.radio_value(&mut form.all_annotators, true, "every annotator's");
+                            ui.radio_value(&mut form.whose, Whose::Mine, "mine");
+                            ui.radio_value(&mut form.whose, Whose::Everyone, "every annotator's");
+                            ui.radio_value(&mut form.whose, Whose::Gold, "the gold set");
+                        });
+                        ui.end_row();
+                        ui.label("Documents");
+                        ui.vertical(|ui| {
+                            ui.checkbox(&mut form.annotated_only, "only those with annotations");
+                            let done = if form.whose == Whose::Gold {
+                                "only those marked reviewed"
+                            } else {
+                                "only those marked done"
+                            };
+                            ui.checkbox(&mut form.done_only, done);
+                        });
+                        ui.end_row();
+                        ui.label("Labels");
+                        ui.horizontal_wrapped(|ui| {
+                            for (label, on) in &mut form.labels {
+                                ui.checkbox(on, label.as_str());
+                            }
                         });
                         ui.end_row();
                         if form.format.has_offsets() {
@@ -485,9 +590,59 @@ impl Transfer {
                             });
                             ui.end_row();
                         });
+                    ui.label("The spans go to");
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut form.import_as, ImportAs::Me, format!("me ({me})"));
+                        let named =
+                            ui.radio_value(&mut form.import_as, ImportAs::Named, "the annotator");
+                        let name = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut form.name)
+                                    .hint_text("name")
+                                    .desired_width(120.0),
+                            )
+                            .labelled_by(named.id);
+                        if name.gained_focus() || name.changed() {
+                            form.import_as = ImportAs::Named;
+                        }
+                    });
+                    if form.format == ImportFormat::Labelstudio {
+                        ui.radio_value(
+                            &mut form.import_as,
+                            ImportAs::Authors,
+                            "each annotation's author, as the file names them",
+                        );
+                    }
+                    let whose = match form.import_as {
+                        ImportAs::Me => format!("your own annotations (annotations/{me}/)"),
+                        ImportAs::Named if form.name.trim().is_empty() => {
+                            "the annotator you name".to_owned()
+                        }
+                        ImportAs::Named => format!(
+                            "{}'s annotations (annotations/{}/)",
+                            form.name.trim(),
+                            form.name.trim()
+                        ),
+                        ImportAs::Authors => "each author's annotations".to_owned(),
+                    };
+                    ui.label(
+                        RichText::new(format!("The spans are written into {whose}.")).color(
+                            if form.import_as == ImportAs::Me {
+                                ui.visuals().warn_fg_color
+                            } else {
+                                ui.visuals().text_color()
+                            },
+                        ),
+                    );
+                    let name_ok = form.import_as != ImportAs::Named
+                        || sorot_core::project::is_valid_annotator(form.name.trim());
                     ui.checkbox(
                         &mut form.replace,
-                        "Replace my existing annotations of these documents",
+                        "Replace their existing annotations of these documents",
+                    );
+                    ui.checkbox(
+                        &mut form.add_to_schema,
+                        "Add what the schema lacks to sorot.ron",
                     );
                     ui.checkbox(
                         &mut form.strict,
@@ -504,7 +659,7 @@ impl Transfer {
                         );
                     }
                     ui.horizontal(|ui| {
-                        let ready = !form.inputs.trim().is_empty();
+                        let ready = !form.inputs.trim().is_empty() && name_ok;
                         if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
                             request = Some(Request::Import(form.clone()));
                         }
@@ -570,6 +725,54 @@ fn offsets_name(unit: OffsetUnit) -> &'static str {
         OffsetUnit::Byte => "UTF-8 bytes",
         OffsetUnit::Grapheme => "grapheme clusters",
     }
+}
+
+/// What an import added to the schema, in one paragraph.
+fn schema_added(added: &sorot_core::project::SchemaAdded) -> String {
+    let mut said = Vec::new();
+    if !added.labels.is_empty() {
+        said.push(format!("labels {}", added.labels.join(", ")));
+    }
+    for relation in &added.relations {
+        said.push(format!("relation type {}", relation.name));
+    }
+    for attribute in &added.attributes {
+        said.push(format!(
+            "attribute {} of {}",
+            attribute.name, attribute.label
+        ));
+    }
+    for label in &added.refused {
+        said.push(format!("not {label:?}, which cannot be a label name"));
+    }
+    format!("Added to the schema in sorot.ron: {}.", said.join("; "))
+}
+
+/// `path` as the user knows it: relative to the project folder when it is
+/// inside it.
+fn shown_path(project: &Project, path: &std::path::Path) -> String {
+    path.strip_prefix(project.root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// A loss's advice in the workbench's words, for the few losses whose
+/// advice names a command-line option.
+fn in_workbench_words(loss: &str) -> String {
+    const SAID: [(&str, &str); 2] = [
+        (
+            "name it with --labels to export it",
+            "add it to the labels in sorot.ron to export it",
+        ),
+        (
+            "put these labels in different --layers",
+            "put these labels in different tag columns",
+        ),
+    ];
+    SAID.iter().fold(loss.to_owned(), |loss, (cli, workbench)| {
+        loss.replace(cli, workbench)
+    })
 }
 
 fn panicked(title: &str) -> Finished {

@@ -654,6 +654,96 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
     assert_eq!(doc.spans()[0].text, "Vladimir Putin");
 }
 
+/// An import can write a colleague's spans under the colleague's name: the
+/// form says whose files it writes, and the annotator at work keeps theirs.
+#[test]
+fn an_import_goes_to_the_annotator_the_form_names() {
+    let project = sample_project();
+    let text = fs::read_to_string(project.root().join("seeds").join(FIRST)).unwrap();
+    let input = project.root().join("from-colleague.jsonl");
+    let record = serde_json::json!({"id": FIRST, "text": text, "label": [[84, 98, "actor"]]});
+    fs::write(&input, format!("{record}\n")).unwrap();
+    let mut harness = harness(project.root());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+    harness.get_by_label("The spans are written into your own annotations (annotations/tester/).");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "the annotator")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "the annotator")
+        .type_text("budi");
+    harness.run();
+    harness.get_by_label("The spans are written into budi's annotations (annotations/budi/).");
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Files",
+        input.to_str().unwrap(),
+        "Import",
+    );
+    assert!(
+        report
+            .summary
+            .contains(&"Imported 1 span in 1 document.".to_owned()),
+        "{report:?}"
+    );
+    let budi = fs::read_to_string(
+        project
+            .root()
+            .join("annotations/budi")
+            .join(format!("{FIRST}.ron")),
+    )
+    .unwrap();
+    assert!(budi.contains("text: \"Vladimir Putin\""), "{budi}");
+    assert!(
+        !project.root().join("annotations/tester").exists(),
+        "nothing written as the annotator at work"
+    );
+}
+
+/// The export form takes the gold set or one's own, the documents marked
+/// done only, and a choice of labels; the report names the file relative
+/// to the project.
+#[test]
+fn export_takes_only_the_documents_marked_done_and_the_labels_ticked() {
+    let (project, mut harness) = annotated_sample();
+    // The sample's documents are all done: the first is marked not done.
+    harness.state_mut().push(sorot_gui::app::Action::Ui(
+        sorot_gui::commands::UiCommand::ToggleDone,
+    ));
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "only those marked done")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "claim")
+        .click();
+    harness.run();
+    let destination = project.root().join("out/done.jsonl");
+    let report = run_transfer(
+        &mut harness,
+        egui::accesskit::Role::TextInput,
+        "File",
+        destination.to_str().unwrap(),
+        "Export",
+    );
+    assert_eq!(report.error, None);
+    let written = fs::read_to_string(&destination).unwrap();
+    assert_eq!(written.lines().count(), 4);
+    assert!(!written.contains(FIRST));
+    assert!(written.contains("\"actor\"") && !written.contains("\"claim\""));
+    assert!(
+        report.summary.contains(&"Wrote out/done.jsonl.".to_owned()),
+        "{:?}",
+        report.summary
+    );
+}
+
 /// What an import read other than as written (here the columns of a CoNLL
 /// file it did not read as tags) is in the report the workbench shows.
 #[test]

@@ -140,6 +140,9 @@ pub struct Options {
     pub hf_unit: HfUnit,
     /// Leave out documents the annotator has no annotation file for.
     pub annotated_only: bool,
+    /// Only documents with this status (in the gold set, `Done` is
+    /// reviewed); all when `None`.
+    pub status: Option<crate::model::Status>,
     /// Counts documents done, for a progress bar in another thread.
     pub progress: Option<Arc<Progress>>,
 }
@@ -155,6 +158,7 @@ impl Options {
             layers: Vec::new(),
             hf_unit: HfUnit::Sentence,
             annotated_only: false,
+            status: None,
             progress: None,
         }
     }

@@ -124,8 +124,12 @@ impl Plan<'_> {
                     .map(move |annotator| (doc, annotator))
             })
             .filter(|(doc, annotator)| {
-                !options.annotated_only
-                    || self.project.annotation_path(annotator, &doc.id).is_file()
+                // A document without a file is not started.
+                let needs_file = options.annotated_only
+                    || options
+                        .status
+                        .is_some_and(|status| status != crate::model::Status::NotStarted);
+                !needs_file || self.project.annotation_path(annotator, &doc.id).is_file()
             })
             .collect();
         if let Some(progress) = &options.progress {
@@ -202,6 +206,13 @@ impl Plan<'_> {
         }
         // A file holding only rejected suggestions is not annotated.
         if self.options.annotated_only && !document.is_started() {
+            return Ok(Rendered::left_out(None));
+        }
+        if self
+            .options
+            .status
+            .is_some_and(|status| status != document.status())
+        {
             return Ok(Rendered::left_out(None));
         }
         let mut losses = Vec::new();

@@ -594,6 +594,23 @@ fn run_transfer(
         .expect("a report")
 }
 
+/// In the open import dialog: imports `input`, which holds one span.
+fn imports_one_span(harness: &mut Harness<'static, SorotApp>, input: &Path) {
+    let report = run_transfer(
+        harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Files",
+        input.to_str().unwrap(),
+        "Import",
+    );
+    assert!(
+        report
+            .summary
+            .contains(&"Imported 1 span in 1 document.".to_owned()),
+        "{report:?}"
+    );
+}
+
 #[test]
 fn export_from_the_file_menu_writes_the_file_and_shows_the_report() {
     let (project, mut harness) = annotated_sample();
@@ -632,19 +649,7 @@ fn import_from_the_file_menu_adds_spans_and_shows_them() {
     let mut harness = harness(project.root());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run();
-    let report = run_transfer(
-        &mut harness,
-        egui::accesskit::Role::MultilineTextInput,
-        "Files",
-        input.to_str().unwrap(),
-        "Import",
-    );
-    assert!(
-        report
-            .summary
-            .contains(&"Imported 1 span in 1 document.".to_owned()),
-        "{report:?}"
-    );
+    imports_one_span(&mut harness, &input);
     let doc = harness.state().workspace().unwrap().current().unwrap();
     assert_eq!(
         doc.spans().len(),
@@ -676,19 +681,7 @@ fn an_import_goes_to_the_annotator_the_form_names() {
         .type_text("budi");
     harness.run();
     harness.get_by_label("The spans are written into budi's annotations (annotations/budi/).");
-    let report = run_transfer(
-        &mut harness,
-        egui::accesskit::Role::MultilineTextInput,
-        "Files",
-        input.to_str().unwrap(),
-        "Import",
-    );
-    assert!(
-        report
-            .summary
-            .contains(&"Imported 1 span in 1 document.".to_owned()),
-        "{report:?}"
-    );
+    imports_one_span(&mut harness, &input);
     let budi = fs::read_to_string(
         project
             .root()
@@ -807,19 +800,7 @@ fn an_import_into_another_document_keeps_the_undo_of_an_earlier_edit() {
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run();
-    let report = run_transfer(
-        &mut harness,
-        egui::accesskit::Role::MultilineTextInput,
-        "Files",
-        input.to_str().unwrap(),
-        "Import",
-    );
-    assert!(
-        report
-            .summary
-            .contains(&"Imported 1 span in 1 document.".to_owned()),
-        "{report:?}"
-    );
+    imports_one_span(&mut harness, &input);
     assert!(
         file_on_disk(&mut harness, project.root(), second)
             .contains("label: \"location\", text: \"Kremlin\""),

@@ -274,8 +274,16 @@ impl Found {
     }
 }
 
-/// Finds the date expressions of a text, in order, without overlaps.
+/// Finds the date expressions of a text, in order, without overlaps,
+/// resolving relative ones against the text's own dateline.
 pub fn recognize(text: &str) -> Vec<DateMatch> {
+    recognize_at(text, None)
+}
+
+/// [`recognize`], resolving relative expressions against `dateline` when it
+/// is given (the article's date, known from outside a sentence taken from
+/// it), and against the text's own dateline otherwise.
+pub fn recognize_at(text: &str, dateline: Option<NaiveDate>) -> Vec<DateMatch> {
     let mut found: Vec<Found> = Vec::new();
     for (kind, regex) in PATTERNS.iter() {
         for captures in regex.captures_iter(text) {
@@ -330,7 +338,7 @@ pub fn recognize(text: &str) -> Vec<DateMatch> {
         }
     }
     kept.sort_by_key(|f| f.bytes.start);
-    let dateline = kept.iter().find_map(Found::full_date);
+    let dateline = dateline.or_else(|| kept.iter().find_map(Found::full_date));
     // Code-point offsets, counted once from one match to the next.
     let (mut byte, mut offset) = (0, 0);
     kept.into_iter()

@@ -23,10 +23,10 @@ const TABLE: &str = include_str!("fixtures/dates.tsv");
 /// The figures the test part is held to, as reported in docs/GUIDE.md:
 /// precision and recall with the right value, then span only.
 const FLOORS: Figures = Figures {
-    value_precision: 0.644,
-    value_recall: 0.467,
-    span_precision: 0.666,
-    span_recall: 0.483,
+    value_precision: 1.0,
+    value_recall: 1.0,
+    span_precision: 1.0,
+    span_recall: 1.0,
 };
 
 struct Row {

@@ -4,8 +4,9 @@
 //! A pattern is written with placeholders for the word lists (`<DAY>`,
 //! `<MONTH>`, ...), expanded by [`expand`]. Its named groups are read by
 //! [`super::values`]: `d`, `d2` (days), `m` (a month's number), `month`,
-//! `month2` (month names), `y`, `y2` (years), `day` (a day name), `dir` (a
-//! word that points before or after the dateline: "lalu", "last", "next"),
+//! `month2` (month names), `y`, `y2` (years), `day` (a day name), `dir` and
+//! `pre` (a word after or before the expression that points before or after
+//! the dateline: "lalu", "mendatang"; "last", "next"),
 //! `yrel` ("tahun lalu", "next year"), `word` (a day said in a word: "kemarin"),
 //! `n` and `unit` (a count of periods). A group named `span` is the part of
 //! the match that is the date expression, when the match reaches further (a
@@ -30,7 +31,7 @@ pub(super) enum Kind {
     MonthAlone,
     /// A year `y`.
     Year,
-    /// A weekday `day`, placed by `dir` (or nearest).
+    /// A weekday `day`, placed by `dir` or `pre` (or nearest).
     Weekday,
     /// A day said in a word (`word`: "kemarin", "today").
     DayWord,

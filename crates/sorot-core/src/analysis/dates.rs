@@ -1,28 +1,53 @@
-//! A recognizer of Indonesian (and English) date expressions, with their
+//! A recognizer of Indonesian and English date expressions, with their
 //! normalized ISO 8601 values.
 //!
 //! Terms:
-//! - **date expression**: a span of text that names a time: a day name with a
-//!   date ("Rabu (13/9/2023)", "Kamis, 14 September 2023"), a date or a range
-//!   of days ("14 September 2023", "18-19 Juni 2024"), a month ("Juli 2000",
-//!   "bulan Juli 2000"), a year ("tahun 1999", "pada 2022", where the span is
-//!   the year alone), a numeric date ("13/9/2023", "2023-09-13"), or a relative
-//!   expression ("Juli lalu", "hari Kamis", "Jumat lalu", "tahun lalu").
-//! - **dateline**: the first complete date in the article, which relative
-//!   expressions and dates without a year are resolved against.
-//! - **value**: ISO 8601: `2023-09-13`, a range `2024-06-18/2024-06-19`, a
-//!   month `2000-07`, a year `2022`. An expression that needs the dateline
-//!   when the article has none gets no value.
+//! - **date expression**: a span of text that names a time:
+//!   - a day: "Rabu (13/9/2023)", "Kamis, 14 September 2023", "13 September
+//!     2023 lalu", "tanggal 1 Maret", "13/9/2023", "2023-09-13", "June 19,
+//!     2024", "Sept. 13", "13th of September";
+//!   - a range: "18-19 Juni 2024", "28 Februari-1 Maret 2024", "June
+//!     18-19", "1950-1953";
+//!   - a month ("Juli 2000", "bulan Juli 2000") or a year ("tahun 1999");
+//!   - a year or month alone after a preposition or a word for part of the
+//!     period ("pada 2022", "In 2024", "akhir 2023", "mid-2022", "pada
+//!     Juli"): the span is the year or month alone;
+//!   - a relative expression: a weekday ("hari Kamis", "Jumat lalu", "last
+//!     Tuesday", "Tuesday night"), a month ("Juli lalu", "September tahun
+//!     lalu"), a day in a word ("kemarin", "hari ini", "tomorrow"), a period
+//!     ("bulan ini", "pekan lalu", "next year"), or a count of periods ago
+//!     ("dua hari lalu", "24 years ago").
+//! - **dateline**: the date that relative expressions and dates without a
+//!   year are resolved against: the one [`recognize_at`] is given, else the
+//!   first complete date in the text.
+//! - **value**: ISO 8601: a day `2023-09-13`, a range `2024-06-18/2024-06-19`
+//!   or `1950/1953`, a month `2000-07`, a year `2022`, an ISO week
+//!   `2023-W37`. An expression that needs the dateline when there is none
+//!   gets no value. Where relative expressions are placed is told in the
+//!   `values` submodule.
 //!
-//! Numbers that only look like dates are not matched: a day/month pair needs a
-//! year unless it follows a day name ("Minggu (10/9)"), so "3/4 warga" and
-//! phone numbers stay unmatched, and every date must exist in the calendar.
+//! A span leaves out a preposition before it and a word for part of the
+//! period ("awal", "early"); it keeps "hari", "tanggal", "bulan", "tahun",
+//! the time of day ("pagi", "night") and the relative word ("lalu",
+//! "mendatang", "last", "ago").
+//!
+//! Numbers that only look like dates are not matched: a day/month pair needs
+//! a year unless it follows a day name ("Minggu (10/9)"), so "3/4 warga"
+//! stays unmatched; a date whose numbers run on into other numbers
+//! ("0811-1945-2023", "2000-an") is part of something else; a date right
+//! after a word that starts a name or a document number ("Universitas 17
+//! Agustus 1945", "UU Nomor 7 Tahun 2017", "the Sunday Times") is part of
+//! it; and every date must exist in the calendar.
+
+mod patterns;
+mod values;
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate, Weekday};
-use regex::Regex;
+use chrono::NaiveDate;
+
+use patterns::{Kind, PART_OF_A_NAME, PATTERNS};
+use values::Groups;
 
 /// A recognized date expression, in code points of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,290 +59,33 @@ pub struct DateMatch {
     pub value: Option<String>,
 }
 
-const DAYS: &str = r"Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
-const MONTHS: &str = r"Januari|January|Februari|February|Maret|March|April|Mei|May|Juni|June|Juli|July|Agustus|August|September|Oktober|October|November|Desember|December";
-
-/// The patterns, most specific first; each has a kind that says how to read
-/// its groups.
-static PATTERNS: LazyLock<Vec<(Kind, Regex)>> = LazyLock::new(|| {
-    let p = |kind, pattern: String| {
-        (
-            kind,
-            Regex::new(&pattern).expect("the date patterns compile"),
-        )
-    };
-    vec![
-        p(
-            Kind::DayNumeric,
-            format!(
-                r"\b(?:[Hh]ari\s+)?(?P<day>{DAYS})(?:\s+(?:pagi|siang|sore|malam))?\s*\((?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?:/(?P<y>\d{{4}}))?\)"
-            ),
-        ),
-        p(
-            Kind::DayDate,
-            format!(
-                r"\b(?:[Hh]ari\s+)?(?P<day>{DAYS}),?\s+(?P<d>\d{{1,2}})\s+(?P<month>{MONTHS})\s+(?P<y>\d{{4}})\b"
-            ),
-        ),
-        p(
-            Kind::Range,
-            format!(
-                r"\b(?P<d>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})\s+(?P<month>{MONTHS})(?:\s+(?P<y>\d{{4}}))?\b"
-            ),
-        ),
-        p(
-            Kind::Date,
-            format!(r"\b(?P<d>\d{{1,2}})\s+(?P<month>{MONTHS})(?:\s+(?P<y>\d{{4}}))?\b"),
-        ),
-        p(
-            Kind::Month,
-            format!(r"\b(?:[Bb]ulan\s+)?(?P<month>{MONTHS})\s+(?P<y>\d{{4}})(?:\s+lalu)?\b"),
-        ),
-        p(Kind::MonthAgo, format!(r"\b(?P<month>{MONTHS})\s+lalu\b")),
-        p(
-            Kind::Numeric,
-            r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b".to_owned(),
-        ),
-        p(
-            Kind::Iso,
-            r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_owned(),
-        ),
-        p(Kind::Year, r"\b[Tt]ahun\s+(?P<y>\d{4})\b".to_owned()),
-        p(Kind::YearAgo, r"\b[Tt]ahun\s+lalu\b".to_owned()),
-        p(
-            Kind::Weekday,
-            format!(
-                r"\b(?:[Hh]ari\s+)?(?P<day>{DAYS})(?:\s+(?P<rel>pagi|siang|sore|malam|lalu))?\b"
-            ),
-        ),
-        // The year or month alone after a preposition; the span leaves the preposition out.
-        p(
-            Kind::BareYear,
-            r"\b(?:pada|sejak|hingga|sampai|awal|akhir|pertengahan)\s+(?P<y>(?:19|20)\d{2})\b"
-                .to_owned(),
-        ),
-        p(
-            Kind::BareMonth,
-            format!(r"\b(?:pada|sejak|hingga|sampai|awal|akhir)\s+(?P<month>{MONTHS})\b"),
-        ),
-    ]
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    DayNumeric,
-    DayDate,
-    Range,
-    Date,
-    Month,
-    MonthAgo,
-    Numeric,
-    Iso,
-    Year,
-    YearAgo,
-    Weekday,
-    BareYear,
-    BareMonth,
-}
-
-fn month_number(name: &str) -> Option<u32> {
-    let names = [
-        ["januari", "january"],
-        ["februari", "february"],
-        ["maret", "march"],
-        ["april", "april"],
-        ["mei", "may"],
-        ["juni", "june"],
-        ["juli", "july"],
-        ["agustus", "august"],
-        ["september", "september"],
-        ["oktober", "october"],
-        ["november", "november"],
-        ["desember", "december"],
-    ];
-    let lower = name.to_lowercase();
-    names
-        .iter()
-        .position(|pair| pair.contains(&lower.as_str()))
-        .map(|i| i as u32 + 1)
-}
-
-fn weekday(name: &str) -> Option<Weekday> {
-    Some(match name.to_lowercase().as_str() {
-        "senin" | "monday" => Weekday::Mon,
-        "selasa" | "tuesday" => Weekday::Tue,
-        "rabu" | "wednesday" => Weekday::Wed,
-        "kamis" | "thursday" => Weekday::Thu,
-        "jumat" | "jum'at" | "friday" => Weekday::Fri,
-        "sabtu" | "saturday" => Weekday::Sat,
-        "minggu" | "sunday" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
-/// One raw match before overlaps are settled.
+/// One match of a pattern, before overlaps are settled.
 struct Found {
     bytes: Range<usize>,
     kind: Kind,
-    captures: Vec<(String, String)>,
+    /// The pattern's place in [`PATTERNS`].
+    order: usize,
+    groups: Groups,
 }
 
-impl Found {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.captures
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn number(&self, name: &str) -> Option<u32> {
-        self.get(name)?.parse().ok()
-    }
-
-    /// A complete date this match states by itself, for the dateline.
-    fn full_date(&self) -> Option<NaiveDate> {
-        let y = self.number("y")? as i32;
-        let m = self
-            .number("m")
-            .or_else(|| month_number(self.get("month")?))?;
-        NaiveDate::from_ymd_opt(y, m, self.number("d")?)
-    }
-
-    /// The value, given the dateline; `Err` when the match is no date at all.
-    fn value(&self, dateline: Option<NaiveDate>) -> Result<Option<String>, ()> {
-        let year = self
-            .number("y")
-            .map(|y| y as i32)
-            .or(dateline.map(|d| d.year()));
-        let month = self
-            .number("m")
-            .or_else(|| self.get("month").and_then(month_number));
-        let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        match self.kind {
-            Kind::DayNumeric | Kind::DayDate | Kind::Date | Kind::Numeric | Kind::Iso => {
-                let (Some(month), Some(day)) = (month, self.number("d")) else {
-                    return Err(());
-                };
-                if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-                    return Err(());
-                }
-                let Some(year) = year else { return Ok(None) };
-                NaiveDate::from_ymd_opt(year, month, day)
-                    .map(|d| Some(iso(d)))
-                    .ok_or(())
-            }
-            Kind::Range => {
-                let (Some(month), Some(d1), Some(d2)) =
-                    (month, self.number("d"), self.number("d2"))
-                else {
-                    return Err(());
-                };
-                if d2 <= d1 {
-                    return Err(());
-                }
-                let Some(year) = year else { return Ok(None) };
-                match (
-                    NaiveDate::from_ymd_opt(year, month, d1),
-                    NaiveDate::from_ymd_opt(year, month, d2),
-                ) {
-                    (Some(a), Some(b)) => Ok(Some(format!("{}/{}", iso(a), iso(b)))),
-                    _ => Err(()),
-                }
-            }
-            Kind::Month => Ok(Some(format!(
-                "{:04}-{:02}",
-                self.number("y").ok_or(())?,
-                month.ok_or(())?
-            ))),
-            Kind::MonthAgo => {
-                let (Some(month), Some(dateline)) = (month, dateline) else {
-                    return Ok(None);
-                };
-                let year = if month < dateline.month() {
-                    dateline.year()
-                } else {
-                    dateline.year() - 1
-                };
-                Ok(Some(format!("{year:04}-{month:02}")))
-            }
-            Kind::BareMonth => Ok(match (month, dateline) {
-                (Some(month), Some(dateline)) => Some(format!("{:04}-{month:02}", dateline.year())),
-                _ => None,
-            }),
-            Kind::Year | Kind::BareYear => {
-                let year = self.number("y").ok_or(())?;
-                if !(1900..=2099).contains(&year) {
-                    return Err(());
-                }
-                Ok(Some(format!("{year:04}")))
-            }
-            Kind::YearAgo => Ok(dateline.map(|d| format!("{:04}", d.year() - 1))),
-            Kind::Weekday => {
-                let day = weekday(self.get("day").ok_or(())?).ok_or(())?;
-                let Some(dateline) = dateline else {
-                    return Ok(None);
-                };
-                // "lalu": the last such day before the dateline; otherwise the
-                // such day nearest to it, within three days either way.
-                let candidates: Vec<i64> = if self.get("rel") == Some("lalu") {
-                    (-7..=-1).collect()
-                } else {
-                    (-3..=3).collect()
-                };
-                Ok(candidates
-                    .into_iter()
-                    .map(|offset| dateline + chrono::Duration::days(offset))
-                    .find(|d| d.weekday() == day)
-                    .map(iso))
-            }
-        }
-    }
-}
-
-/// Finds the date expressions of a text, in order, without overlaps.
+/// Finds the date expressions of a text, in order, without overlaps,
+/// resolving relative ones against the text's own dateline.
 pub fn recognize(text: &str) -> Vec<DateMatch> {
-    let mut found: Vec<Found> = Vec::new();
-    for (kind, regex) in PATTERNS.iter() {
-        for captures in regex.captures_iter(text) {
-            let whole = captures.get(0).expect("group 0 always matches");
-            let mut bytes = whole.range();
-            // The year or month alone after a preposition: the span is the name.
-            if matches!(kind, Kind::BareYear | Kind::BareMonth) {
-                let inner = captures
-                    .name("y")
-                    .or(captures.name("month"))
-                    .expect("the pattern names it");
-                bytes = inner.range();
-            }
-            let named = regex
-                .capture_names()
-                .flatten()
-                .filter_map(|name| {
-                    captures
-                        .name(name)
-                        .map(|m| (name.to_owned(), m.as_str().to_owned()))
-                })
-                .collect();
-            found.push(Found {
-                bytes,
-                kind: *kind,
-                captures: named,
-            });
-        }
-    }
-    // Longest first at each position, earlier patterns first on ties; then keep
+    recognize_at(text, None)
+}
+
+/// [`recognize`], resolving relative expressions against `dateline` when it
+/// is given (the article's date, known from outside a sentence taken from
+/// it), and against the text's own dateline otherwise.
+pub fn recognize_at(text: &str, dateline: Option<NaiveDate>) -> Vec<DateMatch> {
+    let mut found = candidates(text);
+    // Longest first, then the earliest, then the earlier pattern; then keep
     // what does not overlap anything kept.
-    let order = |f: &Found| {
-        PATTERNS
-            .iter()
-            .position(|(k, _)| *k == f.kind)
-            .unwrap_or(usize::MAX)
-    };
     found.sort_by_key(|f| {
         (
             std::cmp::Reverse(f.bytes.end - f.bytes.start),
             f.bytes.start,
-            order(f),
+            f.order,
         )
     });
     let mut kept: Vec<Found> = Vec::new();
@@ -330,12 +98,12 @@ pub fn recognize(text: &str) -> Vec<DateMatch> {
         }
     }
     kept.sort_by_key(|f| f.bytes.start);
-    let dateline = kept.iter().find_map(Found::full_date);
+    let dateline = dateline.or_else(|| kept.iter().find_map(|f| f.groups.full_date(f.kind)));
     // Code-point offsets, counted once from one match to the next.
     let (mut byte, mut offset) = (0, 0);
     kept.into_iter()
         .filter_map(|f| {
-            let value = f.value(dateline).ok()?;
+            let value = f.groups.value(f.kind, dateline).ok()?;
             offset += text[byte..f.bytes.start].chars().count();
             byte = f.bytes.start;
             let matched = &text[f.bytes.clone()];
@@ -349,13 +117,95 @@ pub fn recognize(text: &str) -> Vec<DateMatch> {
         .collect()
 }
 
+/// Every match of every pattern that is a date of the calendar and not part
+/// of a number or a name, nor overlapping a part of a name.
+fn candidates(text: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut names = Vec::new();
+    for (order, (kind, regex)) in PATTERNS.iter().enumerate() {
+        for captures in regex.captures_iter(text) {
+            let whole = captures.get(0).expect("group 0 always matches");
+            let bytes = captures.name("span").unwrap_or(whole).range();
+            let groups = Groups(
+                regex
+                    .capture_names()
+                    .flatten()
+                    .filter_map(|name| Some((name, captures.name(name)?.as_str().to_owned())))
+                    .collect(),
+            );
+            if groups.value(*kind, None).is_err() || runs_into_a_number(text, &bytes) {
+                continue;
+            }
+            if is_part_of_a_name(text, &bytes, *kind) {
+                names.push(bytes);
+                continue;
+            }
+            found.push(Found {
+                bytes,
+                kind: *kind,
+                order,
+                groups,
+            });
+        }
+    }
+    // A part of a name takes along whatever overlaps it ("Agustus 1945" in
+    // "Universitas 17 Agustus 1945").
+    found.retain(|f| {
+        names
+            .iter()
+            .all(|n| n.end <= f.bytes.start || f.bytes.end <= n.start)
+    });
+    found
+}
+
+/// Whether the match's numbers run on into other numbers: a digit right
+/// before or after it, or one past a joining sign ("0811-1945-2023",
+/// "1.945"), or a decade's "-an" ("2000-an").
+fn runs_into_a_number(text: &str, bytes: &Range<usize>) -> bool {
+    let joins = |c: char| matches!(c, '-' | '–' | '/' | '.' | ',' | ':');
+    let mut before = text[..bytes.start].chars().rev();
+    let mut after = text[bytes.end..].chars();
+    let digit_past = |first: Option<char>, second: Option<char>| match first {
+        Some(c) if c.is_ascii_digit() => true,
+        Some(c) if joins(c) => second.is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    digit_past(before.next(), before.next())
+        || digit_past(after.next(), after.next())
+        || text[bytes.end..].starts_with("-an")
+}
+
+/// Whether the match is part of a name or a document number: it follows a
+/// word that starts one ("Universitas", "Nomor 7"), or it is a weekday
+/// alone between "the" and a capitalised word ("the Sunday Times").
+fn is_part_of_a_name(text: &str, bytes: &Range<usize>, kind: Kind) -> bool {
+    let mut from = bytes.start.saturating_sub(40);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..bytes.start];
+    if PART_OF_A_NAME.is_match(before) {
+        return true;
+    }
+    let after = &text[bytes.end..];
+    kind == Kind::Weekday
+        && (before.ends_with("the ") || before.ends_with("The "))
+        && after.starts_with(' ')
+        && after[1..].starts_with(|c: char| c.is_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// (text, expected matches as (text, value)).
     fn check(text: &str, expected: &[(&str, Option<&str>)]) {
-        let found: Vec<(String, Option<String>)> = recognize(text)
+        check_at(None, text, expected);
+    }
+
+    /// [`check`], against a dateline.
+    fn check_at(dateline: Option<NaiveDate>, text: &str, expected: &[(&str, Option<&str>)]) {
+        let found: Vec<(String, Option<String>)> = recognize_at(text, dateline)
             .into_iter()
             .map(|m| (m.text, m.value))
             .collect();
@@ -434,8 +284,117 @@ mod tests {
     }
 
     #[test]
+    fn capitalised_prepositions_and_english_ones_before_a_year() {
+        check(
+            "Pada 2019, Kim datang. Sejak 2014 dan Di 2023 juga.",
+            &[
+                ("2019", Some("2019")),
+                ("2014", Some("2014")),
+                ("2023", Some("2023")),
+            ],
+        );
+        check(
+            "In 2024 and since 2014, by 2060, until mid-2022, from 1950 to 1953.",
+            &[
+                ("2024", Some("2024")),
+                ("2014", Some("2014")),
+                ("2060", Some("2060")),
+                ("2022", Some("2022")),
+                ("1950", Some("1950")),
+                ("1953", Some("1953")),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_date_followed_by_a_relative_word_keeps_its_day() {
+        check(
+            "ditandatangani 13 September 2023 lalu dan Senin (11/9/2023) lalu",
+            &[
+                ("13 September 2023 lalu", Some("2023-09-13")),
+                ("Senin (11/9/2023) lalu", Some("2023-09-11")),
+            ],
+        );
+    }
+
+    #[test]
+    fn english_month_first_dates() {
+        check(
+            "On September 13, 2023 and Wednesday, Sept. 13, 2023 and 9/13/2023.",
+            &[
+                ("September 13, 2023", Some("2023-09-13")),
+                ("Wednesday, Sept. 13, 2023", Some("2023-09-13")),
+                ("9/13/2023", Some("2023-09-13")),
+            ],
+        );
+        // A day without a year is the one nearest the dateline.
+        check_at(
+            NaiveDate::from_ymd_opt(2025, 1, 6),
+            "sworn in on Oct. 20; in effect since Jan. 1; vote on June 18-19",
+            &[
+                ("Oct. 20", Some("2024-10-20")),
+                ("Jan. 1", Some("2025-01-01")),
+                ("June 18-19", Some("2025-06-18/2025-06-19")),
+            ],
+        );
+        check("Theresa May, 67, spoke.", &[]);
+    }
+
+    #[test]
+    fn relative_words_and_periods() {
+        let text = "Kemarin sore, bulan lalu, pekan depan, Last Tuesday, two days ago, \
+                    September tahun lalu, next year.";
+        check_at(
+            NaiveDate::from_ymd_opt(2023, 9, 18),
+            text,
+            &[
+                ("Kemarin sore", Some("2023-09-17")),
+                ("bulan lalu", Some("2023-08")),
+                ("pekan depan", Some("2023-W39")),
+                ("Last Tuesday", Some("2023-09-12")),
+                ("two days ago", Some("2023-09-16")),
+                ("September tahun lalu", Some("2022-09")),
+                ("next year", Some("2024")),
+            ],
+        );
+    }
+
+    #[test]
+    fn parts_of_names_and_numbers_are_not_dates() {
+        check("Universitas 17 Agustus 1945 Surabaya", &[]);
+        check("UU Nomor 7 Tahun 2017 tentang Pemilu", &[]);
+        check("The Sunday Times reported", &[]);
+        check("nomor 0811-1945-2023 dan pada 2000-an", &[]);
+        check("skor 21-19, 18-21; selama 7-10 hari; 70 tahun", &[]);
+        check(
+            "periode 2017-2022 dan 2023-2019",
+            &[("2017-2022", Some("2017/2022"))],
+        );
+    }
+
+    #[test]
     fn offsets_are_code_points() {
         let found = recognize("“Kim” 😊 tiba Rabu (13/9/2023)");
         assert_eq!((found[0].start, found[0].end), (13, 29));
+        // A curly apostrophe, emoji and CRLF line ends before and between.
+        let text = "Kim’s 😊 visit:\r\nPada 13 September 2023 lalu, “Putin” tiba.\r\n\
+                    On Sept. 13, 2023 😊 he left; in 2024 he’ll return.";
+        let matches = recognize(text);
+        let found: Vec<(usize, usize, &str)> = matches
+            .iter()
+            .map(|m| (m.start, m.end, m.value.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (21, 43, "2023-09-13"),
+                (63, 77, "2023-09-13"),
+                (92, 96, "2024")
+            ]
+        );
+        for m in matches {
+            let by_offsets: String = text.chars().skip(m.start).take(m.end - m.start).collect();
+            assert_eq!(by_offsets, m.text);
+        }
     }
 }

@@ -3,19 +3,28 @@
 use std::ops::Range;
 
 use super::Suggestion;
+use crate::analysis::dates::DateMatch;
 use crate::model::text::SourceText;
 
 /// Date suggestions for a text.
 pub fn dates(text: &SourceText) -> Vec<Suggestion> {
     crate::analysis::dates::recognize(text.as_str())
         .into_iter()
-        .map(|m| Suggestion {
+        .map(Suggestion::from)
+        .collect()
+}
+
+impl From<DateMatch> for Suggestion {
+    /// The suggestion of a date expression: its range, labeled `date`, with
+    /// its value.
+    fn from(m: DateMatch) -> Self {
+        Suggestion {
             start: m.start,
             end: m.end,
             label: "date".into(),
             value: m.value,
-        })
-        .collect()
+        }
+    }
 }
 
 /// The normalized value for a date labeled by hand over `range`: the value of

@@ -1,5 +1,7 @@
 //! Evaluation of suggestions against an annotator's spans: precision and
-//! recall, exact (same range) and overlapping (sharing a character).
+//! recall, exact (same range), with the same value (same range and the same
+//! normalized value, none matching none) and overlapping (sharing a
+//! character).
 
 use super::Suggestion;
 use crate::model::Span;
@@ -11,6 +13,10 @@ pub struct Evaluation {
     pub annotated: usize,
     pub exact_suggestions: usize,
     pub exact_spans: usize,
+    /// Suggestions with a span of the same range and the same value.
+    pub valued_suggestions: usize,
+    /// Spans with a suggestion of the same range and the same value.
+    pub valued_spans: usize,
     pub overlap_suggestions: usize,
     pub overlap_spans: usize,
 }
@@ -22,6 +28,9 @@ impl Evaluation {
         let suggestions: Vec<&Suggestion> =
             suggestions.iter().filter(|s| s.label == label).collect();
         let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
+        let same_value = |s: &Span, g: &Suggestion| {
+            s.start == g.start && s.end == g.end && s.value == g.value.as_deref().unwrap_or("")
+        };
         self.suggested += suggestions.len();
         self.annotated += spans.len();
         self.exact_suggestions += suggestions
@@ -35,6 +44,14 @@ impl Evaluation {
                     .iter()
                     .any(|g| s.start == g.start && s.end == g.end)
             })
+            .count();
+        self.valued_suggestions += suggestions
+            .iter()
+            .filter(|g| spans.iter().any(|s| same_value(s, g)))
+            .count();
+        self.valued_spans += spans
+            .iter()
+            .filter(|s| suggestions.iter().any(|g| same_value(s, g)))
             .count();
         self.overlap_suggestions += suggestions
             .iter()
@@ -62,14 +79,17 @@ impl Evaluation {
         }
     }
 
-    /// Two lines: exact and overlapping precision and recall.
+    /// Four lines: the counts, then exact, same-value and overlapping
+    /// precision and recall.
     pub fn describe(&self) -> String {
         format!(
-            "{} suggested, {} annotated\nexact:       precision {} recall {}\noverlapping: precision {} recall {}",
+            "{} suggested, {} annotated\nexact:       precision {} recall {}\nsame value:  precision {} recall {}\noverlapping: precision {} recall {}",
             self.suggested,
             self.annotated,
             Self::ratio(self.exact_suggestions, self.suggested),
             Self::ratio(self.exact_spans, self.annotated),
+            Self::ratio(self.valued_suggestions, self.suggested),
+            Self::ratio(self.valued_spans, self.annotated),
             Self::ratio(self.overlap_suggestions, self.suggested),
             Self::ratio(self.overlap_spans, self.annotated),
         )
@@ -113,6 +133,42 @@ mod tests {
             evaluation
                 .describe()
                 .contains("exact:       precision 0.500 recall 0.333"),
+            "{}",
+            evaluation.describe()
+        );
+    }
+
+    #[test]
+    fn a_same_value_match_needs_the_same_range_and_value() {
+        let (_, mut spans) = markup::parse("[Rabu|date] dan [2022|date] dan [Juli|date]").unwrap();
+        spans[0].value = "2023-09-13".into();
+        spans[1].value = "2022".into();
+        let suggestion = |start, end, value: Option<&str>| Suggestion {
+            start,
+            end,
+            label: "date".into(),
+            value: value.map(str::to_owned),
+        };
+        let suggestions = vec![
+            suggestion(0, 4, Some("2023-09-12")),
+            suggestion(9, 13, Some("2022")),
+            suggestion(18, 22, None),
+        ];
+        let mut evaluation = Evaluation::default();
+        evaluation.add(&suggestions, &spans, "date");
+        assert_eq!(
+            (evaluation.exact_suggestions, evaluation.exact_spans),
+            (3, 3)
+        );
+        assert_eq!(
+            (evaluation.valued_suggestions, evaluation.valued_spans),
+            (2, 2),
+            "a wrong value is no match; no value matches none"
+        );
+        assert!(
+            evaluation
+                .describe()
+                .contains("same value:  precision 0.667 recall 0.667"),
             "{}",
             evaluation.describe()
         );

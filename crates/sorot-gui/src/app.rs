@@ -294,6 +294,15 @@ impl SorotApp {
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut Ui) {
         let _ = self.repaint.set(ui.ctx().clone());
+        // A note is saved once typing in it pauses, the field keeping focus.
+        if self
+            .spans
+            .note_changed_at
+            .is_some_and(|at| at.elapsed() >= span_panel::NOTE_PAUSE)
+        {
+            self.spans.note_changed_at = None;
+            self.commit_note();
+        }
         self.on_each_workspace(Workspace::poll_saves);
         if let Some(review) = &mut self.review {
             review.refresh();

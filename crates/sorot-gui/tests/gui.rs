@@ -327,6 +327,37 @@ fn drag_over(harness: &mut Harness<'static, SorotApp>, needle: &str) -> std::ops
     range
 }
 
+/// A note is saved once typing pauses, while the field keeps the focus;
+/// until then the status bar says it is not saved.
+#[test]
+fn a_note_is_saved_when_typing_pauses() {
+    let project = sample_project();
+    let mut harness = harness(project.root());
+    drag_over(&mut harness, "Kremlin");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    note.click();
+    note.type_text("kantor “presiden” 😊");
+    harness.run();
+    harness.get_by_label("◑ unsaved");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    harness.run();
+    let saved = file_on_disk(&mut harness, project.root(), FIRST);
+    assert!(
+        saved.contains("text: \"Kremlin\", note: \"kantor “presiden” 😊\")"),
+        "{saved}"
+    );
+    harness.run();
+    harness.get_by_label("✔ saved");
+    assert!(
+        harness
+            .get_by_role(egui::accesskit::Role::MultilineTextInput)
+            .is_focused(),
+        "the note field keeps the focus"
+    );
+}
+
 #[test]
 fn a_note_typed_for_a_span_is_saved_when_the_field_is_left() {
     let project = sample_project();

@@ -40,11 +40,17 @@ type NamesKey = (String, SpanId, u64);
 /// document), with the project folder they were read from.
 type NamesOnDisk = Option<(PathBuf, BTreeMap<(String, String), BTreeMap<String, usize>>)>;
 
+/// How long typing in a note pauses before the note is saved.
+pub(super) const NOTE_PAUSE: std::time::Duration = std::time::Duration::from_millis(600);
+
 /// The span panel's state.
 #[derive(Default)]
 pub(super) struct SpanPanel {
     /// The note being edited, with the span it belongs to.
     pub(super) note_edit: Option<(SpanId, String)>,
+    /// When the note being edited last changed: it is saved once typing
+    /// pauses for [`NOTE_PAUSE`].
+    pub(super) note_changed_at: Option<std::time::Instant>,
     /// The relation being made: its first end and its type.
     pub(super) relating: Option<(SpanId, String)>,
     /// Names in use for actors in the project's files, read when first needed.
@@ -259,10 +265,13 @@ impl SorotApp {
         );
         if response.changed() {
             panel.note_edit = Some((id, text.clone()));
+            panel.note_changed_at = Some(std::time::Instant::now());
+            ui.ctx().request_repaint_after(NOTE_PAUSE);
         }
         if response.lost_focus() {
             actions.push(Action::SetNote(id, text));
             panel.note_edit = None;
+            panel.note_changed_at = None;
         }
         if ui
             .add_enabled(doc.is_editable(), egui::Button::new("Delete span"))

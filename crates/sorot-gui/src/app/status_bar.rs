@@ -52,7 +52,12 @@ impl SorotApp {
     pub(super) fn status_bar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             if let Some(workspace) = &self.workspace {
+                // A note being typed is not saved yet.
+                let typing = self.spans.note_edit.is_some();
                 let (icon, color) = match workspace.save_state() {
+                    SaveState::Saved if typing => {
+                        ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c))
+                    }
                     SaveState::Saved => ("✔ saved", ui.visuals().weak_text_color()),
                     SaveState::Saving => ("saving…", ui.visuals().weak_text_color()),
                     SaveState::Unsaved => ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c)),

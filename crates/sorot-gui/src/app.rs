@@ -133,6 +133,9 @@ pub struct SorotApp {
     /// The egui context, once the first frame has run, for the autosave
     /// thread to wake the UI with.
     repaint: Arc<OnceLock<egui::Context>>,
+    /// The watch on the open project's folder, for texts added, removed or
+    /// changed by another program.
+    watcher: Option<crate::watch::Watcher>,
     review: Option<ReviewMode>,
     transfer: Transfer,
     agreement: AgreementWindow,
@@ -191,6 +194,7 @@ impl SorotApp {
             actions: Vec::new(),
             title: String::new(),
             repaint: Arc::default(),
+            watcher: None,
             review: None,
             transfer: Transfer::default(),
             agreement: AgreementWindow::default(),
@@ -304,6 +308,9 @@ impl SorotApp {
             self.commit_note();
         }
         self.on_each_workspace(Workspace::poll_saves);
+        if self.watcher.as_ref().is_some_and(|w| w.take_changed()) {
+            self.apply(Change::TextsOnDisk);
+        }
         if let Some(review) = &mut self.review {
             review.refresh();
         }

@@ -19,6 +19,7 @@ pub mod prefs;
 pub mod review;
 pub mod text_view;
 pub mod transfer;
+pub mod watch;
 
 use std::path::PathBuf;
 

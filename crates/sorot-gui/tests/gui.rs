@@ -544,6 +544,37 @@ fn the_first_start_lists_the_project_and_its_annotators() {
     assert_eq!(harness.state().workspace().unwrap().annotator(), "Ayu");
 }
 
+/// A text added to the project folder by another program is listed
+/// without opening the project again; the current document stays.
+#[test]
+fn a_text_added_on_disk_appears_in_the_list() {
+    let project = sample_project();
+    let mut harness = harness(project.root());
+    let second = "001_29c8b5c4ec59e6d1.txt";
+    harness.get_by_label_contains(second).click();
+    harness.run();
+    fs::write(
+        project.root().join("seeds/zz_baru.txt"),
+        "“Shoigu” 😊 tiba di Pyongyang.\r\n",
+    )
+    .unwrap();
+    // The watch reports it within moments.
+    let mut listed = false;
+    for _ in 0..40 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.run();
+        if harness.query_by_label_contains("zz_baru.txt").is_some() {
+            listed = true;
+            break;
+        }
+    }
+    assert!(listed, "the new text is listed");
+    assert_eq!(
+        harness.state().workspace().unwrap().current_id(),
+        Some(second)
+    );
+}
+
 #[test]
 fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
     let project = sample_project();

@@ -428,6 +428,13 @@ impl OpenDocument {
     /// Whether the annotation file on disk differs from what Sorot last read
     /// or wrote; false for a document [opened to read](Self::open_to_read), which keeps
     /// no fingerprint and never saves.
+    /// Whether the text at `path` (this document's) now has other bytes than
+    /// the text it was opened with: edited, or restored to the version its
+    /// annotations were made on.
+    pub fn text_changed_on_disk(&self, path: &Path) -> bool {
+        fs::read(path).is_ok_and(|bytes| store::fingerprint(&bytes) != self.fingerprint)
+    }
+
     pub fn changed_on_disk(&self) -> bool {
         if !self.saves {
             return false;

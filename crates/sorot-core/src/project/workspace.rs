@@ -246,13 +246,39 @@ impl Workspace {
             errors.push(err.into());
         }
         self.summaries = self.project.summaries(&self.annotator);
+        // Texts gone from the project close; texts changed on disk open
+        // again, so that a text restored to the version its annotations were
+        // made on is no longer read-only (and one edited becomes so).
+        let mut reread = Vec::new();
+        let ids: Vec<String> = self.docs.keys().cloned().collect();
+        for id in ids {
+            let Some(entry) = self.project.doc(&id).cloned() else {
+                if !self.docs[&id].is_dirty() {
+                    self.docs.remove(&id);
+                    if self.current.as_deref() == Some(id.as_str()) {
+                        self.current = None;
+                    }
+                }
+                continue;
+            };
+            let doc = &self.docs[&id];
+            if doc.is_dirty() || !doc.text_changed_on_disk(&entry.path) {
+                continue;
+            }
+            match OpenDocument::open(&self.project, &entry, &self.annotator) {
+                Ok(opened) => {
+                    self.docs.insert(id.clone(), opened);
+                    reread.push(id);
+                }
+                Err(err) => errors.push(err.into()),
+            }
+        }
         let changed: Vec<String> = self
             .docs
             .iter()
-            .filter(|(_, doc)| doc.changed_on_disk())
+            .filter(|(id, doc)| !reread.contains(id) && doc.changed_on_disk())
             .map(|(id, _)| id.clone())
             .collect();
-        let mut reread = Vec::new();
         for id in changed {
             let Some(doc) = self.docs.get_mut(&id) else {
                 continue;
@@ -563,6 +589,41 @@ mod tests {
         assert!(workspace.current().unwrap().spans().is_empty());
         let (file, _) = AnnotationFile::read(&project.annotation_path("ayu", "a.txt")).unwrap();
         assert!(file.spans.is_empty());
+    }
+
+    /// A text edited on disk makes its document read-only at the next
+    /// refresh; restored to the version its annotations were made on, it is
+    /// editable again. A text removed from the project closes.
+    #[test]
+    fn refreshing_follows_texts_changed_restored_and_removed_on_disk() {
+        let (dir, project) = project();
+        let mut workspace = Workspace::new(project.clone(), "ayu");
+        workspace.select("b.txt").unwrap();
+        workspace.select("a.txt").unwrap();
+        workspace
+            .execute(Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            })
+            .unwrap();
+        workspace.save_all();
+        let original = fs::read(dir.path().join("a.txt")).unwrap();
+        fs::write(dir.path().join("a.txt"), "“Kim” 😊 tiba\r\nPutin").unwrap();
+        let refreshed = workspace.refresh();
+        assert!(refreshed.errors.is_empty(), "{:?}", refreshed.errors);
+        assert_eq!(refreshed.reread, ["a.txt"]);
+        assert!(!workspace.current().unwrap().is_editable());
+        fs::write(dir.path().join("a.txt"), &original).unwrap();
+        assert_eq!(workspace.refresh().reread, ["a.txt"]);
+        let a = workspace.current().unwrap();
+        assert!(a.is_editable());
+        assert_eq!(a.spans()[0].text, "Kim");
+        // b.txt goes; the current document stays.
+        fs::remove_file(dir.path().join("b.txt")).unwrap();
+        workspace.refresh();
+        assert!(workspace.project().doc("b.txt").is_none());
+        assert!(workspace.open_documents().all(|d| d.id != "b.txt"));
+        assert_eq!(workspace.current_id(), Some("a.txt"));
     }
 
     #[test]

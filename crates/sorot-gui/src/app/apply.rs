@@ -56,6 +56,10 @@ pub(crate) enum Change {
     /// An import wrote annotation files (and perhaps texts): the project's
     /// document list and the documents whose files changed are read again.
     Imported,
+    /// Texts were added, removed or changed on disk by another program: the
+    /// document list and the open documents whose text changed are read
+    /// again.
+    TextsOnDisk,
     /// Settles the editing workspace's conflict.
     Resolve(Resolution),
 }
@@ -125,7 +129,8 @@ impl SorotApp {
                 self.carry_command(None, command)?
             }
             Change::Gazetteer(path) => self.carry_gazetteer(&path)?,
-            Change::Imported => self.carry_import()?,
+            Change::Imported => self.carry_import("The import changed")?,
+            Change::TextsOnDisk => self.carry_import("Texts changed on disk")?,
             Change::Resolve(resolution) => {
                 let workspace = self.editing_mut()?;
                 let id = workspace.conflict()?.to_owned();
@@ -201,14 +206,16 @@ impl SorotApp {
 
     /// Takes in what an import wrote. Open documents whose files it did not
     /// change keep their undo history.
-    fn carry_import(&mut self) -> Option<Carried> {
+    /// Reads the project again after files changed on disk; `cause` opens
+    /// the message that names the documents read again.
+    fn carry_import(&mut self, cause: &str) -> Option<Carried> {
         let refreshed = self.workspace.as_mut()?.refresh();
         // Texts may have been added, and names in use read from the files changed.
         self.documents.relist();
         self.spans.forget_names();
         let message = (!refreshed.reread.is_empty()).then(|| {
             format!(
-                "The import changed {}: read again, undo starts afresh there",
+                "{cause}: {} read again, undo starts afresh there",
                 refreshed.reread.join(", ")
             )
         });

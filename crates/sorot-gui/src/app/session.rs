@@ -63,6 +63,12 @@ impl SorotApp {
                 let finished = project.finish_cut_import();
                 self.prefs.remember_project(path);
                 let first = project.docs().first().map(|d| d.id.clone());
+                let repaint = Arc::clone(&self.repaint);
+                self.watcher = crate::watch::Watcher::new(project.root(), move || {
+                    if let Some(ctx) = repaint.get() {
+                        ctx.request_repaint();
+                    }
+                });
                 self.workspace = Some(self.new_workspace(project, &annotator));
                 self.documents.relist();
                 self.selection = None;

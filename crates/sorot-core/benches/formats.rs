@@ -25,22 +25,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod common;
+
+use common::{DOCUMENTS, SENTENCES, SPANS, generate, peak_memory, reset_peak_memory};
 use sorot_core::formats::export::{Format, Options, export_to};
 use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
 use sorot_core::model::{Span, Status};
 use sorot_core::project::Project;
 use sorot_core::store::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint};
-
-const DOCUMENTS: usize = 10_000;
-const SPANS: usize = 50;
-
-const SENTENCES: [&str; 5] = [
-    "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Vostochny pada Rabu (13/9/2023).",
-    "“Kami akan membantu mereka membangun satelit,” kata Putin kepada wartawan — janji yang memicu kekhawatiran AS.",
-    "Kim Jong-un tiba di Pyongyang pada 18-19 Juni 2024 untuk menyambut Putin dalam kunjungan kenegaraan.",
-    "Pejabat Korea Selatan mengatakan senjata dari Korea Utara telah dikirim ke Rusia sejak Juli lalu.",
-    "Menurut KCNA, kedua pemimpin menandatangani perjanjian kemitraan strategis yang komprehensif.",
-];
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -217,19 +209,12 @@ fn huge_text(root: &Path) {
                 break;
             };
             chars += text[from..at].chars().count();
-            spans.push(Span {
-                id: spans.len() as u32 + 1,
-                start: chars,
-                end: chars + word.len(),
-                label: "actor".into(),
-                text: word.into(),
-                note: String::new(),
-                notes: Vec::new(),
-                value: String::new(),
-                resource: String::new(),
-                entry_name: String::new(),
-                attributes: Default::default(),
-            });
+            spans.push(Span::new(
+                spans.len() as u32 + 1,
+                chars..chars + word.len(),
+                "actor".into(),
+                word.into(),
+            ));
             // Skip ahead, so that the spans spread over the text.
             chars += word.len();
             from = at + word.len();
@@ -317,12 +302,6 @@ fn timed_import(base: &Path, project: &Project, format: ImportFormat, input: &Pa
     assert_eq!(report.spans, DOCUMENTS * SPANS);
 }
 
-/// Starts counting the process's peak memory afresh, where the system can
-/// (Linux: `/proc/self/clear_refs`).
-fn reset_peak_memory() {
-    let _ = fs::write("/proc/self/clear_refs", "5");
-}
-
 /// Flushes what earlier steps wrote, untimed, so that the disk writing it
 /// back does not slow the next step down.
 fn settle(dir: &Path) {
@@ -375,77 +354,4 @@ fn floor(files: &[(PathBuf, usize)], root: &Path, flush: bool) -> f64 {
         }
     }
     start.elapsed().as_secs_f64()
-}
-
-/// Writes the corpus; returns its size in bytes.
-fn generate(root: &Path) -> usize {
-    fs::create_dir_all(root.join("texts")).unwrap();
-    fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
-    let mut text = String::new();
-    for i in 0..30 {
-        text.push_str(SENTENCES[i % SENTENCES.len()]);
-        text.push(if i % 6 == 5 { '\n' } else { ' ' });
-    }
-    let chars: Vec<char> = text.chars().collect();
-    // Spans on token edges: whole tokens of the shared tokenizer.
-    let source = sorot_core::model::text::SourceText::new(text.clone()).unwrap();
-    let tokens = sorot_core::formats::tokenize::tokens(&source);
-    let step = tokens.len() / SPANS;
-    let labels = ["actor", "location", "date", "claim"];
-    let spans: Vec<Span> = (0..SPANS)
-        .map(|n| {
-            let first = &tokens[n * step];
-            let last = &tokens[n * step + (n % 2)];
-            Span {
-                id: n as u32 + 1,
-                start: first.start(),
-                end: last.end(),
-                label: labels[n % 4].into(),
-                text: chars[first.start()..last.end()].iter().collect(),
-                note: String::new(),
-                notes: Vec::new(),
-                value: String::new(),
-                resource: String::new(),
-                entry_name: String::new(),
-                attributes: Default::default(),
-            }
-        })
-        .collect();
-    let annotations = sorot_core::model::Annotations::new(Status::InProgress, spans).unwrap();
-    let mut bytes = 0;
-    for n in 0..DOCUMENTS {
-        let id = format!("{:03}/article-{n:05}.txt", n / 100);
-        let path = root.join("texts").join(&id);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, &text).unwrap();
-        bytes += text.len();
-        let file = AnnotationFile {
-            format_version: FORMAT_VERSION,
-            source: format!("texts/{id}"),
-            fingerprint: fingerprint(text.as_bytes()),
-            offset_unit: OffsetUnit::CodePoint,
-            annotator: "bench".into(),
-            status: Status::Done,
-            spans: annotations.spans().to_vec(),
-            rejected: Vec::new(),
-            relations: Vec::new(),
-            unknown: Default::default(),
-        };
-        let ann = root.join("annotations/bench").join(format!("{id}.ron"));
-        fs::create_dir_all(ann.parent().unwrap()).unwrap();
-        fs::write(ann, file.to_ron()).unwrap();
-    }
-    bytes
-}
-
-/// The process's peak resident memory, from /proc (Linux).
-fn peak_memory() -> String {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
-        })
-        .unwrap_or_else(|| "unknown".into())
 }

@@ -33,9 +33,14 @@ pub type Snapshot = (SourceText, Annotations);
 /// Characters of context on each side of a mention.
 const CONTEXT: usize = 40;
 
-/// The matcher of one text with its label, for [`mentions_in`].
+/// The matcher of one text with its label, for [`mentions_in`]; a text of
+/// spaces alone has no mentions, as it has no place in a lexicon.
 pub fn mention_matcher(needle: &str, label: &str) -> Result<StringMatcher, LexiconError> {
-    StringMatcher::new(&BTreeMap::from([(needle.to_owned(), label.to_owned())]))
+    let mut lexicon = BTreeMap::new();
+    if !needle.trim().is_empty() {
+        lexicon.insert(needle.to_owned(), label.to_owned());
+    }
+    StringMatcher::new(&lexicon)
 }
 
 /// The mentions in one document of the text `matcher` looks for (see
@@ -179,5 +184,11 @@ mod tests {
         let text = SourceText::new("Selasa (18/6/2024), lalu hari Rabu.".into()).unwrap();
         let found = mentions_in("b.txt", &text, &Annotations::default(), &rabu);
         assert_eq!(found[0].date_value.as_deref(), Some("2024-06-19"));
+        // Spaces alone are no text to look for.
+        let spaces = mention_matcher(" ", "date").unwrap();
+        assert_eq!(
+            mentions_in("b.txt", &text, &Annotations::default(), &spaces),
+            []
+        );
     }
 }

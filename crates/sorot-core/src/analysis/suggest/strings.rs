@@ -371,9 +371,9 @@ mod tests {
         assert_eq!(
             suggested(
                 &entries,
-                "[Kim|actor] dan Putin. Kimchi bukan “Kim”; 😊Putin\r\nlagi."
+                "[Kim|actor] dan Putin. Kimchi bukan “Kim”; 😊Putin’\r\nlagi."
             ),
-            "Kim dan [Putin|actor]. Kimchi bukan “[Kim|actor]”; 😊[Putin|actor]\r\nlagi."
+            "Kim dan [Putin|actor]. Kimchi bukan “[Kim|actor]”; 😊[Putin|actor]’\r\nlagi."
         );
     }
 
@@ -389,10 +389,10 @@ mod tests {
         assert_eq!(
             suggested(
                 &entries,
-                "“Kim Jong Un” 😊 Kim Jong Un tiba.\r\nKim Jong Unyil; Jong Un tiba."
+                "“Kim Jong Un” 😊 Kim Jong Un tiba.\r\nKim Jong Unyil; Jong Un tiba, ’Kim’."
             ),
             "“[Kim Jong Un|actor]” 😊 [[Kim Jong Un|actor] tiba|claim].\r\n\
-             [Kim|actor] Jong Unyil; [Jong Un|actor] tiba."
+             [Kim|actor] Jong Unyil; [Jong Un|actor] tiba, ’[Kim|actor]’."
         );
     }
 
@@ -417,7 +417,7 @@ mod tests {
             "Vladimir [Putin|actor] 😊\r\nx ’Putin’"
         );
         // Once "Vladimir Putin" is rejected there, what lies inside is offered.
-        let (text, annotations) = annotated("“Vladimir Putin” 😊\r\n");
+        let (text, annotations) = annotated("“Vladimir Putin’ 😊\r\n");
         let annotations = annotations.with_rejected(vec![crate::model::Rejected {
             start: 1,
             end: 15,
@@ -448,18 +448,18 @@ mod tests {
     #[test]
     fn an_occurrence_that_is_not_a_whole_word_hides_no_other() {
         // "Kim Jong" is part of "Kim Jongil", so "Kim" alone is the word;
-        // ". ." at 1 follows a letter, the one at 3 does not.
+        // ". ." at the "a" follows a letter, the one after it does not.
         let entries = [("Kim", "actor"), ("Kim Jong", "actor"), (". .", "claim")];
         assert_eq!(
-            suggested(&entries, "😊 Kim Jongil\r\na. . ."),
-            "😊 [Kim|actor] Jongil\r\na. [. .|claim]"
+            suggested(&entries, "😊 ’Kim Jongil’\r\na. . ."),
+            "😊 ’[Kim|actor] Jongil’\r\na. [. .|claim]"
         );
     }
 
     #[test]
     fn an_empty_lexicon_offers_nothing() {
         let matcher = StringMatcher::new(&BTreeMap::new()).unwrap();
-        let (text, annotations) = annotated("Kim 😊\r\n");
+        let (text, annotations) = annotated("’Kim’ 😊\r\n");
         assert!(matcher.is_empty());
         assert_eq!(matcher.find(&text, &annotations), []);
     }

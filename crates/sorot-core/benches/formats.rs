@@ -25,17 +25,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod common;
+
+use common::{DOCUMENTS, SENTENCES, SPANS, generate, peak_memory, reset_peak_memory, settle};
 use sorot_core::formats::export::{Format, Options, export_to};
 use sorot_core::formats::import::{ImportFormat, ImportOptions, import};
 use sorot_core::model::{Span, Status};
 use sorot_core::project::Project;
 use sorot_core::store::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint};
-
-mod common;
-use common::{peak_memory, reset_peak_memory, settle};
-
-const DOCUMENTS: usize = 10_000;
-const SPANS: usize = 50;
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -197,7 +194,7 @@ fn huge_text(root: &Path) {
     let mut text = String::with_capacity(50_000_100);
     let mut i = 0;
     while text.len() < 50_000_000 {
-        text.push_str(common::SENTENCES[i % common::SENTENCES.len()]);
+        text.push_str(SENTENCES[i % SENTENCES.len()]);
         text.push(' ');
         i += 1;
     }
@@ -212,19 +209,12 @@ fn huge_text(root: &Path) {
                 break;
             };
             chars += text[from..at].chars().count();
-            spans.push(Span {
-                id: spans.len() as u32 + 1,
-                start: chars,
-                end: chars + word.len(),
-                label: "actor".into(),
-                text: word.into(),
-                note: String::new(),
-                notes: Vec::new(),
-                value: String::new(),
-                resource: String::new(),
-                entry_name: String::new(),
-                attributes: Default::default(),
-            });
+            spans.push(Span::new(
+                spans.len() as u32 + 1,
+                chars..chars + word.len(),
+                "actor".into(),
+                word.into(),
+            ));
             // Skip ahead, so that the spans spread over the text.
             chars += word.len();
             from = at + word.len();
@@ -356,62 +346,4 @@ fn floor(files: &[(PathBuf, usize)], root: &Path, flush: bool) -> f64 {
         }
     }
     start.elapsed().as_secs_f64()
-}
-
-/// Writes the corpus; returns its size in bytes.
-fn generate(root: &Path) -> usize {
-    fs::create_dir_all(root.join("texts")).unwrap();
-    fs::write(root.join("sorot.ron"), "(texts: \"texts\")").unwrap();
-    let text = common::article();
-    let chars: Vec<char> = text.chars().collect();
-    // Spans on token edges: whole tokens of the shared tokenizer.
-    let source = sorot_core::model::text::SourceText::new(text.clone()).unwrap();
-    let tokens = sorot_core::formats::tokenize::tokens(&source);
-    let step = tokens.len() / SPANS;
-    let labels = ["actor", "location", "date", "claim"];
-    let spans: Vec<Span> = (0..SPANS)
-        .map(|n| {
-            let first = &tokens[n * step];
-            let last = &tokens[n * step + (n % 2)];
-            Span {
-                id: n as u32 + 1,
-                start: first.start(),
-                end: last.end(),
-                label: labels[n % 4].into(),
-                text: chars[first.start()..last.end()].iter().collect(),
-                note: String::new(),
-                notes: Vec::new(),
-                value: String::new(),
-                resource: String::new(),
-                entry_name: String::new(),
-                attributes: Default::default(),
-            }
-        })
-        .collect();
-    let annotations = sorot_core::model::Annotations::new(Status::InProgress, spans).unwrap();
-    let mut bytes = 0;
-    for n in 0..DOCUMENTS {
-        let id = format!("{:03}/article-{n:05}.txt", n / 100);
-        let path = root.join("texts").join(&id);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, &text).unwrap();
-        bytes += text.len();
-        let file = AnnotationFile {
-            format_version: FORMAT_VERSION,
-            source: format!("texts/{id}"),
-            fingerprint: fingerprint(text.as_bytes()),
-            offset_unit: OffsetUnit::CodePoint,
-            annotator: "bench".into(),
-            status: Status::Done,
-            spans: annotations.spans().to_vec(),
-            rejected: Vec::new(),
-            relations: Vec::new(),
-            rejected_relations: Vec::new(),
-            unknown: Default::default(),
-        };
-        let ann = root.join("annotations/bench").join(format!("{id}.ron"));
-        fs::create_dir_all(ann.parent().unwrap()).unwrap();
-        fs::write(ann, file.to_ron()).unwrap();
-    }
-    bytes
 }

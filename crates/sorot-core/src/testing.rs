@@ -72,23 +72,12 @@ pub fn render_offsets<L: Into<String>>(
                 })
             };
             let (start, end) = (code_point(start), code_point(end));
-            Span {
-                id: i as u32 + 1,
-                start,
-                end,
-                label: label.into(),
-                text: text
-                    .chars()
-                    .skip(start)
-                    .take(end.saturating_sub(start))
-                    .collect(),
-                note: String::new(),
-                notes: Vec::new(),
-                value: String::new(),
-                resource: String::new(),
-                entry_name: String::new(),
-                attributes: Default::default(),
-            }
+            let covered = text
+                .chars()
+                .skip(start)
+                .take(end.saturating_sub(start))
+                .collect();
+            Span::new(i as u32 + 1, start..end, label.into(), covered)
         })
         .collect();
     markup::render(text, &spans)

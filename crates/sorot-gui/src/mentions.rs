@@ -95,16 +95,15 @@ impl MentionsWindow {
         self.search.is_some()
     }
 
-    /// Drops the listed mentions of `doc_id` that `annotations` now holds as
-    /// spans or has rejected.
+    /// Drops the listed mentions of `doc_id` that `annotations` now rules out:
+    /// rejected, or overlapping a span of the query's label.
     pub fn drop_decided(&mut self, doc_id: &str, annotations: &Annotations) {
         let Some(query) = &self.query else {
             return;
         };
-        let decided = suggest::decided(annotations);
-        self.items.retain(|m| {
-            m.doc_id != doc_id || !decided.contains(&(m.start, m.end, query.label.as_str()))
-        });
+        let decided = suggest::Decided::new(annotations);
+        self.items
+            .retain(|m| m.doc_id != doc_id || !decided.rules_out(m.start, m.end, &query.label));
     }
 
     pub fn is_open(&self) -> bool {

@@ -1721,14 +1721,18 @@ fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
     let project = sample_project();
     let mut harness = harness(project.root());
     let names = project.root().join("names.tsv");
-    fs::write(&names, "Vladimir Putin\tactor\nKremlin\tactor\n").unwrap();
+    fs::write(
+        &names,
+        "Vladimir Putin\tactor\nKremlin\tactor\nPutin\tactor\n",
+    )
+    .unwrap();
     harness
         .state_mut()
         .push(sorot_gui::app::Action::ImportGazetteer(names));
     harness.run();
     let message = harness.state().message().cloned().unwrap();
     assert!(
-        !message.0 && message.1.contains("2 names added, 0 relabeled"),
+        !message.0 && message.1.contains("3 names added, 0 relabeled"),
         "{message:?}"
     );
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
@@ -1743,6 +1747,28 @@ fn known_names_added_from_a_gazetteer_become_suggestions_at_once() {
         "{saved}"
     );
     assert!(saved.contains("text: \"Vladimir Putin\")"), "{saved}");
+    // Accepting them all made no same-label overlap: "Putin" inside
+    // "Vladimir Putin" was not offered.
+    assert_eq!(
+        saved.matches("label: \"actor\", text: \"Putin\")").count(),
+        text.matches("Putin").count() - text.matches("Vladimir Putin").count(),
+        "{saved}"
+    );
+    let (file, _) = sorot_core::store::AnnotationFile::read(
+        &project
+            .root()
+            .join("annotations/tester")
+            .join(format!("{FIRST}.ron")),
+    )
+    .unwrap();
+    for pair in file.spans.windows(2) {
+        assert!(
+            pair[0].label != pair[1].label || pair[0].end <= pair[1].start,
+            "{:?} overlaps {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
 }
 
 /// A long document name stays on one line in the list, cut short, so that

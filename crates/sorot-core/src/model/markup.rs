@@ -104,18 +104,9 @@ pub fn parse(markup: &str) -> Result<(String, Vec<Span>), MarkupError> {
     let spans = spans
         .into_iter()
         .enumerate()
-        .map(|(i, (start, end, label))| Span {
-            id: i as u32 + 1,
-            start,
-            end,
-            text: text.chars().skip(start).take(end - start).collect(),
-            label,
-            note: String::new(),
-            notes: Vec::new(),
-            value: String::new(),
-            resource: String::new(),
-            entry_name: String::new(),
-            attributes: Default::default(),
+        .map(|(i, (start, end, label))| {
+            let covered = text.chars().skip(start).take(end - start).collect();
+            Span::new(i as u32 + 1, start..end, label, covered)
         })
         .collect();
     Ok((text, spans))

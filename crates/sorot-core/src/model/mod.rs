@@ -85,6 +85,24 @@ pub struct Note {
 pub const ANNOTATOR_NOTES: &str = "AnnotatorNotes";
 
 impl Span {
+    /// A span of `label` over `range` covering `text`, with no details (no
+    /// note, value or attributes).
+    pub fn new(id: SpanId, range: Range<usize>, label: String, text: String) -> Self {
+        Span {
+            id,
+            start: range.start,
+            end: range.end,
+            label,
+            text,
+            note: String::new(),
+            notes: Vec::new(),
+            value: String::new(),
+            resource: String::new(),
+            entry_name: String::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
     /// Whether the span has a note, a typed note, a normalized value (or
     /// where one came from) or attributes.
     pub fn has_details(&self) -> bool {

@@ -716,18 +716,8 @@ mod tests {
     }
 
     fn sample() -> AnnotationFile {
-        let span = |id, start, end, label: &str, text: &str| Span {
-            id,
-            start,
-            end,
-            label: label.into(),
-            text: text.into(),
-            note: String::new(),
-            notes: Vec::new(),
-            value: String::new(),
-            resource: String::new(),
-            entry_name: String::new(),
-            attributes: BTreeMap::new(),
+        let span = |id, start, end, label: &str, text: &str| {
+            Span::new(id, start..end, label.into(), text.into())
         };
         let mut claim = span(3, 0, 31, "claim", "“Kami akan membantu,” kata Putin 🙂");
         claim.note = "quote with \"inner\" and 'single' marks\\\r\n".into();

@@ -243,7 +243,6 @@ impl AnnotationFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
     use std::error::Error as _;
 
     use crate::model::markup;
@@ -339,18 +338,8 @@ mod tests {
     /// Annotation files that use every field, every status and every
     /// optional part present and absent, as the golden files hold them.
     fn golden() -> [(AnnotationFile, &'static str); 3] {
-        let span = |id, start, end, label: &str, text: &str| Span {
-            id,
-            start,
-            end,
-            label: label.into(),
-            text: text.into(),
-            note: String::new(),
-            notes: Vec::new(),
-            value: String::new(),
-            resource: String::new(),
-            entry_name: String::new(),
-            attributes: BTreeMap::new(),
+        let span = |id, start, end, label: &str, text: &str| {
+            Span::new(id, start..end, label.into(), text.into())
         };
         let text = "“Kami akan membantu,” kata Putin 😊 Rabu\r\nlalu";
         let mut claim = span(1, 0, 21, "claim", "“Kami akan membantu,”");

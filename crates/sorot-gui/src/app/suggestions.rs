@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use egui::{RichText, Ui};
 
-use sorot_core::analysis::suggest::{self, Suggestion};
+use sorot_core::analysis::suggest::{self, StringMatcher, Suggestion};
 use sorot_core::model::Status;
 use sorot_core::project::document::Command;
 use sorot_core::project::workspace::Workspace;
@@ -42,6 +42,9 @@ pub(super) struct SuggestionState {
     pub(super) list: Option<Suggestions>,
     /// The date suggestions of one document, by its id.
     dates_of: Option<(String, Vec<Suggestion>)>,
+    /// The known names' lexicon last searched, with its automaton: built
+    /// again only when the lexicon changes, not for every document opened.
+    known_names: Option<(BTreeMap<String, String>, StringMatcher)>,
     pub(super) generation: u64,
 }
 
@@ -50,6 +53,24 @@ impl SuggestionState {
     pub(super) fn clear(&mut self) {
         self.list = None;
         self.dates_of = None;
+        self.known_names = None;
+    }
+
+    /// The matcher of `lexicon`, from the last search when it was of the
+    /// same lexicon.
+    fn known_names_matcher(
+        &mut self,
+        lexicon: BTreeMap<String, String>,
+    ) -> Result<&StringMatcher, suggest::LexiconError> {
+        let cached = self.known_names.take().filter(|(was, _)| *was == lexicon);
+        let (lexicon, matcher) = match cached {
+            Some(cached) => cached,
+            None => {
+                let matcher = StringMatcher::new(&lexicon)?;
+                (lexicon, matcher)
+            }
+        };
+        Ok(&self.known_names.insert((lexicon, matcher)).1)
     }
 }
 
@@ -171,16 +192,22 @@ impl SorotApp {
         let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
             return;
         };
-        let mut items = if mentions {
+        let items = if mentions {
             let Some(span) = self.selected_span.and_then(|id| doc.annotations().get(id)) else {
                 return;
             };
-            let lexicon = suggest::lexicon(std::iter::once(span));
-            suggest::strings(&doc.text, &lexicon, doc.spans())
+            match StringMatcher::new(&suggest::lexicon(std::iter::once(span))) {
+                Ok(matcher) => matcher.find(&doc.text, doc.annotations()),
+                Err(err) => {
+                    self.status.show_error(sorot_core::error_chain(&err));
+                    return;
+                }
+            }
         } else {
+            let mut dates = dates;
+            suggest::drop_decided(&mut dates, doc.annotations());
             dates
         };
-        suggest::drop_decided(&mut items, doc.annotations());
         let what = if mentions {
             "other mentions"
         } else {
@@ -223,8 +250,13 @@ impl SorotApp {
         lexicon.extend(suggest::lexicon(
             workspace.open_documents().flat_map(|d| d.spans()),
         ));
-        let mut items: Vec<Suggestion> = suggest::strings(&doc.text, &lexicon, doc.spans());
-        suggest::drop_decided(&mut items, doc.annotations());
+        let items = match self.suggestions.known_names_matcher(lexicon) {
+            Ok(matcher) => matcher.find(&doc.text, doc.annotations()),
+            Err(err) => {
+                self.status.show_error(sorot_core::error_chain(&err));
+                return;
+            }
+        };
         if items.is_empty() {
             return;
         }

@@ -21,6 +21,18 @@ pub struct Evaluation {
     pub overlap_spans: usize,
 }
 
+/// The counts of more documents.
+impl std::ops::AddAssign for Evaluation {
+    fn add_assign(&mut self, other: Evaluation) {
+        self.suggested += other.suggested;
+        self.annotated += other.annotated;
+        self.exact_suggestions += other.exact_suggestions;
+        self.exact_spans += other.exact_spans;
+        self.overlap_suggestions += other.overlap_suggestions;
+        self.overlap_spans += other.overlap_spans;
+    }
+}
+
 impl Evaluation {
     /// Adds one document's suggestions and the annotator's spans of `label`.
     pub fn add(&mut self, suggestions: &[Suggestion], spans: &[Span], label: &str) {

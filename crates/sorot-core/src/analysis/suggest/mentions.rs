@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::{dates, drop_decided, strings, value_among};
+use super::{LexiconError, StringMatcher, dates, value_among};
 use crate::error_chain;
 use crate::model::Annotations;
 use crate::model::text::SourceText;
@@ -33,18 +33,26 @@ pub type Snapshot = (SourceText, Annotations);
 /// Characters of context on each side of a mention.
 const CONTEXT: usize = 40;
 
-/// The mentions of `needle` in one document that are not decided for `label`.
+/// The matcher of one text with its label, for [`mentions_in`]; a text of
+/// spaces alone has no mentions, as it has no place in a lexicon.
+pub fn mention_matcher(needle: &str, label: &str) -> Result<StringMatcher, LexiconError> {
+    let mut lexicon = BTreeMap::new();
+    if !needle.trim().is_empty() {
+        lexicon.insert(needle.to_owned(), label.to_owned());
+    }
+    StringMatcher::new(&lexicon)
+}
+
+/// The mentions in one document of the text `matcher` looks for (see
+/// [`mention_matcher`]) that are not decided for its label.
 pub fn mentions_in(
     doc_id: &str,
     text: &SourceText,
     annotations: &Annotations,
-    needle: &str,
-    label: &str,
+    matcher: &StringMatcher,
 ) -> Vec<Mention> {
-    let lexicon = BTreeMap::from([(needle.to_owned(), label.to_owned())]);
-    let mut found = strings(text, &lexicon, &[]);
-    drop_decided(&mut found, annotations);
-    let dates = if label == "date" && !found.is_empty() {
+    let found = matcher.find(text, annotations);
+    let dates = if found.first().is_some_and(|s| s.label == "date") {
         dates(text)
     } else {
         Vec::new()
@@ -83,16 +91,19 @@ pub fn project_mentions(
     needle: &str,
     label: &str,
 ) -> (Vec<Mention>, Vec<String>) {
+    let matcher = match mention_matcher(needle, label) {
+        Ok(matcher) => matcher,
+        Err(err) => return (Vec::new(), vec![error_chain(&err)]),
+    };
+    let matcher = &matcher;
     let find = || {
         project
             .docs()
             .par_iter()
             .map(|doc| match open.get(&doc.id) {
-                Some((text, annotations)) => {
-                    Ok(mentions_in(&doc.id, text, annotations, needle, label))
-                }
+                Some((text, annotations)) => Ok(mentions_in(&doc.id, text, annotations, matcher)),
                 None => OpenDocument::open_to_read(project, doc, annotator)
-                    .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), needle, label)),
+                    .map(|d| mentions_in(&doc.id, &d.text, d.annotations(), matcher)),
             })
             .collect::<Vec<Result<Vec<Mention>, OpenError>>>()
     };
@@ -140,7 +151,8 @@ mod tests {
             },
         )
         .unwrap();
-        let found = mentions_in("a.txt", &doc.text, doc.annotations(), "Kim", "actor");
+        let kim = mention_matcher("Kim", "actor").unwrap();
+        let found = mentions_in("a.txt", &doc.text, doc.annotations(), &kim);
         assert_eq!(
             found,
             vec![Mention {
@@ -165,11 +177,18 @@ mod tests {
             "Jakarta, Rabu (13/9/2023) – 😊 Kamis (14/9/2023) lalu hari Rabu lagi.".into(),
         )
         .unwrap();
-        let found = mentions_in("a.txt", &text, &Annotations::default(), "Rabu", "date");
+        let rabu = mention_matcher("Rabu", "date").unwrap();
+        let found = mentions_in("a.txt", &text, &Annotations::default(), &rabu);
         let values: Vec<Option<&str>> = found.iter().map(|m| m.date_value.as_deref()).collect();
         assert_eq!(values, [Some("2023-09-13"), Some("2023-09-13")]);
         let text = SourceText::new("Selasa (18/6/2024), lalu hari Rabu.".into()).unwrap();
-        let found = mentions_in("b.txt", &text, &Annotations::default(), "Rabu", "date");
+        let found = mentions_in("b.txt", &text, &Annotations::default(), &rabu);
         assert_eq!(found[0].date_value.as_deref(), Some("2024-06-19"));
+        // Spaces alone are no text to look for.
+        let spaces = mention_matcher(" ", "date").unwrap();
+        assert_eq!(
+            mentions_in("b.txt", &text, &Annotations::default(), &spaces),
+            []
+        );
     }
 }

@@ -5,14 +5,17 @@
 //!   not an annotation until accepted.
 //! - **date suggestions** ([`dates`](dates())): what [`crate::analysis::dates`]
 //!   recognizes, labeled `date`.
-//! - **string suggestions** ([`strings`](strings())): every other whole-word
+//! - **string suggestions** ([`StringMatcher`]): every other whole-word
 //!   occurrence of a text the annotator has already labeled anywhere in the
 //!   project, or the project's gazetteer lists, with that label ("label all
-//!   identical mentions").
+//!   identical mentions"); where two of one label overlap, the leftmost and
+//!   then the longest.
 //! - **lexicon**: the texts string suggestions look for, each with its label.
 //! - **gazetteer**: the project's list of known names, `gazetteer.tsv`.
-//! - **decided**: a suggestion the annotator's set already holds as a span or
-//!   has rejected; it is not proposed again for that document.
+//! - **decided**: a suggestion the annotator's set has rejected, or that
+//!   shares a character with one of its spans of the same label (the same
+//!   span, or one around or across it); it is not proposed for that document
+//!   ([`Decided`]).
 //! - **mention**: an occurrence of a span's text in any document of the
 //!   project, with a line of context, as "label all identical mentions" lists it.
 //! - **names in use**: for a label (an actor's canonical name), the values the
@@ -33,7 +36,7 @@ mod names;
 mod project;
 mod strings;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -45,10 +48,10 @@ pub use gazetteer::{
     GAZETTEER, GazetteerError, GazetteerImport, LineError, LineProblem, import_gazetteer,
     read_gazetteer,
 };
-pub use mentions::{Mention, Snapshot, mentions_in, project_mentions};
+pub use mentions::{Mention, Snapshot, mention_matcher, mentions_in, project_mentions};
 pub use names::{names_in, names_on_disk, rank_names};
 pub use project::{ProjectSuggestions, SuggestError, SuggestKind, suggest_project};
-pub use strings::{LexiconError, lexicon, project_lexicon, strings};
+pub use strings::{LexiconError, StringMatcher, lexicon, project_lexicon};
 
 /// A proposed span.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -60,24 +63,53 @@ pub struct Suggestion {
     pub value: Option<String>,
 }
 
-/// Drops the suggestions that `annotations` already holds as spans of the
-/// same label or has rejected.
+/// Drops the suggestions that `annotations` rules out (see [`Decided`]).
 pub fn drop_decided(items: &mut Vec<Suggestion>, annotations: &Annotations) {
-    let decided = decided(annotations);
-    items.retain(|s| !decided.contains(&(s.start, s.end, s.label.as_str())));
+    let decided = Decided::new(annotations);
+    items.retain(|s| !decided.rules_out(s.start, s.end, &s.label));
 }
 
-/// What `annotations` has decided: its spans and its rejected suggestions,
-/// as (start, end, label).
-pub fn decided(annotations: &Annotations) -> BTreeSet<(usize, usize, &str)> {
-    annotations
-        .spans()
-        .iter()
-        .map(|s| (s.start, s.end, s.label.as_str()))
-        .chain(
-            annotations
-                .rejected()
-                .map(|r| (r.start, r.end, r.label.as_str())),
-        )
-        .collect()
+/// What an annotator's set has decided, as suggestions see it: a suggestion
+/// is not offered where the set has rejected it (same range and label), nor
+/// where it would share a character with a span of the same label, so that
+/// accepting it can never make a duplicate or a same-label overlap ("Putin"
+/// is not offered inside a "Vladimir Putin" already labeled `actor`; it is
+/// inside a `claim`).
+#[derive(Debug, Default)]
+pub struct Decided<'a> {
+    rejected: BTreeSet<(usize, usize, &'a str)>,
+    /// For each label, its spans of at least one character as (start, the
+    /// furthest end of the spans up to this one), by start.
+    spans: BTreeMap<&'a str, Vec<(usize, usize)>>,
+}
+
+impl<'a> Decided<'a> {
+    pub fn new(annotations: &'a Annotations) -> Self {
+        let mut spans: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+        // The set's spans are sorted by start already.
+        for span in annotations.spans().iter().filter(|s| s.start < s.end) {
+            let of_label = spans.entry(span.label.as_str()).or_default();
+            let furthest = of_label.last().map_or(0, |&(_, end)| end).max(span.end);
+            of_label.push((span.start, furthest));
+        }
+        let rejected = annotations
+            .rejected()
+            .map(|r| (r.start, r.end, r.label.as_str()))
+            .collect();
+        Self { rejected, spans }
+    }
+
+    /// Whether a suggestion of `label` over `[start, end)` is ruled out: it
+    /// was rejected, or it shares a character with a span of `label`.
+    pub fn rules_out(&self, start: usize, end: usize, label: &str) -> bool {
+        if self.rejected.contains(&(start, end, label)) {
+            return true;
+        }
+        let Some(spans) = self.spans.get(label) else {
+            return false;
+        };
+        // Of the spans that start before `end`, one reaches past `start`.
+        let before_end = spans.partition_point(|&(s, _)| s < end);
+        before_end > 0 && spans[before_end - 1].1 > start
+    }
 }

@@ -6,9 +6,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Evaluation, LexiconError, Suggestion, dates, drop_decided, project_lexicon, strings};
+use super::{
+    Evaluation, LexiconError, StringMatcher, Suggestion, dates, drop_decided, project_lexicon,
+};
 use crate::model::Annotations;
 use crate::model::text::SourceText;
 use crate::project::document::{OpenDocument, OpenError};
@@ -63,8 +66,6 @@ pub enum SuggestError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Open(#[from] OpenError),
-    #[error(transparent)]
     Lexicon(#[from] LexiconError),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
@@ -75,7 +76,7 @@ pub enum SuggestError {
 struct Line<'a> {
     id: &'a str,
     text: &'a str,
-    suggestions: Vec<Suggestion>,
+    suggestions: &'a [Suggestion],
 }
 
 /// Proposes `kind` for every document of the project. String suggestions
@@ -101,47 +102,32 @@ pub fn suggest_project(
             });
         }
     }
-    let annotations_of = |name: &str, doc: &DocEntry| -> Result<Annotations, OpenError> {
-        if !project.annotation_path(name, &doc.id).is_file() {
-            return Ok(Annotations::default());
-        }
-        Ok(OpenDocument::open_to_read(project, doc, name)?
-            .annotations()
-            .clone())
-    };
     let mut lexicon = BTreeMap::new();
     if kind == SuggestKind::Strings
         && let Some(name) = annotator
     {
         lexicon = project_lexicon(project, name)?;
     }
-    let mut lines = String::new();
-    let mut evaluation = evaluate.map(|_| Evaluation::default());
-    let mut total = 0;
-    let mut skipped = Vec::new();
-    for doc in project.docs() {
-        let bytes = std::fs::read(&doc.path).map_err(|source| SuggestError::ReadText {
-            path: doc.path.clone(),
-            source,
-        })?;
-        let text = match SourceText::from_bytes(bytes) {
-            Ok(text) => text,
-            Err(err) => {
-                skipped.push(format!("{}: {err}; skipped", doc.path.display()));
-                continue;
+    let matcher = StringMatcher::new(&lexicon)?;
+    let one = |doc: &DocEntry| -> Result<Outcome, SuggestError> {
+        let (text, existing) = match read(project, doc, annotator)? {
+            Ok(read) => read,
+            Err(skipped) => return Ok(Outcome::Skipped(skipped)),
+        };
+        let suggestions = match kind {
+            SuggestKind::Dates => {
+                let mut found = dates(&text);
+                drop_decided(&mut found, &existing);
+                found
             }
+            SuggestKind::Strings => matcher.find(&text, &existing),
         };
-        let existing = match annotator {
-            Some(name) => annotations_of(name, doc)?,
-            None => Annotations::default(),
-        };
-        let mut suggestions = match kind {
-            SuggestKind::Dates => dates(&text),
-            SuggestKind::Strings => strings(&text, &lexicon, existing.spans()),
-        };
-        drop_decided(&mut suggestions, &existing);
-        if let (Some(evaluation), Some(name)) = (&mut evaluation, evaluate) {
-            let gold = annotations_of(name, doc)?;
+        let mut evaluation = Evaluation::default();
+        if let Some(name) = evaluate {
+            let gold = match read(project, doc, Some(name))? {
+                Ok((_, gold)) => gold,
+                Err(skipped) => return Ok(Outcome::Skipped(skipped)),
+            };
             match kind {
                 SuggestKind::Dates => evaluation.add(&suggestions, gold.spans(), "date"),
                 SuggestKind::Strings => {
@@ -151,13 +137,45 @@ pub fn suggest_project(
                 }
             }
         }
-        total += suggestions.len();
-        lines.push_str(&serde_json::to_string(&Line {
+        let mut line = serde_json::to_string(&Line {
             id: &doc.id,
             text: text.as_str(),
-            suggestions,
-        })?);
-        lines.push('\n');
+            suggestions: &suggestions,
+        })?;
+        line.push('\n');
+        Ok(Outcome::Line {
+            line,
+            suggestions: suggestions.len(),
+            evaluation,
+        })
+    };
+    let mut lines = String::new();
+    let mut evaluation = evaluate.map(|_| Evaluation::default());
+    let mut total = 0;
+    let mut skipped = Vec::new();
+    // A batch at a time on the disk pool, so that only one batch's lines
+    // are held twice.
+    let pool = crate::store::disk::pool();
+    for batch in project.docs().chunks(BATCH) {
+        let done = crate::store::disk::run_on(pool.as_ref(), || {
+            batch.par_iter().map(one).collect::<Vec<_>>()
+        });
+        for outcome in done {
+            match outcome? {
+                Outcome::Line {
+                    line,
+                    suggestions,
+                    evaluation: of_doc,
+                } => {
+                    lines.push_str(&line);
+                    total += suggestions;
+                    if let Some(evaluation) = &mut evaluation {
+                        *evaluation += of_doc;
+                    }
+                }
+                Outcome::Skipped(line) => skipped.push(line),
+            }
+        }
     }
     Ok(ProjectSuggestions {
         lines,
@@ -166,6 +184,58 @@ pub fn suggest_project(
         evaluation,
         skipped,
     })
+}
+
+/// Documents handed to the disk pool at once.
+const BATCH: usize = 256;
+
+/// What became of one document.
+enum Outcome {
+    /// Its line, how many suggestions it holds, and their evaluation.
+    Line {
+        line: String,
+        suggestions: usize,
+        evaluation: Evaluation,
+    },
+    /// Why its text was skipped.
+    Skipped(String),
+}
+
+/// A document's text and `annotator`'s annotations of it (none without an
+/// annotator or a file), each read once; or, when the text is not valid
+/// (not UTF-8, empty), the line that says it was skipped.
+fn read(
+    project: &Project,
+    doc: &DocEntry,
+    annotator: Option<&str>,
+) -> Result<Result<(SourceText, Annotations), String>, SuggestError> {
+    let opened = match annotator {
+        Some(name) if project.annotation_path(name, &doc.id).is_file() => {
+            OpenDocument::open_to_read(project, doc, name).map(|open| {
+                let annotations = open.annotations().clone();
+                (open.text, annotations)
+            })
+        }
+        _ => std::fs::read(&doc.path)
+            .map_err(|source| OpenError::Read {
+                path: doc.path.clone(),
+                source,
+            })
+            .and_then(|bytes| {
+                SourceText::from_bytes(bytes).map_err(|source| OpenError::Text {
+                    path: doc.path.clone(),
+                    source,
+                })
+            })
+            .map(|text| (text, Annotations::default())),
+    };
+    match opened {
+        Ok(read) => Ok(Ok(read)),
+        Err(OpenError::Text { path, source }) => {
+            Ok(Err(format!("{}: {source}; skipped", path.display())))
+        }
+        Err(OpenError::Read { path, source }) => Err(SuggestError::ReadText { path, source }),
+    }
 }
 
 #[cfg(test)]

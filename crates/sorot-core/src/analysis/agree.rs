@@ -1,5 +1,6 @@
-//! Inter-annotator agreement: span F1, token Cohen's kappa and Krippendorff's
-//! alpha, per label and micro-averaged, per document and over the corpus.
+//! Inter-annotator agreement: span F1, token Cohen's kappa, Krippendorff's
+//! alpha and gamma, per label and micro-averaged, per document and over the
+//! corpus.
 //!
 //! Terms:
 //! - **pair**: two annotators, compared over the documents both have an
@@ -22,6 +23,9 @@
 //!   one category occurs or no token has two values.
 //! - **micro**: span F1 from the matches and spans of all labels summed; kappa
 //!   and alpha over the tags of all labels pooled (each token and label one item).
+//! - **gamma** (Mathet et al. 2015): per label and over all labels, for each
+//!   pair, from the best alignment of the two annotators' spans; see
+//!   [`super::gamma`].
 //!
 //! Undefined values are `None` with a reason, never NaN and never 1.
 
@@ -30,6 +34,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::gamma;
 use crate::formats::tokenize;
 use crate::model::Span;
 use crate::model::text::SourceText;
@@ -65,6 +70,9 @@ pub struct PairFigures {
     pub span_f1_exact: Figure,
     pub span_f1_overlap: Figure,
     pub token_kappa: Figure,
+    /// A label's gamma (positional dissimilarity); micro's is over all
+    /// labels at once (combined dissimilarity).
+    pub gamma: gamma::Gamma,
     pub a_spans: usize,
     pub b_spans: usize,
 }
@@ -72,7 +80,7 @@ pub struct PairFigures {
 impl PairFigures {
     /// Figures from span counts and the two sides' token tags; kappa is
     /// undefined when the pair shares no document.
-    fn new(counts: SpanCounts, shared_any: bool, tags: &KappaCounts) -> Self {
+    fn new(counts: SpanCounts, shared_any: bool, tags: &KappaCounts, gamma: gamma::Gamma) -> Self {
         PairFigures {
             span_f1_exact: f1(counts.exact, counts.a, counts.b),
             span_f1_overlap: f1(counts.overlap, counts.a, counts.b),
@@ -81,6 +89,7 @@ impl PairFigures {
             } else {
                 Figure::Undefined("no document annotated by both")
             },
+            gamma,
             a_spans: counts.a,
             b_spans: counts.b,
         }
@@ -516,6 +525,11 @@ pub fn agree_with_progress(
             let tokens = Tokens::of(&text, &annotated);
             let mut counts = Counts::of(&annotators, &labels, &tokens, &annotated);
             counts.add_details(&annotators, &attribute_names, &annotated, &links);
+            let (layout, observed) =
+                gamma::Document::of(&annotators, &labels, &annotated, text.len_chars());
+            for (pair, observed) in counts.pairs.iter_mut().zip(observed) {
+                pair.gamma = observed;
+            }
             let figures = counts.figures(&annotators, &labels);
             let spans: Vec<(String, Vec<String>)> = annotated
                 .iter()
@@ -526,7 +540,7 @@ pub fn agree_with_progress(
                     )
                 })
                 .collect();
-            (doc.id.clone(), counts, figures, spans)
+            (doc.id.clone(), counts, figures, spans, layout)
         });
         (counted, skipped)
     };
@@ -543,13 +557,15 @@ pub fn agree_with_progress(
     }
     let mut corpus = Counts::new(&annotators, &labels);
     let mut per_document = Vec::new();
+    let mut layouts = Vec::new();
     for (counted, doc_skipped) in read {
         skipped.extend(doc_skipped);
-        let Some((id, doc_counts, figures, spans)) = counted else {
+        let Some((id, doc_counts, figures, spans, layout)) = counted else {
             continue;
         };
         corpus.merge(doc_counts);
         per_document.push((id, figures));
+        layouts.push(layout);
         for (annotator, labels) in spans {
             let per_label = counts.entry(annotator).or_default();
             for label in labels {
@@ -557,8 +573,17 @@ pub fn agree_with_progress(
             }
         }
     }
+    // Gamma's chance disorder, from the corpus, for the corpus and for
+    // every document.
+    let chance = gamma::Chance::estimate(&annotators, &labels, &layouts);
+    drop(layouts);
+    let mut corpus = corpus.figures(&annotators, &labels);
+    chance.settle(&mut corpus, &labels);
+    for (_, figures) in &mut per_document {
+        chance.settle(figures, &labels);
+    }
     Report {
-        corpus: corpus.figures(&annotators, &labels),
+        corpus,
         per_document,
         counts,
         skipped,
@@ -588,6 +613,7 @@ struct PairCounts {
     relations: RelationCounts,
     /// Per `label.attribute` or `label.value`.
     attributes: BTreeMap<String, ValuePairs>,
+    gamma: gamma::Observed,
 }
 
 /// Relations between spans both sides have: how many each side has, and
@@ -682,6 +708,7 @@ impl Counts {
             all: KappaCounts::default(),
             relations: RelationCounts::default(),
             attributes: BTreeMap::new(),
+            gamma: gamma::Observed::new(labels.len()),
         };
         Counts {
             documents: 0,
@@ -821,6 +848,7 @@ impl Counts {
             for (name, values) in theirs.attributes {
                 mine.attributes.entry(name).or_default().merge(values);
             }
+            mine.gamma.merge(&theirs.gamma);
         }
         for (mine, theirs) in self.alpha.iter_mut().zip(&other.alpha) {
             mine.merge(theirs);
@@ -839,9 +867,11 @@ impl Counts {
                 let shared = counted.documents > 0;
                 let mut total = SpanCounts::default();
                 let mut label_figures = BTreeMap::new();
-                for (label, (spans, kappa)) in labels.iter().zip(&counted.labels) {
+                for (l, (label, (spans, kappa))) in labels.iter().zip(&counted.labels).enumerate() {
                     total += *spans;
-                    label_figures.insert(label.clone(), PairFigures::new(*spans, shared, kappa));
+                    let gamma = counted.gamma.figure(l, shared);
+                    let figures = PairFigures::new(*spans, shared, kappa, gamma);
+                    label_figures.insert(label.clone(), figures);
                 }
                 let relations = &counted.relations;
                 pairs.push(PairAgreement {
@@ -849,7 +879,12 @@ impl Counts {
                     b: b.clone(),
                     documents: counted.documents,
                     labels: label_figures,
-                    micro: PairFigures::new(total, shared, &counted.all),
+                    micro: PairFigures::new(
+                        total,
+                        shared,
+                        &counted.all,
+                        counted.gamma.figure(labels.len(), shared),
+                    ),
                     relations: RelationFigures {
                         f1: if relations.a + relations.b == 0 {
                             Figure::Undefined("neither side links spans both have")
@@ -891,10 +926,25 @@ struct JsonFigures {
     span_f1_exact: Option<f64>,
     span_f1_overlap: Option<f64>,
     token_kappa: Option<f64>,
+    /// A label's (not micro's).
+    #[serde(flatten)]
+    gamma: Option<gamma::JsonGamma>,
     a_spans: usize,
     b_spans: usize,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     undefined: BTreeMap<&'static str, &'static str>,
+}
+
+impl JsonFigures {
+    /// A label's figures with its gamma.
+    fn with_gamma(f: &PairFigures) -> Self {
+        let mut figures = JsonFigures::from(f);
+        if let Some(reason) = f.gamma.gamma().reason() {
+            figures.undefined.insert("gamma", reason);
+        }
+        figures.gamma = Some(gamma::JsonGamma::of(&f.gamma, false));
+        figures
+    }
 }
 
 impl From<&PairFigures> for JsonFigures {
@@ -913,6 +963,7 @@ impl From<&PairFigures> for JsonFigures {
             span_f1_exact: f.span_f1_exact.value(),
             span_f1_overlap: f.span_f1_overlap.value(),
             token_kappa: f.token_kappa.value(),
+            gamma: None,
             a_spans: f.a_spans,
             b_spans: f.b_spans,
             undefined,
@@ -929,6 +980,9 @@ struct JsonPair {
     micro: JsonFigures,
     relations: JsonRelations,
     attributes: BTreeMap<String, JsonKappa>,
+    /// Over all labels.
+    #[serde(flatten)]
+    gamma: gamma::JsonGamma,
 }
 
 #[derive(Serialize)]
@@ -982,7 +1036,7 @@ impl From<&Agreement> for JsonAgreement {
                     labels: p
                         .labels
                         .iter()
-                        .map(|(l, f)| (l.clone(), f.into()))
+                        .map(|(l, f)| (l.clone(), JsonFigures::with_gamma(f)))
                         .collect(),
                     micro: (&p.micro).into(),
                     relations: JsonRelations {
@@ -1005,6 +1059,7 @@ impl From<&Agreement> for JsonAgreement {
                             )
                         })
                         .collect(),
+                    gamma: gamma::JsonGamma::of(&p.micro.gamma, true),
                 })
                 .collect(),
             alpha: a
@@ -1064,9 +1119,10 @@ impl Report {
                 crate::counted(pair.documents, "document")
             ));
             out.push_str(&format!(
-                "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
-                "label", "F1 exact", "F1 overl", "kappa", "A", "B"
+                "{:<12} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
+                "label", "F1 exact", "F1 overl", "kappa", "gamma", "A", "B"
             ));
+            // On the micro row, gamma is over all labels at once.
             let rows = pair
                 .labels
                 .iter()
@@ -1074,11 +1130,12 @@ impl Report {
                 .chain(std::iter::once(("micro", &pair.micro)));
             for (label, f) in rows {
                 out.push_str(&format!(
-                    "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
+                    "{:<12} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
                     label,
                     show(&f.span_f1_exact),
                     show(&f.span_f1_overlap),
                     show(&f.token_kappa),
+                    show(&f.gamma.gamma()),
                     f.a_spans,
                     f.b_spans
                 ));

@@ -5,5 +5,6 @@
 pub mod adjudicate;
 pub mod agree;
 pub mod dates;
+pub mod gamma;
 pub mod review;
 pub mod suggest;

@@ -1087,6 +1087,15 @@ impl Report {
     /// The JSON interface: the corpus figures at the top level, the same per
     /// document under `per_document`.
     pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_json(&mut out)
+            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"));
+        String::from_utf8(out).unwrap_or_else(|err| unreachable!("JSON is UTF-8: {err}"))
+    }
+
+    /// [`Report::to_json`], written to `out` as it is made rather than held
+    /// whole: a large corpus's is tens of megabytes.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let report = JsonReport {
             corpus: (&self.corpus).into(),
             per_document: self
@@ -1097,9 +1106,8 @@ impl Report {
             label_counts: self.counts.clone(),
             skipped: self.skipped.clone(),
         };
-        serde_json::to_string_pretty(&report)
-            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"))
-            + "\n"
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        out.write_all(b"\n")
     }
 
     /// A plain-text table of the corpus figures.

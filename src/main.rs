@@ -77,7 +77,7 @@ enum Commands {
         #[arg(long = "add", value_name = "FILE", required = true, num_args = 1..)]
         files: Vec<PathBuf>,
     },
-    /// Inter-annotator agreement: span F1, token kappa and Krippendorff's alpha.
+    /// Inter-annotator agreement: span F1, token kappa, Krippendorff's alpha and gamma.
     /// Exit status: 0 done, 2 could not run.
     Agree {
         /// Project folder (default: the current folder).

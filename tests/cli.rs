@@ -289,6 +289,17 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
         date["undefined"]["span_f1_exact"],
         "neither annotator has a span of this label"
     );
+    // Gamma: null with its reason where nobody has a span, a figure for
+    // actors and one over all labels beside the pair's other figures.
+    assert!(date["gamma"].is_null(), "{date}");
+    assert_eq!(
+        date["undefined"]["gamma"],
+        "neither annotator has a span of this label"
+    );
+    assert!(actor["gamma"].as_f64().is_some(), "{actor}");
+    assert!(actor["gamma_disorder"]["observed"].as_f64().unwrap() > 0.0);
+    assert!(pair["gamma"].as_f64().is_some(), "{pair}");
+    assert!(pair["gamma_disorder"]["expected"].as_f64().is_some());
     assert!(report["alpha"]["date"].is_null());
     assert!(
         report["alpha_undefined"]["date"]
@@ -311,6 +322,8 @@ fn agree_reports_hand_computed_figures_as_json_with_nulls_and_reasons() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["pairs"][0]["labels"]["actor"]["token_kappa"], 1.0);
     assert_eq!(report["pairs"][0]["micro"]["span_f1_exact"], 1.0);
+    assert_eq!(report["pairs"][0]["labels"]["actor"]["gamma"], 1.0);
+    assert_eq!(report["pairs"][0]["gamma"], 1.0);
 
     let output = sorot(&["agree"], dir.root());
     assert!(

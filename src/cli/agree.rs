@@ -42,10 +42,12 @@ pub(crate) fn run_agree(
     for skipped in &report.skipped {
         eprintln!("{skipped}");
     }
-    let out = match format {
-        AgreeFormat::Table => report.to_table(),
-        AgreeFormat::Json => report.to_json(),
-    };
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        AgreeFormat::Table => out.write_all(report.to_table().as_bytes())?,
+        // Written as it is made: a large corpus's JSON is tens of megabytes.
+        AgreeFormat::Json => report.write_json(&mut out)?,
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

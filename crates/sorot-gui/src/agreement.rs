@@ -195,17 +195,24 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentS
         );
         egui::Grid::new(("pair", &pair.a, &pair.b))
             .striped(true)
-            .num_columns(6)
+            .num_columns(7)
             .show(ui, |ui| {
                 for heading in [
                     "label",
                     "span F1 exact",
                     "span F1 overlap",
                     "token kappa",
+                    "gamma",
                     &pair.a,
                     &pair.b,
                 ] {
-                    ui.label(RichText::new(heading).strong());
+                    let response = ui.label(RichText::new(heading).strong());
+                    if heading == "gamma" {
+                        response.on_hover_text(
+                            "Mathet et al.'s gamma: per label from the spans' positions; \
+                             on the micro row over all labels, positions and labels",
+                        );
+                    }
                 }
                 ui.end_row();
                 let rows = in_schema_order(&pair.labels, schema)
@@ -213,7 +220,8 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentS
                     .chain(std::iter::once(("micro", &pair.micro)));
                 for (label, f) in rows {
                     ui.label(label);
-                    for figure in [&f.span_f1_exact, &f.span_f1_overlap, &f.token_kappa] {
+                    let gamma = f.gamma.gamma();
+                    for figure in [&f.span_f1_exact, &f.span_f1_overlap, &f.token_kappa, &gamma] {
                         let response = ui.label(show(figure));
                         if let Some(reason) = figure.reason() {
                             response.on_hover_text(reason);

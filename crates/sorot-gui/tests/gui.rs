@@ -902,6 +902,11 @@ fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
     harness.run();
     harness.get_by_label("ayu vs budi (5 documents both annotated)");
     harness.get_by_label("Krippendorff's alpha (nominal, token tags, all annotators)");
+    // Gamma beside F1 and kappa; on the micro row, over all labels.
+    harness.get_by_label("gamma");
+    let gamma = report.corpus.pairs[0].micro.gamma.gamma().value();
+    let gamma = format!("{:.3}", gamma.expect("gamma over all labels"));
+    assert!(harness.get_all_by_label(&gamma).next().is_some(), "{gamma}");
     // Relations and attribute values, over the spans both have.
     harness.get_by_label("relations between spans both have");
     assert!(

@@ -1,5 +1,6 @@
-//! Inter-annotator agreement: span F1, token Cohen's kappa and Krippendorff's
-//! alpha, per label and micro-averaged, per document and over the corpus.
+//! Inter-annotator agreement: span F1, token Cohen's kappa, Krippendorff's
+//! alpha and gamma, per label and micro-averaged, per document and over the
+//! corpus.
 //!
 //! Terms:
 //! - **pair**: two annotators, compared over the documents both have an
@@ -25,6 +26,9 @@
 //! - **u-alpha**: Krippendorff's unitizing alpha per label over characters,
 //!   across all annotators at once, over the documents every one of them
 //!   annotated ([`super::unitizing`]).
+//! - **gamma** (Mathet et al. 2015): per label and over all labels, for each
+//!   pair, from the best alignment of the two annotators' spans; see
+//!   [`super::gamma`].
 //!
 //! Undefined values are `None` with a reason, never NaN and never 1.
 
@@ -33,6 +37,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::gamma;
 use crate::formats::tokenize;
 use crate::model::Span;
 use crate::model::text::SourceText;
@@ -70,6 +75,9 @@ pub struct PairFigures {
     pub span_f1_exact: Figure,
     pub span_f1_overlap: Figure,
     pub token_kappa: Figure,
+    /// A label's gamma (positional dissimilarity); micro's is over all
+    /// labels at once (combined dissimilarity).
+    pub gamma: gamma::Gamma,
     pub a_spans: usize,
     pub b_spans: usize,
 }
@@ -77,7 +85,7 @@ pub struct PairFigures {
 impl PairFigures {
     /// Figures from span counts and the two sides' token tags; kappa is
     /// undefined when the pair shares no document.
-    fn new(counts: SpanCounts, shared_any: bool, tags: &KappaCounts) -> Self {
+    fn new(counts: SpanCounts, shared_any: bool, tags: &KappaCounts, gamma: gamma::Gamma) -> Self {
         PairFigures {
             span_f1_exact: f1(counts.exact, counts.a, counts.b),
             span_f1_overlap: f1(counts.overlap, counts.a, counts.b),
@@ -86,6 +94,7 @@ impl PairFigures {
             } else {
                 Figure::Undefined("no document annotated by both")
             },
+            gamma,
             a_spans: counts.a,
             b_spans: counts.b,
         }
@@ -536,6 +545,11 @@ pub fn agree_with_progress(
             let mut counts = Counts::of(&annotators, &labels, &tokens, &annotated);
             counts.add_units(&annotators, &labels, text.len_chars(), &annotated);
             counts.add_details(&annotators, &attribute_names, &annotated, &links);
+            let (layout, observed) =
+                gamma::Document::of(&annotators, &labels, &annotated, text.len_chars());
+            for (pair, observed) in counts.pairs.iter_mut().zip(observed) {
+                pair.gamma = observed;
+            }
             let figures = counts.figures(&annotators, &labels);
             let spans: Vec<(String, Vec<String>)> = annotated
                 .iter()
@@ -546,7 +560,7 @@ pub fn agree_with_progress(
                     )
                 })
                 .collect();
-            (doc.id.clone(), counts, figures, spans)
+            (doc.id.clone(), counts, figures, spans, layout)
         });
         (counted, skipped)
     };
@@ -563,13 +577,15 @@ pub fn agree_with_progress(
     }
     let mut corpus = Counts::new(&annotators, &labels);
     let mut per_document = Vec::new();
+    let mut layouts = Vec::new();
     for (counted, doc_skipped) in read {
         skipped.extend(doc_skipped);
-        let Some((id, doc_counts, figures, spans)) = counted else {
+        let Some((id, doc_counts, figures, spans, layout)) = counted else {
             continue;
         };
         corpus.merge(doc_counts);
         per_document.push((id, figures));
+        layouts.push(layout);
         for (annotator, labels) in spans {
             let per_label = counts.entry(annotator).or_default();
             for label in labels {
@@ -577,8 +593,17 @@ pub fn agree_with_progress(
             }
         }
     }
+    // Gamma's chance disorder, from the corpus, for the corpus and for
+    // every document.
+    let chance = gamma::Chance::estimate(&annotators, &labels, &layouts);
+    drop(layouts);
+    let mut corpus = corpus.figures(&annotators, &labels);
+    chance.settle(&mut corpus, &labels);
+    for (_, figures) in &mut per_document {
+        chance.settle(figures, &labels);
+    }
     Report {
-        corpus: corpus.figures(&annotators, &labels),
+        corpus,
         per_document,
         counts,
         skipped,
@@ -611,6 +636,7 @@ struct PairCounts {
     relations: RelationCounts,
     /// Per `label.attribute` or `label.value`.
     attributes: BTreeMap<String, ValuePairs>,
+    gamma: gamma::Observed,
 }
 
 /// Relations between spans both sides have: how many each side has, and
@@ -705,6 +731,7 @@ impl Counts {
             all: KappaCounts::default(),
             relations: RelationCounts::default(),
             attributes: BTreeMap::new(),
+            gamma: gamma::Observed::new(labels.len()),
         };
         Counts {
             documents: 0,
@@ -873,6 +900,7 @@ impl Counts {
             for (name, values) in theirs.attributes {
                 mine.attributes.entry(name).or_default().merge(values);
             }
+            mine.gamma.merge(&theirs.gamma);
         }
         for (mine, theirs) in self.alpha.iter_mut().zip(&other.alpha) {
             mine.merge(theirs);
@@ -894,9 +922,11 @@ impl Counts {
                 let shared = counted.documents > 0;
                 let mut total = SpanCounts::default();
                 let mut label_figures = BTreeMap::new();
-                for (label, (spans, kappa)) in labels.iter().zip(&counted.labels) {
+                for (l, (label, (spans, kappa))) in labels.iter().zip(&counted.labels).enumerate() {
                     total += *spans;
-                    label_figures.insert(label.clone(), PairFigures::new(*spans, shared, kappa));
+                    let gamma = counted.gamma.figure(l, shared);
+                    let figures = PairFigures::new(*spans, shared, kappa, gamma);
+                    label_figures.insert(label.clone(), figures);
                 }
                 let relations = &counted.relations;
                 pairs.push(PairAgreement {
@@ -904,7 +934,12 @@ impl Counts {
                     b: b.clone(),
                     documents: counted.documents,
                     labels: label_figures,
-                    micro: PairFigures::new(total, shared, &counted.all),
+                    micro: PairFigures::new(
+                        total,
+                        shared,
+                        &counted.all,
+                        counted.gamma.figure(labels.len(), shared),
+                    ),
                     relations: RelationFigures {
                         f1: if relations.a + relations.b == 0 {
                             Figure::Undefined("neither side links spans both have")
@@ -952,10 +987,25 @@ struct JsonFigures {
     span_f1_exact: Option<f64>,
     span_f1_overlap: Option<f64>,
     token_kappa: Option<f64>,
+    /// A label's (not micro's).
+    #[serde(flatten)]
+    gamma: Option<gamma::JsonGamma>,
     a_spans: usize,
     b_spans: usize,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     undefined: BTreeMap<&'static str, &'static str>,
+}
+
+impl JsonFigures {
+    /// A label's figures with its gamma.
+    fn with_gamma(f: &PairFigures) -> Self {
+        let mut figures = JsonFigures::from(f);
+        if let Some(reason) = f.gamma.gamma().reason() {
+            figures.undefined.insert("gamma", reason);
+        }
+        figures.gamma = Some(gamma::JsonGamma::of(&f.gamma, false));
+        figures
+    }
 }
 
 impl From<&PairFigures> for JsonFigures {
@@ -974,6 +1024,7 @@ impl From<&PairFigures> for JsonFigures {
             span_f1_exact: f.span_f1_exact.value(),
             span_f1_overlap: f.span_f1_overlap.value(),
             token_kappa: f.token_kappa.value(),
+            gamma: None,
             a_spans: f.a_spans,
             b_spans: f.b_spans,
             undefined,
@@ -990,6 +1041,9 @@ struct JsonPair {
     micro: JsonFigures,
     relations: JsonRelations,
     attributes: BTreeMap<String, JsonKappa>,
+    /// Over all labels.
+    #[serde(flatten)]
+    gamma: gamma::JsonGamma,
 }
 
 #[derive(Serialize)]
@@ -1064,7 +1118,7 @@ impl From<&Agreement> for JsonAgreement {
                     labels: p
                         .labels
                         .iter()
-                        .map(|(l, f)| (l.clone(), f.into()))
+                        .map(|(l, f)| (l.clone(), JsonFigures::with_gamma(f)))
                         .collect(),
                     micro: (&p.micro).into(),
                     relations: JsonRelations {
@@ -1087,6 +1141,7 @@ impl From<&Agreement> for JsonAgreement {
                             )
                         })
                         .collect(),
+                    gamma: gamma::JsonGamma::of(&p.micro.gamma, true),
                 })
                 .collect(),
             alpha,
@@ -1113,6 +1168,15 @@ impl Report {
     /// The JSON interface: the corpus figures at the top level, the same per
     /// document under `per_document`.
     pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_json(&mut out)
+            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"));
+        String::from_utf8(out).unwrap_or_else(|err| unreachable!("JSON is UTF-8: {err}"))
+    }
+
+    /// [`Report::to_json`], written to `out` as it is made rather than held
+    /// whole: a large corpus's is tens of megabytes.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let report = JsonReport {
             corpus: (&self.corpus).into(),
             per_document: self
@@ -1123,9 +1187,8 @@ impl Report {
             label_counts: self.counts.clone(),
             skipped: self.skipped.clone(),
         };
-        serde_json::to_string_pretty(&report)
-            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"))
-            + "\n"
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        out.write_all(b"\n")
     }
 
     /// A plain-text table of the corpus figures.
@@ -1145,9 +1208,10 @@ impl Report {
                 crate::counted(pair.documents, "document")
             ));
             out.push_str(&format!(
-                "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
-                "label", "F1 exact", "F1 overl", "kappa", "A", "B"
+                "{:<12} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
+                "label", "F1 exact", "F1 overl", "kappa", "gamma", "A", "B"
             ));
+            // On the micro row, gamma is over all labels at once.
             let rows = pair
                 .labels
                 .iter()
@@ -1155,11 +1219,12 @@ impl Report {
                 .chain(std::iter::once(("micro", &pair.micro)));
             for (label, f) in rows {
                 out.push_str(&format!(
-                    "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
+                    "{:<12} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
                     label,
                     show(&f.span_f1_exact),
                     show(&f.span_f1_overlap),
                     show(&f.token_kappa),
+                    show(&f.gamma.gamma()),
                     f.a_spans,
                     f.b_spans
                 ));

@@ -5,6 +5,7 @@
 pub mod adjudicate;
 pub mod agree;
 pub mod dates;
+pub mod gamma;
 pub mod review;
 pub mod suggest;
 pub mod unitizing;

@@ -338,9 +338,17 @@ fn a_note_is_saved_when_typing_pauses() {
     harness.run();
     let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
     note.click();
+    let typed = std::time::Instant::now();
     note.type_text("kantor “presiden” 😊");
     harness.run();
-    harness.get_by_label("◑ unsaved");
+    let unsaved = harness.query_by_label("◑ unsaved").is_some();
+    // Unless the machine was too slow to draw the frames within the pause.
+    if typed.elapsed() < std::time::Duration::from_millis(500) {
+        assert!(
+            unsaved,
+            "the status bar says unsaved while the note is typed"
+        );
+    }
     std::thread::sleep(std::time::Duration::from_millis(700));
     harness.run();
     let saved = file_on_disk(&mut harness, project.root(), FIRST);
@@ -901,7 +909,17 @@ fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
     assert_eq!(report.corpus.pairs[0].documents, 5);
     harness.run();
     harness.get_by_label("ayu vs budi (5 documents both annotated)");
-    harness.get_by_label("Krippendorff's alpha (nominal, token tags, all annotators)");
+    harness.get_by_label("Krippendorff's alpha, all annotators at once");
+    // u-alpha beside alpha, per label and micro.
+    harness.get_by_label("u-alpha");
+    let u_alpha = report.corpus.u_alpha_micro.value().expect("u-alpha micro");
+    assert!(
+        harness
+            .get_all_by_label(&format!("{u_alpha:.3}"))
+            .next()
+            .is_some(),
+        "{u_alpha}"
+    );
     // Gamma beside F1 and kappa; on the micro row, over all labels.
     harness.get_by_label("gamma");
     let gamma = report.corpus.pairs[0].micro.gamma.gamma().value();

@@ -583,6 +583,41 @@ fn a_text_added_on_disk_appears_in_the_list() {
     );
 }
 
+/// The characters of the document's text painted in the last frame.
+fn painted_text(harness: &Harness<'static, SorotApp>, needle: &str) -> bool {
+    fn holds(shape: &egui::Shape, needle: &str) -> bool {
+        match shape {
+            egui::Shape::Text(text) => {
+                text.galley.text().contains(needle)
+                    && text.galley.rows.iter().any(|row| !row.glyphs.is_empty())
+            }
+            egui::Shape::Vec(shapes) => shapes.iter().any(|s| holds(s, needle)),
+            _ => false,
+        }
+    }
+    harness
+        .output()
+        .shapes
+        .iter()
+        .any(|clipped| holds(&clipped.shape, needle))
+}
+
+/// Switching the theme leaves the document's text painted, with glyphs, in
+/// both themes. (Whether the glyphs show on screen, which depends on egui's
+/// font atlas, is seen under Xvfb, not here.)
+#[test]
+fn the_text_stays_painted_when_the_theme_changes() {
+    let project = sample_project();
+    let mut harness = harness(project.root());
+    let needle = "Vladimir Putin";
+    assert!(painted_text(&harness, needle));
+    for theme in [egui::Theme::Light, egui::Theme::Dark, egui::Theme::Light] {
+        harness.ctx.set_theme(theme);
+        harness.run();
+        assert!(painted_text(&harness, needle), "{theme:?}");
+    }
+}
+
 #[test]
 fn a_text_that_is_not_utf8_is_named_in_the_status_bar() {
     let project = sample_project();

@@ -23,6 +23,7 @@
 //! is loaded when it is opened.
 
 pub mod document;
+pub mod filter;
 pub mod paths;
 pub mod saver;
 mod schema_edit;
@@ -81,8 +82,22 @@ pub struct DocEntry {
 pub struct DocSummary {
     pub status: Status,
     pub spans: usize,
+    /// The labels of its spans.
+    pub labels: std::collections::BTreeSet<String>,
     /// Why the annotation file could not be read, if it could not.
     pub error: Option<String>,
+}
+
+impl DocSummary {
+    /// The summary of annotations with `status` and `spans`.
+    pub fn of(status: Status, spans: &[crate::model::Span]) -> Self {
+        DocSummary {
+            status,
+            spans: spans.len(),
+            labels: spans.iter().map(|s| s.label.clone()).collect(),
+            error: None,
+        }
+    }
 }
 
 /// Why a project cannot be opened.
@@ -363,11 +378,7 @@ impl Project {
         let read = |doc: &DocEntry| {
             let path = self.annotation_path(annotator, &doc.id);
             let summary = match AnnotationFile::read(&path) {
-                Ok((file, _)) => DocSummary {
-                    status: file.status,
-                    spans: file.spans.len(),
-                    error: None,
-                },
+                Ok((file, _)) => DocSummary::of(file.status, &file.spans),
                 // No file: nothing to summarize.
                 Err(StorageError::Read { source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound =>

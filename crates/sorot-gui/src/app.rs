@@ -142,6 +142,8 @@ impl Action {
 pub(crate) struct Offer {
     range: Range<usize>,
     label: String,
+    /// What the status bar says of it.
+    message: String,
 }
 
 /// The workbench's state.
@@ -527,8 +529,10 @@ impl SorotApp {
         if !matches!(
             action,
             Action::Ui(UiCommand::ReplaceOverlapped) | Action::Reached(..)
-        ) {
-            self.offer = None;
+        ) && let Some(offer) = self.offer.take()
+        {
+            // Its message goes with it.
+            self.status.clear_news(&offer.message);
         }
         match action {
             Action::Ui(command) => self.run_command(command),
@@ -844,28 +848,39 @@ impl SorotApp {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
-        self.status.show(format!(
+        let message = format!(
             "“{}” overlaps the {label} span “{}”{others}, and {label} spans may not overlap: {key} replaces it, keeping its note, value, attributes and relations",
             crate::ellipsize(doc.text.slice(range.clone()), 40),
             crate::ellipsize(&first.text, 40),
-        ));
+        );
+        self.status.show(message.clone());
         self.offer = Some(Offer {
             range: range.clone(),
             label: label.to_owned(),
+            message,
         });
         true
     }
 
     /// Takes up the replace offer: the overlapped span takes the range.
     fn replace_overlapped(&mut self) {
-        let Some(Offer { range, label }) = self.offer.take() else {
+        let Some(Offer { range, label, .. }) = self.offer.take() else {
             return;
         };
+        let text = self
+            .workspace
+            .as_ref()
+            .and_then(|w| w.current())
+            .map(|doc| crate::ellipsize(doc.text.slice(range.clone()), 40))
+            .unwrap_or_default();
         if let Some(sorot_core::project::document::Outcome::Changed { select }) =
             self.apply(Change::here(Command::Replace { range, label }))
         {
             self.selection = None;
             self.selected_span = select;
+            self.status.show(format!(
+                "The span now covers “{text}”, with its note, value, attributes and relations"
+            ));
         }
     }
 

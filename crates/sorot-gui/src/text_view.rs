@@ -692,6 +692,7 @@ impl TextView {
         let found_fill =
             Color32::from_rgba_unmultiplied(0xfa, 0xcc, 0x15, if dark { 90 } else { 120 });
         let caret_color = ui.visuals().selection.stroke.color;
+        let caret_fill = caret_color.gamma_multiply(0.18);
         let visible = self.visible_blocks(viewport.min.y, viewport.max.y);
         if visible.is_empty() {
             return;
@@ -838,6 +839,7 @@ impl TextView {
                 let pieces = piece_rects(galley, local(caret));
                 for (n, rect) in pieces.iter().enumerate() {
                     let band = text_band(*rect, row_height).translate(origin.to_vec2());
+                    painter.rect_filled(band, CornerRadius::same(2), caret_fill);
                     painter.line_segment(
                         [
                             Pos2::new(band.min.x, band.max.y + 1.0),

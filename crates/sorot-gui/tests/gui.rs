@@ -281,7 +281,7 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
     harness.run();
     let row = row_label(&harness, "001_29c8b5c4ec59e6d1.txt");
     assert!(
-        row.starts_with("✔  TEMPO.CO, Jakarta - ") && row.ends_with("001_29c8b5c4ec59e6d1.txt (0)"),
+        row.starts_with("✔  TEMPO.CO, Jaka") && row.ends_with("001_29c8b5c4ec59e6d1.txt (0)"),
         "{row}"
     );
     harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
@@ -290,7 +290,7 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
         harness.state().workspace().unwrap().current_id(),
         Some(FIRST)
     );
-    assert!(row_label(&harness, "002_c27b010dec6c9a7a.txt").starts_with("○  Moskwa (Lampost.co)"));
+    assert!(row_label(&harness, "002_c27b010dec6c9a7a.txt").starts_with("○  Moskwa (Lamp"));
     row_of(&harness, "002_c27b010dec6c9a7a.txt").click();
     harness.run();
     assert_eq!(
@@ -1073,7 +1073,7 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     harness.run();
     harness.state_mut().wait_for_saves();
     harness.run();
-    assert!(row_label(&harness, FIRST).starts_with("✔  MOSKWA, KOMPAS.com"));
+    assert!(row_label(&harness, FIRST).starts_with("✔  MOSKWA, KOMPAS"));
     // Hidden names: the sides are A and B.
     harness.get_by_label("Hide annotator names").click();
     harness.run();
@@ -1207,7 +1207,7 @@ fn marking_reviewed_asks_while_disagreements_are_open_and_takes_every_agreement(
     }
     assert!(gold.contains("status: Done"), "{gold}");
     harness.run();
-    assert!(row_label(&harness, FIRST).starts_with("✔  MOSKWA, KOMPAS.com"));
+    assert!(row_label(&harness, FIRST).starts_with("✔  MOSKWA, KOMPAS"));
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
@@ -1823,9 +1823,13 @@ fn long_document_names_keep_one_line_in_the_list() {
     let mut harness = harness(dir.path());
     harness.run();
     assert_eq!(row_label(&harness, "a.txt"), "○  Kim tiba.  a.txt (0)");
-    assert_eq!(
-        row_label(&harness, long),
-        format!("○  Putin tiba di Pyongyang.  {long} (0)")
+    // The title is cut short so that the name shows beside it.
+    let row = row_label(&harness, long);
+    assert!(
+        row.starts_with("○  Putin tiba")
+            && row.contains("…  ")
+            && row.ends_with(&format!("{long} (0)")),
+        "{row}"
     );
     let short = row_of(&harness, "a.txt").rect();
     let row = row_of(&harness, long).rect();
@@ -2372,8 +2376,9 @@ fn the_filter_finds_a_word_inside_the_texts_and_filters_by_status_and_label() {
         ]
     );
     harness.run();
-    // Each row shows the text's first line as its title.
-    harness.get_by_label_contains("MOSKWA, KOMPAS.com - Presiden Korea Selatan");
+    // Each row shows the text's first line as its title, before its name.
+    let row = row_label(&harness, FIRST);
+    assert!(row.starts_with("✔  MOSKWA, KOMPAS"), "{row}");
     // ayu marked every sample document done and labeled claims in each.
     harness
         .get_by_role(egui::accesskit::Role::TextInput)

@@ -279,7 +279,11 @@ fn document_row(
     let format = |color| egui::TextFormat::simple(font.clone(), color);
     job.append(icon, 0.0, format(color));
     if !title.is_empty() {
-        job.append(&crate::ellipsize(title, 80), 0.0, format(color));
+        // The title takes at most about three fifths of the row, so that the
+        // name shows beside it.
+        let room = (ui.available_width() - 60.0).max(0.0) * 0.6;
+        let chars = (room / (font.size * 0.5)) as usize;
+        job.append(&crate::ellipsize(title, chars.max(8)), 0.0, format(color));
         job.append("  ", 0.0, format(color));
     }
     job.append(id, 0.0, format(weak));

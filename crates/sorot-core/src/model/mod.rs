@@ -718,13 +718,18 @@ impl History {
     }
 }
 
-/// Applies all edits of a group or, if one fails, none of them.
+/// Applies all edits of a group or, if one fails, none of them: the edits
+/// applied before the one that failed are taken back by their inverses, in
+/// reverse order, which always apply to the state they left.
 fn apply_group(annotations: &mut Annotations, group: &[Edit]) -> Result<(), EditError> {
-    let mut scratch = annotations.clone();
-    for edit in group {
-        scratch.apply(edit)?;
+    for (applied, edit) in group.iter().enumerate() {
+        if let Err(err) = annotations.apply(edit) {
+            for done in group[..applied].iter().rev() {
+                annotations.apply(&done.inverse())?;
+            }
+            return Err(err);
+        }
     }
-    *annotations = scratch;
     Ok(())
 }
 
@@ -827,6 +832,40 @@ mod tests {
         assert_eq!(history.apply(&mut a, group), Err(EditError::DuplicateId(1)));
         assert_eq!(a, before);
         assert!(!history.can_undo());
+        // Edits that move a span in the order, change it and link it are
+        // all taken back when a later one fails.
+        let (_, spans) = markup::parse("“[Kim|actor]” 😊\r\n[[Putin|actor] tiba|claim]").unwrap();
+        let mut a = Annotations::new(Status::InProgress, spans.clone()).unwrap();
+        let before = a.clone();
+        let group = vec![
+            Edit::Relabel {
+                id: 1,
+                from: "actor".into(),
+                to: "location".into(),
+            },
+            Edit::SetNote {
+                id: 2,
+                from: String::new(),
+                to: "presiden".into(),
+            },
+            Edit::Link(Relation {
+                from: 3,
+                to: 2,
+                kind: "source".into(),
+            }),
+            Edit::Resize {
+                id: 2,
+                from: Extent::of(&spans[1]),
+                to: Extent {
+                    start: 0,
+                    end: 4,
+                    text: "“Kim".into(),
+                },
+            },
+            Edit::Remove(spans[0].clone()),
+        ];
+        assert_eq!(history.apply(&mut a, group), Err(EditError::Stale));
+        assert_eq!(a, before);
     }
 
     #[test]

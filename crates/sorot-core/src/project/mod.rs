@@ -91,10 +91,18 @@ pub struct DocSummary {
 impl DocSummary {
     /// The summary of annotations with `status` and `spans`.
     pub fn of(status: Status, spans: &[crate::model::Span]) -> Self {
+        // A document has a few labels and many spans: each label is copied
+        // once.
+        let mut labels = std::collections::BTreeSet::new();
+        for span in spans {
+            if !labels.contains(&span.label) {
+                labels.insert(span.label.clone());
+            }
+        }
         DocSummary {
             status,
             spans: spans.len(),
-            labels: spans.iter().map(|s| s.label.clone()).collect(),
+            labels,
             error: None,
         }
     }

@@ -33,7 +33,7 @@
 //! The view reports what the pointer did as a [`ViewEvent`]; the app decides
 //! what it means. Offsets in events are code points into the source text.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -304,7 +304,7 @@ pub struct TextView {
     /// Where the selected span's handles can be grabbed, start then end:
     /// beside the edge, and the knob.
     handle_rects: [Option<[Rect; 2]>; 2],
-    lanes: BTreeMap<u32, usize>,
+    lanes: HashMap<u32, usize>,
     lanes_revision: Option<u64>,
     /// The answer to the last [`Reach`]: an offset.
     reached: Option<usize>,
@@ -317,12 +317,19 @@ const OVERVIEW_BUCKETS: usize = 1_024;
 
 /// The marks of the overview: the text cut into [`OVERVIEW_BUCKETS`]
 /// stretches of equal length, each with the color of the first mark that
-/// starts in it; made again when the marks change, placed by the layout
-/// each frame.
+/// starts in it; made again when the marks change. Placed by the layout into
+/// one mesh of rectangles, again only when the layout's height or the
+/// track moves.
 #[derive(Default)]
 struct Overview {
     buckets: Vec<Option<[u8; 3]>>,
+    /// The mesh, and the content height and track it was placed for.
+    placed: Option<(PlacedFor, Arc<egui::Mesh>)>,
 }
+
+/// What the overview's mesh was placed for: the content's height and the
+/// track's corners, as bits.
+type PlacedFor = (u32, [u32; 4]);
 
 impl Overview {
     fn new(marks: &[(u32, usize, usize, [u8; 3])], len: usize) -> Self {
@@ -331,7 +338,10 @@ impl Overview {
             let bucket = (start * OVERVIEW_BUCKETS / len.max(1)).min(OVERVIEW_BUCKETS - 1);
             buckets[bucket].get_or_insert(color);
         }
-        Overview { buckets }
+        Overview {
+            buckets,
+            placed: None,
+        }
     }
 }
 
@@ -865,7 +875,7 @@ impl TextView {
 
     /// The overview beside the scroll bar: a mark at the height of each
     /// stretch of the text that has spans, and the caret's, wider.
-    fn paint_overview(&self, ui: &Ui, text: &SourceText, highlight: &Highlight) {
+    fn paint_overview(&mut self, ui: &Ui, text: &SourceText, highlight: &Highlight) {
         let total = *self.tops.last().unwrap_or(&0.0);
         if total <= 0.0 || self.blocks.is_empty() {
             return;
@@ -885,37 +895,54 @@ impl TextView {
             let y = self.tops[i] + share.min(1.0) * (self.tops[i + 1] - self.tops[i]);
             track.top() + y / total * track.height()
         };
-        let buckets = self.overview.buckets.len().max(1);
-        let mut run: Option<(f32, f32, [u8; 3])> = None;
-        let paint_run = |run: Option<(f32, f32, [u8; 3])>| {
-            if let Some((top, bottom, [r, g, b])) = run {
-                painter.rect_filled(
-                    Rect::from_min_max(
-                        Pos2::new(track.left(), top),
-                        Pos2::new(track.right(), bottom.max(top + 2.0)),
-                    ),
-                    0.0,
-                    Color32::from_rgb(r, g, b),
-                );
+        let key = (
+            total.to_bits(),
+            [track.min.x, track.min.y, track.max.x, track.max.y].map(f32::to_bits),
+        );
+        let caret_y = highlight.caret.as_ref().map(|caret| y_of(caret.start));
+        let (mesh, placed) = match &self.overview.placed {
+            Some((placed_for, mesh)) if *placed_for == key => (Arc::clone(mesh), false),
+            _ => {
+                // Runs of one color that touch make one rectangle.
+                let mut mesh = egui::Mesh::default();
+                let mut add = |run: Option<(f32, f32, [u8; 3])>| {
+                    if let Some((top, bottom, [r, g, b])) = run {
+                        mesh.add_colored_rect(
+                            Rect::from_min_max(
+                                Pos2::new(track.left(), top),
+                                Pos2::new(track.right(), bottom.max(top + 2.0)),
+                            ),
+                            Color32::from_rgb(r, g, b),
+                        );
+                    }
+                };
+                let buckets = self.overview.buckets.len().max(1);
+                let mut run: Option<(f32, f32, [u8; 3])> = None;
+                for (bucket, color) in self.overview.buckets.iter().enumerate() {
+                    let Some(color) = *color else {
+                        continue;
+                    };
+                    let top = y_of(bucket * len / buckets);
+                    let bottom = y_of(((bucket + 1) * len / buckets).min(len)).max(top + 2.0);
+                    run = match run {
+                        Some((start, end, c)) if c == color && top <= end + 0.5 => {
+                            Some((start, bottom, c))
+                        }
+                        other => {
+                            add(other);
+                            Some((top, bottom, color))
+                        }
+                    };
+                }
+                add(run);
+                (Arc::new(mesh), true)
             }
         };
-        for (bucket, color) in self.overview.buckets.iter().enumerate() {
-            let Some(color) = *color else {
-                continue;
-            };
-            let top = y_of(bucket * len / buckets);
-            let bottom = y_of(((bucket + 1) * len / buckets).min(len)).max(top + 2.0);
-            run = match run {
-                Some((start, end, c)) if c == color && top <= end + 0.5 => Some((start, bottom, c)),
-                other => {
-                    paint_run(other);
-                    Some((top, bottom, color))
-                }
-            };
+        if placed {
+            self.overview.placed = Some((key, Arc::clone(&mesh)));
         }
-        paint_run(run);
-        if let Some(caret) = &highlight.caret {
-            let y = y_of(caret.start);
+        painter.add(egui::Shape::mesh(mesh));
+        if let Some(y) = caret_y {
             painter.rect_filled(
                 Rect::from_min_max(
                     Pos2::new(track.left() - 3.0, y - 1.5),
@@ -1177,11 +1204,11 @@ fn text_band(row_rect: Rect, row_height: f32) -> Rect {
 
 /// Gives each mark `(id, start, end)` a lane: outer marks lane 0, marks
 /// inside or overlapping them the next free lane.
-pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> BTreeMap<u32, usize> {
+pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> HashMap<u32, usize> {
     let mut order: Vec<(u32, usize, usize)> = marks.collect();
     order.sort_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
     let mut lane_ends: Vec<usize> = Vec::new();
-    let mut lanes = BTreeMap::new();
+    let mut lanes = HashMap::with_capacity(order.len());
     for (id, start, end) in order {
         let lane = match lane_ends.iter().position(|e| *e <= start) {
             Some(lane) => lane,

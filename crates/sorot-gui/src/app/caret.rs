@@ -121,16 +121,19 @@ pub(super) fn word_through(text: &SourceText, offset: usize, edge: Edge) -> Opti
 }
 
 /// The first token (`forward`) or the last token that `fits`, looking at
-/// the tokens around `near`, then further when none of them fits. `fits`
-/// must hold of a run of tokens that reaches the text's end (`forward`) or
-/// starts at its start.
-fn find_word(
+/// the tokens around `near`, then further when none of them fits, but never
+/// further than `limit` characters from `near` (the tokens that can fit lie
+/// within it) nor past the text's end (`forward`) or start. `fits` must hold
+/// of a run of tokens that reaches the text's end (`forward`) or starts at
+/// its start.
+fn find_word_within(
     text: &SourceText,
     near: usize,
     forward: bool,
+    limit: usize,
     fits: impl Fn(&Range<usize>) -> bool,
 ) -> Option<Range<usize>> {
-    let mut reach = FIRST_REACH;
+    let mut reach = FIRST_REACH.min(limit.max(1));
     loop {
         let stretch = tokenize::around(text, near..near, reach);
         let mut words = stretch.tokens.iter().map(|t| t.range());
@@ -139,11 +142,26 @@ fn find_word(
         } else {
             words.rev().find(|w| fits(w))
         };
-        if found.is_some() || reach >= text.len_chars() {
+        let seen_all = if forward {
+            near.saturating_add(reach) >= text.len_chars()
+        } else {
+            reach >= near
+        };
+        if found.is_some() || seen_all || reach >= limit {
             return found;
         }
-        reach = reach.saturating_mul(16);
+        reach = reach.saturating_mul(16).min(limit);
     }
+}
+
+/// [`find_word_within`] with no limit but the text's ends.
+fn find_word(
+    text: &SourceText,
+    near: usize,
+    forward: bool,
+    fits: impl Fn(&Range<usize>) -> bool,
+) -> Option<Range<usize>> {
+    find_word_within(text, near, forward, usize::MAX, fits)
 }
 
 /// The sentence that holds `offset`, as the shared tokenizer cuts sentences
@@ -173,14 +191,17 @@ fn moved_edge(
     let len = text.len_chars();
     let moved = match (edge, forward, chars) {
         (Edge::End, true, false) => start..find_word(text, end, true, |w| w.end > end)?.end,
+        // Shrinking, the words looked for lie within the range.
         (Edge::End, false, false) => {
-            start..find_word(text, end, false, |w| w.end < end && w.end > start)?.end
+            let inside = |w: &Range<usize>| w.end < end && w.end > start;
+            start..find_word_within(text, end, false, end - start, inside)?.end
         }
         (Edge::Start, false, false) => {
             find_word(text, start, false, |w| w.start < start)?.start..end
         }
         (Edge::Start, true, false) => {
-            find_word(text, start, true, |w| w.start > start && w.start < end)?.start..end
+            let inside = |w: &Range<usize>| w.start > start && w.start < end;
+            find_word_within(text, start, true, end - start, inside)?.start..end
         }
         (Edge::End, true, true) if end < len => start..text.snap_to_graphemes(end..end + 1).end,
         (Edge::End, false, true) if end > 0 => start..text.snap_to_graphemes(end - 1..end).start,

@@ -179,11 +179,23 @@ impl SorotApp {
         }
         self.text.index.update(&doc.id, doc.revision(), doc.spans());
         let index = &self.text.index;
+        // Each label's color, looked up once rather than read for each span.
+        let colors: Vec<(&str, [u8; 3])> = schema
+            .labels
+            .iter()
+            .map(|l| (l.name.as_str(), schema.color(&l.name)))
+            .collect();
+        let color_of = |label: &str| {
+            colors
+                .iter()
+                .find(|(name, _)| *name == label)
+                .map_or_else(|| schema.color(label), |(_, color)| *color)
+        };
         let lanes = || {
             doc.spans()
                 .iter()
                 .filter(|s| !doc.is_flagged(s.id))
-                .map(|s| (s.id, s.start, s.end, schema.color(&s.label)))
+                .map(|s| (s.id, s.start, s.end, color_of(&s.label)))
                 .collect()
         };
         // The marks of the window: its spans, and the suggestions in it.
@@ -196,7 +208,7 @@ impl SorotApp {
                     id: s.id,
                     start: s.start,
                     end: s.end,
-                    color: schema.color(&s.label),
+                    color: color_of(&s.label),
                     title: &s.label,
                     text: &s.text,
                     note: &s.note,

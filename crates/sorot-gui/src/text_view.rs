@@ -1240,6 +1240,35 @@ mod tests {
         assert_eq!(lane_of("Putin"), 0);
     }
 
+    /// The overview marks each stretch of the text where a mark starts,
+    /// with the first such mark's color, and nothing where none does.
+    #[test]
+    fn the_overview_marks_the_stretches_that_hold_spans() {
+        let len = 10 * OVERVIEW_BUCKETS;
+        let (red, blue) = ([0xe1, 0x1d, 0x48], [0x3b, 0x82, 0xf6]);
+        let marks = [
+            (1, 0, 5, red),
+            (2, 3, 9, blue),
+            (3, len / 2, len / 2 + 4, blue),
+            (4, len - 1, len, red),
+        ];
+        let overview = Overview::new(&marks, len);
+        let marked: Vec<(usize, [u8; 3])> = overview
+            .buckets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (i, c)))
+            .collect();
+        assert_eq!(
+            marked,
+            vec![
+                (0, red),
+                (OVERVIEW_BUCKETS / 2, blue),
+                (OVERVIEW_BUCKETS - 1, red)
+            ]
+        );
+    }
+
     /// A long paragraph is cut into blocks that cover it exactly, each at
     /// most `BLOCK_CHARS` long, after a sentence's end where there is one;
     /// short paragraphs stay whole, and offsets stay code points across a

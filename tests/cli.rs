@@ -127,6 +127,45 @@ fn validate_reports_one_problem_per_line_with_file_and_line() {
     assert_eq!(fs::read(&path).unwrap(), before, "validate never writes");
 }
 
+/// Two spans of one label that overlap, which the workbench refuses to
+/// make, are warned of with both ids when a file holds them; warnings
+/// alone leave the project valid, and a label the schema lets overlap is
+/// not warned of.
+#[test]
+fn validate_warns_of_spans_of_one_label_that_overlap() {
+    let dir = TestProject::new().annotated(
+        "ayu",
+        "a.txt",
+        "“[[Vladimir [Putin|actor]|actor] 😊 [tiba|claim]|claim]”\r\n[Kim|actor]",
+    );
+    let validate = || sorot(&["validate", dir.root().to_str().unwrap()], Path::new("/"));
+    let output = validate();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    // Ids by start: “Vladimir Putin” 1, the claim 2, “Putin” 3, “tiba” 4.
+    assert_eq!(
+        lines,
+        [
+            "annotations/ayu/a.txt.ron:12: warning: span 3 (actor “Putin”) overlaps span 1 (actor “Vladimir Putin”); the schema does not let actor spans overlap each other",
+            "annotations/ayu/a.txt.ron:13: warning: span 4 (claim “tiba”) overlaps span 2 (claim “Vladimir Putin 😊 tiba”); the schema does not let claim spans overlap each other",
+        ]
+        .map(|line| format!("{}/{line}", dir.root().display())),
+        "{out}"
+    );
+    assert_stderr_contains(&output, "1 document checked, no problems, 2 warnings");
+
+    // Claims may nest where the schema says so.
+    dir.write(
+        "sorot.ron",
+        r#"(schema: (labels: [(name: "actor"), (name: "location"), (name: "date"), (name: "claim", overlap: (same_label: true))]))"#,
+    );
+    let output = validate();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert_stderr_contains(&output, "no problems, 1 warning");
+}
+
 #[test]
 fn validate_exits_2_when_it_cannot_run() {
     let output = sorot(&["validate", "/nonexistent/project"], Path::new("/"));

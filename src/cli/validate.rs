@@ -33,18 +33,18 @@ pub(crate) fn run_validate(root: &Path, repairing: bool) -> anyhow::Result<ExitC
     for problem in &problems {
         writeln!(stdout, "{problem}")?;
     }
-    if problems.is_empty() {
-        eprintln!(
-            "{} checked, no problems",
-            counted(project.docs().len(), "document")
-        );
+    let warnings = problems.iter().filter(|p| p.warning).count();
+    let errors = problems.len() - warnings;
+    let warned = match warnings {
+        0 => String::new(),
+        n => format!(", {}", counted(n, "warning")),
+    };
+    let documents = counted(project.docs().len(), "document");
+    if errors == 0 {
+        eprintln!("{documents} checked, no problems{warned}");
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!(
-            "{} in {}",
-            counted(problems.len(), "problem"),
-            counted(project.docs().len(), "document")
-        );
+        eprintln!("{} in {documents}{warned}", counted(errors, "problem"));
         Ok(ExitCode::from(1))
     }
 }

@@ -6,6 +6,10 @@
 //! - the time of a workbench frame while scrolling that article, of the frame
 //!   that adds a span (command, edit, the autosave handed to the writer
 //!   thread, paint) and of the frame after it; then that every save landed;
+//! - on the same article, every key of the keyboard workflow (the caret by
+//!   words, lines, screens and to the ends, selecting by Shift+Right and
+//!   labeling by a digit, Tab between spans, resizing a span, undo, find):
+//!   the CPU time of the frame that takes the key and of the frame after it;
 //! - listing a project of 10,000 short annotated articles (texts found,
 //!   every annotation file's status and span count read), from the cache
 //!   and, on Linux, with nothing cached;
@@ -178,7 +182,16 @@ fn large_document(root: &Path, report: &mut String) {
     let mut after_add: Vec<Duration> = Vec::new();
     let chars = text.chars().count();
     for n in 0..30 {
-        let offset = 1_000 + n * 997;
+        // Clear of the dates there are: two dates may not overlap.
+        let mut offset = 1_000 + n * 997;
+        let doc = app.workspace().unwrap().current().unwrap();
+        let schema = sorot_core::model::schema::Schema::default();
+        while !doc
+            .overlap_conflicts(&schema, offset..offset + 4, "date", None)
+            .is_empty()
+        {
+            offset += 13;
+        }
         app.push(Action::SelectText(offset..offset + 4));
         app.push(Action::ApplyLabel("date".into()));
         // The frame runs the actions: command, edit, autosave of 5,000 spans, and paints.
@@ -224,6 +237,156 @@ fn large_document(root: &Path, report: &mut String) {
         ms(median(after_add))
     )
     .unwrap();
+    keys(&ctx, &mut app, report);
+}
+
+/// The CPU time this thread has used (Linux); the wall-clock time elsewhere.
+fn cpu_now() -> Duration {
+    #[cfg(target_os = "linux")]
+    {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+        Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+        START.get_or_init(Instant::now).elapsed()
+    }
+}
+
+/// Each key of the keyboard workflow, pressed 30 times on the open article
+/// (with what it needs first): the CPU time of the frame that takes the key
+/// and of the frame after it (where a move that needs the layout ends).
+fn keys(ctx: &egui::Context, app: &mut SorotApp, report: &mut String) {
+    use egui::{Key, Modifiers};
+    let input = |events: Vec<Event>| RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1400.0, 900.0))),
+        events,
+        ..RawInput::default()
+    };
+    let frame = |app: &mut SorotApp, events: Vec<Event>| {
+        let t = cpu_now();
+        let output = ctx.run_ui(input(events), |ui| app.show(ui));
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        cpu_now() - t
+    };
+    let press = |key: Key, modifiers: Modifiers| {
+        [true, false]
+            .map(|pressed| Event::Key {
+                key,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers,
+            })
+            .to_vec()
+    };
+    // The keyboard settles on the text view.
+    for _ in 0..3 {
+        frame(app, Vec::new());
+    }
+    let shift = Modifiers::SHIFT;
+    let ctrl = Modifiers::COMMAND;
+    type Step = (Key, Modifiers);
+    // Each case: its name, the keys pressed before each measured key, the key.
+    let cases: [(&str, Vec<Step>, Step); 13] = [
+        (
+            "Right (next word)",
+            vec![],
+            (Key::ArrowRight, Modifiers::NONE),
+        ),
+        (
+            "Left (previous word)",
+            vec![],
+            (Key::ArrowLeft, Modifiers::NONE),
+        ),
+        ("Down (a line)", vec![], (Key::ArrowDown, Modifiers::NONE)),
+        (
+            "End (line's end)",
+            vec![(Key::ArrowDown, Modifiers::NONE)],
+            (Key::End, Modifiers::NONE),
+        ),
+        (
+            "PageDown (a screen)",
+            vec![],
+            (Key::PageDown, Modifiers::NONE),
+        ),
+        (
+            "Ctrl+End / Ctrl+Home",
+            vec![(Key::End, ctrl)],
+            (Key::Home, ctrl),
+        ),
+        (
+            "Shift+Right (select a word more)",
+            vec![],
+            (Key::ArrowRight, shift),
+        ),
+        (
+            "a digit (label the selection)",
+            vec![
+                (Key::Escape, Modifiers::NONE),
+                (Key::ArrowRight, Modifiers::NONE),
+                (Key::ArrowRight, shift),
+            ],
+            (Key::Num3, Modifiers::NONE),
+        ),
+        ("Tab (next span)", vec![], (Key::Tab, Modifiers::NONE)),
+        ("Shift+Tab (previous span)", vec![], (Key::Tab, shift)),
+        (
+            "Shift+Right on a span (resize)",
+            vec![(Key::Tab, Modifiers::NONE), (Key::ArrowRight, shift)],
+            (Key::ArrowLeft, shift),
+        ),
+        (
+            "Ctrl+Z (undo)",
+            vec![(Key::ArrowRight, shift)],
+            (Key::Z, ctrl),
+        ),
+        (
+            "F3 (next match of \"Putin\")",
+            vec![],
+            (Key::F3, Modifiers::NONE),
+        ),
+    ];
+    writeln!(
+        report,
+        "  keys, CPU time of the key's frame / of the frame after it (median, worst of 30):"
+    )
+    .unwrap();
+    for (name, before, (key, modifiers)) in cases {
+        if key == Key::F3 {
+            // The find bar open on a name the article holds many times.
+            frame(app, press(Key::F, ctrl | shift));
+            frame(app, vec![Event::Text("Putin".into())]);
+            frame(app, press(Key::Enter, Modifiers::NONE));
+            frame(app, Vec::new());
+        }
+        frame(app, press(Key::Escape, Modifiers::NONE));
+        let spans = |app: &SorotApp| app.workspace().unwrap().current().unwrap().spans().len();
+        let spans_before = spans(app);
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        for _ in 0..30 {
+            for &(key, modifiers) in &before {
+                frame(app, press(key, modifiers));
+                frame(app, Vec::new());
+            }
+            first.push(frame(app, press(key, modifiers)));
+            second.push(frame(app, Vec::new()));
+        }
+        if key == Key::Num3 {
+            assert!(spans(app) > spans_before, "the digit labeled spans");
+        }
+        let worst = |times: &[Duration]| times.iter().max().copied().unwrap_or_default();
+        writeln!(
+            report,
+            "    {name:<34} {} / {} (worst {} / {})",
+            ms(median(first.clone())),
+            ms(median(second.clone())),
+            ms(worst(&first)),
+            ms(worst(&second)),
+        )
+        .unwrap();
+    }
 }
 
 /// Opens a big document in the workbench, headless, and scrolls it.

@@ -15,16 +15,25 @@
 //!   bar (`menu_bar`), the document list (`document_list`), the span panel
 //!   with labels, spans and the selected span (`span_panel`), the text view
 //!   panel (`document_view`), the dialogs (`dialogs`), the suggestions of
-//!   dates, mentions and known names (`suggestions`) and the status bar
-//!   (`status_bar`). What is open (project, annotator, review, exports and
-//!   imports) is managed in `session`.
+//!   dates, mentions and known names (`suggestions`), the find bar over the
+//!   text (`find`) and the status bar (`status_bar`). What is open (project,
+//!   annotator, review, exports and imports) is managed in `session`; the
+//!   caret and the keys that move through the text in `caret`.
+//! - **keyboard home**: the text view holds the keyboard whenever no text
+//!   field or dialog has it, so that Tab, the arrows and Escape act on the
+//!   text and never wander through the buttons.
+//! - **replace offer**: a label refused because it would overlap a span of
+//!   the same label, which one key ([`UiCommand::ReplaceOverlapped`]) turns
+//!   into a replacement of that span; any other action drops the offer.
 //!
 //! Errors are shown once, in the status bar or a dialog, with their causes.
 
 mod apply;
+mod caret;
 mod dialogs;
 mod document_list;
 mod document_view;
+mod find;
 mod menu_bar;
 mod session;
 mod span_panel;
@@ -54,9 +63,12 @@ use sorot_core::project::workspace::{Resolution, SaveState, Workspace};
 use sorot_core::project::{CONFIG_FILE, is_valid_annotator, sanitize_annotator};
 
 use apply::Change;
+use caret::Caret;
+pub use caret::Then;
 use dialogs::Dialog;
 use document_list::DocumentList;
 use document_view::DocumentView;
+use find::FindBar;
 use span_panel::SpanPanel;
 use status_bar::StatusBar;
 use suggestions::SuggestionState;
@@ -96,6 +108,12 @@ pub enum Action {
     AcceptSuggestionAt(Suggestion),
     /// Adds a gazetteer file's names to the project's gazetteer.
     ImportGazetteer(PathBuf),
+    /// Moves the caret to the word at an offset (a click in the text).
+    CaretTo(usize),
+    /// Finishes a key's move with the place the text view found for it.
+    Reached(Then, usize),
+    /// Gives the selected span a new range (a handle dragged).
+    Resize(SpanId, Range<usize>),
 }
 
 impl Action {
@@ -112,8 +130,20 @@ impl Action {
                 | Action::LinkCandidate(_)
                 | Action::Unlink(_)
                 | Action::AcceptSuggestionAt(_)
+                | Action::Resize(..)
+                | Action::CaretTo(_)
+                | Action::Reached(..)
         )
     }
+}
+
+/// A label refused for an overlap, which one key turns into a replacement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Offer {
+    range: Range<usize>,
+    label: String,
+    /// What the status bar says of it.
+    message: String,
 }
 
 /// The workbench's state.
@@ -152,6 +182,13 @@ pub struct SorotApp {
     status: StatusBar,
     /// Where closing the window stands.
     closing: Closing,
+    caret: Caret,
+    find: FindBar,
+    /// The replace offer standing, if any.
+    offer: Option<Offer>,
+    /// Gives the keyboard back to the text in the next frame, even from a
+    /// text field (after a match is found).
+    keyboard_to_text: bool,
 }
 
 /// Where closing the window stands: the window closes at once unless a
@@ -207,6 +244,10 @@ impl SorotApp {
             suggestions: SuggestionState::default(),
             status,
             closing: Closing::default(),
+            caret: Caret::default(),
+            find: FindBar::default(),
+            offer: None,
+            keyboard_to_text: false,
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -238,6 +279,12 @@ impl SorotApp {
 
     pub fn selection(&self) -> Option<Range<usize>> {
         self.selection.clone()
+    }
+
+    /// The caret's word in the current document.
+    pub fn caret(&self) -> Option<Range<usize>> {
+        let doc = self.workspace.as_ref()?.current_id()?;
+        self.caret.word(doc)
     }
 
     /// The status-bar message, if any (`true` for an error).
@@ -287,6 +334,13 @@ impl SorotApp {
         if let Some(request) = self.transfer.wait() {
             self.transfer_request(request);
         }
+    }
+
+    /// The documents the list shows, once the filter has run (tests).
+    pub fn listed_documents(&mut self) -> Vec<String> {
+        self.documents.ids(self.workspace.as_ref());
+        self.documents.wait();
+        self.documents.ids(self.workspace.as_ref())
     }
 
     /// Waits for the agreement figures and returns them (tests).
@@ -360,7 +414,32 @@ impl SorotApp {
             self.mention_action(action);
         }
         self.run_actions();
+        self.keep_keyboard(ui.ctx());
         self.update_title(ui.ctx());
+    }
+
+    /// Keeps the keyboard home: with the text view, unless a text field or
+    /// a dialog has it; Tab, the arrows and Escape stay with the view.
+    fn keep_keyboard(&mut self, ctx: &egui::Context) {
+        let blocked = self.dialog.is_some() || self.transfer.is_open() || !self.text.shown;
+        let id = crate::text_view::text_view_id();
+        let focused = ctx.memory(|m| m.focused());
+        let take = std::mem::take(&mut self.keyboard_to_text)
+            || (focused.is_none() || focused != Some(id) && !ctx.text_edit_focused());
+        if !blocked && take && focused != Some(id) {
+            ctx.memory_mut(|m| m.request_focus(id));
+        }
+        ctx.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                id,
+                egui::EventFilter {
+                    tab: true,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    escape: true,
+                },
+            )
+        });
     }
 
     /// Turns key presses into actions, before any panel sees them.
@@ -447,13 +526,27 @@ impl SorotApp {
         if self.review.is_some() && action.edits_from_panels() {
             return;
         }
+        if !matches!(
+            action,
+            Action::Ui(UiCommand::ReplaceOverlapped) | Action::Reached(..)
+        ) && let Some(offer) = self.offer.take()
+        {
+            // Its message goes with it.
+            self.status.clear_news(&offer.message);
+        }
         match action {
             Action::Ui(command) => self.run_command(command),
             Action::ApplyLabel(label) => self.apply_label(label),
             Action::SelectText(range) => {
                 self.commit_note();
-                self.selection = Some(range);
+                self.selection = Some(range.clone());
                 self.selected_span = None;
+                self.caret_to(range.end.saturating_sub(1).max(range.start));
+            }
+            Action::CaretTo(offset) => self.caret_to(offset),
+            Action::Reached(then, offset) => self.reached(then, offset),
+            Action::Resize(id, range) => {
+                self.apply(Change::here(Command::ResizeSpan { id, range }));
             }
             Action::SelectDocument(id) => {
                 if self.review.is_some() {
@@ -488,8 +581,11 @@ impl SorotApp {
                 self.commit_note();
                 self.selected_span = Some(id);
                 self.selection = None;
-                if reveal {
-                    self.text.scroll_to = self.current_span_start(id);
+                if let Some(start) = self.current_span_start(id) {
+                    self.caret_to(start);
+                    if reveal {
+                        self.text.scroll_to = Some(start);
+                    }
                 }
             }
             Action::SetNote(id, note) => {
@@ -560,6 +656,33 @@ impl SorotApp {
                 self.commit_note();
                 self.selection = None;
                 self.selected_span = None;
+            }
+            UiCommand::CaretRight
+            | UiCommand::CaretLeft
+            | UiCommand::CaretDown
+            | UiCommand::CaretUp
+            | UiCommand::CaretLineStart
+            | UiCommand::CaretLineEnd
+            | UiCommand::TextStart
+            | UiCommand::TextEnd
+            | UiCommand::PageDown
+            | UiCommand::PageUp
+            | UiCommand::EndEdgeRight
+            | UiCommand::EndEdgeLeft
+            | UiCommand::EndEdgeDown
+            | UiCommand::EndEdgeUp
+            | UiCommand::StartEdgeLeft
+            | UiCommand::StartEdgeRight
+            | UiCommand::EndCharRight
+            | UiCommand::EndCharLeft
+            | UiCommand::StartCharLeft
+            | UiCommand::StartCharRight
+            | UiCommand::NextSpan
+            | UiCommand::PreviousSpan => self.move_in_text(command),
+            UiCommand::ReplaceOverlapped => self.replace_overlapped(),
+            UiCommand::FindInDocument => self.find.open(),
+            UiCommand::FindNext | UiCommand::FindPrevious => {
+                self.find_step(command == UiCommand::FindNext);
             }
             UiCommand::ToggleDone => {
                 let Some(status) = self.editing().and_then(Workspace::toggled_done) else {
@@ -675,6 +798,9 @@ impl SorotApp {
     /// it holds), or relabels the selected span.
     fn apply_label(&mut self, label: String) {
         if let Some(range) = self.selection.clone() {
+            if self.offer_replacement(&range, &label) {
+                return;
+            }
             let value = if label == "date" {
                 self.current_dates()
                     .and_then(|dates| suggest::value_among(dates, range.clone()))
@@ -697,6 +823,64 @@ impl SorotApp {
             }
         } else if let Some(id) = self.selected_span {
             self.apply(Change::here(Command::Relabel { id, label }));
+        }
+    }
+
+    /// When labeling `range` with `label` would overlap a span of that label
+    /// against the schema's rule, tells so and offers to replace it; true
+    /// when it did.
+    fn offer_replacement(&mut self, range: &Range<usize>, label: &str) -> bool {
+        let Some(workspace) = &self.workspace else {
+            return false;
+        };
+        let Some(doc) = workspace.current() else {
+            return false;
+        };
+        let schema = workspace.project().schema();
+        let conflicts = doc.overlap_conflicts(schema, range.clone(), label, None);
+        // The same range again is refused as a duplicate, with nothing to replace.
+        let Some(first) = conflicts.first().filter(|s| s.range() != *range) else {
+            return false;
+        };
+        let key = UiCommand::ReplaceOverlapped.shortcuts()[0]
+            .format(&egui::ModifierNames::NAMES, cfg!(target_os = "macos"));
+        let others = match conflicts.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let message = format!(
+            "“{}” overlaps the {label} span “{}”{others}, and {label} spans may not overlap: {key} replaces it, keeping its note, value, attributes and relations",
+            crate::ellipsize(doc.text.slice(range.clone()), 40),
+            crate::ellipsize(&first.text, 40),
+        );
+        self.status.show(message.clone());
+        self.offer = Some(Offer {
+            range: range.clone(),
+            label: label.to_owned(),
+            message,
+        });
+        true
+    }
+
+    /// Takes up the replace offer: the overlapped span takes the range.
+    fn replace_overlapped(&mut self) {
+        let Some(Offer { range, label, .. }) = self.offer.take() else {
+            return;
+        };
+        let text = self
+            .workspace
+            .as_ref()
+            .and_then(|w| w.current())
+            .map(|doc| crate::ellipsize(doc.text.slice(range.clone()), 40))
+            .unwrap_or_default();
+        if let Some(sorot_core::project::document::Outcome::Changed { select }) =
+            self.apply(Change::here(Command::Replace { range, label }))
+        {
+            self.selection = None;
+            self.selected_span = select;
+            self.status.show(format!(
+                "The span now covers “{text}”, with its note, value, attributes and relations"
+            ));
         }
     }
 

@@ -4,8 +4,51 @@
 //!
 //! Label hotkeys (the digits 1-9, from the project's schema) are not UI
 //! commands; no UI command may use a bare digit.
+//!
+//! Terms:
+//! - **caret**: the word (a token of the shared tokenizer) the keys stand on
+//!   in the text.
+//! - **edge**: the start or the end of what the edge keys change: the
+//!   selected span, else the selection (made from the caret's word when
+//!   there is none).
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// The menus of the menu bar, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Menu {
+    File,
+    Edit,
+    Document,
+    Text,
+    Suggest,
+    Review,
+    View,
+}
+
+impl Menu {
+    pub const ALL: [Menu; 7] = [
+        Menu::File,
+        Menu::Edit,
+        Menu::Document,
+        Menu::Text,
+        Menu::Suggest,
+        Menu::Review,
+        Menu::View,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::Document => "Document",
+            Menu::Text => "Text",
+            Menu::Suggest => "Suggest",
+            Menu::Review => "Review",
+            Menu::View => "View",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UiCommand {
@@ -40,10 +83,36 @@ pub enum UiCommand {
     ImportGazetteer,
     LinkSource,
     LinkTarget,
+    CaretRight,
+    CaretLeft,
+    CaretDown,
+    CaretUp,
+    CaretLineStart,
+    CaretLineEnd,
+    TextStart,
+    TextEnd,
+    PageDown,
+    PageUp,
+    EndEdgeRight,
+    EndEdgeLeft,
+    EndEdgeDown,
+    EndEdgeUp,
+    StartEdgeLeft,
+    StartEdgeRight,
+    EndCharRight,
+    EndCharLeft,
+    StartCharLeft,
+    StartCharRight,
+    NextSpan,
+    PreviousSpan,
+    ReplaceOverlapped,
+    FindInDocument,
+    FindNext,
+    FindPrevious,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 31] = [
+    pub const ALL: [UiCommand; 57] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -75,6 +144,32 @@ impl UiCommand {
         UiCommand::ImportGazetteer,
         UiCommand::LinkSource,
         UiCommand::LinkTarget,
+        UiCommand::CaretRight,
+        UiCommand::CaretLeft,
+        UiCommand::CaretDown,
+        UiCommand::CaretUp,
+        UiCommand::CaretLineStart,
+        UiCommand::CaretLineEnd,
+        UiCommand::TextStart,
+        UiCommand::TextEnd,
+        UiCommand::PageDown,
+        UiCommand::PageUp,
+        UiCommand::EndEdgeRight,
+        UiCommand::EndEdgeLeft,
+        UiCommand::EndEdgeDown,
+        UiCommand::EndEdgeUp,
+        UiCommand::StartEdgeLeft,
+        UiCommand::StartEdgeRight,
+        UiCommand::EndCharRight,
+        UiCommand::EndCharLeft,
+        UiCommand::StartCharLeft,
+        UiCommand::StartCharRight,
+        UiCommand::NextSpan,
+        UiCommand::PreviousSpan,
+        UiCommand::ReplaceOverlapped,
+        UiCommand::FindInDocument,
+        UiCommand::FindNext,
+        UiCommand::FindPrevious,
     ];
 
     /// The menu text.
@@ -111,6 +206,63 @@ impl UiCommand {
             UiCommand::ImportGazetteer => "Add known names (gazetteer)…",
             UiCommand::LinkSource => "Link the claim to its source",
             UiCommand::LinkTarget => "Link the claim to its target",
+            UiCommand::CaretRight => "Next word",
+            UiCommand::CaretLeft => "Previous word",
+            UiCommand::CaretDown => "Line down",
+            UiCommand::CaretUp => "Line up",
+            UiCommand::CaretLineStart => "Start of the line",
+            UiCommand::CaretLineEnd => "End of the line",
+            UiCommand::TextStart => "Start of the text",
+            UiCommand::TextEnd => "End of the text",
+            UiCommand::PageDown => "Page down",
+            UiCommand::PageUp => "Page up",
+            UiCommand::EndEdgeRight => "End a word later (select, grow)",
+            UiCommand::EndEdgeLeft => "End a word earlier (shrink)",
+            UiCommand::EndEdgeDown => "End a line later",
+            UiCommand::EndEdgeUp => "End a line earlier",
+            UiCommand::StartEdgeLeft => "Start a word earlier (grow)",
+            UiCommand::StartEdgeRight => "Start a word later (shrink)",
+            UiCommand::EndCharRight => "End a character later",
+            UiCommand::EndCharLeft => "End a character earlier",
+            UiCommand::StartCharLeft => "Start a character earlier",
+            UiCommand::StartCharRight => "Start a character later",
+            UiCommand::NextSpan => "Next span",
+            UiCommand::PreviousSpan => "Previous span",
+            UiCommand::ReplaceOverlapped => "Replace the overlapped span",
+            UiCommand::FindInDocument => "Find in document…",
+            UiCommand::FindNext => "Find next",
+            UiCommand::FindPrevious => "Find previous",
+        }
+    }
+
+    /// The menu the command is in, and the group of the menu (groups are
+    /// set apart by a line).
+    pub fn menu(self) -> (Menu, u8) {
+        use UiCommand::*;
+        match self {
+            OpenFolder | SwitchAnnotator | Export | Import => (Menu::File, 0),
+            Undo | Redo => (Menu::Edit, 0),
+            DeleteSpan | ClearSelection | ReplaceOverlapped => (Menu::Edit, 1),
+            LinkSource | LinkTarget => (Menu::Edit, 2),
+            ToggleDone | NextDocument | PreviousDocument | FocusFilter => (Menu::Document, 0),
+            CaretRight | CaretLeft | CaretDown | CaretUp | CaretLineStart | CaretLineEnd
+            | TextStart | TextEnd | PageDown | PageUp => (Menu::Text, 0),
+            EndEdgeRight | EndEdgeLeft | EndEdgeDown | EndEdgeUp | StartEdgeLeft
+            | StartEdgeRight | EndCharRight | EndCharLeft | StartCharLeft | StartCharRight => {
+                (Menu::Text, 1)
+            }
+            NextSpan | PreviousSpan => (Menu::Text, 2),
+            FindInDocument | FindNext | FindPrevious => (Menu::Text, 3),
+            SuggestDates
+            | FindMentions
+            | FindMentionsInProject
+            | AcceptSuggestion
+            | RejectSuggestion
+            | AcceptAllSuggestions => (Menu::Suggest, 0),
+            ImportGazetteer => (Menu::Suggest, 1),
+            Review | NextDisagreement | PreviousDisagreement | AcceptA | AcceptB | AcceptBoth
+            | RejectBoth => (Menu::Review, 0),
+            ToggleSnapToWords | Agreement | CompareWithGold => (Menu::View, 1),
         }
     }
 
@@ -118,13 +270,16 @@ impl UiCommand {
     pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
         let ctrl = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         let plain = |key| KeyboardShortcut::new(Modifiers::NONE, key);
+        let shift = |key| KeyboardShortcut::new(Modifiers::SHIFT, key);
+        let alt_shift = |key| KeyboardShortcut::new(Modifiers::ALT | Modifiers::SHIFT, key);
+        let ctrl_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
+        let ctrl_alt_shift = |key| {
+            KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::ALT | Modifiers::SHIFT, key)
+        };
         match self {
             UiCommand::OpenFolder => vec![ctrl(Key::O)],
             UiCommand::Undo => vec![ctrl(Key::Z)],
-            UiCommand::Redo => vec![
-                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
-                ctrl(Key::Y),
-            ],
+            UiCommand::Redo => vec![ctrl_shift(Key::Z), ctrl(Key::Y)],
             UiCommand::DeleteSpan => vec![plain(Key::Delete)],
             UiCommand::ClearSelection => vec![plain(Key::Escape)],
             UiCommand::ToggleDone => vec![ctrl(Key::Enter)],
@@ -152,19 +307,39 @@ impl UiCommand {
             UiCommand::RejectBoth => vec![plain(Key::X)],
             UiCommand::SuggestDates => vec![ctrl(Key::D)],
             UiCommand::FindMentions => vec![ctrl(Key::M)],
-            UiCommand::FindMentionsInProject => vec![KeyboardShortcut::new(
-                Modifiers::COMMAND | Modifiers::SHIFT,
-                Key::M,
-            )],
+            UiCommand::FindMentionsInProject => vec![ctrl_shift(Key::M)],
             UiCommand::AcceptSuggestion => vec![plain(Key::Enter)],
             UiCommand::RejectSuggestion => vec![plain(Key::Backspace)],
-            UiCommand::AcceptAllSuggestions => vec![KeyboardShortcut::new(
-                Modifiers::COMMAND | Modifiers::SHIFT,
-                Key::Enter,
-            )],
+            UiCommand::AcceptAllSuggestions => vec![ctrl_shift(Key::Enter)],
             UiCommand::ImportGazetteer => vec![],
             UiCommand::LinkSource => vec![plain(Key::R)],
-            UiCommand::LinkTarget => vec![KeyboardShortcut::new(Modifiers::SHIFT, Key::R)],
+            UiCommand::LinkTarget => vec![shift(Key::R)],
+            UiCommand::CaretRight => vec![plain(Key::ArrowRight)],
+            UiCommand::CaretLeft => vec![plain(Key::ArrowLeft)],
+            UiCommand::CaretDown => vec![plain(Key::ArrowDown)],
+            UiCommand::CaretUp => vec![plain(Key::ArrowUp)],
+            UiCommand::CaretLineStart => vec![plain(Key::Home)],
+            UiCommand::CaretLineEnd => vec![plain(Key::End)],
+            UiCommand::TextStart => vec![ctrl(Key::Home)],
+            UiCommand::TextEnd => vec![ctrl(Key::End)],
+            UiCommand::PageDown => vec![plain(Key::PageDown)],
+            UiCommand::PageUp => vec![plain(Key::PageUp)],
+            UiCommand::EndEdgeRight => vec![shift(Key::ArrowRight)],
+            UiCommand::EndEdgeLeft => vec![shift(Key::ArrowLeft)],
+            UiCommand::EndEdgeDown => vec![shift(Key::ArrowDown)],
+            UiCommand::EndEdgeUp => vec![shift(Key::ArrowUp)],
+            UiCommand::StartEdgeLeft => vec![alt_shift(Key::ArrowLeft)],
+            UiCommand::StartEdgeRight => vec![alt_shift(Key::ArrowRight)],
+            UiCommand::EndCharRight => vec![ctrl_shift(Key::ArrowRight)],
+            UiCommand::EndCharLeft => vec![ctrl_shift(Key::ArrowLeft)],
+            UiCommand::StartCharLeft => vec![ctrl_alt_shift(Key::ArrowLeft)],
+            UiCommand::StartCharRight => vec![ctrl_alt_shift(Key::ArrowRight)],
+            UiCommand::NextSpan => vec![plain(Key::Tab)],
+            UiCommand::PreviousSpan => vec![shift(Key::Tab)],
+            UiCommand::ReplaceOverlapped => vec![shift(Key::Enter)],
+            UiCommand::FindInDocument => vec![ctrl_shift(Key::F)],
+            UiCommand::FindNext => vec![plain(Key::F3)],
+            UiCommand::FindPrevious => vec![shift(Key::F3)],
         }
     }
 
@@ -177,7 +352,49 @@ impl UiCommand {
                 | UiCommand::PreviousDocument
                 | UiCommand::ToggleDone
                 | UiCommand::OpenFolder
+                | UiCommand::FindNext
+                | UiCommand::FindPrevious
         )
+    }
+
+    /// Whether the command moves the caret alone (and so leaves the
+    /// selection).
+    pub fn moves_caret(self) -> bool {
+        use UiCommand::*;
+        matches!(
+            self,
+            CaretRight
+                | CaretLeft
+                | CaretDown
+                | CaretUp
+                | CaretLineStart
+                | CaretLineEnd
+                | TextStart
+                | TextEnd
+                | PageDown
+                | PageUp
+        )
+    }
+
+    /// Whether the command moves the caret or an edge in the text.
+    pub fn moves_in_text(self) -> bool {
+        use UiCommand::*;
+        self.moves_caret()
+            || matches!(
+                self,
+                EndEdgeRight
+                    | EndEdgeLeft
+                    | EndEdgeDown
+                    | EndEdgeUp
+                    | StartEdgeLeft
+                    | StartEdgeRight
+                    | EndCharRight
+                    | EndCharLeft
+                    | StartCharLeft
+                    | StartCharRight
+                    | NextSpan
+                    | PreviousSpan
+            )
     }
 
     /// The command whose shortcut exactly matches this key press.
@@ -231,6 +448,28 @@ mod tests {
                     Some(command)
                 );
                 seen.push((shortcut, command));
+            }
+        }
+    }
+
+    /// Every shortcut is listed in the README's table of keys, spelled as
+    /// the menus spell it.
+    #[test]
+    fn every_shortcut_is_in_the_readme() {
+        let readme = include_str!("../../../README.md");
+        let table = readme
+            .split("## Keys")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("the README has a Keys section");
+        for command in UiCommand::ALL {
+            for shortcut in command.shortcuts() {
+                let spelled = shortcut.format(&egui::ModifierNames::NAMES, false);
+                let listed = table.lines().any(|line| {
+                    line.split(['|', '/', ',', '(', ')'])
+                        .any(|cell| cell.trim().trim_matches('*') == spelled)
+                });
+                assert!(listed, "{command:?}: {spelled} is not in the README's keys");
             }
         }
     }

@@ -16,11 +16,24 @@
 //!   overlap get different lanes (outer spans lowest), so a claim that holds an
 //!   actor and a date shows three underlines as well as three tinted fills.
 //! - **piece**: the part of a span on one row of a wrapped paragraph.
+//! - **row**: one line of a block as laid out, wrapped at the view's width.
+//! - **caret**: the word the keys stand on, drawn as a bar before it and a
+//!   line under it.
+//! - **handle**: a grip at each edge of the selected span; dragging it moves
+//!   that edge.
+//! - **reach**: a place the view finds from its layout for the keys (the
+//!   row above or below an offset, a row's ends, a screen further), given
+//!   as a [`Reach`] and answered in [`TextView::reached`].
+//! - **overview**: the strip beside the scroll bar with a mark for each span
+//!   and the caret, at their heights in the whole text.
+//!
+//! The view has the keyboard ([`TEXT_VIEW_ID`]) unless a text field or a
+//! dialog takes it; Tab, the arrows and Escape then stay with it.
 //!
 //! The view reports what the pointer did as a [`ViewEvent`]; the app decides
 //! what it means. Offsets in events are code points into the source text.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -41,6 +54,19 @@ const PARAGRAPH_GAP: f32 = 0.45;
 pub const BLOCK_CHARS: usize = 2_000;
 /// A block is cut no earlier than this many characters into it.
 const BLOCK_MIN: usize = 1_500;
+/// How far outside its span a handle can be grabbed, in points; inside, a
+/// drag selects text as anywhere else.
+const HANDLE_GRIP: f32 = 6.0;
+/// The overview's width, in points.
+const OVERVIEW_WIDTH: f32 = 5.0;
+
+/// The id of the text view's widget, which holds the keyboard.
+pub const TEXT_VIEW_ID: &str = "sorot text view";
+
+/// The egui id of the text view's widget.
+pub fn text_view_id() -> egui::Id {
+    egui::Id::unique(TEXT_VIEW_ID)
+}
 
 /// A block: its characters, and whether it ends its paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +140,17 @@ pub enum ViewEvent {
     Dragged { range: Range<usize>, exact: bool },
     /// A click at `offset`; `extend` when Shift was held.
     Clicked { offset: usize, extend: bool },
+    /// A double click at `offset`.
+    DoubleClicked { offset: usize },
+    /// A triple click at `offset`.
+    TripleClicked { offset: usize },
+    /// A handle of the selected span was dragged to `offset`, between two
+    /// characters; `exact` when Alt was held.
+    EdgeDragged {
+        edge: Edge,
+        offset: usize,
+        exact: bool,
+    },
     /// A drag with Ctrl held, from the span at `from` to the span at `to`:
     /// a relation; `second` when Shift was held too.
     Linked {
@@ -188,6 +225,13 @@ impl Underline {
     }
 }
 
+/// An edge of a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Start,
+    End,
+}
+
 /// What to highlight besides the marks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Highlight {
@@ -195,8 +239,44 @@ pub struct Highlight {
     pub selection: Option<Range<usize>>,
     /// The selected mark.
     pub span: Option<u32>,
+    /// Whether the selected mark has handles to drag its edges with.
+    pub handles: bool,
     /// Marks linked to the selected one: outlined too, lighter.
     pub related: Vec<u32>,
+    /// The caret's word.
+    pub caret: Option<Range<usize>>,
+    /// Matches of a search, sorted.
+    pub found: Arc<Vec<Range<usize>>>,
+}
+
+/// How the view scrolls to an offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scroll {
+    pub offset: usize,
+    /// In the middle of the view; else just into view, only if it is not.
+    pub center: bool,
+}
+
+/// A place the keys ask the view to find from its layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    /// Where to look from.
+    pub from: usize,
+    pub to: Toward,
+}
+
+/// Where a [`Reach`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toward {
+    /// The row this many rows below (above, when negative), at the same x.
+    Rows(i32),
+    /// The start of the row.
+    RowStart,
+    /// The end of the row.
+    RowEnd,
+    /// A screen down (up, when negative), at the same x; the view scrolls
+    /// by a screen too.
+    Screens(i32),
 }
 
 /// Layout cache and pointer state of the view for one document.
@@ -219,16 +299,59 @@ pub struct TextView {
     drag_exact: bool,
     /// Whether Ctrl (and Shift) were held during the drag: a relation.
     drag_link: Option<bool>,
-    lanes: BTreeMap<u32, usize>,
+    /// The handle being dragged, if the drag started on one.
+    drag_edge: Option<Edge>,
+    /// Where the selected span's handles can be grabbed, start then end:
+    /// beside the edge, and the knob.
+    handle_rects: [Option<[Rect; 2]>; 2],
+    lanes: HashMap<u32, usize>,
     lanes_revision: Option<u64>,
+    /// The answer to the last [`Reach`]: an offset.
+    reached: Option<usize>,
+    /// The overview's marks, with the revision and height they were made for.
+    overview: Overview,
+}
+
+/// How many stretches of the text the overview tells apart.
+const OVERVIEW_BUCKETS: usize = 1_024;
+
+/// The marks of the overview: the text cut into [`OVERVIEW_BUCKETS`]
+/// stretches of equal length, each with the color of the first mark that
+/// starts in it; made again when the marks change. Placed by the layout into
+/// one mesh of rectangles, again only when the layout's height or the
+/// track moves.
+#[derive(Default)]
+struct Overview {
+    buckets: Vec<Option<[u8; 3]>>,
+    /// The mesh, and the content height and track it was placed for.
+    placed: Option<(PlacedFor, Arc<egui::Mesh>)>,
+}
+
+/// What the overview's mesh was placed for: the content's height and the
+/// track's corners, as bits.
+type PlacedFor = (u32, [u32; 4]);
+
+impl Overview {
+    fn new(marks: &[(u32, usize, usize, [u8; 3])], len: usize) -> Self {
+        let mut buckets = vec![None; OVERVIEW_BUCKETS];
+        for &(_, start, _, color) in marks {
+            let bucket = (start * OVERVIEW_BUCKETS / len.max(1)).min(OVERVIEW_BUCKETS - 1);
+            buckets[bucket].get_or_insert(color);
+        }
+        Overview {
+            buckets,
+            placed: None,
+        }
+    }
 }
 
 impl TextView {
     /// Shows the text of document `doc_id` with marks under it; returns what
     /// the pointer did. `marks_in` gives the marks that overlap a window of
     /// characters, sorted by start; `lanes` gives every mark as `(id, start,
-    /// end)`, asked for only when `marks_revision` changed. `scroll_to`
-    /// brings an offset into view.
+    /// end, color)`, asked for only when `marks_revision` changed. `scroll_to`
+    /// brings an offset into view; `reach` asks for a place, answered in
+    /// [`Self::reached`].
     #[allow(clippy::too_many_arguments)]
     pub fn show<'m>(
         &mut self,
@@ -236,11 +359,12 @@ impl TextView {
         doc_id: &str,
         text: &SourceText,
         marks_revision: u64,
-        lanes: impl FnOnce() -> Vec<(u32, usize, usize)>,
+        lanes: impl FnOnce() -> Vec<(u32, usize, usize, [u8; 3])>,
         marks_in: impl FnOnce(Range<usize>) -> Vec<Mark<'m>>,
         highlight: &Highlight,
         text_size: f32,
-        scroll_to: Option<usize>,
+        scroll_to: Option<Scroll>,
+        reach: Option<Reach>,
     ) -> Option<ViewEvent> {
         let key = (doc_id.to_owned(), text.len_chars() as u64);
         if self.key.as_ref() != Some(&key) {
@@ -251,7 +375,9 @@ impl TextView {
             };
         }
         if self.lanes_revision != Some(marks_revision) {
-            self.lanes = assign_lanes(lanes().into_iter());
+            let marks = lanes();
+            self.lanes = assign_lanes(marks.iter().map(|&(id, start, end, _)| (id, start, end)));
+            self.overview = Overview::new(&marks, text.len_chars());
             self.lanes_revision = Some(marks_revision);
         }
         let mut event = None;
@@ -274,10 +400,11 @@ impl TextView {
                     self.estimate_tops(text_size);
                 }
                 let total = *self.tops.last().unwrap_or(&0.0);
-                let (rect, response) = ui.allocate_exact_size(
+                let (rect, _) = ui.allocate_exact_size(
                     Vec2::new(width + 8.0, total.max(viewport.height())),
-                    Sense::click_and_drag(),
+                    Sense::hover(),
                 );
+                let response = ui.interact(rect, text_view_id(), Sense::click_and_drag());
                 self.origin = rect.min + Vec2::new(4.0, 0.0);
 
                 // Lay out what is in view (heights may change, so repeat until stable).
@@ -298,26 +425,135 @@ impl TextView {
                     }
                     self.recompute_tops();
                 }
-                if let Some(offset) = scroll_to {
-                    let i = self.block_of(offset);
+                if let Some(reach) = reach {
+                    self.reached = self.find_reach(ui, text, &font, reach, viewport);
+                }
+                if let Some(scroll) = scroll_to {
+                    let i = self.block_of(scroll.offset);
                     self.ensure_galley(ui, text, i, &font);
                     self.recompute_tops();
-                    if let Some(target) = self.screen_rect(offset..offset + 1) {
-                        ui.scroll_to_rect(
-                            target.expand(2.0 * self.line_height),
-                            Some(Align::Center),
-                        );
+                    if let Some(target) = self.screen_rect(scroll.offset..scroll.offset + 1) {
+                        if scroll.center {
+                            ui.scroll_to_rect(
+                                target.expand(2.0 * self.line_height),
+                                Some(Align::Center),
+                            );
+                        } else {
+                            ui.scroll_to_rect(target.expand(self.line_height / 2.0), None);
+                        }
                     }
                 }
                 let window = self.window(viewport.min.y, viewport.max.y);
                 let marks = marks_in(window);
                 self.paint(ui, &marks, highlight, row_height, viewport);
+                self.paint_overview(ui, text, highlight);
                 event = self.handle_pointer(ui, &response, text);
                 if let Some(tip) = self.hover_text(ui, &response, &marks) {
                     response.on_hover_text_at_pointer(tip);
                 }
             });
         event
+    }
+
+    /// The answer to the last [`Reach`] asked for, once.
+    pub fn reached(&mut self) -> Option<usize> {
+        self.reached.take()
+    }
+
+    /// Finds the place `reach` asks for, laying out the blocks it needs.
+    fn find_reach(
+        &mut self,
+        ui: &mut Ui,
+        text: &SourceText,
+        font: &FontId,
+        reach: Reach,
+        viewport: Rect,
+    ) -> Option<usize> {
+        let from = reach.from.min(text.len_chars());
+        let block = self.block_of(from);
+        self.ensure_galley(ui, text, block, font);
+        let (row, x) = self.row_of(block, from)?;
+        match reach.to {
+            Toward::RowStart => Some(self.row_range(block, row)?.start),
+            Toward::RowEnd => Some(self.row_range(block, row)?.end),
+            Toward::Rows(rows) => {
+                let (mut block, mut row) = (block, row as i64 + i64::from(rows));
+                // Into the blocks before or after, as many rows as it takes.
+                loop {
+                    let count = self.galleys[block].as_ref()?.rows.len() as i64;
+                    if row < 0 && block > 0 {
+                        block -= 1;
+                        self.ensure_galley(ui, text, block, font);
+                        row += self.galleys[block].as_ref()?.rows.len() as i64;
+                    } else if row >= count && block + 1 < self.blocks.len() {
+                        block += 1;
+                        self.ensure_galley(ui, text, block, font);
+                        row -= count;
+                    } else {
+                        let last = self.galleys[block].as_ref()?.rows.len().saturating_sub(1);
+                        let row = row.clamp(0, last as i64) as usize;
+                        self.recompute_tops();
+                        return self.offset_in_row(block, row, x);
+                    }
+                }
+            }
+            Toward::Screens(screens) => {
+                let dy = viewport.height() * screens as f32;
+                let here = self.screen_rect(from..from + 1)?;
+                let target = here.center() + Vec2::new(0.0, dy);
+                let content_y = target.y - self.origin.y;
+                for i in self.visible_blocks(content_y, content_y + 1.0) {
+                    self.ensure_galley(ui, text, i, font);
+                }
+                self.recompute_tops();
+                ui.scroll_with_delta(Vec2::new(0.0, -dy));
+                self.offset_at(target)
+            }
+        }
+    }
+
+    /// The row of block `block`'s galley that holds `offset`, and the x of
+    /// the offset in the galley.
+    fn row_of(&self, block: usize, offset: usize) -> Option<(usize, f32)> {
+        let galley = self.galleys.get(block)?.as_ref()?;
+        let local = offset.saturating_sub(self.blocks[block].range.start);
+        let mut row_start = 0;
+        let last = galley.rows.len().saturating_sub(1);
+        for (i, row) in galley.rows.iter().enumerate() {
+            let count = row.char_count_excluding_newline().0;
+            if local < row_start + count || i == last {
+                let at = (local - row_start.min(local)).min(count);
+                let x = row.pos.x + row.glyphs.get(at).map_or(row.size.x, |g| g.pos.x);
+                return Some((i, x));
+            }
+            row_start += count + usize::from(row.ends_with_newline);
+        }
+        None
+    }
+
+    /// The characters of row `row` of block `block`.
+    fn row_range(&self, block: usize, row: usize) -> Option<Range<usize>> {
+        let galley = self.galleys.get(block)?.as_ref()?;
+        let start = self.blocks[block].range.start
+            + galley.rows[..row]
+                .iter()
+                .map(|r| r.char_count_excluding_newline().0 + usize::from(r.ends_with_newline))
+                .sum::<usize>();
+        Some(start..start + galley.rows.get(row)?.char_count_excluding_newline().0)
+    }
+
+    /// The offset nearest to `x` on row `row` of block `block`.
+    fn offset_in_row(&self, block: usize, row: usize, x: f32) -> Option<usize> {
+        let range = self.row_range(block, row)?;
+        let galley = self.galleys[block].as_ref()?;
+        let placed = &galley.rows[row];
+        let local_x = x - placed.pos.x;
+        let at = placed
+            .glyphs
+            .iter()
+            .position(|g| g.pos.x + g.advance_width / 2.0 > local_x)
+            .unwrap_or(placed.glyphs.len());
+        Some(range.start + at.min(range.end - range.start))
     }
 
     /// Screen rectangle covering `range` on its first row, from the last frame's
@@ -449,23 +685,34 @@ impl TextView {
     }
 
     fn paint(
-        &self,
+        &mut self,
         ui: &Ui,
         marks: &[Mark<'_>],
         highlight: &Highlight,
         row_height: f32,
         viewport: Rect,
     ) {
+        self.handle_rects = [None, None];
         let painter = ui.painter();
         let dark = ui.visuals().dark_mode;
         let text_color = ui.visuals().text_color();
         let fill_alpha = if dark { 70 } else { 52 };
         let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
         let selected_stroke = Stroke::new(2.0, ui.visuals().strong_text_color());
+        let found_fill =
+            Color32::from_rgba_unmultiplied(0xfa, 0xcc, 0x15, if dark { 90 } else { 120 });
+        let caret_color = ui.visuals().selection.stroke.color;
+        let caret_fill = caret_color.gamma_multiply(0.18);
         let visible = self.visible_blocks(viewport.min.y, viewport.max.y);
         if visible.is_empty() {
             return;
         }
+        let window = self.blocks[visible.start].range.start..self.blocks[visible.end - 1].range.end;
+        let found_from = highlight.found.partition_point(|f| f.end <= window.start);
+        let found: Vec<&Range<usize>> = highlight.found[found_from..]
+            .iter()
+            .take_while(|f| f.start <= window.end)
+            .collect();
         // The marks are those of the window; each block filters this short list.
         let visible_spans: Vec<&Mark<'_>> = marks.iter().collect();
         for i in visible {
@@ -513,6 +760,18 @@ impl TextView {
                     } else {
                         painter.rect_filled(band, CornerRadius::same(2), fill);
                     }
+                }
+            }
+            for range in found
+                .iter()
+                .filter(|f| f.start < para.end.max(para.start + 1) && f.end > para.start)
+            {
+                for rect in piece_rects(galley, local(range)) {
+                    painter.rect_filled(
+                        text_band(rect, row_height).translate(origin.to_vec2()),
+                        CornerRadius::same(2),
+                        found_fill,
+                    );
                 }
             }
             if let Some(selection) = &highlight.selection
@@ -565,9 +824,134 @@ impl TextView {
                         );
                     }
                 }
+                if highlight.handles && highlight.span == Some(span.id) {
+                    let pieces = piece_rects(galley, local(&(span.start..span.end)));
+                    let band = |r: &Rect| text_band(*r, row_height).translate(origin.to_vec2());
+                    let color = Color32::from_rgb(r, g, b);
+                    if (para.start..para.end.max(para.start + 1)).contains(&span.start)
+                        && let Some(first) = pieces.first()
+                    {
+                        self.handle_rects[0] =
+                            Some(paint_handle(painter, band(first), Edge::Start, color));
+                    }
+                    if (para.start + 1..=para.end).contains(&span.end)
+                        && let Some(last) = pieces.last()
+                    {
+                        self.handle_rects[1] =
+                            Some(paint_handle(painter, band(last), Edge::End, color));
+                    }
+                }
+            }
+            if let Some(caret) = &highlight.caret
+                && caret.start < para.end.max(para.start + 1)
+                && caret.end > para.start
+            {
+                let pieces = piece_rects(galley, local(caret));
+                for (n, rect) in pieces.iter().enumerate() {
+                    let band = text_band(*rect, row_height).translate(origin.to_vec2());
+                    painter.rect_filled(band, CornerRadius::same(2), caret_fill);
+                    painter.line_segment(
+                        [
+                            Pos2::new(band.min.x, band.max.y + 1.0),
+                            Pos2::new(band.max.x, band.max.y + 1.0),
+                        ],
+                        Stroke::new(1.5, caret_color),
+                    );
+                    if n == 0 && caret.start >= para.start {
+                        painter.rect_filled(
+                            Rect::from_min_max(
+                                Pos2::new(band.min.x - 2.5, band.min.y - 1.0),
+                                Pos2::new(band.min.x - 0.5, band.max.y + 1.0),
+                            ),
+                            0.0,
+                            caret_color,
+                        );
+                    }
+                }
             }
         }
         self.paint_arcs(ui, marks, highlight);
+    }
+
+    /// The overview beside the scroll bar: a mark at the height of each
+    /// stretch of the text that has spans, and the caret's, wider.
+    fn paint_overview(&mut self, ui: &Ui, text: &SourceText, highlight: &Highlight) {
+        let total = *self.tops.last().unwrap_or(&0.0);
+        if total <= 0.0 || self.blocks.is_empty() {
+            return;
+        }
+        let clip = ui.clip_rect();
+        let track = Rect::from_min_max(
+            Pos2::new(clip.right() - 9.0 - OVERVIEW_WIDTH, clip.top() + 2.0),
+            Pos2::new(clip.right() - 9.0, clip.bottom() - 2.0),
+        );
+        let painter = ui.painter().with_clip_rect(track.expand(4.0));
+        let len = text.len_chars().max(1);
+        let y_of = |offset: usize| {
+            let i = self.block_of(offset);
+            let block = &self.blocks[i].range;
+            let share = (offset.saturating_sub(block.start)) as f32
+                / (block.end - block.start).max(1) as f32;
+            let y = self.tops[i] + share.min(1.0) * (self.tops[i + 1] - self.tops[i]);
+            track.top() + y / total * track.height()
+        };
+        let key = (
+            total.to_bits(),
+            [track.min.x, track.min.y, track.max.x, track.max.y].map(f32::to_bits),
+        );
+        let caret_y = highlight.caret.as_ref().map(|caret| y_of(caret.start));
+        let (mesh, placed) = match &self.overview.placed {
+            Some((placed_for, mesh)) if *placed_for == key => (Arc::clone(mesh), false),
+            _ => {
+                // Runs of one color that touch make one rectangle.
+                let mut mesh = egui::Mesh::default();
+                let mut add = |run: Option<(f32, f32, [u8; 3])>| {
+                    if let Some((top, bottom, [r, g, b])) = run {
+                        mesh.add_colored_rect(
+                            Rect::from_min_max(
+                                Pos2::new(track.left(), top),
+                                Pos2::new(track.right(), bottom.max(top + 2.0)),
+                            ),
+                            Color32::from_rgb(r, g, b),
+                        );
+                    }
+                };
+                let buckets = self.overview.buckets.len().max(1);
+                let mut run: Option<(f32, f32, [u8; 3])> = None;
+                for (bucket, color) in self.overview.buckets.iter().enumerate() {
+                    let Some(color) = *color else {
+                        continue;
+                    };
+                    let top = y_of(bucket * len / buckets);
+                    let bottom = y_of(((bucket + 1) * len / buckets).min(len)).max(top + 2.0);
+                    run = match run {
+                        Some((start, end, c)) if c == color && top <= end + 0.5 => {
+                            Some((start, bottom, c))
+                        }
+                        other => {
+                            add(other);
+                            Some((top, bottom, color))
+                        }
+                    };
+                }
+                add(run);
+                (Arc::new(mesh), true)
+            }
+        };
+        if placed {
+            self.overview.placed = Some((key, Arc::clone(&mesh)));
+        }
+        painter.add(egui::Shape::mesh(mesh));
+        if let Some(y) = caret_y {
+            painter.rect_filled(
+                Rect::from_min_max(
+                    Pos2::new(track.left() - 3.0, y - 1.5),
+                    Pos2::new(track.right() + 3.0, y + 1.5),
+                ),
+                1.0,
+                ui.visuals().strong_text_color(),
+            );
+        }
     }
 
     /// An arc from the selected mark to each related one, over the text
@@ -616,6 +1000,20 @@ impl TextView {
         let modifiers = ui.input(|i| i.modifiers);
         if response.drag_started() {
             let origin = ui.input(|i| i.pointer.press_origin());
+            // With Ctrl a drag links spans, wherever it starts.
+            let grabs = !modifiers.command;
+            self.drag_edge = origin.filter(|_| grabs).and_then(|p| {
+                let on = |grips: &Option<[Rect; 2]>| {
+                    grips.is_some_and(|grips| grips.iter().any(|r| r.contains(p)))
+                };
+                if on(&self.handle_rects[1]) {
+                    Some(Edge::End)
+                } else if on(&self.handle_rects[0]) {
+                    Some(Edge::Start)
+                } else {
+                    None
+                }
+            });
             self.drag_anchor = origin.and_then(|p| self.offset_at(p));
             self.drag_head = self.drag_anchor;
             self.drag_exact = false;
@@ -623,7 +1021,7 @@ impl TextView {
         }
         if self.drag_anchor.is_some() {
             self.drag_exact |= modifiers.alt;
-            if modifiers.command {
+            if modifiers.command && self.drag_edge.is_none() {
                 self.drag_link = Some(self.drag_link.unwrap_or(false) | modifiers.shift);
             }
         }
@@ -634,6 +1032,13 @@ impl TextView {
         }
         if response.drag_stopped() {
             let (anchor, head) = (self.drag_anchor.take(), self.drag_head.take());
+            if let (Some(edge), Some(offset)) = (self.drag_edge.take(), head) {
+                return Some(ViewEvent::EdgeDragged {
+                    edge,
+                    offset,
+                    exact: self.drag_exact,
+                });
+            }
             if let (Some(a), Some(h), Some(second)) = (anchor, head, self.drag_link.take()) {
                 return Some(ViewEvent::Linked {
                     from: a,
@@ -650,21 +1055,37 @@ impl TextView {
                 });
             }
         }
-        if response.clicked() {
+        if response.clicked() || response.double_clicked() || response.triple_clicked() {
             response.request_focus();
             let offset = response
                 .interact_pointer_pos()
-                .and_then(|p| self.offset_at(p))?;
-            return Some(ViewEvent::Clicked {
-                offset: offset.min(text.len_chars()),
-                extend: modifiers.shift,
+                .and_then(|p| self.offset_at(p))?
+                .min(text.len_chars());
+            return Some(if response.triple_clicked() {
+                ViewEvent::TripleClicked { offset }
+            } else if response.double_clicked() {
+                ViewEvent::DoubleClicked { offset }
+            } else {
+                ViewEvent::Clicked {
+                    offset,
+                    extend: modifiers.shift,
+                }
             });
         }
         None
     }
 
+    /// The handle being dragged and where it is now, while a drag of one is
+    /// under way.
+    pub fn dragging_edge(&self) -> Option<(Edge, usize)> {
+        self.drag_edge.zip(self.drag_head)
+    }
+
     /// The live selection while a drag is under way.
     pub fn dragging(&self) -> Option<Range<usize>> {
+        if self.drag_edge.is_some() {
+            return None;
+        }
         match (self.drag_anchor, self.drag_head) {
             (Some(a), Some(h)) if a != h => Some(a.min(h)..a.max(h)),
             _ => None,
@@ -743,6 +1164,35 @@ fn piece_rects(galley: &Galley, local: Range<usize>) -> Vec<Rect> {
     rects
 }
 
+/// Paints the handle of a span's `edge` beside `band` (the text band of its
+/// first or last piece); gives the areas where it is grabbed.
+fn paint_handle(painter: &egui::Painter, band: Rect, edge: Edge, color: Color32) -> [Rect; 2] {
+    let (x, knob) = match edge {
+        Edge::Start => (band.min.x, Pos2::new(band.min.x, band.min.y - 3.0)),
+        Edge::End => (band.max.x, Pos2::new(band.max.x, band.max.y + 3.0)),
+    };
+    painter.line_segment(
+        [
+            Pos2::new(x, band.min.y - 1.0),
+            Pos2::new(x, band.max.y + 1.0),
+        ],
+        Stroke::new(2.5, color),
+    );
+    painter.circle(knob, 4.0, color, Stroke::new(1.0, Color32::WHITE));
+    // Outside the span's text, and the knob.
+    let (left, right) = match edge {
+        Edge::Start => (x - HANDLE_GRIP, x + 1.0),
+        Edge::End => (x - 1.0, x + HANDLE_GRIP),
+    };
+    [
+        Rect::from_min_max(
+            Pos2::new(left, band.min.y - 8.0),
+            Pos2::new(right, band.max.y + 8.0),
+        ),
+        Rect::from_center_size(knob, Vec2::splat(2.0 * HANDLE_GRIP)),
+    ]
+}
+
 /// The band of a row where the glyphs are: the row's middle, one text row high.
 fn text_band(row_rect: Rect, row_height: f32) -> Rect {
     let center = row_rect.center().y;
@@ -754,11 +1204,11 @@ fn text_band(row_rect: Rect, row_height: f32) -> Rect {
 
 /// Gives each mark `(id, start, end)` a lane: outer marks lane 0, marks
 /// inside or overlapping them the next free lane.
-pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> BTreeMap<u32, usize> {
+pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> HashMap<u32, usize> {
     let mut order: Vec<(u32, usize, usize)> = marks.collect();
     order.sort_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
     let mut lane_ends: Vec<usize> = Vec::new();
-    let mut lanes = BTreeMap::new();
+    let mut lanes = HashMap::with_capacity(order.len());
     for (id, start, end) in order {
         let lane = match lane_ends.iter().position(|e| *e <= start) {
             Some(lane) => lane,
@@ -788,6 +1238,35 @@ mod tests {
         assert_eq!(lane_of("Kim"), 1);
         assert_eq!(lane_of("Rabu"), 1);
         assert_eq!(lane_of("Putin"), 0);
+    }
+
+    /// The overview marks each stretch of the text where a mark starts,
+    /// with the first such mark's color, and nothing where none does.
+    #[test]
+    fn the_overview_marks_the_stretches_that_hold_spans() {
+        let len = 10 * OVERVIEW_BUCKETS;
+        let (red, blue) = ([0xe1, 0x1d, 0x48], [0x3b, 0x82, 0xf6]);
+        let marks = [
+            (1, 0, 5, red),
+            (2, 3, 9, blue),
+            (3, len / 2, len / 2 + 4, blue),
+            (4, len - 1, len, red),
+        ];
+        let overview = Overview::new(&marks, len);
+        let marked: Vec<(usize, [u8; 3])> = overview
+            .buckets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (i, c)))
+            .collect();
+        assert_eq!(
+            marked,
+            vec![
+                (0, red),
+                (OVERVIEW_BUCKETS / 2, blue),
+                (OVERVIEW_BUCKETS - 1, red)
+            ]
+        );
     }
 
     /// A long paragraph is cut into blocks that cover it exactly, each at

@@ -19,6 +19,12 @@ fn sample_project() -> TestProject {
 }
 
 fn harness(project: &Path) -> Harness<'static, SorotApp> {
+    harness_stepping(project, 0.25)
+}
+
+/// The workbench on `project` as tester, each frame `step` seconds after
+/// the one before (every event is a frame of its own).
+fn harness_stepping(project: &Path, step: f32) -> Harness<'static, SorotApp> {
     let app = SorotApp::new(
         Preferences::default(),
         StartOptions {
@@ -28,6 +34,7 @@ fn harness(project: &Path) -> Harness<'static, SorotApp> {
     );
     let mut harness = Harness::builder()
         .with_max_steps(16)
+        .with_step_dt(step)
         .with_size(egui::vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
     harness.run();
@@ -88,6 +95,28 @@ fn click(harness: &mut Harness<'static, SorotApp>, at: Pos2) {
         modifiers: Modifiers::NONE,
     });
     harness.run();
+}
+
+/// The document list's row of `id`: its status icon, title, name and count.
+fn row_of<'h>(harness: &'h Harness<'static, SorotApp>, id: &'h str) -> egui_kittest::Node<'h> {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all_by_label_contains(id)
+        .find(|node| {
+            node.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with(['○', '◑', '✔', '⚠']))
+        })
+        .unwrap_or_else(|| panic!("no row of {id} in the document list"))
+}
+
+/// The label of [`row_of`].
+fn row_label(harness: &Harness<'static, SorotApp>, id: &str) -> String {
+    use egui_kittest::kittest::NodeT;
+    row_of(harness, id)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
 }
 
 /// Finds `needle` in the current document and returns its code-point range.
@@ -250,16 +279,19 @@ fn alt_arrows_move_between_documents_and_the_list_shows_status() {
     // The list shows the status once the autosave has landed.
     harness.state_mut().wait_for_saves();
     harness.run();
-    harness.get_by_label("✔  001_29c8b5c4ec59e6d1.txt (0)");
+    let row = row_label(&harness, "001_29c8b5c4ec59e6d1.txt");
+    assert!(
+        row.starts_with("✔  TEMPO.CO, Jaka") && row.ends_with("001_29c8b5c4ec59e6d1.txt (0)"),
+        "{row}"
+    );
     harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
     harness.run();
     assert_eq!(
         harness.state().workspace().unwrap().current_id(),
         Some(FIRST)
     );
-    harness
-        .get_by_label("○  002_c27b010dec6c9a7a.txt (0)")
-        .click();
+    assert!(row_label(&harness, "002_c27b010dec6c9a7a.txt").starts_with("○  Moskwa (Lamp"));
+    row_of(&harness, "002_c27b010dec6c9a7a.txt").click();
     harness.run();
     assert_eq!(
         harness.state().workspace().unwrap().current_id(),
@@ -1094,7 +1126,7 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     harness.run();
     harness.state_mut().wait_for_saves();
     harness.run();
-    harness.get_by_label(&format!("✔  {FIRST}"));
+    assert!(row_label(&harness, FIRST).starts_with("✔  MOSKWA, KOMPAS"));
     // Hidden names: the sides are A and B.
     harness.get_by_label("Hide annotator names").click();
     harness.run();
@@ -1228,7 +1260,7 @@ fn marking_reviewed_asks_while_disagreements_are_open_and_takes_every_agreement(
     }
     assert!(gold.contains("status: Done"), "{gold}");
     harness.run();
-    harness.get_by_label(&format!("✔  {FIRST}"));
+    assert!(row_label(&harness, FIRST).starts_with("✔  MOSKWA, KOMPAS"));
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
@@ -1843,19 +1875,27 @@ fn long_document_names_keep_one_line_in_the_list() {
     fs::write(dir.path().join("a.txt"), "Kim tiba.").unwrap();
     let mut harness = harness(dir.path());
     harness.run();
-    let long_row = format!("○  {long} (0)");
-    let short = harness.get_by_label("○  a.txt (0)").rect();
-    let row = harness.get_by_label(&long_row).rect();
+    assert_eq!(row_label(&harness, "a.txt"), "○  Kim tiba.  a.txt (0)");
+    // The title is cut short so that the name shows beside it.
+    let row = row_label(&harness, long);
+    assert!(
+        row.starts_with("○  Putin tiba")
+            && row.contains("…  ")
+            && row.ends_with(&format!("{long} (0)")),
+        "{row}"
+    );
+    let short = row_of(&harness, "a.txt").rect();
+    let row = row_of(&harness, long).rect();
     assert_eq!(row.height(), short.height(), "{row:?} against {short:?}");
     assert!(row.width() < 300.0, "{row:?}");
     // The row is still one click away.
-    harness.get_by_label("○  a.txt (0)").click();
+    row_of(&harness, "a.txt").click();
     harness.run();
     assert_eq!(
         harness.state().workspace().unwrap().current_id(),
         Some("a.txt")
     );
-    harness.get_by_label(&long_row).click();
+    row_of(&harness, long).click();
     harness.run();
     assert_eq!(
         harness.state().workspace().unwrap().current_id(),
@@ -1957,4 +1997,472 @@ fn zoom_is_in_the_view_menu_and_the_text_follows_it() {
         .map(str::to_owned);
     assert!(before.is_some());
     harness.get_by_label_contains("spans · done");
+}
+
+// ---------------------------------------------------------------------------
+// The keyboard: the word caret, edges, spans one after another, overlaps,
+// find, and moving through long texts and many documents.
+
+/// A text with a curly quote, an emoji and CRLF line ends, for the keys.
+const KEYS_TEXT: &str =
+    "“Kim Jong Un” 😊 tiba di Vostochny.\r\nPresiden Rusia Vladimir Putin menyambut Kim.\r\n";
+
+/// The current document.
+fn current<'h>(
+    harness: &'h Harness<'static, SorotApp>,
+) -> &'h sorot_core::project::document::OpenDocument {
+    harness.state().workspace().unwrap().current().unwrap()
+}
+
+/// The current document's spans in the markup notation.
+fn rendered(harness: &Harness<'static, SorotApp>) -> String {
+    let doc = current(harness);
+    sorot_core::model::markup::render(doc.text.as_str(), doc.spans())
+}
+
+/// The text of the caret's word.
+fn caret_text(harness: &Harness<'static, SorotApp>) -> String {
+    let doc = current(harness);
+    let caret = harness.state().caret().expect("a caret");
+    doc.text.slice(caret).to_owned()
+}
+
+/// Presses `key` with `modifiers` and lets the frames run.
+fn press(harness: &mut Harness<'static, SorotApp>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.run();
+}
+
+/// A project whose one text is ayu's `markup`, opened as ayu.
+fn annotated_keys(markup: &str) -> (TestProject, Harness<'static, SorotApp>) {
+    let project = TestProject::new().annotated("ayu", "a.txt", markup);
+    let harness = workbench_on(&project);
+    (project, harness)
+}
+
+/// A project whose one text is `text`, opened as tester.
+fn keys_project(text: &str) -> (TestProject, Harness<'static, SorotApp>) {
+    let project = TestProject::new().text("a.txt", text);
+    let harness = harness(project.root());
+    (project, harness)
+}
+
+#[test]
+fn the_caret_walks_words_and_shift_right_selects_what_a_digit_labels() {
+    let (project, mut harness) = keys_project(KEYS_TEXT);
+    assert_eq!(
+        caret_text(&harness),
+        "“",
+        "the caret starts on the first word"
+    );
+    press(&mut harness, Modifiers::NONE, Key::ArrowRight);
+    assert_eq!(caret_text(&harness), "Kim");
+    // The first Shift+Right takes the caret's word, each next one a word more.
+    for expected in ["Kim", "Kim Jong", "Kim Jong Un"] {
+        press(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+        let selection = harness.state().selection().unwrap();
+        let doc = current(&harness);
+        assert_eq!(doc.text.slice(selection), expected);
+    }
+    assert_eq!(caret_text(&harness), "Un", "the caret follows the end");
+    press(&mut harness, Modifiers::NONE, Key::Num1);
+    assert_eq!(
+        rendered(&harness),
+        "“[Kim Jong Un|actor]” 😊 tiba di Vostochny.\r\nPresiden Rusia Vladimir Putin menyambut Kim.\r\n"
+    );
+    assert!(
+        file_on_disk(&mut harness, project.root(), "a.txt")
+            .contains("(id: 1, start: 1, end: 12, label: \"actor\", text: \"Kim Jong Un\")")
+    );
+    // Left steps back over the emoji and the quote; Down goes to the next
+    // line, End to its last word, Home to its first.
+    for (key, expected) in [
+        (Key::ArrowRight, "”"),
+        (Key::ArrowRight, "😊"),
+        (Key::ArrowLeft, "”"),
+        (Key::End, "."),
+        (Key::Home, "“"),
+    ] {
+        press(&mut harness, Modifiers::NONE, key);
+        assert_eq!(caret_text(&harness), expected, "after {key:?}");
+    }
+    press(&mut harness, Modifiers::NONE, Key::ArrowDown);
+    let caret = harness.state().caret().unwrap();
+    assert!(caret.start >= 36, "{caret:?} is on the second line");
+    press(&mut harness, Modifiers::NONE, Key::Home);
+    assert_eq!(caret_text(&harness), "Presiden");
+    press(&mut harness, Modifiers::NONE, Key::ArrowUp);
+    assert_eq!(harness.state().caret().unwrap().start, 0);
+    // Escape clears a selection; the keys never left the text for a button.
+    press(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    assert!(harness.state().selection().is_some());
+    press(&mut harness, Modifiers::NONE, Key::Escape);
+    assert_eq!(harness.state().selection(), None);
+    press(&mut harness, Modifiers::COMMAND, Key::End);
+    assert_eq!(caret_text(&harness), ".");
+    press(&mut harness, Modifiers::COMMAND, Key::Home);
+    assert_eq!(caret_text(&harness), "“");
+}
+
+#[test]
+fn tab_and_shift_tab_select_the_spans_in_text_order_and_the_caret_follows() {
+    let (_project, mut harness) = annotated_keys(
+        "“[Kim Jong Un|actor]” 😊 tiba di [Vostochny|location].\r\nPresiden Rusia [Vladimir Putin|actor] menyambut Kim.\r\n",
+    );
+    let text_of = |harness: &Harness<'static, SorotApp>| {
+        let id = harness.state().selected_span().unwrap();
+        let doc = current(harness);
+        doc.annotations().get(id).unwrap().text.clone()
+    };
+    for expected in ["Kim Jong Un", "Vostochny", "Vladimir Putin", "Kim Jong Un"] {
+        press(&mut harness, Modifiers::NONE, Key::Tab);
+        assert_eq!(text_of(&harness), expected);
+    }
+    assert_eq!(caret_text(&harness), "Kim");
+    press(&mut harness, Modifiers::SHIFT, Key::Tab);
+    assert_eq!(text_of(&harness), "Vladimir Putin");
+    assert_eq!(caret_text(&harness), "Vladimir");
+    // A digit relabels the span Tab reached.
+    press(&mut harness, Modifiers::NONE, Key::Num2);
+    assert!(rendered(&harness).contains("[Vladimir Putin|location]"));
+}
+
+/// The sample-like text of [`KEYS_TEXT`], with a claim whose source is the
+/// actor “Kim Jong”, which stops short of “Un”; the actor has a note.
+fn short_name_project() -> (TestProject, Harness<'static, SorotApp>) {
+    let project = TestProject::new().annotated(
+        "ayu",
+        "a.txt",
+        "“[[Kim Jong|actor] Un” 😊 tiba di Vostochny.|claim]\r\nPresiden Rusia Vladimir Putin menyambut Kim.\r\n",
+    );
+    project.edit(
+        "ayu",
+        "a.txt",
+        [
+            sorot_core::project::document::Command::SetNote {
+                id: 1,
+                note: "pemimpin".into(),
+            },
+            sorot_core::project::document::Command::Link(sorot_core::model::Relation {
+                from: 2,
+                to: 1,
+                kind: "source".into(),
+            }),
+        ],
+    );
+    let harness = workbench_on(&project);
+    (project, harness)
+}
+
+/// The actor span 1 as the file on disk holds it, and the file's relations.
+fn kim_on_disk(harness: &mut Harness<'static, SorotApp>, project: &TestProject) -> String {
+    harness.state_mut().wait_for_saves();
+    let file = project.annotation_file("ayu", "a.txt");
+    let kim = file.spans.iter().find(|s| s.id == 1).unwrap();
+    format!(
+        "{} {:?} note {:?} relations {:?}",
+        kim.label,
+        kim.text,
+        kim.note,
+        file.relations
+            .iter()
+            .map(|r| (r.from, r.to, r.kind.as_str()))
+            .collect::<Vec<_>>()
+    )
+}
+
+#[test]
+fn a_span_grown_and_shrunk_by_keys_keeps_its_id_note_and_relation_and_undoes_in_one_step() {
+    let (project, mut harness) = short_name_project();
+    press(&mut harness, Modifiers::NONE, Key::Tab);
+    assert_eq!(harness.state().selected_span(), Some(1));
+    // Grown by two words, shrunk by one: “Kim Jong Un”.
+    press(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    press(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    press(&mut harness, Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(
+        kim_on_disk(&mut harness, &project),
+        "actor \"Kim Jong Un\" note \"pemimpin\" relations [(2, 1, \"source\")]"
+    );
+    assert_eq!(harness.state().selected_span(), Some(1));
+    // The start edge takes the quote, a character at a time is Ctrl.
+    press(
+        &mut harness,
+        Modifiers::ALT | Modifiers::SHIFT,
+        Key::ArrowLeft,
+    );
+    press(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::ArrowRight,
+    );
+    assert!(
+        kim_on_disk(&mut harness, &project).starts_with("actor \"“Kim Jong Un”\""),
+        "{}",
+        kim_on_disk(&mut harness, &project)
+    );
+    // One undo takes every move back.
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        kim_on_disk(&mut harness, &project),
+        "actor \"Kim Jong\" note \"pemimpin\" relations [(2, 1, \"source\")]"
+    );
+    assert!(rendered(&harness).starts_with("“[[Kim Jong|actor] Un” 😊"));
+}
+
+#[test]
+fn dragging_a_spans_handle_moves_its_edge_and_undoes_in_one_step() {
+    let (project, mut harness) = short_name_project();
+    press(&mut harness, Modifiers::NONE, Key::Tab);
+    let jong = harness.state().text_rect(5..9).unwrap();
+    let un = harness.state().text_rect(10..12).unwrap();
+    // The end handle stands at the right of “Jong”; dropped inside “Un”.
+    drag(
+        &mut harness,
+        jong.right_center(),
+        un.center() - egui::vec2(2.0, 0.0),
+        Modifiers::NONE,
+    );
+    assert_eq!(
+        kim_on_disk(&mut harness, &project),
+        "actor \"Kim Jong Un\" note \"pemimpin\" relations [(2, 1, \"source\")]"
+    );
+    assert_eq!(harness.state().selection(), None, "no text was selected");
+    // The start handle, dropped inside “Jong”, takes it whole; then undo.
+    let kim = harness.state().text_rect(1..2).unwrap();
+    let jong = harness.state().text_rect(6..7).unwrap();
+    drag(
+        &mut harness,
+        kim.left_center(),
+        jong.center(),
+        Modifiers::NONE,
+    );
+    assert!(kim_on_disk(&mut harness, &project).starts_with("actor \"Jong Un\""));
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(kim_on_disk(&mut harness, &project).starts_with("actor \"Kim Jong\" "));
+}
+
+#[test]
+fn a_second_actor_over_the_first_is_refused_and_one_key_replaces_it() {
+    let (project, mut harness) = short_name_project();
+    // Select “Kim Jong Un” by keys from the caret on “Kim”.
+    press(&mut harness, Modifiers::NONE, Key::ArrowRight);
+    for _ in 0..3 {
+        press(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    }
+    press(&mut harness, Modifiers::NONE, Key::Num1);
+    assert_eq!(current(&harness).spans().len(), 2, "no second actor");
+    let (is_error, message) = harness.state().message().cloned().unwrap();
+    assert!(!is_error);
+    assert!(
+        message.contains("overlaps the actor span “Kim Jong”") && message.contains("Shift+Enter"),
+        "{message}"
+    );
+    press(&mut harness, Modifiers::SHIFT, Key::Enter);
+    assert_eq!(
+        kim_on_disk(&mut harness, &project),
+        "actor \"Kim Jong Un\" note \"pemimpin\" relations [(2, 1, \"source\")]"
+    );
+    assert_eq!(harness.state().selected_span(), Some(1));
+    // Another label nests freely.
+    drag_over(&mut harness, "Jong");
+    press(&mut harness, Modifiers::NONE, Key::Num2);
+    assert!(rendered(&harness).contains("[Kim [Jong|location] Un|actor]"));
+}
+
+#[test]
+fn accepting_every_mention_adds_no_span_over_one_of_its_label() {
+    let (project, mut harness) = annotated_keys(
+        "“[Vladimir Putin|actor]” 😊 tiba.\r\n[Putin|actor] menyambut Kim; Putin tersenyum.\r\n",
+    );
+    // The actor “Putin”; its other mentions: the one inside “Vladimir
+    // Putin” is not offered.
+    press(&mut harness, Modifiers::NONE, Key::Tab);
+    press(&mut harness, Modifiers::NONE, Key::Tab);
+    assert_eq!(harness.state().selected_span(), Some(2));
+    press(&mut harness, Modifiers::COMMAND, Key::M);
+    let message = harness.state().message().cloned().unwrap().1;
+    assert!(message.starts_with("1 other mentions"), "{message}");
+    press(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::Enter,
+    );
+    assert_eq!(
+        rendered(&harness),
+        "“[Vladimir Putin|actor]” 😊 tiba.\r\n[Putin|actor] menyambut Kim; [Putin|actor] tersenyum.\r\n"
+    );
+    harness.state_mut().wait_for_saves();
+    let project_schema = project.open();
+    let file = project.annotation_file("ayu", "a.txt");
+    assert!(
+        sorot_core::project::document::overlaps(&file.spans, project_schema.schema()).is_empty()
+    );
+}
+
+#[test]
+fn double_and_triple_clicks_select_a_word_and_a_sentence_and_shift_click_shrinks() {
+    let project = TestProject::new().text("a.txt", KEYS_TEXT);
+    // Frames a twentieth of a second apart, so that clicks come close
+    // enough to count as one double or triple click.
+    let mut harness = harness_stepping(project.root(), 0.05);
+    let doc_text = |h: &Harness<'static, SorotApp>, r| current(h).text.slice(r).to_owned();
+    let putin = find(&harness, "Putin");
+    let at = harness
+        .state()
+        .text_rect(putin.start + 1..putin.start + 2)
+        .unwrap()
+        .center();
+    harness.event(Event::PointerMoved(at));
+    for clicks in 1..=3 {
+        for pressed in [true, false] {
+            harness.event(Event::PointerButton {
+                pos: at,
+                button: PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        harness.step();
+        let selection = harness.state().selection();
+        match clicks {
+            1 => assert_eq!(caret_text(&harness), "Putin"),
+            2 => assert_eq!(doc_text(&harness, selection.unwrap()), "Putin"),
+            _ => assert_eq!(
+                doc_text(&harness, selection.unwrap()),
+                "Presiden Rusia Vladimir Putin menyambut Kim."
+            ),
+        }
+    }
+    harness.run();
+    // Shift+click on “Rusia” shrinks the sentence to end there.
+    let rusia = find(&harness, "Rusia");
+    let at = harness
+        .state()
+        .text_rect(rusia.start + 1..rusia.start + 2)
+        .unwrap()
+        .center();
+    harness.event(Event::ModifiersChanged(Modifiers::SHIFT));
+    harness.event(Event::PointerMoved(at));
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        });
+        harness.step();
+    }
+    harness.event(Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+    let selection = harness.state().selection().unwrap();
+    assert_eq!(doc_text(&harness, selection), "Presiden Rusia");
+}
+
+#[test]
+fn a_document_opens_at_its_top_first_and_at_its_caret_when_opened_again() {
+    let project = sample_project();
+    let mut harness = harness(project.root());
+    let longest = "004_3e4249adbc2fcf40.txt";
+    harness.get_by_label_contains(longest).click();
+    harness.run();
+    assert_eq!(harness.state().caret().unwrap().start, 0);
+    // Far down the text: the caret's place is kept when the document is left.
+    press(&mut harness, Modifiers::COMMAND, Key::End);
+    press(&mut harness, Modifiers::NONE, Key::PageUp);
+    let caret = harness.state().caret().unwrap();
+    assert!(caret.start > 1_000, "{caret:?}");
+    let on_screen = |harness: &Harness<'static, SorotApp>, range: std::ops::Range<usize>| {
+        harness
+            .state()
+            .text_rect(range)
+            .is_some_and(|r| r.min.y > 0.0 && r.max.y < 900.0)
+    };
+    assert!(on_screen(&harness, caret.clone()));
+    // Another document opens at its top, not where this one was scrolled.
+    press(&mut harness, Modifiers::ALT, Key::ArrowLeft);
+    assert_eq!(harness.state().caret().unwrap().start, 0);
+    assert!(on_screen(&harness, 0..1), "the first line is in view");
+    press(&mut harness, Modifiers::ALT, Key::ArrowRight);
+    assert_eq!(harness.state().caret(), Some(caret.clone()));
+    assert!(on_screen(&harness, caret));
+    assert!(!on_screen(&harness, 0..1));
+}
+
+#[test]
+fn page_down_moves_a_screen_and_the_caret_with_it() {
+    let project = sample_project();
+    let mut harness = harness(project.root());
+    harness
+        .get_by_label_contains("004_3e4249adbc2fcf40.txt")
+        .click();
+    harness.run();
+    press(&mut harness, Modifiers::NONE, Key::PageDown);
+    let first = harness.state().caret().unwrap();
+    assert!(first.start > 0);
+    press(&mut harness, Modifiers::NONE, Key::PageDown);
+    let second = harness.state().caret().unwrap();
+    assert!(second.start > first.start, "{first:?} then {second:?}");
+    let rect = harness.state().text_rect(second.clone()).unwrap();
+    assert!(rect.min.y > 0.0 && rect.max.y < 900.0, "{rect:?}");
+    press(&mut harness, Modifiers::NONE, Key::PageUp);
+    assert!(harness.state().caret().unwrap().start < second.start);
+}
+
+#[test]
+fn the_filter_finds_a_word_inside_the_texts_and_filters_by_status_and_label() {
+    let project = TestProject::sample();
+    let mut harness = workbench_on(&project);
+    let filter = harness.get_by_role(egui::accesskit::Role::TextInput);
+    filter.click();
+    harness.run();
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("Shoigu");
+    harness.run();
+    assert_eq!(
+        harness.state_mut().listed_documents(),
+        vec![
+            "000_1625e3110a626786.txt",
+            "001_29c8b5c4ec59e6d1.txt",
+            "003_c523628f00a85caf.txt"
+        ]
+    );
+    harness.run();
+    // Each row shows the text's first line as its title, before its name.
+    let row = row_label(&harness, FIRST);
+    assert!(row.starts_with("✔  MOSKWA, KOMPAS"), "{row}");
+    // ayu marked every sample document done and labeled claims in each.
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(" status:todo");
+    harness.run();
+    assert!(harness.state_mut().listed_documents().is_empty());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("has:claim status:done");
+    harness.run();
+    assert_eq!(harness.state_mut().listed_documents().len(), 5);
+}
+
+#[test]
+fn find_in_the_document_selects_each_match_for_a_digit_to_label() {
+    let (_project, mut harness) = keys_project(KEYS_TEXT);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Find:")
+        .type_text("kim");
+    harness.run();
+    harness.get_by_label("2 matches");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().selection(), Some(1..4));
+    press(&mut harness, Modifiers::NONE, Key::F3);
+    let second = harness.state().selection().unwrap();
+    assert_eq!(current(&harness).text.slice(second), "Kim");
+    // The keyboard is back in the text: the digit labels the match.
+    press(&mut harness, Modifiers::NONE, Key::Num1);
+    assert!(rendered(&harness).contains("menyambut [Kim|actor]."));
+    harness.get_by_label("2 of 2");
 }

@@ -18,6 +18,11 @@
 //!   rules run only on pieces that hold one of these or any non-ASCII
 //!   character; an ASCII piece without them holds no boundary.
 //!
+//! - **stretch**: a part of a text that [`around`] tokenizes instead of the
+//!   whole: from a line's start, or from a cut with whitespace after it, to
+//!   a line's end or a cut with whitespace before it. Its tokens are those
+//!   the whole text has there, less those of the runs that a cut splits.
+//!
 //! Positions are code-point ranges into the source text, like every offset in Sorot.
 
 use std::ops::Range;
@@ -109,20 +114,163 @@ pub fn each_sentence<E>(
 ) -> Result<(), E> {
     let mut tokens = Vec::new();
     for line in text.lines() {
-        let line_text = text.slice(line.clone());
-        let mut offset = line.start;
-        let mut byte = text.byte_of(line.start);
-        for sentence in split_sentences(line_text) {
-            tokens.clear();
-            tokens_of(sentence, offset, byte, &mut tokens);
-            offset += sentence.chars().count();
-            byte += sentence.len();
-            if !tokens.is_empty() {
-                f(&tokens)?;
-            }
+        let byte = text.byte_of(line.start);
+        line_sentences(
+            text.slice(line.clone()),
+            line.start,
+            byte,
+            &mut tokens,
+            &mut f,
+        )?;
+    }
+    Ok(())
+}
+
+/// Calls `f` with the tokens of each sentence of `line` (a line's text
+/// without its line end, at code point `offset` and byte `byte` of its
+/// text), in order, in `tokens`; no sentence is empty.
+fn line_sentences<E>(
+    line: &str,
+    mut offset: usize,
+    mut byte: usize,
+    tokens: &mut Vec<Token>,
+    f: &mut impl FnMut(&[Token]) -> Result<(), E>,
+) -> Result<(), E> {
+    for sentence in split_sentences(line) {
+        tokens.clear();
+        tokens_of(sentence, offset, byte, tokens);
+        offset += sentence.chars().count();
+        byte += sentence.len();
+        if !tokens.is_empty() {
+            f(tokens)?;
         }
     }
     Ok(())
+}
+
+/// How many bytes before and after a stretch's wanted ends [`around`] looks
+/// for a line's end before it ends the stretch at a cut instead.
+const NEAR_LINE: usize = 4_096;
+/// How many bytes [`around`] looks through for a cut before it takes the
+/// whole line.
+const CUT_SEARCH: usize = 65_536;
+
+/// The tokens and sentences of a stretch of `text` around `range`: every
+/// token that [`tokenize`] gives within `reach` characters of `range` (and
+/// perhaps more), with the same positions, without tokenizing the whole text.
+/// Sentence ends are the text's, but the stretch's first and last sentence
+/// may be cut short where the stretch starts or ends inside them.
+pub fn around(text: &SourceText, range: Range<usize>, reach: usize) -> Tokenized {
+    around_within(text, range, reach, NEAR_LINE)
+}
+
+/// [`around`], looking for line ends `near` bytes far.
+fn around_within(text: &SourceText, range: Range<usize>, reach: usize, near: usize) -> Tokenized {
+    let all = text.as_str();
+    let from = text.byte_of(range.start.saturating_sub(reach).min(text.len_chars()));
+    let to = text.byte_of(range.end.saturating_add(reach).min(text.len_chars()));
+    let (start, keep_from) = stretch_start(all, from, near);
+    let (end, keep_to) = stretch_end(all, to, near);
+    let mut tokenized = Tokenized::default();
+    let mut offset = text.offset_of_byte(start);
+    let mut byte = start;
+    let mut tokens = Vec::new();
+    for line in all[start..end].split_inclusive('\n') {
+        let content = line
+            .strip_suffix('\n')
+            .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
+        let _ = line_sentences(content, offset, byte, &mut tokens, &mut |sentence| {
+            let kept = sentence
+                .iter()
+                .filter(|t| t.byte_start as usize >= keep_from && t.byte_end as usize <= keep_to);
+            let before = tokenized.tokens.len();
+            tokenized.tokens.extend(kept);
+            if tokenized.tokens.len() > before {
+                tokenized.sentence_ends.push(tokenized.tokens.len());
+            }
+            Ok::<(), ()>(())
+        });
+        offset += line.chars().count();
+        byte += line.len();
+    }
+    tokenized
+}
+
+/// Whether a sentence boundary can never fall at byte `j` of `text`, nor
+/// can the rules look across it: between two ASCII lowercase letters (see
+/// the module's quiet pieces).
+fn is_cut(bytes: &[u8], j: usize) -> bool {
+    j > 0 && j < bytes.len() && bytes[j - 1].is_ascii_lowercase() && bytes[j].is_ascii_lowercase()
+}
+
+/// Where a stretch that must hold byte `from` on starts, and from where its
+/// tokens are kept: a line's start within `near` bytes before `from`; else
+/// a cut with whitespace between it and `from` (the tokens of the run the
+/// cut splits are not kept); else the start of `from`'s line.
+fn stretch_start(text: &str, from: usize, near: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let line_start = |limit: usize| text[limit..from].rfind('\n').map(|b| limit + b + 1);
+    if let Some(start) = line_start(floor(text, from.saturating_sub(near))) {
+        return (start, start);
+    }
+    let limit = from.saturating_sub(CUT_SEARCH);
+    let space = (limit..=from).rev().find(|&j| bytes.get(j) == Some(&b' '));
+    let cut = space.and_then(|space| (limit..space).rev().find(|&j| is_cut(bytes, j)));
+    match cut {
+        Some(cut) => {
+            // The run the cut splits ends at the first whitespace after it.
+            let keep = text[cut..]
+                .find(char::is_whitespace)
+                .map_or(from, |w| cut + w);
+            (cut, keep)
+        }
+        None => {
+            let start = line_start(0).unwrap_or(0);
+            (start, start)
+        }
+    }
+}
+
+/// Where a stretch that must hold byte `to` ends, and up to where its
+/// tokens are kept; the mirror of [`stretch_start`].
+fn stretch_end(text: &str, to: usize, near: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    // After the line feed, so that a CRLF line end stays whole.
+    let line_end = |limit: usize| text[to..limit].find('\n').map(|b| to + b + 1);
+    if let Some(end) = line_end(ceil(text, to.saturating_add(near))) {
+        return (end, end);
+    }
+    let limit = to.saturating_add(CUT_SEARCH).min(text.len());
+    let space = (to..limit).find(|&j| bytes[j] == b' ');
+    let cut = space.and_then(|space| (space + 1..limit).find(|&j| is_cut(bytes, j)));
+    match cut {
+        Some(cut) => {
+            // The run the cut splits starts after the last whitespace before it.
+            let keep = text[..cut].rfind(char::is_whitespace).unwrap_or(to);
+            (cut, keep)
+        }
+        None => {
+            let end = line_end(text.len()).unwrap_or(text.len());
+            (end, end)
+        }
+    }
+}
+
+/// The character boundary at or before byte `at` of `text`.
+fn floor(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The character boundary at or after byte `at` of `text` (its end at most).
+fn ceil(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// Where a range of a text falls among its tokens, as [`place`] finds it.
@@ -603,6 +751,42 @@ mod tests {
                 prop_assert_eq!(ranges, expected);
                 for token in tokens {
                     prop_assert_eq!(token.text(&source), source.slice(token.range()));
+                }
+            }
+
+            /// A stretch around a range has the whole text's tokens there,
+            /// each sentence end inside it is the text's, and it holds every
+            /// token within reach, whether it starts and ends at lines or
+            /// at cuts.
+            #[test]
+            fn a_stretch_has_the_tokens_of_the_whole_text(
+                text in prose(),
+                a in 0usize..300,
+                b in 0usize..300,
+                reach in 0usize..40,
+                near in 0usize..12,
+            ) {
+                let Ok(source) = SourceText::new(format!("“{text}” 😊\r\n")) else {
+                    return Ok(());
+                };
+                let len = source.len_chars();
+                let range = a.min(b).min(len)..a.max(b).min(len);
+                let whole = tokenize(&source);
+                let stretch = around_within(&source, range.clone(), reach, near);
+                let Some(first) = stretch.tokens.first() else {
+                    prop_assert!(whole.tokens.iter().all(|t| t.start() + reach < range.start || t.end() > range.end + reach));
+                    return Ok(());
+                };
+                let at = whole.tokens.iter().position(|t| t == first).unwrap();
+                prop_assert_eq!(&whole.tokens[at..at + stretch.tokens.len()], &stretch.tokens[..]);
+                for t in &whole.tokens {
+                    if t.start() + reach >= range.start && t.end() <= range.end + reach {
+                        prop_assert!(stretch.tokens.contains(t), "{:?} is missing", t);
+                    }
+                }
+                let ends = &stretch.sentence_ends[..stretch.sentence_ends.len() - 1];
+                for end in ends {
+                    prop_assert!(whole.sentence_ends.contains(&(at + end)));
                 }
             }
 

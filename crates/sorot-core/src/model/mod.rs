@@ -15,8 +15,12 @@
 //! - **status**: how far the annotator is with a document.
 //! - **edit**: one change to a document's annotations. Every edit has an exact
 //!   inverse, which is what undo applies.
+//! - **resize**: a span moved to another range of the same text, keeping its
+//!   id, label, details and relations.
 //!
-//! Spans may nest and overlap freely: a claim can contain an actor and a date.
+//! Spans may nest and overlap: a claim can contain an actor and a date.
+//! Whether two spans of one label may overlap is the schema's rule
+//! ([`schema::Overlap`]), kept by the commands that add and change spans.
 
 pub mod lacks;
 pub mod markup;
@@ -367,6 +371,18 @@ impl Annotations {
             .filter(move |s| s.end > range.start)
     }
 
+    /// The spans labeled `label` that share a character with `range`, in
+    /// order, but the span `except`.
+    pub fn overlapping_of_label<'a>(
+        &'a self,
+        range: Range<usize>,
+        label: &'a str,
+        except: Option<SpanId>,
+    ) -> impl Iterator<Item = &'a Span> {
+        self.spans_overlapping(range)
+            .filter(move |s| s.label == label && Some(s.id) != except)
+    }
+
     /// Applies one edit.
     pub fn apply(&mut self, edit: &Edit) -> Result<(), EditError> {
         match edit {
@@ -401,10 +417,16 @@ impl Annotations {
                 }
                 let mut span = self.spans.remove(at);
                 span.label = to.clone();
-                let at = self
-                    .spans
-                    .partition_point(|s| s.sort_key() < span.sort_key());
-                self.spans.insert(at, span);
+                self.reinsert(span);
+            }
+            Edit::Resize { id, from, to } => {
+                let at = self.index_of(*id)?;
+                if !from.is_of(&self.spans[at]) {
+                    return Err(EditError::Stale);
+                }
+                let mut span = self.spans.remove(at);
+                (span.start, span.end, span.text) = (to.start, to.end, to.text.clone());
+                self.reinsert(span);
             }
             Edit::SetNote { id, from, to } => {
                 let at = self.index_of(*id)?;
@@ -464,6 +486,14 @@ impl Annotations {
         Ok(())
     }
 
+    /// Puts a span taken out back in its sorted place.
+    fn reinsert(&mut self, span: Span) {
+        let at = self
+            .spans
+            .partition_point(|s| s.sort_key() < span.sort_key());
+        self.spans.insert(at, span);
+    }
+
     fn index_of(&self, id: SpanId) -> Result<usize, EditError> {
         self.spans
             .iter()
@@ -504,6 +534,40 @@ pub enum Edit {
         from: Status,
         to: Status,
     },
+    /// Moves a span to another range, with the text there.
+    Resize {
+        id: SpanId,
+        from: Extent,
+        to: Extent,
+    },
+}
+
+/// Where a span lies: its range and the text it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extent {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+impl Extent {
+    /// Where `span` lies.
+    pub fn of(span: &Span) -> Self {
+        Extent {
+            start: span.start,
+            end: span.end,
+            text: span.text.clone(),
+        }
+    }
+
+    /// Whether `span` lies here.
+    fn is_of(&self, span: &Span) -> bool {
+        span.start == self.start && span.end == self.end && span.text == self.text
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
 }
 
 impl Edit {
@@ -538,17 +602,26 @@ impl Edit {
                 from: *to,
                 to: *from,
             },
+            Edit::Resize { id, from, to } => Edit::Resize {
+                id: *id,
+                from: to.clone(),
+                to: from.clone(),
+            },
         }
     }
 }
 
 /// Undo and redo stacks of edit groups. A group is what one command did
 /// (adding the first span also moves the status to "in progress"), and undo
-/// takes back a whole group.
+/// takes back a whole group. Consecutive resizes of one span, with no other
+/// edit, undo or redo between them, are one group (see [`History::resize`]).
 #[derive(Debug, Clone, Default)]
 pub struct History {
     undo: Vec<Vec<Edit>>,
     redo: Vec<Vec<Edit>>,
+    /// The span that the last group resized, while nothing has happened
+    /// since: the next resize of it joins that group.
+    resizing: Option<SpanId>,
 }
 
 impl History {
@@ -561,6 +634,49 @@ impl History {
         apply_group(annotations, &group)?;
         self.undo.push(group);
         self.redo.clear();
+        self.resizing = None;
+        Ok(())
+    }
+
+    /// Applies a resize of span `id` from `from` to `to`. Right after
+    /// another resize of the same span, it joins that one's group, which
+    /// then goes from where the first started to `to` (and is dropped when
+    /// that is where the span started: nothing is left to undo).
+    pub fn resize(
+        &mut self,
+        annotations: &mut Annotations,
+        id: SpanId,
+        from: Extent,
+        to: Extent,
+    ) -> Result<(), EditError> {
+        let joined = match self.undo.last() {
+            Some(group) if self.resizing == Some(id) => match group.as_slice() {
+                [Edit::Resize { from: first, .. }] => Some(first.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(first) = joined else {
+            let resize = Edit::Resize { id, from, to };
+            self.apply(annotations, vec![resize])?;
+            self.resizing = Some(id);
+            return Ok(());
+        };
+        annotations.apply(&Edit::Resize {
+            id,
+            from,
+            to: to.clone(),
+        })?;
+        self.undo.pop();
+        if first != to {
+            self.undo.push(vec![Edit::Resize {
+                id,
+                from: first,
+                to,
+            }]);
+        } else {
+            self.resizing = None;
+        }
         Ok(())
     }
 
@@ -574,6 +690,7 @@ impl History {
             self.undo.push(group);
             return Err(err);
         }
+        self.resizing = None;
         self.redo.push(group);
         Ok(true)
     }
@@ -587,6 +704,7 @@ impl History {
             self.redo.push(group);
             return Err(err);
         }
+        self.resizing = None;
         self.undo.push(group);
         Ok(true)
     }
@@ -600,13 +718,18 @@ impl History {
     }
 }
 
-/// Applies all edits of a group or, if one fails, none of them.
+/// Applies all edits of a group or, if one fails, none of them: the edits
+/// applied before the one that failed are taken back by their inverses, in
+/// reverse order, which always apply to the state they left.
 fn apply_group(annotations: &mut Annotations, group: &[Edit]) -> Result<(), EditError> {
-    let mut scratch = annotations.clone();
-    for edit in group {
-        scratch.apply(edit)?;
+    for (applied, edit) in group.iter().enumerate() {
+        if let Err(err) = annotations.apply(edit) {
+            for done in group[..applied].iter().rev() {
+                annotations.apply(&done.inverse())?;
+            }
+            return Err(err);
+        }
     }
-    *annotations = scratch;
     Ok(())
 }
 
@@ -709,6 +832,40 @@ mod tests {
         assert_eq!(history.apply(&mut a, group), Err(EditError::DuplicateId(1)));
         assert_eq!(a, before);
         assert!(!history.can_undo());
+        // Edits that move a span in the order, change it and link it are
+        // all taken back when a later one fails.
+        let (_, spans) = markup::parse("“[Kim|actor]” 😊\r\n[[Putin|actor] tiba|claim]").unwrap();
+        let mut a = Annotations::new(Status::InProgress, spans.clone()).unwrap();
+        let before = a.clone();
+        let group = vec![
+            Edit::Relabel {
+                id: 1,
+                from: "actor".into(),
+                to: "location".into(),
+            },
+            Edit::SetNote {
+                id: 2,
+                from: String::new(),
+                to: "presiden".into(),
+            },
+            Edit::Link(Relation {
+                from: 3,
+                to: 2,
+                kind: "source".into(),
+            }),
+            Edit::Resize {
+                id: 2,
+                from: Extent::of(&spans[1]),
+                to: Extent {
+                    start: 0,
+                    end: 4,
+                    text: "“Kim".into(),
+                },
+            },
+            Edit::Remove(spans[0].clone()),
+        ];
+        assert_eq!(history.apply(&mut a, group), Err(EditError::Stale));
+        assert_eq!(a, before);
     }
 
     #[test]

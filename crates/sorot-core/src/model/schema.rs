@@ -7,6 +7,10 @@
 //! - **hotkey**: a digit 1-9 that applies the label to the selection.
 //! - **color**: `#RRGGBB`, painted translucent under the text, so the same color
 //!   reads on light and dark backgrounds.
+//! - **overlap**: two spans overlap when they share at least one character
+//!   (nesting is overlapping). Spans of different labels always may (a claim
+//!   holds an actor); whether two spans of one label may is the label's
+//!   [`Overlap`] rule, by default not.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +28,25 @@ pub struct LabelDef {
     /// A line of guidance shown as the label's tooltip.
     #[serde(default)]
     pub description: String,
+    /// Whether spans of this label may overlap each other; when absent,
+    /// they may not.
+    #[serde(default, skip_serializing_if = "Overlap::is_default")]
+    pub overlap: Overlap,
+}
+
+/// A label's overlap rule: `overlap: (same_label: true)` lets two spans of
+/// the label overlap or nest (a claim inside a claim); by default they may
+/// not, and a labeling action that would make them is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Overlap {
+    #[serde(default)]
+    pub same_label: bool,
+}
+
+impl Overlap {
+    fn is_default(&self) -> bool {
+        *self == Overlap::default()
+    }
 }
 
 /// A project's labels, in display order, and the relations between spans.
@@ -143,6 +166,7 @@ impl Default for Schema {
             color: None,
             hotkey: None,
             description: description.into(),
+            overlap: Overlap::default(),
         };
         Schema {
             labels: vec![
@@ -222,6 +246,12 @@ impl Schema {
 
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
+    }
+
+    /// Whether two spans of `label` may overlap; false for a label the
+    /// schema does not list.
+    pub fn same_label_may_overlap(&self, label: &str) -> bool {
+        self.get(label).is_some_and(|l| l.overlap.same_label)
     }
 
     /// The color of a label as RGB; labels outside the schema are gray.
@@ -341,9 +371,31 @@ mod tests {
             color: Some("#112233".into()),
             hotkey: Some(9),
             description: String::new(),
+            overlap: Overlap::default(),
         });
         schema.validate().unwrap();
         assert_eq!(schema.hotkey_of("event"), Some(9));
         assert_eq!(schema.color("event"), [0x11, 0x22, 0x33]);
+    }
+
+    #[test]
+    fn a_label_without_an_overlap_rule_keeps_its_spans_apart() {
+        let schema: Schema = ron::from_str(
+            r#"(labels: [(name: "actor"), (name: "claim", overlap: (same_label: true))])"#,
+        )
+        .unwrap();
+        assert!(!schema.same_label_may_overlap("actor"));
+        assert!(schema.same_label_may_overlap("claim"));
+        assert!(!schema.same_label_may_overlap("event"), "not in the schema");
+        assert!(
+            !Schema::default()
+                .labels
+                .iter()
+                .any(|l| l.overlap.same_label)
+        );
+        // Written back only where it differs from the default.
+        let written = ron::to_string(&schema).unwrap();
+        assert_eq!(written.matches("overlap").count(), 1, "{written}");
+        assert_eq!(ron::from_str::<Schema>(&written).unwrap(), schema);
     }
 }

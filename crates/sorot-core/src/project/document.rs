@@ -34,7 +34,7 @@ use crate::model::{Annotations, History, Span, SpanId, Status};
 use crate::project::{DocEntry, Project};
 use crate::store::{self, AnnotationFile, FORMAT_VERSION, OffsetUnit, StorageError};
 
-pub use checks::{Finding, HeaderField, check_file};
+pub use checks::{Finding, HeaderField, check_file, overlaps};
 pub use commands::{Command, CommandError, Outcome};
 
 /// Whether a document may be edited.

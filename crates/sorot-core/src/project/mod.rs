@@ -23,6 +23,7 @@
 //! is loaded when it is opened.
 
 pub mod document;
+pub mod filter;
 pub mod paths;
 pub mod saver;
 mod schema_edit;
@@ -81,8 +82,30 @@ pub struct DocEntry {
 pub struct DocSummary {
     pub status: Status,
     pub spans: usize,
+    /// The labels of its spans.
+    pub labels: std::collections::BTreeSet<String>,
     /// Why the annotation file could not be read, if it could not.
     pub error: Option<String>,
+}
+
+impl DocSummary {
+    /// The summary of annotations with `status` and `spans`.
+    pub fn of(status: Status, spans: &[crate::model::Span]) -> Self {
+        // A document has a few labels and many spans: each label is copied
+        // once.
+        let mut labels = std::collections::BTreeSet::new();
+        for span in spans {
+            if !labels.contains(&span.label) {
+                labels.insert(span.label.clone());
+            }
+        }
+        DocSummary {
+            status,
+            spans: spans.len(),
+            labels,
+            error: None,
+        }
+    }
 }
 
 /// Why a project cannot be opened.
@@ -363,11 +386,7 @@ impl Project {
         let read = |doc: &DocEntry| {
             let path = self.annotation_path(annotator, &doc.id);
             let summary = match AnnotationFile::read(&path) {
-                Ok((file, _)) => DocSummary {
-                    status: file.status,
-                    spans: file.spans.len(),
-                    error: None,
-                },
+                Ok((file, _)) => DocSummary::of(file.status, &file.spans),
                 // No file: nothing to summarize.
                 Err(StorageError::Read { source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound =>

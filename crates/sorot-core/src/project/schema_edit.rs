@@ -132,6 +132,7 @@ fn new_label(name: &str) -> LabelDef {
         color: None,
         hotkey: None,
         description: String::new(),
+        overlap: Default::default(),
     }
 }
 
@@ -240,6 +241,9 @@ fn label_entry(label: &LabelDef) -> String {
     }
     if !label.description.is_empty() {
         fields.push(format!("description: {}", quoted(&label.description)));
+    }
+    if label.overlap.same_label {
+        fields.push("overlap: (same_label: true)".to_owned());
     }
     format!("({})", fields.join(", "))
 }

@@ -3,6 +3,9 @@
 //! Terms:
 //! - **problem**: one thing wrong, with the file it is in, the line where
 //!   there is one, and what is wrong. `sorot validate` prints one per line.
+//! - **warning**: a problem that does not stop the file from being used
+//!   (two spans of one label that overlap where the schema forbids it); its
+//!   line says `warning:`, and warnings alone leave a project valid.
 
 use std::fmt;
 use std::fs;
@@ -10,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error_chain;
 use crate::model::text::SourceText;
-use crate::project::document::check_file;
+use crate::project::document::{check_file, overlaps};
 use crate::project::{Project, is_valid_annotator};
 use crate::store::{self, AnnotationFile};
 
@@ -22,6 +25,8 @@ pub struct Problem {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// A warning, not an error.
+    pub warning: bool,
 }
 
 impl fmt::Display for Problem {
@@ -33,7 +38,8 @@ impl fmt::Display for Problem {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", self.message)
+        let warning = if self.warning { "warning: " } else { "" };
+        write!(f, ": {warning}{}", self.message)
     }
 }
 
@@ -46,6 +52,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         line,
         column: None,
         message,
+        warning: false,
     };
     // Texts that cannot be annotated at all.
     let mut texts = std::collections::BTreeMap::new();
@@ -152,6 +159,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                         line,
                         column,
                         message,
+                        warning: false,
                     });
                     continue;
                 }
@@ -179,13 +187,22 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                 }
                 continue;
             };
-            for finding in check_file(&file, text, fingerprint, source, project.schema()) {
+            let findings = check_file(&file, text, fingerprint, source, project.schema());
+            let warnings = overlaps(&file.spans, project.schema());
+            let all = findings
+                .into_iter()
+                .map(|f| (f, false))
+                .chain(warnings.into_iter().map(|f| (f, true)));
+            for (finding, warning) in all {
                 let line = match (finding.span, finding.field) {
                     (Some(id), _) => line_of(&content, &format!("(id: {id},")),
                     (None, Some(field)) => line_of(&content, &format!("{}:", field.name())),
                     (None, None) => None,
                 };
-                problems.push(problem(&path, line, finding.message));
+                problems.push(Problem {
+                    warning,
+                    ..problem(&path, line, finding.message)
+                });
             }
         }
     }

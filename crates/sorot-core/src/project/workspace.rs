@@ -116,6 +116,11 @@ impl Workspace {
         self.summaries.get(doc_id)
     }
 
+    /// Every document's summary, by id.
+    pub fn summaries(&self) -> &BTreeMap<String, DocSummary> {
+        &self.summaries
+    }
+
     /// The documents opened so far, with their state in memory (which may be
     /// newer than the files while a save is under way).
     pub fn open_documents(&self) -> impl Iterator<Item = &OpenDocument> {
@@ -419,14 +424,8 @@ impl Workspace {
 
     fn refresh_summary(&mut self, id: &str) {
         if let Some(doc) = self.docs.get(id) {
-            self.summaries.insert(
-                id.to_owned(),
-                DocSummary {
-                    status: doc.status(),
-                    spans: doc.spans().len(),
-                    error: None,
-                },
-            );
+            self.summaries
+                .insert(id.to_owned(), DocSummary::of(doc.status(), doc.spans()));
         }
     }
 }

@@ -11,6 +11,9 @@
 //! - **span index**: for each span, the furthest end among it and the spans
 //!   before it; with it the spans in the view's window are found by two
 //!   binary searches, not a pass over all of them.
+//! - **extending click**: Shift+click moves the selection's far end to the
+//!   clicked word: from the selection's start (or the caret's word) when
+//!   the word lies after it, else from its end; so it grows or shrinks.
 
 use std::ops::Range;
 
@@ -19,9 +22,10 @@ use egui::{RichText, Ui};
 use sorot_core::model::Span;
 use sorot_core::project::document::Access;
 
+use super::caret::{sentence_at, word_at};
 use super::{Action, SorotApp};
 use crate::commands::UiCommand;
-use crate::text_view::{Highlight, Mark, TextView, Underline, ViewEvent};
+use crate::text_view::{Edge, Highlight, Mark, Scroll, TextView, Underline, ViewEvent};
 
 /// Mark ids of suggestions start here, clear of span ids.
 const GHOST_IDS: u32 = 3_000_000_000;
@@ -30,8 +34,13 @@ const GHOST_IDS: u32 = 3_000_000_000;
 #[derive(Default)]
 pub(super) struct DocumentView {
     pub(super) view: TextView,
-    /// Offset to scroll the text to, once.
+    /// Offset to scroll the text to, once, into the middle of the view.
     pub(super) scroll_to: Option<usize>,
+    /// Offset to bring into view, once, scrolling only if it is not.
+    pub(super) reveal: Option<usize>,
+    /// Whether the text view was shown in the last frame (and so can hold
+    /// the keyboard).
+    pub(super) shown: bool,
     /// The index of the current document's spans by position.
     index: SpanIndex,
 }
@@ -46,6 +55,19 @@ impl DocumentView {
             scroll_to,
             ..DocumentView::default()
         };
+    }
+
+    /// Where to scroll to in this frame, taken once.
+    fn take_scroll(&mut self) -> Option<Scroll> {
+        let center = self.scroll_to.take().map(|offset| Scroll {
+            offset,
+            center: true,
+        });
+        let reveal = self.reveal.take().map(|offset| Scroll {
+            offset,
+            center: false,
+        });
+        center.or(reveal)
     }
 }
 
@@ -94,10 +116,12 @@ impl SpanIndex {
 
 impl SorotApp {
     pub(super) fn document_ui(&mut self, ui: &mut Ui) {
+        self.text.shown = false;
         if self.review.is_some() {
             self.review_document_ui(ui);
             return;
         }
+        self.find_bar_ui(ui);
         let Some(workspace) = &self.workspace else {
             ui.centered_and_justified(|ui| {
                 ui.label("Open a folder of .txt files with File > Open folder… (Ctrl+O)");
@@ -139,7 +163,7 @@ impl SorotApp {
                     .collect()
             })
             .unwrap_or_default();
-        let scroll_to = self.text.scroll_to.take();
+        let scroll_to = self.text.take_scroll();
         let schema = workspace.project().schema();
         let mut highlighted = self.selected_span;
         let suggestions = self
@@ -155,11 +179,23 @@ impl SorotApp {
         }
         self.text.index.update(&doc.id, doc.revision(), doc.spans());
         let index = &self.text.index;
+        // Each label's color, looked up once rather than read for each span.
+        let colors: Vec<(&str, [u8; 3])> = schema
+            .labels
+            .iter()
+            .map(|l| (l.name.as_str(), schema.color(&l.name)))
+            .collect();
+        let color_of = |label: &str| {
+            colors
+                .iter()
+                .find(|(name, _)| *name == label)
+                .map_or_else(|| schema.color(label), |(_, color)| *color)
+        };
         let lanes = || {
             doc.spans()
                 .iter()
                 .filter(|s| !doc.is_flagged(s.id))
-                .map(|s| (s.id, s.start, s.end))
+                .map(|s| (s.id, s.start, s.end, color_of(&s.label)))
                 .collect()
         };
         // The marks of the window: its spans, and the suggestions in it.
@@ -172,7 +208,7 @@ impl SorotApp {
                     id: s.id,
                     start: s.start,
                     end: s.end,
-                    color: schema.color(&s.label),
+                    color: color_of(&s.label),
                     title: &s.label,
                     text: &s.text,
                     note: &s.note,
@@ -205,11 +241,38 @@ impl SorotApp {
             }
             marks
         };
-        let highlight = Highlight {
-            selection: self.text.view.dragging().or_else(|| self.selection.clone()),
-            span: highlighted,
-            related,
+        let snap = |range| {
+            if self.prefs.snap_to_words {
+                doc.text.snap_to_words(range)
+            } else {
+                Some(doc.text.snap_to_graphemes(range))
+            }
         };
+        let selected = self
+            .selected_span
+            .filter(|_| doc.is_editable())
+            .and_then(|id| doc.annotations().get(id));
+        // Where a handle being dragged would put the span.
+        let edge_drag = self.text.view.dragging_edge().and_then(|(edge, offset)| {
+            let span = selected?;
+            let exact = !self.prefs.snap_to_words || ui.input(|i| i.modifiers.alt);
+            dragged_edge(&doc.text, span.range(), edge, offset, exact)
+        });
+        let found = self.find.matches(&doc.id, &doc.text);
+        let highlight = Highlight {
+            selection: self
+                .text
+                .view
+                .dragging()
+                .or_else(|| edge_drag.clone())
+                .or_else(|| self.selection.clone()),
+            span: highlighted,
+            handles: selected.is_some(),
+            related,
+            caret: self.caret.word(&doc.id),
+            found,
+        };
+        let reach = self.caret.waiting.map(|(reach, _)| reach);
         let event = self.text.view.show(
             ui,
             &doc.id,
@@ -220,14 +283,14 @@ impl SorotApp {
             &highlight,
             self.prefs.text_size,
             scroll_to,
+            reach,
         );
-        let snap = |range| {
-            if self.prefs.snap_to_words {
-                doc.text.snap_to_words(range)
-            } else {
-                Some(doc.text.snap_to_graphemes(range))
-            }
-        };
+        self.text.shown = true;
+        if let Some((_, then)) = self.caret.waiting.take()
+            && let Some(offset) = self.text.view.reached()
+        {
+            self.actions.push(Action::Reached(then, offset));
+        }
         match event {
             Some(ViewEvent::Dragged { range, exact }) => {
                 let snapped = if exact {
@@ -243,11 +306,42 @@ impl SorotApp {
             Some(ViewEvent::Clicked {
                 offset,
                 extend: true,
-            }) if self.selection.is_some() => {
-                let selection = self.selection.clone().unwrap_or(offset..offset);
-                let range = selection.start.min(offset)..selection.end.max(offset);
-                if let Some(range) = snap(range) {
+            }) => {
+                let base = self
+                    .selection
+                    .clone()
+                    .or_else(|| self.caret.word(&doc.id))
+                    .unwrap_or(offset..offset);
+                let word = snap(offset..offset).unwrap_or(offset..offset);
+                let range = if word.start >= base.start {
+                    base.start..word.end.max(base.start + 1)
+                } else {
+                    word.start..base.end
+                };
+                if let Some(range) = snap(range).filter(|r| !r.is_empty()) {
                     self.actions.push(Action::SelectText(range));
+                }
+            }
+            Some(ViewEvent::DoubleClicked { offset }) => {
+                if let Some(word) = word_at(&doc.text, offset) {
+                    self.actions.push(Action::SelectText(word));
+                }
+            }
+            Some(ViewEvent::TripleClicked { offset }) => {
+                if let Some(sentence) = sentence_at(&doc.text, offset) {
+                    self.actions.push(Action::SelectText(sentence));
+                }
+            }
+            Some(ViewEvent::EdgeDragged {
+                edge,
+                offset,
+                exact,
+            }) => {
+                let exact = exact || !self.prefs.snap_to_words;
+                if let Some(span) = selected
+                    && let Some(range) = dragged_edge(&doc.text, span.range(), edge, offset, exact)
+                {
+                    self.actions.push(Action::Resize(span.id, range));
                 }
             }
             Some(ViewEvent::Linked { from, to, second }) => {
@@ -291,6 +385,9 @@ impl SorotApp {
                     return;
                 }
                 let hit = hit.map(|s| s.id);
+                if self.spans.relating.is_none() {
+                    self.actions.push(Action::CaretTo(offset));
+                }
                 self.actions.push(match (hit, &self.spans.relating) {
                     // Choosing the other end of a relation.
                     (Some(id), Some(_)) => Action::LinkTo(id),
@@ -307,11 +404,13 @@ impl SorotApp {
         let Some(review) = &mut self.review else {
             return;
         };
-        let scroll_to = review.scroll_to.take();
+        let scroll_to = review.scroll_to.take().map(|offset| Scroll {
+            offset,
+            center: true,
+        });
         let highlight = Highlight {
-            selection: None,
             span: review.highlighted_mark(),
-            related: Vec::new(),
+            ..Highlight::default()
         };
         let Some(gold) = review.gold().current() else {
             ui.centered_and_justified(|ui| {
@@ -326,7 +425,12 @@ impl SorotApp {
             &gold.id,
             &gold.text,
             revision,
-            || marks.iter().map(|m| (m.id, m.start, m.end)).collect(),
+            || {
+                marks
+                    .iter()
+                    .map(|m| (m.id, m.start, m.end, m.color))
+                    .collect()
+            },
             |window| {
                 marks
                     .iter()
@@ -338,10 +442,40 @@ impl SorotApp {
             &highlight,
             self.prefs.text_size,
             scroll_to,
+            None,
         );
+        self.text.shown = true;
         drop(marks);
         if let Some(ViewEvent::Clicked { offset, .. }) = event {
             review.select_at(offset);
         }
     }
+}
+
+/// Where a span over `range` lies with its `edge` dragged to `offset` (a
+/// place between two characters): the end at the end of the last word that
+/// starts before it, the start at the start of the first word that ends
+/// after it (so a word the pointer is in is taken whole), or either at the
+/// grapheme there when `exact`. `None` when that would leave nothing.
+fn dragged_edge(
+    text: &sorot_core::model::text::SourceText,
+    range: Range<usize>,
+    edge: Edge,
+    offset: usize,
+    exact: bool,
+) -> Option<Range<usize>> {
+    let at = if exact {
+        let grapheme = text.snap_to_graphemes(offset..offset);
+        match edge {
+            Edge::Start => grapheme.start,
+            Edge::End => grapheme.end,
+        }
+    } else {
+        super::caret::word_through(text, offset, edge)?
+    };
+    let moved = match edge {
+        Edge::Start => at..range.end,
+        Edge::End => range.start..at,
+    };
+    (moved.start < moved.end && moved != range).then_some(moved)
 }

@@ -1,6 +1,6 @@
-//! The menu bar (top): File, Edit, Document, Suggest, Review and View menus,
-//! and at the right the project's name and the annotator, who can be
-//! switched there.
+//! The menu bar (top): File, Edit, Document, Text, Suggest, Review and View
+//! menus, made from the command table, and at the right the project's name
+//! and the annotator, who can be switched there.
 //!
 //! Terms:
 //! - **command button**: a menu entry for a UI command, with the command's
@@ -13,99 +13,14 @@ use sorot_core::analysis::review::GOLD;
 use sorot_core::project::workspace::Workspace;
 
 use super::{Action, SorotApp};
-use crate::commands::UiCommand;
+use crate::commands::{Menu, UiCommand};
 
 impl SorotApp {
     pub(super) fn menu_bar_ui(&mut self, ui: &mut Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                self.command_button(ui, UiCommand::OpenFolder);
-                self.command_button(ui, UiCommand::Export);
-                self.command_button(ui, UiCommand::Import);
-                ui.menu_button("Open recent", |ui| {
-                    if self.prefs.recent_projects.is_empty() {
-                        ui.label("No recent projects");
-                    }
-                    for path in self.prefs.recent_projects.clone() {
-                        if ui.button(path.display().to_string()).clicked() {
-                            self.actions.push(Action::OpenProject(path));
-                        }
-                    }
-                });
-                ui.separator();
-                if ui.button("Quit").clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                for command in [
-                    UiCommand::Undo,
-                    UiCommand::Redo,
-                    UiCommand::DeleteSpan,
-                    UiCommand::ClearSelection,
-                ] {
-                    self.command_button(ui, command);
-                }
-            });
-            ui.menu_button("Document", |ui| {
-                for command in [
-                    UiCommand::ToggleDone,
-                    UiCommand::NextDocument,
-                    UiCommand::PreviousDocument,
-                    UiCommand::FocusFilter,
-                ] {
-                    self.command_button(ui, command);
-                }
-            });
-            ui.menu_button("Suggest", |ui| {
-                for command in [
-                    UiCommand::SuggestDates,
-                    UiCommand::FindMentions,
-                    UiCommand::FindMentionsInProject,
-                    UiCommand::AcceptSuggestion,
-                    UiCommand::RejectSuggestion,
-                    UiCommand::AcceptAllSuggestions,
-                ] {
-                    self.command_button(ui, command);
-                }
-                ui.separator();
-                self.command_button(ui, UiCommand::ImportGazetteer);
-            });
-            ui.menu_button("Review", |ui| {
-                for command in [
-                    UiCommand::Review,
-                    UiCommand::NextDisagreement,
-                    UiCommand::PreviousDisagreement,
-                    UiCommand::AcceptA,
-                    UiCommand::AcceptB,
-                    UiCommand::AcceptBoth,
-                    UiCommand::RejectBoth,
-                ] {
-                    self.command_button(ui, command);
-                }
-            });
-            ui.menu_button("View", |ui| {
-                let mut snap = self.prefs.snap_to_words;
-                let shortcut = ui
-                    .ctx()
-                    .format_shortcut(&UiCommand::ToggleSnapToWords.shortcuts()[0]);
-                if ui
-                    .checkbox(&mut snap, UiCommand::ToggleSnapToWords.label())
-                    .on_hover_text(format!(
-                        "{shortcut}; hold Alt while dragging for exact characters"
-                    ))
-                    .changed()
-                {
-                    self.actions.push(Action::Ui(UiCommand::ToggleSnapToWords));
-                }
-                ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
-                egui::widgets::global_theme_preference_buttons(ui);
-                // Zoom in, out and back (Ctrl+Plus, Ctrl+Minus, Ctrl+0).
-                egui::gui_zoom::zoom_menu_buttons(ui);
-                ui.separator();
-                self.command_button(ui, UiCommand::Agreement);
-                self.command_button(ui, UiCommand::CompareWithGold);
-            });
+            for menu in Menu::ALL {
+                ui.menu_button(menu.title(), |ui| self.menu_ui(ui, menu));
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let name = match (&self.review, &self.workspace) {
                     (Some(_), _) => "reviewer (gold set)".to_owned(),
@@ -129,6 +44,64 @@ impl SorotApp {
                 }
             });
         });
+    }
+
+    /// One menu: its commands in the order of the command table, a line
+    /// between groups, and the entries that are no commands (recent
+    /// projects, quitting; the view's settings).
+    fn menu_ui(&mut self, ui: &mut Ui, menu: Menu) {
+        if menu == Menu::View {
+            self.view_settings_ui(ui);
+        }
+        let mut group = None;
+        for command in UiCommand::ALL.into_iter().filter(|c| c.menu().0 == menu) {
+            let this = command.menu().1;
+            if group.is_some_and(|g| g != this) {
+                ui.separator();
+            }
+            group = Some(this);
+            if command == UiCommand::ToggleSnapToWords {
+                continue;
+            }
+            self.command_button(ui, command);
+        }
+        if menu == Menu::File {
+            ui.menu_button("Open recent", |ui| {
+                if self.prefs.recent_projects.is_empty() {
+                    ui.label("No recent projects");
+                }
+                for path in self.prefs.recent_projects.clone() {
+                    if ui.button(path.display().to_string()).clicked() {
+                        self.actions.push(Action::OpenProject(path));
+                    }
+                }
+            });
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// The view's settings: word snapping, text size, theme and zoom.
+    fn view_settings_ui(&mut self, ui: &mut Ui) {
+        let mut snap = self.prefs.snap_to_words;
+        let shortcut = ui
+            .ctx()
+            .format_shortcut(&UiCommand::ToggleSnapToWords.shortcuts()[0]);
+        if ui
+            .checkbox(&mut snap, UiCommand::ToggleSnapToWords.label())
+            .on_hover_text(format!(
+                "{shortcut}; hold Alt while dragging for exact characters"
+            ))
+            .changed()
+        {
+            self.actions.push(Action::Ui(UiCommand::ToggleSnapToWords));
+        }
+        ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
+        egui::widgets::global_theme_preference_buttons(ui);
+        // Zoom in, out and back (Ctrl+Plus, Ctrl+Minus, Ctrl+0).
+        egui::gui_zoom::zoom_menu_buttons(ui);
     }
 
     fn command_button(&mut self, ui: &mut Ui, command: UiCommand) {
@@ -181,6 +154,11 @@ impl SorotApp {
             }
             UiCommand::FindMentions | UiCommand::FindMentionsInProject => {
                 editable && self.review.is_none() && self.selected_span.is_some()
+            }
+            UiCommand::ReplaceOverlapped => editable && self.offer.is_some(),
+            command if command.moves_in_text() => self.review.is_none() && doc.is_some(),
+            UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => {
+                self.review.is_none() && doc.is_some()
             }
             UiCommand::AcceptSuggestion
             | UiCommand::RejectSuggestion

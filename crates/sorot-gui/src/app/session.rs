@@ -70,6 +70,7 @@ impl SorotApp {
                     }
                 });
                 self.workspace = Some(self.new_workspace(project, &annotator));
+                self.caret.forget();
                 self.documents.relist();
                 self.selection = None;
                 self.selected_span = None;
@@ -125,7 +126,8 @@ impl SorotApp {
     }
 
     /// Makes `id` the current document (the one left is saved); a document
-    /// not started yet opens with suggestions of known names.
+    /// not started yet opens with suggestions of known names. It opens at
+    /// its top the first time and at its caret after.
     pub(super) fn select_document(&mut self, id: &str) {
         self.commit_note();
         let Some(workspace) = &mut self.workspace else {
@@ -136,9 +138,13 @@ impl SorotApp {
         self.selected_span = None;
         self.spans.note_edit = None;
         self.spans.relating = None;
+        self.offer = None;
         match result {
             Ok(()) => {
                 self.status.clear();
+                if let Some(doc) = self.workspace.as_ref().and_then(|w| w.current()) {
+                    self.text.scroll_to = Some(self.caret.enter(&doc.id, &doc.text));
+                }
                 self.suggest_known_names();
             }
             Err(err) => self.status.show_error(error_chain(&err)),
@@ -280,8 +286,14 @@ impl SorotApp {
                     self.review_select(&id);
                 }
             }
-            // The annotator's spans and suggestions are not shown in review.
-            UiCommand::DeleteSpan
+            // The annotator's spans and suggestions are not shown in review,
+            // nor is the caret.
+            command if command.moves_in_text() => {}
+            UiCommand::ReplaceOverlapped
+            | UiCommand::FindInDocument
+            | UiCommand::FindNext
+            | UiCommand::FindPrevious
+            | UiCommand::DeleteSpan
             | UiCommand::ToggleSnapToWords
             | UiCommand::LinkSource
             | UiCommand::LinkTarget

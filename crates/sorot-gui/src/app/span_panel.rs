@@ -117,9 +117,15 @@ impl SorotApp {
                 .as_ref()
                 .is_none_or(|(k, _)| *k != key)
             {
-                let mut counts = BTreeMap::new();
+                // Each label copied once, not once per span.
+                let mut counts: BTreeMap<String, usize> = BTreeMap::new();
                 for span in doc.spans() {
-                    *counts.entry(span.label.clone()).or_insert(0) += 1;
+                    match counts.get_mut(&span.label) {
+                        Some(count) => *count += 1,
+                        None => {
+                            counts.insert(span.label.clone(), 1);
+                        }
+                    }
                 }
                 self.spans.label_counts = Some((key, counts));
             }

@@ -40,6 +40,17 @@ impl StatusBar {
         self.message = None;
     }
 
+    /// Takes away the news `text`, if it is still shown.
+    pub(super) fn clear_news(&mut self, text: &str) {
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|(error, shown)| !error && shown == text)
+        {
+            self.message = None;
+        }
+    }
+
     /// Takes away an error, once what went wrong has gone right.
     pub(super) fn clear_error(&mut self) {
         if matches!(self.message, Some((true, _))) {

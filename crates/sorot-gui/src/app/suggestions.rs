@@ -18,7 +18,8 @@ use egui::{RichText, Ui};
 
 use sorot_core::analysis::suggest::{self, StringMatcher, Suggestion};
 use sorot_core::model::Status;
-use sorot_core::project::document::Command;
+use sorot_core::model::schema::Schema;
+use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::project::workspace::Workspace;
 
 use super::Action;
@@ -72,6 +73,16 @@ impl SuggestionState {
         };
         Ok(&self.known_names.insert((lexicon, matcher)).1)
     }
+}
+
+/// Drops the suggestions that, accepted, would overlap a span of their
+/// label against the schema's rule (a suggested “Putin” inside the actor
+/// “Vladimir Putin”).
+fn drop_overlapping(items: &mut Vec<Suggestion>, doc: &OpenDocument, schema: &Schema) {
+    items.retain(|s| {
+        doc.overlap_conflicts(schema, s.start..s.end, &s.label, None)
+            .is_empty()
+    });
 }
 
 impl SorotApp {
@@ -189,10 +200,13 @@ impl SorotApp {
                 .map(<[Suggestion]>::to_vec)
                 .unwrap_or_default()
         };
-        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+        let Some(workspace) = &self.workspace else {
             return;
         };
-        let items = if mentions {
+        let Some(doc) = workspace.current() else {
+            return;
+        };
+        let mut items = if mentions {
             let Some(span) = self.selected_span.and_then(|id| doc.annotations().get(id)) else {
                 return;
             };
@@ -208,6 +222,7 @@ impl SorotApp {
             suggest::drop_decided(&mut dates, doc.annotations());
             dates
         };
+        drop_overlapping(&mut items, doc, workspace.project().schema());
         let what = if mentions {
             "other mentions"
         } else {
@@ -250,13 +265,14 @@ impl SorotApp {
         lexicon.extend(suggest::lexicon(
             workspace.open_documents().flat_map(|d| d.spans()),
         ));
-        let items = match self.suggestions.known_names_matcher(lexicon) {
+        let mut items = match self.suggestions.known_names_matcher(lexicon) {
             Ok(matcher) => matcher.find(&doc.text, doc.annotations()),
             Err(err) => {
                 self.status.show_error(sorot_core::error_chain(&err));
                 return;
             }
         };
+        drop_overlapping(&mut items, doc, workspace.project().schema());
         if items.is_empty() {
             return;
         }
@@ -340,6 +356,7 @@ impl SorotApp {
         {
             let Suggestions { items, current, .. } = list;
             suggest::drop_decided(items, doc.annotations());
+            drop_overlapping(items, doc, workspace.project().schema());
             *current = (*current).min(items.len().saturating_sub(1));
         }
         self.suggestions.generation += 1;

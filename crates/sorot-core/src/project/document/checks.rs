@@ -7,12 +7,16 @@
 //!   written for another version of the text, or a span's offsets or text
 //!   do not fit the text. A source path that differs or a label the schema
 //!   lacks is reported without blocking.
+//! - **overlap warning**: two spans of one label that share a character
+//!   where the schema's rule for the label forbids it ([`overlaps`]). The
+//!   workbench makes none; a file written by hand or by another tool may
+//!   hold them. They are warnings: the file opens and saves as it is.
 
 use std::collections::BTreeMap;
 
-use crate::model::SpanId;
 use crate::model::schema::Schema;
 use crate::model::text::SourceText;
+use crate::model::{Span, SpanId};
 use crate::store::AnnotationFile;
 
 /// One problem of an annotation file relative to its text.
@@ -134,6 +138,39 @@ pub fn check_file(
                     span.id, span.label
                 ),
             );
+        }
+    }
+    findings
+}
+
+/// The spans of `spans` that overlap an earlier span of their label (by
+/// start) where the schema forbids it: one finding each, naming both ids.
+pub fn overlaps(spans: &[Span], schema: &Schema) -> Vec<Finding> {
+    let mut order: Vec<&Span> = spans
+        .iter()
+        .filter(|s| !schema.same_label_may_overlap(&s.label))
+        .collect();
+    order.sort_by(|a, b| (&a.label, a.start, a.end, a.id).cmp(&(&b.label, b.start, b.end, b.id)));
+    let mut findings = Vec::new();
+    // The span of the current label that reaches furthest so far.
+    let mut furthest: Option<&Span> = None;
+    for span in order {
+        match furthest {
+            Some(before) if before.label == span.label && span.start < before.end => {
+                findings.push(Finding {
+                    span: Some(span.id),
+                    field: None,
+                    message: format!(
+                        "span {} ({} “{}”) overlaps span {} ({} “{}”); the schema does not let {} spans overlap each other",
+                        span.id, span.label, span.text, before.id, before.label, before.text, span.label
+                    ),
+                    blocking: false,
+                });
+                if span.end > before.end {
+                    furthest = Some(span);
+                }
+            }
+            _ => furthest = Some(span),
         }
     }
     findings

@@ -11,13 +11,21 @@
 //! - **starting work**: the first edit of spans in a document that was not
 //!   started also sets its status to in progress, in the same undo step.
 //!   Turning a suggestion down does not start a document.
+//! - **same-label overlap**: a span that shares a character with another
+//!   span of its label. Where the schema's rule for the label forbids it
+//!   (the default), adding, relabeling and resizing refuse to make one
+//!   ([`CommandError::Overlap`]); [`Command::Replace`] instead moves the
+//!   overlapped span to the new range.
+//! - **resize**: a span moved to another range, keeping its id, label, note,
+//!   value, attributes and relations. Consecutive resizes of one span are
+//!   one undo step.
 
 use std::ops::Range;
 
 use super::{Access, OpenDocument};
 use crate::analysis::adjudicate::{Key, Proposal, Taken};
 use crate::model::schema::Schema;
-use crate::model::{Edit, EditError, Rejected, Relation, Span, SpanId, Status};
+use crate::model::{Edit, EditError, Extent, Rejected, Relation, Span, SpanId, Status};
 
 /// A change a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +41,19 @@ pub enum Command {
         value: String,
     },
     RemoveSpan(SpanId),
+    /// Moves a span to `range`, keeping its id and everything it holds.
+    ResizeSpan {
+        id: SpanId,
+        range: Range<usize>,
+    },
+    /// Labels `range` with `label` where spans of that label overlap it and
+    /// the schema forbids it: the first of them moves to `range`, keeping
+    /// its id and details, and the others are removed with their relations,
+    /// in one undo step. Without such spans, the same as [`Command::AddSpan`].
+    Replace {
+        range: Range<usize>,
+        label: String,
+    },
     Relabel {
         id: SpanId,
         label: String,
@@ -95,6 +116,14 @@ pub enum CommandError {
     UnknownLabel(String),
     #[error("that text already has a {0} span")]
     DuplicateSpan(String),
+    #[error(
+        "that would overlap the {label} span {id} “{text}”; {label} spans may not overlap each other"
+    )]
+    Overlap {
+        label: String,
+        id: SpanId,
+        text: String,
+    },
     #[error("{label} spans have no attribute {name:?} in the schema")]
     UnknownAttribute { label: String, name: String },
     #[error("{name} is one of: {allowed}")]
@@ -117,6 +146,13 @@ enum Plan {
     Edits {
         group: Vec<Edit>,
         select: Option<SpanId>,
+    },
+    /// A resize, which joins the undo step of a resize of the same span
+    /// just before it.
+    Resize {
+        id: SpanId,
+        from: Extent,
+        to: Extent,
     },
 }
 
@@ -157,6 +193,8 @@ impl OpenDocument {
                 reject_suggestion(self, schema, range, label)
             }
             Command::RemoveSpan(id) => remove_span(self, id),
+            Command::ResizeSpan { id, range } => resize_span(self, schema, id, range),
+            Command::Replace { range, label } => replace(self, schema, range, label),
             Command::SetAttribute { id, name, value } => {
                 set_attribute(self, schema, id, name, value)
             }
@@ -168,8 +206,14 @@ impl OpenDocument {
             Command::TakeIntoGold(proposal) => take_into_gold(self, proposal),
             Command::SetStatus(status) => Ok(set_status(self, status)),
         }?;
-        let Plan::Edits { mut group, select } = plan else {
-            return Ok(Outcome::Unchanged);
+        let (mut group, select) = match plan {
+            Plan::Nothing => return Ok(Outcome::Unchanged),
+            Plan::Edits { group, select } => (group, select),
+            Plan::Resize { id, from, to } if self.status() != Status::NotStarted => {
+                self.history.resize(&mut self.annotations, id, from, to)?;
+                return Ok(self.finish(true, Some(id)));
+            }
+            Plan::Resize { id, from, to } => (vec![Edit::Resize { id, from, to }], Some(id)),
         };
         let is_span_edit = !matches!(group.first(), Some(Edit::SetStatus { .. }));
         if is_span_edit && starts_work && self.status() == Status::NotStarted {
@@ -216,6 +260,28 @@ impl OpenDocument {
         }
     }
 
+    /// `range` of this document's text, as a span there would lie.
+    fn extent(&self, range: Range<usize>) -> Extent {
+        Extent {
+            start: range.start,
+            end: range.end,
+            text: self.text.slice(range).to_owned(),
+        }
+    }
+
+    /// The edits that remove `span`: its relations first, then the span.
+    fn removal(&self, span: &Span) -> Vec<Edit> {
+        let mut edits: Vec<Edit> = self
+            .annotations
+            .relations_of(span.id)
+            .into_iter()
+            .cloned()
+            .map(Edit::Unlink)
+            .collect();
+        edits.push(Edit::Remove(span.clone()));
+        edits
+    }
+
     /// A new span for what review or adjudication takes, with its details.
     fn taken_span(&self, id: SpanId, taken: Taken) -> Span {
         Span {
@@ -225,6 +291,47 @@ impl OpenDocument {
             entry_name: taken.entry_name,
             attributes: taken.attributes,
             ..self.new_span(id, taken.range, taken.label, taken.value)
+        }
+    }
+
+    /// The spans of `label` that a span of it over `range` would overlap
+    /// against the schema's rule, in order, but the span `except`: none
+    /// when the schema lets spans of the label overlap.
+    pub fn overlap_conflicts<'a>(
+        &'a self,
+        schema: &Schema,
+        range: Range<usize>,
+        label: &'a str,
+        except: Option<SpanId>,
+    ) -> Vec<&'a Span> {
+        if schema.same_label_may_overlap(label) {
+            return Vec::new();
+        }
+        self.annotations
+            .overlapping_of_label(range, label, except)
+            .collect()
+    }
+
+    /// Refuses a span of `label` over `range` that would overlap another of
+    /// its label against the schema's rule (`except` is the span itself,
+    /// when it is one that moves or changes label).
+    fn check_overlap(
+        &self,
+        schema: &Schema,
+        range: &Range<usize>,
+        label: &str,
+        except: Option<SpanId>,
+    ) -> Result<(), CommandError> {
+        match self
+            .overlap_conflicts(schema, range.clone(), label, except)
+            .first()
+        {
+            Some(other) => Err(CommandError::Overlap {
+                label: label.to_owned(),
+                id: other.id,
+                text: other.text.clone(),
+            }),
+            None => Ok(()),
         }
     }
 
@@ -259,6 +366,19 @@ fn check_range(doc: &OpenDocument, range: &Range<usize>) -> Result<(), CommandEr
     Ok(())
 }
 
+/// Refuses a label the schema does not list, and a range that is empty or
+/// not in the text; gives the label.
+fn check_label_and_range(
+    doc: &OpenDocument,
+    schema: &Schema,
+    label: String,
+    range: &Range<usize>,
+) -> Result<String, CommandError> {
+    let label = check_label(schema, label)?;
+    check_range(doc, range)?;
+    Ok(label)
+}
+
 /// Refuses a label the schema does not list.
 fn check_label(schema: &Schema, label: String) -> Result<String, CommandError> {
     if schema.contains(&label) {
@@ -289,6 +409,7 @@ fn add_span(
     if doc.span_with(&range, &label).is_some() {
         return Err(CommandError::DuplicateSpan(label));
     }
+    doc.check_overlap(schema, &range, &label, None)?;
     let id = doc.annotations.next_id();
     let key = rejection(&range, label.clone());
     let mut group = vec![Edit::Add(doc.new_span(id, range, label, value))];
@@ -308,8 +429,7 @@ fn reject_suggestion(
     range: Range<usize>,
     label: String,
 ) -> Result<Plan, CommandError> {
-    let label = check_label(schema, label)?;
-    check_range(doc, &range)?;
+    let label = check_label_and_range(doc, schema, label, &range)?;
     // A span made meanwhile is a decision already.
     if doc.span_with(&range, &label).is_some() {
         return Ok(Plan::Nothing);
@@ -324,14 +444,7 @@ fn reject_suggestion(
 /// Removes a span with its relations, in one undo step.
 fn remove_span(doc: &OpenDocument, id: SpanId) -> Result<Plan, CommandError> {
     let span = doc.span(id)?;
-    let mut group: Vec<Edit> = doc
-        .annotations
-        .relations_of(id)
-        .into_iter()
-        .cloned()
-        .map(Edit::Unlink)
-        .collect();
-    group.push(Edit::Remove(span.clone()));
+    let mut group = doc.removal(span);
     // In the gold set, a span taken out is decided against: recorded as
     // rejected, so that adjudication does not bring it back.
     if doc.annotator == crate::analysis::review::GOLD {
@@ -341,6 +454,63 @@ fn remove_span(doc: &OpenDocument, id: SpanId) -> Result<Plan, CommandError> {
         }
     }
     Ok(Plan::edits(group))
+}
+
+/// Moves a span to `range` of the text, unless a span of its label lies
+/// there already or the move would overlap one against the schema's rule.
+fn resize_span(
+    doc: &OpenDocument,
+    schema: &Schema,
+    id: SpanId,
+    range: Range<usize>,
+) -> Result<Plan, CommandError> {
+    let span = doc.span(id)?;
+    check_range(doc, &range)?;
+    if span.range() == range {
+        return Ok(Plan::Nothing);
+    }
+    if doc.span_with(&range, &span.label).is_some() {
+        return Err(CommandError::DuplicateSpan(span.label.clone()));
+    }
+    doc.check_overlap(schema, &range, &span.label, Some(id))?;
+    Ok(Plan::Resize {
+        id,
+        from: Extent::of(span),
+        to: doc.extent(range),
+    })
+}
+
+/// Labels `range`, taking the place of the spans of the label it overlaps
+/// (see [`Command::Replace`]).
+fn replace(
+    doc: &OpenDocument,
+    schema: &Schema,
+    range: Range<usize>,
+    label: String,
+) -> Result<Plan, CommandError> {
+    let label = check_label_and_range(doc, schema, label, &range)?;
+    let overlapped = doc.overlap_conflicts(schema, range.clone(), &label, None);
+    let Some((kept, removed)) = overlapped.split_first() else {
+        return add_span(doc, schema, range, label, String::new());
+    };
+    let mut group = Vec::new();
+    for span in removed {
+        group.extend(doc.removal(span));
+    }
+    if kept.range() != range {
+        group.push(Edit::Resize {
+            id: kept.id,
+            from: Extent::of(kept),
+            to: doc.extent(range),
+        });
+    }
+    if group.is_empty() {
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::Edits {
+        group,
+        select: Some(kept.id),
+    })
 }
 
 /// Sets an attribute the schema gives the span's label (or its value, which
@@ -450,6 +620,7 @@ fn relabel(
     if doc.span_with(&span.range(), &label).is_some() {
         return Err(CommandError::DuplicateSpan(label));
     }
+    doc.check_overlap(schema, &span.range(), &label, Some(id))?;
     Ok(Plan::Edits {
         group: vec![Edit::Relabel {
             id,
@@ -499,14 +670,7 @@ fn decide(
     for (range, label) in reject {
         if let Some(span) = doc.span_with(&range, &label) {
             // Its relations go with it.
-            group.extend(
-                doc.annotations
-                    .relations_of(span.id)
-                    .into_iter()
-                    .cloned()
-                    .map(Edit::Unlink),
-            );
-            group.push(Edit::Remove(span.clone()));
+            group.extend(doc.removal(span));
         }
         let key = rejection(&range, label);
         if !rejected.contains(&key) {

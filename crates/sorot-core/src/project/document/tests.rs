@@ -673,3 +673,180 @@ fn unreadable_texts_are_errors_that_name_the_file_with_the_reason_as_cause() {
     let chain = error_chain(&err);
     assert!(chain.contains("a.txt: the text is empty"), "{chain}");
 }
+
+/// The document `a.txt` of `project`, as ayu annotated it.
+fn open_a(project: &crate::testing::TestProject) -> (Project, OpenDocument) {
+    let opened = project.open();
+    let doc = OpenDocument::open(&opened, opened.doc("a.txt").unwrap(), "ayu").unwrap();
+    (opened, doc)
+}
+
+/// The document's spans in the markup notation.
+fn rendered(doc: &OpenDocument) -> String {
+    crate::model::markup::render(doc.text.as_str(), doc.spans())
+}
+
+/// A claim about Kim, linked to him, whose actor span stops short of “Un”.
+const SHORT_NAME: &str = "“[[Kim Jong|actor] Un” 😊 tiba|claim]\r\n[Putin|actor] berkata";
+
+#[test]
+fn a_resized_span_keeps_its_id_details_and_relations_and_undoes_in_one_step() {
+    let project = crate::testing::TestProject::new().annotated("ayu", "a.txt", SHORT_NAME);
+    let (opened, mut doc) = open_a(&project);
+    let schema = opened.schema();
+    let kim = doc.spans()[0].clone();
+    assert_eq!((kim.id, kim.text.as_str()), (1, "Kim Jong"));
+    let claim = doc.spans()[1].id;
+    for command in [
+        Command::SetNote {
+            id: kim.id,
+            note: "pemimpin Korea Utara".into(),
+        },
+        Command::SetAttribute {
+            id: kim.id,
+            name: "value".into(),
+            value: "Kim Jong Un".into(),
+        },
+        Command::Link(Relation {
+            from: claim,
+            to: kim.id,
+            kind: "source".into(),
+        }),
+    ] {
+        doc.execute(schema, command).unwrap();
+    }
+    let before = doc.annotations().clone();
+    // Grown by a word, shrunk by one, grown again: three moves, one step.
+    let resize = |range| Command::ResizeSpan { id: kim.id, range };
+    for range in [1..12, 1..9, 1..12] {
+        assert_eq!(
+            doc.execute(schema, resize(range)).unwrap(),
+            Outcome::Changed { select: Some(1) }
+        );
+    }
+    assert_eq!(
+        rendered(&doc),
+        "“[[Kim Jong Un|actor]” 😊 tiba|claim]\r\n[Putin|actor] berkata"
+    );
+    let grown = doc.annotations().get(kim.id).unwrap();
+    assert_eq!(grown.note, "pemimpin Korea Utara");
+    assert_eq!(grown.value, "Kim Jong Un");
+    assert_eq!(doc.annotations().relations_of(kim.id).len(), 1);
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.annotations(), &before, "one undo takes all three back");
+    doc.execute(schema, Command::Redo).unwrap();
+    assert_eq!(doc.annotations().get(kim.id).unwrap().text, "Kim Jong Un");
+    // After a redo a move is a step of its own; moving back to where the
+    // step started leaves nothing to undo for it.
+    doc.execute(schema, resize(2..12)).unwrap();
+    doc.execute(schema, resize(1..12)).unwrap();
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.annotations(), &before);
+    doc.save().unwrap();
+    assert_eq!(
+        project.rendered("ayu", "a.txt"),
+        "“[[Kim Jong|actor] Un” 😊 tiba|claim]\r\n[Putin|actor] berkata"
+    );
+
+    // Onto another actor, outside the text, or empty: refused, unchanged.
+    assert_eq!(
+        doc.execute(schema, resize(1..30)),
+        Err(CommandError::Overlap {
+            label: "actor".into(),
+            id: 3,
+            text: "Putin".into()
+        })
+    );
+    assert!(doc.execute(schema, resize(1..99)).is_err());
+    assert!(doc.execute(schema, resize(4..4)).is_err());
+    assert_eq!(doc.annotations(), &before);
+}
+
+#[test]
+fn a_second_span_of_a_label_over_the_first_is_refused_or_replaces_it() {
+    let project = crate::testing::TestProject::new().annotated("ayu", "a.txt", SHORT_NAME);
+    let (opened, mut doc) = open_a(&project);
+    let schema = opened.schema();
+    doc.execute(
+        schema,
+        Command::SetNote {
+            id: 1,
+            note: "pemimpin".into(),
+        },
+    )
+    .unwrap();
+    let add = |range: std::ops::Range<usize>, label: &str| Command::AddSpan {
+        range,
+        label: label.into(),
+    };
+    // “Kim Jong Un” over the actor “Kim Jong”, and “Jong” inside it.
+    for range in [1..12, 5..9] {
+        assert_eq!(
+            doc.execute(schema, add(range, "actor")),
+            Err(CommandError::Overlap {
+                label: "actor".into(),
+                id: 1,
+                text: "Kim Jong".into()
+            })
+        );
+    }
+    // Another label nests freely; relabeling onto an actor's place is refused.
+    doc.execute(schema, add(5..9, "location")).unwrap();
+    let location = doc
+        .spans()
+        .iter()
+        .find(|s| s.label == "location")
+        .unwrap()
+        .id;
+    assert!(matches!(
+        doc.execute(
+            schema,
+            Command::Relabel {
+                id: location,
+                label: "actor".into()
+            }
+        ),
+        Err(CommandError::Overlap { .. })
+    ));
+    doc.execute(schema, Command::RemoveSpan(location)).unwrap();
+    // Replacing keeps the old span's id and note.
+    let outcome = doc
+        .execute(
+            schema,
+            Command::Replace {
+                range: 1..12,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(outcome, Outcome::Changed { select: Some(1) });
+    assert_eq!(
+        rendered(&doc),
+        "“[[Kim Jong Un|actor]” 😊 tiba|claim]\r\n[Putin|actor] berkata"
+    );
+    assert_eq!(doc.annotations().get(1).unwrap().note, "pemimpin");
+    // Over two actors: the first takes the range, the second goes.
+    doc.execute(
+        schema,
+        Command::Replace {
+            range: 1..27,
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        rendered(&doc),
+        "“[[Kim Jong Un” 😊 tiba|claim]\r\nPutin|actor] berkata"
+    );
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(doc.spans().len(), 3);
+
+    // Where the schema lets actors overlap, nothing is refused.
+    project.write(
+        "sorot.ron",
+        r#"(schema: (labels: [(name: "actor", overlap: (same_label: true)), (name: "claim")]))"#,
+    );
+    let (opened, mut doc) = open_a(&project);
+    doc.execute(opened.schema(), add(5..9, "actor")).unwrap();
+    assert_eq!(doc.spans().len(), 4);
+}

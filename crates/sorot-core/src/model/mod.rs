@@ -27,7 +27,7 @@ pub mod markup;
 pub mod schema;
 pub mod text;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -486,6 +486,106 @@ impl Annotations {
         Ok(())
     }
 
+    /// Applies a run of edits of one kind at once: adds merged into the
+    /// sorted spans, removes taken out in one pass, instead of one search
+    /// and one shift of the spans per edit. The same result as applying
+    /// them one by one; on failure nothing of the run is applied. Any other
+    /// kind of edit is applied one by one.
+    fn apply_run(&mut self, run: &[Edit]) -> Result<(), EditError> {
+        let adds: Vec<&Span> = run
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Add(span) => Some(span),
+                _ => None,
+            })
+            .collect();
+        if adds.len() == run.len() {
+            return self.add_all(&adds);
+        }
+        let removes: Vec<&Span> = run
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Remove(span) => Some(span),
+                _ => None,
+            })
+            .collect();
+        if removes.len() == run.len() {
+            return self.remove_all(&removes);
+        }
+        for (applied, edit) in run.iter().enumerate() {
+            if let Err(err) = self.apply(edit) {
+                for done in run[..applied].iter().rev() {
+                    self.apply(&done.inverse())?;
+                }
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds spans whose ids are all new, merging them into the sorted spans.
+    fn add_all(&mut self, spans: &[&Span]) -> Result<(), EditError> {
+        let mut ids: HashSet<SpanId> = self.spans.iter().map(|s| s.id).collect();
+        for span in spans {
+            if !ids.insert(span.id) {
+                return Err(EditError::DuplicateId(span.id));
+            }
+        }
+        let mut added: Vec<Span> = spans.iter().map(|&s| s.clone()).collect();
+        added.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let held = std::mem::take(&mut self.spans);
+        let mut merged = Vec::with_capacity(held.len() + added.len());
+        let mut added = added.into_iter().peekable();
+        for span in held {
+            while let Some(new) = added.next_if(|new| new.sort_key() < span.sort_key()) {
+                merged.push(new);
+            }
+            merged.push(span);
+        }
+        merged.extend(added);
+        self.spans = merged;
+        Ok(())
+    }
+
+    /// Removes spans, each of which must be held as it is and have no
+    /// relations, in one pass over the spans.
+    fn remove_all(&mut self, spans: &[&Span]) -> Result<(), EditError> {
+        let mut removed: HashMap<SpanId, &Span> = HashMap::with_capacity(spans.len());
+        for span in spans {
+            if removed.insert(span.id, span).is_some() {
+                return Err(EditError::NoSuchSpan(span.id));
+            }
+        }
+        if self
+            .relations
+            .iter()
+            .any(|r| removed.contains_key(&r.from) || removed.contains_key(&r.to))
+        {
+            return Err(EditError::Stale);
+        }
+        let mut found = 0;
+        for span in &self.spans {
+            if let Some(&gone) = removed.get(&span.id) {
+                if gone != span {
+                    return Err(EditError::Stale);
+                }
+                found += 1;
+            }
+        }
+        if found != removed.len() {
+            let held: HashSet<SpanId> = self.spans.iter().map(|s| s.id).collect();
+            let missing = spans.iter().find(|s| !held.contains(&s.id));
+            return Err(EditError::NoSuchSpan(missing.map_or(0, |s| s.id)));
+        }
+        self.spans.retain(|s| !removed.contains_key(&s.id));
+        Ok(())
+    }
+
+    /// Whether the set records `key` as rejected.
+    pub fn is_rejected(&self, key: &Rejected) -> bool {
+        self.rejected.contains(key)
+    }
+
     /// Puts a span taken out back in its sorted place.
     fn reinsert(&mut self, span: Span) {
         let at = self
@@ -722,13 +822,37 @@ impl History {
 /// applied before the one that failed are taken back by their inverses, in
 /// reverse order, which always apply to the state they left.
 fn apply_group(annotations: &mut Annotations, group: &[Edit]) -> Result<(), EditError> {
-    for (applied, edit) in group.iter().enumerate() {
-        if let Err(err) = annotations.apply(edit) {
-            for done in group[..applied].iter().rev() {
-                annotations.apply(&done.inverse())?;
-            }
-            return Err(err);
-        }
+    if let Err((applied, err)) = apply_in_order(annotations, group) {
+        let back: Vec<Edit> = group[..applied].iter().rev().map(Edit::inverse).collect();
+        apply_in_order(annotations, &back).map_err(|(_, err)| err)?;
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// How many edits of one kind a run must hold to be applied at once.
+const RUN: usize = 8;
+
+/// Applies edits in order, a run of at least [`RUN`] adds or removes at
+/// once (see [`Annotations::apply_run`]). On failure, how many edits were
+/// applied before the one that failed (a run fails whole), and its error.
+fn apply_in_order(annotations: &mut Annotations, edits: &[Edit]) -> Result<(), (usize, EditError)> {
+    let mut applied = 0;
+    while let Some(edit) = edits.get(applied) {
+        let same = |other: &Edit| {
+            matches!(
+                (edit, other),
+                (Edit::Add(_), Edit::Add(_)) | (Edit::Remove(_), Edit::Remove(_))
+            )
+        };
+        let run = edits[applied..].iter().take_while(|e| same(e)).count();
+        let (result, step) = if run >= RUN {
+            (annotations.apply_run(&edits[applied..applied + run]), run)
+        } else {
+            (annotations.apply(edit), 1)
+        };
+        result.map_err(|err| (applied, err))?;
+        applied += step;
     }
     Ok(())
 }

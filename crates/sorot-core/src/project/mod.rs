@@ -55,6 +55,10 @@ pub struct ProjectConfig {
     /// The folder of annotation files, relative to the project folder.
     pub annotations: PathBuf,
     pub schema: Schema,
+    /// Whether the workbench shows suggestions of known names (spans
+    /// labeled elsewhere, the gazetteer) when a document not started yet
+    /// opens; without it they come on demand only (Suggest menu).
+    pub suggest_on_open: bool,
 }
 
 impl Default for ProjectConfig {
@@ -63,6 +67,7 @@ impl Default for ProjectConfig {
             texts: PathBuf::from("."),
             annotations: PathBuf::from("annotations"),
             schema: Schema::default(),
+            suggest_on_open: false,
         }
     }
 }
@@ -647,6 +652,14 @@ mod tests {
             project.annotation_path("x", "a.txt"),
             dir.path().join("labels/x/a.txt.ron")
         );
+        // A file without `suggest_on_open` leaves it off; one with it turns it on.
+        assert!(!project.config().suggest_on_open);
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            r##"(texts: "corpus", suggest_on_open: true)"##,
+        )
+        .unwrap();
+        assert!(Project::open(dir.path()).unwrap().config().suggest_on_open);
     }
 
     /// A schema that reads but cannot be used, and a missing text folder,

@@ -16,14 +16,19 @@
 //!   (the default), adding, relabeling and resizing refuse to make one
 //!   ([`CommandError::Overlap`]); [`Command::Replace`] instead moves the
 //!   overlapped span to the new range.
+//! - **batch accept**: many suggestions accepted as spans in one undo step,
+//!   checked against the spans held and each other in one sweep over them
+//!   in text order ([`Command::AcceptSuggestions`]).
 //! - **resize**: a span moved to another range, keeping its id, label, note,
 //!   value, attributes and relations. Consecutive resizes of one span are
 //!   one undo step.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::{Access, OpenDocument};
 use crate::analysis::adjudicate::{Key, Proposal, Taken};
+use crate::analysis::suggest::Suggestion;
 use crate::model::schema::Schema;
 use crate::model::{Edit, EditError, Extent, Rejected, Relation, Span, SpanId, Status};
 
@@ -40,6 +45,9 @@ pub enum Command {
         label: String,
         value: String,
     },
+    /// Suggestions accepted at once, one undo step (see
+    /// [`accept_suggestions`]).
+    AcceptSuggestions(Vec<Suggestion>),
     RemoveSpan(SpanId),
     /// Moves a span to `range`, keeping its id and everything it holds.
     ResizeSpan {
@@ -189,6 +197,7 @@ impl OpenDocument {
                 label,
                 value,
             } => add_span(self, schema, range, label, value),
+            Command::AcceptSuggestions(items) => Ok(accept_suggestions(self, schema, items)),
             Command::RejectSuggestion { range, label } => {
                 reject_suggestion(self, schema, range, label)
             }
@@ -342,7 +351,7 @@ impl OpenDocument {
 
     /// Whether the document has already rejected `key`.
     fn has_rejected(&self, key: &Rejected) -> bool {
-        self.annotations.rejected().any(|r| r == key)
+        self.annotations.is_rejected(key)
     }
 }
 
@@ -420,6 +429,80 @@ fn add_span(
         group,
         select: Some(id),
     })
+}
+
+/// Accepts suggestions as spans with their values, in one undo step. In
+/// text order (by start, then end, then label), each is added unless it is
+/// outside the text or empty, its label is not in the schema, or it would
+/// make a duplicate or a same-label overlap against the schema's rule, with
+/// a span held or with one added before it; those are left out. An earlier
+/// rejection of an added one is taken back. The spans held are swept once
+/// per label, so the cost grows with the spans and suggestions, not with
+/// their product.
+fn accept_suggestions(doc: &OpenDocument, schema: &Schema, mut items: Vec<Suggestion>) -> Plan {
+    items.sort();
+    // For each label, its spans as (start, the furthest end of the spans up
+    // to this one), by start; and every span's place and label.
+    let mut held: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut places: HashSet<(usize, usize, &str)> = HashSet::new();
+    for span in doc.spans() {
+        let of_label = held.entry(span.label.as_str()).or_default();
+        let furthest = of_label.last().map_or(0, |&(_, end)| end).max(span.end);
+        of_label.push((span.start, furthest));
+        places.insert((span.start, span.end, span.label.as_str()));
+    }
+    // The furthest end of the spans added, per label.
+    let mut added_end: HashMap<String, usize> = HashMap::new();
+    let mut group = Vec::new();
+    // Rejections taken back, after the adds so that those stay one run.
+    let mut taken_back = Vec::new();
+    let mut last: Option<(Range<usize>, String)> = None;
+    let mut next_id = doc.annotations.next_id();
+    for item in items {
+        let range = item.start..item.end;
+        if range.is_empty() || !doc.text.contains_range(&range) || !schema.contains(&item.label) {
+            continue;
+        }
+        if places.contains(&(item.start, item.end, item.label.as_str())) {
+            continue;
+        }
+        let added = added_end.get(&item.label).copied();
+        if !schema.same_label_may_overlap(&item.label) {
+            // Of the held spans that start before the end, one reaches past
+            // the start; the added ones start at or before this one.
+            let overlaps_held = held.get(item.label.as_str()).is_some_and(|spans| {
+                let before_end = spans.partition_point(|&(start, _)| start < item.end);
+                before_end > 0 && spans[before_end - 1].1 > item.start
+            });
+            if overlaps_held || added.is_some_and(|end| end > item.start) {
+                continue;
+            }
+        } else if last
+            .as_ref()
+            .is_some_and(|(r, label)| *r == range && *label == item.label)
+        {
+            // The same suggestion again (sorted, so next to the first).
+            continue;
+        }
+        last = Some((range.clone(), item.label.clone()));
+        added_end.insert(item.label.clone(), added.unwrap_or(0).max(item.end));
+        let key = rejection(&range, item.label.clone());
+        group.push(Edit::Add(doc.new_span(
+            next_id,
+            range,
+            item.label,
+            item.value.unwrap_or_default(),
+        )));
+        next_id += 1;
+        if doc.has_rejected(&key) {
+            taken_back.push(Edit::Unreject(key));
+        }
+    }
+    if group.is_empty() {
+        return Plan::Nothing;
+    }
+    group.extend(taken_back);
+    Plan::edits(group)
 }
 
 /// Records a turned-down suggestion, unless it is labeled or rejected already.

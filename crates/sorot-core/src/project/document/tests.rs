@@ -850,3 +850,155 @@ fn a_second_span_of_a_label_over_the_first_is_refused_or_replaces_it() {
     doc.execute(opened.schema(), add(5..9, "actor")).unwrap();
     assert_eq!(doc.spans().len(), 4);
 }
+
+/// The code-point range of the `nth` occurrence of `needle` in `text`.
+fn occurrence(text: &str, needle: &str, nth: usize) -> std::ops::Range<usize> {
+    let (byte, _) = text.match_indices(needle).nth(nth).unwrap();
+    let start = text[..byte].chars().count();
+    start..start + needle.chars().count()
+}
+
+fn suggestion(range: std::ops::Range<usize>, label: &str) -> crate::analysis::suggest::Suggestion {
+    crate::analysis::suggest::Suggestion {
+        start: range.start,
+        end: range.end,
+        label: label.into(),
+        value: None,
+    }
+}
+
+#[test]
+fn accepting_suggestions_at_once_adds_no_duplicate_or_overlap_and_undoes_exactly() {
+    let text = "“Kim” 😊 bertemu\r\nPutin di Vostochny; Kim Jong Un lagi, Putin.";
+    let (_dir, project) = project_with(text.as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    let kim = occurrence(text, "Kim", 0);
+    doc.execute(
+        schema,
+        Command::AddSpan {
+            range: kim.clone(),
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    let putin = occurrence(text, "Putin", 1);
+    doc.execute(
+        schema,
+        Command::RejectSuggestion {
+            range: putin.clone(),
+            label: "actor".into(),
+        },
+    )
+    .unwrap();
+    let before = doc.annotations().clone();
+    let quoted = occurrence(text, "“Kim”", 0);
+    let first_putin = occurrence(text, "Putin", 0);
+    let putin_di = occurrence(text, "Putin di", 0);
+    let vostochny = occurrence(text, "Vostochny", 0);
+    let kim_jong_un = occurrence(text, "Kim Jong Un", 0);
+    let jong = occurrence(text, "Jong", 0);
+    let mut date = suggestion(occurrence(text, "lagi", 0), "date");
+    date.value = Some("2024".into());
+    let items = vec![
+        suggestion(kim.clone(), "actor"),         // held already
+        suggestion(quoted, "actor"),              // overlaps the held Kim
+        suggestion(putin_di, "actor"),            // overlaps Putin, added before it
+        suggestion(first_putin.clone(), "actor"), // added
+        suggestion(vostochny.clone(), "location"),
+        suggestion(vostochny.clone(), "location"), // the same again
+        suggestion(kim_jong_un.clone(), "actor"),
+        suggestion(jong, "actor"), // inside Kim Jong Un, added before it
+        suggestion(putin.clone(), "actor"), // rejected before: taken back
+        date,
+        suggestion(vostochny.clone(), "nope"), // not in the schema
+        suggestion(1000..1005, "actor"),       // outside the text
+        suggestion(3..3, "actor"),             // empty
+    ];
+    let outcome = doc
+        .execute(schema, Command::AcceptSuggestions(items))
+        .unwrap();
+    assert_eq!(outcome, Outcome::Changed { select: None });
+    let placed: Vec<(std::ops::Range<usize>, &str, &str)> = doc
+        .spans()
+        .iter()
+        .map(|s| (s.range(), s.label.as_str(), s.value.as_str()))
+        .collect();
+    assert_eq!(
+        placed,
+        vec![
+            (kim.clone(), "actor", ""),
+            (first_putin, "actor", ""),
+            (vostochny, "location", ""),
+            (kim_jong_un, "actor", ""),
+            (occurrence(text, "lagi", 0), "date", "2024"),
+            (putin, "actor", ""),
+        ]
+    );
+    assert_eq!(doc.annotations().rejected().count(), 0);
+    for pair in doc.spans().windows(2) {
+        assert!(pair[0].range() != pair[1].range() || pair[0].label != pair[1].label);
+    }
+    assert!(super::checks::overlaps(doc.spans(), schema).is_empty());
+    let after = doc.annotations().clone();
+    // One undo takes every one of them back, and the rejection with them.
+    doc.execute(schema, Command::Undo).unwrap();
+    assert_eq!(*doc.annotations(), before);
+    doc.execute(schema, Command::Redo).unwrap();
+    assert_eq!(*doc.annotations(), after);
+    // Nothing left to accept changes nothing.
+    let again = vec![suggestion(kim, "actor")];
+    assert_eq!(
+        doc.execute(schema, Command::AcceptSuggestions(again))
+            .unwrap(),
+        Outcome::Unchanged
+    );
+}
+
+#[test]
+fn many_suggestions_accepted_at_once_are_what_accepting_each_in_turn_gives() {
+    let text = "Kim bertemu Putin di Vostochny. ".repeat(60);
+    let (_dir, project) = project_with(text.as_bytes());
+    let schema = project.schema();
+    let mut one_by_one = open(&project);
+    let mut at_once = open(&project);
+    // Spans held among the suggestions: every third Putin.
+    for nth in (0..60).step_by(3) {
+        for doc in [&mut one_by_one, &mut at_once] {
+            doc.execute(
+                schema,
+                Command::AddSpan {
+                    range: occurrence(&text, "Putin", nth),
+                    label: "actor".into(),
+                },
+            )
+            .unwrap();
+        }
+    }
+    let mut items = Vec::new();
+    for nth in 0..60 {
+        items.push(suggestion(occurrence(&text, "Kim", nth), "actor"));
+        items.push(suggestion(occurrence(&text, "Putin", nth), "actor"));
+        items.push(suggestion(occurrence(&text, "Vostochny", nth), "location"));
+    }
+    items.reverse();
+    let before = at_once.annotations().clone();
+    at_once
+        .execute(schema, Command::AcceptSuggestions(items.clone()))
+        .unwrap();
+    items.sort();
+    for item in items {
+        let _ = one_by_one.execute(
+            schema,
+            Command::AddWithValue {
+                range: item.start..item.end,
+                label: item.label,
+                value: String::new(),
+            },
+        );
+    }
+    assert_eq!(at_once.spans(), one_by_one.spans());
+    assert_eq!(at_once.spans().len(), 180);
+    at_once.execute(schema, Command::Undo).unwrap();
+    assert_eq!(*at_once.annotations(), before);
+}

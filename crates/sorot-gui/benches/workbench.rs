@@ -1,6 +1,8 @@
 //! Speed of the annotation loop, measured on generated data.
 //!
-//! Run with `cargo bench --bench workbench`. It prints, for release builds:
+//! Run with `cargo bench --bench workbench` (followed by `-- accept`, say,
+//! for the parts named big, article, accept or project alone). It prints,
+//! for release builds:
 //! - opening a 1 MB article with 5,000 spans (text read and indexed, RON
 //!   parsed and checked against the text) and its first frame;
 //! - the time of a workbench frame while scrolling that article, of the frame
@@ -10,6 +12,9 @@
 //!   words, lines, screens and to the ends, selecting by Shift+Right and
 //!   labeling by a digit, Tab between spans, resizing a span, undo, find):
 //!   the CPU time of the frame that takes the key and of the frame after it;
+//! - on the same article with a gazetteer of places, accepting all of the
+//!   more than 10,000 suggestions it brings (one command, one undo step):
+//!   the frame that accepts them all, and the frame that undoes that;
 //! - listing a project of 10,000 short annotated articles (texts found,
 //!   every annotation file's status and span count read), from the cache
 //!   and, on Linux, with nothing cached;
@@ -46,6 +51,13 @@ const SENTENCES: [&str; 6] = [
 ];
 
 fn main() {
+    // `cargo bench --bench workbench -- accept` runs only the parts whose
+    // name holds a word given: big, article, accept, project.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let runs = |part: &str| only.is_empty() || only.iter().any(|w| part.contains(w.as_str()));
     let dir = tempfile::tempdir().expect("temp dir");
     let mut report = String::new();
     for (name, size, paragraph, spans) in [
@@ -53,14 +65,26 @@ fn main() {
         ("10 MB, a million spans", 10_000_000, Some(5), 1_000_000),
         ("50 MB on one line, 5,000 spans", 50_000_000, None, 5_000),
     ] {
+        if !runs("big") {
+            break;
+        }
         let root = dir.path().join(format!("big-{size}"));
         fs::create_dir_all(&root).unwrap();
         big_document(&root, name, size, paragraph, spans, &mut report);
     }
-    let article = dir.path().join("article");
-    fs::create_dir_all(&article).unwrap();
-    large_document(&article, &mut report);
-    large_project(&dir.path().join("many"), &mut report);
+    if runs("article") {
+        let article = dir.path().join("article");
+        fs::create_dir_all(&article).unwrap();
+        large_document(&article, &mut report);
+    }
+    if runs("accept") {
+        let accepting = dir.path().join("accept-all");
+        fs::create_dir_all(&accepting).unwrap();
+        accept_all(&accepting, &mut report);
+    }
+    if runs("project") {
+        large_project(&dir.path().join("many"), &mut report);
+    }
     println!("{report}");
 }
 
@@ -238,6 +262,81 @@ fn large_document(root: &Path, report: &mut String) {
     )
     .unwrap();
     keys(&ctx, &mut app, report);
+}
+
+/// Accepting all of the known names the gazetteer brings to the 1 MB
+/// article with 5,000 spans, and undoing that, five times: the frame of
+/// each.
+fn accept_all(root: &Path, report: &mut String) {
+    write_large_document(root, 5_000);
+    fs::write(
+        root.join("gazetteer.tsv"),
+        "Vostochny\tlocation\nPyongyang\tlocation\nSeoul\tlocation\nRusia\tlocation\nKorea Utara\tlocation\nKorea Selatan\tlocation\nKCNA\tactor\n",
+    )
+    .unwrap();
+    let ctx = egui::Context::default();
+    let input = |events: Vec<Event>| RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1400.0, 900.0))),
+        events,
+        ..RawInput::default()
+    };
+    let mut app = SorotApp::new(
+        Preferences::default(),
+        StartOptions {
+            project: Some(root.to_owned()),
+            annotator: Some("bench".into()),
+        },
+    );
+    let frame = |app: &mut SorotApp| {
+        let t = Instant::now();
+        let output = ctx.run_ui(input(Vec::new()), |ui| app.show(ui));
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        t.elapsed()
+    };
+    frame(&mut app);
+    app.push(Action::Ui(
+        sorot_gui::commands::UiCommand::SuggestKnownNames,
+    ));
+    frame(&mut app);
+    frame(&mut app);
+    let offered = app.open_suggestions().expect("suggestions shown");
+    assert!(offered >= 10_000, "{offered} suggestions");
+    let spans = |app: &SorotApp| app.workspace().unwrap().current().unwrap().spans().len();
+    let before = spans(&app);
+    let (mut accept, mut undo) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        app.push(Action::Ui(
+            sorot_gui::commands::UiCommand::AcceptAllSuggestions,
+        ));
+        accept.push(frame(&mut app));
+        assert_eq!(app.open_suggestions(), Some(0));
+        assert_eq!(spans(&app), before + offered);
+        frame(&mut app);
+        app.push(Action::Ui(sorot_gui::commands::UiCommand::Undo));
+        undo.push(frame(&mut app));
+        assert_eq!(app.open_suggestions(), Some(offered));
+        assert_eq!(spans(&app), before);
+        frame(&mut app);
+    }
+    app.wait_for_saves();
+    writeln!(
+        report,
+        "accept all on the 1 MB article: {offered} suggestions over 5,000 spans:"
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  frame that accepts them all (one command, one undo step, autosave handed over, paint): median {}, max {}",
+        ms(median(accept.clone())),
+        ms(*accept.iter().max().unwrap())
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  frame that undoes it: median {}",
+        ms(median(undo))
+    )
+    .unwrap();
 }
 
 /// The CPU time this thread has used (Linux); the wall-clock time elsewhere.

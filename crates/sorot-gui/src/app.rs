@@ -189,6 +189,8 @@ pub struct SorotApp {
     /// Gives the keyboard back to the text in the next frame, even from a
     /// text field (after a match is found).
     keyboard_to_text: bool,
+    /// The side panels' widths in the last frame, left and right.
+    side_panels: [f32; 2],
 }
 
 /// Where closing the window stands: the window closes at once unless a
@@ -248,6 +250,7 @@ impl SorotApp {
             find: FindBar::default(),
             offer: None,
             keyboard_to_text: false,
+            side_panels: [0.0; 2],
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -296,6 +299,23 @@ impl SorotApp {
     /// out in the last frame.
     pub fn text_rect(&self, range: Range<usize>) -> Option<egui::Rect> {
         self.text.view.screen_rect(range)
+    }
+
+    /// How many suggestions of the current document are open (not yet
+    /// accepted or rejected), while it has some shown.
+    pub fn open_suggestions(&self) -> Option<usize> {
+        self.current_suggestions().map(|s| s.items.len())
+    }
+
+    /// Where the text view lay on the screen in the last frame.
+    pub fn text_view_rect(&self) -> Option<egui::Rect> {
+        self.text.seen_rect()
+    }
+
+    /// The widths of the document list (left) and the span panel (right)
+    /// in the last frame.
+    pub fn side_panel_widths(&self) -> [f32; 2] {
+        self.side_panels
     }
 
     /// The window title as last set.
@@ -372,14 +392,21 @@ impl SorotApp {
         self.handle_keys(ui.ctx());
         egui::Panel::top("menu bar").show(ui, |ui| self.menu_bar_ui(ui));
         egui::Panel::bottom("status bar").show(ui, |ui| self.status_bar_ui(ui));
-        egui::Panel::left("documents")
+        // The text comes first: the side panels start at about a seventh
+        // (less in a narrow window) and a quarter of the window, and never grow past a third and two
+        // fifths of it for what they hold (long rows are cut short).
+        let width = ui.available_width();
+        let left = egui::Panel::left("documents")
             .resizable(true)
-            .default_size(250.0)
+            .default_size((width * 0.2 - 84.0).clamp(120.0, 240.0))
+            .max_size((width * 0.33).max(120.0))
             .show(ui, |ui| self.document_list_ui(ui));
-        egui::Panel::right("labels and spans")
+        let right = egui::Panel::right("labels and spans")
             .resizable(true)
-            .default_size(310.0)
+            .default_size((width * 0.24).clamp(220.0, 420.0))
+            .max_size((width * 0.4).max(220.0))
             .show(ui, |ui| self.span_panel_ui(ui));
+        self.side_panels = [left.response.rect.width(), right.response.rect.width()];
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
         self.dialogs_ui(ui.ctx());
         if let Some(workspace) = &self.workspace {
@@ -596,14 +623,7 @@ impl SorotApp {
             Action::ImportGazetteer(path) => {
                 self.apply(Change::Gazetteer(path));
             }
-            Action::AcceptSuggestionAt(item) => {
-                if let Some(list) = &mut self.suggestions.list
-                    && let Some(i) = list.items.iter().position(|s| *s == item)
-                {
-                    list.current = i;
-                    self.accept_suggestion();
-                }
-            }
+            Action::AcceptSuggestionAt(item) => self.accept(item),
             Action::Resolve(resolution) => {
                 self.apply(Change::Resolve(resolution));
             }
@@ -769,9 +789,8 @@ impl SorotApp {
             UiCommand::SuggestDates => self.suggest(false),
             UiCommand::FindMentions => self.suggest(true),
             UiCommand::FindMentionsInProject => self.find_project_mentions(),
-            UiCommand::AcceptSuggestion => {
-                self.accept_suggestion();
-            }
+            UiCommand::AcceptSuggestion => self.accept_suggestion(),
+            UiCommand::SuggestKnownNames => self.suggest_known_names(false),
             UiCommand::RejectSuggestion => self.reject_suggestion(),
             UiCommand::AcceptAllSuggestions => self.accept_all_suggestions(),
             UiCommand::CompareWithGold => {

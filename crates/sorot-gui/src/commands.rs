@@ -74,6 +74,7 @@ pub enum UiCommand {
     AcceptB,
     AcceptBoth,
     RejectBoth,
+    SuggestKnownNames,
     SuggestDates,
     FindMentions,
     FindMentionsInProject,
@@ -112,7 +113,7 @@ pub enum UiCommand {
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 57] = [
+    pub const ALL: [UiCommand; 58] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -135,6 +136,7 @@ impl UiCommand {
         UiCommand::AcceptB,
         UiCommand::AcceptBoth,
         UiCommand::RejectBoth,
+        UiCommand::SuggestKnownNames,
         UiCommand::SuggestDates,
         UiCommand::FindMentions,
         UiCommand::FindMentionsInProject,
@@ -197,6 +199,7 @@ impl UiCommand {
             UiCommand::AcceptB => "Accept B",
             UiCommand::AcceptBoth => "Accept both",
             UiCommand::RejectBoth => "Reject both",
+            UiCommand::SuggestKnownNames => "Suggest known names",
             UiCommand::SuggestDates => "Suggest dates",
             UiCommand::FindMentions => "Find other mentions of the span",
             UiCommand::FindMentionsInProject => "Find mentions of the span in the project…",
@@ -253,7 +256,8 @@ impl UiCommand {
             }
             NextSpan | PreviousSpan => (Menu::Text, 2),
             FindInDocument | FindNext | FindPrevious => (Menu::Text, 3),
-            SuggestDates
+            SuggestKnownNames
+            | SuggestDates
             | FindMentions
             | FindMentionsInProject
             | AcceptSuggestion
@@ -305,6 +309,7 @@ impl UiCommand {
             UiCommand::AcceptB => vec![plain(Key::B)],
             UiCommand::AcceptBoth => vec![plain(Key::C)],
             UiCommand::RejectBoth => vec![plain(Key::X)],
+            UiCommand::SuggestKnownNames => vec![ctrl(Key::K)],
             UiCommand::SuggestDates => vec![ctrl(Key::D)],
             UiCommand::FindMentions => vec![ctrl(Key::M)],
             UiCommand::FindMentionsInProject => vec![ctrl_shift(Key::M)],

@@ -189,7 +189,7 @@ impl SorotApp {
                 });
             }
         };
-        self.suggest_known_names();
+        self.suggest_known_names(false);
         let waiting = self.current_suggestions().map_or(0, |s| s.items.len());
         Some(Carried {
             docs: Vec::new(),

@@ -19,6 +19,7 @@ use std::ops::Range;
 
 use egui::{RichText, Ui};
 
+use sorot_core::analysis::suggest::Suggestion;
 use sorot_core::model::Span;
 use sorot_core::project::document::Access;
 
@@ -43,6 +44,10 @@ pub(super) struct DocumentView {
     pub(super) shown: bool,
     /// The index of the current document's spans by position.
     index: SpanIndex,
+    /// What the text view showed in the last frame: the document, the
+    /// window of characters it asked marks for, and the view's rectangle on
+    /// the screen.
+    seen: Option<(String, Range<usize>, egui::Rect)>,
 }
 
 impl DocumentView {
@@ -55,6 +60,32 @@ impl DocumentView {
             scroll_to,
             ..DocumentView::default()
         };
+    }
+
+    /// Where the view lay on the screen in the last frame.
+    pub(super) fn seen_rect(&self) -> Option<egui::Rect> {
+        self.seen.as_ref().map(|(_, _, rect)| *rect)
+    }
+
+    /// The indices of the suggestions of `doc` (sorted by start) whose
+    /// first row the view showed whole in the last frame, in order.
+    pub(super) fn in_view<'a>(
+        &'a self,
+        doc: &str,
+        items: &'a [Suggestion],
+    ) -> impl Iterator<Item = usize> + Clone + 'a {
+        let (window, rect) = match &self.seen {
+            Some((id, window, rect)) if id == doc => (window.clone(), *rect),
+            _ => (0..0, egui::Rect::NOTHING),
+        };
+        let first = items.partition_point(|s| s.start < window.start);
+        let last = items.partition_point(|s| s.start < window.end);
+        (first..last.max(first)).filter(move |&i| {
+            let item = &items[i];
+            self.view
+                .screen_rect(item.start..item.end)
+                .is_some_and(|r| rect.expand(1.0).contains_rect(r))
+        })
     }
 
     /// Where to scroll to in this frame, taken once.
@@ -171,11 +202,10 @@ impl SorotApp {
             .list
             .as_ref()
             .filter(|s| s.doc_id == doc.id);
-        if let Some(list) = suggestions
-            && highlighted.is_none()
-            && list.current < list.items.len()
+        if highlighted.is_none()
+            && let Some(current) = self.current_suggestion()
         {
-            highlighted = Some(GHOST_IDS + list.current as u32);
+            highlighted = Some(GHOST_IDS + current as u32);
         }
         self.text.index.update(&doc.id, doc.revision(), doc.spans());
         let index = &self.text.index;
@@ -199,7 +229,9 @@ impl SorotApp {
                 .collect()
         };
         // The marks of the window: its spans, and the suggestions in it.
+        let mut window_seen = None;
         let marks_in = |window: Range<usize>| {
+            window_seen = Some(window.clone());
             let mut marks: Vec<Mark<'_>> = index
                 .overlapping(doc.spans(), window.clone())
                 .iter()
@@ -273,6 +305,7 @@ impl SorotApp {
             found,
         };
         let reach = self.caret.waiting.map(|(reach, _)| reach);
+        let view_rect = ui.available_rect_before_wrap();
         let event = self.text.view.show(
             ui,
             &doc.id,
@@ -286,6 +319,7 @@ impl SorotApp {
             reach,
         );
         self.text.shown = true;
+        self.text.seen = window_seen.map(|window| (doc.id.clone(), window, view_rect));
         if let Some((_, then)) = self.caret.waiting.take()
             && let Some(offset) = self.text.view.reached()
         {

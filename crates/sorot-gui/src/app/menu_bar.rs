@@ -148,7 +148,9 @@ impl SorotApp {
             | UiCommand::AcceptB
             | UiCommand::AcceptBoth
             | UiCommand::RejectBoth => self.review.is_some(),
-            UiCommand::SuggestDates => editable && self.review.is_none(),
+            UiCommand::SuggestDates | UiCommand::SuggestKnownNames => {
+                editable && self.review.is_none()
+            }
             UiCommand::LinkSource | UiCommand::LinkTarget => {
                 editable && self.review.is_none() && self.selected_span.is_some()
             }

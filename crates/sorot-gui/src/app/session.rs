@@ -126,7 +126,8 @@ impl SorotApp {
     }
 
     /// Makes `id` the current document (the one left is saved); a document
-    /// not started yet opens with suggestions of known names. It opens at
+    /// not started yet opens with suggestions of known names when the
+    /// project asks for it (`suggest_on_open`). It opens at
     /// its top the first time and at its caret after.
     pub(super) fn select_document(&mut self, id: &str) {
         self.commit_note();
@@ -145,7 +146,13 @@ impl SorotApp {
                 if let Some(doc) = self.workspace.as_ref().and_then(|w| w.current()) {
                     self.text.scroll_to = Some(self.caret.enter(&doc.id, &doc.text));
                 }
-                self.suggest_known_names();
+                if self
+                    .workspace
+                    .as_ref()
+                    .is_some_and(|w| w.project().config().suggest_on_open)
+                {
+                    self.suggest_known_names(true);
+                }
             }
             Err(err) => self.status.show_error(error_chain(&err)),
         }
@@ -298,6 +305,7 @@ impl SorotApp {
             | UiCommand::LinkSource
             | UiCommand::LinkTarget
             | UiCommand::SuggestDates
+            | UiCommand::SuggestKnownNames
             | UiCommand::FindMentions
             | UiCommand::FindMentionsInProject
             | UiCommand::AcceptSuggestion

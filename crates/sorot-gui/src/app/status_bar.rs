@@ -1,6 +1,7 @@
 //! The status bar: whether everything is saved, the current document (or
-//! the gold document under review) with its span count and status, how
-//! selections snap, and the message of the last action.
+//! the gold document under review) with its span count and status, the
+//! count of its open suggestions, how selections snap, and the message of
+//! the last action.
 //!
 //! Terms:
 //! - **message**: one line the last action left, an error (shown in the
@@ -61,6 +62,7 @@ impl StatusBar {
 
 impl SorotApp {
     pub(super) fn status_bar_ui(&mut self, ui: &mut Ui) {
+        let open_suggestions = self.current_suggestions().map(|s| s.items.len());
         ui.horizontal(|ui| {
             if let Some(workspace) = &self.workspace {
                 // A note being typed is not saved yet.
@@ -91,6 +93,11 @@ impl SorotApp {
                         doc.status().describe()
                     ));
                     ui.separator();
+                    if let Some(open) = open_suggestions {
+                        ui.label(sorot_core::counted(open, "suggestion"))
+                            .on_hover_text("Suggestions not yet accepted or rejected");
+                        ui.separator();
+                    }
                 }
             }
             let snap = if self.prefs.snap_to_words {

@@ -1,24 +1,38 @@
 //! Suggestions: dates found in the text, other mentions of the selected
 //! span (in this document, or in the whole project through the mentions
 //! window), and known names (what this annotator labeled elsewhere, and the
-//! project's gazetteer) offered when a document not started yet opens.
+//! project's gazetteer), on demand from the Suggest menu, and when a
+//! document not started yet opens if the project asks for it
+//! (`suggest_on_open` in `sorot.ron`).
 //!
 //! Terms:
 //! - **suggestion**: a span proposed for the current document and shown as a
 //!   frame in the text; nothing is saved until it is accepted (a span with
 //!   its value) or rejected (recorded in the annotation file so that it is
 //!   not proposed again). Both answers are changes and go through `apply`.
-//! - **current suggestion**: the one Enter and Backspace answer.
+//! - **offered**: what one search found; the **open** suggestions are those
+//!   of them the document has not decided (see `suggest::Decided`), found
+//!   again after every change, so that an undo brings an answered one back.
+//! - **in view**: a suggestion whose first row the text view shows whole.
+//! - **current suggestion**: the one Enter and Backspace answer, marked in
+//!   the text: of the suggestions in view, the one at the caret, else the
+//!   one picked in the list, else the first. With none in view there is
+//!   none; the keys never answer one off screen, and answering one never
+//!   scrolls the text.
+//! - **context**: a few words on each side of a suggestion, on its line, as
+//!   its row in the list shows it.
 //! - **generation**: a number that moves whenever the suggestions do, so the
 //!   text view repaints its marks.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
-use egui::{RichText, Ui};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, RichText, Ui};
 
 use sorot_core::analysis::suggest::{self, StringMatcher, Suggestion};
 use sorot_core::model::Status;
-use sorot_core::model::schema::Schema;
+use sorot_core::model::text::SourceText;
 use sorot_core::project::document::{Command, OpenDocument};
 use sorot_core::project::workspace::Workspace;
 
@@ -29,11 +43,48 @@ use crate::commands::UiCommand;
 use crate::ellipsize;
 use crate::mentions::{MentionAction, Query};
 
-/// The suggestions of one document and the one the keys act on.
+/// How many characters of context a row shows on each side, at most.
+const CONTEXT: usize = 36;
+
+/// The suggestions of one document.
 pub(super) struct Suggestions {
     pub(super) doc_id: String,
+    /// What the search found, sorted.
+    offered: Vec<Suggestion>,
+    /// The open ones among them, sorted.
     pub(super) items: Vec<Suggestion>,
-    pub(super) current: usize,
+    /// The one last picked in the list.
+    picked: Option<Suggestion>,
+    /// Where they come from, as the list's heading says.
+    source: String,
+}
+
+impl Suggestions {
+    fn new(doc: &OpenDocument, mut offered: Vec<Suggestion>, source: &str) -> Self {
+        offered.sort();
+        offered.dedup();
+        let mut list = Suggestions {
+            doc_id: doc.id.clone(),
+            items: Vec::new(),
+            offered,
+            picked: None,
+            source: source.to_owned(),
+        };
+        list.refresh(doc);
+        list
+    }
+
+    /// The open suggestions, from what was offered and what the document
+    /// has decided now.
+    fn refresh(&mut self, doc: &OpenDocument) {
+        let decided = suggest::Decided::new(doc.annotations());
+        self.items = self
+            .offered
+            .iter()
+            .filter(|s| !decided.rules_out(s.start, s.end, &s.label))
+            .cloned()
+            .collect();
+    }
 }
 
 /// The suggestions' state.
@@ -75,35 +126,77 @@ impl SuggestionState {
     }
 }
 
-/// Drops the suggestions that, accepted, would overlap a span of their
-/// label against the schema's rule (a suggested “Putin” inside the actor
-/// “Vladimir Putin”).
-fn drop_overlapping(items: &mut Vec<Suggestion>, doc: &OpenDocument, schema: &Schema) {
-    items.retain(|s| {
-        doc.overlap_conflicts(schema, s.start..s.end, &s.label, None)
-            .is_empty()
-    });
+/// A few words around `range` on its line: the text before it and after
+/// it, each cut at a word and marked “…” where the line goes on.
+pub(super) fn context(text: &SourceText, range: Range<usize>) -> (String, String) {
+    let from = range.start.saturating_sub(CONTEXT);
+    let mut before = text.slice(from..range.start);
+    let mut cut_before = from > 0;
+    if let Some(line) = before.rfind(['\n', '\r']) {
+        before = &before[line + 1..];
+        cut_before = false;
+    } else if cut_before && let Some(space) = before.find(char::is_whitespace) {
+        // The first word may be a piece of one.
+        before = &before[space..];
+    }
+    let to = (range.end + CONTEXT).min(text.len_chars());
+    let mut after = text.slice(range.end..to);
+    let mut cut_after = to < text.len_chars();
+    if let Some(line) = after.find(['\n', '\r']) {
+        after = &after[..line];
+        cut_after = false;
+    } else if cut_after && let Some(space) = after.rfind(char::is_whitespace) {
+        after = &after[..space];
+    }
+    let flat = |s: &str| s.replace(char::is_whitespace, " ");
+    let mut before = flat(before.trim_start());
+    let mut after = flat(after.trim_end());
+    if cut_before {
+        before.insert_str(0, "… ");
+    }
+    if cut_after {
+        after.push_str(" …");
+    }
+    (before, after)
+}
+
+/// `text` with its first letter in capitals.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 impl SorotApp {
     /// The suggestion buttons, and the list of the current document's
     /// suggestions, in the span panel.
     pub(super) fn suggestions_ui(&mut self, ui: &mut Ui) {
-        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+        let Some(workspace) = self.workspace.as_ref() else {
+            return;
+        };
+        let Some(doc) = workspace.current() else {
             return;
         };
         let mut clicked = None;
-        ui.horizontal(|ui| {
+        // Wrapped, so that the buttons never widen the panel.
+        ui.horizontal_wrapped(|ui| {
             for command in [
+                UiCommand::SuggestKnownNames,
                 UiCommand::SuggestDates,
                 UiCommand::FindMentions,
                 UiCommand::FindMentionsInProject,
             ] {
                 let enabled = doc.is_editable()
-                    && (command == UiCommand::SuggestDates || self.selected_span.is_some());
+                    && (matches!(
+                        command,
+                        UiCommand::SuggestDates | UiCommand::SuggestKnownNames
+                    ) || self.selected_span.is_some());
                 let shortcut = ui.ctx().format_shortcut(&command.shortcuts()[0]);
                 let label = match command {
-                    UiCommand::SuggestDates => "Suggest dates",
+                    UiCommand::SuggestKnownNames => "Known names",
+                    UiCommand::SuggestDates => "Dates",
                     UiCommand::FindMentions => "Other mentions",
                     _ => "In the project…",
                 };
@@ -116,35 +209,76 @@ impl SorotApp {
                 }
             }
         });
+        let current = self.current_suggestion();
         if let Some(list) = self
             .suggestions
             .list
             .as_ref()
             .filter(|s| s.doc_id == doc.id)
         {
-            ui.label(RichText::new(format!("Suggestions ({})", list.items.len())).strong());
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!(
+                        "{} ({})",
+                        capitalized(&list.source),
+                        list.items.len()
+                    ))
+                    .strong(),
+                )
+                .truncate(),
+            );
+            let schema = workspace.project().schema();
+            let font = egui::TextStyle::Button.resolve(ui.style());
+            let row_height = (ui.fonts_mut(|f| f.row_height(&font))
+                + 2.0 * ui.spacing().button_padding.y)
+                .max(ui.spacing().interact_size.y);
+            let weak = ui.visuals().weak_text_color();
+            let strong = ui.visuals().strong_text_color();
             egui::ScrollArea::vertical()
                 .id_salt("suggestions")
-                .max_height(160.0)
-                .show(ui, |ui| {
+                .max_height(200.0)
+                .auto_shrink([false, true])
+                .show_rows(ui, row_height, list.items.len(), |ui, rows| {
                     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                    for (i, item) in list.items.iter().enumerate() {
-                        let text = doc.text.slice(item.start..item.end);
-                        let value = item
-                            .value
-                            .as_deref()
-                            .map_or(String::new(), |v| format!(" = {v}"));
-                        let row = format!("{} “{}”{value}", item.label, ellipsize(text, 40));
-                        if ui
-                            .add(egui::Button::selectable(i == list.current, row).truncate())
-                            .clicked()
-                        {
-                            clicked = Some(i);
+                    for i in rows {
+                        let item = &list.items[i];
+                        let [r, g, b] = schema.color(&item.label);
+                        let color = Color32::from_rgb(r, g, b);
+                        let (before, after) = context(&doc.text, item.start..item.end);
+                        let format = |color: Color32| TextFormat {
+                            font_id: font.clone(),
+                            color,
+                            ..TextFormat::default()
+                        };
+                        let mut job = LayoutJob::default();
+                        job.append(&item.label, 0.0, format(color));
+                        if let Some(value) = &item.value {
+                            job.append(&format!(" = {value}"), 0.0, format(weak));
+                        }
+                        job.append(&before, 8.0, format(weak));
+                        job.append(
+                            &ellipsize(doc.text.slice(item.start..item.end), 40),
+                            if before.is_empty() { 8.0 } else { 0.0 },
+                            TextFormat {
+                                background: color.gamma_multiply(0.25),
+                                ..format(strong)
+                            },
+                        );
+                        job.append(&after, 0.0, format(weak));
+                        let response = ui
+                            .add(egui::Button::selectable(current == Some(i), job).truncate())
+                            .on_hover_text(format!(
+                                "{} “{}”; click to show it in the text",
+                                item.label,
+                                ellipsize(doc.text.slice(item.start..item.end), 80)
+                            ));
+                        if response.clicked() {
+                            clicked = Some(item.clone());
                         }
                     }
                 });
             if !list.items.is_empty() {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     for (command, text) in [
                         (UiCommand::AcceptSuggestion, "Accept"),
                         (UiCommand::RejectSuggestion, "Reject"),
@@ -152,7 +286,8 @@ impl SorotApp {
                     ] {
                         let shortcut = ui.ctx().format_shortcut(&command.shortcuts()[0]);
                         if ui
-                            .add(egui::Button::new(text).shortcut_text(shortcut))
+                            .add(egui::Button::new(text))
+                            .on_hover_text(format!("{} ({shortcut})", command.label()))
                             .clicked()
                         {
                             self.actions.push(Action::Ui(command));
@@ -162,11 +297,11 @@ impl SorotApp {
             }
             ui.separator();
         }
-        if let Some(i) = clicked
+        if let Some(item) = clicked
             && let Some(list) = &mut self.suggestions.list
         {
-            list.current = i;
-            self.text.scroll_to = list.items.get(i).map(|s| s.start);
+            self.text.scroll_to = Some(item.start);
+            list.picked = Some(item);
             self.suggestions.generation += 1;
         }
     }
@@ -180,6 +315,25 @@ impl SorotApp {
             .filter(|s| s.doc_id == current)
     }
 
+    /// The index of the current suggestion among the open ones (see the
+    /// module's terms), from where the text view last stood.
+    pub(super) fn current_suggestion(&self) -> Option<usize> {
+        let list = self.current_suggestions()?;
+        let shown = self.text.in_view(&list.doc_id, &list.items);
+        let caret = self.caret.word(&list.doc_id);
+        let at_caret = caret.and_then(|word| {
+            shown.clone().find(|&i| {
+                let item = &list.items[i];
+                item.start < word.end && word.start < item.end
+            })
+        });
+        let picked = list
+            .picked
+            .as_ref()
+            .and_then(|picked| shown.clone().find(|&i| list.items[i] == *picked));
+        at_caret.or(picked).or_else(|| shown.clone().next())
+    }
+
     /// The date suggestions of the current document, found once per document
     /// (texts never change) for Ctrl+D and for the values of dates labeled by hand.
     pub(super) fn current_dates(&mut self) -> Option<&[Suggestion]> {
@@ -189,6 +343,31 @@ impl SorotApp {
             *dates_of = Some((doc.id.clone(), suggest::dates(&doc.text)));
         }
         dates_of.as_ref().map(|(_, dates)| dates.as_slice())
+    }
+
+    /// Shows `items` as the current document's suggestions, from `source`,
+    /// and says so; the text scrolls to the first unless one is in view.
+    fn offer(&mut self, items: Vec<Suggestion>, source: &str) {
+        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+            return;
+        };
+        let list = Suggestions::new(doc, items, source);
+        let message = match list.items.len() {
+            0 => format!("No {source} here"),
+            n => format!("{n} {source}; Enter accepts the one in view, Backspace rejects it"),
+        };
+        let first = list.items.first().map(|s| s.start);
+        let none_in_view = self
+            .text
+            .in_view(&list.doc_id, &list.items)
+            .next()
+            .is_none();
+        self.suggestions.list = Some(list);
+        self.suggestions.generation += 1;
+        self.status.show(message);
+        if none_in_view {
+            self.text.scroll_to = first;
+        }
     }
 
     /// Proposes dates, or other mentions of the selected span's text.
@@ -206,51 +385,37 @@ impl SorotApp {
         let Some(doc) = workspace.current() else {
             return;
         };
-        let mut items = if mentions {
+        if mentions {
             let Some(span) = self.selected_span.and_then(|id| doc.annotations().get(id)) else {
                 return;
             };
+            let source = format!("other mentions of “{}”", ellipsize(&span.text, 30));
             match StringMatcher::new(&suggest::lexicon(std::iter::once(span))) {
-                Ok(matcher) => matcher.find(&doc.text, doc.annotations()),
-                Err(err) => {
-                    self.status.show_error(sorot_core::error_chain(&err));
-                    return;
+                Ok(matcher) => {
+                    let items = matcher.find(&doc.text, doc.annotations());
+                    self.offer(items, &source);
                 }
+                Err(err) => self.status.show_error(sorot_core::error_chain(&err)),
             }
         } else {
-            let mut dates = dates;
-            suggest::drop_decided(&mut dates, doc.annotations());
-            dates
-        };
-        drop_overlapping(&mut items, doc, workspace.project().schema());
-        let what = if mentions {
-            "other mentions"
-        } else {
-            "date suggestions"
-        };
-        self.status.show(format!(
-            "{} {what}; Enter accepts, Backspace rejects",
-            items.len()
-        ));
-        self.text.scroll_to = items.first().map(|s| s.start);
-        self.suggestions.list = Some(Suggestions {
-            doc_id: doc.id.clone(),
-            items,
-            current: 0,
-        });
-        self.suggestions.generation += 1;
+            self.offer(dates, "date suggestions");
+        }
     }
 
-    /// A document not started yet opens with suggestions: other mentions of
-    /// what this annotator has labeled elsewhere, and the project's gazetteer.
-    pub(super) fn suggest_known_names(&mut self) {
+    /// Suggests known names for the current document: other mentions of
+    /// what this annotator has labeled elsewhere, and the project's
+    /// gazetteer. `on_open`: only for a document not started yet, and
+    /// silent when there are none.
+    pub(super) fn suggest_known_names(&mut self, on_open: bool) {
         let Some(workspace) = &self.workspace else {
             return;
         };
         let Some(doc) = workspace.current() else {
             return;
         };
-        if !doc.spans().is_empty() || doc.status() == Status::Done || !doc.is_editable() {
+        if !doc.is_editable()
+            || on_open && (!doc.spans().is_empty() || doc.status() == Status::Done)
+        {
             return;
         }
         let mut lexicon = match suggest::project_lexicon(workspace.project(), workspace.annotator())
@@ -265,99 +430,140 @@ impl SorotApp {
         lexicon.extend(suggest::lexicon(
             workspace.open_documents().flat_map(|d| d.spans()),
         ));
-        let mut items = match self.suggestions.known_names_matcher(lexicon) {
+        let items = match self.suggestions.known_names_matcher(lexicon) {
             Ok(matcher) => matcher.find(&doc.text, doc.annotations()),
             Err(err) => {
                 self.status.show_error(sorot_core::error_chain(&err));
                 return;
             }
         };
-        drop_overlapping(&mut items, doc, workspace.project().schema());
-        if items.is_empty() {
+        if on_open && items.is_empty() {
             return;
         }
-        self.status.show(format!(
-            "{} suggestions from earlier spans; Enter accepts, Backspace rejects",
-            items.len()
-        ));
-        self.suggestions.list = Some(Suggestions {
-            doc_id: doc.id.clone(),
-            items,
-            current: 0,
-        });
-        self.suggestions.generation += 1;
+        self.offer(items, "suggestions from earlier spans and the gazetteer");
     }
 
-    /// Accepts the current suggestion as a span (with its value); false when
-    /// it could not be added.
-    pub(super) fn accept_suggestion(&mut self) -> bool {
+    /// Accepts the current suggestion as a span (with its value); says so
+    /// when no suggestion is in view.
+    pub(super) fn accept_suggestion(&mut self) {
         let Some(list) = self.current_suggestions() else {
-            return false;
+            return;
         };
-        let Some(item) = list.items.get(list.current).cloned() else {
-            return false;
-        };
+        if list.items.is_empty() {
+            return;
+        }
+        match self.current_suggestion() {
+            Some(i) => {
+                let item = list.items[i].clone();
+                self.accept(item);
+            }
+            None => self.nothing_in_view("accept"),
+        }
+    }
+
+    /// Accepts `item` as a span with its value.
+    pub(super) fn accept(&mut self, item: Suggestion) {
+        let text = self
+            .workspace
+            .as_ref()
+            .and_then(Workspace::current)
+            .map(|doc| ellipsize(doc.text.slice(item.start..item.end), 40))
+            .unwrap_or_default();
         let command = Command::AddWithValue {
             range: item.start..item.end,
             label: item.label.clone(),
             value: item.value.clone().unwrap_or_default(),
         };
-        let added = self.apply(Change::here(command)).is_some();
-        self.drop_suggestion(&item);
-        added
-    }
-
-    /// Accepts every suggestion of the current document, first to last.
-    pub(super) fn accept_all_suggestions(&mut self) {
-        while self
-            .current_suggestions()
-            .is_some_and(|s| !s.items.is_empty())
-        {
-            if let Some(list) = &mut self.suggestions.list {
-                list.current = 0;
-            }
-            if !self.accept_suggestion() {
-                break;
-            }
+        if self.apply(Change::here(command)).is_some() {
+            self.status
+                .show(format!("Accepted “{text}” as {}", item.label));
         }
     }
 
+    /// Tells that no suggestion is in view to answer.
+    fn nothing_in_view(&mut self, answer: &str) {
+        let left = self.current_suggestions().map_or(0, |s| s.items.len());
+        self.status.show(format!(
+            "No suggestion in view to {answer}: scroll to one, or pick one of the {} in the list",
+            left
+        ));
+    }
+
+    /// Accepts every open suggestion of the current document at once, as
+    /// one change and one undo step.
+    pub(super) fn accept_all_suggestions(&mut self) {
+        let Some(list) = self.current_suggestions() else {
+            return;
+        };
+        let items = list.items.clone();
+        if items.is_empty() {
+            return;
+        }
+        let spans = |app: &SorotApp| {
+            app.workspace
+                .as_ref()
+                .and_then(Workspace::current)
+                .map_or(0, |d| d.spans().len())
+        };
+        let before = spans(self);
+        let offered = items.len();
+        if self
+            .apply(Change::here(Command::AcceptSuggestions(items)))
+            .is_some()
+        {
+            let added = spans(self) - before;
+            let left_out = match offered - added {
+                0 => String::new(),
+                n => format!("; {} left out, as they would overlap or repeat a span", n),
+            };
+            self.status.show(format!(
+                "Accepted {}{left_out}; one undo takes them back",
+                sorot_core::counted(added, "suggestion")
+            ));
+        }
+    }
+
+    /// Rejects the current suggestion, recorded in the annotation file so
+    /// that it is not proposed again.
     pub(super) fn reject_suggestion(&mut self) {
         let Some(list) = self.current_suggestions() else {
             return;
         };
-        let Some(item) = list.items.get(list.current).cloned() else {
+        if list.items.is_empty() {
+            return;
+        }
+        let Some(i) = self.current_suggestion() else {
+            self.nothing_in_view("reject");
             return;
         };
-        // Recorded in the annotation file, so it is not proposed again.
-        self.apply(Change::here(Command::RejectSuggestion {
-            range: item.start..item.end,
-            label: item.label.clone(),
-        }));
-        self.drop_suggestion(&item);
-    }
-
-    /// Takes an answered suggestion off the list (the edit has done so already
-    /// unless it failed) and moves on to the next.
-    fn drop_suggestion(&mut self, item: &Suggestion) {
-        if let Some(list) = &mut self.suggestions.list {
-            list.items.retain(|s| s != item);
-            list.current = list.current.min(list.items.len().saturating_sub(1));
-            self.text.scroll_to = list.items.get(list.current).map(|s| s.start);
+        let item = list.items[i].clone();
+        let text = self
+            .workspace
+            .as_ref()
+            .and_then(Workspace::current)
+            .map(|doc| ellipsize(doc.text.slice(item.start..item.end), 40))
+            .unwrap_or_default();
+        if self
+            .apply(Change::here(Command::RejectSuggestion {
+                range: item.start..item.end,
+                label: item.label.clone(),
+            }))
+            .is_some()
+        {
+            self.status.show(format!(
+                "Rejected “{text}” as {}; it is not suggested again",
+                item.label
+            ));
         }
-        self.suggestions.generation += 1;
     }
 
-    /// Drops the shown suggestions that have since been labeled or rejected
-    /// (after any change, from the text view or the mentions window).
+    /// Finds the open suggestions again after any change (from the keys,
+    /// the text view, the mentions window, an undo).
     pub(super) fn prune_suggestions(&mut self) {
         if let (Some(list), Some(workspace)) = (&mut self.suggestions.list, &self.workspace)
             && let Some(doc) = workspace.open_documents().find(|d| d.id == list.doc_id)
         {
-            let Suggestions { items, current, .. } = list;
-            suggest::drop_decided(items, doc.annotations());
-            drop_overlapping(items, doc, workspace.project().schema());
-            *current = (*current).min(items.len().saturating_sub(1));
+            list.refresh(doc);
         }
         self.suggestions.generation += 1;
     }

@@ -68,9 +68,9 @@ impl SorotApp {
                 // A note being typed is not saved yet.
                 let typing = self.spans.note_edit.is_some();
                 let (icon, color) = match workspace.save_state() {
-                    SaveState::Saved if typing => {
-                        ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c))
-                    }
+                    // A note being typed is unsaved, whatever the saves
+                    // already under way.
+                    _ if typing => ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c)),
                     SaveState::Saved => ("✔ saved", ui.visuals().weak_text_color()),
                     SaveState::Saving => ("saving…", ui.visuals().weak_text_color()),
                     SaveState::Unsaved => ("◑ unsaved", Color32::from_rgb(0xe8, 0x9b, 0x0c)),

@@ -271,7 +271,7 @@ fn accept_all(root: &Path, report: &mut String) {
     write_large_document(root, 5_000);
     fs::write(
         root.join("gazetteer.tsv"),
-        "Vostochny\tlocation\nPyongyang\tlocation\nSeoul\tlocation\nRusia\tlocation\nKorea Utara\tlocation\nKorea Selatan\tlocation\nKCNA\tactor\n",
+        "Vostochny\tlocation\nPyongyang\tlocation\nSeoul\tlocation\nKorea Selatan\tlocation\nKCNA\tactor\n",
     )
     .unwrap();
     let ctx = egui::Context::default();
@@ -289,8 +289,10 @@ fn accept_all(root: &Path, report: &mut String) {
     );
     let frame = |app: &mut SorotApp| {
         let t = Instant::now();
-        let output = ctx.run_ui(input(Vec::new()), |ui| app.show(ui));
+        let mut output = ctx.run_ui(input(Vec::new()), |ui| app.show(ui));
         let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        // No renderer takes the textures; a debug build insists they are taken.
+        output.textures_delta.clear();
         t.elapsed()
     };
     frame(&mut app);

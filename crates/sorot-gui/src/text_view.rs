@@ -390,7 +390,7 @@ pub struct TextView {
     layers: Layers,
     /// For each span of `layers`, the furthest end of it and those before it.
     furthest_end: Vec<usize>,
-    /// Each span's index in `layers`, by id.
+    /// The index in `layers` of each span that is an end of a relation, by id.
     layer_of: HashMap<u32, usize>,
     /// Each relation's ends by the start of their span, sorted: (start,
     /// relation index).
@@ -619,12 +619,22 @@ impl TextView {
                 furthest
             })
             .collect();
-        self.layer_of = layers
-            .spans
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id, i))
-            .collect();
+        // Only the ends of relations are looked up by id.
+        self.layer_of.clear();
+        if !layers.relations.is_empty() {
+            let ends: std::collections::HashSet<u32> = layers
+                .relations
+                .iter()
+                .flat_map(|link| [link.from, link.to])
+                .collect();
+            self.layer_of = layers
+                .spans
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| ends.contains(&l.id))
+                .map(|(i, l)| (l.id, i))
+                .collect();
+        }
         let start_of = |id: u32| self.layer_of.get(&id).map(|&i| layers.spans[i].start);
         let mut ends = Vec::with_capacity(2 * layers.relations.len());
         for (n, link) in layers.relations.iter().enumerate() {

@@ -741,6 +741,8 @@ impl SorotApp {
                 }
             }
             UiCommand::ToggleSnapToWords => self.prefs.snap_to_words = !self.prefs.snap_to_words,
+            UiCommand::ToggleLabelTags => self.prefs.show_label_tags = !self.prefs.show_label_tags,
+            UiCommand::ToggleRelations => self.prefs.show_relations = !self.prefs.show_relations,
             UiCommand::SwitchAnnotator => {
                 let current = self.prefs.annotator.clone().unwrap_or_else(os_user_name);
                 self.dialog = Some(Dialog::Annotator(current));

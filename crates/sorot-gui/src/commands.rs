@@ -61,6 +61,8 @@ pub enum UiCommand {
     NextDocument,
     PreviousDocument,
     ToggleSnapToWords,
+    ToggleLabelTags,
+    ToggleRelations,
     SwitchAnnotator,
     FocusFilter,
     Export,
@@ -113,7 +115,7 @@ pub enum UiCommand {
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 58] = [
+    pub const ALL: [UiCommand; 60] = [
         UiCommand::OpenFolder,
         UiCommand::Undo,
         UiCommand::Redo,
@@ -123,6 +125,8 @@ impl UiCommand {
         UiCommand::NextDocument,
         UiCommand::PreviousDocument,
         UiCommand::ToggleSnapToWords,
+        UiCommand::ToggleLabelTags,
+        UiCommand::ToggleRelations,
         UiCommand::SwitchAnnotator,
         UiCommand::FocusFilter,
         UiCommand::Export,
@@ -186,6 +190,8 @@ impl UiCommand {
             UiCommand::NextDocument => "Next document",
             UiCommand::PreviousDocument => "Previous document",
             UiCommand::ToggleSnapToWords => "Snap selections to words",
+            UiCommand::ToggleLabelTags => "Label tags",
+            UiCommand::ToggleRelations => "Show relations",
             UiCommand::SwitchAnnotator => "Switch annotator…",
             UiCommand::FocusFilter => "Filter documents",
             UiCommand::Export => "Export…",
@@ -266,7 +272,9 @@ impl UiCommand {
             ImportGazetteer => (Menu::Suggest, 1),
             Review | NextDisagreement | PreviousDisagreement | AcceptA | AcceptB | AcceptBoth
             | RejectBoth => (Menu::Review, 0),
-            ToggleSnapToWords | Agreement | CompareWithGold => (Menu::View, 1),
+            ToggleSnapToWords | ToggleLabelTags | ToggleRelations | Agreement | CompareWithGold => {
+                (Menu::View, 1)
+            }
         }
     }
 
@@ -296,6 +304,7 @@ impl UiCommand {
                 KeyboardShortcut::new(Modifiers::COMMAND, Key::PageUp),
             ],
             UiCommand::ToggleSnapToWords => vec![ctrl(Key::W)],
+            UiCommand::ToggleLabelTags | UiCommand::ToggleRelations => vec![],
             UiCommand::SwitchAnnotator => vec![],
             UiCommand::FocusFilter => vec![ctrl(Key::F)],
             UiCommand::Export => vec![ctrl(Key::E)],

@@ -19,6 +19,10 @@ pub struct Preferences {
     pub snap_to_words: bool,
     /// Text size of the document view, in points.
     pub text_size: f32,
+    /// Each span's label name shown above its start (View > Label tags).
+    pub show_label_tags: bool,
+    /// Every relation drawn as an arc over the text (View > Show relations).
+    pub show_relations: bool,
 }
 
 impl Default for Preferences {
@@ -28,6 +32,8 @@ impl Default for Preferences {
             recent_projects: Vec::new(),
             snap_to_words: true,
             text_size: 17.0,
+            show_label_tags: true,
+            show_relations: true,
         }
     }
 }

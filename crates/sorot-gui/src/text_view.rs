@@ -15,8 +15,22 @@
 //! - **lane**: the level of a span's underline below the text. Spans that
 //!   overlap get different lanes (outer spans lowest), so a claim that holds an
 //!   actor and a date shows three underlines as well as three tinted fills.
+//! - **tag**: a span's label name in small type, in the label's color, just
+//!   above the row where the span starts. Tags that would overlap on a row
+//!   are stacked (the innermost span's nearest the text).
+//! - **arc**: a relation drawn above the rows of its ends, labeled with its
+//!   type, with an arrow head at its target. An arc whose ends lie on
+//!   different rows is drawn as two halves, each running from its end to
+//!   the edge of the view toward the other, so an end out of view is still
+//!   hinted. Arcs on one row that would overlap take different levels.
 //! - **piece**: the part of a span on one row of a wrapped paragraph.
 //! - **row**: one line of a block as laid out, wrapped at the view's width.
+//!   Blocks are laid out at the font's own row height; the rows are then
+//!   moved apart by their **row space**: above, the levels of tags and arcs
+//!   the row holds, below, the lanes of the spans on it. A row without spans
+//!   is as compact as ordinary text. The moved layout is cached with the
+//!   block and made again when egui lays the block out anew (width, text
+//!   size, theme, zoom) or the marks change.
 //! - **caret**: the word the keys stand on, drawn as a bar before it and a
 //!   line under it.
 //! - **handle**: a grip at each edge of the selected span; dragging it moves
@@ -50,6 +64,10 @@ const LANE_STEP: f32 = 3.5;
 const MAX_LANES: usize = 4;
 /// Vertical gap after each paragraph, as a share of the line height.
 const PARAGRAPH_GAP: f32 = 0.45;
+/// Points between one row and the next, besides their row space.
+const ROW_GAP: f32 = 3.0;
+/// A tag's or an arc label's text size, as a share of the text's.
+const TAG_SCALE: f32 = 0.62;
 /// The most characters a block holds.
 pub const BLOCK_CHARS: usize = 2_000;
 /// A block is cut no earlier than this many characters into it.
@@ -249,6 +267,67 @@ pub struct Highlight {
     pub found: Arc<Vec<Range<usize>>>,
 }
 
+/// A span as the layout sees it: its characters, its color, and the name its
+/// tag shows (an index into [`Layers::names`]; none, no tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layer {
+    pub id: u32,
+    pub start: usize,
+    pub end: usize,
+    pub color: [u8; 3],
+    pub tag: Option<u32>,
+}
+
+/// A relation from one span to another, by mark id, with its type (an index
+/// into [`Layers::names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub from: u32,
+    pub to: u32,
+    pub kind: u32,
+}
+
+/// Everything the layout makes room for: every span (for lanes and tags)
+/// and every relation (for arcs). Asked for only when the marks change.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    pub spans: Vec<Layer>,
+    pub relations: Vec<Link>,
+    /// The names tags and arcs show, each once.
+    pub names: Vec<String>,
+}
+
+impl Layers {
+    /// The index of `name` in [`Self::names`], added if new.
+    pub fn name(&mut self, name: &str) -> u32 {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i as u32,
+            None => {
+                self.names.push(name.to_owned());
+                (self.names.len() - 1) as u32
+            }
+        }
+    }
+}
+
+/// What the view shows besides the text and its marks (View menu).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Show {
+    /// Each span's label name above its start.
+    pub tags: bool,
+    /// Every relation as an arc, not only the selected span's.
+    pub relations: bool,
+}
+
+impl Default for Show {
+    fn default() -> Self {
+        Show {
+            tags: true,
+            relations: true,
+        }
+    }
+}
+
 /// How the view scrolls to an offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scroll {
@@ -304,12 +383,81 @@ pub struct TextView {
     /// Where the selected span's handles can be grabbed, start then end:
     /// beside the edge, and the knob.
     handle_rects: [Option<[Rect; 2]>; 2],
+    /// Each span's lane, by id.
     lanes: HashMap<u32, usize>,
     lanes_revision: Option<u64>,
+    /// The spans and relations the rows make room for, spans sorted by start.
+    layers: Layers,
+    /// For each span of `layers`, the furthest end of it and those before it.
+    furthest_end: Vec<usize>,
+    /// The index in `layers` of each span that is an end of a relation, by id.
+    layer_of: HashMap<u32, usize>,
+    /// Each relation's ends by the start of their span, sorted: (start,
+    /// relation index).
+    link_ends: Vec<(usize, usize)>,
+    /// The width of each name of `layers` in tag type, for `name_size`.
+    name_widths: Vec<f32>,
+    name_size: f32,
+    /// The height of a row of tag type.
+    tag_height: f32,
+    /// What is shown besides the text, as the rows were spaced for.
+    show_now: Show,
+    /// Each block's rows spaced apart, with its tags and arcs.
+    decor: Vec<Option<Decor>>,
     /// The answer to the last [`Reach`]: an offset.
     reached: Option<usize>,
     /// The overview's marks, with the revision and height they were made for.
     overview: Overview,
+}
+
+/// A block's layout with its rows moved apart, and what goes in the room
+/// made: relative to the galley.
+struct Decor {
+    /// The layout egui made, at the font's row height.
+    source: Arc<Galley>,
+    /// The marks' revision and what was shown when it was made.
+    made_for: (u64, Show),
+    /// The layout with its rows moved apart.
+    shown: Arc<Galley>,
+    rows: Vec<RowSpace>,
+    tags: Vec<Tag>,
+    arcs: Vec<ArcPlace>,
+}
+
+/// The room a row takes: where it ends (below its lanes), and how many
+/// lanes it holds.
+#[derive(Debug, Clone, Copy)]
+struct RowSpace {
+    bottom: f32,
+    lanes: usize,
+}
+
+/// The names of tags and arcs laid out in a frame, by name: as a tag, as an
+/// arc's label.
+type NameGalleys = Vec<[Option<Arc<Galley>>; 2]>;
+
+/// A tag placed: its top-left corner, the name and the color.
+#[derive(Debug, Clone, Copy)]
+struct Tag {
+    pos: Pos2,
+    name: u32,
+    color: [u8; 3],
+}
+
+/// An arc (or half of one) placed over a row: its line runs from `left` to
+/// `right` at height `y`, with a leg down to `base` at the source's and at
+/// the target's x where those ends lie on this row.
+#[derive(Debug, Clone, Copy)]
+struct ArcPlace {
+    left: f32,
+    right: f32,
+    y: f32,
+    base: f32,
+    source: Option<f32>,
+    target: Option<f32>,
+    kind: u32,
+    from: u32,
+    to: u32,
 }
 
 /// How many stretches of the text the overview tells apart.
@@ -332,9 +480,9 @@ struct Overview {
 type PlacedFor = (u32, [u32; 4]);
 
 impl Overview {
-    fn new(marks: &[(u32, usize, usize, [u8; 3])], len: usize) -> Self {
+    fn new(marks: &[Layer], len: usize) -> Self {
         let mut buckets = vec![None; OVERVIEW_BUCKETS];
-        for &(_, start, _, color) in marks {
+        for &Layer { start, color, .. } in marks {
             let bucket = (start * OVERVIEW_BUCKETS / len.max(1)).min(OVERVIEW_BUCKETS - 1);
             buckets[bucket].get_or_insert(color);
         }
@@ -348,10 +496,10 @@ impl Overview {
 impl TextView {
     /// Shows the text of document `doc_id` with marks under it; returns what
     /// the pointer did. `marks_in` gives the marks that overlap a window of
-    /// characters, sorted by start; `lanes` gives every mark as `(id, start,
-    /// end, color)`, asked for only when `marks_revision` changed. `scroll_to`
-    /// brings an offset into view; `reach` asks for a place, answered in
-    /// [`Self::reached`].
+    /// characters, sorted by start; `layers` gives every span and relation,
+    /// asked for only when `marks_revision` changed. `show` says whether tags
+    /// and every relation's arc are drawn. `scroll_to` brings an offset into
+    /// view; `reach` asks for a place, answered in [`Self::reached`].
     #[allow(clippy::too_many_arguments)]
     pub fn show<'m>(
         &mut self,
@@ -359,10 +507,11 @@ impl TextView {
         doc_id: &str,
         text: &SourceText,
         marks_revision: u64,
-        lanes: impl FnOnce() -> Vec<(u32, usize, usize, [u8; 3])>,
+        layers: impl FnOnce() -> Layers,
         marks_in: impl FnOnce(Range<usize>) -> Vec<Mark<'m>>,
         highlight: &Highlight,
         text_size: f32,
+        show: Show,
         scroll_to: Option<Scroll>,
         reach: Option<Reach>,
     ) -> Option<ViewEvent> {
@@ -375,11 +524,10 @@ impl TextView {
             };
         }
         if self.lanes_revision != Some(marks_revision) {
-            let marks = lanes();
-            self.lanes = assign_lanes(marks.iter().map(|&(id, start, end, _)| (id, start, end)));
-            self.overview = Overview::new(&marks, text.len_chars());
+            self.set_layers(layers(), text.len_chars());
             self.lanes_revision = Some(marks_revision);
         }
+        self.show_now = show;
         let mut event = None;
         egui::ScrollArea::vertical()
             .id_salt("document text")
@@ -388,7 +536,7 @@ impl TextView {
                 let width = (ui.available_width() - 16.0).max(120.0);
                 let font = FontId::proportional(text_size);
                 let row_height = ui.fonts_mut(|f| f.row_height(&font));
-                let line_height = (row_height + 2.0 * (2.0 + LANE_STEP * MAX_LANES as f32)).round();
+                let line_height = (row_height + ROW_GAP).round();
                 if width != self.wrap_width
                     || text_size != self.text_size
                     || line_height != self.line_height
@@ -397,8 +545,10 @@ impl TextView {
                     self.text_size = text_size;
                     self.line_height = line_height;
                     self.galleys = vec![None; self.blocks.len()];
+                    self.decor = (0..self.blocks.len()).map(|_| None).collect();
                     self.estimate_tops(text_size);
                 }
+                self.measure_names(ui, text_size);
                 let total = *self.tops.last().unwrap_or(&0.0);
                 let (rect, _) = ui.allocate_exact_size(
                     Vec2::new(width + 8.0, total.max(viewport.height())),
@@ -453,6 +603,77 @@ impl TextView {
                 }
             });
         event
+    }
+
+    /// Takes the spans and relations the rows make room for.
+    fn set_layers(&mut self, mut layers: Layers, len: usize) {
+        layers.spans.sort_by_key(|l| (l.start, l.end, l.id));
+        self.lanes = assign_lanes(layers.spans.iter().map(|l| (l.id, l.start, l.end)));
+        self.overview = Overview::new(&layers.spans, len);
+        let mut furthest = 0;
+        self.furthest_end = layers
+            .spans
+            .iter()
+            .map(|l| {
+                furthest = furthest.max(l.end);
+                furthest
+            })
+            .collect();
+        // Only the ends of relations are looked up by id.
+        self.layer_of.clear();
+        if !layers.relations.is_empty() {
+            let ends: std::collections::HashSet<u32> = layers
+                .relations
+                .iter()
+                .flat_map(|link| [link.from, link.to])
+                .collect();
+            self.layer_of = layers
+                .spans
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| ends.contains(&l.id))
+                .map(|(i, l)| (l.id, i))
+                .collect();
+        }
+        let start_of = |id: u32| self.layer_of.get(&id).map(|&i| layers.spans[i].start);
+        let mut ends = Vec::with_capacity(2 * layers.relations.len());
+        for (n, link) in layers.relations.iter().enumerate() {
+            if let (Some(from), Some(to)) = (start_of(link.from), start_of(link.to)) {
+                ends.push((from, n));
+                if to != from {
+                    ends.push((to, n));
+                }
+            }
+        }
+        ends.sort_unstable();
+        self.link_ends = ends;
+        if layers.names != self.layers.names {
+            self.name_widths.clear();
+        }
+        self.layers = layers;
+    }
+
+    /// Measures the names tags and arcs show, when they or the text size
+    /// changed.
+    fn measure_names(&mut self, ui: &Ui, text_size: f32) {
+        if self.name_widths.len() == self.layers.names.len() && self.name_size == text_size {
+            return;
+        }
+        let font = FontId::proportional(text_size * TAG_SCALE);
+        self.tag_height = ui.fonts_mut(|f| f.row_height(&font));
+        self.name_widths = self
+            .layers
+            .names
+            .iter()
+            .map(|name| {
+                ui.fonts_mut(|f| {
+                    f.layout_no_wrap(name.clone(), font.clone(), Color32::PLACEHOLDER)
+                        .size()
+                        .x
+                })
+            })
+            .collect();
+        self.name_size = text_size;
     }
 
     /// The answer to the last [`Reach`] asked for, once.
@@ -591,6 +812,18 @@ impl TextView {
         if local.y > galley.size().y {
             return Some(para.end);
         }
+        // The row whose room holds the point, at its text's height.
+        let rows = self.decor.get(i).and_then(Option::as_ref).map(|d| &d.rows);
+        let row = rows.map_or(0, |rows| {
+            rows.partition_point(|r| r.bottom <= local.y)
+                .min(rows.len().saturating_sub(1))
+        });
+        let local = match galley.rows.get(row) {
+            Some(placed) if rows.is_some() => {
+                Vec2::new(local.x, placed.pos.y + placed.size.y / 2.0)
+            }
+            _ => local,
+        };
         let cursor = galley.cursor_from_pos(local);
         Some(para.start + cursor.index.0.min(para.end - para.start))
     }
@@ -668,7 +901,6 @@ impl TextView {
             text.slice(para).to_owned(),
             TextFormat {
                 font_id: font.clone(),
-                line_height: Some(self.line_height),
                 color: Color32::PLACEHOLDER,
                 ..Default::default()
             },
@@ -677,11 +909,259 @@ impl TextView {
             max_width: self.wrap_width,
             ..Default::default()
         };
-        let galley = ui.painter().layout_job(job);
+        let source = ui.painter().layout_job(job);
+        let made_for = (self.lanes_revision.unwrap_or(0), self.show_now);
+        let fresh = self.decor[i]
+            .as_ref()
+            .is_some_and(|d| d.made_for == made_for && Arc::ptr_eq(&d.source, &source));
+        if !fresh {
+            self.decor[i] = Some(self.decorate(i, source, made_for));
+        }
+        let galley = Arc::clone(&self.decor[i].as_ref().expect("decorated above").shown);
         let estimated = self.tops[i + 1] - self.tops[i] - self.blocks[i].gap(self.line_height);
         let changed = (galley.size().y - estimated).abs() > 0.5;
         self.galleys[i] = Some(galley);
         changed
+    }
+
+    /// Block `i`'s layout `source` with its rows moved apart to make room
+    /// for the tags and arcs above them and the lanes below, and where those
+    /// go.
+    fn decorate(&self, i: usize, source: Arc<Galley>, made_for: (u64, Show)) -> Decor {
+        let block = &self.blocks[i];
+        let range = block.range.clone();
+        let show = made_for.1;
+        let rows = source.rows.len();
+        let local = |start: usize, end: usize| {
+            start.max(range.start) - range.start..end.min(range.end).max(range.start) - range.start
+        };
+        // The spans on this block: lanes on each row, and tags where they start.
+        let first = self.furthest_end.partition_point(|&e| e <= range.start);
+        let last = self
+            .layers
+            .spans
+            .partition_point(|l| l.start < range.end.max(range.start + 1));
+        let mut lanes = vec![0usize; rows];
+        // (row, x, width, span length, name, color)
+        let mut wanted_tags: Vec<(usize, f32, f32, usize, u32, [u8; 3])> = Vec::new();
+        for layer in &self.layers.spans[first.min(last)..last] {
+            if layer.end <= range.start {
+                continue;
+            }
+            let pieces = pieces(&source, local(layer.start, layer.end));
+            let lane = self
+                .lanes
+                .get(&layer.id)
+                .copied()
+                .unwrap_or(0)
+                .min(MAX_LANES - 1);
+            for &(row, _) in &pieces {
+                lanes[row] = lanes[row].max(lane + 1);
+            }
+            if show.tags
+                && layer.start >= range.start
+                && let (Some(name), Some(&(row, rect))) = (layer.tag, pieces.first())
+            {
+                let width = self.name_widths.get(name as usize).copied().unwrap_or(0.0);
+                wanted_tags.push((
+                    row,
+                    rect.min.x,
+                    width,
+                    layer.end - layer.start,
+                    name,
+                    layer.color,
+                ));
+            }
+        }
+        // Tags on a row that would overlap stack, the shortest span's lowest.
+        wanted_tags.sort_by(|a, b| {
+            (a.0, a.1, a.3)
+                .partial_cmp(&(b.0, b.1, b.3))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut tag_levels = vec![0usize; rows];
+        let mut tag_at: Vec<(usize, usize, f32, u32, [u8; 3])> = Vec::new();
+        let mut level_ends: Vec<f32> = Vec::new();
+        let mut current_row = usize::MAX;
+        for &(row, x, width, _, name, color) in &wanted_tags {
+            if row != current_row {
+                level_ends.clear();
+                current_row = row;
+            }
+            let level = match level_ends.iter().position(|&end| end <= x) {
+                Some(level) => level,
+                None => {
+                    level_ends.push(f32::NEG_INFINITY);
+                    level_ends.len() - 1
+                }
+            };
+            level_ends[level] = x + width + 4.0;
+            tag_levels[row] = tag_levels[row].max(level + 1);
+            tag_at.push((row, level, x, name, color));
+        }
+        // The arcs of the relations with an end on this block.
+        // Each with its row; placed in height below.
+        let mut wanted_arcs: Vec<(usize, ArcPlace)> = Vec::new();
+        if show.relations {
+            let from = self.link_ends.partition_point(|&(at, _)| at < range.start);
+            let mut links: Vec<usize> = self.link_ends[from..]
+                .iter()
+                .take_while(|&&(at, _)| at < range.end.max(range.start + 1))
+                .map(|&(_, n)| n)
+                .collect();
+            links.sort_unstable();
+            links.dedup();
+            let right_edge = self.wrap_width;
+            // The row and the middle of the first piece of span `id`, when it
+            // starts on this block; else its start.
+            let end_of = |id: u32| -> Option<(usize, Option<(usize, f32)>)> {
+                let layer = self.layers.spans[*self.layer_of.get(&id)?];
+                let here = self.block_of(layer.start) == i;
+                let place = here
+                    .then(|| {
+                        pieces(&source, local(layer.start, layer.end))
+                            .first()
+                            .copied()
+                    })
+                    .flatten()
+                    .map(|(row, rect)| (row, rect.center().x));
+                Some((layer.start, place))
+            };
+            for n in links {
+                let link = self.layers.relations[n];
+                let (Some((from_at, from_place)), Some((to_at, to_place))) =
+                    (end_of(link.from), end_of(link.to))
+                else {
+                    continue;
+                };
+                let mut add = |row: usize, a: f32, b: f32, source, target| {
+                    let arc = ArcPlace {
+                        left: a.min(b),
+                        right: a.max(b),
+                        y: 0.0,
+                        base: 0.0,
+                        source,
+                        target,
+                        kind: link.kind,
+                        from: link.from,
+                        to: link.to,
+                    };
+                    wanted_arcs.push((row, arc));
+                };
+                let forward = to_at >= from_at;
+                match (from_place, to_place) {
+                    (Some((ra, xa)), Some((rb, xb))) if ra == rb => {
+                        add(ra, xa, xb, Some(xa), Some(xb))
+                    }
+                    (from_place, to_place) => {
+                        if let Some((ra, xa)) = from_place {
+                            let edge = if forward { right_edge } else { 0.0 };
+                            add(ra, xa, edge, Some(xa), None);
+                        }
+                        if let Some((rb, xb)) = to_place {
+                            let edge = if forward { 0.0 } else { right_edge };
+                            add(rb, xb, edge, None, Some(xb));
+                        }
+                    }
+                }
+            }
+        }
+        // Arcs on a row that would overlap (with their labels) take
+        // different levels, the shortest lowest.
+        wanted_arcs.sort_by(|(a, arc_a), (b, arc_b)| {
+            (a, arc_a.right - arc_a.left)
+                .partial_cmp(&(b, arc_b.right - arc_b.left))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut arc_levels = vec![0usize; rows];
+        let mut arc_at: Vec<(usize, usize, ArcPlace)> = Vec::new();
+        let mut taken: Vec<Vec<(f32, f32)>> = Vec::new();
+        let mut current_row = usize::MAX;
+        for &(row, arc) in &wanted_arcs {
+            if row != current_row {
+                taken.clear();
+                current_row = row;
+            }
+            let (left, right) = (arc.left, arc.right);
+            let label = self
+                .name_widths
+                .get(arc.kind as usize)
+                .copied()
+                .unwrap_or(0.0)
+                + 8.0;
+            let middle = (left + right) / 2.0;
+            let span = (
+                left.min(middle - label / 2.0) - 3.0,
+                right.max(middle + label / 2.0) + 3.0,
+            );
+            let level = match taken
+                .iter()
+                .position(|level| level.iter().all(|&(a, b)| span.1 <= a || b <= span.0))
+            {
+                Some(level) => level,
+                None => {
+                    taken.push(Vec::new());
+                    taken.len() - 1
+                }
+            };
+            taken[level].push(span);
+            arc_levels[row] = arc_levels[row].max(level + 1);
+            arc_at.push((row, level, arc));
+        }
+        // The rows moved apart.
+        let tag_step = self.tag_height + 1.0;
+        let arc_step = self.tag_height + 4.0;
+        let mut galley = (*source).clone();
+        let mut spaces = Vec::with_capacity(rows);
+        let mut y = 0.0f32;
+        for (r, row) in galley.rows.iter_mut().enumerate() {
+            let mut above = tag_levels[r] as f32 * tag_step + arc_levels[r] as f32 * arc_step;
+            if above > 0.0 {
+                above += 2.0;
+            }
+            let below = if lanes[r] > 0 {
+                3.0 + LANE_STEP * lanes[r] as f32
+            } else {
+                0.0
+            } + ROW_GAP;
+            row.pos.y = (y + above).round();
+            y = row.pos.y + row.size.y + below;
+            spaces.push(RowSpace {
+                bottom: y,
+                lanes: lanes[r],
+            });
+        }
+        let galley_rows = &galley.rows;
+        let text_top = |r: usize| galley_rows[r].pos.y;
+        let tags = tag_at
+            .into_iter()
+            .map(|(row, level, x, name, color)| Tag {
+                pos: Pos2::new(x, text_top(row) - tag_step * (level + 1) as f32),
+                name,
+                color,
+            })
+            .collect();
+        let arcs = arc_at
+            .into_iter()
+            .map(|(row, level, arc)| {
+                let base = text_top(row) - tag_levels[row] as f32 * tag_step - 1.0;
+                ArcPlace {
+                    y: base - arc_step * (level as f32 + 0.5),
+                    base,
+                    ..arc
+                }
+            })
+            .collect();
+        galley.rect.max.y = y;
+        galley.mesh_bounds = galley.mesh_bounds.union(galley.rect);
+        Decor {
+            source,
+            made_for,
+            shown: Arc::new(galley),
+            rows: spaces,
+            tags,
+            arcs,
+        }
     }
 
     fn paint(
@@ -715,6 +1195,9 @@ impl TextView {
             .collect();
         // The marks are those of the window; each block filters this short list.
         let visible_spans: Vec<&Mark<'_>> = marks.iter().collect();
+        // Each name tags and arcs show, laid out once per frame: (as a tag,
+        // as an arc's label).
+        let mut name_galleys: NameGalleys = vec![[None, None]; self.layers.names.len()];
         for i in visible {
             let Some(galley) = &self.galleys[i] else {
                 continue;
@@ -787,6 +1270,17 @@ impl TextView {
                 }
             }
             painter.galley(origin, galley.clone(), text_color);
+            let decor = self.decor[i].as_ref();
+            if let Some(decor) = decor {
+                paint_decor(
+                    ui,
+                    decor,
+                    origin,
+                    &self.layers.names,
+                    (self.name_size, &mut name_galleys),
+                    highlight,
+                );
+            }
             for span in spans.iter().filter(|s| !s.ghost) {
                 let [r, g, b] = span.color;
                 let lane = self
@@ -795,9 +1289,14 @@ impl TextView {
                     .copied()
                     .unwrap_or(0)
                     .min(MAX_LANES - 1);
-                for rect in piece_rects(galley, local(&(span.start..span.end))) {
+                for (row, rect) in pieces(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
-                    let y = band.max.y + 2.0 + LANE_STEP * (MAX_LANES - 1 - lane) as f32;
+                    // The row's lanes, the outermost lowest.
+                    let lanes = decor
+                        .and_then(|d| d.rows.get(row))
+                        .map_or(MAX_LANES, |r| r.lanes)
+                        .max(lane + 1);
+                    let y = band.max.y + 2.0 + LANE_STEP * (lanes - 1 - lane) as f32;
                     painter.extend(span.underline.shapes(
                         Pos2::new(band.min.x + 1.0, y),
                         Pos2::new(band.max.x - 1.0, y),
@@ -870,7 +1369,9 @@ impl TextView {
                 }
             }
         }
-        self.paint_arcs(ui, marks, highlight);
+        if !self.show_now.relations {
+            self.paint_arcs(ui, marks, highlight);
+        }
     }
 
     /// The overview beside the scroll bar: a mark at the height of each
@@ -1139,12 +1640,18 @@ impl TextView {
 /// Rectangles (relative to the galley) of the characters `local` of a galley,
 /// one per row.
 fn piece_rects(galley: &Galley, local: Range<usize>) -> Vec<Rect> {
+    pieces(galley, local).into_iter().map(|(_, r)| r).collect()
+}
+
+/// The rows of a galley that hold the characters `local`, with the
+/// rectangle (relative to the galley) of those on each.
+fn pieces(galley: &Galley, local: Range<usize>) -> Vec<(usize, Rect)> {
     let mut rects = Vec::new();
     if local.is_empty() {
         return rects;
     }
     let mut row_start = 0;
-    for row in &galley.rows {
+    for (n, row) in galley.rows.iter().enumerate() {
         let count = row.char_count_excluding_newline().0;
         let row_end = row_start + count;
         let a = local.start.max(row_start);
@@ -1154,14 +1661,96 @@ fn piece_rects(galley: &Galley, local: Range<usize>) -> Vec<Rect> {
             let last = &row.glyphs[b - 1 - row_start];
             let x0 = row.pos.x + first.pos.x;
             let x1 = row.pos.x + last.pos.x + last.advance_width;
-            rects.push(Rect::from_min_max(
-                Pos2::new(x0, row.pos.y),
-                Pos2::new(x1, row.pos.y + row.size.y),
+            rects.push((
+                n,
+                Rect::from_min_max(
+                    Pos2::new(x0, row.pos.y),
+                    Pos2::new(x1, row.pos.y + row.size.y),
+                ),
             ));
+        } else if row_start >= local.end {
+            break;
         }
         row_start = row_end + usize::from(row.ends_with_newline);
     }
     rects
+}
+
+/// Paints a block's tags and arcs (those of rows in view), the block's
+/// galley placed at `origin`; the selected span's arcs stronger.
+fn paint_decor(
+    ui: &Ui,
+    decor: &Decor,
+    origin: Pos2,
+    names: &[String],
+    (text_size, laid_out): (f32, &mut NameGalleys),
+    highlight: &Highlight,
+) {
+    let painter = ui.painter();
+    let clip = ui.clip_rect();
+    let font = FontId::proportional(text_size * TAG_SCALE);
+    let mut name_galley = |name: u32, arc: bool, color: Color32| {
+        let slot = laid_out.get_mut(name as usize)?.get_mut(usize::from(arc))?;
+        let galley = slot.get_or_insert_with(|| {
+            painter.layout_no_wrap(names[name as usize].clone(), font.clone(), color)
+        });
+        Some(Arc::clone(galley))
+    };
+    let in_view =
+        |top: f32, bottom: f32| top + origin.y <= clip.max.y && bottom + origin.y >= clip.min.y;
+    for tag in &decor.tags {
+        if !in_view(tag.pos.y, tag.pos.y + text_size) {
+            continue;
+        }
+        let [r, g, b] = tag.color;
+        let color = Color32::from_rgb(r, g, b);
+        if let Some(galley) = name_galley(tag.name, false, color) {
+            painter.galley(origin + tag.pos.to_vec2(), galley, color);
+        }
+    }
+    let visuals = ui.visuals();
+    let normal = Stroke::new(1.2, visuals.text_color().gamma_multiply(0.7));
+    let strong = Stroke::new(2.0, visuals.strong_text_color());
+    for arc in &decor.arcs {
+        if !in_view(arc.y - text_size, arc.base) {
+            continue;
+        }
+        let selected = highlight
+            .span
+            .is_some_and(|id| id == arc.from || id == arc.to);
+        let stroke = if selected { strong } else { normal };
+        let at = |x: f32, y: f32| origin + Vec2::new(x, y);
+        painter.line_segment([at(arc.left, arc.y), at(arc.right, arc.y)], stroke);
+        if let Some(x) = arc.source {
+            painter.line_segment([at(x, arc.y), at(x, arc.base)], stroke);
+            painter.circle_filled(at(x, arc.base), 2.0, stroke.color);
+        }
+        if let Some(x) = arc.target {
+            painter.line_segment([at(x, arc.y), at(x, arc.base - 4.0)], stroke);
+            painter.add(egui::Shape::convex_polygon(
+                vec![
+                    at(x - 4.0, arc.base - 6.0),
+                    at(x + 4.0, arc.base - 6.0),
+                    at(x, arc.base),
+                ],
+                stroke.color,
+                Stroke::NONE,
+            ));
+        }
+        let color = if selected {
+            visuals.strong_text_color()
+        } else {
+            visuals.text_color()
+        };
+        let Some(galley) = name_galley(arc.kind, true, visuals.text_color()) else {
+            continue;
+        };
+        let size = galley.size();
+        let middle = at((arc.left + arc.right) / 2.0, arc.y);
+        let label = Rect::from_center_size(middle, size + Vec2::new(6.0, 0.0));
+        painter.rect_filled(label, CornerRadius::same(3), visuals.panel_fill);
+        painter.galley_with_override_text_color(label.min + Vec2::new(3.0, 0.0), galley, color);
+    }
 }
 
 /// Paints the handle of a span's `edge` beside `band` (the text band of its
@@ -1252,6 +1841,16 @@ mod tests {
             (3, len / 2, len / 2 + 4, blue),
             (4, len - 1, len, red),
         ];
+        let marks: Vec<Layer> = marks
+            .into_iter()
+            .map(|(id, start, end, color)| Layer {
+                id,
+                start,
+                end,
+                color,
+                tag: None,
+            })
+            .collect();
         let overview = Overview::new(&marks, len);
         let marked: Vec<(usize, [u8; 3])> = overview
             .buckets

@@ -2688,3 +2688,160 @@ fn the_text_keeps_most_of_the_window_and_a_suggestion_list_does_not_widen_the_pa
         assert!(text.width() >= size.x * 0.6, "{} of {size:?}", text.width());
     }
 }
+
+// What the text view draws around the text: label tags, relations, and rows
+// only as far apart as what they hold needs.
+
+/// Every piece of text painted in the last frame whose whole text is
+/// `text`, as the rectangle it covers on screen.
+fn painted_exactly(harness: &Harness<'static, SorotApp>, text: &str) -> Vec<egui::Rect> {
+    fn collect(shape: &egui::Shape, text: &str, found: &mut Vec<egui::Rect>) {
+        match shape {
+            egui::Shape::Text(shape) if shape.galley.text() == text => {
+                found.push(shape.visual_bounding_rect());
+            }
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, text, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for clipped in &harness.output().shapes {
+        collect(&clipped.shape, text, &mut found);
+    }
+    found
+}
+
+/// The tag painted just above the start of `range`, if any.
+fn tag_above(
+    harness: &Harness<'static, SorotApp>,
+    name: &str,
+    range: std::ops::Range<usize>,
+) -> Option<egui::Rect> {
+    let start = harness.state().text_rect(range.start..range.start + 1)?;
+    painted_exactly(harness, name).into_iter().find(|tag| {
+        (tag.left() - start.left()).abs() < 3.0
+            && tag.bottom() <= start.top() + 2.0
+            && tag.bottom() > start.top() - 3.0 * start.height()
+    })
+}
+
+/// Clicks the entry `label` of the View menu, which stays open.
+fn toggle_in_view_menu(harness: &mut Harness<'static, SorotApp>, label: &str) {
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label(label).click();
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+}
+
+#[test]
+fn label_tags_stand_above_each_spans_start_stacked_and_the_view_menu_hides_them() {
+    let (_project, mut harness) =
+        annotated_keys("Di Vostochny, [[Kim|actor] berkata ia datang pada [Rabu|date]|claim].\n");
+    let kim = find(&harness, "Kim");
+    let rabu = find(&harness, "Rabu");
+    let actor = tag_above(&harness, "actor", kim.clone()).expect("the actor's tag");
+    let claim = tag_above(&harness, "claim", kim.clone()).expect("the claim's tag");
+    tag_above(&harness, "date", rabu.clone()).expect("the date's tag");
+    // The claim and the actor start together: their tags stack, the
+    // actor's (the inner span's) nearest the text.
+    assert!(!actor.intersects(claim), "{actor:?} {claim:?}");
+    assert!(claim.bottom() <= actor.top() + 1.0, "{actor:?} {claim:?}");
+    assert!(harness.state().preferences().show_label_tags);
+
+    toggle_in_view_menu(&mut harness, "Label tags");
+    assert!(!harness.state().preferences().show_label_tags);
+    assert_eq!(tag_above(&harness, "actor", kim.clone()), None);
+    assert_eq!(tag_above(&harness, "claim", kim.clone()), None);
+    assert_eq!(tag_above(&harness, "date", rabu), None);
+    // The text is still where the clicks find it.
+    let at = harness.state().text_rect(kim.start..kim.start + 1).unwrap();
+    click(&mut harness, at.center());
+    assert!(harness.state().selected_span().is_some());
+}
+
+#[test]
+fn relations_are_drawn_with_their_type_and_listed_and_a_click_selects_one() {
+    use sorot_core::model::Relation;
+    use sorot_core::project::document::Command;
+    let project = TestProject::new().annotated(
+        "ayu",
+        "a.txt",
+        "[[Kim|actor] berkata akan bertemu [Putin|actor]|claim] pekan depan.\n",
+    );
+    let spans = project.spans("ayu", "a.txt");
+    let id_of = |text: &str| spans.iter().find(|s| s.text == text).unwrap().id;
+    let claim = id_of("Kim berkata akan bertemu Putin");
+    project.edit(
+        "ayu",
+        "a.txt",
+        [Command::Link(Relation {
+            from: claim,
+            to: id_of("Putin"),
+            kind: "target".into(),
+        })],
+    );
+    let mut harness = workbench_on(&project);
+    assert!(harness.state().preferences().show_relations);
+    // The arc's label stands over the text's row, not on it.
+    let row = harness.state().text_rect(0..1).unwrap();
+    let over_the_row = |harness: &Harness<'static, SorotApp>| {
+        painted_exactly(harness, "target")
+            .into_iter()
+            .filter(|r| r.bottom() <= row.top() + 1.0 && r.bottom() > row.top() - 120.0)
+            .count()
+    };
+    assert_eq!(over_the_row(&harness), 1);
+
+    harness.get_by_label_contains("Relations (1)");
+    harness.get_by_label_contains("-> Putin").click();
+    harness.run();
+    assert_eq!(harness.state().selected_span(), Some(claim));
+
+    toggle_in_view_menu(&mut harness, "Show relations");
+    assert!(!harness.state().preferences().show_relations);
+    assert_eq!(over_the_row(&harness), 0);
+    toggle_in_view_menu(&mut harness, "Show relations");
+    assert_eq!(over_the_row(&harness), 1);
+}
+
+#[test]
+fn plain_lines_are_as_close_as_ordinary_text_and_lines_with_spans_get_room() {
+    let plain =
+        "Presiden Rusia menyambut tamunya di kosmodrom Vostochny pada Rabu siang. ".repeat(6);
+    let (_project, harness) = annotated_keys(&format!(
+        "{plain}\n[[Kim|actor] berkata bahwa [Rusia|location] akan membantu|claim]. {plain}\n"
+    ));
+    // The tops of the rows of `range`, in order.
+    let row_tops = |range: std::ops::Range<usize>| {
+        let mut tops: Vec<f32> = Vec::new();
+        for at in range {
+            let rect = harness.state().text_rect(at..at + 1).unwrap();
+            if tops.last().is_none_or(|top| rect.top() > top + 1.0) {
+                tops.push(rect.top());
+            }
+        }
+        tops
+    };
+    let row_height = harness.state().text_rect(0..1).unwrap().height();
+    let first = row_tops(0..plain.chars().count());
+    assert!(first.len() >= 3, "the plain paragraph wraps: {first:?}");
+    let plain_pitch = first[1] - first[0];
+    assert!((first[2] - first[1] - plain_pitch).abs() < 1.0);
+    assert!(
+        plain_pitch <= 1.3 * row_height,
+        "{plain_pitch} for rows {row_height} high"
+    );
+    let second = find(&harness, "Kim berkata");
+    let tops = row_tops(second.start..second.start + plain.chars().count());
+    assert!(tops.len() >= 2, "{tops:?}");
+    let spanned_pitch = tops[1] - tops[0];
+    assert!(
+        spanned_pitch > plain_pitch + 4.0,
+        "a row with nested spans {spanned_pitch} apart, a plain one {plain_pitch}"
+    );
+    // The first row with spans has room above it for their tags.
+    let gap_above = tops[0] - (first.last().unwrap() + row_height);
+    assert!(gap_above > row_height, "{gap_above}");
+}

@@ -26,7 +26,9 @@ use sorot_core::project::document::Access;
 use super::caret::{sentence_at, word_at};
 use super::{Action, SorotApp};
 use crate::commands::UiCommand;
-use crate::text_view::{Edge, Highlight, Mark, Scroll, TextView, Underline, ViewEvent};
+use crate::text_view::{
+    Edge, Highlight, Layer, Layers, Link, Mark, Scroll, Show, TextView, Underline, ViewEvent,
+};
 
 /// Mark ids of suggestions start here, clear of span ids.
 const GHOST_IDS: u32 = 3_000_000_000;
@@ -221,12 +223,33 @@ impl SorotApp {
                 .find(|(name, _)| *name == label)
                 .map_or_else(|| schema.color(label), |(_, color)| *color)
         };
-        let lanes = || {
-            doc.spans()
-                .iter()
-                .filter(|s| !doc.is_flagged(s.id))
-                .map(|s| (s.id, s.start, s.end, color_of(&s.label)))
-                .collect()
+        // Every span with its tag, and every relation between spans shown.
+        let layers = || {
+            let mut layers = Layers::default();
+            let mut last: Option<(&str, u32)> = None;
+            for s in doc.spans().iter().filter(|s| !doc.is_flagged(s.id)) {
+                let tag = match last {
+                    Some((label, tag)) if label == s.label => tag,
+                    _ => layers.name(&s.label),
+                };
+                last = Some((&s.label, tag));
+                layers.spans.push(Layer {
+                    id: s.id,
+                    start: s.start,
+                    end: s.end,
+                    color: color_of(&s.label),
+                    tag: Some(tag),
+                });
+            }
+            for relation in doc.annotations().relations() {
+                let kind = layers.name(&relation.kind);
+                layers.relations.push(Link {
+                    from: relation.from,
+                    to: relation.to,
+                    kind,
+                });
+            }
+            layers
         };
         // The marks of the window: its spans, and the suggestions in it.
         let mut window_seen = None;
@@ -311,10 +334,14 @@ impl SorotApp {
             &doc.id,
             &doc.text,
             doc.revision() ^ (self.suggestions.generation << 40),
-            lanes,
+            layers,
             marks_in,
             &highlight,
             self.prefs.text_size,
+            Show {
+                tags: self.prefs.show_label_tags,
+                relations: self.prefs.show_relations,
+            },
             scroll_to,
             reach,
         );
@@ -459,11 +486,18 @@ impl SorotApp {
             &gold.id,
             &gold.text,
             revision,
-            || {
-                marks
+            || Layers {
+                spans: marks
                     .iter()
-                    .map(|m| (m.id, m.start, m.end, m.color))
-                    .collect()
+                    .map(|m| Layer {
+                        id: m.id,
+                        start: m.start,
+                        end: m.end,
+                        color: m.color,
+                        tag: None,
+                    })
+                    .collect(),
+                ..Layers::default()
             },
             |window| {
                 marks
@@ -475,6 +509,10 @@ impl SorotApp {
             },
             &highlight,
             self.prefs.text_size,
+            Show {
+                tags: false,
+                relations: false,
+            },
             scroll_to,
             None,
         );

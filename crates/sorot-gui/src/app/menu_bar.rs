@@ -60,7 +60,12 @@ impl SorotApp {
                 ui.separator();
             }
             group = Some(this);
-            if command == UiCommand::ToggleSnapToWords {
+            if matches!(
+                command,
+                UiCommand::ToggleSnapToWords
+                    | UiCommand::ToggleLabelTags
+                    | UiCommand::ToggleRelations
+            ) {
                 continue;
             }
             self.command_button(ui, command);
@@ -97,6 +102,27 @@ impl SorotApp {
             .changed()
         {
             self.actions.push(Action::Ui(UiCommand::ToggleSnapToWords));
+        }
+        let toggles = [
+            (
+                UiCommand::ToggleLabelTags,
+                self.prefs.show_label_tags,
+                "Each span's label above its start",
+            ),
+            (
+                UiCommand::ToggleRelations,
+                self.prefs.show_relations,
+                "Every relation as an arc over the text, labeled with its type; off, only the selected span's",
+            ),
+        ];
+        for (command, mut on, tip) in toggles {
+            if ui
+                .checkbox(&mut on, command.label())
+                .on_hover_text(tip)
+                .changed()
+            {
+                self.actions.push(Action::Ui(command));
+            }
         }
         ui.add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0).text("Text size"));
         egui::widgets::global_theme_preference_buttons(ui);

@@ -95,7 +95,70 @@ impl SorotApp {
         ui.separator();
         self.suggestions_ui(ui);
         self.selected_span_ui(ui);
+        self.relation_list_ui(ui);
         self.span_list_ui(ui);
+    }
+
+    /// The document's relations, one row each (type, source → target); a
+    /// click selects the relation's source span, × removes the relation.
+    fn relation_list_ui(&mut self, ui: &mut Ui) {
+        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+            return;
+        };
+        let annotations = doc.annotations();
+        let count = annotations.relations().count();
+        if count == 0 {
+            return;
+        }
+        ui.heading(format!("Relations ({count})"));
+        let text_of = |id: SpanId| {
+            annotations
+                .get(id)
+                .map_or_else(|| "?".to_owned(), |s| ellipsize(&s.text, 24))
+        };
+        let mut clicked = None;
+        let mut removed = None;
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        egui::ScrollArea::vertical()
+            .id_salt("relation list")
+            .max_height(6.0 * row_height)
+            .show_rows(ui, row_height, count, |ui, rows| {
+                for relation in annotations.relations().skip(rows.start).take(rows.len()) {
+                    let selected = self
+                        .selected_span
+                        .is_some_and(|id| id == relation.from || id == relation.to);
+                    ui.horizontal(|ui| {
+                        if doc.is_editable()
+                            && ui
+                                .small_button("×")
+                                .on_hover_text("Remove this relation")
+                                .clicked()
+                        {
+                            removed = Some(relation.clone());
+                        }
+                        let text = format!(
+                            "{}  {} -> {}",
+                            relation.kind,
+                            text_of(relation.from),
+                            text_of(relation.to)
+                        );
+                        if ui
+                            .add(egui::Button::selectable(selected, text).truncate())
+                            .on_hover_text("Select its source span")
+                            .clicked()
+                        {
+                            clicked = Some(relation.from);
+                        }
+                    });
+                }
+            });
+        if let Some(relation) = removed {
+            self.actions.push(Action::Unlink(relation));
+        }
+        if let Some(id) = clicked {
+            self.actions.push(Action::SelectSpan { id, reveal: true });
+        }
+        ui.separator();
     }
 
     /// The labels: a button each, with its hotkey, color and count.

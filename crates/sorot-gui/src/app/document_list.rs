@@ -259,6 +259,10 @@ fn status_icon(status: Status) -> &'static str {
     }
 }
 
+/// Below this width (less the status icon and the span count) a row shows
+/// the title alone.
+const NARROW_ROW: f32 = 240.0;
+
 /// One row of the document list: one line, the status icon, the title and
 /// the file name (fainter) cut short with "…" where they do not fit, and
 /// `right` (the span count) kept at the right end. The list scrolls by rows
@@ -279,11 +283,16 @@ fn document_row(
     let format = |color| egui::TextFormat::simple(font.clone(), color);
     job.append(icon, 0.0, format(color));
     if !title.is_empty() {
-        // The title takes at most about three fifths of the row, so that the
-        // name shows beside it.
-        let room = (ui.available_width() - 60.0).max(0.0) * 0.6;
-        let chars = (room / (font.size * 0.5)) as usize;
-        job.append(&crate::ellipsize(title, chars.max(8)), 0.0, format(color));
+        // In a wide list the title takes at most about three fifths of the
+        // row, so that the name shows beside it; in a narrow one the title
+        // takes the row, and the name shows on hover.
+        let room = (ui.available_width() - 60.0).max(0.0);
+        if room < NARROW_ROW {
+            job.append(title, 0.0, format(color));
+        } else {
+            let chars = (room * 0.6 / (font.size * 0.5)) as usize;
+            job.append(&crate::ellipsize(title, chars.max(8)), 0.0, format(color));
+        }
         job.append("  ", 0.0, format(color));
     }
     job.append(id, 0.0, format(weak));

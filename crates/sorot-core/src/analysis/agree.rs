@@ -405,6 +405,15 @@ impl Coincidences {
         }
     }
 
+    /// Adds `units` units that each of `coders` (two or more) valued
+    /// `value`: the sum of what [`Self::add`] adds for each.
+    fn add_alike(&mut self, value: usize, coders: usize, units: usize) {
+        if value >= self.size {
+            self.grow(value + 1);
+        }
+        self.matrix[value * self.size + value] += (coders * units) as f64;
+    }
+
     /// Adds another's coincidences.
     fn merge(&mut self, other: &Coincidences) {
         if other.size > self.size {
@@ -462,6 +471,11 @@ impl Coincidences {
         Figure::Value(1.0 - (n - 1.0) * disagreement / expected)
     }
 }
+
+/// Documents counted in parallel before their counts are added to the
+/// corpus's: enough to keep the disk pool busy, few enough that their
+/// counts take little memory.
+const CHUNK: usize = 512;
 
 /// Computes agreement for `annotators` (all of the project's when empty).
 pub fn agree(project: &Project, annotators: &[String]) -> Report {
@@ -527,8 +541,9 @@ pub fn agree_with_progress(
                 Ok(document) if document.is_editable() && !document.is_started() => {}
                 Ok(document) if document.is_editable() => {
                     links.insert(annotator.clone(), relation_keys(document.annotations()));
-                    annotated.insert(annotator.clone(), document.spans().to_vec());
-                    text.get_or_insert(document.text);
+                    let (document_text, annotations) = document.into_parts();
+                    annotated.insert(annotator.clone(), annotations.into_spans());
+                    text.get_or_insert(document_text);
                 }
                 Ok(document) => skipped.push(format!(
                     "{}: not trusted, left out",
@@ -551,23 +566,27 @@ pub fn agree_with_progress(
                 pair.gamma = observed;
             }
             let figures = counts.figures(&annotators, &labels);
-            let spans: Vec<(String, Vec<String>)> = annotated
+            // Each annotator's spans per label: a string per label, not
+            // per span.
+            let spans: Vec<(String, BTreeMap<String, usize>)> = annotated
                 .iter()
                 .map(|(annotator, spans)| {
-                    (
-                        annotator.clone(),
-                        spans.iter().map(|s| s.label.clone()).collect(),
-                    )
+                    let mut per_label: BTreeMap<String, usize> = BTreeMap::new();
+                    for span in spans {
+                        match per_label.get_mut(span.label.as_str()) {
+                            Some(n) => *n += 1,
+                            None => {
+                                per_label.insert(span.label.clone(), 1);
+                            }
+                        }
+                    }
+                    (annotator.clone(), per_label)
                 })
                 .collect();
             (doc.id.clone(), counts, figures, spans, layout)
         });
         (counted, skipped)
     };
-    let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
-        use rayon::prelude::*;
-        project.docs().par_iter().map(read).collect()
-    });
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for annotator in &annotators {
         let per_label = counts.entry(annotator.clone()).or_default();
@@ -578,18 +597,28 @@ pub fn agree_with_progress(
     let mut corpus = Counts::new(&annotators, &labels);
     let mut per_document = Vec::new();
     let mut layouts = Vec::new();
-    for (counted, doc_skipped) in read {
-        skipped.extend(doc_skipped);
-        let Some((id, doc_counts, figures, spans, layout)) = counted else {
-            continue;
-        };
-        corpus.merge(doc_counts);
-        per_document.push((id, figures));
-        layouts.push(layout);
-        for (annotator, labels) in spans {
-            let per_label = counts.entry(annotator).or_default();
-            for label in labels {
-                *per_label.entry(label).or_insert(0) += 1;
+    // Documents are counted a chunk at a time, in parallel, and each
+    // chunk's counts are added in the project's order, then dropped: what
+    // is held at once is one chunk's counts, not the corpus's.
+    let pool = crate::store::disk::pool();
+    for chunk in project.docs().chunks(CHUNK) {
+        let read: Vec<_> = crate::store::disk::run_on(pool.as_ref(), || {
+            use rayon::prelude::*;
+            chunk.par_iter().map(read).collect()
+        });
+        for (counted, doc_skipped) in read {
+            skipped.extend(doc_skipped);
+            let Some((id, doc_counts, figures, spans, layout)) = counted else {
+                continue;
+            };
+            corpus.merge(doc_counts);
+            per_document.push((id, figures));
+            layouts.push(layout);
+            for (annotator, labels) in spans {
+                let per_label = counts.entry(annotator).or_default();
+                for (label, n) in labels {
+                    *per_label.entry(label).or_insert(0) += n;
+                }
             }
         }
     }
@@ -708,6 +737,16 @@ type Links = BTreeMap<String, Vec<(SpanKey, SpanKey, String)>>;
 /// A span's place and label.
 type SpanKey = (usize, usize, String);
 
+/// A span's key, borrowing its label.
+fn borrowed_key(span: &Span) -> (usize, usize, &str) {
+    (span.start, span.end, span.label.as_str())
+}
+
+/// A key, borrowing its label.
+fn borrowed(key: &SpanKey) -> (usize, usize, &str) {
+    (key.0, key.1, key.2.as_str())
+}
+
 /// The relations of `annotations`, by their ends' keys.
 fn relation_keys(annotations: &crate::model::Annotations) -> Vec<(SpanKey, SpanKey, String)> {
     let key = |id| {
@@ -781,11 +820,30 @@ impl Counts {
                 }
             }
             let given: Vec<&Vec<u8>> = tags.iter().flatten().collect();
+            // Tokens every coder tags alike are counted by tag and added at
+            // once, when that adds the same as adding them one by one: when
+            // each unit adds a multiple of a power of two (1 / (m − 1) is
+            // one), every sum is exact, in any order.
+            let at_once = given.len() >= 2 && (given.len() - 1).is_power_of_two();
+            let mut alike = [0usize; 3];
             for t in 0..tokens.count {
+                if at_once {
+                    let first = given[0][t];
+                    if given[1..].iter().all(|tags| tags[t] == first) {
+                        alike[usize::from(first)] += 1;
+                        continue;
+                    }
+                }
                 values.clear();
                 values.extend(given.iter().map(|tags| tags[t]));
                 counts.alpha[l].add(&values);
                 counts.alpha_all.add(&values);
+            }
+            for (tag, units) in alike.into_iter().enumerate() {
+                if units > 0 {
+                    counts.alpha[l].add_alike(tag, given.len(), units);
+                    counts.alpha_all.add_alike(tag, given.len(), units);
+                }
             }
         }
         counts
@@ -838,8 +896,8 @@ impl Counts {
                 let (Some(spans_a), Some(spans_b)) = (annotated.get(a), annotated.get(b)) else {
                     continue;
                 };
-                let key = |s: &Span| (s.start, s.end, s.label.clone());
-                let b_by_key: BTreeMap<SpanKey, &Span> =
+                let key = |s| borrowed_key(s);
+                let b_by_key: BTreeMap<(usize, usize, &str), &Span> =
                     spans_b.iter().map(|s| (key(s), s)).collect();
                 let mut shared = std::collections::BTreeSet::new();
                 for span_a in spans_a {
@@ -871,7 +929,9 @@ impl Counts {
                             .get(who)
                             .into_iter()
                             .flatten()
-                            .filter(|(from, to, _)| shared.contains(from) && shared.contains(to))
+                            .filter(|(from, to, _)| {
+                                shared.contains(&borrowed(from)) && shared.contains(&borrowed(to))
+                            })
                             .collect()
                     };
                 let (rel_a, rel_b) = (between_shared(a), between_shared(b));
@@ -1155,13 +1215,36 @@ impl From<&Agreement> for JsonAgreement {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
     #[serde(flatten)]
     corpus: JsonAgreement,
-    per_document: BTreeMap<String, JsonAgreement>,
-    label_counts: BTreeMap<String, BTreeMap<String, usize>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    skipped: Vec<String>,
+    per_document: JsonPerDocument<'a>,
+    label_counts: &'a BTreeMap<String, BTreeMap<String, usize>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    skipped: &'a [String],
+}
+
+/// The documents' figures as a map by id, each made into JSON as it is
+/// written rather than all at once.
+struct JsonPerDocument<'a>(&'a [(String, Agreement)]);
+
+impl Serialize for JsonPerDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // By id, as a map has them; of one id twice, the last.
+        let mut order: Vec<usize> = (0..self.0.len()).collect();
+        order.sort_by(|&x, &y| self.0[x].0.cmp(&self.0[y].0));
+        order.dedup_by(|later, earlier| {
+            let same = self.0[*later].0 == self.0[*earlier].0;
+            if same {
+                *earlier = *later;
+            }
+            same
+        });
+        serializer.collect_map(order.into_iter().map(|i| {
+            let (id, figures) = &self.0[i];
+            (id, JsonAgreement::from(figures))
+        }))
+    }
 }
 
 impl Report {
@@ -1179,13 +1262,9 @@ impl Report {
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let report = JsonReport {
             corpus: (&self.corpus).into(),
-            per_document: self
-                .per_document
-                .iter()
-                .map(|(id, a)| (id.clone(), a.into()))
-                .collect(),
-            label_counts: self.counts.clone(),
-            skipped: self.skipped.clone(),
+            per_document: JsonPerDocument(&self.per_document),
+            label_counts: &self.counts,
+            skipped: &self.skipped,
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;
         out.write_all(b"\n")

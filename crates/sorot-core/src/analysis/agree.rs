@@ -32,7 +32,7 @@
 //!
 //! Undefined values are `None` with a reason, never NaN and never 1.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -231,12 +231,17 @@ impl std::ops::AddAssign for SpanCounts {
 fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
     let a: Vec<&Span> = a.iter().filter(|s| s.label == label).collect();
     let b: Vec<&Span> = b.iter().filter(|s| s.label == label).collect();
-    let b_keys: BTreeSet<(usize, usize)> = b.iter().map(|s| (s.start, s.end)).collect();
-    let exact = a
+    // Distinct places both sides have.
+    let places = |spans: &[&Span]| {
+        let mut places: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+        places.sort_unstable();
+        places.dedup();
+        places
+    };
+    let b_places = places(&b);
+    let exact = places(&a)
         .iter()
-        .map(|s| (s.start, s.end))
-        .collect::<BTreeSet<_>>()
-        .intersection(&b_keys)
+        .filter(|p| b_places.binary_search(p).is_ok())
         .count();
     // Candidate pairs, most shared characters first.
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
@@ -305,17 +310,23 @@ impl KappaCounts {
     }
 
     fn add(&mut self, a: &[u8], b: &[u8]) {
+        // Counted per tag in fixed arrays, then added where a tag occurs:
+        // the counts grow only to the highest tag used, as one by one.
+        let (mut of_a, mut of_b) = ([0usize; 256], [0usize; 256]);
         for (x, y) in a.iter().zip(b) {
-            let (x, y) = (*x as usize, *y as usize);
-            if x >= self.a.len() {
-                self.a.resize(x + 1, 0);
-            }
-            if y >= self.b.len() {
-                self.b.resize(y + 1, 0);
-            }
-            self.a[x] += 1;
-            self.b[y] += 1;
+            of_a[usize::from(*x)] += 1;
+            of_b[usize::from(*y)] += 1;
             self.agree += usize::from(x == y);
+        }
+        for (side, counted) in [(&mut self.a, &of_a), (&mut self.b, &of_b)] {
+            for (tag, &n) in counted.iter().enumerate() {
+                if n > 0 {
+                    if tag >= side.len() {
+                        side.resize(tag + 1, 0);
+                    }
+                    side[tag] += n;
+                }
+            }
         }
         self.n += a.len().min(b.len());
     }
@@ -813,8 +824,10 @@ impl Counts {
                         let spans_b = &annotated[&annotators[j]];
                         let counted = &mut counts.pairs[pair];
                         counted.labels[l].0 += span_counts(spans_a, spans_b, label);
-                        counted.labels[l].1.add(tags_a, tags_b);
-                        counted.all.add(tags_a, tags_b);
+                        let mut kappa = KappaCounts::default();
+                        kappa.add(tags_a, tags_b);
+                        counted.labels[l].1.merge(&kappa);
+                        counted.all.merge(&kappa);
                     }
                     pair += 1;
                 }

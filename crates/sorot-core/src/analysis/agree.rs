@@ -499,6 +499,16 @@ pub fn agree_with_progress(
     annotators: &[String],
     progress: Option<&crate::formats::Progress>,
 ) -> Report {
+    agree_in_chunks(project, annotators, progress, CHUNK)
+}
+
+/// [`agree_with_progress`], counting `chunk` documents at a time.
+fn agree_in_chunks(
+    project: &Project,
+    annotators: &[String],
+    progress: Option<&crate::formats::Progress>,
+    chunk: usize,
+) -> Report {
     use std::sync::atomic::Ordering;
     let annotators: Vec<String> = if annotators.is_empty() {
         project.annotators()
@@ -612,7 +622,7 @@ pub fn agree_with_progress(
     // chunk's counts are added in the project's order, then dropped: what
     // is held at once is one chunk's counts, not the corpus's.
     let pool = crate::store::disk::pool();
-    for chunk in project.docs().chunks(CHUNK) {
+    for chunk in project.docs().chunks(chunk.max(1)) {
         let read: Vec<_> = crate::store::disk::run_on(pool.as_ref(), || {
             use rayon::prelude::*;
             chunk.par_iter().map(read).collect()
@@ -1568,6 +1578,116 @@ mod tests {
         assert!(json.contains("\"u_alpha\": {"), "{json}");
         assert!(json.contains("\"u_alpha_micro\": "), "{json}");
         assert!(two.to_table().contains("u-alpha"));
+    }
+
+    #[test]
+    fn documents_counted_a_chunk_at_a_time_give_the_figures_of_all_at_once() {
+        use crate::testing::TestProject;
+        let dir = TestProject::new();
+        // ayu, then budi (an edge moved, a label changed, a span left out),
+        // then citra (one document left out).
+        let texts = [
+            (
+                "a.txt",
+                "[Kim|actor] tiba di [Moskwa|location] pada [Rabu|date].\n",
+                "[Kim tiba|actor] di [Moskwa|actor] pada Rabu.\n",
+                "[Kim|actor] tiba di [Moskwa|location] pada [Rabu|date].\n",
+            ),
+            (
+                "b.txt",
+                "“[Putin|actor]” 😊 berkata [ia datang|claim].\r\n",
+                "“[Putin|actor]” 😊 berkata [ia datang|claim].\r\n",
+                "[“Putin”|actor] 😊 berkata ia [datang|claim].\r\n",
+            ),
+            (
+                "c.txt",
+                "[Korea Utara|location] dan [Rusia|location] [bertemu|claim].\n",
+                "[Korea|location] Utara dan [Rusia|actor] bertemu.\n",
+                "",
+            ),
+            (
+                "d.txt",
+                "Pada [Juni 2024|date], [Kim Jong Un|actor] tiba.\n",
+                "Pada [Juni|date] 2024, [Kim|actor] [Jong Un|actor] tiba.\n",
+                "Pada [Juni 2024|date], [Kim Jong Un|actor] tiba.\n",
+            ),
+        ];
+        for (id, ayu, budi, citra) in texts {
+            dir.write_annotations("ayu", id, ayu);
+            dir.write_annotations("budi", id, budi);
+            if !citra.is_empty() {
+                dir.write_annotations("citra", id, citra);
+            }
+        }
+        let project = dir.open();
+        for annotators in [vec!["ayu", "budi"], vec!["ayu", "budi", "citra"]] {
+            let names: Vec<String> = annotators.iter().map(|a| a.to_string()).collect();
+            let whole = agree_in_chunks(&project, &names, None, usize::MAX);
+            assert_eq!(whole.per_document.len(), texts.len());
+            for chunk in [1, 2, 3] {
+                let chunked = agree_in_chunks(&project, &names, None, chunk);
+                assert_eq!(chunked, whole, "chunks of {chunk}");
+                assert_eq!(chunked.to_json(), whole.to_json());
+            }
+        }
+    }
+
+    #[test]
+    fn units_alike_added_at_once_count_as_added_one_by_one() {
+        // Two, three and five coders: 1 / (m − 1) is a power of two.
+        for coders in [2usize, 3, 5] {
+            let units: Vec<Vec<u8>> = (0..200u32)
+                .map(|n| {
+                    (0..coders)
+                        .map(|c| {
+                            if n % 7 == 0 && c == 1 {
+                                2
+                            } else {
+                                (n % 3) as u8
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut one_by_one = Coincidences::default();
+            let mut at_once = Coincidences::default();
+            let mut alike = [0usize; 3];
+            for values in &units {
+                one_by_one.add(values);
+                if values.iter().all(|v| *v == values[0]) {
+                    alike[usize::from(values[0])] += 1;
+                } else {
+                    at_once.add(values);
+                }
+            }
+            for (tag, n) in alike.into_iter().enumerate() {
+                at_once.add_alike(tag, coders, n);
+            }
+            assert_eq!(at_once.size, one_by_one.size);
+            let bits = |c: &Coincidences| c.matrix.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&at_once), bits(&one_by_one), "{coders} coders");
+            assert_eq!(at_once.alpha(), krippendorff_alpha(&units));
+        }
+    }
+
+    #[test]
+    fn kappa_counts_any_tag() {
+        // Tags beyond B, I and O: the counts grow to the highest used.
+        let a = [0u8, 200, 200, 3, 0];
+        let b = [0u8, 200, 3, 3, 1];
+        let mut counts = KappaCounts::default();
+        counts.add(&a, &b);
+        assert_eq!((counts.n, counts.agree), (5, 3));
+        assert_eq!(counts.a.len(), 201);
+        assert_eq!((counts.a[0], counts.a[3], counts.a[200]), (2, 1, 2));
+        assert_eq!(
+            (counts.b[0], counts.b[1], counts.b[3], counts.b[200]),
+            (1, 1, 2, 1)
+        );
+        assert_eq!(counts.b.len(), 201);
+        // p_o = 3/5; p_e = (2·1 + 1·2 + 2·1) / 25 = 6/25.
+        let kappa = cohen_kappa(&a, &b).value().unwrap();
+        assert!((kappa - (0.6 - 0.24) / 0.76).abs() < 1e-12, "{kappa}");
     }
 
     #[test]

@@ -919,7 +919,7 @@ impl Counts {
                 let (Some(spans_a), Some(spans_b)) = (annotated.get(a), annotated.get(b)) else {
                     continue;
                 };
-                let key = |s| borrowed_key(s);
+                let key = borrowed_key;
                 let b_by_key: BTreeMap<(usize, usize, &str), &Span> =
                     spans_b.iter().map(|s| (key(s), s)).collect();
                 let mut shared = std::collections::BTreeSet::new();

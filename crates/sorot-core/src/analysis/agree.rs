@@ -620,13 +620,10 @@ fn agree_in_chunks(
     let mut layouts = Vec::new();
     // Documents are counted a chunk at a time, in parallel, and each
     // chunk's counts are added in the project's order, then dropped: what
-    // is held at once is one chunk's counts, not the corpus's.
-    let pool = crate::store::disk::pool();
-    for chunk in project.docs().chunks(chunk.max(1)) {
-        let read: Vec<_> = crate::store::disk::run_on(pool.as_ref(), || {
-            use rayon::prelude::*;
-            chunk.par_iter().map(read).collect()
-        });
+    // is held at once is two chunks' counts, not the corpus's. A chunk's
+    // counts are added while the next chunk is counted, so that adding
+    // them keeps no core waiting.
+    let mut add = |read: Vec<_>| {
         for (counted, doc_skipped) in read {
             skipped.extend(doc_skipped);
             let Some((id, doc_counts, figures, spans, layout)) = counted else {
@@ -642,6 +639,22 @@ fn agree_in_chunks(
                 }
             }
         }
+    };
+    let pool = crate::store::disk::pool();
+    let mut counted: Option<Vec<_>> = None;
+    for chunk in project.docs().chunks(chunk.max(1)) {
+        let previous = counted.take();
+        let ((), next) = crate::store::disk::run_on(pool.as_ref(), || {
+            use rayon::prelude::*;
+            rayon::join(
+                || previous.map_or((), &mut add),
+                || chunk.par_iter().map(read).collect::<Vec<_>>(),
+            )
+        });
+        counted = Some(next);
+    }
+    if let Some(last) = counted {
+        add(last);
     }
     // Gamma's chance disorder, from the corpus, for the corpus and for
     // every document.

@@ -355,7 +355,7 @@ pub fn adjudicate(
                 ));
                 return (done, None);
             }
-            sides.push(side.annotations().clone());
+            sides.push(side.into_parts().1);
             done.annotators.push(annotator.clone());
         }
         if sides.len() < 2 {

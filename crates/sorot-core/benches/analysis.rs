@@ -11,6 +11,8 @@
 //!   span and relation written), and the same again, which finds nothing
 //!   left to take.
 //!
+//! It allocates with `mimalloc`, as the `sorot` binary does.
+//!
 //! SOROT_BENCH_DIR keeps the generated corpus there, for profiling with
 //! the command line (`sorot agree DIR/corpus --annotators ayu,budi,citra`).
 
@@ -26,6 +28,10 @@ use sorot_core::store::{AnnotationFile, FORMAT_VERSION, OffsetUnit, fingerprint}
 
 mod common;
 use common::{peak_memory, reset_peak_memory, settle};
+
+/// The `sorot` binary's allocator, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const DOCUMENTS: usize = 10_000;
 const SPANS: usize = 50;

@@ -128,17 +128,19 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
     }
     let held: BTreeSet<Key> = gold.spans().iter().map(key).collect();
     // Every key the curator dealt with, held or rejected.
-    let dealt: Vec<Key> = held
+    let dealt: BTreeSet<(usize, usize, &str)> = held
         .iter()
-        .cloned()
-        .chain(gold.rejected().map(|r| (r.start, r.end, r.label.clone())))
+        .map(|k| (k.0, k.1, k.2.as_str()))
+        .chain(gold.rejected().map(|r| (r.start, r.end, r.label.as_str())))
         .collect();
     // The keys of every disagreement between two sides that the gold set
     // has decided, as review pairs and decides them.
     let decided = crate::analysis::review::Decided::new(gold.spans(), gold.rejected());
     let mut paired: BTreeSet<Key> = BTreeSet::new();
-    for (i, x) in sides.iter().enumerate() {
-        for y in &sides[i + 1..] {
+    // A gold set that holds and rejected nothing decides no difference.
+    let pairs = if decided.is_empty() { &[][..] } else { sides };
+    for (i, x) in pairs.iter().enumerate() {
+        for y in &pairs[i + 1..] {
             for difference in crate::analysis::review::differences(x.spans(), y.spans()) {
                 if difference.kind.is_disagreement() && decided.is_decided(&difference) {
                     paired.extend(
@@ -151,10 +153,10 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
             }
         }
     }
-    let settled = |k: &Key| dealt.contains(k) || paired.contains(k);
+    let settled = |k: &Key| dealt.contains(&(k.0, k.1, k.2.as_str())) || paired.contains(k);
     let overlaps_held = |k: &Key| {
         held.iter()
-            .any(|h| h.2 == k.2 && h.0 < k.1 && k.0 < h.1 && h != k)
+            .any(|h| h.0 < k.1 && k.0 < h.1 && h.2 == k.2 && h != k)
     };
     let mut proposal = Proposal::default();
     for (k, spans) in &by_key {
@@ -353,7 +355,7 @@ pub fn adjudicate(
                 ));
                 return (done, None);
             }
-            sides.push(side.annotations().clone());
+            sides.push(side.into_parts().1);
             done.annotators.push(annotator.clone());
         }
         if sides.len() < 2 {

@@ -32,7 +32,7 @@
 //!
 //! Undefined values are `None` with a reason, never NaN and never 1.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -231,12 +231,17 @@ impl std::ops::AddAssign for SpanCounts {
 fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
     let a: Vec<&Span> = a.iter().filter(|s| s.label == label).collect();
     let b: Vec<&Span> = b.iter().filter(|s| s.label == label).collect();
-    let b_keys: BTreeSet<(usize, usize)> = b.iter().map(|s| (s.start, s.end)).collect();
-    let exact = a
+    // Distinct places both sides have.
+    let places = |spans: &[&Span]| {
+        let mut places: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+        places.sort_unstable();
+        places.dedup();
+        places
+    };
+    let b_places = places(&b);
+    let exact = places(&a)
         .iter()
-        .map(|s| (s.start, s.end))
-        .collect::<BTreeSet<_>>()
-        .intersection(&b_keys)
+        .filter(|p| b_places.binary_search(p).is_ok())
         .count();
     // Candidate pairs, most shared characters first.
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
@@ -305,17 +310,23 @@ impl KappaCounts {
     }
 
     fn add(&mut self, a: &[u8], b: &[u8]) {
+        // Counted per tag in fixed arrays, then added where a tag occurs:
+        // the counts grow only to the highest tag used, as one by one.
+        let (mut of_a, mut of_b) = ([0usize; 256], [0usize; 256]);
         for (x, y) in a.iter().zip(b) {
-            let (x, y) = (*x as usize, *y as usize);
-            if x >= self.a.len() {
-                self.a.resize(x + 1, 0);
-            }
-            if y >= self.b.len() {
-                self.b.resize(y + 1, 0);
-            }
-            self.a[x] += 1;
-            self.b[y] += 1;
+            of_a[usize::from(*x)] += 1;
+            of_b[usize::from(*y)] += 1;
             self.agree += usize::from(x == y);
+        }
+        for (side, counted) in [(&mut self.a, &of_a), (&mut self.b, &of_b)] {
+            for (tag, &n) in counted.iter().enumerate() {
+                if n > 0 {
+                    if tag >= side.len() {
+                        side.resize(tag + 1, 0);
+                    }
+                    side[tag] += n;
+                }
+            }
         }
         self.n += a.len().min(b.len());
     }
@@ -405,6 +416,15 @@ impl Coincidences {
         }
     }
 
+    /// Adds `units` units that each of `coders` (two or more) valued
+    /// `value`: the sum of what [`Self::add`] adds for each.
+    fn add_alike(&mut self, value: usize, coders: usize, units: usize) {
+        if value >= self.size {
+            self.grow(value + 1);
+        }
+        self.matrix[value * self.size + value] += (coders * units) as f64;
+    }
+
     /// Adds another's coincidences.
     fn merge(&mut self, other: &Coincidences) {
         if other.size > self.size {
@@ -463,6 +483,11 @@ impl Coincidences {
     }
 }
 
+/// Documents counted in parallel before their counts are added to the
+/// corpus's: enough to keep the disk pool busy, few enough that their
+/// counts take little memory.
+const CHUNK: usize = 512;
+
 /// Computes agreement for `annotators` (all of the project's when empty).
 pub fn agree(project: &Project, annotators: &[String]) -> Report {
     agree_with_progress(project, annotators, None)
@@ -473,6 +498,16 @@ pub fn agree_with_progress(
     project: &Project,
     annotators: &[String],
     progress: Option<&crate::formats::Progress>,
+) -> Report {
+    agree_in_chunks(project, annotators, progress, CHUNK)
+}
+
+/// [`agree_with_progress`], counting `chunk` documents at a time.
+fn agree_in_chunks(
+    project: &Project,
+    annotators: &[String],
+    progress: Option<&crate::formats::Progress>,
+    chunk: usize,
 ) -> Report {
     use std::sync::atomic::Ordering;
     let annotators: Vec<String> = if annotators.is_empty() {
@@ -527,8 +562,9 @@ pub fn agree_with_progress(
                 Ok(document) if document.is_editable() && !document.is_started() => {}
                 Ok(document) if document.is_editable() => {
                     links.insert(annotator.clone(), relation_keys(document.annotations()));
-                    annotated.insert(annotator.clone(), document.spans().to_vec());
-                    text.get_or_insert(document.text);
+                    let (document_text, annotations) = document.into_parts();
+                    annotated.insert(annotator.clone(), annotations.into_spans());
+                    text.get_or_insert(document_text);
                 }
                 Ok(document) => skipped.push(format!(
                     "{}: not trusted, left out",
@@ -551,23 +587,27 @@ pub fn agree_with_progress(
                 pair.gamma = observed;
             }
             let figures = counts.figures(&annotators, &labels);
-            let spans: Vec<(String, Vec<String>)> = annotated
+            // Each annotator's spans per label: a string per label, not
+            // per span.
+            let spans: Vec<(String, BTreeMap<String, usize>)> = annotated
                 .iter()
                 .map(|(annotator, spans)| {
-                    (
-                        annotator.clone(),
-                        spans.iter().map(|s| s.label.clone()).collect(),
-                    )
+                    let mut per_label: BTreeMap<String, usize> = BTreeMap::new();
+                    for span in spans {
+                        match per_label.get_mut(span.label.as_str()) {
+                            Some(n) => *n += 1,
+                            None => {
+                                per_label.insert(span.label.clone(), 1);
+                            }
+                        }
+                    }
+                    (annotator.clone(), per_label)
                 })
                 .collect();
             (doc.id.clone(), counts, figures, spans, layout)
         });
         (counted, skipped)
     };
-    let read: Vec<_> = crate::store::disk::run_on(crate::store::disk::pool().as_ref(), || {
-        use rayon::prelude::*;
-        project.docs().par_iter().map(read).collect()
-    });
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for annotator in &annotators {
         let per_label = counts.entry(annotator.clone()).or_default();
@@ -578,20 +618,43 @@ pub fn agree_with_progress(
     let mut corpus = Counts::new(&annotators, &labels);
     let mut per_document = Vec::new();
     let mut layouts = Vec::new();
-    for (counted, doc_skipped) in read {
-        skipped.extend(doc_skipped);
-        let Some((id, doc_counts, figures, spans, layout)) = counted else {
-            continue;
-        };
-        corpus.merge(doc_counts);
-        per_document.push((id, figures));
-        layouts.push(layout);
-        for (annotator, labels) in spans {
-            let per_label = counts.entry(annotator).or_default();
-            for label in labels {
-                *per_label.entry(label).or_insert(0) += 1;
+    // Documents are counted a chunk at a time, in parallel, and each
+    // chunk's counts are added in the project's order, then dropped: what
+    // is held at once is two chunks' counts, not the corpus's. A chunk's
+    // counts are added while the next chunk is counted, so that adding
+    // them keeps no core waiting.
+    let mut add = |read: Vec<_>| {
+        for (counted, doc_skipped) in read {
+            skipped.extend(doc_skipped);
+            let Some((id, doc_counts, figures, spans, layout)) = counted else {
+                continue;
+            };
+            corpus.merge(doc_counts);
+            per_document.push((id, figures));
+            layouts.push(layout);
+            for (annotator, labels) in spans {
+                let per_label = counts.entry(annotator).or_default();
+                for (label, n) in labels {
+                    *per_label.entry(label).or_insert(0) += n;
+                }
             }
         }
+    };
+    let pool = crate::store::disk::pool();
+    let mut counted: Option<Vec<_>> = None;
+    for chunk in project.docs().chunks(chunk.max(1)) {
+        let previous = counted.take();
+        let ((), next) = crate::store::disk::run_on(pool.as_ref(), || {
+            use rayon::prelude::*;
+            rayon::join(
+                || previous.map_or((), &mut add),
+                || chunk.par_iter().map(read).collect::<Vec<_>>(),
+            )
+        });
+        counted = Some(next);
+    }
+    if let Some(last) = counted {
+        add(last);
     }
     // Gamma's chance disorder, from the corpus, for the corpus and for
     // every document.
@@ -708,6 +771,16 @@ type Links = BTreeMap<String, Vec<(SpanKey, SpanKey, String)>>;
 /// A span's place and label.
 type SpanKey = (usize, usize, String);
 
+/// A span's key, borrowing its label.
+fn borrowed_key(span: &Span) -> (usize, usize, &str) {
+    (span.start, span.end, span.label.as_str())
+}
+
+/// A key, borrowing its label.
+fn borrowed(key: &SpanKey) -> (usize, usize, &str) {
+    (key.0, key.1, key.2.as_str())
+}
+
 /// The relations of `annotations`, by their ends' keys.
 fn relation_keys(annotations: &crate::model::Annotations) -> Vec<(SpanKey, SpanKey, String)> {
     let key = |id| {
@@ -774,18 +847,39 @@ impl Counts {
                         let spans_b = &annotated[&annotators[j]];
                         let counted = &mut counts.pairs[pair];
                         counted.labels[l].0 += span_counts(spans_a, spans_b, label);
-                        counted.labels[l].1.add(tags_a, tags_b);
-                        counted.all.add(tags_a, tags_b);
+                        let mut kappa = KappaCounts::default();
+                        kappa.add(tags_a, tags_b);
+                        counted.labels[l].1.merge(&kappa);
+                        counted.all.merge(&kappa);
                     }
                     pair += 1;
                 }
             }
             let given: Vec<&Vec<u8>> = tags.iter().flatten().collect();
+            // Tokens every coder tags alike are counted by tag and added at
+            // once, when that adds the same as adding them one by one: when
+            // each unit adds a multiple of a power of two (1 / (m − 1) is
+            // one), every sum is exact, in any order.
+            let at_once = given.len() >= 2 && (given.len() - 1).is_power_of_two();
+            let mut alike = [0usize; 3];
             for t in 0..tokens.count {
+                if at_once {
+                    let first = given[0][t];
+                    if given[1..].iter().all(|tags| tags[t] == first) {
+                        alike[usize::from(first)] += 1;
+                        continue;
+                    }
+                }
                 values.clear();
                 values.extend(given.iter().map(|tags| tags[t]));
                 counts.alpha[l].add(&values);
                 counts.alpha_all.add(&values);
+            }
+            for (tag, units) in alike.into_iter().enumerate() {
+                if units > 0 {
+                    counts.alpha[l].add_alike(tag, given.len(), units);
+                    counts.alpha_all.add_alike(tag, given.len(), units);
+                }
             }
         }
         counts
@@ -838,8 +932,8 @@ impl Counts {
                 let (Some(spans_a), Some(spans_b)) = (annotated.get(a), annotated.get(b)) else {
                     continue;
                 };
-                let key = |s: &Span| (s.start, s.end, s.label.clone());
-                let b_by_key: BTreeMap<SpanKey, &Span> =
+                let key = borrowed_key;
+                let b_by_key: BTreeMap<(usize, usize, &str), &Span> =
                     spans_b.iter().map(|s| (key(s), s)).collect();
                 let mut shared = std::collections::BTreeSet::new();
                 for span_a in spans_a {
@@ -871,7 +965,9 @@ impl Counts {
                             .get(who)
                             .into_iter()
                             .flatten()
-                            .filter(|(from, to, _)| shared.contains(from) && shared.contains(to))
+                            .filter(|(from, to, _)| {
+                                shared.contains(&borrowed(from)) && shared.contains(&borrowed(to))
+                            })
                             .collect()
                     };
                 let (rel_a, rel_b) = (between_shared(a), between_shared(b));
@@ -1155,13 +1251,36 @@ impl From<&Agreement> for JsonAgreement {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
     #[serde(flatten)]
     corpus: JsonAgreement,
-    per_document: BTreeMap<String, JsonAgreement>,
-    label_counts: BTreeMap<String, BTreeMap<String, usize>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    skipped: Vec<String>,
+    per_document: JsonPerDocument<'a>,
+    label_counts: &'a BTreeMap<String, BTreeMap<String, usize>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    skipped: &'a [String],
+}
+
+/// The documents' figures as a map by id, each made into JSON as it is
+/// written rather than all at once.
+struct JsonPerDocument<'a>(&'a [(String, Agreement)]);
+
+impl Serialize for JsonPerDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // By id, as a map has them; of one id twice, the last.
+        let mut order: Vec<usize> = (0..self.0.len()).collect();
+        order.sort_by(|&x, &y| self.0[x].0.cmp(&self.0[y].0));
+        order.dedup_by(|later, earlier| {
+            let same = self.0[*later].0 == self.0[*earlier].0;
+            if same {
+                *earlier = *later;
+            }
+            same
+        });
+        serializer.collect_map(order.into_iter().map(|i| {
+            let (id, figures) = &self.0[i];
+            (id, JsonAgreement::from(figures))
+        }))
+    }
 }
 
 impl Report {
@@ -1179,13 +1298,9 @@ impl Report {
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let report = JsonReport {
             corpus: (&self.corpus).into(),
-            per_document: self
-                .per_document
-                .iter()
-                .map(|(id, a)| (id.clone(), a.into()))
-                .collect(),
-            label_counts: self.counts.clone(),
-            skipped: self.skipped.clone(),
+            per_document: JsonPerDocument(&self.per_document),
+            label_counts: &self.counts,
+            skipped: &self.skipped,
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;
         out.write_all(b"\n")
@@ -1476,6 +1591,116 @@ mod tests {
         assert!(json.contains("\"u_alpha\": {"), "{json}");
         assert!(json.contains("\"u_alpha_micro\": "), "{json}");
         assert!(two.to_table().contains("u-alpha"));
+    }
+
+    #[test]
+    fn documents_counted_a_chunk_at_a_time_give_the_figures_of_all_at_once() {
+        use crate::testing::TestProject;
+        let dir = TestProject::new();
+        // ayu, then budi (an edge moved, a label changed, a span left out),
+        // then citra (one document left out).
+        let texts = [
+            (
+                "a.txt",
+                "[Kim|actor] tiba di [Moskwa|location] pada [Rabu|date].\n",
+                "[Kim tiba|actor] di [Moskwa|actor] pada Rabu.\n",
+                "[Kim|actor] tiba di [Moskwa|location] pada [Rabu|date].\n",
+            ),
+            (
+                "b.txt",
+                "“[Putin|actor]” 😊 berkata [ia datang|claim].\r\n",
+                "“[Putin|actor]” 😊 berkata [ia datang|claim].\r\n",
+                "[“Putin”|actor] 😊 berkata ia [datang|claim].\r\n",
+            ),
+            (
+                "c.txt",
+                "[Korea Utara|location] dan [Rusia|location] [bertemu|claim].\n",
+                "[Korea|location] Utara dan [Rusia|actor] bertemu.\n",
+                "",
+            ),
+            (
+                "d.txt",
+                "Pada [Juni 2024|date], [Kim Jong Un|actor] tiba.\n",
+                "Pada [Juni|date] 2024, [Kim|actor] [Jong Un|actor] tiba.\n",
+                "Pada [Juni 2024|date], [Kim Jong Un|actor] tiba.\n",
+            ),
+        ];
+        for (id, ayu, budi, citra) in texts {
+            dir.write_annotations("ayu", id, ayu);
+            dir.write_annotations("budi", id, budi);
+            if !citra.is_empty() {
+                dir.write_annotations("citra", id, citra);
+            }
+        }
+        let project = dir.open();
+        for annotators in [vec!["ayu", "budi"], vec!["ayu", "budi", "citra"]] {
+            let names: Vec<String> = annotators.iter().map(|a| a.to_string()).collect();
+            let whole = agree_in_chunks(&project, &names, None, usize::MAX);
+            assert_eq!(whole.per_document.len(), texts.len());
+            for chunk in [1, 2, 3] {
+                let chunked = agree_in_chunks(&project, &names, None, chunk);
+                assert_eq!(chunked, whole, "chunks of {chunk}");
+                assert_eq!(chunked.to_json(), whole.to_json());
+            }
+        }
+    }
+
+    #[test]
+    fn units_alike_added_at_once_count_as_added_one_by_one() {
+        // Two, three and five coders: 1 / (m − 1) is a power of two.
+        for coders in [2usize, 3, 5] {
+            let units: Vec<Vec<u8>> = (0..200u32)
+                .map(|n| {
+                    (0..coders)
+                        .map(|c| {
+                            if n % 7 == 0 && c == 1 {
+                                2
+                            } else {
+                                (n % 3) as u8
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut one_by_one = Coincidences::default();
+            let mut at_once = Coincidences::default();
+            let mut alike = [0usize; 3];
+            for values in &units {
+                one_by_one.add(values);
+                if values.iter().all(|v| *v == values[0]) {
+                    alike[usize::from(values[0])] += 1;
+                } else {
+                    at_once.add(values);
+                }
+            }
+            for (tag, n) in alike.into_iter().enumerate() {
+                at_once.add_alike(tag, coders, n);
+            }
+            assert_eq!(at_once.size, one_by_one.size);
+            let bits = |c: &Coincidences| c.matrix.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&at_once), bits(&one_by_one), "{coders} coders");
+            assert_eq!(at_once.alpha(), krippendorff_alpha(&units));
+        }
+    }
+
+    #[test]
+    fn kappa_counts_any_tag() {
+        // Tags beyond B, I and O: the counts grow to the highest used.
+        let a = [0u8, 200, 200, 3, 0];
+        let b = [0u8, 200, 3, 3, 1];
+        let mut counts = KappaCounts::default();
+        counts.add(&a, &b);
+        assert_eq!((counts.n, counts.agree), (5, 3));
+        assert_eq!(counts.a.len(), 201);
+        assert_eq!((counts.a[0], counts.a[3], counts.a[200]), (2, 1, 2));
+        assert_eq!(
+            (counts.b[0], counts.b[1], counts.b[3], counts.b[200]),
+            (1, 1, 2, 1)
+        );
+        assert_eq!(counts.b.len(), 201);
+        // p_o = 3/5; p_e = (2·1 + 1·2 + 2·1) / 25 = 6/25.
+        let kappa = cohen_kappa(&a, &b).value().unwrap();
+        assert!((kappa - (0.6 - 0.24) / 0.76).abs() < 1e-12, "{kappa}");
     }
 
     #[test]

@@ -173,6 +173,12 @@ impl<'a> Decided<'a> {
         Decided { keys }
     }
 
+    /// Whether the gold set holds nothing and rejected nothing, so that it
+    /// decides no difference.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
     /// Whether the gold set settles a difference: it holds A's or B's span,
     /// or one of them was rejected.
     pub fn is_decided(&self, difference: &Difference) -> bool {

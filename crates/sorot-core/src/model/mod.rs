@@ -335,6 +335,11 @@ impl Annotations {
         &self.spans
     }
 
+    /// The spans, sorted, without a copy.
+    pub fn into_spans(self) -> Vec<Span> {
+        self.spans
+    }
+
     pub fn get(&self, id: SpanId) -> Option<&Span> {
         self.spans.iter().find(|s| s.id == id)
     }

@@ -298,6 +298,12 @@ impl OpenDocument {
         &self.annotations
     }
 
+    /// The text and the annotations, for readers that are done with the
+    /// document: they take them without a copy.
+    pub fn into_parts(self) -> (SourceText, Annotations) {
+        (self.text, self.annotations)
+    }
+
     pub fn spans(&self) -> &[Span] {
         self.annotations.spans()
     }

@@ -19,6 +19,9 @@
 //!   its first frame, a scrolling frame, and (Linux) the peak memory while
 //!   it was open.
 //!
+//! `cargo bench --bench workbench -- article` (or `big`, `list`) runs only
+//! the parts named.
+//!
 //! Medians over repeated runs of wall-clock time on the UI thread, an upper
 //! bound of its CPU time; the machine's other load shows in the spread.
 
@@ -46,21 +49,33 @@ const SENTENCES: [&str; 6] = [
 ];
 
 fn main() {
+    // Parts to run, by name (`big`, `article`, `list`); none named, all.
+    let parts: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let runs = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut report = String::new();
-    for (name, size, paragraph, spans) in [
-        ("1 MB in one paragraph, 5,000 spans", 1_000_000, None, 5_000),
-        ("10 MB, a million spans", 10_000_000, Some(5), 1_000_000),
-        ("50 MB on one line, 5,000 spans", 50_000_000, None, 5_000),
-    ] {
-        let root = dir.path().join(format!("big-{size}"));
-        fs::create_dir_all(&root).unwrap();
-        big_document(&root, name, size, paragraph, spans, &mut report);
+    if runs("big") {
+        for (name, size, paragraph, spans) in [
+            ("1 MB in one paragraph, 5,000 spans", 1_000_000, None, 5_000),
+            ("10 MB, a million spans", 10_000_000, Some(5), 1_000_000),
+            ("50 MB on one line, 5,000 spans", 50_000_000, None, 5_000),
+        ] {
+            let root = dir.path().join(format!("big-{size}"));
+            fs::create_dir_all(&root).unwrap();
+            big_document(&root, name, size, paragraph, spans, &mut report);
+        }
     }
-    let article = dir.path().join("article");
-    fs::create_dir_all(&article).unwrap();
-    large_document(&article, &mut report);
-    large_project(&dir.path().join("many"), &mut report);
+    if runs("article") {
+        let article = dir.path().join("article");
+        fs::create_dir_all(&article).unwrap();
+        large_document(&article, &mut report);
+    }
+    if runs("list") {
+        large_project(&dir.path().join("many"), &mut report);
+    }
     println!("{report}");
 }
 

@@ -1,7 +1,7 @@
 //! Speed of the annotation loop, measured on generated data.
 //!
 //! Run with `cargo bench --bench workbench` (followed by `-- accept`, say,
-//! for the parts named big, article, accept or project alone). It prints,
+//! for the parts named big, article, accept or list alone). It prints,
 //! for release builds:
 //! - opening a 1 MB article with 5,000 spans (text read and indexed, RON
 //!   parsed and checked against the text) and its first frame;
@@ -23,6 +23,9 @@
 //!   spans, and a 50 MB text on one line; for each, the time to open it with
 //!   its first frame, a scrolling frame, and (Linux) the peak memory while
 //!   it was open.
+//!
+//! `cargo bench --bench workbench -- article` (or `big`, `list`) runs only
+//! the parts named.
 //!
 //! Medians over repeated runs of wall-clock time on the UI thread, an upper
 //! bound of its CPU time; the machine's other load shows in the spread.
@@ -51,26 +54,25 @@ const SENTENCES: [&str; 6] = [
 ];
 
 fn main() {
-    // `cargo bench --bench workbench -- accept` runs only the parts whose
-    // name holds a word given: big, article, accept, project.
-    let only: Vec<String> = std::env::args()
+    // `cargo bench --bench workbench -- accept` runs only the parts named:
+    // big, article, accept, list; none named, all.
+    let parts: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let runs = |part: &str| only.is_empty() || only.iter().any(|w| part.contains(w.as_str()));
+    let runs = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut report = String::new();
-    for (name, size, paragraph, spans) in [
-        ("1 MB in one paragraph, 5,000 spans", 1_000_000, None, 5_000),
-        ("10 MB, a million spans", 10_000_000, Some(5), 1_000_000),
-        ("50 MB on one line, 5,000 spans", 50_000_000, None, 5_000),
-    ] {
-        if !runs("big") {
-            break;
+    if runs("big") {
+        for (name, size, paragraph, spans) in [
+            ("1 MB in one paragraph, 5,000 spans", 1_000_000, None, 5_000),
+            ("10 MB, a million spans", 10_000_000, Some(5), 1_000_000),
+            ("50 MB on one line, 5,000 spans", 50_000_000, None, 5_000),
+        ] {
+            let root = dir.path().join(format!("big-{size}"));
+            fs::create_dir_all(&root).unwrap();
+            big_document(&root, name, size, paragraph, spans, &mut report);
         }
-        let root = dir.path().join(format!("big-{size}"));
-        fs::create_dir_all(&root).unwrap();
-        big_document(&root, name, size, paragraph, spans, &mut report);
     }
     if runs("article") {
         let article = dir.path().join("article");
@@ -82,7 +84,7 @@ fn main() {
         fs::create_dir_all(&accepting).unwrap();
         accept_all(&accepting, &mut report);
     }
-    if runs("project") {
+    if runs("list") {
         large_project(&dir.path().join("many"), &mut report);
     }
     println!("{report}");

@@ -404,6 +404,8 @@ pub struct TextView {
     show_now: Show,
     /// Each block's rows spaced apart, with its tags and arcs.
     decor: Vec<Option<Decor>>,
+    /// The blocks laid out since the tops were last brought up to date.
+    laid_out: Vec<usize>,
     /// The answer to the last [`Reach`]: an offset.
     reached: Option<usize>,
     /// The overview's marks, with the revision and height they were made for.
@@ -471,13 +473,15 @@ const OVERVIEW_BUCKETS: usize = 1_024;
 #[derive(Default)]
 struct Overview {
     buckets: Vec<Option<[u8; 3]>>,
-    /// The mesh, and the content height and track it was placed for.
+    /// The mesh, and the track it was placed for.
     placed: Option<(PlacedFor, Arc<egui::Mesh>)>,
+    /// How far, at most, any place in the content has moved since the mesh
+    /// was placed: the sum of the blocks' changes of height.
+    moved: f32,
 }
 
-/// What the overview's mesh was placed for: the content's height and the
-/// track's corners, as bits.
-type PlacedFor = (u32, [u32; 4]);
+/// What the overview's mesh was placed for: the track's corners, as bits.
+type PlacedFor = [u32; 4];
 
 impl Overview {
     fn new(marks: &[Layer], len: usize) -> Self {
@@ -489,6 +493,7 @@ impl Overview {
         Overview {
             buckets,
             placed: None,
+            moved: 0.0,
         }
     }
 }
@@ -547,6 +552,8 @@ impl TextView {
                     self.galleys = vec![None; self.blocks.len()];
                     self.decor = (0..self.blocks.len()).map(|_| None).collect();
                     self.estimate_tops(text_size);
+                    self.laid_out.clear();
+                    self.overview.placed = None;
                 }
                 self.measure_names(ui, text_size);
                 let total = *self.tops.last().unwrap_or(&0.0);
@@ -573,8 +580,8 @@ impl TextView {
                     for i in self.visible_blocks(viewport.min.y, viewport.max.y) {
                         self.ensure_galley(ui, text, i, &font);
                     }
-                    self.recompute_tops();
                 }
+                self.recompute_tops();
                 if let Some(reach) = reach {
                     self.reached = self.find_reach(ui, text, &font, reach, viewport);
                 }
@@ -609,7 +616,10 @@ impl TextView {
     fn set_layers(&mut self, mut layers: Layers, len: usize) {
         layers.spans.sort_by_key(|l| (l.start, l.end, l.id));
         self.lanes = assign_lanes(layers.spans.iter().map(|l| (l.id, l.start, l.end)));
-        self.overview = Overview::new(&layers.spans, len);
+        let overview = Overview::new(&layers.spans, len);
+        if overview.buckets != self.overview.buckets {
+            self.overview = overview;
+        }
         let mut furthest = 0;
         self.furthest_end = layers
             .spans
@@ -842,19 +852,33 @@ impl TextView {
         self.tops.push(y);
     }
 
+    /// Brings the tops up to date with the heights of the blocks laid out
+    /// since the last time: each block's change of height moves the tops
+    /// after it.
     fn recompute_tops(&mut self) {
-        let mut y = 0.0;
-        for i in 0..self.blocks.len() {
-            let gap = self.blocks[i].gap(self.line_height);
-            let height = match &self.galleys[i] {
-                Some(galley) => galley.size().y,
-                None => self.tops[i + 1] - self.tops[i] - gap,
+        let mut laid_out = std::mem::take(&mut self.laid_out);
+        laid_out.sort_unstable();
+        laid_out.dedup();
+        let n = self.blocks.len();
+        let mut shift = 0.0f32;
+        let mut from = 0;
+        for i in laid_out.into_iter().filter(|&i| i < n) {
+            if shift != 0.0 {
+                self.tops[from..=i].iter_mut().for_each(|t| *t += shift);
+            }
+            from = i + 1;
+            let Some(galley) = &self.galleys[i] else {
+                continue;
             };
-            self.tops[i] = y;
-            y += height + gap;
+            // tops[i] has moved by `shift`, tops[i + 1] not yet.
+            let room =
+                self.tops[i + 1] - (self.tops[i] - shift) - self.blocks[i].gap(self.line_height);
+            let delta = galley.size().y - room;
+            self.overview.moved += delta.abs();
+            shift += delta;
         }
-        if let Some(last) = self.tops.last_mut() {
-            *last = y;
+        if shift != 0.0 {
+            self.tops[from..].iter_mut().for_each(|t| *t += shift);
         }
     }
 
@@ -918,6 +942,7 @@ impl TextView {
             self.decor[i] = Some(self.decorate(i, source, made_for));
         }
         let galley = Arc::clone(&self.decor[i].as_ref().expect("decorated above").shown);
+        self.laid_out.push(i);
         let estimated = self.tops[i + 1] - self.tops[i] - self.blocks[i].gap(self.line_height);
         let changed = (galley.size().y - estimated).abs() > 0.5;
         self.galleys[i] = Some(galley);
@@ -1396,13 +1421,14 @@ impl TextView {
             let y = self.tops[i] + share.min(1.0) * (self.tops[i + 1] - self.tops[i]);
             track.top() + y / total * track.height()
         };
-        let key = (
-            total.to_bits(),
-            [track.min.x, track.min.y, track.max.x, track.max.y].map(f32::to_bits),
-        );
+        let corners = [track.min.x, track.min.y, track.max.x, track.max.y].map(f32::to_bits);
+        // Placed again when a mark would move by half a point or more.
+        let moved = self.overview.moved * track.height() / total;
         let caret_y = highlight.caret.as_ref().map(|caret| y_of(caret.start));
         let (mesh, placed) = match &self.overview.placed {
-            Some((placed_for, mesh)) if *placed_for == key => (Arc::clone(mesh), false),
+            Some((placed_for, mesh)) if *placed_for == corners && moved < 0.5 => {
+                (Arc::clone(mesh), false)
+            }
             _ => {
                 // Runs of one color that touch make one rectangle.
                 let mut mesh = egui::Mesh::default();
@@ -1440,7 +1466,8 @@ impl TextView {
             }
         };
         if placed {
-            self.overview.placed = Some((key, Arc::clone(&mesh)));
+            self.overview.placed = Some((corners, Arc::clone(&mesh)));
+            self.overview.moved = 0.0;
         }
         painter.add(egui::Shape::mesh(mesh));
         if let Some(y) = caret_y {

@@ -68,10 +68,13 @@ const PARAGRAPH_GAP: f32 = 0.45;
 const ROW_GAP: f32 = 3.0;
 /// A tag's or an arc label's text size, as a share of the text's.
 const TAG_SCALE: f32 = 0.62;
-/// The most characters a block holds.
-pub const BLOCK_CHARS: usize = 2_000;
+/// The most characters a block holds. A block comes into view as a whole,
+/// laid out in one frame; with rows only as tall as what they hold, a
+/// wheel's turn brings some 700 characters into view, so that a block of
+/// this size keeps the frames that lay one out short.
+pub const BLOCK_CHARS: usize = 1_000;
 /// A block is cut no earlier than this many characters into it.
-const BLOCK_MIN: usize = 1_500;
+const BLOCK_MIN: usize = 750;
 /// How far outside its span a handle can be grabbed, in points; inside, a
 /// drag selects text as anywhere else.
 const HANDLE_GRIP: f32 = 6.0;

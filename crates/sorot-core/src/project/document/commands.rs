@@ -45,8 +45,8 @@ pub enum Command {
         label: String,
         value: String,
     },
-    /// Suggestions accepted at once, one undo step (see
-    /// [`accept_suggestions`]).
+    /// Suggestions accepted at once, one undo step: each checked in one
+    /// sweep against the spans held and those accepted before it.
     AcceptSuggestions(Vec<Suggestion>),
     RemoveSpan(SpanId),
     /// Moves a span to `range`, keeping its id and everything it holds.

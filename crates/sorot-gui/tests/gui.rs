@@ -25,6 +25,12 @@ fn harness(project: &Path) -> Harness<'static, SorotApp> {
 /// The workbench on `project` as tester, each frame `step` seconds after
 /// the one before (every event is a frame of its own).
 fn harness_stepping(project: &Path, step: f32) -> Harness<'static, SorotApp> {
+    harness_on(project, step, egui::vec2(1400.0, 900.0))
+}
+
+/// The workbench on `project` as tester, frames `step` seconds apart, in a
+/// window of `size`.
+fn harness_on(project: &Path, step: f32, size: egui::Vec2) -> Harness<'static, SorotApp> {
     let app = SorotApp::new(
         Preferences::default(),
         StartOptions {
@@ -35,7 +41,7 @@ fn harness_stepping(project: &Path, step: f32) -> Harness<'static, SorotApp> {
     let mut harness = Harness::builder()
         .with_max_steps(16)
         .with_step_dt(step)
-        .with_size(egui::vec2(1400.0, 900.0))
+        .with_size(size)
         .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
     harness.run();
     harness
@@ -2504,20 +2510,7 @@ fn suggestion_rows(harness: &Harness<'static, SorotApp>, needle: &str) -> Vec<St
 
 /// The workbench on `project` in a window of `size`.
 fn harness_sized(project: &Path, size: egui::Vec2) -> Harness<'static, SorotApp> {
-    let app = SorotApp::new(
-        Preferences::default(),
-        StartOptions {
-            project: Some(project.to_owned()),
-            annotator: Some("tester".into()),
-        },
-    );
-    let mut harness = Harness::builder()
-        .with_max_steps(16)
-        .with_step_dt(0.25)
-        .with_size(size)
-        .build_ui_state(|ui, app: &mut SorotApp| app.show(ui), app);
-    harness.run();
-    harness
+    harness_on(project, 0.25, size)
 }
 
 #[test]

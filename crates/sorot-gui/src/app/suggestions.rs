@@ -461,14 +461,19 @@ impl SorotApp {
         }
     }
 
-    /// Accepts `item` as a span with its value.
-    pub(super) fn accept(&mut self, item: Suggestion) {
-        let text = self
-            .workspace
+    /// The text `item` covers in the current document, cut short for a
+    /// message.
+    fn shown_text(&self, item: &Suggestion) -> String {
+        self.workspace
             .as_ref()
             .and_then(Workspace::current)
             .map(|doc| ellipsize(doc.text.slice(item.start..item.end), 40))
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// Accepts `item` as a span with its value.
+    pub(super) fn accept(&mut self, item: Suggestion) {
+        let text = self.shown_text(&item);
         let command = Command::AddWithValue {
             range: item.start..item.end,
             label: item.label.clone(),
@@ -537,12 +542,7 @@ impl SorotApp {
             return;
         };
         let item = list.items[i].clone();
-        let text = self
-            .workspace
-            .as_ref()
-            .and_then(Workspace::current)
-            .map(|doc| ellipsize(doc.text.slice(item.start..item.end), 40))
-            .unwrap_or_default();
+        let text = self.shown_text(&item);
         if self
             .apply(Change::here(Command::RejectSuggestion {
                 range: item.start..item.end,

@@ -99,6 +99,14 @@ pub enum Action {
     LinkCandidate(u8),
     /// Removes a relation.
     Unlink(Relation),
+    /// Selects a relation of the current document; `reveal` scrolls the
+    /// text to its source span.
+    SelectRelation {
+        relation: Relation,
+        reveal: bool,
+    },
+    /// Gives a relation another type.
+    RetypeRelation(Relation, String),
     /// Ends review mode; `edit_gold` opens the gold set in the workbench.
     LeaveReview {
         edit_gold: bool,
@@ -129,6 +137,8 @@ impl Action {
                 | Action::LinkTo(_)
                 | Action::LinkCandidate(_)
                 | Action::Unlink(_)
+                | Action::SelectRelation { .. }
+                | Action::RetypeRelation(..)
                 | Action::AcceptSuggestionAt(_)
                 | Action::Resize(..)
                 | Action::CaretTo(_)
@@ -158,6 +168,9 @@ pub struct SorotApp {
     /// Text selected in the view but not yet labeled.
     selection: Option<Range<usize>>,
     selected_span: Option<SpanId>,
+    /// The selected relation, with the document it is in. A relation and a
+    /// span (or text) are never selected together.
+    selected_relation: Option<(String, Relation)>,
     actions: Vec<Action>,
     title: String,
     /// The egui context, once the first frame has run, for the autosave
@@ -191,6 +204,11 @@ pub struct SorotApp {
     keyboard_to_text: bool,
     /// The side panels' widths in the last frame, left and right.
     side_panels: [f32; 2],
+    /// The width the panels shared with the text in the last frame.
+    window_width: f32,
+    /// The side panels' shares of that width, as last set by hand or at
+    /// the start; kept when the window is resized.
+    panel_shares: [f32; 2],
 }
 
 /// Where closing the window stands: the window closes at once unless a
@@ -230,6 +248,7 @@ impl SorotApp {
             waiting: None,
             selection: None,
             selected_span: None,
+            selected_relation: None,
             actions: Vec::new(),
             title: String::new(),
             repaint: Arc::default(),
@@ -251,6 +270,8 @@ impl SorotApp {
             offer: None,
             keyboard_to_text: false,
             side_panels: [0.0; 2],
+            window_width: 0.0,
+            panel_shares: [0.0; 2],
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -278,6 +299,12 @@ impl SorotApp {
 
     pub fn selected_span(&self) -> Option<SpanId> {
         self.selected_span
+    }
+
+    /// The selected relation of the current document, if any.
+    pub fn selected_relation(&self) -> Option<&Relation> {
+        let (doc, relation) = self.selected_relation.as_ref()?;
+        (self.workspace.as_ref()?.current_id()? == doc).then_some(relation)
     }
 
     pub fn selection(&self) -> Option<Range<usize>> {
@@ -395,18 +422,29 @@ impl SorotApp {
         // The text comes first: the side panels start at about a seventh
         // (less in a narrow window) and a quarter of the window, and never grow past a third and two
         // fifths of it for what they hold (long rows are cut short).
+        // When the window is resized, they keep their shares of it.
         let width = ui.available_width();
-        let left = egui::Panel::left("documents")
+        let rescaled = self.rescaled_panels(width);
+        let mut left = egui::Panel::left("documents")
             .resizable(true)
             .default_size((width * 0.2 - 84.0).clamp(120.0, 240.0))
-            .max_size((width * 0.33).max(120.0))
-            .show(ui, |ui| self.document_list_ui(ui));
-        let right = egui::Panel::right("labels and spans")
+            .max_size((width * 0.33).max(120.0));
+        let mut right = egui::Panel::right("labels and spans")
             .resizable(true)
             .default_size((width * 0.24).clamp(220.0, 420.0))
-            .max_size((width * 0.4).max(220.0))
-            .show(ui, |ui| self.span_panel_ui(ui));
+            .max_size((width * 0.4).max(220.0));
+        if let Some([l, r]) = rescaled {
+            left = left.exact_size(l);
+            right = right.exact_size(r);
+        }
+        let left = left.show(ui, |ui| self.document_list_ui(ui));
+        let right = right.show(ui, |ui| self.span_panel_ui(ui));
         self.side_panels = [left.response.rect.width(), right.response.rect.width()];
+        if rescaled.is_none() && width > 0.0 {
+            // Resized by hand (or first shown): the shares to keep.
+            self.panel_shares = self.side_panels.map(|w| w / width);
+        }
+        self.window_width = width;
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
         self.dialogs_ui(ui.ctx());
         if let Some(workspace) = &self.workspace {
@@ -547,6 +585,25 @@ impl SorotApp {
         for action in std::mem::take(&mut self.actions) {
             self.run(action);
         }
+        self.settle_relation();
+    }
+
+    /// Keeps the selected relation true: it goes when a span or text is
+    /// selected, when another document is shown, and when the relation is
+    /// no longer there (unlinked, undone, its span deleted).
+    fn settle_relation(&mut self) {
+        let Some((doc_id, relation)) = &self.selected_relation else {
+            return;
+        };
+        let doc = self.workspace.as_ref().and_then(Workspace::current);
+        let stands = self.selection.is_none()
+            && self.selected_span.is_none()
+            && doc.is_some_and(|d| {
+                d.id == *doc_id && d.annotations().relations().any(|r| r == relation)
+            });
+        if !stands {
+            self.selected_relation = None;
+        }
     }
 
     fn run(&mut self, action: Action) {
@@ -603,6 +660,21 @@ impl SorotApp {
             }
             Action::Unlink(relation) => {
                 self.apply(Change::here(Command::Unlink(relation)));
+            }
+            Action::SelectRelation { relation, reveal } => self.select_relation(relation, reveal),
+            Action::RetypeRelation(relation, kind) => {
+                let retyped = Relation {
+                    kind: kind.clone(),
+                    ..relation.clone()
+                };
+                self.apply(Change::here(Command::RetypeRelation { relation, kind }));
+                // The relation stays selected under its new type.
+                if let Some((_, selected)) = &mut self.selected_relation
+                    && selected.from == retyped.from
+                    && selected.to == retyped.to
+                {
+                    *selected = retyped;
+                }
             }
             Action::SelectSpan { id, reveal } => {
                 self.commit_note();
@@ -666,7 +738,10 @@ impl SorotApp {
                 self.spans.note_edit = None;
             }
             UiCommand::DeleteSpan => {
-                if let Some(id) = self.selected_span.take() {
+                if let Some(relation) = self.selected_relation().cloned() {
+                    self.selected_relation = None;
+                    self.apply(Change::here(Command::Unlink(relation)));
+                } else if let Some(id) = self.selected_span.take() {
                     self.spans.note_edit = None;
                     self.apply(Change::here(Command::RemoveSpan(id)));
                 }
@@ -676,6 +751,7 @@ impl SorotApp {
                 self.commit_note();
                 self.selection = None;
                 self.selected_span = None;
+                self.selected_relation = None;
             }
             UiCommand::CaretRight
             | UiCommand::CaretLeft
@@ -903,6 +979,43 @@ impl SorotApp {
                 "The span now covers “{text}”, with its note, value, attributes and relations"
             ));
         }
+    }
+
+    /// When the window's width changed since the last frame, the side
+    /// panels' widths for the new one: each keeps its share of the window
+    /// (within the bounds the panels start with), so that a window made
+    /// narrower leaves the text its share too.
+    fn rescaled_panels(&self, width: f32) -> Option<[f32; 2]> {
+        let before = self.window_width;
+        if before <= 0.0 || (width - before).abs() < 0.5 || self.panel_shares.contains(&0.0) {
+            return None;
+        }
+        let [left, right] = self.panel_shares;
+        Some([
+            (left * width).clamp(120.0_f32.min(width * 0.33), (width * 0.33).max(120.0)),
+            (right * width).clamp(180.0_f32.min(width * 0.4), (width * 0.4).max(220.0)),
+        ])
+    }
+
+    /// Selects a relation of the current document instead of any span or
+    /// text; `reveal` scrolls to its source span.
+    fn select_relation(&mut self, relation: Relation, reveal: bool) {
+        let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
+            return;
+        };
+        if !doc.annotations().relations().any(|r| *r == relation) {
+            return;
+        }
+        let doc_id = doc.id.clone();
+        self.commit_note();
+        self.spans.relating = None;
+        self.spans.note_edit = None;
+        self.selection = None;
+        self.selected_span = None;
+        if reveal && let Some(start) = self.current_span_start(relation.from) {
+            self.text.scroll_to = Some(start);
+        }
+        self.selected_relation = Some((doc_id, relation));
     }
 
     fn current_span_start(&self, id: SpanId) -> Option<usize> {

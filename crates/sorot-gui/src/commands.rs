@@ -184,7 +184,7 @@ impl UiCommand {
             UiCommand::OpenFolder => "Open folder…",
             UiCommand::Undo => "Undo",
             UiCommand::Redo => "Redo",
-            UiCommand::DeleteSpan => "Delete span",
+            UiCommand::DeleteSpan => "Delete span or relation",
             UiCommand::ClearSelection => "Clear selection",
             UiCommand::ToggleDone => "Mark document done",
             UiCommand::NextDocument => "Next document",

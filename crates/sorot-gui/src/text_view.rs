@@ -56,6 +56,7 @@ use egui::{
     Align, Color32, CornerRadius, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2,
 };
 
+use sorot_core::model::Relation;
 use sorot_core::model::text::SourceText;
 
 /// Pixels between an underline lane and the next.
@@ -179,6 +180,8 @@ pub enum ViewEvent {
         to: usize,
         second: bool,
     },
+    /// A click on the label of a relation's arc.
+    RelationClicked(Relation),
 }
 
 /// Something painted under the text: a span, or one side of a review
@@ -264,6 +267,9 @@ pub struct Highlight {
     pub handles: bool,
     /// Marks linked to the selected one: outlined too, lighter.
     pub related: Vec<u32>,
+    /// The selected relation: its arc drawn in the selection's color, and
+    /// drawn even when relations are not shown.
+    pub relation: Option<Relation>,
     /// The caret's word.
     pub caret: Option<Range<usize>>,
     /// Matches of a search, sorted.
@@ -386,6 +392,9 @@ pub struct TextView {
     /// Where the selected span's handles can be grabbed, start then end:
     /// beside the edge, and the knob.
     handle_rects: [Option<[Rect; 2]>; 2],
+    /// The labels of the arcs painted in the last frame, where a click
+    /// selects their relation.
+    arc_labels: Vec<(Rect, Link)>,
     /// Each span's lane, by id.
     lanes: HashMap<u32, usize>,
     lanes_revision: Option<u64>,
@@ -1201,6 +1210,7 @@ impl TextView {
         viewport: Rect,
     ) {
         self.handle_rects = [None, None];
+        self.arc_labels.clear();
         let painter = ui.painter();
         let dark = ui.visuals().dark_mode;
         let text_color = ui.visuals().text_color();
@@ -1307,6 +1317,7 @@ impl TextView {
                     &self.layers.names,
                     (self.name_size, &mut name_galleys),
                     highlight,
+                    &mut self.arc_labels,
                 );
             }
             for span in spans.iter().filter(|s| !s.ghost) {
@@ -1488,18 +1499,29 @@ impl TextView {
     /// An arc from the selected mark to each related one, over the text
     /// (under it where there is no room above).
     fn paint_arcs(&self, ui: &Ui, marks: &[Mark<'_>], highlight: &Highlight) {
-        let Some(selected) = highlight.span else {
-            return;
-        };
         let rect_of = |id: u32| {
             let mark = marks.iter().find(|m| m.id == id)?;
             self.screen_rect(mark.start..mark.end)
         };
+        // The selected span with each related one, or the selected
+        // relation's two ends.
+        let (selected, related, stroke) = match (&highlight.relation, highlight.span) {
+            (Some(relation), _) => (
+                relation.from,
+                std::slice::from_ref(&relation.to),
+                Stroke::new(2.5, ui.visuals().selection.stroke.color),
+            ),
+            (None, Some(span)) => (
+                span,
+                highlight.related.as_slice(),
+                Stroke::new(1.5, ui.visuals().strong_text_color().gamma_multiply(0.8)),
+            ),
+            (None, None) => return,
+        };
         let Some(from) = rect_of(selected) else {
             return;
         };
-        let stroke = Stroke::new(1.5, ui.visuals().strong_text_color().gamma_multiply(0.8));
-        for &id in &highlight.related {
+        for &id in related {
             let Some(to) = rect_of(id) else { continue };
             let lift = 18.0 + (from.center().x - to.center().x).abs().min(400.0) * 0.08;
             // Over the text, unless that would leave the view (spans on the
@@ -1585,6 +1607,18 @@ impl TextView {
                     exact: self.drag_exact,
                 });
             }
+        }
+        if response.clicked()
+            && let Some(p) = response.interact_pointer_pos()
+            && let Some((_, link)) = self.arc_labels.iter().rev().find(|(r, _)| r.contains(p))
+            && let Some(kind) = self.layers.names.get(link.kind as usize)
+        {
+            response.request_focus();
+            return Some(ViewEvent::RelationClicked(Relation {
+                from: link.from,
+                to: link.to,
+                kind: kind.clone(),
+            }));
         }
         if response.clicked() || response.double_clicked() || response.triple_clicked() {
             response.request_focus();
@@ -1715,6 +1749,7 @@ fn paint_decor(
     names: &[String],
     (text_size, laid_out): (f32, &mut NameGalleys),
     highlight: &Highlight,
+    labels: &mut Vec<(Rect, Link)>,
 ) {
     let painter = ui.painter();
     let clip = ui.clip_rect();
@@ -1741,14 +1776,26 @@ fn paint_decor(
     let visuals = ui.visuals();
     let normal = Stroke::new(1.2, visuals.text_color().gamma_multiply(0.7));
     let strong = Stroke::new(2.0, visuals.strong_text_color());
+    let chosen = Stroke::new(2.5, visuals.selection.stroke.color);
     for arc in &decor.arcs {
         if !in_view(arc.y - text_size, arc.base) {
             continue;
         }
+        let is_chosen = highlight.relation.as_ref().is_some_and(|r| {
+            r.from == arc.from
+                && r.to == arc.to
+                && names.get(arc.kind as usize).is_some_and(|k| *k == r.kind)
+        });
         let selected = highlight
             .span
             .is_some_and(|id| id == arc.from || id == arc.to);
-        let stroke = if selected { strong } else { normal };
+        let stroke = if is_chosen {
+            chosen
+        } else if selected {
+            strong
+        } else {
+            normal
+        };
         let at = |x: f32, y: f32| origin + Vec2::new(x, y);
         painter.line_segment([at(arc.left, arc.y), at(arc.right, arc.y)], stroke);
         if let Some(x) = arc.source {
@@ -1767,7 +1814,7 @@ fn paint_decor(
                 Stroke::NONE,
             ));
         }
-        let color = if selected {
+        let color = if selected || is_chosen {
             visuals.strong_text_color()
         } else {
             visuals.text_color()
@@ -1778,8 +1825,27 @@ fn paint_decor(
         let size = galley.size();
         let middle = at((arc.left + arc.right) / 2.0, arc.y);
         let label = Rect::from_center_size(middle, size + Vec2::new(6.0, 0.0));
-        painter.rect_filled(label, CornerRadius::same(3), visuals.panel_fill);
+        let (fill, frame) = if is_chosen {
+            (visuals.selection.bg_fill, chosen)
+        } else {
+            (visuals.panel_fill, Stroke::NONE)
+        };
+        painter.rect(
+            label,
+            CornerRadius::same(3),
+            fill,
+            frame,
+            StrokeKind::Outside,
+        );
         painter.galley_with_override_text_color(label.min + Vec2::new(3.0, 0.0), galley, color);
+        labels.push((
+            label.expand(2.0),
+            Link {
+                from: arc.from,
+                to: arc.to,
+                kind: arc.kind,
+            },
+        ));
     }
 }
 

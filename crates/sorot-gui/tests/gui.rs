@@ -2680,6 +2680,39 @@ fn the_text_keeps_most_of_the_window_and_a_suggestion_list_does_not_widen_the_pa
     }
 }
 
+/// A window made narrower keeps the panels' shares of it, so the text
+/// keeps its share; made wider again, the panels come back to their widths.
+#[test]
+fn the_side_panels_keep_their_shares_when_the_window_is_resized() {
+    let project = sample_project();
+    let wide = egui::vec2(1280.0, 820.0);
+    let mut harness = harness_sized(project.root(), wide);
+    let [left, right] = harness.state().side_panel_widths();
+    for size in [egui::vec2(1000.0, 700.0), egui::vec2(800.0, 600.0), wide] {
+        harness.set_size(size);
+        harness.run();
+        let [l, r] = harness.state().side_panel_widths();
+        // Each keeps its share, the list at least 120 px wide.
+        let scale = size.x / wide.x;
+        assert!(
+            (l - (left * scale).max(120.0)).abs() < 3.0,
+            "{l} for {left} at {size:?}"
+        );
+        assert!(
+            (r - right * scale).abs() < 3.0,
+            "{r} for {right} at {size:?}"
+        );
+        // At 800 px the list's least width takes some of the text's share.
+        let share = if size.x >= 1000.0 { 0.6 } else { 0.55 };
+        let text = harness.state().text_view_rect().unwrap();
+        assert!(
+            text.width() >= size.x * share,
+            "{} of {size:?}",
+            text.width()
+        );
+    }
+}
+
 // What the text view draws around the text: label tags, relations, and rows
 // only as far apart as what they hold needs.
 
@@ -2788,13 +2821,117 @@ fn relations_are_drawn_with_their_type_and_listed_and_a_click_selects_one() {
     harness.get_by_label_contains("Relations (1)");
     harness.get_by_label_contains("-> Putin").click();
     harness.run();
-    assert_eq!(harness.state().selected_span(), Some(claim));
+    let target = Relation {
+        from: claim,
+        to: id_of("Putin"),
+        kind: "target".into(),
+    };
+    // The row selects the relation, not a span.
+    assert_eq!(harness.state().selected_relation(), Some(&target));
+    assert_eq!(harness.state().selected_span(), None);
+    harness.get_by_label("Selected relation");
 
     toggle_in_view_menu(&mut harness, "Show relations");
     assert!(!harness.state().preferences().show_relations);
     assert_eq!(over_the_row(&harness), 0);
     toggle_in_view_menu(&mut harness, "Show relations");
     assert_eq!(over_the_row(&harness), 1);
+}
+
+/// Ayu's annotation file of `a.txt`, once every save is done.
+fn ayu_file(harness: &mut Harness<'static, SorotApp>, project: &TestProject) -> String {
+    harness.state_mut().wait_for_saves();
+    fs::read_to_string(project.root().join("annotations/ayu/a.txt.ron")).unwrap_or_default()
+}
+
+/// What a selected relation offers: Escape leaves it, a click on its arc's
+/// label selects it again, its type changes from the panel, Delete removes
+/// it, and undo brings it back; each change reaches the file.
+#[test]
+fn a_relation_is_selected_on_its_arc_retyped_and_deleted() {
+    use sorot_core::model::Relation;
+    use sorot_core::project::document::Command;
+    let project = TestProject::new().annotated(
+        "ayu",
+        "a.txt",
+        "“[[Kim|actor] 😊 berkata akan bertemu [Putin|actor]|claim]” pekan depan.\r\n",
+    );
+    let spans = project.spans("ayu", "a.txt");
+    let id_of = |text: &str| spans.iter().find(|s| s.text == text).unwrap().id;
+    let claim = id_of("Kim 😊 berkata akan bertemu Putin");
+    let putin = id_of("Putin");
+    let target = Relation {
+        from: claim,
+        to: putin,
+        kind: "target".into(),
+    };
+    project.edit("ayu", "a.txt", [Command::Link(target.clone())]);
+    let mut harness = workbench_on(&project);
+    let row = harness.state().text_rect(0..1).unwrap();
+    let label = painted_exactly(&harness, "target")
+        .into_iter()
+        .find(|r| r.bottom() <= row.top() + 1.0)
+        .expect("the arc's label over the row");
+    click(&mut harness, label.center());
+    assert_eq!(harness.state().selected_relation(), Some(&target));
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().selected_relation(), None);
+    click(&mut harness, label.center());
+    assert_eq!(harness.state().selected_relation(), Some(&target));
+
+    // Another type from the panel's list: one a claim-to-actor relation has.
+    harness.get_by_label("type").click();
+    harness.run();
+    harness.get_by_label("source").click();
+    harness.run();
+    let source = Relation {
+        kind: "source".into(),
+        ..target.clone()
+    };
+    assert_eq!(harness.state().selected_relation(), Some(&source));
+    let file = ayu_file(&mut harness, &project);
+    assert!(
+        file.contains(&format!("(from: {claim}, to: {putin}, kind: \"source\")")),
+        "{file}"
+    );
+    assert!(!file.contains("\"target\""), "{file}");
+
+    // Delete removes the selected relation, not a span.
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert_eq!(harness.state().selected_relation(), None);
+    let file = ayu_file(&mut harness, &project);
+    assert!(!file.contains("relations:"), "{file}");
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .unwrap()
+            .current()
+            .unwrap()
+            .spans()
+            .len(),
+        3
+    );
+    // Undo brings it back, then the old type.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let file = ayu_file(&mut harness, &project);
+    assert!(
+        file.contains(&format!("(from: {claim}, to: {putin}, kind: \"target\")")),
+        "{file}"
+    );
+    // A click in the text selects a span and leaves the relation.
+    click(&mut harness, label.center());
+    assert!(harness.state().selected_relation().is_some());
+    let kim = find(&harness, "Kim");
+    let at = harness.state().text_rect(kim.start..kim.start + 1).unwrap();
+    click(&mut harness, at.center());
+    assert_eq!(harness.state().selected_relation(), None);
+    assert!(harness.state().selected_span().is_some());
 }
 
 #[test]

@@ -252,9 +252,10 @@ impl SorotApp {
         }
     }
 
-    /// A caret move by a plain key leaves what was selected: the selection
-    /// and the selected span.
+    /// A caret move by a plain key leaves what was selected: the selection,
+    /// the selected span or relation.
     fn leave_selection(&mut self) {
+        self.selected_relation = None;
         if self.selection.is_some() || self.selected_span.is_some() {
             self.commit_note();
             self.selection = None;

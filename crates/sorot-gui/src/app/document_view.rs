@@ -7,7 +7,8 @@
 //!   a frame without fill) or a side of a difference.
 //! - **snapping**: a dragged range widens to whole words, unless Alt is
 //!   held or snapping is off, in which case it widens to whole graphemes.
-//! - **related**: the other ends of the selected span's relations, lit up.
+//! - **related**: the other ends of the selected span's relations, lit up;
+//!   with a relation selected, its two ends.
 //! - **span index**: for each span, the furthest end among it and the spans
 //!   before it; with it the spans in the view's window are found by two
 //!   binary searches, not a pass over all of them.
@@ -185,17 +186,23 @@ impl SorotApp {
                     );
                 });
         }
-        // The selected span's relations light up their other ends.
-        let related = self
-            .selected_span
-            .map(|id| {
-                doc.annotations()
-                    .relations_of(id)
-                    .iter()
-                    .map(|r| if r.from == id { r.to } else { r.from })
-                    .collect()
-            })
-            .unwrap_or_default();
+        // The selected span's relations light up their other ends; a
+        // selected relation, its two ends.
+        let relation = self
+            .selected_relation
+            .as_ref()
+            .filter(|(id, _)| *id == doc.id)
+            .map(|(_, r)| r.clone());
+        let related = match (&relation, self.selected_span) {
+            (Some(r), _) => vec![r.from, r.to],
+            (None, Some(id)) => doc
+                .annotations()
+                .relations_of(id)
+                .iter()
+                .map(|r| if r.from == id { r.to } else { r.from })
+                .collect(),
+            (None, None) => Vec::new(),
+        };
         let scroll_to = self.text.take_scroll();
         let schema = workspace.project().schema();
         let mut highlighted = self.selected_span;
@@ -324,6 +331,7 @@ impl SorotApp {
             span: highlighted,
             handles: selected.is_some(),
             related,
+            relation,
             caret: self.caret.word(&doc.id),
             found,
         };
@@ -423,6 +431,12 @@ impl SorotApp {
                     self.spans.relating = Some((from, kind.to_owned()));
                     self.actions.push(Action::LinkTo(to));
                 }
+            }
+            Some(ViewEvent::RelationClicked(relation)) => {
+                self.actions.push(Action::SelectRelation {
+                    relation,
+                    reveal: false,
+                });
             }
             Some(ViewEvent::Clicked { offset, .. }) => {
                 let hit = doc

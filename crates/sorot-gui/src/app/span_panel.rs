@@ -53,6 +53,8 @@ pub(super) struct SpanPanel {
     pub(super) note_changed_at: Option<std::time::Instant>,
     /// The relation being made: its first end and its type.
     pub(super) relating: Option<(SpanId, String)>,
+    /// The selected relation the relation list last scrolled to.
+    listed_relation: Option<Relation>,
     /// Names in use for actors in the project's files, read when first needed.
     names_on_disk: NamesOnDisk,
     /// The names last offered: the list is ranked once, not every frame
@@ -95,12 +97,13 @@ impl SorotApp {
         ui.separator();
         self.suggestions_ui(ui);
         self.selected_span_ui(ui);
+        self.selected_relation_ui(ui);
         self.relation_list_ui(ui);
         self.span_list_ui(ui);
     }
 
     /// The document's relations, one row each (type, source → target); a
-    /// click selects the relation's source span, × removes the relation.
+    /// click selects the relation, × removes it.
     fn relation_list_ui(&mut self, ui: &mut Ui) {
         let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
             return;
@@ -119,44 +122,139 @@ impl SorotApp {
         let mut clicked = None;
         let mut removed = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        egui::ScrollArea::vertical()
+        let chosen = self.selected_relation().cloned();
+        // A relation selected elsewhere (on its arc) is scrolled into the
+        // list once.
+        let mut area = egui::ScrollArea::vertical()
             .id_salt("relation list")
-            .max_height(6.0 * row_height)
-            .show_rows(ui, row_height, count, |ui, rows| {
-                for relation in annotations.relations().skip(rows.start).take(rows.len()) {
-                    let selected = self
+            .max_height(6.0 * row_height);
+        if let Some(relation) = &chosen
+            && self.spans.listed_relation.as_ref() != Some(relation)
+        {
+            self.spans.listed_relation = Some(relation.clone());
+            if let Some(row) = annotations.relations().position(|r| r == relation) {
+                let spacing = ui.spacing().item_spacing.y;
+                area = area
+                    .vertical_scroll_offset(((row as f32 - 2.0) * (row_height + spacing)).max(0.0));
+            }
+        }
+        area.show_rows(ui, row_height, count, |ui, rows| {
+            for relation in annotations.relations().skip(rows.start).take(rows.len()) {
+                let selected = match &chosen {
+                    Some(chosen) => chosen == relation,
+                    None => self
                         .selected_span
-                        .is_some_and(|id| id == relation.from || id == relation.to);
-                    ui.horizontal(|ui| {
-                        if doc.is_editable()
-                            && ui
-                                .small_button("×")
-                                .on_hover_text("Remove this relation")
-                                .clicked()
-                        {
-                            removed = Some(relation.clone());
-                        }
-                        let text = format!(
-                            "{}  {} -> {}",
-                            relation.kind,
-                            text_of(relation.from),
-                            text_of(relation.to)
-                        );
-                        if ui
-                            .add(egui::Button::selectable(selected, text).truncate())
-                            .on_hover_text("Select its source span")
+                        .is_some_and(|id| id == relation.from || id == relation.to),
+                };
+                ui.horizontal(|ui| {
+                    if doc.is_editable()
+                        && ui
+                            .small_button("×")
+                            .on_hover_text("Remove this relation")
                             .clicked()
-                        {
-                            clicked = Some(relation.from);
-                        }
-                    });
-                }
-            });
+                    {
+                        removed = Some(relation.clone());
+                    }
+                    let text = format!(
+                        "{}  {} -> {}",
+                        relation.kind,
+                        text_of(relation.from),
+                        text_of(relation.to)
+                    );
+                    if ui
+                        .add(egui::Button::selectable(selected, text).truncate())
+                        .on_hover_text("Select this relation")
+                        .clicked()
+                    {
+                        clicked = Some(relation.clone());
+                    }
+                });
+            }
+        });
         if let Some(relation) = removed {
             self.actions.push(Action::Unlink(relation));
         }
-        if let Some(id) = clicked {
-            self.actions.push(Action::SelectSpan { id, reveal: true });
+        if let Some(relation) = clicked {
+            self.actions.push(Action::SelectRelation {
+                relation,
+                reveal: true,
+            });
+        }
+        ui.separator();
+    }
+
+    /// The selected relation: its type (changed from a list of the types
+    /// its ends allow), its two ends (a click selects one), and removing it.
+    fn selected_relation_ui(&mut self, ui: &mut Ui) {
+        let Some(relation) = self.selected_relation().cloned() else {
+            return;
+        };
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let Some(doc) = workspace.current() else {
+            return;
+        };
+        let schema = workspace.project().schema();
+        let annotations = doc.annotations();
+        let (Some(from), Some(to)) = (annotations.get(relation.from), annotations.get(relation.to))
+        else {
+            return;
+        };
+        ui.heading("Selected relation");
+        let mut kind = relation.kind.clone();
+        let allowed: Vec<&str> = schema
+            .relations
+            .iter()
+            .filter(|def| {
+                (def.from.is_empty() || def.from == from.label)
+                    && (def.to.is_empty() || def.to == to.label)
+            })
+            .map(|def| def.name.as_str())
+            .collect();
+        ui.add_enabled_ui(doc.is_editable(), |ui| {
+            egui::ComboBox::from_label("type")
+                .selected_text(&kind)
+                .show_ui(ui, |ui| {
+                    for name in &allowed {
+                        ui.selectable_value(&mut kind, (*name).to_owned(), *name);
+                    }
+                });
+        });
+        if kind != relation.kind {
+            self.actions
+                .push(Action::RetypeRelation(relation.clone(), kind));
+        }
+        for (role, span) in [("from", from), ("to", to)] {
+            let [r, g, b] = schema.color(&span.label);
+            ui.horizontal(|ui| {
+                ui.label(format!("{role}:"));
+                ui.label(
+                    RichText::new(&span.label)
+                        .color(Color32::from_rgb(r, g, b))
+                        .strong(),
+                );
+                let text = format!("“{}”", ellipsize(&span.text, 60));
+                if ui
+                    .add(egui::Button::new(text).truncate())
+                    .on_hover_text("Select this span")
+                    .clicked()
+                {
+                    self.actions.push(Action::SelectSpan {
+                        id: span.id,
+                        reveal: true,
+                    });
+                }
+            });
+        }
+        if doc.is_editable() {
+            let key = ui
+                .ctx()
+                .format_shortcut(&UiCommand::DeleteSpan.shortcuts()[0]);
+            let key = format!(" ({key})");
+            if ui.button(format!("Remove relation{key}")).clicked() {
+                self.actions.push(Action::Unlink(relation));
+            }
         }
         ui.separator();
     }
@@ -288,7 +386,19 @@ impl SorotApp {
                 .get(other)
                 .map_or(String::new(), |s| ellipsize(&s.text, 40));
             ui.horizontal(|ui| {
-                ui.label(format!("{}: “{other_text}”", relation.kind));
+                if ui
+                    .add(egui::Button::selectable(
+                        false,
+                        format!("{}: “{other_text}”", relation.kind),
+                    ))
+                    .on_hover_text("Select this relation")
+                    .clicked()
+                {
+                    actions.push(Action::SelectRelation {
+                        relation: relation.clone(),
+                        reveal: false,
+                    });
+                }
                 if ui
                     .small_button("×")
                     .on_hover_text("Remove this relation")

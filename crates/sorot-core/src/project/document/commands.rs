@@ -87,6 +87,14 @@ pub enum Command {
     Link(Relation),
     /// Removes a relation.
     Unlink(Relation),
+    /// Gives a relation another type of the schema, one undo step: the
+    /// relation is unlinked and its ends linked again with `kind`. In the
+    /// gold set the old type is recorded as decided against, as
+    /// [`Command::Unlink`] does.
+    RetypeRelation {
+        relation: Relation,
+        kind: String,
+    },
     /// A review decision, one undo step: take the `accept` spans into this
     /// (gold) document with their details (note, value, attributes), and
     /// remove and record as rejected the `reject` ones.
@@ -209,6 +217,7 @@ impl OpenDocument {
             }
             Command::Link(relation) => link(self, schema, relation),
             Command::Unlink(relation) => Ok(unlink(self, relation)),
+            Command::RetypeRelation { relation, kind } => retype(self, schema, relation, kind),
             Command::Relabel { id, label } => relabel(self, schema, id, label),
             Command::SetNote { id, note } => set_note(self, id, note),
             Command::Decide { accept, reject } => decide(self, accept, reject),
@@ -685,6 +694,33 @@ fn unlink(doc: &OpenDocument, relation: Relation) -> Plan {
             .chain(rejection)
             .collect(),
     )
+}
+
+/// Gives a relation the document has another type, when the type allows
+/// its ends; if the ends already have a relation of that type, the old one
+/// just goes.
+fn retype(
+    doc: &OpenDocument,
+    schema: &Schema,
+    relation: Relation,
+    kind: String,
+) -> Result<Plan, CommandError> {
+    if relation.kind == kind || !doc.annotations.relations().any(|r| *r == relation) {
+        return Ok(Plan::Nothing);
+    }
+    let retyped = Relation {
+        kind,
+        ..relation.clone()
+    };
+    let added = link(doc, schema, retyped)?;
+    let mut group = match unlink(doc, relation) {
+        Plan::Edits { group, .. } => group,
+        Plan::Nothing | Plan::Resize { .. } => Vec::new(),
+    };
+    if let Plan::Edits { group: more, .. } = added {
+        group.extend(more);
+    }
+    Ok(Plan::edits(group))
 }
 
 /// Gives a span another label of the schema, unless a span over the same

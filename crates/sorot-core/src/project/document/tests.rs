@@ -344,6 +344,77 @@ fn a_relation_unlinked_in_the_gold_set_stays_out() {
     assert_eq!(gold.annotations().relations().count(), 0);
 }
 
+/// A relation given another type is one undo step; the type must allow
+/// its ends; in the gold set the old type is recorded as decided against.
+#[test]
+fn a_relation_retyped_is_one_undo_step_and_checked_against_the_schema() {
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu\r\n".as_bytes());
+    let mut schema = project.schema().clone();
+    schema.relations.push(crate::model::schema::RelationDef {
+        name: "mentions".into(),
+        from: "claim".into(),
+        to: String::new(),
+    });
+    schema.relations.push(crate::model::schema::RelationDef {
+        name: "quoted_by".into(),
+        from: "actor".into(),
+        to: "claim".into(),
+    });
+    let (mut gold, relation) = gold_claim_and_its_source(&project);
+    gold.execute(&schema, Command::Link(relation.clone()))
+        .unwrap();
+    let retype = |kind: &str| Command::RetypeRelation {
+        relation: relation.clone(),
+        kind: kind.into(),
+    };
+    // A type whose ends are other labels is refused, and nothing changes.
+    assert!(matches!(
+        gold.execute(&schema, retype("quoted_by")),
+        Err(CommandError::RelationEnds { .. })
+    ));
+    assert!(matches!(
+        gold.execute(&schema, retype("nonsense")),
+        Err(CommandError::UnknownLabel(_))
+    ));
+    assert_eq!(
+        gold.execute(&schema, retype("source")),
+        Ok(Outcome::Unchanged)
+    );
+    let before = gold.annotations().clone();
+    gold.execute(&schema, retype("mentions")).unwrap();
+    let kinds: Vec<&str> = gold
+        .annotations()
+        .relations()
+        .map(|r| r.kind.as_str())
+        .collect();
+    assert_eq!(kinds, ["mentions"]);
+    let rejected: Vec<&str> = gold
+        .annotations()
+        .rejected_relations()
+        .map(|r| r.kind.as_str())
+        .collect();
+    assert_eq!(rejected, ["source"]);
+    // Back to the old type: the record of it goes, the new one is made.
+    let mentions = gold.annotations().relations().next().unwrap().clone();
+    gold.execute(
+        &schema,
+        Command::RetypeRelation {
+            relation: mentions,
+            kind: "source".into(),
+        },
+    )
+    .unwrap();
+    let rejected: Vec<&str> = gold
+        .annotations()
+        .rejected_relations()
+        .map(|r| r.kind.as_str())
+        .collect();
+    assert_eq!(rejected, ["mentions"]);
+    gold.execute(&schema, Command::Undo).unwrap();
+    gold.execute(&schema, Command::Undo).unwrap();
+    assert_eq!(*gold.annotations(), before);
+}
+
 #[test]
 fn relations_link_claims_to_actors_and_go_with_a_deleted_span() {
     let (_dir, project) = project_with("“Kim” berkata 😊 Putin datang".as_bytes());

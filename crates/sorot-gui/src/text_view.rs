@@ -395,10 +395,11 @@ pub struct TextView {
     /// The labels of the arcs painted in the last frame, where a click
     /// selects their relation.
     arc_labels: Vec<(Rect, Link)>,
-    /// Each span's lane, by id.
-    lanes: HashMap<u32, usize>,
+    /// Each span's lane, in the order of `layers.spans`.
+    lanes: Vec<u8>,
     lanes_revision: Option<u64>,
-    /// The spans and relations the rows make room for, spans sorted by start.
+    /// The spans and relations the rows make room for, spans in
+    /// [`layer_order`].
     layers: Layers,
     /// For each span of `layers`, the furthest end of it and those before it.
     furthest_end: Vec<usize>,
@@ -626,8 +627,8 @@ impl TextView {
 
     /// Takes the spans and relations the rows make room for.
     fn set_layers(&mut self, mut layers: Layers, len: usize) {
-        layers.spans.sort_by_key(|l| (l.start, l.end, l.id));
-        self.lanes = assign_lanes(layers.spans.iter().map(|l| (l.id, l.start, l.end)));
+        layers.spans.sort_unstable_by_key(layer_order);
+        self.lanes = assign_lanes(&layers.spans);
         let overview = Overview::new(&layers.spans, len);
         if overview.buckets != self.overview.buckets {
             self.overview = overview;
@@ -673,6 +674,17 @@ impl TextView {
             self.name_widths.clear();
         }
         self.layers = layers;
+    }
+
+    /// The lane of the span `id` over `start..end` (0 if it has none).
+    fn lane_of(&self, id: u32, start: usize, end: usize) -> usize {
+        let key = (start, std::cmp::Reverse(end), id);
+        self.layers
+            .spans
+            .binary_search_by_key(&key, layer_order)
+            .ok()
+            .and_then(|i| self.lanes.get(i))
+            .map_or(0, |&lane| usize::from(lane).min(MAX_LANES - 1))
     }
 
     /// Measures the names tags and arcs show, when they or the text size
@@ -981,17 +993,16 @@ impl TextView {
         let mut lanes = vec![0usize; rows];
         // (row, x, width, span length, name, color)
         let mut wanted_tags: Vec<(usize, f32, f32, usize, u32, [u8; 3])> = Vec::new();
-        for layer in &self.layers.spans[first.min(last)..last] {
+        let from = first.min(last);
+        for (layer, &lane) in self.layers.spans[from..last]
+            .iter()
+            .zip(&self.lanes[from..last])
+        {
             if layer.end <= range.start {
                 continue;
             }
             let pieces = pieces(&source, local(layer.start, layer.end));
-            let lane = self
-                .lanes
-                .get(&layer.id)
-                .copied()
-                .unwrap_or(0)
-                .min(MAX_LANES - 1);
+            let lane = usize::from(lane).min(MAX_LANES - 1);
             for &(row, _) in &pieces {
                 lanes[row] = lanes[row].max(lane + 1);
             }
@@ -1322,12 +1333,7 @@ impl TextView {
             }
             for span in spans.iter().filter(|s| !s.ghost) {
                 let [r, g, b] = span.color;
-                let lane = self
-                    .lanes
-                    .get(&span.id)
-                    .copied()
-                    .unwrap_or(0)
-                    .min(MAX_LANES - 1);
+                let lane = self.lane_of(span.id, span.start, span.end);
                 for (row, rect) in pieces(galley, local(&(span.start..span.end))) {
                     let band = text_band(rect, row_height).translate(origin.to_vec2());
                     // The row's lanes, the outermost lowest.
@@ -1887,25 +1893,33 @@ fn text_band(row_rect: Rect, row_height: f32) -> Rect {
     )
 }
 
-/// Gives each mark `(id, start, end)` a lane: outer marks lane 0, marks
+/// Gives each span a lane: outer spans lane 0, spans
 /// inside or overlapping them the next free lane.
-pub fn assign_lanes(marks: impl Iterator<Item = (u32, usize, usize)>) -> HashMap<u32, usize> {
-    let mut order: Vec<(u32, usize, usize)> = marks.collect();
-    order.sort_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
+///
+/// `spans` are in [`layer_order`]; the lanes are given in the same order,
+/// so a change of the spans costs one pass over them, with no table by id.
+pub fn assign_lanes(spans: &[Layer]) -> Vec<u8> {
     let mut lane_ends: Vec<usize> = Vec::new();
-    let mut lanes = HashMap::with_capacity(order.len());
-    for (id, start, end) in order {
-        let lane = match lane_ends.iter().position(|e| *e <= start) {
-            Some(lane) => lane,
-            None => {
-                lane_ends.push(0);
-                lane_ends.len() - 1
-            }
-        };
-        lane_ends[lane] = end;
-        lanes.insert(id, lane);
-    }
-    lanes
+    spans
+        .iter()
+        .map(|layer| {
+            let lane = match lane_ends.iter().position(|e| *e <= layer.start) {
+                Some(lane) => lane,
+                None => {
+                    lane_ends.push(0);
+                    lane_ends.len() - 1
+                }
+            };
+            lane_ends[lane] = layer.end;
+            u8::try_from(lane).unwrap_or(u8::MAX)
+        })
+        .collect()
+}
+
+/// The order of the spans the layout makes room for: by start, the longer
+/// (outer) first, then by id.
+fn layer_order(layer: &Layer) -> (usize, std::cmp::Reverse<usize>, u32) {
+    (layer.start, std::cmp::Reverse(layer.end), layer.id)
 }
 
 #[cfg(test)]
@@ -1917,8 +1931,22 @@ mod tests {
     fn nested_spans_get_distinct_lanes_and_siblings_share() {
         let (_, spans) =
             markup::parse("[[Kim|actor] tiba [Rabu|date]|claim] lalu [Putin|actor]").unwrap();
-        let lanes = assign_lanes(spans.iter().map(|s| (s.id, s.start, s.end)));
-        let lane_of = |text: &str| lanes[&spans.iter().find(|s| s.text == text).unwrap().id];
+        let mut layers: Vec<Layer> = spans
+            .iter()
+            .map(|s| Layer {
+                id: s.id,
+                start: s.start,
+                end: s.end,
+                color: [0; 3],
+                tag: None,
+            })
+            .collect();
+        layers.sort_unstable_by_key(layer_order);
+        let lanes = assign_lanes(&layers);
+        let lane_of = |text: &str| {
+            let span = spans.iter().find(|s| s.text == text).unwrap();
+            lanes[layers.iter().position(|l| l.id == span.id).unwrap()]
+        };
         assert_eq!(lane_of("Kim tiba Rabu"), 0);
         assert_eq!(lane_of("Kim"), 1);
         assert_eq!(lane_of("Rabu"), 1);

@@ -20,9 +20,10 @@
 //! 1. **status message**: the error, with its causes, if there is one (a
 //!    failed save leaves the edit standing; the next change saves it again),
 //!    else the change's own message, else a previous error is cleared;
-//! 2. **marks**: review's differences are compared with the gold set again,
-//!    and the suggestions' generation moves so that the text view paints its
-//!    marks afresh;
+//! 2. **marks**: review's differences are compared with the gold set again
+//!    (the text view asks for the marks in view every frame, and lays out
+//!    the spans' lanes, tags and arcs again when the document's revision
+//!    moves);
 //! 3. **counts**: the document list's status marks and span counts are the
 //!    workspace's summaries, which each landed autosave refreshes, and the
 //!    label counts are read from the document as it is drawn;

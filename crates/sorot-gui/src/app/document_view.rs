@@ -233,18 +233,21 @@ impl SorotApp {
         // Every span with its tag, and every relation between spans shown.
         let layers = || {
             let mut layers = Layers::default();
-            let mut last: Option<(&str, u32)> = None;
+            layers.spans.reserve(doc.spans().len());
+            // Each label's name and color, found once per run of spans of
+            // one label rather than once per span.
+            let mut last: Option<(&str, u32, [u8; 3])> = None;
             for s in doc.spans().iter().filter(|s| !doc.is_flagged(s.id)) {
-                let tag = match last {
-                    Some((label, tag)) if label == s.label => tag,
-                    _ => layers.name(&s.label),
+                let (tag, color) = match last {
+                    Some((label, tag, color)) if label == s.label => (tag, color),
+                    _ => (layers.name(&s.label), color_of(&s.label)),
                 };
-                last = Some((&s.label, tag));
+                last = Some((&s.label, tag, color));
                 layers.spans.push(Layer {
                     id: s.id,
                     start: s.start,
                     end: s.end,
-                    color: color_of(&s.label),
+                    color,
                     tag: Some(tag),
                 });
             }
@@ -341,7 +344,7 @@ impl SorotApp {
             ui,
             &doc.id,
             &doc.text,
-            doc.revision() ^ (self.suggestions.generation << 40),
+            doc.revision(),
             layers,
             marks_in,
             &highlight,

@@ -60,10 +60,10 @@ pub(super) struct SpanPanel {
     /// The names last offered: the list is ranked once, not every frame
     /// while it is open.
     names_ranked: Option<(NamesKey, Vec<(String, usize)>)>,
-    /// How many spans each label has in the current document, counted once
-    /// per change of its annotations, not every frame: by (document,
-    /// revision).
-    label_counts: Option<((String, u64), BTreeMap<String, usize>)>,
+    /// How many spans each label of the schema has in the current
+    /// document, counted once per change of its annotations, not every
+    /// frame: by (document, revision).
+    label_counts: Option<((String, u64), Vec<(String, usize)>)>,
 }
 
 impl SpanPanel {
@@ -278,14 +278,19 @@ impl SorotApp {
                 .as_ref()
                 .is_none_or(|(k, _)| *k != key)
             {
-                // Each label copied once, not once per span.
-                let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+                // Each span's label found among the schema's once per run
+                // of spans of one label; nothing copied.
+                let mut counts: Vec<(String, usize)> =
+                    schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
+                let mut last: Option<(&str, Option<usize>)> = None;
                 for span in doc.spans() {
-                    match counts.get_mut(&span.label) {
-                        Some(count) => *count += 1,
-                        None => {
-                            counts.insert(span.label.clone(), 1);
-                        }
+                    let at = match last {
+                        Some((label, at)) if label == span.label => at,
+                        _ => counts.iter().position(|(name, _)| *name == span.label),
+                    };
+                    last = Some((&span.label, at));
+                    if let Some(at) = at {
+                        counts[at].1 += 1;
                     }
                 }
                 self.spans.label_counts = Some((key, counts));
@@ -293,7 +298,10 @@ impl SorotApp {
         }
         for label in &schema.labels {
             let count = match (&self.spans.label_counts, doc) {
-                (Some((_, counts)), Some(_)) => counts.get(&label.name).copied().unwrap_or(0),
+                (Some((_, counts)), Some(_)) => counts
+                    .iter()
+                    .find(|(name, _)| *name == label.name)
+                    .map_or(0, |(_, count)| *count),
                 _ => 0,
             };
             let key = schema

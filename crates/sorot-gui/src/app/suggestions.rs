@@ -21,8 +21,6 @@
 //!   scrolls the text.
 //! - **context**: a few words on each side of a suggestion, on its line, as
 //!   its row in the list shows it.
-//! - **generation**: a number that moves whenever the suggestions do, so the
-//!   text view repaints its marks.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -97,7 +95,6 @@ pub(super) struct SuggestionState {
     /// The known names' lexicon last searched, with its automaton: built
     /// again only when the lexicon changes, not for every document opened.
     known_names: Option<(BTreeMap<String, String>, StringMatcher)>,
-    pub(super) generation: u64,
 }
 
 impl SuggestionState {
@@ -302,7 +299,6 @@ impl SorotApp {
         {
             self.text.scroll_to = Some(item.start);
             list.picked = Some(item);
-            self.suggestions.generation += 1;
         }
     }
 
@@ -363,7 +359,6 @@ impl SorotApp {
             .next()
             .is_none();
         self.suggestions.list = Some(list);
-        self.suggestions.generation += 1;
         self.status.show(message);
         if none_in_view {
             self.text.scroll_to = first;
@@ -565,7 +560,6 @@ impl SorotApp {
         {
             list.refresh(doc);
         }
-        self.suggestions.generation += 1;
     }
 
     /// Lists the selected span's text wherever else it occurs in the project.

@@ -40,6 +40,9 @@ type NamesKey = (String, SpanId, u64);
 /// document), with the project folder they were read from.
 type NamesOnDisk = Option<(PathBuf, BTreeMap<(String, String), BTreeMap<String, usize>>)>;
 
+/// Each label of the schema with its number of spans, in the schema's order.
+type LabelCounts = Vec<(String, usize)>;
+
 /// How long typing in a note pauses before the note is saved.
 pub(super) const NOTE_PAUSE: std::time::Duration = std::time::Duration::from_millis(600);
 
@@ -63,7 +66,7 @@ pub(super) struct SpanPanel {
     /// How many spans each label of the schema has in the current
     /// document, counted once per change of its annotations, not every
     /// frame: by (document, revision).
-    label_counts: Option<((String, u64), Vec<(String, usize)>)>,
+    label_counts: Option<((String, u64), LabelCounts)>,
 }
 
 impl SpanPanel {
@@ -280,7 +283,7 @@ impl SorotApp {
             {
                 // Each span's label found among the schema's once per run
                 // of spans of one label; nothing copied.
-                let mut counts: Vec<(String, usize)> =
+                let mut counts: LabelCounts =
                     schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
                 let mut last: Option<(&str, Option<usize>)> = None;
                 for span in doc.spans() {

@@ -667,11 +667,18 @@ impl SorotApp {
                     kind: kind.clone(),
                     ..relation.clone()
                 };
+                let was_selected = self.selected_relation() == Some(&relation);
                 self.apply(Change::here(Command::RetypeRelation { relation, kind }));
-                // The relation stays selected under its new type.
-                if let Some((_, selected)) = &mut self.selected_relation
-                    && selected.from == retyped.from
-                    && selected.to == retyped.to
+                // The relation stays selected under its new type (if the
+                // change was refused, under its old one).
+                let retyped_stands = self
+                    .workspace
+                    .as_ref()
+                    .and_then(Workspace::current)
+                    .is_some_and(|d| d.annotations().relations().any(|r| *r == retyped));
+                if was_selected
+                    && retyped_stands
+                    && let Some((_, selected)) = &mut self.selected_relation
                 {
                     *selected = retyped;
                 }

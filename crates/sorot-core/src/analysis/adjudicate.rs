@@ -334,20 +334,15 @@ pub fn adjudicate(
         // The text is read once, for the sides and the gold set.
         let mut read_text: Option<ReadText> = None;
         for annotator in annotators {
-            if !project.annotation_path(annotator, &doc.id).is_file() {
-                continue;
-            }
-            let read = match &read_text {
-                Some(read) => read,
-                None => match ReadText::read(doc) {
-                    Ok(read) => read_text.insert(read),
-                    Err(err) => {
+            let side =
+                match OpenDocument::open_existing_to_read(project, doc, annotator, &mut read_text) {
+                    None => continue,
+                    Some(Ok(side)) => side,
+                    Some(Err(err)) => {
                         done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
                         return (done, None);
                     }
-                },
-            };
-            let side = OpenDocument::open_to_read_on(project, doc, annotator, read);
+                };
             if !side.is_editable() {
                 done.skipped = Some(format!(
                     "{} cannot be trusted (run sorot validate); nothing taken",

@@ -546,16 +546,10 @@ fn agree_in_chunks(
         // The text is read once, when the first annotator's file is found.
         let mut read_text: Option<ReadText> = None;
         for annotator in &annotators {
-            if !project.annotation_path(annotator, &doc.id).is_file() {
+            let Some(opened) =
+                OpenDocument::open_existing_to_read(project, doc, annotator, &mut read_text)
+            else {
                 continue;
-            }
-            let opened = match &read_text {
-                Some(read) => Ok(OpenDocument::open_to_read_on(project, doc, annotator, read)),
-                None => ReadText::read(doc).map(|read| {
-                    let opened = OpenDocument::open_to_read_on(project, doc, annotator, &read);
-                    read_text = Some(read);
-                    opened
-                }),
             };
             match opened {
                 // A file holding only rejected suggestions is not annotated.

@@ -656,9 +656,12 @@ fn agree_in_chunks(
     drop(layouts);
     let mut corpus = corpus.figures(&annotators, &labels);
     chance.settle(&mut corpus, &labels);
-    for (_, figures) in &mut per_document {
-        chance.settle(figures, &labels);
-    }
+    crate::store::disk::run_on(pool.as_ref(), || {
+        use rayon::prelude::*;
+        per_document
+            .par_iter_mut()
+            .for_each(|(_, figures)| chance.settle(figures, &labels));
+    });
     Report {
         corpus,
         per_document,
@@ -1258,9 +1261,10 @@ struct JsonReport<'a> {
 /// written rather than all at once.
 struct JsonPerDocument<'a>(&'a [(String, Agreement)]);
 
-impl Serialize for JsonPerDocument<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // By id, as a map has them; of one id twice, the last.
+impl JsonPerDocument<'_> {
+    /// The documents in the order of their map: by id, and of one id twice,
+    /// the last.
+    fn order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.0.len()).collect();
         order.sort_by(|&x, &y| self.0[x].0.cmp(&self.0[y].0));
         order.dedup_by(|later, earlier| {
@@ -1270,11 +1274,57 @@ impl Serialize for JsonPerDocument<'_> {
             }
             same
         });
-        serializer.collect_map(order.into_iter().map(|i| {
+        order
+    }
+}
+
+impl Serialize for JsonPerDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.order().into_iter().map(|i| {
             let (id, figures) = &self.0[i];
             (id, JsonAgreement::from(figures))
         }))
     }
+}
+
+/// Documents whose JSON is made at once, in parallel, before it is
+/// written: a few megabytes of it.
+const JSON_BATCH: usize = 256;
+
+/// Documents one thread makes the JSON of at a time.
+const JSON_PIECE: usize = 16;
+
+/// The map entries of `documents` (ids and figures) as `serde_json`'s
+/// pretty printer writes them inside `per_document`: each entry on a line
+/// of its own, indented two levels, with the comma that follows the
+/// previous one; `first` leaves the first entry's comma out.
+fn json_entries(documents: &[&(String, Agreement)], first: bool) -> Vec<u8> {
+    use serde_json::ser::{Formatter, PrettyFormatter};
+    let mut out = Vec::new();
+    for (n, (id, figures)) in documents.iter().enumerate() {
+        out.extend_from_slice(if first && n == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
+        serde_json::to_writer(&mut out, id)
+            .unwrap_or_else(|err| unreachable!("an id serializes: {err}"));
+        out.extend_from_slice(b": ");
+        // The pretty printer as it stands inside the report's object and
+        // the `per_document` map: two levels deep.
+        let mut formatter = PrettyFormatter::new();
+        let mut sink = std::io::sink();
+        for _ in 0..2 {
+            formatter
+                .begin_object(&mut sink)
+                .unwrap_or_else(|err| unreachable!("nothing fails writing nowhere: {err}"));
+        }
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+        JsonAgreement::from(figures)
+            .serialize(&mut serializer)
+            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"));
+    }
+    out
 }
 
 impl Report {
@@ -1289,14 +1339,54 @@ impl Report {
 
     /// [`Report::to_json`], written to `out` as it is made rather than held
     /// whole: a large corpus's is tens of megabytes.
+    ///
+    /// The report is made without its documents, and their entries are put
+    /// in its empty `per_document` map: each batch of documents made into
+    /// JSON in parallel on the disk pool, by `serde_json`'s pretty printer
+    /// set two levels deep, so that the bytes are those of the whole report
+    /// made at once (a unit test compares them).
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        use rayon::prelude::*;
         let report = JsonReport {
             corpus: (&self.corpus).into(),
-            per_document: JsonPerDocument(&self.per_document),
+            per_document: JsonPerDocument(&[]),
             label_counts: &self.counts,
             skipped: &self.skipped,
         };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
+        let mut head = Vec::new();
+        serde_json::to_writer_pretty(&mut head, &report)?;
+        // The top level's keys are indented by two spaces; deeper ones by
+        // more, and a string's quotes inside another are escaped.
+        const EMPTY: &[u8] = b"\n  \"per_document\": {}";
+        let Some(at) = head.windows(EMPTY.len()).position(|w| w == EMPTY) else {
+            unreachable!("the report has a per_document map")
+        };
+        // Up to the empty map's closing brace.
+        let split = at + EMPTY.len() - 1;
+        out.write_all(&head[..split])?;
+        let documents = JsonPerDocument(&self.per_document);
+        let order: Vec<&(String, Agreement)> = documents
+            .order()
+            .into_iter()
+            .map(|i| &self.per_document[i])
+            .collect();
+        let pool = crate::store::disk::pool();
+        for (b, batch) in order.chunks(JSON_BATCH).enumerate() {
+            let pieces: Vec<Vec<u8>> = crate::store::disk::run_on(pool.as_ref(), || {
+                batch
+                    .par_chunks(JSON_PIECE)
+                    .enumerate()
+                    .map(|(p, piece)| json_entries(piece, b == 0 && p == 0))
+                    .collect()
+            });
+            for piece in pieces {
+                out.write_all(&piece)?;
+            }
+        }
+        if !order.is_empty() {
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(&head[split..])?;
         out.write_all(b"\n")
     }
 
@@ -1585,6 +1675,50 @@ mod tests {
         assert!(json.contains("\"u_alpha\": {"), "{json}");
         assert!(json.contains("\"u_alpha_micro\": "), "{json}");
         assert!(two.to_table().contains("u-alpha"));
+    }
+
+    /// The report made without its documents, their entries made in
+    /// batches and put in: the bytes `serde_json` writes for the whole
+    /// report at once, with ids to escape, an id twice, more documents than
+    /// a batch holds, and none.
+    #[test]
+    fn json_made_in_batches_is_the_whole_report_made_at_once() {
+        use crate::testing::TestProject;
+        let dir = TestProject::new();
+        dir.write_annotations("ayu", "a.txt", "[Kim|actor] tiba di [Moskwa|location].\n");
+        dir.write_annotations("budi", "a.txt", "[Kim tiba|actor] di [Moskwa|actor].\n");
+        dir.write_annotations("ayu", "b.txt", "“[Putin|actor]” 😊 [datang|claim].\r\n");
+        let report = agree(&dir.open(), &[]);
+        let whole = |report: &Report| {
+            let json = JsonReport {
+                corpus: (&report.corpus).into(),
+                per_document: JsonPerDocument(&report.per_document),
+                label_counts: &report.counts,
+                skipped: &report.skipped,
+            };
+            let mut out = serde_json::to_vec_pretty(&json).unwrap();
+            out.push(b'\n');
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(report.to_json(), whole(&report));
+        let mut many = report.clone();
+        many.per_document = (0..JSON_BATCH + 2 * JSON_PIECE + 3)
+            .map(|n| {
+                let id = match n % 3 {
+                    0 => format!("d{n:05}.txt"),
+                    1 => format!("q\"{n}\\é\t😊.txt"),
+                    _ => "twice.txt".to_owned(),
+                };
+                (id, report.per_document[n % 2].1.clone())
+            })
+            .rev()
+            .collect();
+        many.skipped = vec!["x.json: \"per_document\": {}".into()];
+        assert_eq!(many.to_json(), whole(&many));
+        let mut none = report.clone();
+        none.per_document.clear();
+        assert_eq!(none.to_json(), whole(&none));
+        assert!(none.to_json().contains("\"per_document\": {},"));
     }
 
     #[test]

@@ -190,13 +190,20 @@ impl Tokens {
 
     /// Tags of one label over the tokens, from `annotator`'s spans: 0 = O,
     /// 1 = B, 2 = I.
+    #[cfg(test)]
     fn tags(&self, annotator: &str, spans: &[Span], label: &str) -> Vec<u8> {
+        let of_label: Vec<usize> = (0..spans.len())
+            .filter(|&i| spans[i].label == label)
+            .collect();
+        self.tags_of(annotator, &of_label)
+    }
+
+    /// [`Self::tags`] of the spans of `annotator` at `of_label` (indices
+    /// into their spans, in order, all of one label).
+    fn tags_of(&self, annotator: &str, of_label: &[usize]) -> Vec<u8> {
         let mut tags = vec![0u8; self.count];
         let places = self.places.get(annotator).map_or(&[][..], Vec::as_slice);
-        for (span, place) in spans.iter().zip(places) {
-            if span.label != label {
-                continue;
-            }
+        for place in of_label.iter().filter_map(|&i| places.get(i)) {
             let (first, end) = (place.start, place.end);
             if first >= end || tags[first..end].iter().any(|t| *t != 0) {
                 continue;
@@ -228,9 +235,18 @@ impl std::ops::AddAssign for SpanCounts {
     }
 }
 
+#[cfg(test)]
 fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
-    let a: Vec<&Span> = a.iter().filter(|s| s.label == label).collect();
-    let b: Vec<&Span> = b.iter().filter(|s| s.label == label).collect();
+    let of_label =
+        |spans: &[Span]| -> Vec<usize> { (0..spans.len()).filter(|&i| spans[i].label == label).collect() };
+    span_counts_of(a, &of_label(a), b, &of_label(b))
+}
+
+/// Span counts of one label from the spans of `a` at `a_of_label` and of
+/// `b` at `b_of_label` (indices, in order, of the spans of that label).
+fn span_counts_of(a: &[Span], a_of_label: &[usize], b: &[Span], b_of_label: &[usize]) -> SpanCounts {
+    let a: Vec<&Span> = a_of_label.iter().map(|&i| &a[i]).collect();
+    let b: Vec<&Span> = b_of_label.iter().map(|&i| &b[i]).collect();
     // Distinct places both sides have.
     let places = |spans: &[&Span]| {
         let mut places: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
@@ -522,12 +538,15 @@ fn agree_in_chunks(
         .map(|l| l.name.clone())
         .collect();
     // The attributes the schema gives each label.
-    let mut attribute_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut attribute_names = AttributeNames::new();
     for attribute in &project.schema().attributes {
         attribute_names
             .entry(attribute.label.clone())
             .or_default()
-            .push(attribute.name.clone());
+            .push((
+                attribute.name.clone(),
+                format!("{}.{}", attribute.label, attribute.name),
+            ));
     }
     let mut skipped = Vec::new();
     if let Some(progress) = progress {
@@ -712,22 +731,45 @@ struct RelationCounts {
 /// an unset value is the empty one.
 #[derive(Debug, Clone, Default)]
 struct ValuePairs {
-    pairs: BTreeMap<(String, String), usize>,
+    /// By A's value, then B's: looked up by the values as they are, so that
+    /// a pair already counted costs no copy of them.
+    by_a: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 impl ValuePairs {
     fn add(&mut self, a: &str, b: &str) {
-        *self.pairs.entry((a.to_owned(), b.to_owned())).or_default() += 1;
-    }
-
-    fn merge(&mut self, other: ValuePairs) {
-        for (pair, n) in other.pairs {
-            *self.pairs.entry(pair).or_default() += n;
+        let of_a = match self.by_a.get_mut(a) {
+            Some(of_a) => of_a,
+            None => self.by_a.entry(a.to_owned()).or_default(),
+        };
+        match of_a.get_mut(b) {
+            Some(n) => *n += 1,
+            None => {
+                of_a.insert(b.to_owned(), 1);
+            }
         }
     }
 
+    fn merge(&mut self, other: ValuePairs) {
+        for (a, of_a) in other.by_a {
+            let mine = self.by_a.entry(a).or_default();
+            for (b, n) in of_a {
+                *mine.entry(b).or_default() += n;
+            }
+        }
+    }
+
+    /// Each (A's, B's) pair of values with how often, in the order of the
+    /// values.
+    fn pairs(&self) -> impl Iterator<Item = ((&str, &str), usize)> {
+        self.by_a.iter().flat_map(|(a, of_a)| {
+            of_a.iter()
+                .map(move |(b, n)| ((a.as_str(), b.as_str()), *n))
+        })
+    }
+
     fn items(&self) -> usize {
-        self.pairs.values().sum()
+        self.pairs().map(|(_, n)| n).sum()
     }
 
     /// Cohen's kappa of the two sides' values.
@@ -737,17 +779,16 @@ impl ValuePairs {
             return Figure::Undefined("no span both sides have carries this attribute");
         }
         let observed = self
-            .pairs
-            .iter()
+            .pairs()
             .filter(|((a, b), _)| a == b)
-            .map(|(_, k)| *k as f64)
+            .map(|(_, k)| k as f64)
             .sum::<f64>()
             / n;
         let mut a_counts: BTreeMap<&str, f64> = BTreeMap::new();
         let mut b_counts: BTreeMap<&str, f64> = BTreeMap::new();
-        for ((a, b), k) in &self.pairs {
-            *a_counts.entry(a).or_default() += *k as f64;
-            *b_counts.entry(b).or_default() += *k as f64;
+        for ((a, b), k) in self.pairs() {
+            *a_counts.entry(a).or_default() += k as f64;
+            *b_counts.entry(b).or_default() += k as f64;
         }
         let expected: f64 = a_counts
             .iter()
@@ -761,6 +802,10 @@ impl ValuePairs {
         Figure::Value((observed - expected) / (1.0 - expected))
     }
 }
+
+/// Per label, the attributes the schema gives it: each one's name and its
+/// key in the figures (`label.name`).
+type AttributeNames = BTreeMap<String, Vec<(String, String)>>;
 
 /// Each annotator's relations of a document, by their ends' keys.
 type Links = BTreeMap<String, Vec<(SpanKey, SpanKey, String)>>;
@@ -830,20 +875,41 @@ impl Counts {
                 pair += 1;
             }
         }
+        // Each annotator's spans of each label, as indices into their
+        // spans: the labels are compared once per span.
+        let of_label: Vec<Option<Vec<Vec<usize>>>> = annotators
+            .iter()
+            .map(|a| {
+                annotated.get(a).map(|spans| {
+                    let mut of_label = vec![Vec::new(); labels.len()];
+                    for (i, span) in spans.iter().enumerate() {
+                        for (l, label) in labels.iter().enumerate() {
+                            if span.label == *label {
+                                of_label[l].push(i);
+                            }
+                        }
+                    }
+                    of_label
+                })
+            })
+            .collect();
         let mut values = Vec::with_capacity(annotators.len());
-        for (l, label) in labels.iter().enumerate() {
+        for l in 0..labels.len() {
             let tags: Vec<Option<Vec<u8>>> = annotators
                 .iter()
-                .map(|a| annotated.get(a).map(|spans| tokens.tags(a, spans, label)))
+                .zip(&of_label)
+                .map(|(a, of_label)| of_label.as_ref().map(|of| tokens.tags_of(a, &of[l])))
                 .collect();
             let mut pair = 0;
             for i in 0..annotators.len() {
                 for j in i + 1..annotators.len() {
-                    if let (Some(tags_a), Some(tags_b)) = (&tags[i], &tags[j]) {
+                    if let (Some(tags_a), Some(tags_b), Some(of_a), Some(of_b)) =
+                        (&tags[i], &tags[j], &of_label[i], &of_label[j])
+                    {
                         let spans_a = &annotated[&annotators[i]];
                         let spans_b = &annotated[&annotators[j]];
                         let counted = &mut counts.pairs[pair];
-                        counted.labels[l].0 += span_counts(spans_a, spans_b, label);
+                        counted.labels[l].0 += span_counts_of(spans_a, &of_a[l], spans_b, &of_b[l]);
                         let mut kappa = KappaCounts::default();
                         kappa.add(tags_a, tags_b);
                         counted.labels[l].1.merge(&kappa);
@@ -917,45 +983,78 @@ impl Counts {
     fn add_details(
         &mut self,
         annotators: &[String],
-        attribute_names: &BTreeMap<String, Vec<String>>,
+        attribute_names: &AttributeNames,
         annotated: &Annotated,
         links: &Links,
     ) {
+        let key = borrowed_key;
+        // Each side's spans by key, in their order where keys are equal.
+        let by_key = |spans: &[Span]| {
+            let mut sorted: Vec<usize> = (0..spans.len()).collect();
+            sorted.sort_by(|&x, &y| key(&spans[x]).cmp(&key(&spans[y])));
+            sorted
+        };
+        let sorted: Vec<Option<Vec<usize>>> = annotators
+            .iter()
+            .map(|a| annotated.get(a).map(|spans| by_key(spans)))
+            .collect();
+        // `label.value` of each label met, made once.
+        let mut value_keys: Vec<(&str, String)> = Vec::new();
         let mut pair = 0;
         for (i, a) in annotators.iter().enumerate() {
-            for b in &annotators[i + 1..] {
+            for (j, b) in annotators.iter().enumerate().skip(i + 1) {
                 let counted = &mut self.pairs[pair];
                 pair += 1;
-                let (Some(spans_a), Some(spans_b)) = (annotated.get(a), annotated.get(b)) else {
+                let (Some(spans_a), Some(spans_b), Some(sorted_a), Some(sorted_b)) =
+                    (annotated.get(a), annotated.get(b), &sorted[i], &sorted[j])
+                else {
                     continue;
                 };
-                let key = borrowed_key;
-                let b_by_key: BTreeMap<(usize, usize, &str), &Span> =
-                    spans_b.iter().map(|s| (key(s), s)).collect();
-                let mut shared = std::collections::BTreeSet::new();
-                for span_a in spans_a {
+                // The keys both sides have, in order; of one key twice, A's
+                // first span and B's last are compared.
+                let mut shared: Vec<(usize, usize, &str)> = Vec::new();
+                for &x in sorted_a {
+                    let span_a = &spans_a[x];
                     let k = key(span_a);
-                    let Some(span_b) = b_by_key.get(&k) else {
+                    if shared.last() == Some(&k) {
+                        continue;
+                    }
+                    let after = sorted_b.partition_point(|&y| key(&spans_b[y]) <= k);
+                    let Some(span_b) = after
+                        .checked_sub(1)
+                        .map(|y| &spans_b[sorted_b[y]])
+                        .filter(|span_b| key(span_b) == k)
+                    else {
                         continue;
                     };
-                    if !shared.insert(k) {
-                        continue;
-                    }
-                    for name in attribute_names.get(&span_a.label).into_iter().flatten() {
-                        counted
+                    shared.push(k);
+                    let mut add = |name: &str, a: &str, b: &str| match counted
+                        .attributes
+                        .get_mut(name)
+                    {
+                        Some(values) => values.add(a, b),
+                        None => counted
                             .attributes
-                            .entry(format!("{}.{name}", span_a.label))
+                            .entry(name.to_owned())
                             .or_default()
-                            .add(span_a.attribute(name), span_b.attribute(name));
+                            .add(a, b),
+                    };
+                    for (name, field) in attribute_names.get(&span_a.label).into_iter().flatten() {
+                        add(field, span_a.attribute(name), span_b.attribute(name));
                     }
                     if !span_a.value.is_empty() || !span_b.value.is_empty() {
-                        counted
-                            .attributes
-                            .entry(format!("{}.value", span_a.label))
-                            .or_default()
-                            .add(&span_a.value, &span_b.value);
+                        let label = span_a.label.as_str();
+                        let at = match value_keys.iter().position(|(l, _)| *l == label) {
+                            Some(at) => at,
+                            None => {
+                                value_keys.push((label, format!("{label}.value")));
+                                value_keys.len() - 1
+                            }
+                        };
+                        add(&value_keys[at].1, &span_a.value, &span_b.value);
                     }
                 }
+                let is_shared = |k: (usize, usize, &str)| shared.binary_search(&k).is_ok();
                 let between_shared =
                     |who: &String| -> std::collections::BTreeSet<&(SpanKey, SpanKey, String)> {
                         links
@@ -963,7 +1062,7 @@ impl Counts {
                             .into_iter()
                             .flatten()
                             .filter(|(from, to, _)| {
-                                shared.contains(&borrowed(from)) && shared.contains(&borrowed(to))
+                                is_shared(borrowed(from)) && is_shared(borrowed(to))
                             })
                             .collect()
                     };

@@ -326,15 +326,28 @@ impl KappaCounts {
     }
 
     fn add(&mut self, a: &[u8], b: &[u8]) {
-        // Counted per tag in fixed arrays, then added where a tag occurs:
-        // the counts grow only to the highest tag used, as one by one.
-        let (mut of_a, mut of_b) = ([0usize; 256], [0usize; 256]);
-        for (x, y) in a.iter().zip(b) {
-            of_a[usize::from(*x)] += 1;
-            of_b[usize::from(*y)] += 1;
-            self.agree += usize::from(x == y);
-        }
-        for (side, counted) in [(&mut self.a, &of_a), (&mut self.b, &of_b)] {
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        self.agree += a.iter().zip(b).filter(|(x, y)| x == y).count();
+        self.n += n;
+        for (side, tags) in [(&mut self.a, a), (&mut self.b, b)] {
+            // O, B and I (0 to 2) are counted by sums over the tags, which
+            // the compiler makes many tags wide; other tags one by one.
+            let (mut few, mut any) = ([0usize; 3], None);
+            if tags.iter().all(|t| *t <= 2) {
+                let ones = tags.iter().filter(|t| **t == 1).count();
+                let twos = tags.iter().filter(|t| **t == 2).count();
+                few = [tags.len() - ones - twos, ones, twos];
+            } else {
+                let mut counted = [0usize; 256];
+                for tag in tags {
+                    counted[usize::from(*tag)] += 1;
+                }
+                any = Some(counted);
+            }
+            let counted = any.as_ref().map_or(&few[..], |any| &any[..]);
+            // Added where a tag occurs: the counts grow only to the highest
+            // tag used, as one by one.
             for (tag, &n) in counted.iter().enumerate() {
                 if n > 0 {
                     if tag >= side.len() {
@@ -344,7 +357,6 @@ impl KappaCounts {
                 }
             }
         }
-        self.n += a.len().min(b.len());
     }
 
     fn kappa(&self) -> Figure {

@@ -341,15 +341,19 @@ pub fn adjudicate(
         // The text is read once, for the sides and the gold set.
         let mut read_text: Option<ReadText> = None;
         for annotator in annotators {
-            let side =
-                match OpenDocument::open_existing_to_read(project, doc, annotator, &mut read_text) {
-                    None => continue,
-                    Some(Ok(side)) => side,
-                    Some(Err(err)) => {
-                        done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-                        return (done, None);
-                    }
-                };
+            let side = match OpenDocument::open_existing_to_read(
+                project,
+                doc,
+                annotator,
+                &mut read_text,
+            ) {
+                None => continue,
+                Some(Ok(side)) => side,
+                Some(Err(err)) => {
+                    done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
+                    return (done, None);
+                }
+            };
             if !side.is_editable() {
                 done.skipped = Some(format!(
                     "{} cannot be trusted (run sorot validate); nothing taken",

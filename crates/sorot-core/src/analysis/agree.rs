@@ -237,14 +237,22 @@ impl std::ops::AddAssign for SpanCounts {
 
 #[cfg(test)]
 fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
-    let of_label =
-        |spans: &[Span]| -> Vec<usize> { (0..spans.len()).filter(|&i| spans[i].label == label).collect() };
+    let of_label = |spans: &[Span]| -> Vec<usize> {
+        (0..spans.len())
+            .filter(|&i| spans[i].label == label)
+            .collect()
+    };
     span_counts_of(a, &of_label(a), b, &of_label(b))
 }
 
 /// Span counts of one label from the spans of `a` at `a_of_label` and of
 /// `b` at `b_of_label` (indices, in order, of the spans of that label).
-fn span_counts_of(a: &[Span], a_of_label: &[usize], b: &[Span], b_of_label: &[usize]) -> SpanCounts {
+fn span_counts_of(
+    a: &[Span],
+    a_of_label: &[usize],
+    b: &[Span],
+    b_of_label: &[usize],
+) -> SpanCounts {
     let a: Vec<&Span> = a_of_label.iter().map(|&i| &a[i]).collect();
     let b: Vec<&Span> = b_of_label.iter().map(|&i| &b[i]).collect();
     // Distinct places both sides have.
@@ -1040,17 +1048,15 @@ impl Counts {
                         continue;
                     };
                     shared.push(k);
-                    let mut add = |name: &str, a: &str, b: &str| match counted
-                        .attributes
-                        .get_mut(name)
-                    {
-                        Some(values) => values.add(a, b),
-                        None => counted
-                            .attributes
-                            .entry(name.to_owned())
-                            .or_default()
-                            .add(a, b),
-                    };
+                    let mut add =
+                        |name: &str, a: &str, b: &str| match counted.attributes.get_mut(name) {
+                            Some(values) => values.add(a, b),
+                            None => counted
+                                .attributes
+                                .entry(name.to_owned())
+                                .or_default()
+                                .add(a, b),
+                        };
                     for (name, field) in attribute_names.get(&span_a.label).into_iter().flatten() {
                         add(field, span_a.attribute(name), span_b.attribute(name));
                     }

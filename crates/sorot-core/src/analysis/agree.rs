@@ -198,8 +198,9 @@ impl Tokens {
         self.tags_of(annotator, &of_label)
     }
 
-    /// [`Self::tags`] of the spans of `annotator` at `of_label` (indices
-    /// into their spans, in order, all of one label).
+    /// Tags of one label over the tokens (0 = O, 1 = B, 2 = I), from the
+    /// spans of `annotator` at `of_label` (indices into their spans, in
+    /// order, all of that label).
     fn tags_of(&self, annotator: &str, of_label: &[usize]) -> Vec<u8> {
         let mut tags = vec![0u8; self.count];
         let places = self.places.get(annotator).map_or(&[][..], Vec::as_slice);

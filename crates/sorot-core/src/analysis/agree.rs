@@ -1244,14 +1244,14 @@ impl From<&PairFigures> for JsonFigures {
 }
 
 #[derive(Serialize)]
-struct JsonPair {
-    a: String,
-    b: String,
+struct JsonPair<'a> {
+    a: &'a str,
+    b: &'a str,
     documents: usize,
-    labels: BTreeMap<String, JsonFigures>,
+    labels: BTreeMap<&'a str, JsonFigures>,
     micro: JsonFigures,
     relations: JsonRelations,
-    attributes: BTreeMap<String, JsonKappa>,
+    attributes: BTreeMap<&'a str, JsonKappa>,
     /// Over all labels.
     #[serde(flatten)]
     gamma: gamma::JsonGamma,
@@ -1275,61 +1275,63 @@ struct JsonKappa {
 }
 
 #[derive(Serialize)]
-struct JsonAgreement {
-    annotators: Vec<String>,
+/// An agreement's JSON, borrowing its names from the figures: a large
+/// corpus's documents make tens of thousands of these.
+struct JsonAgreement<'a> {
+    annotators: &'a [String],
     documents: usize,
-    pairs: Vec<JsonPair>,
-    alpha: BTreeMap<String, Option<f64>>,
+    pairs: Vec<JsonPair<'a>>,
+    alpha: BTreeMap<&'a str, Option<f64>>,
     alpha_micro: Option<f64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    alpha_undefined: BTreeMap<String, &'static str>,
-    u_alpha: BTreeMap<String, Option<f64>>,
+    alpha_undefined: BTreeMap<&'a str, &'static str>,
+    u_alpha: BTreeMap<&'a str, Option<f64>>,
     u_alpha_micro: Option<f64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    u_alpha_undefined: BTreeMap<String, &'static str>,
+    u_alpha_undefined: BTreeMap<&'a str, &'static str>,
 }
 
 /// Each figure's value, and the reasons of those without one (the micro
 /// figure's under `micro`).
-fn values_and_reasons(
-    figures: &BTreeMap<String, Figure>,
+fn values_and_reasons<'a>(
+    figures: &'a BTreeMap<String, Figure>,
     micro: &Figure,
 ) -> (
-    BTreeMap<String, Option<f64>>,
-    BTreeMap<String, &'static str>,
+    BTreeMap<&'a str, Option<f64>>,
+    BTreeMap<&'a str, &'static str>,
 ) {
-    let mut reasons: BTreeMap<String, &'static str> = figures
+    let mut reasons: BTreeMap<&str, &'static str> = figures
         .iter()
-        .filter_map(|(l, f)| f.reason().map(|r| (l.clone(), r)))
+        .filter_map(|(l, f)| f.reason().map(|r| (l.as_str(), r)))
         .collect();
     if let Some(reason) = micro.reason() {
-        reasons.insert("micro".into(), reason);
+        reasons.insert("micro", reason);
     }
     let values = figures
         .iter()
-        .map(|(l, f)| (l.clone(), f.value()))
+        .map(|(l, f)| (l.as_str(), f.value()))
         .collect();
     (values, reasons)
 }
 
-impl From<&Agreement> for JsonAgreement {
-    fn from(a: &Agreement) -> Self {
+impl<'a> From<&'a Agreement> for JsonAgreement<'a> {
+    fn from(a: &'a Agreement) -> Self {
         let (alpha, alpha_undefined) = values_and_reasons(&a.alpha, &a.alpha_micro);
         let (u_alpha, u_alpha_undefined) = values_and_reasons(&a.u_alpha, &a.u_alpha_micro);
         JsonAgreement {
-            annotators: a.annotators.clone(),
+            annotators: &a.annotators,
             documents: a.documents,
             pairs: a
                 .pairs
                 .iter()
                 .map(|p| JsonPair {
-                    a: p.a.clone(),
-                    b: p.b.clone(),
+                    a: &p.a,
+                    b: &p.b,
                     documents: p.documents,
                     labels: p
                         .labels
                         .iter()
-                        .map(|(l, f)| (l.clone(), JsonFigures::with_gamma(f)))
+                        .map(|(l, f)| (l.as_str(), JsonFigures::with_gamma(f)))
                         .collect(),
                     micro: (&p.micro).into(),
                     relations: JsonRelations {
@@ -1343,7 +1345,7 @@ impl From<&Agreement> for JsonAgreement {
                         .iter()
                         .map(|(name, (kappa, items))| {
                             (
-                                name.clone(),
+                                name.as_str(),
                                 JsonKappa {
                                     kappa: kappa.value(),
                                     items: *items,
@@ -1368,7 +1370,7 @@ impl From<&Agreement> for JsonAgreement {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     #[serde(flatten)]
-    corpus: JsonAgreement,
+    corpus: JsonAgreement<'a>,
     per_document: JsonPerDocument<'a>,
     label_counts: &'a BTreeMap<String, BTreeMap<String, usize>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]

@@ -57,7 +57,8 @@ pub(crate) fn run_adjudicate(
         StrategyArg::Majority => Strategy::Majority,
     };
     let done = adjudicate(&project, annotators, strategy, documents);
-    let mut stdout = std::io::stdout().lock();
+    // A line per document: written in blocks, not a system call a line.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut spans, mut relations, mut open, mut skipped) = (0, 0, 0, 0);
     for document in &done {
         if let Some(why) = &document.skipped {
@@ -80,6 +81,7 @@ pub(crate) fn run_adjudicate(
         relations += document.relations_added;
         open += document.open;
     }
+    stdout.flush()?;
     eprintln!(
         "took {} and {} into {}; {} left to decide; {} left alone",
         counted(spans, "span"),

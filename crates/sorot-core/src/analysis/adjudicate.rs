@@ -41,6 +41,9 @@ pub enum Strategy {
 /// A span's place and label.
 pub type Key = (usize, usize, String);
 
+/// A [`Key`] borrowing its label.
+type KeyRef<'a> = (usize, usize, &'a str);
+
 /// A span for the gold set, with the details the sides share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taken {
@@ -110,14 +113,19 @@ pub struct Proposal {
 
 /// What the gold set takes from `sides` (each annotator's annotations of
 /// one document), given what it holds and has rejected (`gold`).
-pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -> Proposal {
+pub fn propose<'a>(
+    sides: &[&'a Annotations],
+    gold: &'a Annotations,
+    strategy: Strategy,
+) -> Proposal {
     let needed = match strategy {
         Strategy::Agreements => sides.len(),
         Strategy::Majority => sides.len() / 2 + 1,
     };
-    let key = |span: &Span| (span.start, span.end, span.label.clone());
+    // Keys borrow their labels from the spans: no copy of a label per span.
+    let key = |span: &'a Span| (span.start, span.end, span.label.as_str());
     // Each key's spans, one per side that has it.
-    let mut by_key: BTreeMap<Key, Vec<&Span>> = BTreeMap::new();
+    let mut by_key: BTreeMap<KeyRef<'a>, Vec<&'a Span>> = BTreeMap::new();
     for side in sides {
         let mut seen = BTreeSet::new();
         for span in side.spans() {
@@ -126,49 +134,47 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
             }
         }
     }
-    let held: BTreeSet<Key> = gold.spans().iter().map(key).collect();
+    let held: BTreeSet<KeyRef<'a>> = gold.spans().iter().map(key).collect();
     // Every key the curator dealt with, held or rejected.
-    let dealt: BTreeSet<(usize, usize, &str)> = held
+    let dealt: BTreeSet<KeyRef<'a>> = held
         .iter()
-        .map(|k| (k.0, k.1, k.2.as_str()))
+        .copied()
         .chain(gold.rejected().map(|r| (r.start, r.end, r.label.as_str())))
         .collect();
     // The keys of every disagreement between two sides that the gold set
     // has decided, as review pairs and decides them.
     let decided = crate::analysis::review::Decided::new(gold.spans(), gold.rejected());
-    let mut paired: BTreeSet<Key> = BTreeSet::new();
+    let mut paired: BTreeSet<KeyRef<'a>> = BTreeSet::new();
     // A gold set that holds and rejected nothing decides no difference.
     let pairs = if decided.is_empty() { &[][..] } else { sides };
     for (i, x) in pairs.iter().enumerate() {
         for y in &pairs[i + 1..] {
-            for difference in crate::analysis::review::differences(x.spans(), y.spans()) {
-                if difference.kind.is_disagreement() && decided.is_decided(&difference) {
-                    paired.extend(
-                        [&difference.a, &difference.b]
-                            .into_iter()
-                            .flatten()
-                            .map(key),
-                    );
+            let (x, y) = (x.spans(), y.spans());
+            for (kind, i, j) in crate::analysis::review::difference_indices(x, y) {
+                let spans = i.map(|i| &x[i]).into_iter().chain(j.map(|j| &y[j]));
+                if kind.is_disagreement() && decided.decides(spans.clone()) {
+                    paired.extend(spans.map(key));
                 }
             }
         }
     }
-    let settled = |k: &Key| dealt.contains(&(k.0, k.1, k.2.as_str())) || paired.contains(k);
-    let overlaps_held = |k: &Key| {
+    let settled = |k: &KeyRef<'a>| dealt.contains(k) || paired.contains(k);
+    let overlaps_held = |k: &KeyRef<'a>| {
         held.iter()
             .any(|h| h.0 < k.1 && k.0 < h.1 && h.2 == k.2 && h != k)
     };
+    let owned = |k: &KeyRef<'a>| -> Key { (k.0, k.1, k.2.to_owned()) };
     let mut proposal = Proposal::default();
     for (k, spans) in &by_key {
         if settled(k) {
             continue;
         }
         if spans.len() < needed {
-            proposal.open.push(k.clone());
+            proposal.open.push(owned(k));
             continue;
         }
         if overlaps_held(k) {
-            proposal.open.push(k.clone());
+            proposal.open.push(owned(k));
             continue;
         }
         let (taken, differing) = shared_details(spans);
@@ -180,21 +186,22 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
         }
         proposal.spans.push(Taken {
             range: k.0..k.1,
-            label: k.2.clone(),
+            label: k.2.to_owned(),
             ..taken
         });
     }
     // Relations whose ends are in the gold set, held or taken.
-    let in_gold: BTreeSet<Key> = held
+    let in_gold: BTreeSet<KeyRef> = held
         .iter()
-        .cloned()
+        .copied()
         .chain(
             proposal
                 .spans
                 .iter()
-                .map(|t| (t.range.start, t.range.end, t.label.clone())),
+                .map(|t| (t.range.start, t.range.end, t.label.as_str())),
         )
         .collect();
+    let in_gold = |k: &Key| in_gold.contains(&(k.0, k.1, k.2.as_str()));
     // Relations the gold set holds or the curator took out.
     let held_relations: BTreeSet<TakenRelation> = relations_of(gold)
         .chain(gold.rejected_relations().map(|r| TakenRelation {
@@ -214,8 +221,8 @@ pub fn propose(sides: &[&Annotations], gold: &Annotations, strategy: Strategy) -
         .into_iter()
         .filter(|(relation, count)| {
             *count >= needed
-                && in_gold.contains(&relation.from)
-                && in_gold.contains(&relation.to)
+                && in_gold(&relation.from)
+                && in_gold(&relation.to)
                 && !held_relations.contains(relation)
         })
         .map(|(relation, _)| relation)
@@ -334,20 +341,19 @@ pub fn adjudicate(
         // The text is read once, for the sides and the gold set.
         let mut read_text: Option<ReadText> = None;
         for annotator in annotators {
-            if !project.annotation_path(annotator, &doc.id).is_file() {
-                continue;
-            }
-            let read = match &read_text {
-                Some(read) => read,
-                None => match ReadText::read(doc) {
-                    Ok(read) => read_text.insert(read),
-                    Err(err) => {
-                        done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
-                        return (done, None);
-                    }
-                },
+            let side = match OpenDocument::open_existing_to_read(
+                project,
+                doc,
+                annotator,
+                &mut read_text,
+            ) {
+                None => continue,
+                Some(Ok(side)) => side,
+                Some(Err(err)) => {
+                    done.skipped = Some(format!("{}; nothing taken", crate::error_chain(&err)));
+                    return (done, None);
+                }
             };
-            let side = OpenDocument::open_to_read_on(project, doc, annotator, read);
             if !side.is_editable() {
                 done.skipped = Some(format!(
                     "{} cannot be trusted (run sorot validate); nothing taken",

@@ -190,13 +190,21 @@ impl Tokens {
 
     /// Tags of one label over the tokens, from `annotator`'s spans: 0 = O,
     /// 1 = B, 2 = I.
+    #[cfg(test)]
     fn tags(&self, annotator: &str, spans: &[Span], label: &str) -> Vec<u8> {
+        let of_label: Vec<usize> = (0..spans.len())
+            .filter(|&i| spans[i].label == label)
+            .collect();
+        self.tags_of(annotator, &of_label)
+    }
+
+    /// Tags of one label over the tokens (0 = O, 1 = B, 2 = I), from the
+    /// spans of `annotator` at `of_label` (indices into their spans, in
+    /// order, all of that label).
+    fn tags_of(&self, annotator: &str, of_label: &[usize]) -> Vec<u8> {
         let mut tags = vec![0u8; self.count];
         let places = self.places.get(annotator).map_or(&[][..], Vec::as_slice);
-        for (span, place) in spans.iter().zip(places) {
-            if span.label != label {
-                continue;
-            }
+        for place in of_label.iter().filter_map(|&i| places.get(i)) {
             let (first, end) = (place.start, place.end);
             if first >= end || tags[first..end].iter().any(|t| *t != 0) {
                 continue;
@@ -228,9 +236,26 @@ impl std::ops::AddAssign for SpanCounts {
     }
 }
 
+#[cfg(test)]
 fn span_counts(a: &[Span], b: &[Span], label: &str) -> SpanCounts {
-    let a: Vec<&Span> = a.iter().filter(|s| s.label == label).collect();
-    let b: Vec<&Span> = b.iter().filter(|s| s.label == label).collect();
+    let of_label = |spans: &[Span]| -> Vec<usize> {
+        (0..spans.len())
+            .filter(|&i| spans[i].label == label)
+            .collect()
+    };
+    span_counts_of(a, &of_label(a), b, &of_label(b))
+}
+
+/// Span counts of one label from the spans of `a` at `a_of_label` and of
+/// `b` at `b_of_label` (indices, in order, of the spans of that label).
+fn span_counts_of(
+    a: &[Span],
+    a_of_label: &[usize],
+    b: &[Span],
+    b_of_label: &[usize],
+) -> SpanCounts {
+    let a: Vec<&Span> = a_of_label.iter().map(|&i| &a[i]).collect();
+    let b: Vec<&Span> = b_of_label.iter().map(|&i| &b[i]).collect();
     // Distinct places both sides have.
     let places = |spans: &[&Span]| {
         let mut places: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
@@ -310,15 +335,28 @@ impl KappaCounts {
     }
 
     fn add(&mut self, a: &[u8], b: &[u8]) {
-        // Counted per tag in fixed arrays, then added where a tag occurs:
-        // the counts grow only to the highest tag used, as one by one.
-        let (mut of_a, mut of_b) = ([0usize; 256], [0usize; 256]);
-        for (x, y) in a.iter().zip(b) {
-            of_a[usize::from(*x)] += 1;
-            of_b[usize::from(*y)] += 1;
-            self.agree += usize::from(x == y);
-        }
-        for (side, counted) in [(&mut self.a, &of_a), (&mut self.b, &of_b)] {
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        self.agree += a.iter().zip(b).filter(|(x, y)| x == y).count();
+        self.n += n;
+        for (side, tags) in [(&mut self.a, a), (&mut self.b, b)] {
+            // O, B and I (0 to 2) are counted by sums over the tags, which
+            // the compiler makes many tags wide; other tags one by one.
+            let (mut few, mut any) = ([0usize; 3], None);
+            if tags.iter().all(|t| *t <= 2) {
+                let ones = tags.iter().filter(|t| **t == 1).count();
+                let twos = tags.iter().filter(|t| **t == 2).count();
+                few = [tags.len() - ones - twos, ones, twos];
+            } else {
+                let mut counted = [0usize; 256];
+                for tag in tags {
+                    counted[usize::from(*tag)] += 1;
+                }
+                any = Some(counted);
+            }
+            let counted = any.as_ref().map_or(&few[..], |any| &any[..]);
+            // Added where a tag occurs: the counts grow only to the highest
+            // tag used, as one by one.
             for (tag, &n) in counted.iter().enumerate() {
                 if n > 0 {
                     if tag >= side.len() {
@@ -328,7 +366,6 @@ impl KappaCounts {
                 }
             }
         }
-        self.n += a.len().min(b.len());
     }
 
     fn kappa(&self) -> Figure {
@@ -522,12 +559,15 @@ fn agree_in_chunks(
         .map(|l| l.name.clone())
         .collect();
     // The attributes the schema gives each label.
-    let mut attribute_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut attribute_names = AttributeNames::new();
     for attribute in &project.schema().attributes {
         attribute_names
             .entry(attribute.label.clone())
             .or_default()
-            .push(attribute.name.clone());
+            .push((
+                attribute.name.clone(),
+                format!("{}.{}", attribute.label, attribute.name),
+            ));
     }
     let mut skipped = Vec::new();
     if let Some(progress) = progress {
@@ -546,16 +586,10 @@ fn agree_in_chunks(
         // The text is read once, when the first annotator's file is found.
         let mut read_text: Option<ReadText> = None;
         for annotator in &annotators {
-            if !project.annotation_path(annotator, &doc.id).is_file() {
+            let Some(opened) =
+                OpenDocument::open_existing_to_read(project, doc, annotator, &mut read_text)
+            else {
                 continue;
-            }
-            let opened = match &read_text {
-                Some(read) => Ok(OpenDocument::open_to_read_on(project, doc, annotator, read)),
-                None => ReadText::read(doc).map(|read| {
-                    let opened = OpenDocument::open_to_read_on(project, doc, annotator, &read);
-                    read_text = Some(read);
-                    opened
-                }),
             };
             match opened {
                 // A file holding only rejected suggestions is not annotated.
@@ -662,9 +696,12 @@ fn agree_in_chunks(
     drop(layouts);
     let mut corpus = corpus.figures(&annotators, &labels);
     chance.settle(&mut corpus, &labels);
-    for (_, figures) in &mut per_document {
-        chance.settle(figures, &labels);
-    }
+    crate::store::disk::run_on(pool.as_ref(), || {
+        use rayon::prelude::*;
+        per_document
+            .par_iter_mut()
+            .for_each(|(_, figures)| chance.settle(figures, &labels));
+    });
     Report {
         corpus,
         per_document,
@@ -715,22 +752,45 @@ struct RelationCounts {
 /// an unset value is the empty one.
 #[derive(Debug, Clone, Default)]
 struct ValuePairs {
-    pairs: BTreeMap<(String, String), usize>,
+    /// By A's value, then B's: looked up by the values as they are, so that
+    /// a pair already counted costs no copy of them.
+    by_a: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 impl ValuePairs {
     fn add(&mut self, a: &str, b: &str) {
-        *self.pairs.entry((a.to_owned(), b.to_owned())).or_default() += 1;
-    }
-
-    fn merge(&mut self, other: ValuePairs) {
-        for (pair, n) in other.pairs {
-            *self.pairs.entry(pair).or_default() += n;
+        let of_a = match self.by_a.get_mut(a) {
+            Some(of_a) => of_a,
+            None => self.by_a.entry(a.to_owned()).or_default(),
+        };
+        match of_a.get_mut(b) {
+            Some(n) => *n += 1,
+            None => {
+                of_a.insert(b.to_owned(), 1);
+            }
         }
     }
 
+    fn merge(&mut self, other: ValuePairs) {
+        for (a, of_a) in other.by_a {
+            let mine = self.by_a.entry(a).or_default();
+            for (b, n) in of_a {
+                *mine.entry(b).or_default() += n;
+            }
+        }
+    }
+
+    /// Each (A's, B's) pair of values with how often, in the order of the
+    /// values.
+    fn pairs(&self) -> impl Iterator<Item = ((&str, &str), usize)> {
+        self.by_a.iter().flat_map(|(a, of_a)| {
+            of_a.iter()
+                .map(move |(b, n)| ((a.as_str(), b.as_str()), *n))
+        })
+    }
+
     fn items(&self) -> usize {
-        self.pairs.values().sum()
+        self.pairs().map(|(_, n)| n).sum()
     }
 
     /// Cohen's kappa of the two sides' values.
@@ -740,17 +800,16 @@ impl ValuePairs {
             return Figure::Undefined("no span both sides have carries this attribute");
         }
         let observed = self
-            .pairs
-            .iter()
+            .pairs()
             .filter(|((a, b), _)| a == b)
-            .map(|(_, k)| *k as f64)
+            .map(|(_, k)| k as f64)
             .sum::<f64>()
             / n;
         let mut a_counts: BTreeMap<&str, f64> = BTreeMap::new();
         let mut b_counts: BTreeMap<&str, f64> = BTreeMap::new();
-        for ((a, b), k) in &self.pairs {
-            *a_counts.entry(a).or_default() += *k as f64;
-            *b_counts.entry(b).or_default() += *k as f64;
+        for ((a, b), k) in self.pairs() {
+            *a_counts.entry(a).or_default() += k as f64;
+            *b_counts.entry(b).or_default() += k as f64;
         }
         let expected: f64 = a_counts
             .iter()
@@ -764,6 +823,10 @@ impl ValuePairs {
         Figure::Value((observed - expected) / (1.0 - expected))
     }
 }
+
+/// Per label, the attributes the schema gives it: each one's name and its
+/// key in the figures (`label.name`).
+type AttributeNames = BTreeMap<String, Vec<(String, String)>>;
 
 /// Each annotator's relations of a document, by their ends' keys.
 type Links = BTreeMap<String, Vec<(SpanKey, SpanKey, String)>>;
@@ -833,20 +896,41 @@ impl Counts {
                 pair += 1;
             }
         }
+        // Each annotator's spans of each label, as indices into their
+        // spans: the labels are compared once per span.
+        let of_label: Vec<Option<Vec<Vec<usize>>>> = annotators
+            .iter()
+            .map(|a| {
+                annotated.get(a).map(|spans| {
+                    let mut of_label = vec![Vec::new(); labels.len()];
+                    for (i, span) in spans.iter().enumerate() {
+                        for (l, label) in labels.iter().enumerate() {
+                            if span.label == *label {
+                                of_label[l].push(i);
+                            }
+                        }
+                    }
+                    of_label
+                })
+            })
+            .collect();
         let mut values = Vec::with_capacity(annotators.len());
-        for (l, label) in labels.iter().enumerate() {
+        for l in 0..labels.len() {
             let tags: Vec<Option<Vec<u8>>> = annotators
                 .iter()
-                .map(|a| annotated.get(a).map(|spans| tokens.tags(a, spans, label)))
+                .zip(&of_label)
+                .map(|(a, of_label)| of_label.as_ref().map(|of| tokens.tags_of(a, &of[l])))
                 .collect();
             let mut pair = 0;
             for i in 0..annotators.len() {
                 for j in i + 1..annotators.len() {
-                    if let (Some(tags_a), Some(tags_b)) = (&tags[i], &tags[j]) {
+                    if let (Some(tags_a), Some(tags_b), Some(of_a), Some(of_b)) =
+                        (&tags[i], &tags[j], &of_label[i], &of_label[j])
+                    {
                         let spans_a = &annotated[&annotators[i]];
                         let spans_b = &annotated[&annotators[j]];
                         let counted = &mut counts.pairs[pair];
-                        counted.labels[l].0 += span_counts(spans_a, spans_b, label);
+                        counted.labels[l].0 += span_counts_of(spans_a, &of_a[l], spans_b, &of_b[l]);
                         let mut kappa = KappaCounts::default();
                         kappa.add(tags_a, tags_b);
                         counted.labels[l].1.merge(&kappa);
@@ -920,45 +1004,76 @@ impl Counts {
     fn add_details(
         &mut self,
         annotators: &[String],
-        attribute_names: &BTreeMap<String, Vec<String>>,
+        attribute_names: &AttributeNames,
         annotated: &Annotated,
         links: &Links,
     ) {
+        let key = borrowed_key;
+        // Each side's spans by key, in their order where keys are equal.
+        let by_key = |spans: &[Span]| {
+            let mut sorted: Vec<usize> = (0..spans.len()).collect();
+            sorted.sort_by(|&x, &y| key(&spans[x]).cmp(&key(&spans[y])));
+            sorted
+        };
+        let sorted: Vec<Option<Vec<usize>>> = annotators
+            .iter()
+            .map(|a| annotated.get(a).map(|spans| by_key(spans)))
+            .collect();
+        // `label.value` of each label met, made once.
+        let mut value_keys: Vec<(&str, String)> = Vec::new();
         let mut pair = 0;
         for (i, a) in annotators.iter().enumerate() {
-            for b in &annotators[i + 1..] {
+            for (j, b) in annotators.iter().enumerate().skip(i + 1) {
                 let counted = &mut self.pairs[pair];
                 pair += 1;
-                let (Some(spans_a), Some(spans_b)) = (annotated.get(a), annotated.get(b)) else {
+                let (Some(spans_a), Some(spans_b), Some(sorted_a), Some(sorted_b)) =
+                    (annotated.get(a), annotated.get(b), &sorted[i], &sorted[j])
+                else {
                     continue;
                 };
-                let key = borrowed_key;
-                let b_by_key: BTreeMap<(usize, usize, &str), &Span> =
-                    spans_b.iter().map(|s| (key(s), s)).collect();
-                let mut shared = std::collections::BTreeSet::new();
-                for span_a in spans_a {
+                // The keys both sides have, in order; of one key twice, A's
+                // first span and B's last are compared.
+                let mut shared: Vec<(usize, usize, &str)> = Vec::new();
+                for &x in sorted_a {
+                    let span_a = &spans_a[x];
                     let k = key(span_a);
-                    let Some(span_b) = b_by_key.get(&k) else {
+                    if shared.last() == Some(&k) {
+                        continue;
+                    }
+                    let after = sorted_b.partition_point(|&y| key(&spans_b[y]) <= k);
+                    let Some(span_b) = after
+                        .checked_sub(1)
+                        .map(|y| &spans_b[sorted_b[y]])
+                        .filter(|span_b| key(span_b) == k)
+                    else {
                         continue;
                     };
-                    if !shared.insert(k) {
-                        continue;
-                    }
-                    for name in attribute_names.get(&span_a.label).into_iter().flatten() {
-                        counted
-                            .attributes
-                            .entry(format!("{}.{name}", span_a.label))
-                            .or_default()
-                            .add(span_a.attribute(name), span_b.attribute(name));
+                    shared.push(k);
+                    let mut add =
+                        |name: &str, a: &str, b: &str| match counted.attributes.get_mut(name) {
+                            Some(values) => values.add(a, b),
+                            None => counted
+                                .attributes
+                                .entry(name.to_owned())
+                                .or_default()
+                                .add(a, b),
+                        };
+                    for (name, field) in attribute_names.get(&span_a.label).into_iter().flatten() {
+                        add(field, span_a.attribute(name), span_b.attribute(name));
                     }
                     if !span_a.value.is_empty() || !span_b.value.is_empty() {
-                        counted
-                            .attributes
-                            .entry(format!("{}.value", span_a.label))
-                            .or_default()
-                            .add(&span_a.value, &span_b.value);
+                        let label = span_a.label.as_str();
+                        let at = match value_keys.iter().position(|(l, _)| *l == label) {
+                            Some(at) => at,
+                            None => {
+                                value_keys.push((label, format!("{label}.value")));
+                                value_keys.len() - 1
+                            }
+                        };
+                        add(&value_keys[at].1, &span_a.value, &span_b.value);
                     }
                 }
+                let is_shared = |k: (usize, usize, &str)| shared.binary_search(&k).is_ok();
                 let between_shared =
                     |who: &String| -> std::collections::BTreeSet<&(SpanKey, SpanKey, String)> {
                         links
@@ -966,7 +1081,7 @@ impl Counts {
                             .into_iter()
                             .flatten()
                             .filter(|(from, to, _)| {
-                                shared.contains(&borrowed(from)) && shared.contains(&borrowed(to))
+                                is_shared(borrowed(from)) && is_shared(borrowed(to))
                             })
                             .collect()
                     };
@@ -1129,14 +1244,14 @@ impl From<&PairFigures> for JsonFigures {
 }
 
 #[derive(Serialize)]
-struct JsonPair {
-    a: String,
-    b: String,
+struct JsonPair<'a> {
+    a: &'a str,
+    b: &'a str,
     documents: usize,
-    labels: BTreeMap<String, JsonFigures>,
+    labels: BTreeMap<&'a str, JsonFigures>,
     micro: JsonFigures,
     relations: JsonRelations,
-    attributes: BTreeMap<String, JsonKappa>,
+    attributes: BTreeMap<&'a str, JsonKappa>,
     /// Over all labels.
     #[serde(flatten)]
     gamma: gamma::JsonGamma,
@@ -1160,61 +1275,63 @@ struct JsonKappa {
 }
 
 #[derive(Serialize)]
-struct JsonAgreement {
-    annotators: Vec<String>,
+/// An agreement's JSON, borrowing its names from the figures: a large
+/// corpus's documents make tens of thousands of these.
+struct JsonAgreement<'a> {
+    annotators: &'a [String],
     documents: usize,
-    pairs: Vec<JsonPair>,
-    alpha: BTreeMap<String, Option<f64>>,
+    pairs: Vec<JsonPair<'a>>,
+    alpha: BTreeMap<&'a str, Option<f64>>,
     alpha_micro: Option<f64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    alpha_undefined: BTreeMap<String, &'static str>,
-    u_alpha: BTreeMap<String, Option<f64>>,
+    alpha_undefined: BTreeMap<&'a str, &'static str>,
+    u_alpha: BTreeMap<&'a str, Option<f64>>,
     u_alpha_micro: Option<f64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    u_alpha_undefined: BTreeMap<String, &'static str>,
+    u_alpha_undefined: BTreeMap<&'a str, &'static str>,
 }
 
 /// Each figure's value, and the reasons of those without one (the micro
 /// figure's under `micro`).
-fn values_and_reasons(
-    figures: &BTreeMap<String, Figure>,
+fn values_and_reasons<'a>(
+    figures: &'a BTreeMap<String, Figure>,
     micro: &Figure,
 ) -> (
-    BTreeMap<String, Option<f64>>,
-    BTreeMap<String, &'static str>,
+    BTreeMap<&'a str, Option<f64>>,
+    BTreeMap<&'a str, &'static str>,
 ) {
-    let mut reasons: BTreeMap<String, &'static str> = figures
+    let mut reasons: BTreeMap<&str, &'static str> = figures
         .iter()
-        .filter_map(|(l, f)| f.reason().map(|r| (l.clone(), r)))
+        .filter_map(|(l, f)| f.reason().map(|r| (l.as_str(), r)))
         .collect();
     if let Some(reason) = micro.reason() {
-        reasons.insert("micro".into(), reason);
+        reasons.insert("micro", reason);
     }
     let values = figures
         .iter()
-        .map(|(l, f)| (l.clone(), f.value()))
+        .map(|(l, f)| (l.as_str(), f.value()))
         .collect();
     (values, reasons)
 }
 
-impl From<&Agreement> for JsonAgreement {
-    fn from(a: &Agreement) -> Self {
+impl<'a> From<&'a Agreement> for JsonAgreement<'a> {
+    fn from(a: &'a Agreement) -> Self {
         let (alpha, alpha_undefined) = values_and_reasons(&a.alpha, &a.alpha_micro);
         let (u_alpha, u_alpha_undefined) = values_and_reasons(&a.u_alpha, &a.u_alpha_micro);
         JsonAgreement {
-            annotators: a.annotators.clone(),
+            annotators: &a.annotators,
             documents: a.documents,
             pairs: a
                 .pairs
                 .iter()
                 .map(|p| JsonPair {
-                    a: p.a.clone(),
-                    b: p.b.clone(),
+                    a: &p.a,
+                    b: &p.b,
                     documents: p.documents,
                     labels: p
                         .labels
                         .iter()
-                        .map(|(l, f)| (l.clone(), JsonFigures::with_gamma(f)))
+                        .map(|(l, f)| (l.as_str(), JsonFigures::with_gamma(f)))
                         .collect(),
                     micro: (&p.micro).into(),
                     relations: JsonRelations {
@@ -1228,7 +1345,7 @@ impl From<&Agreement> for JsonAgreement {
                         .iter()
                         .map(|(name, (kappa, items))| {
                             (
-                                name.clone(),
+                                name.as_str(),
                                 JsonKappa {
                                     kappa: kappa.value(),
                                     items: *items,
@@ -1253,7 +1370,7 @@ impl From<&Agreement> for JsonAgreement {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     #[serde(flatten)]
-    corpus: JsonAgreement,
+    corpus: JsonAgreement<'a>,
     per_document: JsonPerDocument<'a>,
     label_counts: &'a BTreeMap<String, BTreeMap<String, usize>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -1264,9 +1381,10 @@ struct JsonReport<'a> {
 /// written rather than all at once.
 struct JsonPerDocument<'a>(&'a [(String, Agreement)]);
 
-impl Serialize for JsonPerDocument<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // By id, as a map has them; of one id twice, the last.
+impl JsonPerDocument<'_> {
+    /// The documents in the order of their map: by id, and of one id twice,
+    /// the last.
+    fn order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.0.len()).collect();
         order.sort_by(|&x, &y| self.0[x].0.cmp(&self.0[y].0));
         order.dedup_by(|later, earlier| {
@@ -1276,11 +1394,57 @@ impl Serialize for JsonPerDocument<'_> {
             }
             same
         });
-        serializer.collect_map(order.into_iter().map(|i| {
+        order
+    }
+}
+
+impl Serialize for JsonPerDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.order().into_iter().map(|i| {
             let (id, figures) = &self.0[i];
             (id, JsonAgreement::from(figures))
         }))
     }
+}
+
+/// Documents whose JSON is made at once, in parallel, before it is
+/// written: a few megabytes of it.
+const JSON_BATCH: usize = 256;
+
+/// Documents one thread makes the JSON of at a time.
+const JSON_PIECE: usize = 16;
+
+/// The map entries of `documents` (ids and figures) as `serde_json`'s
+/// pretty printer writes them inside `per_document`: each entry on a line
+/// of its own, indented two levels, with the comma that follows the
+/// previous one; `first` leaves the first entry's comma out.
+fn json_entries(documents: &[&(String, Agreement)], first: bool) -> Vec<u8> {
+    use serde_json::ser::{Formatter, PrettyFormatter};
+    let mut out = Vec::new();
+    for (n, (id, figures)) in documents.iter().enumerate() {
+        out.extend_from_slice(if first && n == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
+        serde_json::to_writer(&mut out, id)
+            .unwrap_or_else(|err| unreachable!("an id serializes: {err}"));
+        out.extend_from_slice(b": ");
+        // The pretty printer as it stands inside the report's object and
+        // the `per_document` map: two levels deep.
+        let mut formatter = PrettyFormatter::new();
+        let mut sink = std::io::sink();
+        for _ in 0..2 {
+            formatter
+                .begin_object(&mut sink)
+                .unwrap_or_else(|err| unreachable!("nothing fails writing nowhere: {err}"));
+        }
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+        JsonAgreement::from(figures)
+            .serialize(&mut serializer)
+            .unwrap_or_else(|err| unreachable!("agreement serializes: {err}"));
+    }
+    out
 }
 
 impl Report {
@@ -1295,14 +1459,54 @@ impl Report {
 
     /// [`Report::to_json`], written to `out` as it is made rather than held
     /// whole: a large corpus's is tens of megabytes.
+    ///
+    /// The report is made without its documents, and their entries are put
+    /// in its empty `per_document` map: each batch of documents made into
+    /// JSON in parallel on the disk pool, by `serde_json`'s pretty printer
+    /// set two levels deep, so that the bytes are those of the whole report
+    /// made at once (a unit test compares them).
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        use rayon::prelude::*;
         let report = JsonReport {
             corpus: (&self.corpus).into(),
-            per_document: JsonPerDocument(&self.per_document),
+            per_document: JsonPerDocument(&[]),
             label_counts: &self.counts,
             skipped: &self.skipped,
         };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
+        let mut head = Vec::new();
+        serde_json::to_writer_pretty(&mut head, &report)?;
+        // The top level's keys are indented by two spaces; deeper ones by
+        // more, and a string's quotes inside another are escaped.
+        const EMPTY: &[u8] = b"\n  \"per_document\": {}";
+        let Some(at) = head.windows(EMPTY.len()).position(|w| w == EMPTY) else {
+            unreachable!("the report has a per_document map")
+        };
+        // Up to the empty map's closing brace.
+        let split = at + EMPTY.len() - 1;
+        out.write_all(&head[..split])?;
+        let documents = JsonPerDocument(&self.per_document);
+        let order: Vec<&(String, Agreement)> = documents
+            .order()
+            .into_iter()
+            .map(|i| &self.per_document[i])
+            .collect();
+        let pool = crate::store::disk::pool();
+        for (b, batch) in order.chunks(JSON_BATCH).enumerate() {
+            let pieces: Vec<Vec<u8>> = crate::store::disk::run_on(pool.as_ref(), || {
+                batch
+                    .par_chunks(JSON_PIECE)
+                    .enumerate()
+                    .map(|(p, piece)| json_entries(piece, b == 0 && p == 0))
+                    .collect()
+            });
+            for piece in pieces {
+                out.write_all(&piece)?;
+            }
+        }
+        if !order.is_empty() {
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(&head[split..])?;
         out.write_all(b"\n")
     }
 
@@ -1591,6 +1795,50 @@ mod tests {
         assert!(json.contains("\"u_alpha\": {"), "{json}");
         assert!(json.contains("\"u_alpha_micro\": "), "{json}");
         assert!(two.to_table().contains("u-alpha"));
+    }
+
+    /// The report made without its documents, their entries made in
+    /// batches and put in: the bytes `serde_json` writes for the whole
+    /// report at once, with ids to escape, an id twice, more documents than
+    /// a batch holds, and none.
+    #[test]
+    fn json_made_in_batches_is_the_whole_report_made_at_once() {
+        use crate::testing::TestProject;
+        let dir = TestProject::new();
+        dir.write_annotations("ayu", "a.txt", "[Kim|actor] tiba di [Moskwa|location].\n");
+        dir.write_annotations("budi", "a.txt", "[Kim tiba|actor] di [Moskwa|actor].\n");
+        dir.write_annotations("ayu", "b.txt", "“[Putin|actor]” 😊 [datang|claim].\r\n");
+        let report = agree(&dir.open(), &[]);
+        let whole = |report: &Report| {
+            let json = JsonReport {
+                corpus: (&report.corpus).into(),
+                per_document: JsonPerDocument(&report.per_document),
+                label_counts: &report.counts,
+                skipped: &report.skipped,
+            };
+            let mut out = serde_json::to_vec_pretty(&json).unwrap();
+            out.push(b'\n');
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(report.to_json(), whole(&report));
+        let mut many = report.clone();
+        many.per_document = (0..JSON_BATCH + 2 * JSON_PIECE + 3)
+            .map(|n| {
+                let id = match n % 3 {
+                    0 => format!("d{n:05}.txt"),
+                    1 => format!("q\"{n}\\é\t😊.txt"),
+                    _ => "twice.txt".to_owned(),
+                };
+                (id, report.per_document[n % 2].1.clone())
+            })
+            .rev()
+            .collect();
+        many.skipped = vec!["x.json: \"per_document\": {}".into()];
+        assert_eq!(many.to_json(), whole(&many));
+        let mut none = report.clone();
+        none.per_document.clear();
+        assert_eq!(none.to_json(), whole(&none));
+        assert!(none.to_json().contains("\"per_document\": {},"));
     }
 
     #[test]

@@ -78,6 +78,20 @@ impl Difference {
 /// spans and same-range pairs are found through an index; only what remains
 /// unmatched is compared pairwise for overlaps.
 pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
+    difference_indices(a, b)
+        .into_iter()
+        .map(|(kind, i, j)| Difference {
+            kind,
+            a: i.map(|i| a[i].clone()),
+            b: j.map(|j| b[j].clone()),
+        })
+        .collect()
+}
+
+/// [`differences`] with each side's span as its index in `a` or `b`, for
+/// readers that need no copy of the spans; the same items in the same
+/// order.
+pub fn difference_indices(a: &[Span], b: &[Span]) -> Vec<(Kind, Option<usize>, Option<usize>)> {
     use std::collections::HashMap;
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
@@ -94,11 +108,7 @@ pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
     let mut pair = |i: usize, j: usize, kind: Kind, used_a: &mut [bool], used_b: &mut [bool]| {
         used_a[i] = true;
         used_b[j] = true;
-        result.push(Difference {
-            kind,
-            a: Some(a[i].clone()),
-            b: Some(b[j].clone()),
-        });
+        result.push((kind, Some(i), Some(j)));
     };
     for (i, x) in a.iter().enumerate() {
         if let Some(candidates) = by_key.get_mut(&(x.start, x.end, x.label.as_str()))
@@ -137,21 +147,20 @@ pub fn differences(a: &[Span], b: &[Span]) -> Vec<Difference> {
             pair(i, j, Kind::BoundariesDiffer, &mut used_a, &mut used_b);
         }
     }
-    for (x, _) in a.iter().zip(&used_a).filter(|(_, used)| !**used) {
-        result.push(Difference {
-            kind: Kind::OnlyA,
-            a: Some(x.clone()),
-            b: None,
-        });
+    for i in (0..a.len()).filter(|&i| !used_a[i]) {
+        result.push((Kind::OnlyA, Some(i), None));
     }
-    for (y, _) in b.iter().zip(&used_b).filter(|(_, used)| !**used) {
-        result.push(Difference {
-            kind: Kind::OnlyB,
-            a: None,
-            b: Some(y.clone()),
-        });
+    for j in (0..b.len()).filter(|&j| !used_b[j]) {
+        result.push((Kind::OnlyB, None, Some(j)));
     }
-    result.sort_by_key(|d| (d.range().start, d.range().end, d.kind));
+    // By the range both sides' spans cover, as [`Difference::range`] gives it.
+    let range = |&(_, i, j): &(Kind, Option<usize>, Option<usize>)| {
+        let spans = i.map(|i| &a[i]).into_iter().chain(j.map(|j| &b[j]));
+        let start = spans.clone().map(|s| s.start).min().unwrap_or(0);
+        let end = spans.map(|s| s.end).max().unwrap_or(0);
+        (start, end)
+    };
+    result.sort_by_key(|d| (range(d), d.0));
     result
 }
 
@@ -182,9 +191,13 @@ impl<'a> Decided<'a> {
     /// Whether the gold set settles a difference: it holds A's or B's span,
     /// or one of them was rejected.
     pub fn is_decided(&self, difference: &Difference) -> bool {
-        [&difference.a, &difference.b]
+        self.decides([&difference.a, &difference.b].into_iter().flatten())
+    }
+
+    /// [`Self::is_decided`] of a difference between `spans`.
+    pub fn decides<'s>(&self, spans: impl IntoIterator<Item = &'s Span>) -> bool {
+        spans
             .into_iter()
-            .flatten()
             .any(|s| self.keys.contains(&(s.start, s.end, s.label.as_str())))
     }
 }

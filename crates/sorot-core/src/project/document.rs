@@ -182,6 +182,40 @@ impl OpenDocument {
         Self::open_on(project, doc, annotator, text.clone(), false)
     }
 
+    /// [`OpenDocument::open_to_read_on`] for readers that want only the
+    /// documents `annotator` has a file for: the annotation file is read
+    /// first, and its absence (no file, or a folder in its place) gives
+    /// `None` without a separate check that it exists. The text is read
+    /// into `text` when it is not there yet; when it cannot be read, that
+    /// error is given and `text` stays empty.
+    pub fn open_existing_to_read(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+        text: &mut Option<ReadText>,
+    ) -> Option<Result<Self, OpenError>> {
+        let path = project.annotation_path(annotator, &doc.id);
+        let read = AnnotationFile::read(&path);
+        if let Err(StorageError::Read { source, .. }) = &read
+            && matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+            )
+        {
+            return None;
+        }
+        let text = match text {
+            Some(text) => text.clone(),
+            None => match ReadText::read(doc) {
+                Ok(read) => text.insert(read).clone(),
+                Err(err) => return Some(Err(err)),
+            },
+        };
+        let mut document = Self::unloaded(project, doc, annotator, text, false, path);
+        document.load_annotations_from(project.schema(), read);
+        Some(Ok(document))
+    }
+
     /// [`OpenDocument::open`] on a text already read.
     pub fn open_on_text(
         project: &Project,
@@ -196,10 +230,26 @@ impl OpenDocument {
         project: &Project,
         doc: &DocEntry,
         annotator: &str,
-        ReadText { text, fingerprint }: ReadText,
+        text: ReadText,
         saves: bool,
     ) -> Self {
-        let mut document = OpenDocument {
+        let path = project.annotation_path(annotator, &doc.id);
+        let mut document = Self::unloaded(project, doc, annotator, text, saves, path);
+        document.load_annotations(project.schema());
+        document
+    }
+
+    /// A document of `text` with no annotations loaded yet, its annotation
+    /// file at `path`.
+    fn unloaded(
+        project: &Project,
+        doc: &DocEntry,
+        annotator: &str,
+        ReadText { text, fingerprint }: ReadText,
+        saves: bool,
+        path: std::path::PathBuf,
+    ) -> Self {
+        OpenDocument {
             id: doc.id.clone(),
             text,
             annotations: Annotations::default(),
@@ -209,16 +259,14 @@ impl OpenDocument {
             annotator: annotator.to_owned(),
             source: project.source_path(doc),
             fingerprint,
-            path: project.annotation_path(annotator, &doc.id),
+            path,
             disk_fingerprint: None,
             saves,
             saved_revision: 0,
             revision: 0,
             unknown: store::Unknown::default(),
             annotations_dir: project.annotation_dir(),
-        };
-        document.load_annotations(project.schema());
-        document
+        }
     }
 
     /// (Re)reads the annotation file, dropping unsaved changes and history.
@@ -227,6 +275,16 @@ impl OpenDocument {
     }
 
     fn load_annotations(&mut self, schema: &Schema) {
+        let read = AnnotationFile::read(&self.path);
+        self.load_annotations_from(schema, read);
+    }
+
+    /// [`Self::load_annotations`] from the annotation file as read.
+    fn load_annotations_from(
+        &mut self,
+        schema: &Schema,
+        read: Result<(AnnotationFile, Vec<u8>), StorageError>,
+    ) {
         self.revision += 1;
         self.saved_revision = self.revision;
         self.annotations = Annotations::default();
@@ -235,7 +293,7 @@ impl OpenDocument {
         self.findings.clear();
         self.disk_fingerprint = None;
         self.unknown = store::Unknown::default();
-        match AnnotationFile::read(&self.path) {
+        match read {
             // No file yet: nothing annotated.
             Err(StorageError::Read { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound => {}

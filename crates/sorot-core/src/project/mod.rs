@@ -591,7 +591,11 @@ fn collect_texts(
             if normalize(&path) != skip {
                 collect_texts(&path, text_dir, skip, docs)?;
             }
-        } else if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
+        } else if path.extension().is_some_and(|e| e == "txt")
+            // The entry's type, as the folder gives it, is a file's; only a
+            // link needs a look at what it leads to.
+            && (file_type.is_file() || (file_type.is_symlink() && path.is_file()))
+        {
             let relative = path.strip_prefix(text_dir).unwrap_or(&path);
             let id = relative
                 .components()

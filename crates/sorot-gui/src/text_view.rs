@@ -1898,7 +1898,7 @@ fn text_band(row_rect: Rect, row_height: f32) -> Rect {
 ///
 /// `spans` are in [`layer_order`]; the lanes are given in the same order,
 /// so a change of the spans costs one pass over them, with no table by id.
-pub fn assign_lanes(spans: &[Layer]) -> Vec<u8> {
+fn assign_lanes(spans: &[Layer]) -> Vec<u8> {
     let mut lane_ends: Vec<usize> = Vec::new();
     spans
         .iter()

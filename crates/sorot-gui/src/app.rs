@@ -204,11 +204,12 @@ pub struct SorotApp {
     keyboard_to_text: bool,
     /// The side panels' widths in the last frame, left and right.
     side_panels: [f32; 2],
-    /// The width the panels shared with the text in the last frame.
-    window_width: f32,
-    /// The side panels' shares of that width, as last set by hand or at
-    /// the start; kept when the window is resized.
+    /// The side panels' shares of the width they share with the text, as
+    /// last set by hand or at the start; kept when the window is resized.
     panel_shares: [f32; 2],
+    /// The width the panels were last set for: where the shares were taken,
+    /// or the last rescaling. Small steps of a resize add up against it.
+    shares_width: f32,
 }
 
 /// Where closing the window stands: the window closes at once unless a
@@ -270,8 +271,8 @@ impl SorotApp {
             offer: None,
             keyboard_to_text: false,
             side_panels: [0.0; 2],
-            window_width: 0.0,
             panel_shares: [0.0; 2],
+            shares_width: 0.0,
         };
         if let Some(project) = project {
             app.open_project(project);
@@ -439,12 +440,15 @@ impl SorotApp {
         }
         let left = left.show(ui, |ui| self.document_list_ui(ui));
         let right = right.show(ui, |ui| self.span_panel_ui(ui));
-        self.side_panels = [left.response.rect.width(), right.response.rect.width()];
-        if rescaled.is_none() && width > 0.0 {
+        let widths = [left.response.rect.width(), right.response.rect.width()];
+        if rescaled.is_some() {
+            self.shares_width = width;
+        } else if widths != self.side_panels && width > 0.0 {
             // Resized by hand (or first shown): the shares to keep.
-            self.panel_shares = self.side_panels.map(|w| w / width);
+            self.panel_shares = widths.map(|w| w / width);
+            self.shares_width = width;
         }
-        self.window_width = width;
+        self.side_panels = widths;
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
         self.dialogs_ui(ui.ctx());
         if let Some(workspace) = &self.workspace {
@@ -988,12 +992,13 @@ impl SorotApp {
         }
     }
 
-    /// When the window's width changed since the last frame, the side
-    /// panels' widths for the new one: each keeps its share of the window
+    /// When the window's width changed since the panels were last set (at
+    /// the start, by hand, or by the last rescaling), the side panels'
+    /// widths for the new one: each keeps its share of the window
     /// (within the bounds the panels start with), so that a window made
     /// narrower leaves the text its share too.
     fn rescaled_panels(&self, width: f32) -> Option<[f32; 2]> {
-        let before = self.window_width;
+        let before = self.shares_width;
         if before <= 0.0 || (width - before).abs() < 0.5 || self.panel_shares.contains(&0.0) {
             return None;
         }

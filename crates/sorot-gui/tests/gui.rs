@@ -2934,6 +2934,37 @@ fn a_relation_is_selected_on_its_arc_retyped_and_deleted() {
     assert!(harness.state().selected_span().is_some());
 }
 
+/// A text changed on disk (to one of the same length) opens again
+/// read-only with its spans flagged: the view lays out the document anew,
+/// and the flagged spans' tags go, though nothing was edited in between.
+#[test]
+fn a_text_changed_on_disk_is_laid_out_again_without_its_flagged_spans_tags() {
+    let markup = "“Di Vostochny, [Kim|actor] 😊 berkata ia datang pada [Rabu|date].”\r\n";
+    let project = TestProject::new().annotated("ayu", "a.txt", markup);
+    let mut harness = workbench_on(&project);
+    let kim = find(&harness, "Kim");
+    assert!(tag_above(&harness, "actor", kim.clone()).is_some());
+    // One letter changed: the same length, so only the fingerprint tells.
+    project.write_text(
+        "a.txt",
+        "“Di Vostochny, Kim 😊 berkata ia dating pada Rabu.”\r\n",
+    );
+    let mut flagged = false;
+    for _ in 0..40 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.run();
+        let doc = harness.state().workspace().unwrap().current().unwrap();
+        if !doc.is_editable() {
+            flagged = true;
+            break;
+        }
+    }
+    assert!(flagged, "the changed text opens read-only");
+    harness.run();
+    assert_eq!(tag_above(&harness, "actor", kim.clone()), None);
+    assert_eq!(tag_above(&harness, "date", find(&harness, "Rabu")), None);
+}
+
 #[test]
 fn plain_lines_are_as_close_as_ordinary_text_and_lines_with_spans_get_room() {
     let plain =

@@ -105,7 +105,11 @@ pub struct OpenDocument {
     /// The revision last written (or read); the document is dirty when its
     /// revision has moved on.
     saved_revision: u64,
-    /// Counts changes to the annotations, for views that cache derived data.
+    /// Moves with each change to the annotations, for views that cache
+    /// derived data: a number no other document, and no earlier opening of
+    /// this one, has had in this process ([`next_revision`]), so that a
+    /// document opened again (its text changed on disk, say) never passes
+    /// for the one a view cached.
     revision: u64,
     /// The file's fields this build does not know, written back on save.
     unknown: store::Unknown,
@@ -285,7 +289,7 @@ impl OpenDocument {
         schema: &Schema,
         read: Result<(AnnotationFile, Vec<u8>), StorageError>,
     ) {
-        self.revision += 1;
+        self.revision = next_revision();
         self.saved_revision = self.revision;
         self.annotations = Annotations::default();
         self.history = History::default();
@@ -397,7 +401,8 @@ impl OpenDocument {
             .any(|f| f.blocking && (f.span == Some(id) || f.span.is_none()))
     }
 
-    /// A number that changes whenever the annotations change.
+    /// A number that changes whenever the annotations change, and that no
+    /// other document (nor an earlier opening of this one) has had.
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -619,4 +624,11 @@ impl SaveJob {
         store::write_atomic(&self.path, content.as_bytes())?;
         Ok(store::fingerprint(content.as_bytes()))
     }
+}
+
+/// The next revision of any document: counted over the whole process, so
+/// that revisions only grow and are never shared.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }

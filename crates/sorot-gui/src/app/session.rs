@@ -74,6 +74,7 @@ impl SorotApp {
                 self.documents.relist();
                 self.selection = None;
                 self.selected_span = None;
+                self.selected_relation = None;
                 if let Some(first) = first {
                     self.select_document(&first);
                 }
@@ -103,6 +104,7 @@ impl SorotApp {
         self.workspace = Some(self.new_workspace(project, &name));
         self.selection = None;
         self.selected_span = None;
+        self.selected_relation = None;
         if let Some(id) = current {
             self.select_document(&id);
         }
@@ -137,6 +139,7 @@ impl SorotApp {
         let result = workspace.select(id);
         self.selection = None;
         self.selected_span = None;
+        self.selected_relation = None;
         self.spans.note_edit = None;
         self.spans.relating = None;
         self.offer = None;
@@ -197,6 +200,7 @@ impl SorotApp {
         // Review does not show the annotator's spans: nothing stays selected.
         self.selection = None;
         self.selected_span = None;
+        self.selected_relation = None;
         self.spans.relating = None;
         let gold = self.new_workspace(project, GOLD);
         let mut review = ReviewMode::new(gold, a, b, hide_names);

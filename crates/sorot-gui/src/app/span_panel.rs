@@ -131,7 +131,10 @@ impl SorotApp {
         let mut area = egui::ScrollArea::vertical()
             .id_salt("relation list")
             .max_height(6.0 * row_height);
-        if let Some(relation) = &chosen
+        if chosen.is_none() {
+            // Selected again later, it is scrolled to again.
+            self.spans.listed_relation = None;
+        } else if let Some(relation) = &chosen
             && self.spans.listed_relation.as_ref() != Some(relation)
         {
             self.spans.listed_relation = Some(relation.clone());
@@ -275,12 +278,15 @@ impl SorotApp {
             && (self.selection.is_some() || self.selected_span.is_some());
         if let Some(doc) = doc {
             let key = (doc.id.clone(), doc.revision());
-            if self
-                .spans
-                .label_counts
-                .as_ref()
-                .is_none_or(|(k, _)| *k != key)
-            {
+            if self.spans.label_counts.as_ref().is_none_or(|(k, counts)| {
+                // Counted afresh for a change of the schema's labels too.
+                *k != key
+                    || counts.len() != schema.labels.len()
+                    || counts
+                        .iter()
+                        .zip(&schema.labels)
+                        .any(|((name, _), label)| *name != label.name)
+            }) {
                 // Each span's label found among the schema's once per run
                 // of spans of one label; nothing copied.
                 let mut counts: LabelCounts =

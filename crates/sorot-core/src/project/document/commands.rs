@@ -247,7 +247,7 @@ impl OpenDocument {
     /// Counts a change, if there was one, and says what happened.
     fn finish(&mut self, changed: bool, select: Option<SpanId>) -> Outcome {
         if changed {
-            self.revision += 1;
+            self.revision = super::next_revision();
             Outcome::Changed { select }
         } else {
             Outcome::Unchanged

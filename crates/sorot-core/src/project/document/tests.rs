@@ -1073,3 +1073,27 @@ fn many_suggestions_accepted_at_once_are_what_accepting_each_in_turn_gives() {
     at_once.execute(schema, Command::Undo).unwrap();
     assert_eq!(*at_once.annotations(), before);
 }
+
+/// A document opened again never has a revision it or another document had:
+/// views that cache by revision lay it out anew. Revisions only grow.
+#[test]
+fn revisions_are_never_shared_and_only_grow() {
+    let (_dir, project) = project_with("“Kim” 😊 berkata Rabu\r\n".as_bytes());
+    let mut first = open(&project);
+    let second = open(&project);
+    assert_ne!(first.revision(), second.revision());
+    let before = first.revision();
+    first
+        .execute(
+            project.schema(),
+            Command::AddSpan {
+                range: 1..4,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+    assert!(first.revision() > before);
+    assert_ne!(first.revision(), second.revision());
+    assert!(first.is_dirty());
+    assert!(!second.is_dirty());
+}

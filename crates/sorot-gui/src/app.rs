@@ -602,9 +602,7 @@ impl SorotApp {
         let doc = self.workspace.as_ref().and_then(Workspace::current);
         let stands = self.selection.is_none()
             && self.selected_span.is_none()
-            && doc.is_some_and(|d| {
-                d.id == *doc_id && d.annotations().relations().any(|r| r == relation)
-            });
+            && doc.is_some_and(|d| d.id == *doc_id && d.annotations().has_relation(relation));
         if !stands {
             self.selected_relation = None;
         }
@@ -679,7 +677,7 @@ impl SorotApp {
                     .workspace
                     .as_ref()
                     .and_then(Workspace::current)
-                    .is_some_and(|d| d.annotations().relations().any(|r| *r == retyped));
+                    .is_some_and(|d| d.annotations().has_relation(&retyped));
                 if was_selected
                     && retyped_stands
                     && let Some((_, selected)) = &mut self.selected_relation
@@ -1015,13 +1013,12 @@ impl SorotApp {
         let Some(doc) = self.workspace.as_ref().and_then(Workspace::current) else {
             return;
         };
-        if !doc.annotations().relations().any(|r| *r == relation) {
+        if !doc.annotations().has_relation(&relation) {
             return;
         }
         let doc_id = doc.id.clone();
         self.commit_note();
         self.spans.relating = None;
-        self.spans.note_edit = None;
         self.selection = None;
         self.selected_span = None;
         if reveal && let Some(start) = self.current_span_start(relation.from) {

@@ -49,10 +49,22 @@ fn harness_on(project: &Path, step: f32, size: egui::Vec2) -> Harness<'static, S
 
 /// The annotation file of `doc`, once every autosave has reached the disk.
 fn file_on_disk(harness: &mut Harness<'static, SorotApp>, project: &Path, doc: &str) -> String {
+    annotators_file(harness, project, "tester", doc)
+}
+
+/// `annotator`'s annotation file of `doc`, once every autosave has reached
+/// the disk.
+fn annotators_file(
+    harness: &mut Harness<'static, SorotApp>,
+    project: &Path,
+    annotator: &str,
+    doc: &str,
+) -> String {
     harness.state_mut().wait_for_saves();
     fs::read_to_string(
         project
-            .join("annotations/tester")
+            .join("annotations")
+            .join(annotator)
             .join(format!("{doc}.ron")),
     )
     .unwrap_or_default()
@@ -2785,26 +2797,32 @@ fn label_tags_stand_above_each_spans_start_stacked_and_the_view_menu_hides_them(
     assert!(harness.state().selected_span().is_some());
 }
 
+/// Ayu's `a.txt` from `markup`, which holds a claim with Putin in it, and
+/// a "target" relation from the claim to Putin.
+fn claim_targeting_putin(markup: &str) -> (TestProject, sorot_core::model::Relation) {
+    use sorot_core::project::document::Command;
+    let project = TestProject::new().annotated("ayu", "a.txt", markup);
+    let spans = project.spans("ayu", "a.txt");
+    let id_of = |label: &str, text: &str| {
+        spans
+            .iter()
+            .find(|s| s.label == label && s.text.contains(text))
+            .unwrap()
+            .id
+    };
+    let target = sorot_core::model::Relation {
+        from: id_of("claim", "Putin"),
+        to: id_of("actor", "Putin"),
+        kind: "target".into(),
+    };
+    project.edit("ayu", "a.txt", [Command::Link(target.clone())]);
+    (project, target)
+}
+
 #[test]
 fn relations_are_drawn_with_their_type_and_listed_and_a_click_selects_one() {
-    use sorot_core::model::Relation;
-    use sorot_core::project::document::Command;
-    let project = TestProject::new().annotated(
-        "ayu",
-        "a.txt",
+    let (project, target) = claim_targeting_putin(
         "[[Kim|actor] berkata akan bertemu [Putin|actor]|claim] pekan depan.\n",
-    );
-    let spans = project.spans("ayu", "a.txt");
-    let id_of = |text: &str| spans.iter().find(|s| s.text == text).unwrap().id;
-    let claim = id_of("Kim berkata akan bertemu Putin");
-    project.edit(
-        "ayu",
-        "a.txt",
-        [Command::Link(Relation {
-            from: claim,
-            to: id_of("Putin"),
-            kind: "target".into(),
-        })],
     );
     let mut harness = workbench_on(&project);
     assert!(harness.state().preferences().show_relations);
@@ -2821,11 +2839,6 @@ fn relations_are_drawn_with_their_type_and_listed_and_a_click_selects_one() {
     harness.get_by_label_contains("Relations (1)");
     harness.get_by_label_contains("-> Putin").click();
     harness.run();
-    let target = Relation {
-        from: claim,
-        to: id_of("Putin"),
-        kind: "target".into(),
-    };
     // The row selects the relation, not a span.
     assert_eq!(harness.state().selected_relation(), Some(&target));
     assert_eq!(harness.state().selected_span(), None);
@@ -2840,8 +2853,7 @@ fn relations_are_drawn_with_their_type_and_listed_and_a_click_selects_one() {
 
 /// Ayu's annotation file of `a.txt`, once every save is done.
 fn ayu_file(harness: &mut Harness<'static, SorotApp>, project: &TestProject) -> String {
-    harness.state_mut().wait_for_saves();
-    fs::read_to_string(project.root().join("annotations/ayu/a.txt.ron")).unwrap_or_default()
+    annotators_file(harness, project.root(), "ayu", "a.txt")
 }
 
 /// What a selected relation offers: Escape leaves it, a click on its arc's
@@ -2850,22 +2862,10 @@ fn ayu_file(harness: &mut Harness<'static, SorotApp>, project: &TestProject) -> 
 #[test]
 fn a_relation_is_selected_on_its_arc_retyped_and_deleted() {
     use sorot_core::model::Relation;
-    use sorot_core::project::document::Command;
-    let project = TestProject::new().annotated(
-        "ayu",
-        "a.txt",
+    let (project, target) = claim_targeting_putin(
         "“[[Kim|actor] 😊 berkata akan bertemu [Putin|actor]|claim]” pekan depan.\r\n",
     );
-    let spans = project.spans("ayu", "a.txt");
-    let id_of = |text: &str| spans.iter().find(|s| s.text == text).unwrap().id;
-    let claim = id_of("Kim 😊 berkata akan bertemu Putin");
-    let putin = id_of("Putin");
-    let target = Relation {
-        from: claim,
-        to: putin,
-        kind: "target".into(),
-    };
-    project.edit("ayu", "a.txt", [Command::Link(target.clone())]);
+    let (claim, putin) = (target.from, target.to);
     let mut harness = workbench_on(&project);
     let row = harness.state().text_rect(0..1).unwrap();
     let label = painted_exactly(&harness, "target")

@@ -291,6 +291,11 @@ impl Annotations {
         self.relations.iter()
     }
 
+    /// Whether these annotations hold `relation`.
+    pub fn has_relation(&self, relation: &Relation) -> bool {
+        self.relations.contains(relation)
+    }
+
     /// The relations that have `id` at either end.
     pub fn relations_of(&self, id: SpanId) -> Vec<&Relation> {
         self.relations

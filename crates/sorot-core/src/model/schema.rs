@@ -98,6 +98,14 @@ pub struct RelationDef {
     pub to: String,
 }
 
+impl RelationDef {
+    /// Whether a relation of this type may go from a span labeled `from`
+    /// to one labeled `to`.
+    pub fn allows(&self, from: &str, to: &str) -> bool {
+        (self.from.is_empty() || self.from == from) && (self.to.is_empty() || self.to == to)
+    }
+}
+
 /// A claim's `source` (the actor who made it) and `target` (the actor it is about).
 pub fn default_relations() -> Vec<RelationDef> {
     let relation = |name: &str| RelationDef {

@@ -212,10 +212,7 @@ impl SorotApp {
         let allowed: Vec<&str> = schema
             .relations
             .iter()
-            .filter(|def| {
-                (def.from.is_empty() || def.from == from.label)
-                    && (def.to.is_empty() || def.to == to.label)
-            })
+            .filter(|def| def.allows(&from.label, &to.label))
             .map(|def| def.name.as_str())
             .collect();
         ui.add_enabled_ui(doc.is_editable(), |ui| {
@@ -257,8 +254,7 @@ impl SorotApp {
             let key = ui
                 .ctx()
                 .format_shortcut(&UiCommand::DeleteSpan.shortcuts()[0]);
-            let key = format!(" ({key})");
-            if ui.button(format!("Remove relation{key}")).clicked() {
+            if ui.button(format!("Remove relation ({key})")).clicked() {
                 self.actions.push(Action::Unlink(relation));
             }
         }

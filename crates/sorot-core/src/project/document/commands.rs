@@ -651,17 +651,14 @@ fn link(doc: &OpenDocument, schema: &Schema, relation: Relation) -> Result<Plan,
         .ok_or_else(|| CommandError::UnknownLabel(relation.kind.clone()))?;
     let from = doc.span(relation.from)?;
     let to = doc.span(relation.to)?;
-    if relation.from == relation.to
-        || (!def.from.is_empty() && from.label != def.from)
-        || (!def.to.is_empty() && to.label != def.to)
-    {
+    if relation.from == relation.to || !def.allows(&from.label, &to.label) {
         return Err(CommandError::RelationEnds {
             kind: def.name.clone(),
             from: def.from.clone(),
             to: def.to.clone(),
         });
     }
-    if doc.annotations.relations().any(|r| *r == relation) {
+    if doc.annotations.has_relation(&relation) {
         return Ok(Plan::Nothing);
     }
     // Linking again takes back an earlier rejection of the relation.
@@ -681,7 +678,7 @@ fn link(doc: &OpenDocument, schema: &Schema, relation: Relation) -> Result<Plan,
 /// taken out is decided against: recorded, so that adjudication and
 /// marking reviewed do not bring it back.
 fn unlink(doc: &OpenDocument, relation: Relation) -> Plan {
-    if !doc.annotations.relations().any(|r| *r == relation) {
+    if !doc.annotations.has_relation(&relation) {
         return Plan::Nothing;
     }
     let rejection = (doc.annotator == crate::analysis::review::GOLD)
@@ -705,7 +702,7 @@ fn retype(
     relation: Relation,
     kind: String,
 ) -> Result<Plan, CommandError> {
-    if relation.kind == kind || !doc.annotations.relations().any(|r| *r == relation) {
+    if relation.kind == kind || !doc.annotations.has_relation(&relation) {
         return Ok(Plan::Nothing);
     }
     let retyped = Relation {

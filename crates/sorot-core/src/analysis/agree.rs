@@ -154,6 +154,46 @@ pub struct Report {
 /// One annotator's spans of one document.
 type Annotated = BTreeMap<String, Vec<Span>>;
 
+/// One annotator's spans of one document sorted by label, as indices into
+/// their spans, in order: those of each of the schema's labels, and those
+/// of labels the schema does not list. Each span's label is compared with
+/// the schema's once, and every count of the document uses these.
+#[derive(Debug, Default)]
+struct ByLabel {
+    /// By the labels' order.
+    of_label: Vec<Vec<usize>>,
+    unlisted: Vec<usize>,
+}
+
+impl ByLabel {
+    fn of(spans: &[Span], labels: &[String]) -> ByLabel {
+        let mut by_label = ByLabel {
+            of_label: vec![Vec::new(); labels.len()],
+            unlisted: Vec::new(),
+        };
+        for (i, span) in spans.iter().enumerate() {
+            match labels.iter().position(|l| *l == span.label) {
+                Some(l) => by_label.of_label[l].push(i),
+                None => by_label.unlisted.push(i),
+            }
+        }
+        by_label
+    }
+
+    /// Each annotator's, in the order of `annotators`; `None` for one who
+    /// did not annotate the document.
+    fn of_each(
+        annotators: &[String],
+        labels: &[String],
+        annotated: &Annotated,
+    ) -> Vec<Option<ByLabel>> {
+        annotators
+            .iter()
+            .map(|a| annotated.get(a).map(|spans| ByLabel::of(spans, labels)))
+            .collect()
+    }
+}
+
 /// A document's tokens as agreement needs them: how many there are, and
 /// for each annotator where each of their spans falls among them (first
 /// token, end token), in the order of the spans. The tokens themselves are
@@ -337,33 +377,54 @@ impl KappaCounts {
     fn add(&mut self, a: &[u8], b: &[u8]) {
         let n = a.len().min(b.len());
         let (a, b) = (&a[..n], &b[..n]);
+        let highest = a.iter().chain(b).fold(0, |m, t| m.max(*t));
+        if highest <= 2 {
+            // O, B and I (0 to 2): counted in one pass, in blocks whose
+            // counts fit 32 bits, which the compiler makes many tags wide.
+            let mut few = [[0usize; 3]; 2];
+            for (a, b) in a.chunks(1 << 24).zip(b.chunks(1 << 24)) {
+                let (mut agree, mut ones, mut twos) = (0u32, [0u32; 2], [0u32; 2]);
+                for (x, y) in a.iter().zip(b) {
+                    agree += u32::from(x == y);
+                    ones[0] += u32::from(*x == 1);
+                    twos[0] += u32::from(*x == 2);
+                    ones[1] += u32::from(*y == 1);
+                    twos[1] += u32::from(*y == 2);
+                }
+                self.agree += agree as usize;
+                for side in 0..2 {
+                    let (ones, twos) = (ones[side] as usize, twos[side] as usize);
+                    few[side][0] += a.len() - ones - twos;
+                    few[side][1] += ones;
+                    few[side][2] += twos;
+                }
+            }
+            self.n += n;
+            for (side, counted) in [&mut self.a, &mut self.b].into_iter().zip(&few) {
+                Self::count_into(side, counted);
+            }
+            return;
+        }
         self.agree += a.iter().zip(b).filter(|(x, y)| x == y).count();
         self.n += n;
         for (side, tags) in [(&mut self.a, a), (&mut self.b, b)] {
-            // O, B and I (0 to 2) are counted by sums over the tags, which
-            // the compiler makes many tags wide; other tags one by one.
-            let (mut few, mut any) = ([0usize; 3], None);
-            if tags.iter().all(|t| *t <= 2) {
-                let ones = tags.iter().filter(|t| **t == 1).count();
-                let twos = tags.iter().filter(|t| **t == 2).count();
-                few = [tags.len() - ones - twos, ones, twos];
-            } else {
-                let mut counted = [0usize; 256];
-                for tag in tags {
-                    counted[usize::from(*tag)] += 1;
-                }
-                any = Some(counted);
+            let mut counted = [0usize; 256];
+            for tag in tags {
+                counted[usize::from(*tag)] += 1;
             }
-            let counted = any.as_ref().map_or(&few[..], |any| &any[..]);
-            // Added where a tag occurs: the counts grow only to the highest
-            // tag used, as one by one.
-            for (tag, &n) in counted.iter().enumerate() {
-                if n > 0 {
-                    if tag >= side.len() {
-                        side.resize(tag + 1, 0);
-                    }
-                    side[tag] += n;
+            Self::count_into(side, &counted);
+        }
+    }
+
+    /// Adds how often each tag was used (`counted`, by tag) to a side's
+    /// counts, which grow only to the highest tag used, as one by one.
+    fn count_into(side: &mut Vec<usize>, counted: &[usize]) {
+        for (tag, &n) in counted.iter().enumerate() {
+            if n > 0 {
+                if tag >= side.len() {
+                    side.resize(tag + 1, 0);
                 }
+                side[tag] += n;
             }
         }
     }
@@ -612,30 +673,48 @@ fn agree_in_chunks(
         }
         let counted = text.filter(|_| !annotated.is_empty()).map(|text| {
             let tokens = Tokens::of(&text, &annotated);
-            let mut counts = Counts::of(&annotators, &labels, &tokens, &annotated);
-            counts.add_units(&annotators, &labels, text.len_chars(), &annotated);
+            let by_label = ByLabel::of_each(&annotators, &labels, &annotated);
+            let mut counts = Counts::of(&annotators, &labels, &tokens, &annotated, &by_label);
+            counts.add_units(&annotators, text.len_chars(), &annotated, &by_label);
             counts.add_details(&annotators, &attribute_names, &annotated, &links);
-            let (layout, observed) =
-                gamma::Document::of(&annotators, &labels, &annotated, text.len_chars());
+            let sides: Vec<Option<gamma::Side>> = annotators
+                .iter()
+                .zip(&by_label)
+                .map(|(a, by_label)| {
+                    Some((
+                        annotated.get(a)?.as_slice(),
+                        by_label.as_ref()?.of_label.as_slice(),
+                    ))
+                })
+                .collect();
+            let (layout, observed) = gamma::Document::of(labels.len(), &sides, text.len_chars());
             for (pair, observed) in counts.pairs.iter_mut().zip(observed) {
                 pair.gamma = observed;
             }
             let figures = counts.figures(&annotators, &labels);
             // Each annotator's spans per label: a string per label, not
             // per span.
-            let spans: Vec<(String, BTreeMap<String, usize>)> = annotated
+            let spans: Vec<(String, BTreeMap<String, usize>)> = annotators
                 .iter()
-                .map(|(annotator, spans)| {
-                    let mut per_label: BTreeMap<String, usize> = BTreeMap::new();
-                    for span in spans {
-                        match per_label.get_mut(span.label.as_str()) {
+                .zip(&by_label)
+                .filter_map(|(annotator, by_label)| {
+                    let by_label = by_label.as_ref()?;
+                    let mut per_label: BTreeMap<String, usize> = labels
+                        .iter()
+                        .zip(&by_label.of_label)
+                        .filter(|(_, of)| !of.is_empty())
+                        .map(|(label, of)| (label.clone(), of.len()))
+                        .collect();
+                    for &i in &by_label.unlisted {
+                        let label = &annotated[annotator][i].label;
+                        match per_label.get_mut(label.as_str()) {
                             Some(n) => *n += 1,
                             None => {
-                                per_label.insert(span.label.clone(), 1);
+                                per_label.insert(label.clone(), 1);
                             }
                         }
                     }
-                    (annotator.clone(), per_label)
+                    Some((annotator.clone(), per_label))
                 })
                 .collect();
             (doc.id.clone(), counts, figures, spans, layout)
@@ -885,6 +964,7 @@ impl Counts {
         labels: &[String],
         tokens: &Tokens,
         annotated: &Annotated,
+        by_label: &[Option<ByLabel>],
     ) -> Counts {
         let mut counts = Counts::new(annotators, labels);
         counts.documents = 1;
@@ -896,23 +976,9 @@ impl Counts {
                 pair += 1;
             }
         }
-        // Each annotator's spans of each label, as indices into their
-        // spans: the labels are compared once per span.
-        let of_label: Vec<Option<Vec<Vec<usize>>>> = annotators
+        let of_label: Vec<Option<&[Vec<usize>]>> = by_label
             .iter()
-            .map(|a| {
-                annotated.get(a).map(|spans| {
-                    let mut of_label = vec![Vec::new(); labels.len()];
-                    for (i, span) in spans.iter().enumerate() {
-                        for (l, label) in labels.iter().enumerate() {
-                            if span.label == *label {
-                                of_label[l].push(i);
-                            }
-                        }
-                    }
-                    of_label
-                })
-            })
+            .map(|b| b.as_ref().map(|b| b.of_label.as_slice()))
             .collect();
         let mut values = Vec::with_capacity(annotators.len());
         for l in 0..labels.len() {
@@ -974,21 +1040,22 @@ impl Counts {
     fn add_units(
         &mut self,
         annotators: &[String],
-        labels: &[String],
         length: usize,
         annotated: &Annotated,
+        by_label: &[Option<ByLabel>],
     ) {
-        if annotators.len() < 2 || !annotators.iter().all(|a| annotated.contains_key(a)) {
+        if annotators.len() < 2 || by_label.iter().any(Option::is_none) {
             return;
         }
-        for (label, units) in labels.iter().zip(&mut self.units) {
+        for (l, units) in self.units.iter_mut().enumerate() {
             let of_each: Vec<Vec<(usize, usize)>> = annotators
                 .iter()
-                .map(|a| {
-                    annotated[a]
+                .zip(by_label.iter().flatten())
+                .map(|(a, by_label)| {
+                    let spans = &annotated[a];
+                    by_label.of_label[l]
                         .iter()
-                        .filter(|s| &s.label == label)
-                        .map(|s| (s.start, s.end))
+                        .map(|&i| (spans[i].start, spans[i].end))
                         .collect()
                 })
                 .collect();

@@ -70,8 +70,6 @@
 //! units would make a poor estimate. Gamma of three or more annotators at
 //! once is not computed.
 
-use std::collections::BTreeMap;
-
 use pathfinding::prelude::{Matrix, kuhn_munkres};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -383,27 +381,31 @@ pub(crate) struct Observed {
     layers: Vec<(f64, u64)>,
 }
 
+/// One annotator's spans of a document, and those of each label as
+/// indices into them, in the labels' order.
+pub(crate) type Side<'a> = (&'a [Span], &'a [Vec<usize>]);
+
 impl Document {
-    /// The document's layers for each annotator, and each pair's best
-    /// alignments (pairs in the order of `annotators`, a before b).
+    /// The document's layers for each annotator (`None` for one who did
+    /// not annotate it), and each pair's best alignments (pairs in the
+    /// order of the annotators, a before b).
     pub(crate) fn of(
-        annotators: &[String],
-        labels: &[String],
-        annotated: &BTreeMap<String, Vec<Span>>,
+        labels: usize,
+        sides: &[Option<Side>],
         length: usize,
     ) -> (Document, Vec<Observed>) {
-        let layers: Vec<Option<Vec<Vec<Unit>>>> = annotators
+        let layers: Vec<Option<Vec<Vec<Unit>>>> = sides
             .iter()
-            .map(|annotator| Some(layers(annotated.get(annotator)?, labels)))
+            .map(|side| side.map(|(spans, of_label)| layers(spans, of_label)))
             .collect();
         let mut observed = Vec::new();
         let mut scratch = Scratch::default();
         for (i, a) in layers.iter().enumerate() {
             for b in &layers[i + 1..] {
-                let mut pair = Observed::new(labels.len());
+                let mut pair = Observed::new(labels);
                 if let (Some(a), Some(b)) = (a, b) {
                     for (layer, (x, y)) in a.iter().zip(b).enumerate() {
-                        let dissimilarity = if layer < labels.len() {
+                        let dissimilarity = if layer < labels {
                             Dissimilarity::Positional
                         } else {
                             Dissimilarity::Combined
@@ -426,7 +428,7 @@ impl Document {
             .iter()
             .flat_map(|layers| match layers {
                 Some(layers) => layers.iter().map(|units| run(units)).collect(),
-                None => vec![Run::default(); labels.len() + 1],
+                None => vec![Run::default(); labels + 1],
             })
             .collect();
         let document = Document {
@@ -439,20 +441,25 @@ impl Document {
 }
 
 /// An annotator's units per layer: each label's, then all; sorted by start,
-/// end and label, each once.
-fn layers(spans: &[Span], labels: &[String]) -> Vec<Vec<Unit>> {
-    let mut layers = vec![Vec::new(); labels.len() + 1];
-    for span in spans {
-        let Some(category) = labels.iter().position(|l| *l == span.label) else {
-            continue;
-        };
-        let unit = Unit {
-            start: span.start as f64,
-            end: span.end as f64,
-            category: category as u32,
-        };
-        layers[category].push(unit);
-        layers[labels.len()].push(unit);
+/// end and label, each once. `of_label` holds the indices of each label's
+/// spans.
+fn layers(spans: &[Span], of_label: &[Vec<usize>]) -> Vec<Vec<Unit>> {
+    let all = of_label.iter().map(Vec::len).sum();
+    let mut layers: Vec<Vec<Unit>> = of_label
+        .iter()
+        .map(|of| Vec::with_capacity(of.len()))
+        .collect();
+    layers.push(Vec::with_capacity(all));
+    for (category, of) in of_label.iter().enumerate() {
+        for &i in of {
+            let unit = Unit {
+                start: spans[i].start as f64,
+                end: spans[i].end as f64,
+                category: category as u32,
+            };
+            layers[category].push(unit);
+            layers[of_label.len()].push(unit);
+        }
     }
     for units in &mut layers {
         sort(units);
@@ -932,6 +939,7 @@ mod tests {
             label: "actor".into(),
             ..crate::model::markup::parse("[x|actor]").unwrap().1[0].clone()
         };
+        use std::collections::BTreeMap;
         let first = BTreeMap::from([
             ("ayu".to_owned(), vec![span(2, 5), span(10, 14)]),
             ("budi".to_owned(), vec![span(2, 6), span(2, 6)]),
@@ -941,12 +949,29 @@ mod tests {
             ("ayu".to_owned(), vec![span(3, 8)]),
             ("budi".to_owned(), vec![]),
         ]);
-        let (one, observed) = Document::of(&annotators, &labels, &first, 30);
+        // Every span is an actor.
+        let document = |annotated: &BTreeMap<String, Vec<Span>>, length| {
+            let of_label: Vec<Option<Vec<Vec<usize>>>> = annotators
+                .iter()
+                .map(|a| {
+                    annotated
+                        .get(a)
+                        .map(|spans| vec![(0..spans.len()).collect()])
+                })
+                .collect();
+            let sides: Vec<Option<Side>> = annotators
+                .iter()
+                .zip(&of_label)
+                .map(|(a, of)| Some((annotated.get(a)?.as_slice(), of.as_ref()?.as_slice())))
+                .collect();
+            Document::of(labels.len(), &sides, length)
+        };
+        let (one, observed) = document(&first, 30);
         // ayu's [2, 5) with budi's [2, 6) (budi's twice is one unit):
         // (1 / 7)², and [10, 14) alone.
         assert_eq!(observed[0].layers[0].1, 3);
         close(observed[0].layers[0].0, 1.0 / 49.0 + 1.0);
-        let (two, _) = Document::of(&annotators, &labels, &second, 20);
+        let (two, _) = document(&second, 20);
         // Only ayu annotated the second document: the pair's continuum is
         // the first alone.
         let sampler = Sampler::of(&[one.clone(), two], (0, 1), 0, 1).unwrap();
@@ -962,7 +987,7 @@ mod tests {
         close(sampler.lengths.0, 11.0 / 3.0);
         // Both annotated the second: it follows the first after a gap of
         // 6, at 36, and ayu's gap across is 36 + 3 - 14 = 25.
-        let (two, _) = Document::of(&annotators, &labels, &second_both, 20);
+        let (two, _) = document(&second_both, 20);
         let sampler = Sampler::of(&[one, two], (0, 1), 0, 1).unwrap();
         let gaps = [0.0, 2.0, 5.0, 25.0, 2.0];
         close(sampler.gaps.0, gaps.iter().sum::<f64>() / 5.0);

@@ -252,7 +252,11 @@ pub enum EditError {
 impl Annotations {
     /// Builds an annotation set from spans in any order.
     pub fn new(status: Status, mut spans: Vec<Span>) -> Result<Self, EditError> {
-        spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Files hold their spans in this order already: checking it costs
+        // no scratch memory, as a sort does.
+        if !spans.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
+            spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
         let mut ids: Vec<SpanId> = spans.iter().map(|s| s.id).collect();
         ids.sort_unstable();
         if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {

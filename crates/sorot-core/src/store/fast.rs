@@ -14,6 +14,11 @@
 //!   going through `serde`; a property test checks that its output is byte
 //!   for byte what `ron` writes, and golden files in `testdata/` pin it.
 //!
+//! - The **span head**: the five fields every span has (`id`, `start`, `end`,
+//!   `label`, `text`), in that order, each after its name and one space, as
+//!   [`write`] writes them. The fast reader reads a span's head without
+//!   looking the names up, and any other span field by field.
+//!
 //! The invariant, checked by property tests on written files and on random
 //! edits of them: **whenever the fast reader returns `Some(file)`, the general
 //! reader returns `Ok(file)` for the same text.** So the fast reader changes
@@ -435,10 +440,17 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Option<String> {
         self.expect(b'"')?;
         let bytes = self.bytes();
+        // Most strings have no escape: they are copied at once.
+        let stop = self.pos + memchr::memchr2(b'"', b'\\', &bytes[self.pos..])?;
+        if bytes[stop] == b'"' {
+            let plain = self.src[self.pos..stop].to_owned();
+            self.pos = stop + 1;
+            return Some(plain);
+        }
         let mut out = String::new();
         loop {
             let rest = &self.src[self.pos..];
-            let stop = rest.find(['"', '\\'])?;
+            let stop = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
             out.push_str(&rest[..stop]);
             self.pos += stop;
             if bytes[self.pos] == b'"' {
@@ -477,9 +489,29 @@ impl<'a> Reader<'a> {
     }
 
     /// `[item, ...]`, with an optional trailing comma.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.list_in(Vec::new(), item)
+    }
+
+    /// A list of the file's top level, whose items are written one per
+    /// line: room is made for as many items as there are lines left, so
+    /// that a long list is not moved as it grows.
+    fn lines_list<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let lines = memchr::memchr_iter(b'\n', &self.bytes()[self.pos..]).count();
+        let mut items = self.list_in(Vec::with_capacity(lines), item)?;
+        // Lines of other lists after it: room they took is given back.
+        if items.capacity() > 2 * items.len() {
+            items.shrink_to_fit();
+        }
+        Some(items)
+    }
+
+    fn list_in<T>(
+        &mut self,
+        mut items: Vec<T>,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.expect(b'[')?;
-        let mut items = Vec::new();
         loop {
             if self.take(b']')? {
                 return Some(items);
@@ -515,8 +547,21 @@ impl<'a> Reader<'a> {
 
     /// `(name: value, ...)`: `field` reads the value of each named field and
     /// refuses names it does not know.
-    fn fields(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    fn fields(&mut self, field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         self.expect(b'(')?;
+        self.more_fields(false, field)
+    }
+
+    /// The rest of `(name: value, ...)`, after its `(` and, when `after_one`,
+    /// after a field's value.
+    fn more_fields(
+        &mut self,
+        after_one: bool,
+        mut field: impl FnMut(&mut Self, &'a str) -> Option<()>,
+    ) -> Option<()> {
+        if after_one && !self.take(b',')? {
+            return self.expect(b')');
+        }
         loop {
             if self.take(b')')? {
                 return Some(());
@@ -528,6 +573,15 @@ impl<'a> Reader<'a> {
                 return self.expect(b')');
             }
         }
+    }
+
+    /// Whether `literal` comes next, as it is; consumes it if so.
+    fn literal(&mut self, literal: &[u8]) -> bool {
+        let found = self.bytes()[self.pos..].starts_with(literal);
+        if found {
+            self.pos += literal.len();
+        }
+        found
     }
 
     fn file(&mut self) -> Option<AnnotationFile> {
@@ -559,7 +613,7 @@ impl<'a> Reader<'a> {
                 };
                 once(&mut status, value)
             }
-            "spans" => once(&mut spans, r.list(Self::span)?),
+            "spans" => once(&mut spans, r.lines_list(Self::span)?),
             "rejected" => once(&mut rejected, r.list(Self::rejected)?),
             "relations" => once(&mut relations, r.list(Self::relation)?),
             "rejected_relations" => once(&mut rejected_relations, r.list(Self::rejected_relation)?),
@@ -581,18 +635,35 @@ impl<'a> Reader<'a> {
     }
 
     fn span(&mut self) -> Option<Span> {
-        let mut id = None;
-        let mut start = None;
-        let mut end = None;
-        let mut label = None;
-        let mut text = None;
+        self.expect(b'(')?;
+        // The fields every span has, as Sorot writes them: in this order,
+        // each after its name and one space, read without looking their
+        // names up. Anything else is read field by field from the `(`.
+        let first = self.pos;
+        let head = (|| {
+            let id = self.literal(b"id: ").then(|| self.int())??;
+            let start = self.literal(b", start: ").then(|| self.int())??;
+            let end = self.literal(b", end: ").then(|| self.int())??;
+            let label = self.literal(b", label: ").then(|| self.string())??;
+            let text = self.literal(b", text: ").then(|| self.string())??;
+            Some((id, start, end, label, text))
+        })();
+        let (mut id, mut start, mut end, mut label, mut text) = match head {
+            Some((id, start, end, label, text)) => {
+                (Some(id), Some(start), Some(end), Some(label), Some(text))
+            }
+            None => {
+                self.pos = first;
+                (None, None, None, None, None)
+            }
+        };
         let mut note = None;
         let mut notes = None;
         let mut value = None;
         let mut resource = None;
         let mut entry_name = None;
         let mut attributes = None;
-        self.fields(|r, name| match name {
+        self.more_fields(id.is_some(), |r, name| match name {
             "id" => once(&mut id, r.int()?),
             "start" => once(&mut start, r.int()?),
             "end" => once(&mut end, r.int()?),

@@ -56,7 +56,6 @@
 //! reader.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use super::file::HEADER;
 use crate::model::{Note, Rejected, RejectedRelation, Relation, Span, Status};
@@ -420,21 +419,27 @@ impl<'a> Reader<'a> {
         Some(&self.src[start..self.pos])
     }
 
-    fn int<T: FromStr>(&mut self) -> Option<T> {
+    /// An unsigned integer that fits `T`.
+    fn int<T: TryFrom<u64>>(&mut self) -> Option<T> {
         self.skip_ws()?;
         let bytes = self.bytes();
         let start = self.pos;
-        while bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+        // The value as its digits come; `None` once it passes `u64`.
+        let mut value = Some(0u64);
+        while let Some(digit) = bytes.get(self.pos).filter(|b| b.is_ascii_digit()) {
+            value = value
+                .and_then(|v| v.checked_mul(10))
+                .and_then(|v| v.checked_add(u64::from(digit - b'0')));
             self.pos += 1;
         }
-        let digits = &self.src[start..self.pos];
+        let digits = &bytes[start..self.pos];
         let glued = bytes.get(self.pos).is_some_and(|b| {
             b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.') || !b.is_ascii()
         });
-        if digits.is_empty() || glued || (digits.len() > 1 && digits.starts_with('0')) {
+        if digits.is_empty() || glued || (digits.len() > 1 && digits[0] == b'0') {
             return None;
         }
-        digits.parse().ok()
+        T::try_from(value?).ok()
     }
 
     fn string(&mut self) -> Option<String> {

@@ -807,6 +807,8 @@ impl JsonGamma {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     fn unit(start: f64, end: f64, category: u32) -> Unit {
@@ -939,7 +941,6 @@ mod tests {
             label: "actor".into(),
             ..crate::model::markup::parse("[x|actor]").unwrap().1[0].clone()
         };
-        use std::collections::BTreeMap;
         let first = BTreeMap::from([
             ("ayu".to_owned(), vec![span(2, 5), span(10, 14)]),
             ("budi".to_owned(), vec![span(2, 6), span(2, 6)]),

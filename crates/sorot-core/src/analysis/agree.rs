@@ -2019,6 +2019,44 @@ mod tests {
     }
 
     #[test]
+    fn o_b_i_tags_counted_in_one_pass_are_counted_as_one_by_one() {
+        let one_by_one = |a: &[u8], b: &[u8]| {
+            let mut counts = KappaCounts::default();
+            for (x, y) in a.iter().zip(b) {
+                counts.n += 1;
+                counts.agree += usize::from(x == y);
+                for (side, tag) in [(&mut counts.a, *x), (&mut counts.b, *y)] {
+                    let tag = usize::from(tag);
+                    if tag >= side.len() {
+                        side.resize(tag + 1, 0);
+                    }
+                    side[tag] += 1;
+                }
+            }
+            counts
+        };
+        // Tags from a fixed sequence; only O, or no I, on one side.
+        let mut state = 7u32;
+        let mut next = || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            ((state >> 16) % 3) as u8
+        };
+        for len in [0, 1, 2, 31, 32, 33, 1000] {
+            let a: Vec<u8> = (0..len).map(|_| next()).collect();
+            let b: Vec<u8> = (0..len).map(|_| next()).collect();
+            let zeros = vec![0u8; len];
+            let no_i: Vec<u8> = b.iter().map(|t| t % 2).collect();
+            for (a, b) in [(&a, &b), (&zeros, &b), (&a, &no_i), (&zeros, &zeros)] {
+                let mut counts = KappaCounts::default();
+                counts.add(a, b);
+                let expected = one_by_one(a, b);
+                assert_eq!((counts.n, counts.agree), (expected.n, expected.agree));
+                assert_eq!((&counts.a, &counts.b), (&expected.a, &expected.b), "{len}");
+            }
+        }
+    }
+
+    #[test]
     fn overlap_matching_is_one_to_one() {
         let (_, a) = crate::model::markup::parse("[Kim Jong|actor] [Un|actor]").unwrap();
         let (_, b) = crate::model::markup::parse("[Kim Jong Un|actor]").unwrap();

@@ -859,7 +859,10 @@ mod tests {
         let commented = text.replace("    spans: [", "    // reviewed\n    spans: [ // spans\n");
         let reordered = text.replace("(id: 1, start: 26, end: 31,", "(end: 31, start: 26, id: 1,");
         let no_trailing = text.replace(",\n)", "\n)");
-        for edited in [crlf, commented, reordered, no_trailing] {
+        // A span's head other than as written: read field by field.
+        let spaced = text.replace("(id: 1, start: 26,", "(id:  1 , start: 26,");
+        let head_cut = text.replace("(id: 1, start: 26, end: 31,", "(id: 1, end: 31, start: 26,");
+        for edited in [crlf, commented, reordered, no_trailing, spaced, head_cut] {
             assert_ne!(edited, text);
             let fast = read(&edited);
             assert!(fast.is_some(), "{edited}");
@@ -891,6 +894,7 @@ mod tests {
             text.replace("start: 26", "start: 026"),
             text.replace("source:", "source: \"x\", source:"),
             text.replace("stance", "quote"),
+            text.replace("text: \"Putin\"", "text: \"Putin\", id: 9"),
             text.replace("\"Putin\"", "\"\\u{d800}\""),
             text.replace("Putin\"", "Putin"),
             format!("{text})"),

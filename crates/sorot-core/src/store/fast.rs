@@ -350,6 +350,11 @@ fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     }
 }
 
+/// The most items [`Reader::lines_list`] makes room for before reading them:
+/// a file of many other lines (relations, rejected spans) costs at most this
+/// many spans' memory for a moment, and a longer list grows as any list.
+const LINES_AHEAD: usize = 4096;
+
 struct Reader<'a> {
     src: &'a str,
     /// Byte position in `src`, always on a character boundary.
@@ -499,11 +504,12 @@ impl<'a> Reader<'a> {
     }
 
     /// A list of the file's top level, whose items are written one per
-    /// line: room is made for as many items as there are lines left, so
-    /// that a long list is not moved as it grows.
+    /// line: room is made for as many items as there are lines left, up to
+    /// [`LINES_AHEAD`], so that a list is not moved as it grows.
     fn lines_list<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let lines = memchr::memchr_iter(b'\n', &self.bytes()[self.pos..]).count();
-        let mut items = self.list_in(Vec::with_capacity(lines), item)?;
+        let room = lines.min(LINES_AHEAD);
+        let mut items = self.list_in(Vec::with_capacity(room), item)?;
         // Lines of other lists after it: room they took is given back.
         if items.capacity() > 2 * items.len() {
             items.shrink_to_fit();

@@ -158,7 +158,7 @@ type Annotated = BTreeMap<String, Vec<Span>>;
 /// their spans, in order: those of each of the schema's labels, and those
 /// of labels the schema does not list. Each span's label is compared with
 /// the schema's once, and every count of the document uses these.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct ByLabel {
     /// By the labels' order.
     of_label: Vec<Vec<usize>>,
@@ -705,8 +705,9 @@ fn agree_in_chunks(
                         .filter(|(_, of)| !of.is_empty())
                         .map(|(label, of)| (label.clone(), of.len()))
                         .collect();
+                    let spans = &annotated[annotator];
                     for &i in &by_label.unlisted {
-                        let label = &annotated[annotator][i].label;
+                        let label = &spans[i].label;
                         match per_label.get_mut(label.as_str()) {
                             Some(n) => *n += 1,
                             None => {

@@ -381,19 +381,21 @@ fn a_relation_retyped_is_one_undo_step_and_checked_against_the_schema() {
         Ok(Outcome::Unchanged)
     );
     let before = gold.annotations().clone();
+    let kinds = |gold: &OpenDocument| -> Vec<String> {
+        gold.annotations()
+            .relations()
+            .map(|r| r.kind.clone())
+            .collect()
+    };
+    let rejected = |gold: &OpenDocument| -> Vec<String> {
+        gold.annotations()
+            .rejected_relations()
+            .map(|r| r.kind.clone())
+            .collect()
+    };
     gold.execute(&schema, retype("mentions")).unwrap();
-    let kinds: Vec<&str> = gold
-        .annotations()
-        .relations()
-        .map(|r| r.kind.as_str())
-        .collect();
-    assert_eq!(kinds, ["mentions"]);
-    let rejected: Vec<&str> = gold
-        .annotations()
-        .rejected_relations()
-        .map(|r| r.kind.as_str())
-        .collect();
-    assert_eq!(rejected, ["source"]);
+    assert_eq!(kinds(&gold), ["mentions"]);
+    assert_eq!(rejected(&gold), ["source"]);
     // Back to the old type: the record of it goes, the new one is made.
     let mentions = gold.annotations().relations().next().unwrap().clone();
     gold.execute(
@@ -404,12 +406,7 @@ fn a_relation_retyped_is_one_undo_step_and_checked_against_the_schema() {
         },
     )
     .unwrap();
-    let rejected: Vec<&str> = gold
-        .annotations()
-        .rejected_relations()
-        .map(|r| r.kind.as_str())
-        .collect();
-    assert_eq!(rejected, ["mentions"]);
+    assert_eq!(rejected(&gold), ["mentions"]);
     gold.execute(&schema, Command::Undo).unwrap();
     gold.execute(&schema, Command::Undo).unwrap();
     assert_eq!(*gold.annotations(), before);

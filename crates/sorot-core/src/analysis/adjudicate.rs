@@ -397,7 +397,9 @@ pub fn adjudicate(
         }
         done.spans_added = gold.spans().len() - spans;
         done.relations_added = gold.annotations().relations().count() - relations;
-        (done, gold.save_job(false))
+        // Serialized here, in parallel, so that what waits for the batch
+        // is each gold file's text, not its annotations.
+        (done, gold.save_job(false).map(SaveJob::rendered))
     };
     let chosen: Vec<&crate::project::DocEntry> = project
         .docs()

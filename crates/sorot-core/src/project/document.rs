@@ -475,7 +475,7 @@ impl OpenDocument {
         Some(SaveJob {
             path: self.path.clone(),
             annotations_dir: self.annotations_dir.clone(),
-            file: self.to_file(),
+            content: Content::File(Box::new(self.to_file())),
             expected_on_disk: (!overwrite).then(|| self.disk_fingerprint.clone()),
             revision: self.revision,
         })
@@ -526,7 +526,7 @@ pub struct SaveJob {
     /// The annotations folder, whose write lock is held from the check to
     /// the rename.
     annotations_dir: PathBuf,
-    file: AnnotationFile,
+    content: Content,
     /// The fingerprint the file on disk must still have (`None`: no file);
     /// absent when overwriting.
     expected_on_disk: Option<Option<String>>,
@@ -534,7 +534,36 @@ pub struct SaveJob {
     pub revision: u64,
 }
 
+/// What a [`SaveJob`] writes: the file, serialized when the job runs, or
+/// already serialized by [`SaveJob::rendered`].
+#[derive(Debug)]
+enum Content {
+    File(Box<AnnotationFile>),
+    Ron(String),
+}
+
+impl Content {
+    fn ron(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Content::File(file) => file.to_ron().into(),
+            Content::Ron(ron) => ron.as_str().into(),
+        }
+    }
+}
+
 impl SaveJob {
+    /// The job with its file serialized now, on this thread: a command that
+    /// makes many jobs on many threads, to run them as one batch, keeps
+    /// each file's text (a few kilobytes) instead of its annotations until
+    /// the batch runs.
+    pub fn rendered(self) -> SaveJob {
+        let content = match self.content {
+            Content::File(file) => Content::Ron(file.to_ron()),
+            ron @ Content::Ron(_) => ron,
+        };
+        SaveJob { content, ..self }
+    }
+
     /// Runs save jobs of one annotations folder as one batch, for a command
     /// carried out over many documents at once: the write lock is taken
     /// once; each file is checked for a conflict as [`Self::run`] checks
@@ -549,7 +578,7 @@ impl SaveJob {
         let annotations_dir = first.annotations_dir.clone();
         let lock = store::WriteLock::acquire(&annotations_dir)?;
         store::journal::finish_with(&annotations_dir, &lock)?;
-        let checked: Vec<Result<(&SaveJob, String), SaveError>> = jobs
+        let checked: Vec<Result<(&SaveJob, std::borrow::Cow<str>), SaveError>> = jobs
             .par_iter()
             .map(|job| {
                 if let Some(expected) = &job.expected_on_disk {
@@ -570,7 +599,7 @@ impl SaveJob {
                         });
                     }
                 }
-                Ok((job, job.file.to_ron()))
+                Ok((job, job.content.ron()))
             })
             .collect();
         let batch = store::Batch::new(
@@ -599,7 +628,7 @@ impl SaveJob {
     /// from the check to the rename, so no other Sorot writer's file lands
     /// between them unseen.
     pub fn run(self) -> Result<String, SaveError> {
-        let content = self.file.to_ron();
+        let content = self.content.ron();
         let lock = store::WriteLock::acquire(&self.annotations_dir)?;
         // An import cut short is finished first, so that its files are the
         // ones this save checks against, and its renames never land over

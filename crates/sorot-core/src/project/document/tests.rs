@@ -1094,3 +1094,46 @@ fn revisions_are_never_shared_and_only_grow() {
     assert!(first.is_dirty());
     assert!(!second.is_dirty());
 }
+
+#[test]
+fn a_job_rendered_early_writes_what_it_would_have_and_still_sees_a_conflict() {
+    let (_dir, project) = project_with("“Kim” 😊 bertemu\r\nPutin".as_bytes());
+    let schema = project.schema();
+    let mut doc = open(&project);
+    let add = |doc: &mut OpenDocument, range: std::ops::Range<usize>| {
+        doc.execute(
+            schema,
+            Command::AddSpan {
+                range,
+                label: "actor".into(),
+            },
+        )
+        .unwrap();
+    };
+    add(&mut doc, 1..4);
+    let rendered = doc.save_job(false).unwrap().rendered();
+    assert!(matches!(rendered.content, Content::Ron(_)));
+    let expected = doc.save_job(false).unwrap().content.ron().into_owned();
+    assert!(expected.contains("text: \"Kim\""), "{expected}");
+    let written = SaveJob::run_batch(vec![rendered]).unwrap();
+    assert_eq!(fs::read_to_string(doc.path()).unwrap(), expected);
+    let fingerprint = store::fingerprint(expected.as_bytes());
+    assert!(
+        matches!(written.as_slice(), [Ok(f)] if *f == fingerprint),
+        "{written:?}"
+    );
+    // Taken as saved, then changed here and on disk: the rendered job
+    // checks the disk as the job would have.
+    let revision = doc.save_job(true).unwrap().revision;
+    doc.finish_save(revision, written.into_iter().next().unwrap())
+        .unwrap();
+    add(&mut doc, 17..22);
+    let rendered = doc.save_job(false).unwrap().rendered();
+    fs::write(doc.path(), "changed elsewhere").unwrap();
+    let outcome = SaveJob::run_batch(vec![rendered]).unwrap();
+    assert!(
+        matches!(outcome.as_slice(), [Err(SaveError::Conflict { .. })]),
+        "{outcome:?}"
+    );
+    assert_eq!(fs::read_to_string(doc.path()).unwrap(), "changed elsewhere");
+}

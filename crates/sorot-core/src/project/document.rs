@@ -623,7 +623,8 @@ impl SaveJob {
             .collect())
     }
 
-    /// Checks for a conflict, serializes and writes atomically; returns the
+    /// Serializes (unless [rendered](Self::rendered) already), checks for a
+    /// conflict and writes atomically; returns the
     /// fingerprint of what was written. The project's write lock is held
     /// from the check to the rename, so no other Sorot writer's file lands
     /// between them unseen.

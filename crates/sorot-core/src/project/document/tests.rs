@@ -1113,6 +1113,7 @@ fn a_job_rendered_early_writes_what_it_would_have_and_still_sees_a_conflict() {
     add(&mut doc, 1..4);
     let rendered = doc.save_job(false).unwrap().rendered();
     assert!(matches!(rendered.content, Content::Ron(_)));
+    let revision = rendered.revision;
     let expected = doc.save_job(false).unwrap().content.ron().into_owned();
     assert!(expected.contains("text: \"Kim\""), "{expected}");
     let written = SaveJob::run_batch(vec![rendered]).unwrap();
@@ -1124,7 +1125,6 @@ fn a_job_rendered_early_writes_what_it_would_have_and_still_sees_a_conflict() {
     );
     // Taken as saved, then changed here and on disk: the rendered job
     // checks the disk as the job would have.
-    let revision = doc.save_job(true).unwrap().revision;
     doc.finish_save(revision, written.into_iter().next().unwrap())
         .unwrap();
     add(&mut doc, 17..22);
@@ -1136,4 +1136,11 @@ fn a_job_rendered_early_writes_what_it_would_have_and_still_sees_a_conflict() {
         "{outcome:?}"
     );
     assert_eq!(fs::read_to_string(doc.path()).unwrap(), "changed elsewhere");
+    // Run alone, and rendered to overwrite ("keep mine"), it writes what
+    // the document holds.
+    let expected = doc.save_job(true).unwrap().content.ron().into_owned();
+    let fingerprint = doc.save_job(true).unwrap().rendered().run().unwrap();
+    assert_eq!(fs::read_to_string(doc.path()).unwrap(), expected);
+    assert_eq!(fingerprint, store::fingerprint(expected.as_bytes()));
+    assert!(expected.contains("text: \"Putin\""), "{expected}");
 }

@@ -6,8 +6,10 @@
 //! fresh projects and the CoNLL export back onto the corpus (twice: as a new
 //! annotator, then replacing that annotator's files), printing wall
 //! time and the process's peak memory (VmHWM) after each step: an export that
-//! streams leaves the peak where generation put it; each import's peak is
-//! counted from its start (on Linux).
+//! streams leaves the peak where earlier steps put it (the allocator keeps
+//! what the 50 MB text's step took, so time the command line for an
+//! export's own peak); each import's peak is counted from its start, on top
+//! of what the process already holds (on Linux).
 //!
 //! Writing many small files costs what the file system makes it cost, so
 //! after brat and after the doccano import it also prints a **floor**: the time to

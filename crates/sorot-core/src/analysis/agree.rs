@@ -416,6 +416,14 @@ impl KappaCounts {
         }
     }
 
+    /// Whether either side gave any token a tag other than O (0): the
+    /// label was used.
+    fn tagged(&self) -> bool {
+        [&self.a, &self.b]
+            .into_iter()
+            .any(|side| side.iter().skip(1).any(|&n| n > 0))
+    }
+
     /// Adds how often each tag was used (`counted`, by tag) to a side's
     /// counts, which grow only to the highest tag used, as one by one.
     fn count_into(side: &mut Vec<usize>, counted: &[usize]) {
@@ -533,6 +541,13 @@ impl Coincidences {
                 self.matrix[c * self.size + k] += other.matrix[c * other.size + k];
             }
         }
+    }
+
+    /// Whether any coder gave any unit a value other than O (0): the label
+    /// was used.
+    fn valued(&self) -> bool {
+        let size = self.size;
+        (0..size).any(|c| (0..size).any(|k| (c > 0 || k > 0) && self.matrix[c * size + k] != 0.0))
     }
 
     /// Makes room for values below `size`, keeping what was counted.
@@ -1191,6 +1206,22 @@ impl Counts {
     }
 
     /// The figures of what was counted.
+    /// Alpha over every (token, label) of the labels some annotator used:
+    /// as counted over all labels when all or none were used (the same
+    /// sums, added in the same order), else the used labels' coincidences
+    /// added up.
+    fn alpha_micro(&self) -> Figure {
+        let used = self.alpha.iter().filter(|c| c.valued()).count();
+        if used == 0 || used == self.alpha.len() {
+            return self.alpha_all.alpha();
+        }
+        let mut used = Coincidences::default();
+        for label in self.alpha.iter().filter(|c| c.valued()) {
+            used.merge(label);
+        }
+        used.alpha()
+    }
+
     fn figures(&self, annotators: &[String], labels: &[String]) -> Agreement {
         let mut pairs = Vec::new();
         let mut pair = 0;
@@ -1207,6 +1238,19 @@ impl Counts {
                     let figures = PairFigures::new(*spans, shared, kappa, gamma);
                     label_figures.insert(label.clone(), figures);
                 }
+                // Micro: the labels either side used; a label neither used
+                // would add only tokens both left O. (When they used all
+                // or none, that is every label's counts.)
+                let used = counted.labels.iter().filter(|(_, k)| k.tagged()).count();
+                let micro = if used == 0 || used == labels.len() {
+                    counted.all.clone()
+                } else {
+                    let mut micro = KappaCounts::default();
+                    for (_, kappa) in counted.labels.iter().filter(|(_, k)| k.tagged()) {
+                        micro.merge(kappa);
+                    }
+                    micro
+                };
                 let relations = &counted.relations;
                 pairs.push(PairAgreement {
                     a: a.clone(),
@@ -1216,7 +1260,7 @@ impl Counts {
                     micro: PairFigures::new(
                         total,
                         shared,
-                        &counted.all,
+                        &micro,
                         counted.gamma.figure(labels.len(), shared),
                     ),
                     relations: RelationFigures {
@@ -1247,7 +1291,7 @@ impl Counts {
                 .zip(&self.alpha)
                 .map(|(label, units)| (label.clone(), units.alpha()))
                 .collect(),
-            alpha_micro: self.alpha_all.alpha(),
+            alpha_micro: self.alpha_micro(),
             u_alpha: labels
                 .iter()
                 .zip(&self.units)
@@ -1733,6 +1777,67 @@ mod tests {
             "{table}"
         );
     }
+    /// Micro kappa and alpha count the labels someone used: a label of the
+    /// schema that no annotator used, or two, change nothing.
+    #[test]
+    fn labels_nobody_used_leave_the_micro_figures_alone() {
+        use crate::testing::TestProject;
+        let label = |name: &str| format!("(name: \"{name}\")");
+        let project = |labels: &[&str]| {
+            let labels: Vec<String> = labels.iter().map(|l| label(l)).collect();
+            TestProject::new()
+                .config(&format!("(schema: (labels: [{}]))", labels.join(", ")))
+                .annotated(
+                    "ayu",
+                    "a.txt",
+                    "[“[Kim|actor]” 😊 bertemu [Putin|actor]|claim].\r\n[Rabu|date] lalu.\r\n",
+                )
+                .annotated(
+                    "budi",
+                    "a.txt",
+                    "[“[Kim|actor]” 😊 bertemu|claim] [Putin|actor].\r\nRabu lalu.\r\n",
+                )
+        };
+        let micro = |labels: &[&str]| {
+            let report = agree(&project(labels).open(), &[]);
+            let pair = &report.corpus.pairs[0];
+            (
+                pair.micro.token_kappa.value().unwrap(),
+                report.corpus.alpha_micro.value().unwrap(),
+                report.per_document[0].1.alpha_micro.value().unwrap(),
+            )
+        };
+        let used = micro(&["actor", "date", "claim"]);
+        assert_eq!(micro(&["actor", "location", "date", "claim"]), used);
+        assert_eq!(
+            micro(&["actor", "location", "date", "claim", "event"]),
+            used
+        );
+        // And they are the figures of the used labels' (token, label)
+        // items. Tokens: “ Kim ” 😊 bertemu Putin . | Rabu lalu .
+        let ayu: [[u8; 10]; 3] = [
+            [0, 1, 0, 0, 0, 1, 0, 0, 0, 0], // actor
+            [0, 0, 0, 0, 0, 0, 0, 1, 0, 0], // date
+            [1, 2, 2, 2, 2, 2, 0, 0, 0, 0], // claim
+        ];
+        let budi: [[u8; 10]; 3] = [
+            [0, 1, 0, 0, 0, 1, 0, 0, 0, 0],
+            [0; 10],
+            [1, 2, 2, 2, 2, 0, 0, 0, 0, 0],
+        ];
+        let (a, b) = (ayu.concat(), budi.concat());
+        assert_eq!(Figure::Value(used.0), cohen_kappa(&a, &b));
+        let units: Vec<Vec<u8>> = a.iter().zip(&b).map(|(x, y)| vec![*x, *y]).collect();
+        let alpha = krippendorff_alpha(&units).value().unwrap();
+        assert!((used.1 - alpha).abs() < 1e-12, "{used:?} {alpha}");
+        assert_eq!(used.1, used.2, "one document: the corpus's figure");
+        let report = agree(&project(&["actor", "date", "claim", "event"]).open(), &[]);
+        assert_eq!(
+            report.corpus.pairs[0].labels["event"].token_kappa.reason(),
+            Some("chance agreement is total: both annotators used one and the same category")
+        );
+    }
+
     fn close(figure: &Figure, expected: f64) {
         let value = figure
             .value()

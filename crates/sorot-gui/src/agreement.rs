@@ -134,7 +134,14 @@ impl AgreementWindow {
                     ui.label("No figures yet.");
                 }
                 Some(report) if report.corpus.annotators.len() < 2 => {
-                    ui.label("Agreement needs at least two annotators with annotation files in this project.");
+                    ui.label(if self.left_out.is_empty() {
+                        "Agreement needs at least two annotators with annotation files in this project.".to_owned()
+                    } else {
+                        format!(
+                            "Agreement needs at least two annotators: tick another one above ({} left out).",
+                            self.left_out.len()
+                        )
+                    });
                 }
                 Some(report) => report_ui(ui, report, schema, &mut self.sort),
             }

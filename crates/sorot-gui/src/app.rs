@@ -465,6 +465,9 @@ impl SorotApp {
         if self.mentions.poll() {
             self.mentions_found();
         }
+        let saved = self.review.as_ref().is_none_or(|r| r.gold().all_saved())
+            && self.workspace.as_ref().is_none_or(Workspace::all_saved);
+        self.compare.refresh_when(saved);
         self.compare.poll();
         let current = self
             .workspace
@@ -475,9 +478,23 @@ impl SorotApp {
             && self.review.is_none()
         {
             self.select_document(&show.document);
-            self.selected_span = None;
-            self.selection = Some(show.start..show.end);
-            self.text.scroll_to = Some(show.start);
+            // The annotator's own span is selected, to relabel, resize or
+            // delete; else the gold span's range, to label.
+            let yours = show.yours.and_then(|(start, end, label)| {
+                let doc = self.workspace.as_ref()?.current()?;
+                doc.spans()
+                    .iter()
+                    .find(|s| s.start == start && s.end == end && s.label == label)
+                    .map(|s| s.id)
+            });
+            match yours {
+                Some(id) => self.push(Action::SelectSpan { id, reveal: true }),
+                None => {
+                    self.selected_span = None;
+                    self.selection = Some(show.start..show.end);
+                    self.text.scroll_to = Some(show.start);
+                }
+            }
         }
         for action in self.mentions.ui(ui.ctx()) {
             self.mention_action(action);

@@ -4,7 +4,14 @@
 //!
 //! The comparison runs on a background thread (it reads every document the
 //! annotator and the gold set both have); the list paints only its visible
-//! rows. The window only shows: Show opens the document at the difference.
+//! rows. The window only shows: Show opens the document at the difference,
+//! with the annotator's span selected when they have one (else the gold
+//! span's range, to label).
+//!
+//! **Stale**: a change made while the window is open (an edit of the
+//! annotator's, a review decision) makes the list stale; once the change is
+//! saved, the comparison runs again, and the old list stays until the new
+//! one is made.
 
 use std::thread::JoinHandle;
 
@@ -22,6 +29,10 @@ pub struct CompareWindow {
     compared: Option<GoldComparison>,
     /// Whether the list shows the whole project, or the open document.
     whole_project: bool,
+    /// The project compared, for running the comparison again.
+    project: Option<Project>,
+    /// Whether a change came after the comparison started.
+    stale: bool,
 }
 
 /// Open the document at this range.
@@ -30,17 +41,43 @@ pub struct ShowAt {
     pub document: String,
     pub start: usize,
     pub end: usize,
+    /// The annotator's span there, as (start, end, label), when they have one.
+    pub yours: Option<(usize, usize, String)>,
 }
 
 impl CompareWindow {
     /// Opens the window and compares on a background thread.
     pub fn compare(&mut self, project: Project, annotator: String) {
-        let who = annotator.clone();
+        self.annotator = Some(annotator);
+        self.compared = None;
+        self.project = Some(project);
+        self.run();
+    }
+
+    /// Starts the comparison on a background thread.
+    fn run(&mut self) {
+        let (Some(project), Some(who)) = (self.project.clone(), self.annotator.clone()) else {
+            return;
+        };
+        self.stale = false;
         self.running = Some(std::thread::spawn(move || {
             review::compare_with_gold(&project, &who)
         }));
-        self.annotator = Some(annotator);
-        self.compared = None;
+    }
+
+    /// Marks the list [stale](self) after a change, while the window is open.
+    pub fn mark_stale(&mut self) {
+        self.stale = self.is_open();
+    }
+
+    /// Runs the comparison again when the list is stale and `saved` (every
+    /// change is on disk) and no comparison is running; true when it did.
+    pub fn refresh_when(&mut self, saved: bool) -> bool {
+        if self.stale && saved && self.running.is_none() {
+            self.run();
+            return true;
+        }
+        false
     }
 
     /// Takes the comparison once it has finished; true when it did.
@@ -75,6 +112,8 @@ impl CompareWindow {
         self.annotator = None;
         self.running = None;
         self.compared = None;
+        self.project = None;
+        self.stale = false;
     }
 
     /// Shows the window over `current` (the open document's id); returns
@@ -165,6 +204,10 @@ impl CompareWindow {
                                         document: doc.clone(),
                                         start: range.start,
                                         end: range.end,
+                                        yours: difference
+                                            .a
+                                            .as_ref()
+                                            .map(|s| (s.start, s.end, s.label.clone())),
                                     });
                                 }
                                 row_ui(ui, compared, doc, difference, self.whole_project);

@@ -1042,7 +1042,7 @@ fn the_agreement_window_shows_the_figures_of_the_two_sample_annotators() {
     assert_eq!(report.corpus.annotators, ["ayu"]);
     harness.run();
     harness.get_by_label(
-        "Agreement needs at least two annotators with annotation files in this project.",
+        "Agreement needs at least two annotators: tick another one above (1 left out).",
     );
 }
 
@@ -1206,15 +1206,64 @@ fn compare_with_gold_lists_each_difference_with_the_curators_decision() {
     harness.get_by_label_contains(
         "ayu against the gold set, 1 document reviewed (0 in review left out)",
     );
-    // Show opens the document with the difference selected.
-    harness.get_all_by_label("Show").next().unwrap().click();
+    // Show opens the document with the difference selected: the annotator's
+    // own span when they have one, else the gold span's range, to label.
+    use sorot_core::analysis::review::Kind;
+    let at = |kind: Kind| {
+        let i = compared
+            .differences
+            .iter()
+            .position(|(_, d)| d.kind == kind)
+            .unwrap();
+        assert!(i < 8, "row {i} of {kind:?} is out of view");
+        i
+    };
+    let (only_yours, only_gold) = (at(Kind::OnlyA), at(Kind::OnlyB));
+    harness
+        .get_all_by_label("Show")
+        .nth(only_gold)
+        .unwrap()
+        .click();
     harness.run();
-    let first = compared.differences[0].1.range();
     assert_eq!(
         harness.state().workspace().unwrap().current_id(),
         Some(FIRST)
     );
-    assert_eq!(harness.state().selection(), Some(first));
+    let gold_only = &compared.differences[only_gold].1;
+    assert_eq!(harness.state().selection(), Some(gold_only.range()));
+    assert_eq!(harness.state().selected_span(), None);
+    harness
+        .get_all_by_label("Show")
+        .nth(only_yours)
+        .unwrap()
+        .click();
+    harness.run();
+    let yours = compared.differences[only_yours].1.a.clone().unwrap();
+    assert_eq!(harness.state().selected_span(), Some(yours.id));
+    assert_eq!(harness.state().selection(), None);
+    // Deleted there, it leaves the list once the deletion is saved.
+    harness.key_press(Key::Delete);
+    harness.run();
+    harness.state_mut().wait_for_saves();
+    harness.run();
+    // The comparison runs again (or has run) on the saved files.
+    harness.state_mut().compare_window().wait();
+    harness.run();
+    let again = harness
+        .state_mut()
+        .compare_window()
+        .compared()
+        .cloned()
+        .unwrap();
+    assert_eq!(again.differences.len(), expected - 1);
+    assert!(
+        !again
+            .differences
+            .iter()
+            .any(|(_, d)| d.a.as_ref() == Some(&yours))
+    );
+    assert!(!project.spans("ayu", FIRST).contains(&yours));
+    harness.get_by_label_contains(&format!("{} differences", expected - 1));
 }
 
 /// Marking reviewed with a disagreement decided and others open asks first,

@@ -29,7 +29,9 @@
 //!    label counts are read from the document as it is drawn;
 //! 4. **suggestions and mentions pruned**: what the changed documents now
 //!    hold as spans or as rejections is no longer proposed;
-//! 5. **selection**: a selected span that the change removed is forgotten.
+//! 5. **selection**: a selected span that the change removed is forgotten;
+//! 6. **compare with gold**: an open comparison is marked stale, and runs
+//!    again once the change is saved.
 
 use std::path::{Path, PathBuf};
 
@@ -268,6 +270,10 @@ impl SorotApp {
         self.prune_suggestions();
         // 5. Selection.
         self.forget_missing_span();
+        // 6. Compare with gold.
+        if !docs.is_empty() {
+            self.compare.mark_stale();
+        }
         outcome
     }
 

@@ -1152,6 +1152,22 @@ fn review_accepting_a_writes_the_gold_file_and_undo_takes_it_back() {
     harness.get_by_label("A: A   B: B");
 }
 
+/// Lets the compare-with-gold window's comparison finish (the frame after
+/// a saved change starts it again) and gives it.
+fn comparison_made(
+    harness: &mut Harness<'static, SorotApp>,
+) -> sorot_core::analysis::review::GoldComparison {
+    harness.run();
+    harness.state_mut().compare_window().wait();
+    harness.run();
+    harness
+        .state_mut()
+        .compare_window()
+        .compared()
+        .cloned()
+        .unwrap()
+}
+
 /// An annotator compares their work with the gold set: each difference is
 /// listed with what the curator did, and Show opens it.
 #[test]
@@ -1173,15 +1189,7 @@ fn compare_with_gold_lists_each_difference_with_the_curators_decision() {
     harness.state_mut().push(sorot_gui::app::Action::Ui(
         sorot_gui::commands::UiCommand::CompareWithGold,
     ));
-    harness.run();
-    harness.state_mut().compare_window().wait();
-    harness.run();
-    let compared = harness
-        .state_mut()
-        .compare_window()
-        .compared()
-        .cloned()
-        .unwrap();
+    let compared = comparison_made(&mut harness);
     assert_eq!(compared.documents, 1);
     let ayu = project.spans("ayu", FIRST);
     let budi = project.spans("budi", FIRST);
@@ -1245,16 +1253,8 @@ fn compare_with_gold_lists_each_difference_with_the_curators_decision() {
     harness.key_press(Key::Delete);
     harness.run();
     harness.state_mut().wait_for_saves();
-    harness.run();
     // The comparison runs again (or has run) on the saved files.
-    harness.state_mut().compare_window().wait();
-    harness.run();
-    let again = harness
-        .state_mut()
-        .compare_window()
-        .compared()
-        .cloned()
-        .unwrap();
+    let again = comparison_made(&mut harness);
     assert_eq!(again.differences.len(), expected - 1);
     assert!(
         !again

@@ -326,7 +326,7 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentS
         .collect();
     let names: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
     label_plot("agreement per label", names)
-        .include_y(1.0)
+        .include_y(above_legend(1.0, 2))
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("Krippendorff's alpha", alpha_bars)
@@ -369,17 +369,38 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentS
         })
         .collect();
     let names = label_names.clone();
-    label_plot("label counts", names).show(ui, |plot| {
-        for chart in charts {
-            plot.bar_chart(chart);
-        }
-    });
+    let most = report
+        .counts
+        .values()
+        .flat_map(|counts| counts.values())
+        .max()
+        .copied()
+        .unwrap_or(0);
+    label_plot("label counts", names)
+        .include_y(above_legend(most as f64, annotators.len()))
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
 }
+
+/// The top of a plot's y axis that keeps bars up to `highest` below its
+/// legend of `entries` lines (in the top right corner, over the last
+/// label's bars otherwise).
+fn above_legend(highest: f64, entries: usize) -> f64 {
+    // The legend's share of the plot's height: a line each and a margin.
+    let share = ((18.0 * entries as f64 + 14.0) / PLOT_HEIGHT).min(0.7);
+    highest / (1.0 - share)
+}
+
+/// Height of the window's bar plots, in points.
+const PLOT_HEIGHT: f64 = 200.0;
 
 /// A fixed bar plot whose x axis names a label at each whole number.
 fn label_plot(id: &str, names: Vec<String>) -> Plot<'static> {
     Plot::new(id)
-        .height(200.0)
+        .height(PLOT_HEIGHT as f32)
         .legend(Legend::default())
         .include_y(0.0)
         .allow_zoom(false)

@@ -495,6 +495,9 @@ impl SorotApp {
                     self.text.scroll_to = Some(show.start);
                 }
             }
+            // Where the window is, so that the text scrolls the difference
+            // out from under it.
+            self.text.clear_of = crate::compare::window_rect(ui.ctx());
         }
         for action in self.mentions.ui(ui.ctx()) {
             self.mention_action(action);

@@ -6,7 +6,7 @@
 //! annotator and the gold set both have); the list paints only its visible
 //! rows. The window only shows: Show opens the document at the difference,
 //! with the annotator's span selected when they have one (else the gold
-//! span's range, to label).
+//! span's range, to label), scrolled out from under the window.
 //!
 //! **Stale**: a change made while the window is open (an edit of the
 //! annotator's, a review decision) makes the list stale; once the change is
@@ -122,7 +122,8 @@ impl CompareWindow {
         let annotator = self.annotator.clone()?;
         let mut open = true;
         let mut show = None;
-        egui::Window::new("Compare with gold")
+        egui::Window::new(TITLE)
+            .id(window_id())
             .open(&mut open)
             .default_width(620.0)
             .default_height(440.0)
@@ -220,6 +221,18 @@ impl CompareWindow {
         }
         show
     }
+}
+
+const TITLE: &str = "Compare with gold";
+
+/// The window's id, which names its area.
+fn window_id() -> egui::Id {
+    egui::Id::unique(TITLE)
+}
+
+/// Where the window lay on the screen in the last frame, if it is shown.
+pub fn window_rect(ctx: &egui::Context) -> Option<egui::Rect> {
+    ctx.memory(|m| m.area_rect(window_id()))
 }
 
 /// A kind of difference, from the annotator's side.

@@ -343,6 +343,40 @@ pub struct Scroll {
     pub offset: usize,
     /// In the middle of the view; else just into view, only if it is not.
     pub center: bool,
+    /// A window over the text, on the screen, that the offset should not
+    /// land under: it goes into the larger free part of the view, above or
+    /// below the window, where that part is tall enough.
+    pub clear_of: Option<egui::Rect>,
+}
+
+/// Where to scroll so that `target` lands in the larger part of `view` that
+/// `cover` (a window over it) leaves free, a line clear of it: a rectangle
+/// to scroll to and its alignment. `None` when the window does not cover
+/// the target's column, or leaves no part three lines tall.
+fn free_band(view: Rect, cover: Rect, target: Rect, line: f32) -> Option<(Rect, Align)> {
+    if cover.max.x <= target.min.x || target.max.x <= cover.min.x {
+        return None;
+    }
+    let above = cover.min.y - view.min.y;
+    let below = view.max.y - cover.max.y;
+    if above.max(below) < 3.0 * line {
+        return None;
+    }
+    Some(if below >= above {
+        // The target's top a line below the window's bottom.
+        let lift = cover.max.y - view.min.y + line;
+        (
+            Rect::from_min_max(egui::pos2(target.min.x, target.min.y - lift), target.max),
+            Align::Min,
+        )
+    } else {
+        // The target's bottom a line above the window's top.
+        let drop = view.max.y - cover.min.y + line;
+        (
+            Rect::from_min_max(target.min, egui::pos2(target.max.x, target.max.y + drop)),
+            Align::Max,
+        )
+    })
 }
 
 /// A place the keys ask the view to find from its layout.
@@ -603,7 +637,12 @@ impl TextView {
                     self.ensure_galley(ui, text, i, &font);
                     self.recompute_tops();
                     if let Some(target) = self.screen_rect(scroll.offset..scroll.offset + 1) {
-                        if scroll.center {
+                        let free = scroll.clear_of.and_then(|cover| {
+                            free_band(ui.clip_rect(), cover, target, self.line_height)
+                        });
+                        if let Some((rect, align)) = free {
+                            ui.scroll_to_rect(rect, Some(align));
+                        } else if scroll.center {
                             ui.scroll_to_rect(
                                 target.expand(2.0 * self.line_height),
                                 Some(Align::Center),
@@ -1926,6 +1965,37 @@ fn layer_order(layer: &Layer) -> (usize, std::cmp::Reverse<usize>, u32) {
 mod tests {
     use super::*;
     use sorot_core::model::markup;
+
+    /// A target under a window over the view lands a line clear of it, in
+    /// the larger free part: below a window at the top, above one at the
+    /// bottom; a window beside the target, or one leaving no room, changes
+    /// nothing.
+    #[test]
+    fn a_target_under_a_window_scrolls_into_the_free_part_of_the_view() {
+        let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
+            Rect::from_min_max(egui::pos2(x0, y0), egui::pos2(x1, y1))
+        };
+        let view = rect(0.0, 0.0, 800.0, 700.0);
+        let target = rect(100.0, 500.0, 160.0, 520.0);
+        let line = 20.0;
+        // Where the target lies once the view scrolls the rectangle to the
+        // alignment: its top (Min) or bottom (Max) at the view's.
+        let landed = |(r, align): (Rect, Align)| match align {
+            Align::Max => target.translate(egui::vec2(0.0, view.max.y - r.max.y)),
+            _ => target.translate(egui::vec2(0.0, view.min.y - r.min.y)),
+        };
+        let top = rect(0.0, 0.0, 600.0, 350.0);
+        let placed = landed(free_band(view, top, target, line).unwrap());
+        assert_eq!(placed.min.y, top.max.y + line);
+        let bottom = rect(0.0, 400.0, 600.0, 700.0);
+        let placed = landed(free_band(view, bottom, target, line).unwrap());
+        assert_eq!(placed.max.y, bottom.min.y - line);
+        assert!(!placed.intersects(bottom) && view.contains_rect(placed));
+        let beside = rect(300.0, 0.0, 800.0, 700.0);
+        assert_eq!(free_band(view, beside, target, line), None);
+        let whole = rect(0.0, 10.0, 800.0, 690.0);
+        assert_eq!(free_band(view, whole, target, line), None);
+    }
 
     #[test]
     fn nested_spans_get_distinct_lanes_and_siblings_share() {

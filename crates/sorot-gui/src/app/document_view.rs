@@ -40,6 +40,9 @@ pub(super) struct DocumentView {
     pub(super) view: TextView,
     /// Offset to scroll the text to, once, into the middle of the view.
     pub(super) scroll_to: Option<usize>,
+    /// A window over the text that `scroll_to` should keep clear of (see
+    /// [`Scroll::clear_of`]), taken with it.
+    pub(super) clear_of: Option<egui::Rect>,
     /// Offset to bring into view, once, scrolling only if it is not.
     pub(super) reveal: Option<usize>,
     /// Whether the text view was shown in the last frame (and so can hold
@@ -93,13 +96,16 @@ impl DocumentView {
 
     /// Where to scroll to in this frame, taken once.
     fn take_scroll(&mut self) -> Option<Scroll> {
+        let clear_of = self.clear_of.take();
         let center = self.scroll_to.take().map(|offset| Scroll {
             offset,
             center: true,
+            clear_of,
         });
         let reveal = self.reveal.take().map(|offset| Scroll {
             offset,
             center: false,
+            clear_of: None,
         });
         center.or(reveal)
     }
@@ -485,6 +491,7 @@ impl SorotApp {
         let scroll_to = review.scroll_to.take().map(|offset| Scroll {
             offset,
             center: true,
+            clear_of: None,
         });
         let highlight = Highlight {
             span: review.highlighted_mark(),

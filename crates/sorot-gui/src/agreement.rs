@@ -326,6 +326,7 @@ fn report_ui(ui: &mut Ui, report: &Report, schema: &Schema, sort: &mut DocumentS
         .collect();
     let names: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
     label_plot("agreement per label", names)
+        // Two entries: alpha and span F1.
         .include_y(above_legend(1.0, 2))
         .show(ui, |plot| {
             plot.bar_chart(

@@ -465,9 +465,11 @@ impl SorotApp {
         if self.mentions.poll() {
             self.mentions_found();
         }
-        let saved = self.review.as_ref().is_none_or(|r| r.gold().all_saved())
-            && self.workspace.as_ref().is_none_or(Workspace::all_saved);
-        self.compare.refresh_when(saved);
+        let (review, workspace) = (&self.review, &self.workspace);
+        self.compare.refresh_when(|| {
+            review.as_ref().is_none_or(|r| r.gold().all_saved())
+                && workspace.as_ref().is_none_or(Workspace::all_saved)
+        });
         self.compare.poll();
         let current = self
             .workspace

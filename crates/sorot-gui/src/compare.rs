@@ -70,14 +70,12 @@ impl CompareWindow {
         self.stale = self.is_open();
     }
 
-    /// Runs the comparison again when the list is stale and `saved` (every
-    /// change is on disk) and no comparison is running; true when it did.
-    pub fn refresh_when(&mut self, saved: bool) -> bool {
-        if self.stale && saved && self.running.is_none() {
+    /// Runs the comparison again when the list is stale, no comparison is
+    /// running and `saved` says every change is on disk (asked only then).
+    pub fn refresh_when(&mut self, saved: impl FnOnce() -> bool) {
+        if self.stale && self.running.is_none() && saved() {
             self.run();
-            return true;
         }
-        false
     }
 
     /// Takes the comparison once it has finished; true when it did.
@@ -223,6 +221,7 @@ impl CompareWindow {
     }
 }
 
+/// The window's title.
 const TITLE: &str = "Compare with gold";
 
 /// The window's id, which names its area.

@@ -1206,22 +1206,6 @@ impl Counts {
     }
 
     /// The figures of what was counted.
-    /// Alpha over every (token, label) of the labels some annotator used:
-    /// as counted over all labels when all or none were used (the same
-    /// sums, added in the same order), else the used labels' coincidences
-    /// added up.
-    fn alpha_micro(&self) -> Figure {
-        let used = self.alpha.iter().filter(|c| c.valued()).count();
-        if used == 0 || used == self.alpha.len() {
-            return self.alpha_all.alpha();
-        }
-        let mut used = Coincidences::default();
-        for label in self.alpha.iter().filter(|c| c.valued()) {
-            used.merge(label);
-        }
-        used.alpha()
-    }
-
     fn figures(&self, annotators: &[String], labels: &[String]) -> Agreement {
         let mut pairs = Vec::new();
         let mut pair = 0;
@@ -1238,19 +1222,12 @@ impl Counts {
                     let figures = PairFigures::new(*spans, shared, kappa, gamma);
                     label_figures.insert(label.clone(), figures);
                 }
-                // Micro: the labels either side used; a label neither used
-                // would add only tokens both left O. (When they used all
-                // or none, that is every label's counts.)
-                let used = counted.labels.iter().filter(|(_, k)| k.tagged()).count();
-                let micro = if used == 0 || used == labels.len() {
-                    counted.all.clone()
-                } else {
-                    let mut micro = KappaCounts::default();
-                    for (_, kappa) in counted.labels.iter().filter(|(_, k)| k.tagged()) {
-                        micro.merge(kappa);
-                    }
-                    micro
-                };
+                let micro = micro(
+                    &counted.all,
+                    counted.labels.iter().map(|(_, kappa)| kappa),
+                    KappaCounts::tagged,
+                    KappaCounts::merge,
+                );
                 let relations = &counted.relations;
                 pairs.push(PairAgreement {
                     a: a.clone(),
@@ -1291,7 +1268,13 @@ impl Counts {
                 .zip(&self.alpha)
                 .map(|(label, units)| (label.clone(), units.alpha()))
                 .collect(),
-            alpha_micro: self.alpha_micro(),
+            alpha_micro: micro(
+                &self.alpha_all,
+                self.alpha.iter(),
+                Coincidences::valued,
+                Coincidences::merge,
+            )
+            .alpha(),
             u_alpha: labels
                 .iter()
                 .zip(&self.units)
@@ -1300,6 +1283,28 @@ impl Counts {
             u_alpha_micro: Unitizing::micro(&self.units),
         }
     }
+}
+
+/// What a micro figure counts, from `all` (every label's counts, added as
+/// they were counted) and each label's: the labels someone `used`, since a
+/// label nobody used adds only tokens everyone left O. When every label or
+/// none was used, that is `all` itself: the same sums, added in the same
+/// order.
+fn micro<'a, T: Clone + Default>(
+    all: &'a T,
+    labels: impl Iterator<Item = &'a T> + Clone,
+    used: fn(&T) -> bool,
+    merge: fn(&mut T, &T),
+) -> std::borrow::Cow<'a, T> {
+    let used_count = labels.clone().filter(|label| used(label)).count();
+    if used_count == 0 || used_count == labels.clone().count() {
+        return std::borrow::Cow::Borrowed(all);
+    }
+    let mut pooled = T::default();
+    for label in labels.filter(|label| used(label)) {
+        merge(&mut pooled, label);
+    }
+    std::borrow::Cow::Owned(pooled)
 }
 
 // ---------------------------------------------------------------------------
@@ -1777,6 +1782,7 @@ mod tests {
             "{table}"
         );
     }
+
     /// Micro kappa and alpha count the labels someone used: a label of the
     /// schema that no annotator used, or two, change nothing.
     #[test]
